@@ -1,0 +1,56 @@
+# claimtracker: one-command set-up.
+#
+#   make run    installs everything, applies migrations, serves http://$(HOST):$(PORT)
+#   make test   installs everything and runs the whole test suite
+#
+# Needs only python3 (3.11+), node and npm on PATH; everything else is installed
+# into .venv/ (PyPI) and node_modules/ (npm registry).
+
+PY ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?= -q
+SEEDS ?= ../shared/seeds
+HTMX = static/vendor/htmx.min.js
+
+.DEFAULT_GOAL := run
+
+.PHONY: help install run test seed eval clean
+
+help:
+	@echo "make run    install, apply migrations, serve http://$(HOST):$(PORT) (SQLite ./claimtracker.db unless DATABASE_URL is set)"
+	@echo "make test   install and run the whole test suite (PYTEST_ARGS='$(PYTEST_ARGS)')"
+	@echo "make seed   ingest $(SEEDS) (needs ../shared beside this checkout)"
+	@echo "make eval   score extraction against $(SEEDS)/gold.json"
+	@echo "make clean  remove .venv, node_modules and static/vendor"
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(HTMX): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+install: $(VENV)/.installed $(HTMX)
+
+run: install
+	$(BIN)/claimtracker db upgrade
+	$(BIN)/uvicorn --factory app.main:create_app --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+seed: install
+	$(BIN)/claimtracker db upgrade && $(BIN)/claimtracker ingest $(SEEDS) --sources $(SEEDS)/sources.csv
+
+eval: install
+	$(BIN)/claimtracker eval $(SEEDS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

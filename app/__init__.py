@@ -1,0 +1,1 @@
+"""claimtracker: follow quoted claims across news outlets."""

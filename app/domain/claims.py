@@ -1,0 +1,149 @@
+"""Claims: finding, listing and the analyst's changes, each recorded as an event."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag, utcnow
+from app.storage.search import claim_text_matches
+from app.vocab import STATUSES
+
+SORTS = ("outlets", "newest", "changed")
+MAX_REASON = 2000
+MAX_CLAIM_TEXT = 5000
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    q: str | None = None
+    status: str | None = None
+    outlet: str | None = None      # outlet slug
+    speaker: str | None = None     # speaker slug
+    tag: str | None = None         # tag name
+    sort: str = "outlets"
+
+
+@dataclass
+class ClaimPage:
+    claims: list[Claim]
+    next_cursor: str | None
+    tags: dict[int, list[str]] = field(default_factory=dict)
+
+
+def resolve_claim(session: Session, claim_id: int) -> Claim:
+    """The live claim for an id: a merged claim's id leads to its survivor."""
+    claim = session.get(Claim, claim_id)
+    seen = set()
+    while claim is not None and claim.merged_into_id is not None and claim.id not in seen:
+        seen.add(claim.id)
+        claim = session.get(Claim, claim.merged_into_id)
+    if claim is None:
+        raise NotFound(f"no claim {claim_id}")
+    return claim
+
+
+def _sort_columns(sort: str):
+    if sort == "newest":
+        return Claim.id, None
+    if sort == "changed":
+        return Claim.updated_at, Claim.id
+    return Claim.outlet_count, Claim.id
+
+
+def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
+    stmt = stmt.where(Claim.merged_into_id.is_(None))
+    if f.q and f.q.strip():
+        stmt = stmt.where(claim_text_matches(f.q))
+    if f.status:
+        stmt = stmt.where(Claim.status == f.status)
+    if f.speaker:
+        stmt = stmt.where(Claim.speaker_id.in_(select(Speaker.id).where(Speaker.slug == f.speaker)))
+    if f.outlet:
+        stmt = stmt.where(Claim.id.in_(
+            select(Mention.claim_id).join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id).where(Outlet.slug == f.outlet)))
+    if f.tag:
+        stmt = stmt.where(Claim.id.in_(
+            select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id).where(Tag.name == f.tag)))
+    return stmt
+
+
+def _encode_cursor(claim: Claim, sort: str) -> str:
+    if sort == "newest":
+        return str(claim.id)
+    if sort == "changed":
+        return f"{claim.updated_at.isoformat()}~{claim.id}"
+    return f"{claim.outlet_count}~{claim.id}"
+
+
+def _after_cursor(stmt: Select, cursor: str, sort: str) -> Select:
+    """Keyset pagination: rows strictly after the last one shown, in the same descending order."""
+    try:
+        if sort == "newest":
+            return stmt.where(Claim.id < int(cursor))
+        value, _, last_id = cursor.rpartition("~")
+        key = datetime.fromisoformat(value) if sort == "changed" else int(value)
+        col = Claim.updated_at if sort == "changed" else Claim.outlet_count
+        return stmt.where(or_(col < key, and_(col == key, Claim.id < int(last_id))))
+    except ValueError:
+        raise InvalidInput(f"bad cursor {cursor!r}") from None
+
+
+def list_claims(session: Session, f: ClaimFilter, limit: int = 25, cursor: str | None = None) -> ClaimPage:
+    if f.sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
+    if f.status and f.status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    stmt = _apply_filter(select(Claim), f)
+    if cursor:
+        stmt = _after_cursor(stmt, cursor, f.sort)
+    first, second = _sort_columns(f.sort)
+    order = [first.desc()] + ([second.desc()] if second is not None else [])
+    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ClaimPage(rows, _encode_cursor(rows[-1], f.sort) if more and rows else None,
+                     tags_for_claims(session, [c.id for c in rows]))
+
+
+def tags_for_claims(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {i: [] for i in claim_ids}
+    if claim_ids:
+        stmt = (select(ClaimTag.claim_id, Tag.name).join(Tag, Tag.id == ClaimTag.tag_id)
+                .where(ClaimTag.claim_id.in_(claim_ids)).order_by(Tag.name))
+        for cid, name in session.execute(stmt):
+            out[cid].append(name)
+    return out
+
+
+def check_version(claim: Claim, expected: int | None) -> None:
+    if expected is not None and expected != claim.version:
+        raise Conflict(f"claim {claim.id} changed since you loaded it (now version {claim.version}, "
+                       f"you had {expected}); reload to see the current state")
+
+
+def touch(claim: Claim) -> None:
+    claim.version += 1
+    claim.updated_at = utcnow()
+
+
+def clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a reason is required")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"reason is longer than {MAX_REASON} characters")
+    return reason
+
+
+def clean_claim_text(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise InvalidInput("claim text cannot be empty")
+    if len(text) > MAX_CLAIM_TEXT:
+        raise InvalidInput(f"claim text is longer than {MAX_CLAIM_TEXT} characters")
+    return text

@@ -1,0 +1,84 @@
+"""How a quote becomes a claim or a mention of one: the rule that links outlets without an analyst."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.pipeline.claims import fidelity, normalize_words, shingles
+from app.pipeline.constants import MIN_SHARED_RUN
+from app.storage.models import Article, Claim, ClaimShingle, Mention
+
+
+def stable_hash(text: str) -> int:
+    """63-bit hash that is the same in every process and fits a signed BIGINT."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def text_hashes(text: str) -> tuple[int, set[int]]:
+    words = normalize_words(text)
+    return stable_hash(" ".join(words)), {stable_hash(s) for s in shingles(words, MIN_SHARED_RUN)}
+
+
+def index_claim_text(session: Session, claim_id: int, text: str) -> None:
+    """(Re)build the shingle rows that let later quotes find this claim."""
+    _, hashes = text_hashes(text)
+    existing = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
+    session.add_all(ClaimShingle(claim_id=claim_id, hash=h) for h in hashes - existing)
+
+
+def find_matching_claim(session: Session, text: str) -> int | None:
+    """A live claim with the same normalized words, else the one sharing most 8-word runs."""
+    norm, hashes = text_hashes(text)
+    live = Claim.merged_into_id.is_(None)
+    same = session.scalar(select(Claim.id).where(Claim.norm_hash == norm, live)
+                          .order_by(Claim.id).limit(1))
+    if same is not None or not hashes:
+        return same
+    stmt = (select(ClaimShingle.claim_id)
+            .join(Claim, Claim.id == ClaimShingle.claim_id)
+            .where(ClaimShingle.hash.in_(hashes), live)
+            .group_by(ClaimShingle.claim_id)
+            .order_by(func.count().desc(), ClaimShingle.claim_id)
+            .limit(1))
+    return session.scalar(stmt)
+
+
+def add_mention(session: Session, claim: Claim, article: Article, start: int, end: int, *,
+                stance: str = "repeats", origin: str = "extracted", quoted: bool = True,
+                quote_id: int | None = None, confirmed_by: str | None = None) -> Mention | None:
+    """A mention of `claim` at text[start:end]; None when that exact span is already linked."""
+    exists = session.scalar(select(Mention.id).where(
+        Mention.claim_id == claim.id, Mention.article_id == article.id,
+        Mention.start == start, Mention.end == end))
+    if exists is not None:
+        return None
+    excerpt = article.text[start:end]
+    mention = Mention(claim_id=claim.id, article_id=article.id, quote_id=quote_id, start=start,
+                      end=end, excerpt=excerpt, stance=stance, origin=origin,
+                      fidelity=fidelity(claim.text, excerpt, quoted=quoted),
+                      confirmed_by=confirmed_by)
+    session.add(mention)
+    session.flush()
+    return mention
+
+
+def refresh_outlet_counts(session: Session, claim_ids: Iterable[int]) -> None:
+    """Recount distinct outlets for these claims in one statement, not one query per claim."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return
+    count = (select(func.count(func.distinct(Article.outlet_id)))
+             .select_from(Mention).join(Article, Article.id == Mention.article_id)
+             .where(Mention.claim_id == Claim.id).scalar_subquery())
+    session.execute(update(Claim).where(Claim.id.in_(ids)).values(outlet_count=count)
+                    .execution_options(synchronize_session=False))
+    for claim in session.identity_map.values():
+        if isinstance(claim, Claim) and claim.id in ids:
+            session.expire(claim, ["outlet_count"])
+
+
+def drop_claim_index(session: Session, claim_id: int) -> None:
+    session.execute(delete(ClaimShingle).where(ClaimShingle.claim_id == claim_id))

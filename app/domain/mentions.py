@@ -1,0 +1,120 @@
+"""Mentions made, changed or removed by an analyst, and the claim page's grouping of them."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.articles import get_article
+from app.domain.claims import clean_claim_text, resolve_claim, touch
+from app.domain.errors import InvalidInput, NotFound
+from app.domain.events import record_event
+from app.domain.linking import add_mention, index_claim_text, refresh_outlet_counts, text_hashes
+from app.pipeline.context import sentence_bounds
+from app.storage.models import Article, Claim, Mention, Outlet
+from app.vocab import STANCES
+
+
+def _check_stance(stance: str) -> None:
+    if stance not in STANCES:
+        raise InvalidInput(f"stance must be one of {', '.join(STANCES)}")
+
+
+def _mention_dict(m: Mention) -> dict:
+    return {"id": m.id, "claim_id": m.claim_id, "article_id": m.article_id, "start": m.start,
+            "end": m.end, "excerpt": m.excerpt, "stance": m.stance, "fidelity": m.fidelity,
+            "origin": m.origin}
+
+
+def link_selection(session: Session, article_id: int, start: int, end: int, stance: str, actor: str,
+                   claim_id: int | None = None, new_claim_text: str | None = None) -> Mention:
+    """Link text an analyst selected to a claim, or make a new claim of it."""
+    _check_stance(stance)
+    article = get_article(session, article_id)
+    if not (0 <= start < end <= len(article.text)):
+        raise InvalidInput(f"span {start}-{end} is outside the article (0-{len(article.text)})")
+    if claim_id is not None:
+        claim = resolve_claim(session, claim_id)
+    else:
+        text = clean_claim_text(new_claim_text or article.text[start:end])
+        claim = Claim(text=text, norm_hash=text_hashes(text)[0])
+        session.add(claim)
+        session.flush()
+        index_claim_text(session, claim.id, text)
+        record_event(session, actor, "claim.create", "claim", claim.id, claim_id=claim.id,
+                     after={"text": text, "from_article": article.id})
+    mention = add_mention(session, claim, article, start, end, stance=stance, origin="analyst",
+                          quoted=_inside_quotes(article.text, start, end), confirmed_by=actor)
+    if mention is None:
+        raise InvalidInput("that span is already linked to this claim")
+    touch(claim)
+    refresh_outlet_counts(session, [claim.id])
+    record_event(session, actor, "mention.link", "mention", mention.id, claim_id=claim.id,
+                 after=_mention_dict(mention))
+    return mention
+
+
+def _inside_quotes(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 2]
+    return any(c in before for c in "\"“") and any(c in after for c in "\"”")
+
+
+def get_mention(session: Session, mention_id: int) -> Mention:
+    mention = session.get(Mention, mention_id)
+    if mention is None:
+        raise NotFound(f"no mention {mention_id}")
+    return mention
+
+
+def set_stance(session: Session, mention_id: int, stance: str, actor: str) -> Mention:
+    _check_stance(stance)
+    mention = get_mention(session, mention_id)
+    if mention.stance != stance:
+        before = _mention_dict(mention)
+        mention.stance = stance
+        mention.confirmed_by = actor
+        touch(session.get(Claim, mention.claim_id))
+        record_event(session, actor, "mention.stance", "mention", mention.id,
+                     claim_id=mention.claim_id, before=before, after=_mention_dict(mention))
+    return mention
+
+
+def unlink(session: Session, mention_id: int, actor: str) -> int:
+    """Remove a mention; returns its claim id so the caller can show the claim again."""
+    mention = get_mention(session, mention_id)
+    claim_id = mention.claim_id
+    record_event(session, actor, "mention.unlink", "mention", mention.id, claim_id=claim_id,
+                 before=_mention_dict(mention))
+    session.delete(mention)
+    session.flush()
+    touch(session.get(Claim, claim_id))
+    refresh_outlet_counts(session, [claim_id])
+    return claim_id
+
+
+def claim_sources(session: Session, claim_id: int) -> list[dict]:
+    """Every mention of a claim with its article, outlet and the sentence around it, oldest first."""
+    rows = session.execute(
+        select(Mention, Article.title, Article.published, Article.url, Article.text,
+               Outlet.name, Outlet.slug)
+        .join(Article, Article.id == Mention.article_id)
+        .join(Outlet, Outlet.id == Article.outlet_id)
+        .where(Mention.claim_id == claim_id)
+        .order_by(Article.published.is_(None), Article.published, Article.id, Mention.start))
+    out = []
+    for m, title, published, url, text, outlet, outlet_slug in rows:
+        lo, hi = sentence_bounds(text, m.start, m.end)
+        out.append({**_mention_dict(m), "title": title, "published": published, "url": url,
+                    "outlet": outlet, "outlet_slug": outlet_slug,
+                    "before": text[lo:m.start], "after": text[m.end:hi]})
+    return out
+
+
+def group_by_stance(sources: list[dict]) -> dict[str, dict[str, list[dict]]]:
+    """stance -> outlet -> mentions, stances in their fixed order, outlets by first appearance."""
+    groups: dict[str, dict[str, list[dict]]] = {s: defaultdict(list) for s in STANCES}
+    for s in sources:
+        groups[s["stance"]][s["outlet"]].append(s)
+    return {stance: dict(by_outlet) for stance, by_outlet in groups.items()}

@@ -1,0 +1,136 @@
+"""The analyst's verdicts on a claim: status, text, tags and merges. Each change bumps the version and
+writes one event, so a later accounts layer can guard every write in one place."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.claims import check_version, clean_claim_text, clean_reason, resolve_claim, touch
+from app.domain.errors import InvalidInput, NotFound
+from app.domain.events import record_event
+from app.domain.linking import drop_claim_index, index_claim_text, refresh_outlet_counts, text_hashes
+from app.storage.models import Claim, ClaimShingle, ClaimTag, Mention, Tag
+from app.vocab import STATUSES
+
+MAX_TAG = 60
+
+
+def set_status(session: Session, claim_id: int, status: str, reason: str | None, actor: str,
+               expected_version: int | None = None) -> Claim:
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    reason = clean_reason(reason)
+    claim = resolve_claim(session, claim_id)
+    check_version(claim, expected_version)
+    before = {"status": claim.status, "reason": claim.status_reason}
+    claim.status, claim.status_reason = status, reason
+    touch(claim)
+    record_event(session, actor, "claim.status", "claim", claim.id, claim_id=claim.id,
+                 before=before, after={"status": status, "reason": reason})
+    return claim
+
+
+def edit_text(session: Session, claim_id: int, text: str, actor: str,
+              expected_version: int | None = None) -> Claim:
+    text = clean_claim_text(text)
+    claim = resolve_claim(session, claim_id)
+    check_version(claim, expected_version)
+    if text == claim.text:
+        return claim
+    before = {"text": claim.text}
+    claim.text = text
+    claim.norm_hash, _ = text_hashes(text)
+    touch(claim)
+    # Keep the old wording's runs too: articles that repeat it still belong to this claim.
+    index_claim_text(session, claim.id, text)
+    record_event(session, actor, "claim.edit", "claim", claim.id, claim_id=claim.id,
+                 before=before, after={"text": text})
+    return claim
+
+
+def clean_tag(name: str | None) -> str:
+    name = " ".join((name or "").split()).lower()
+    if not name:
+        raise InvalidInput("tag cannot be empty")
+    if len(name) > MAX_TAG:
+        raise InvalidInput(f"tag is longer than {MAX_TAG} characters")
+    return name
+
+
+def add_tag(session: Session, claim_id: int, name: str, actor: str) -> Claim:
+    name = clean_tag(name)
+    claim = resolve_claim(session, claim_id)
+    tag = session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        session.add(tag)
+        session.flush()
+    if session.get(ClaimTag, (claim.id, tag.id)) is None:
+        session.add(ClaimTag(claim_id=claim.id, tag_id=tag.id, created_by=actor))
+        touch(claim)
+        record_event(session, actor, "claim.tag.add", "claim", claim.id, claim_id=claim.id,
+                     after={"tag": name})
+    return claim
+
+
+def remove_tag(session: Session, claim_id: int, name: str, actor: str) -> Claim:
+    name = clean_tag(name)
+    claim = resolve_claim(session, claim_id)
+    tag = session.scalar(select(Tag).where(Tag.name == name))
+    link = session.get(ClaimTag, (claim.id, tag.id)) if tag else None
+    if link is None:
+        raise NotFound(f"claim {claim.id} has no tag {name!r}")
+    session.delete(link)
+    touch(claim)
+    record_event(session, actor, "claim.tag.remove", "claim", claim.id, claim_id=claim.id,
+                 before={"tag": name})
+    return claim
+
+
+def merge_claims(session: Session, source_id: int, target_id: int, actor: str) -> Claim:
+    """Fold `source` into `target`: its mentions, tags and wording move; its id becomes a redirect."""
+    source = resolve_claim(session, source_id)
+    target = resolve_claim(session, target_id)
+    if source.id == target.id:
+        raise InvalidInput("cannot merge a claim into itself")
+    moved = _move_mentions(session, source.id, target.id)
+    _move_tags(session, source.id, target.id)
+    old = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == source.id)))
+    have = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == target.id)))
+    drop_claim_index(session, source.id)
+    session.add_all(ClaimShingle(claim_id=target.id, hash=h) for h in old - have)
+    source.merged_into_id = target.id
+    touch(source)
+    touch(target)
+    refresh_outlet_counts(session, [source.id, target.id])
+    session.flush()
+    session.execute(update(Claim).where(Claim.merged_into_id == source.id)
+                    .values(merged_into_id=target.id))
+    record_event(session, actor, "claim.merge", "claim", source.id, claim_id=target.id,
+                 before={"claim": source.id, "text": source.text},
+                 after={"merged_into": target.id, "mentions_moved": moved})
+    record_event(session, actor, "claim.merged_away", "claim", source.id, claim_id=source.id,
+                 after={"merged_into": target.id})
+    return target
+
+
+def _move_mentions(session: Session, source_id: int, target_id: int) -> int:
+    taken = set(session.execute(select(Mention.article_id, Mention.start, Mention.end)
+                                .where(Mention.claim_id == target_id)).tuples())
+    moved = 0
+    for m in session.scalars(select(Mention).where(Mention.claim_id == source_id)):
+        if (m.article_id, m.start, m.end) in taken:
+            session.delete(m)
+        else:
+            m.claim_id = target_id
+            moved += 1
+    session.flush()
+    return moved
+
+
+def _move_tags(session: Session, source_id: int, target_id: int) -> None:
+    have = set(session.scalars(select(ClaimTag.tag_id).where(ClaimTag.claim_id == target_id)))
+    for link in session.scalars(select(ClaimTag).where(ClaimTag.claim_id == source_id)):
+        if link.tag_id not in have:
+            session.add(ClaimTag(claim_id=target_id, tag_id=link.tag_id, created_by=link.created_by))
+    session.execute(delete(ClaimTag).where(ClaimTag.claim_id == source_id))

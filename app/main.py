@@ -1,0 +1,32 @@
+"""The application factory: `create_app(settings)` builds an app on its own database; nothing at import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.settings import Settings
+from app.storage.engine import make_engine, make_sessionmaker
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="claimtracker", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+
+    from app.api.errors import install_error_handlers
+    from app.api.v1 import router as api_router
+    from app.web.routes import router as web_router
+
+    install_error_handlers(app)
+    static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    app.include_router(api_router)
+    app.include_router(web_router)
+    return app

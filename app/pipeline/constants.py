@@ -1,0 +1,127 @@
+"""Every word list and threshold of the pipeline, kept in one place.
+
+Why one module: the extraction rules are only as good as these lists, and reviewers tuning them
+for a new kind of writing should not have to hunt through regexes in three files.
+All entries are lowercase; matching code lowercases the text it compares.
+"""
+
+from __future__ import annotations
+
+# --- Quote marks ---------------------------------------------------------------------------------
+
+#: (opening, closing) pairs of double quotation marks. Straight quotes open and close alike.
+QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("\u201c", "\u201d"),  # “ ”
+    ("\u201e", "\u201d"),  # „ ” (German style opening)
+    ("\u00ab", "\u00bb"),  # « »
+    ('"', '"'),
+)
+#: Single curly quotes: only used when asked, because ’ is far more often an apostrophe.
+SINGLE_QUOTE_PAIR: tuple[str, str] = ("\u2018", "\u2019")  # ‘ ’
+
+# --- Cues ------------------------------------------------------------------------------------------
+
+#: Speech verbs whose subject is the speaker: "X said", "said X", "X told reporters".
+CUE_VERBS: tuple[str, ...] = (
+    "said", "says", "say", "told", "tells", "added", "adds", "stressed", "stresses", "noted",
+    "notes", "warned", "warns", "stated", "states", "explained", "explains", "declared",
+    "declares", "insisted", "insists", "emphasized", "emphasised", "emphasizes", "emphasises",
+    "urged", "urges", "wrote", "writes", "asked", "asks", "vowed", "vows", "pledged", "pledges",
+    "promised", "promises", "claimed", "claims", "argued", "argues", "reaffirmed", "reiterated",
+    "announced", "announces", "remarked", "replied", "responded", "recalled", "continued",
+    "cautioned", "admitted", "acknowledged", "affirmed", "asserted", "maintained", "predicted",
+    "suggested", "tweeted", "posted", "reported", "reports", "quipped", "conceded", "concluded",
+    "was quoted as saying", "is quoted as saying", "described as", "describes as", "called",
+)
+#: Participles take the subject of the main clause: "Zelensky said ..., saying: “...”".
+CUE_PARTICIPLES: tuple[str, ...] = (
+    "saying", "adding", "telling", "noting", "stressing", "warning", "stating", "explaining",
+    "declaring", "insisting", "emphasizing", "emphasising", "urging", "writing", "asking",
+    "arguing", "claiming", "describing",
+)
+#: Cues followed by their source: "according to Xinhua", "in the words of the minister".
+CUE_SOURCE_FIRST: tuple[str, ...] = ("according to", "in the words of", "quoting")
+#: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
+SPEECH_NOUNS: tuple[str, ...] = (
+    "remarks", "remark", "comments", "comment", "statement", "words", "warning", "claim",
+    "claims", "speech", "assertion", "pledge", "promise", "message", "post", "tweet",
+)
+
+#: Words allowed between a subject and its verb: "Tan also said", "Li later told".
+SUBJECT_FILLERS: frozenset[str] = frozenset({
+    "also", "later", "then", "recently", "earlier", "previously", "further", "again", "once",
+    "has", "have", "had", "was", "is", "were", "reportedly", "publicly", "repeatedly", "separately",
+    "which", "who", "simply", "firmly", "strongly", "openly",
+})
+
+# --- Speakers ----------------------------------------------------------------------------------------
+
+PRONOUNS: frozenset[str] = frozenset({"he", "she", "they"})
+
+#: Role nouns that stand for a person named earlier: "the spokesman said".
+ROLE_NOUNS: frozenset[str] = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "minister", "president", "official", "officials",
+    "leader", "chief", "ambassador", "diplomat", "envoy", "secretary", "chairman", "chairwoman",
+    "chair", "director", "governor", "mayor", "senator", "premier", "chancellor", "general",
+    "commander", "analyst", "expert", "researcher", "professor", "prosecutor", "judge", "lawyer",
+    "attorney", "head", "adviser", "advisor", "representative", "lawmaker", "king", "queen",
+    "prince", "pope", "author", "source", "fellow", "commentator",
+})
+
+#: Titles stripped from the front of a name: "Russian President Vladimir Putin" -> "Vladimir Putin".
+TITLES: frozenset[str] = frozenset({
+    "president", "vice", "prime", "minister", "premier", "secretary", "chancellor", "king", "queen",
+    "prince", "princess", "senator", "sen", "rep", "representative", "governor", "gov", "mayor",
+    "general", "gen", "admiral", "colonel", "col", "captain", "capt", "lieutenant", "lt",
+    "sergeant", "major", "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame",
+    "lord", "lady", "judge", "justice", "ambassador", "chairman", "chairwoman", "director",
+    "spokesman", "spokeswoman", "spokesperson", "leader", "chief", "commissioner", "councilor",
+    "councillor", "pope", "sheikh", "emir", "sultan", "state", "foreign", "defense", "defence",
+    "deputy", "speaker", "commander", "envoy", "officer", "father", "rev", "bishop", "cardinal",
+})
+
+#: Capitalised words that start a sentence or name a thing but are never a speaker's name.
+NAME_STOPWORDS: frozenset[str] = frozenset({
+    "the", "a", "an", "in", "on", "at", "but", "and", "or", "so", "as", "if", "when", "while",
+    "during", "after", "before", "since", "this", "that", "these", "those", "it", "its", "he",
+    "she", "they", "we", "i", "you", "his", "her", "their", "our", "there", "here", "what",
+    "according", "meanwhile", "however", "still", "yet", "also", "both", "many", "some", "last",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "earlier", "later", "today", "yesterday", "to", "for", "of", "with",
+    "by", "from", "not", "no", "all", "each", "every", "such", "other", "another", "related",
+})
+
+#: Words that mark a capitalised run as an organisation, not a person ("Defense Ministry").
+ORG_WORDS: frozenset[str] = frozenset({
+    "ministry", "agency", "department", "office", "council", "committee", "commission", "party",
+    "government", "army", "military", "navy", "force", "forces", "times", "post", "news", "tv",
+    "press", "reuters", "university", "institute", "academy", "bank", "fund", "union",
+    "association", "organization", "organisation", "company", "corporation", "group", "court",
+    "parliament", "congress", "senate", "house", "kremlin", "pentagon", "embassy", "mission",
+    "daily", "journal", "herald", "tribune", "network", "service", "center", "centre",
+    "federation", "republic", "nations", "alliance", "bureau", "administration",
+})
+
+#: Words that open an apposition after a name: "Tan Kefei, a spokesperson for ..., said".
+APPOSITION_OPENERS: frozenset[str] = frozenset({"a", "an", "the", "who", "whose", "one"})
+
+#: Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS: frozenset[str] = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "capt", "jr",
+    "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "e.g", "i.e", "jan",
+    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev",
+})
+
+# --- Thresholds ------------------------------------------------------------------------------------
+
+#: Quoted fragments shorter than this are labels and scare quotes ("no-limits", "rules").
+MIN_QUOTE_WORDS = 4
+#: A fragment this short with no speaker found is a term being mentioned, not a quotation.
+MIN_UNATTRIBUTED_WORDS = 6
+#: How far (characters) to look around a quote for its cue; bounds work on huge inputs.
+CUE_WINDOW = 400
+#: A statement shorter than this (in words) is not worth tracking as a claim.
+MIN_CLAIM_WORDS = 3
+#: Two texts sharing this many consecutive normalized words state the same claim.
+MIN_SHARED_RUN = 8

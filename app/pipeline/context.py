@@ -1,0 +1,55 @@
+"""Where a span sits in its text: the sentence around an excerpt and highlight segments for a page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_SENTENCE_END = ".!?\n"
+
+
+def _sentence_starts_at(text: str, i: int) -> bool:
+    before = text[i - 1]
+    return before == "\n" or (before in ".!?" and text[i].isspace())
+
+
+def sentence_bounds(text: str, start: int, end: int, limit: int = 400) -> tuple[int, int]:
+    """Widen [start, end) to the sentence (or paragraph) around it, at most `limit` chars each side."""
+    lo = start
+    floor = max(0, start - limit)
+    while lo > floor and not _sentence_starts_at(text, lo):
+        lo -= 1
+    hi = end
+    ceil = min(len(text), end + limit)
+    if not (end > start and text[end - 1] in ".!?"):
+        while hi < ceil and text[hi] not in _SENTENCE_END:
+            hi += 1
+        if hi < len(text) and text[hi] in ".!?":
+            hi += 1
+    # Closing quote marks belong to the sentence they close.
+    while hi < len(text) and text[hi] in "\"”’'":
+        hi += 1
+    while lo < start and text[lo].isspace():
+        lo += 1
+    return lo, hi
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    marks: tuple[int, ...]   # indexes of the spans covering this piece; empty for plain text
+
+
+def segments(text: str, spans: list[tuple[int, int]]) -> list[Segment]:
+    """Cut text at every span boundary so a template can wrap covered pieces (overlaps allowed)."""
+    n = len(text)
+    cuts = {0, n}
+    for s, e in spans:
+        cuts.add(max(0, min(n, s)))
+        cuts.add(max(0, min(n, e)))
+    points = sorted(cuts)
+    out: list[Segment] = []
+    for a, b in zip(points, points[1:]):
+        if a == b:
+            continue
+        covering = tuple(i for i, (s, e) in enumerate(spans) if s <= a and b <= e)
+        out.append(Segment(text[a:b], covering))
+    return out

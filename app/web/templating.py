@@ -1,0 +1,39 @@
+"""Jinja2 set-up: a route renders the whole page, or only one named block when htmx asks for it."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.responses import Response
+
+from app.vocab import FIDELITIES, STANCES, STATUSES
+
+ROOT = Path(__file__).resolve().parents[2]
+templates = Jinja2Blocks(directory=str(ROOT / "templates"))
+templates.env.globals.update(STATUSES=STATUSES, STANCES=STANCES, FIDELITIES=FIDELITIES)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def url_with(request: Request, name: str, query: dict | None = None, **path_params) -> str:
+    """A URL built from the route name plus a query string that drops empty values."""
+    url = str(request.app.url_path_for(name, **path_params))
+    params = {k: v for k, v in (query or {}).items() if v not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+templates.env.globals["url_with"] = url_with
+
+
+def render(request: Request, template: str, context: dict, *, block: str | None = None,
+           status_code: int = 200, headers: dict | None = None) -> Response:
+    """Whole page normally; only `block` when the request comes from htmx. Always Vary: HX-Request."""
+    name = block if block and is_htmx(request) else None
+    response = templates.TemplateResponse(request, template, context, status_code=status_code,
+                                          headers=headers, block_name=name)
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,84 @@
+"""Fixtures: every storage, domain and web test runs on a fresh database of its own, on SQLite always and
+on PostgreSQL too when CLAIMTRACKER_TEST_POSTGRES_URL is set (then a missing server fails the run)."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.main import create_app
+from app.settings import Settings
+from app.storage.engine import make_engine, make_sessionmaker
+from app.storage.models import Base
+
+PG_URL = os.environ.get("CLAIMTRACKER_TEST_POSTGRES_URL", "").strip()
+ENGINES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _pg_schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=ENGINES)
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """A URL to an empty database: a temp SQLite file, or a private schema in the PostgreSQL test db."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(empty_database_url) -> str:
+    engine = make_engine(empty_database_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return empty_database_url
+
+
+@pytest.fixture
+def session(database_url) -> Iterator[Session]:
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(database_url=database_url, actor="tester")
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture
+def app_session(app) -> Iterator[Session]:
+    """A session on the app's own database, to arrange data before requests."""
+    with app.state.sessionmaker() as s:
+        yield s
