@@ -130,4 +130,4 @@ def article_quotes(session: Session, article_id: int) -> list[Quote]:
 def article_mentions(session: Session, article_id: int) -> list[tuple[Mention, Claim]]:
     stmt = (select(Mention, Claim).join(Claim, Claim.id == Mention.claim_id)
             .where(Mention.article_id == article_id).order_by(Mention.start, Mention.id))
-    return list(session.execute(stmt).tuples())
+    return [tuple(row) for row in session.execute(stmt)]

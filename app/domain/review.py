@@ -116,7 +116,7 @@ def merge_claims(session: Session, source_id: int, target_id: int, actor: str) -
 
 def _move_mentions(session: Session, source_id: int, target_id: int) -> int:
     taken = set(session.execute(select(Mention.article_id, Mention.start, Mention.end)
-                                .where(Mention.claim_id == target_id)).tuples())
+                                .where(Mention.claim_id == target_id)))
     moved = 0
     for m in session.scalars(select(Mention).where(Mention.claim_id == source_id)):
         if (m.article_id, m.start, m.end) in taken:

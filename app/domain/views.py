@@ -1,0 +1,127 @@
+"""Read models for the HTML pages: each page's data gathered in a few grouped queries, no rules.
+
+Why a separate module: the pages need combinations (a claim with its tags, history and sources) that
+the JSON API and the CLI do not; keeping them here keeps routes thin and the domain modules focused
+on what may change."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.articles import article_mentions, article_quotes, get_article, list_articles
+from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
+from app.domain.events import claim_history
+from app.domain.mentions import claim_sources, group_by_stance
+from app.domain.people import list_outlets
+from app.pipeline.context import segments
+from app.storage.models import Article, Claim, ClaimTag, Mention, Quote, Tag
+
+DASHBOARD_ROWS = 10
+
+
+def dashboard(session: Session) -> dict:
+    """The first screen: what just arrived and what the team is arguing about."""
+    return {
+        "recent": list_claims(session, ClaimFilter(sort="newest"), limit=DASHBOARD_ROWS),
+        "disputed": list_claims(session, ClaimFilter(status="disputed", sort="changed"),
+                                limit=DASHBOARD_ROWS),
+        "outlets": list_outlets(session),
+        "articles": list_articles(session, limit=DASHBOARD_ROWS),
+    }
+
+
+def claim_detail(session: Session, claim: Claim) -> dict:
+    """Everything the claim page shows, for a live (already resolved) claim."""
+    sources = claim_sources(session, claim.id)
+    return {
+        "claim": claim,
+        "tags": tags_for_claims(session, [claim.id])[claim.id],
+        "history": claim_history(session, claim.id),
+        "sources": sources,
+        "groups": group_by_stance(sources),
+        "outlet_names": sorted({s["outlet"] for s in sources}),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of article text with one set of highlights; offsets index the stored text exactly."""
+
+    start: int
+    end: int
+    text: str
+    quotes: tuple[Quote, ...]
+    mentions: tuple[tuple[Mention, Claim], ...]
+    anchors: tuple[int, ...]   # ids of mentions that begin here (for #m{id} links)
+    selected: bool = False     # inside the span a `?start=&end=` link points at
+
+
+def _split_lines(start: int, text: str) -> list[tuple[int, str]]:
+    """Cut after every newline: browsers turn "\\r\\n" into "\\n", so each piece restarts the count."""
+    out, pos = [], 0
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        stop = len(text) if nl < 0 else nl + 1
+        out.append((start + pos, text[pos:stop]))
+        pos = stop
+    return out
+
+
+def article_pieces(text: str, quotes: list[Quote], mentions: list[tuple[Mention, Claim]],
+                   selection: tuple[int, int] | None = None) -> list[Piece]:
+    """The article cut into highlightable pieces: every quote and mention boundary, and every line."""
+    spans = [(q.start, q.end) for q in quotes] + [(m.start, m.end) for m, _ in mentions]
+    nq, nspans = len(quotes), len(spans)
+    if selection:
+        spans.append(selection)
+    starts: dict[int, list[int]] = {}
+    for m, _ in mentions:
+        starts.setdefault(m.start, []).append(m.id)
+    pieces: list[Piece] = []
+    offset = 0
+    for seg in segments(text, spans):
+        seg_quotes = tuple(quotes[i] for i in seg.marks if i < nq)
+        seg_mentions = tuple(mentions[i - nq] for i in seg.marks if nq <= i < nspans)
+        selected = nspans in seg.marks
+        for pos, chunk in _split_lines(offset, seg.text):
+            anchors = tuple(starts.pop(pos, ())) if seg_mentions else ()
+            pieces.append(Piece(pos, pos + len(chunk), chunk, seg_quotes, seg_mentions, anchors,
+                                selected))
+        offset += len(seg.text)
+    return pieces
+
+
+def article_detail(session: Session, article_id: int,
+                   selection: tuple[int, int] | None = None) -> dict:
+    """The article page; a selection outside the text is dropped rather than refused (it is a link)."""
+    article: Article = get_article(session, article_id)
+    quotes = article_quotes(session, article_id)
+    mentions = article_mentions(session, article_id)
+    if selection and not (0 <= selection[0] < selection[1] <= len(article.text)):
+        selection = None
+    return {
+        "article": article,
+        "quotes": quotes,
+        "mentions": mentions,
+        "selection": selection,
+        "pieces": article_pieces(article.text, quotes, mentions, selection),
+    }
+
+
+def claim_choices(session: Session, q: str, limit: int = 10) -> list[Claim]:
+    """Claims to offer when linking a selection: text search, or nothing for an empty query."""
+    if not q or not q.strip():
+        return []
+    if q.strip().isdigit():
+        claim = session.scalar(select(Claim).where(Claim.id == int(q.strip()),
+                                                   Claim.merged_into_id.is_(None)))
+        return [claim] if claim else []
+    return list_claims(session, ClaimFilter(q=q), limit=limit).claims
+
+
+def tag_names(session: Session) -> list[str]:
+    """Tags in use on at least one claim, for the claims filter."""
+    stmt = (select(Tag.name).where(Tag.id.in_(select(ClaimTag.tag_id))).order_by(Tag.name))
+    return list(session.scalars(stmt))

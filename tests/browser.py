@@ -1,0 +1,86 @@
+"""Real Chromium for end-to-end tests: Debian's browser driven by Playwright, never a downloaded one."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = os.environ.get("CLAIMTRACKER_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("CLAIMTRACKER_REQUIRE_BROWSER", "").strip() not in ("", "0", "false", "no")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def require_browser() -> None:
+    """Skip when no browser is here, unless CI said the browser must be there: then fail."""
+    problem = None
+    if not Path(CHROMIUM).exists():
+        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is not installed"
+    if problem:
+        if REQUIRED:
+            pytest.fail(f"browser required (CLAIMTRACKER_REQUIRE_BROWSER) but {problem}")
+        pytest.skip(problem)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(database_url: str):
+    """The real app under uvicorn in its own process, as `make run` starts it."""
+    from app.storage.migrate import upgrade
+
+    upgrade(database_url)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACKER_ACTOR": "e2e-analyst"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=1).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the app server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def chromium_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(15000)
+            yield page
+        finally:
+            browser.close()

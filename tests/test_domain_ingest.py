@@ -1,0 +1,94 @@
+"""Ingest: text stored untouched, quotes become claims, repeats link across outlets, bad input is refused."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.articles import ingest_article
+from app.domain.errors import InvalidInput, TooLarge
+from app.domain.ingest import collect_files, ingest_files
+from app.storage.models import Article, Claim, Event, Mention, Quote
+from tests.factories import GAZETTE, HERALD, STATEMENT
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_repeated_quote_links_two_outlets_to_one_claim(session):
+    first = ingest_article(session, HERALD, "tester")
+    second = ingest_article(session, GAZETTE, "tester")
+    session.commit()
+    assert first.created and second.created
+    claim = session.scalar(select(Claim).where(Claim.text == STATEMENT))
+    assert claim is not None
+    assert claim.outlet_count == 2
+    mentions = session.scalars(select(Mention).where(Mention.claim_id == claim.id)).all()
+    assert {m.article_id for m in mentions} == {first.article_id, second.article_id}
+    assert {m.stance for m in mentions} == {"repeats"}
+    assert {m.origin for m in mentions} == {"extracted"}
+    gazette = next(m for m in mentions if m.article_id == second.article_id)
+    assert gazette.fidelity == "trimmed"
+    assert claim.speaker is not None and claim.speaker.name == "Mirela Dunst"
+
+
+def test_text_is_stored_exactly_and_offsets_point_into_it(session):
+    result = ingest_article(session, HERALD, "tester")
+    article = session.get(Article, result.article_id)
+    assert article.text == HERALD.text
+    for q in session.scalars(select(Quote).where(Quote.article_id == article.id)):
+        assert article.text[q.start:q.end] == q.text
+    for m in session.scalars(select(Mention).where(Mention.article_id == article.id)):
+        assert article.text[m.start:m.end] == m.excerpt
+
+
+def test_reingest_same_text_changes_nothing(session):
+    first = ingest_article(session, HERALD, "tester")
+    session.commit()
+    before = [count(session, m) for m in (Article, Quote, Claim, Mention, Event)]
+    again = ingest_article(session, replace(HERALD, outlet="Another Outlet"), "tester")
+    session.commit()
+    assert not again.created and again.article_id == first.article_id
+    assert [count(session, m) for m in (Article, Quote, Claim, Mention, Event)] == before
+
+
+@pytest.mark.parametrize("change, error, words", [
+    ({"text": "   \n"}, InvalidInput, "empty text"),
+    ({"outlet": " "}, InvalidInput, "missing outlet"),
+    ({"text": "x" * (2 * 1024 * 1024 + 1)}, TooLarge, "over the limit"),
+])
+def test_bad_articles_are_refused_with_a_reason(session, change, error, words):
+    with pytest.raises(error) as info:
+        ingest_article(session, replace(HERALD, **change), "tester")
+    assert words in info.value.message
+
+
+def test_batch_reports_bad_files_and_goes_on(session, tmp_path):
+    (tmp_path / "a_good.txt").write_text(HERALD.text, encoding="utf-8")
+    (tmp_path / "b_binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "c_latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "d_empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "e_good.txt").write_text(GAZETTE.text, encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("not an article", encoding="utf-8")
+    files = collect_files([tmp_path])
+    assert [f.name for f in files] == ["a_good.txt", "b_binary.txt", "c_latin1.txt", "d_empty.txt", "e_good.txt"]
+    sources = {"e_good.txt": {"outlet": "Coastal Gazette", "published": "2024-05-03"}}
+    results = ingest_files(session, files, {"outlet": "Northport Herald"}, sources, "tester", 2 * 1024 * 1024)
+    status = {r.name.rsplit("/", 1)[-1]: (r.status, r.error) for r in results}
+    assert status["a_good.txt"][0] == "added"
+    assert status["e_good.txt"][0] == "added"
+    assert "binary" in status["b_binary.txt"][1]
+    assert "UTF-8" in status["c_latin1.txt"][1]
+    assert status["d_empty.txt"] == ("failed", "empty text")
+    assert count(session, Article) == 2
+    gazette = session.scalar(select(Article).where(Article.source_name == "e_good.txt"))
+    assert gazette.outlet.name == "Coastal Gazette" and str(gazette.published) == "2024-05-03"
+
+
+def test_bad_date_is_reported_for_that_file(session, tmp_path):
+    path = tmp_path / "dated.txt"
+    path.write_text(HERALD.text, encoding="utf-8")
+    [result] = ingest_files(session, [path], {"outlet": "X", "published": "last tuesday"}, {}, "t", 10**6)
+    assert result.status == "failed" and "unparseable date" in result.error
