@@ -78,6 +78,7 @@ TITLES: frozenset[str] = frozenset({
     "spokesman", "spokeswoman", "spokesperson", "leader", "chief", "commissioner", "councilor",
     "councillor", "pope", "sheikh", "emir", "sultan", "state", "foreign", "defense", "defence",
     "deputy", "speaker", "commander", "envoy", "officer", "father", "rev", "bishop", "cardinal",
+    "coach", "manager", "inspector", "detective", "sheriff", "superintendent", "chairperson",
 })
 
 #: Capitalised words that start a sentence or name a thing but are never a speaker's name.
@@ -90,6 +91,12 @@ NAME_STOPWORDS: frozenset[str] = frozenset({
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "earlier", "later", "today", "yesterday", "to", "for", "of", "with",
     "by", "from", "not", "no", "all", "each", "every", "such", "other", "another", "related",
+})
+
+#: Lowercase words that can sit inside a person's name ("Ursula von der Leyen", "Luiz Inácio Lula da Silva").
+NAME_PARTICLES: frozenset[str] = frozenset({
+    "von", "van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "le", "la",
+    "al", "el", "bin", "ibn", "ben", "ter", "zu",
 })
 
 #: Words that mark a capitalised run as an organisation, not a person ("Defense Ministry").

@@ -1,0 +1,138 @@
+"""Pure helpers that turn quotes into claim statements and decide when two texts state one claim.
+
+Why word-level: outlets re-punctuate, swap curly for straight marks, cut with "..." and insert
+"[and]"; none of that changes what was said, so comparison happens on normalized words.
+
+Bracketed text is dropped by `normalize_words`: "[The CCP] is progressing" becomes
+"is progressing". Words in brackets are the reporter's insertion, not the speaker's, so they must
+neither create a match between outlets nor break one (one outlet writes "[the military]", another
+"it"). The raw quote text, brackets and all, stays on the record for display.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from app.pipeline.constants import MIN_CLAIM_WORDS, MIN_SHARED_RUN
+
+_BRACKETED = re.compile(r"\[[^\[\]]{0,200}\]")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Where a long quote is cut: sentence ends, and ellipses with an optional "[and]"-style join.
+_SENTENCE_END = re.compile(r"(?<=[.?!])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(\[]?[^\W\d_])")
+_ELLIPSIS_JOIN = re.compile(
+    r"\s*(?:\.\s?\.\s?\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\])\s*(?:\[(?:and|or|but|then)\]\s*)?")
+_TRIM = " \t\r\n,.;:!?\u2026\"'\u201c\u201d\u2018\u2019-\u2013\u2014"
+_ABBREV_END = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Prof|Jr|U\.S|U\.K|U\.N)\.$")
+
+
+def normalize_words(text: str) -> list[str]:
+    """Lowercase words with punctuation, quote marks, ellipses and [bracketed] insertions removed.
+
+    Dashes and hyphens separate words ("no-limits" == "no limits"); curly and straight
+    apostrophes are one character, so "China’s" == "China's".
+    """
+    text = _BRACKETED.sub(" ", text).translate(_APOSTROPHES).lower()
+    return _WORD.findall(text)
+
+
+def normalized_key(text: str) -> str:
+    """One string per wording, for equality lookups (hash it to index)."""
+    return " ".join(normalize_words(text))
+
+
+def shingles(words: list[str], n: int = MIN_SHARED_RUN) -> set[str]:
+    """Every run of n consecutive words; texts sharing one share a long verbatim stretch."""
+    if n <= 0:
+        return set()
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def same_claim(a: str, b: str) -> bool:
+    """Same normalized words, or a shared run of MIN_SHARED_RUN words: eight words in a row
+    rarely coincide by chance, while trimmed and extended quotations of one statement do."""
+    wa, wb = normalize_words(a), normalize_words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    return not shingles(wa).isdisjoint(shingles(wb))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One claimable piece of a quote; start/end are offsets into the quote text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _pieces(quote_text: str) -> list[tuple[int, int]]:
+    """Cut points: after sentence ends and around ellipsis joins, kept as (start, end) pairs."""
+    cuts: list[tuple[int, int]] = []
+    for m in _ELLIPSIS_JOIN.finditer(quote_text):
+        cuts.append((m.start(), m.end()))
+    for m in _SENTENCE_END.finditer(quote_text):
+        if not _ABBREV_END.search(quote_text[max(0, m.start() - 5):m.start()]):
+            cuts.append((m.start(), m.end()))
+    cuts.sort()
+    pieces, pos = [], 0
+    for a, b in cuts:
+        if a >= pos:
+            pieces.append((pos, a))
+            pos = b
+    pieces.append((pos, len(quote_text)))
+    return pieces
+
+
+def split_statements(quote_text: str) -> list[Statement]:
+    """Split a long quote into statements at sentence ends and "... [and]" joins.
+
+    Each piece is trimmed of spaces, trailing punctuation and stray quote marks, and pieces
+    shorter than MIN_CLAIM_WORDS words are dropped: they are fragments, not claims.
+    """
+    out: list[Statement] = []
+    for a, b in _pieces(quote_text):
+        while a < b and quote_text[a] in _TRIM:
+            a += 1
+        while b > a and quote_text[b - 1] in _TRIM:
+            b -= 1
+        piece = quote_text[a:b]
+        if len(normalize_words(piece)) >= MIN_CLAIM_WORDS:
+            out.append(Statement(a, b, piece))
+    return out
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(word in it for word in short)
+
+
+def fidelity(canonical: str, excerpt: str, quoted: bool = True) -> str:
+    """How faithfully an excerpt reproduces the canonical wording.
+
+    "paraphrased" when the outlet did not use quotation marks; otherwise "verbatim" for the same
+    words, "trimmed" when the excerpt only leaves words out (in order), "altered" when it adds or
+    changes any word -- the case an analyst most needs to see.
+    """
+    if not quoted:
+        return "paraphrased"
+    canon, words = normalize_words(canonical), normalize_words(excerpt)
+    if canon == words:
+        return "verbatim"
+    if words and len(words) < len(canon) and _is_subsequence(words, canon):
+        return "trimmed"
+    return "altered"
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """ASCII, lowercase, hyphen-joined first words: decoration for URLs, never an identifier.
+
+    Returns "" when nothing usable remains (e.g. only CJK or punctuation); callers pick a fallback.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
+    return "-".join(words[:max(0, max_words)])

@@ -1,0 +1,169 @@
+"""Quote extraction: text in, QuoteCandidate records out (hand-written news sentences)."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from app.pipeline.evaluate import load_gold, score_quotes
+from app.pipeline.quotes import QuoteCandidate, extract_quotes
+from tests.seeds import SEEDS_DIR, seeds_available
+
+
+def only(text: str, **kwargs) -> QuoteCandidate:
+    found = extract_quotes(text, **kwargs)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_offsets_index_the_text_inside_the_marks():
+    text = "The mayor arrived late. “We will rebuild the old bridge by spring,” said Mayor Ana Ortiz."
+    q = only(text)
+    assert text[q.start:q.end] == q.text == "We will rebuild the old bridge by spring,"
+    assert text[q.start - 1] == "“" and text[q.end] == "”"
+    assert q.kind == "direct"
+
+
+def test_said_after_the_quote_with_title_stripped():
+    q = only("“The budget is balanced for the first time in years,” Finance Minister Omar Haddad said.")
+    assert q.speaker == "Omar Haddad"
+    assert q.cue == "said"
+
+
+def test_said_before_with_colon_and_told_reporters():
+    q = only("President Lena Varga said: “Our borders stay open to every neighbour who respects them.”")
+    assert q.speaker == "Lena Varga" and q.kind == "direct"
+    q = only("“Nothing has been decided about the merger yet,” Paul Okafor told reporters.")
+    assert q.speaker == "Paul Okafor" and q.cue == "told reporters"
+
+
+def test_apposition_between_name_and_verb():
+    text = ("Ilse Berger, a spokeswoman for the Federal Office of Transport, said the line was "
+            "“safe to use again after a full inspection of the tracks”.")
+    q = only(text)
+    assert q.speaker == "Ilse Berger" and q.kind == "partial"
+
+
+def test_surname_resolves_to_the_full_name_seen_earlier():
+    text = ("Harbour master Tomas Lindgren inspected the pier on Monday.\n"
+            "Lindgren said the storm had “torn away half of the wooden decking overnight”.")
+    assert only(text).speaker == "Tomas Lindgren"
+
+
+def test_pronoun_and_role_resolve_to_the_last_speaker():
+    text = ("Defence spokesman Kaito Mori said the drills would continue next week.\n"
+            "“Our exercises are routine and threaten nobody in the region,” he said.\n"
+            "The spokesman said the navy would “publish the full schedule of manoeuvres soon”.")
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Kaito Mori", "Kaito Mori"]
+
+
+def test_pronoun_skips_a_person_only_mentioned_in_passing():
+    text = ("Senator Ruth Adler criticised Governor Ben Cole’s remarks about the new levy.\n"
+            "“This levy will hurt small farmers more than anyone else,” she said.")
+    assert only(text).speaker == "Ruth Adler"
+
+
+def test_possessive_remarks_name_the_speaker():
+    text = "Ruth Adler rejected Ben Cole’s remarks that the levy was “fair to every farmer in the state.”"
+    assert only(text).speaker == "Ben Cole"
+
+
+def test_organisation_speaks_when_no_person_is_named():
+    text = "A bulletin from state broadcaster Radio Nova said “the dam will be reopened next week”."
+    assert only(text).speaker == "Radio Nova"
+
+
+def test_according_to_and_described_as():
+    text = ('The audit was "the most thorough review of the agency in a decade," according to '
+            "inspector general Mira Sato.")
+    assert only(text).speaker == "Mira Sato"
+    text = ("Union leader Dev Rao met the board, which Rao described as “unwilling to discuss "
+            "any of our proposals at all”.")
+    q = only(text)
+    assert q.speaker == "Dev Rao" and q.cue == "described as"
+
+
+def test_standalone_paragraph_and_same_paragraph_inherit_the_speaker():
+    text = ("“We lost three harvests in a row,” farmer Joao Pereira said. “The river simply dried up.\n\n"
+            "“Now we wait for the rain and hope for better luck next year.”\n\n"
+            "The ministry promised help.")
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Joao Pereira"] * 3
+
+
+def test_a_quote_running_over_paragraphs_gives_one_record_per_paragraph():
+    text = ("Coach Elena Ruiz said: “The season starts now for all of us.\n\n"
+            "“We train every morning until the final whistle of the cup.”")
+    quotes = extract_quotes(text)
+    assert [q.text for q in quotes] == ["The season starts now for all of us.",
+                                        "We train every morning until the final whistle of the cup."]
+    assert quotes[1].speaker == "Elena Ruiz"
+
+
+def test_scare_quotes_and_labels_are_not_quotations():
+    text = ("The two leaders praised their “ironclad” partnership. The “open door policy” has "
+            "critics. Analysts call it a “grand bargain”.")
+    assert extract_quotes(text) == []
+
+
+def test_apostrophes_are_not_single_quotes():
+    text = "The country’s leaders’ plan was ‘bold and long overdue for the whole region’, Mia Holt said."
+    assert extract_quotes(text) == []
+    q = only(text, single_quotes=True)
+    assert q.text == "bold and long overdue for the whole region" and q.speaker == "Mia Holt"
+
+
+def test_unattributed_long_quote_is_kept_without_speaker():
+    text = "The leaked memo reads “all staff must return to the office five days a week from May”."
+    q = only(text)
+    assert q.speaker is None and q.cue is None
+
+
+@pytest.mark.parametrize("text", [
+    "", "no marks at all here", "“", "”", '"', "“ unclosed forever and ever", "” stray closer “",
+    '"a" "b" "c', "“a “b “c” d” e”", "\n\n“\n”\n", "“   ”", "said said said", "Tan said", "“x,” he",
+])
+def test_odd_inputs_do_not_crash(text):
+    for q in extract_quotes(text):
+        assert text[q.start:q.end] == q.text
+
+
+def test_two_megabytes_of_news_like_text_is_fast():
+    para = ("“We will keep working on this for as long as it takes,” Minister Ada Quist said. "
+            "Quist later told reporters the plan was “fully funded until the end of next year”. ")
+    text = (para * (2_000_000 // len(para) + 1))[:2_000_000]
+    began = time.perf_counter()
+    quotes = extract_quotes(text)
+    assert time.perf_counter() - began < 20
+    assert len(quotes) > 10_000 and all(q.speaker == "Ada Quist" for q in quotes[:50])
+
+
+@pytest.mark.parametrize("unit", ["“ he said, ", '" ', "” Tan said. ", "Tan Li, a , ", ". ", "“x” "])
+def test_two_megabytes_of_unbalanced_marks_is_fast(unit):
+    text = (unit * (2_000_000 // len(unit) + 1))[:2_000_000]
+    began = time.perf_counter()
+    extract_quotes(text)
+    assert time.perf_counter() - began < 20
+
+
+def test_random_unicode_does_not_raise():
+    rng = random.Random(20240330)
+    alphabet = [chr(c) for c in range(0x20, 0x2FFF)] + list("“”\"‘’\n.,:") * 200
+    for _ in range(5):
+        text = "".join(rng.choice(alphabet) for _ in range(50_000))
+        for q in extract_quotes(text, single_quotes=True):
+            assert text[q.start:q.end] == q.text
+
+
+@pytest.mark.skipif(not seeds_available(), reason="../shared/seeds not beside the checkout")
+def test_seed_articles_meet_recall_and_speaker_targets():
+    gold = load_gold(SEEDS_DIR / "gold.json")
+    predicted = {a["file"]: extract_quotes((SEEDS_DIR / a["file"]).read_text(encoding="utf-8"))
+                 for a in gold["articles"]}
+    scores = score_quotes(predicted, gold)
+    assert scores.overlap_recall >= 0.9, scores
+    assert scores.overlap_precision >= 0.9, scores
+    assert scores.speaker_accuracy >= 0.8, scores
