@@ -26,7 +26,7 @@ router = APIRouter(prefix="/claims", tags=["claims"])
 ClaimId = Annotated[int, Path(ge=1, le=schemas.MAX_ID, description="Claim id")]
 Slug = Annotated[schemas.Text | None, Query(max_length=200)]
 Cursor = Annotated[schemas.Text | None, Query(
-    max_length=100, pattern=r"^(?:[0-9:.+T -]{1,40}~)?[0-9]{1,12}$",
+    max_length=100, pattern=r"^[A-Za-z0-9_-]{1,100}$",
     description="`next_cursor` of the previous page.")]
 
 

@@ -1,6 +1,8 @@
 """Claims: finding, listing and the analyst's changes, each recorded as an event."""
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,23 +75,33 @@ def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
 
 
 def _encode_cursor(claim: Claim, sort: str) -> str:
+    """Opaque to clients (URL-safe base64) so it survives being pasted into a query string."""
     if sort == "newest":
-        return str(claim.id)
-    if sort == "changed":
-        return f"{claim.updated_at.isoformat()}~{claim.id}"
-    return f"{claim.outlet_count}~{claim.id}"
+        raw = str(claim.id)
+    elif sort == "changed":
+        raw = f"{claim.updated_at.isoformat()}~{claim.id}"
+    else:
+        raw = f"{claim.outlet_count}~{claim.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _small_int(text: str) -> int:
+    if not text.isdigit() or len(text) > 12:
+        raise ValueError(text)
+    return int(text)
 
 
 def _after_cursor(stmt: Select, cursor: str, sort: str) -> Select:
     """Keyset pagination: rows strictly after the last one shown, in the same descending order."""
     try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if sort == "newest":
-            return stmt.where(Claim.id < int(cursor))
-        value, _, last_id = cursor.rpartition("~")
-        key = datetime.fromisoformat(value) if sort == "changed" else int(value)
+            return stmt.where(Claim.id < _small_int(raw))
+        value, _, last_id = raw.rpartition("~")
+        key = datetime.fromisoformat(value) if sort == "changed" else _small_int(value)
         col = Claim.updated_at if sort == "changed" else Claim.outlet_count
-        return stmt.where(or_(col < key, and_(col == key, Claim.id < int(last_id))))
-    except ValueError:
+        return stmt.where(or_(col < key, and_(col == key, Claim.id < _small_int(last_id))))
+    except (ValueError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput(f"bad cursor {cursor!r}") from None
 
 
