@@ -37,3 +37,44 @@ def render(request: Request, template: str, context: dict, *, block: str | None 
                                           headers=headers, block_name=name)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+# --- Helpers added for the pages (render/url_with above stay as they are) ---------------------------
+
+def claim_slug(text: str) -> str:
+    """The decorative part of a claim URL; derived from the current text, so it goes stale on edit."""
+    from app.pipeline.claims import slugify
+
+    return slugify(text or "", max_words=8)
+
+
+def claim_url(request: Request, claim_id: int) -> str:
+    """The canonical claim URL, `/claims/{id}`: ids never change, wording may."""
+    return url_with(request, "claim", claim_id=claim_id)
+
+
+def mention_url(request: Request, article_id: int, mention_id: int) -> str:
+    """The span in its article: the page anchors each mention as `m{id}`."""
+    return url_with(request, "article", article_id=article_id) + f"#m{mention_id}"
+
+
+def fmt_time(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def fmt_date(value) -> str:
+    return value.isoformat() if value else "undated"
+
+
+templates.env.globals.update(claim_url=claim_url, claim_slug=claim_slug, mention_url=mention_url)
+templates.env.filters.update(fmt_time=fmt_time, fmt_date=fmt_date)
+
+
+def external_href(url: str | None) -> str | None:
+    """Only http(s) links from ingested metadata become hrefs: a `javascript:` url must never be clickable."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+templates.env.filters["external_href"] = external_href

@@ -1,0 +1,122 @@
+"""The claim page and its shareable sources (HTML, JSON, CSV).
+
+URL policy: `/claims/{id}` is the canonical form (it is what `<link rel=canonical>` and every link
+in the app use). A slug after the id is decoration for people reading the URL: the current slug
+renders, a stale or wrong one answers 301 to `/claims/{id}/{current-slug}`, so a shared readable
+link stays readable after the wording is edited. A merged claim's id answers 301 to its survivor.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from app.deps import SessionDep
+from app.domain.claims import resolve_claim
+from app.domain.mentions import claim_sources
+from app.domain.views import claim_detail
+from app.storage.models import Claim
+from app.web.templating import claim_slug, render, url_with
+
+router = APIRouter()
+
+CSV_COLUMNS = ("claim_id", "claim", "status", "outlet", "article_id", "title", "published", "url",
+               "stance", "fidelity", "excerpt", "start", "end")
+
+
+def claim_page_response(request: Request, session: Session, claim: Claim, *, status_code: int = 200,
+                        message: str | None = None, error_kind: str | None = None,
+                        errors: dict | None = None, values: dict | None = None) -> Response:
+    """The claim page (or its `claim` block for htmx), optionally with a message from an action."""
+    ctx = {**claim_detail(session, claim), "nav": "claims", "editable": True, "message": message,
+           "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
+    return render(request, "claim.html", ctx, block="claim", status_code=status_code)
+
+
+def _moved(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=301)
+
+
+def _slug_url(request: Request, claim: Claim) -> str:
+    slug = claim_slug(claim.text)
+    if not slug:
+        return url_with(request, "claim", claim_id=claim.id)
+    return url_with(request, "claim_slug", claim_id=claim.id, slug=slug)
+
+
+@router.get("/claims/{claim_id}", name="claim")
+def claim_page(request: Request, session: SessionDep, claim_id: int):
+    """Canonical claim URL; a merged id redirects to its survivor's canonical URL."""
+    claim = resolve_claim(session, claim_id)
+    if claim.id != claim_id:
+        return _moved(url_with(request, "claim", claim_id=claim.id))
+    return claim_page_response(request, session, claim)
+
+
+def _sources_claim(request: Request, session: Session, claim_id: int, route: str):
+    """The live claim for a sources URL, or a 301 to the survivor's same sources URL."""
+    claim = resolve_claim(session, claim_id)
+    if claim.id != claim_id:
+        return None, _moved(url_with(request, route, claim_id=claim.id))
+    return claim, None
+
+
+@router.get("/claims/{claim_id}/sources.json", name="claim_sources_json")
+def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
+    claim, moved = _sources_claim(request, session, claim_id, "claim_sources_json")
+    if moved:
+        return moved
+    rows = claim_sources(session, claim.id)
+    body = {
+        "claim": {"id": claim.id, "text": claim.text, "status": claim.status,
+                  "reason": claim.status_reason,
+                  "speaker": claim.speaker.name if claim.speaker else None,
+                  "url": str(request.url_for("claim", claim_id=claim.id))},
+        "sources": [{"outlet": r["outlet"], "article_id": r["article_id"], "title": r["title"],
+                     "published": r["published"].isoformat() if r["published"] else None,
+                     "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
+                     "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
+                     "end": r["end"], "mention_id": r["id"]} for r in rows],
+    }
+    return JSONResponse(body)
+
+
+@router.get("/claims/{claim_id}/sources.csv", name="claim_sources_csv")
+def claim_sources_csv(request: Request, session: SessionDep, claim_id: int):
+    """One row per mention, claim columns repeated, so a spreadsheet can filter without joins."""
+    claim, moved = _sources_claim(request, session, claim_id, "claim_sources_csv")
+    if moved:
+        return moved
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for r in claim_sources(session, claim.id):
+        writer.writerow([claim.id, claim.text, claim.status, r["outlet"], r["article_id"], r["title"],
+                         r["published"].isoformat() if r["published"] else "", r["url"] or "",
+                         r["stance"], r["fidelity"], r["excerpt"], r["start"], r["end"]])
+    headers = {"Content-Disposition": f'inline; filename="claim-{claim.id}-sources.csv"'}
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/claims/{claim_id}/sources", name="claim_sources")
+def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
+    """The page to share: stable URL, OpenGraph preview, JSON and CSV alternates."""
+    claim, moved = _sources_claim(request, session, claim_id, "claim_sources")
+    if moved:
+        return moved
+    detail = claim_detail(session, claim)
+    share_url = str(request.url_for("claim_sources", claim_id=claim.id))
+    return render(request, "sources.html", {**detail, "nav": "claims", "share_url": share_url})
+
+
+@router.get("/claims/{claim_id}/{slug}", name="claim_slug")
+def claim_page_with_slug(request: Request, session: SessionDep, claim_id: int, slug: str):
+    """Decorated URL: renders when the slug is current, else 301 to the current decorated URL."""
+    claim = resolve_claim(session, claim_id)
+    current = claim_slug(claim.text)
+    if claim.id != claim_id or slug != current:
+        return _moved(_slug_url(request, claim))
+    return claim_page_response(request, session, claim)

@@ -1,0 +1,79 @@
+"""Ingest from the browser: pasted text or uploaded files, each reported as added, already present or
+failed with its reason. Every item is its own transaction (domain.ingest.ingest_bytes), so one bad
+file never stops the others."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from app.deps import ActorDep, SessionDep, SettingsDep
+from app.domain.ingest import BatchResult, ingest_bytes
+from app.domain.people import list_outlets
+from app.web.templating import render
+
+router = APIRouter()
+
+Field = Annotated[str, Form(max_length=2000)]
+MAX_FILES = 200
+
+
+def _results_page(request: Request, session, results: list[BatchResult], meta: dict):
+    """Full ingest page, or only its results block for htmx; 422 when nothing could be ingested."""
+    failed = bool(results) and all(r.status == "failed" for r in results)
+    ctx = {"nav": "ingest", "results": results, "meta": meta, "outlets": list_outlets(session)}
+    return render(request, "ingest.html", ctx, block="results", status_code=422 if failed else 200)
+
+
+@router.get("/ingest", name="ingest")
+def ingest_page(request: Request, session: SessionDep):
+    return _results_page(request, session, [], {})
+
+
+@router.post("/ingest/text", name="ingest_text")
+def ingest_text(request: Request, session: SessionDep, settings: SettingsDep, actor: ActorDep,
+                text: Annotated[str, Form()] = "", outlet: Field = "", published: Field = "",
+                title: Field = "", author: Field = "", url: Field = ""):
+    """Pasted text. Browsers submit textarea line breaks as CRLF whatever was pasted (HTML spec), so
+    they are turned back into LF: the stored text is then what the person pasted."""
+    text = text.replace("\r\n", "\n")
+    meta = {"outlet": outlet, "published": published, "title": title, "author": author, "url": url}
+    result = ingest_bytes(session, "pasted.txt", text.encode("utf-8"),
+                          {k: v.strip() or None for k, v in meta.items()}, actor,
+                          settings.max_article_bytes)
+    result = replace(result, name=title.strip()[:200] or "pasted text")
+    return _results_page(request, session, [result], meta if result.status == "failed" else {})
+
+
+def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict, actor: str,
+                    max_bytes: int) -> list[BatchResult]:
+    """In upload order; an int in place of the bytes is the size of a file too large to read."""
+    results = []
+    for name, data in uploads:
+        if isinstance(data, int):
+            results.append(BatchResult(name, "failed", error=(
+                f"file is {data:,} bytes, over the limit of {max_bytes:,} bytes")))
+        else:
+            results.append(ingest_bytes(session, name, data, meta, actor, max_bytes))
+    return results
+
+
+@router.post("/ingest/files", name="ingest_files")
+async def ingest_files(request: Request, session: SessionDep, settings: SettingsDep,
+                       actor: ActorDep):
+    """Uploaded files, with the outlet and date of the form applied to every one of them."""
+    form = await request.form(max_files=MAX_FILES)
+    meta = {k: (str(form.get(k) or "").strip() or None) for k in ("outlet", "published")}
+    limit = settings.max_article_bytes
+    uploads: list[tuple[str, bytes | int]] = []
+    for item in form.getlist("files"):
+        if isinstance(item, UploadFile) and item.filename:
+            too_big = item.size is not None and item.size > limit
+            uploads.append((item.filename, item.size if too_big else await item.read()))
+    results = await run_in_threadpool(_ingest_uploads, session, uploads, meta, actor, limit)
+    if not uploads:
+        results = [BatchResult("(no file)", "failed", error="choose at least one file")]
+    return await run_in_threadpool(_results_page, request, session, results, {})

@@ -1,0 +1,92 @@
+"""Read-only pages: dashboard, the claims list and the outlet and speaker pages.
+
+Filters live in the query string so every view is a permalink; htmx requests get only the
+`results` block of the same template."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.deps import SessionDep, SettingsDep
+from app.domain.articles import list_articles
+from app.domain.claims import ClaimFilter, list_claims
+from app.domain.people import list_outlets, list_speakers, outlet_by_slug, speaker_by_slug
+from app.domain.views import dashboard as dashboard_data
+from app.domain.views import tag_names
+from app.web.templating import is_htmx, render, url_with
+
+router = APIRouter()
+
+Text = Annotated[str | None, Query(max_length=500)]
+
+
+def _next_url(request: Request, f: ClaimFilter, cursor: str | None, name: str,
+              fixed: str | None = None, **path) -> str | None:
+    """The keyset link to the following page, keeping every filter of this one except the one the
+    path already fixes (an outlet page needs no `outlet=` in its query)."""
+    if not cursor:
+        return None
+    query = {"q": f.q, "status": f.status, "outlet": f.outlet, "speaker": f.speaker, "tag": f.tag,
+             "sort": f.sort, "cursor": cursor}
+    query.pop(fixed, None)
+    return url_with(request, name, query, **path)
+
+
+@router.get("/", name="dashboard")
+def dashboard(request: Request, session: SessionDep):
+    ctx = dashboard_data(session)
+    return render(request, "dashboard.html", {**ctx, "nav": "dashboard", "meta": {}})
+
+
+@router.get("/claims", name="claims")
+def claims(request: Request, session: SessionDep, settings: SettingsDep, q: Text = None,
+           status: Text = None, outlet: Text = None, speaker: Text = None, tag: Text = None,
+           sort: Text = None, cursor: Text = None):
+    """Active search: the full page, or only the results block when htmx asks as the user types."""
+    f = ClaimFilter(q=q or None, status=status or None, outlet=outlet or None,
+                    speaker=speaker or None, tag=tag or None, sort=sort or "outlets")
+    page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
+    ctx = {"nav": "claims", "f": f, "page": page,
+           "next_url": _next_url(request, f, page.next_cursor, "claims")}
+    if not is_htmx(request):
+        ctx.update(outlets=list_outlets(session), speakers=list_speakers(session),
+                   tags=tag_names(session))
+    return render(request, "claims.html", ctx, block="results")
+
+
+@router.get("/outlets", name="outlets")
+def outlets(request: Request, session: SessionDep):
+    return render(request, "outlets.html", {"nav": "outlets", "outlets": list_outlets(session)})
+
+
+@router.get("/speakers", name="speakers")
+def speakers(request: Request, session: SessionDep):
+    return render(request, "speakers.html", {"nav": "speakers", "speakers": list_speakers(session)})
+
+
+def _owner_page(request: Request, session, settings, kind: str, owner, status, sort, cursor,
+                articles=None):
+    """An outlet's or a speaker's claims: the claims list with one facet fixed by the URL."""
+    f = ClaimFilter(status=status or None, sort=sort or "outlets", **{kind: owner.slug})
+    page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
+    here = url_with(request, kind, slug=owner.slug)
+    ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
+           "articles": articles or [],
+           "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}
+    return render(request, "owner.html", ctx, block="results")
+
+
+@router.get("/outlets/{slug}", name="outlet")
+def outlet(request: Request, session: SessionDep, settings: SettingsDep, slug: str,
+           status: Text = None, sort: Text = None, cursor: Text = None):
+    owner = outlet_by_slug(session, slug)
+    articles = list_articles(session, limit=100, outlet_id=owner.id)
+    return _owner_page(request, session, settings, "outlet", owner, status, sort, cursor, articles)
+
+
+@router.get("/speakers/{slug}", name="speaker")
+def speaker(request: Request, session: SessionDep, settings: SettingsDep, slug: str,
+            status: Text = None, sort: Text = None, cursor: Text = None):
+    owner = speaker_by_slug(session, slug)
+    return _owner_page(request, session, settings, "speaker", owner, status, sort, cursor)

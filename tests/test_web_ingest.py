@@ -1,0 +1,94 @@
+"""Ingest through the browser forms: pasted text and uploaded files, each reported on its own."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.storage.models import Article, Claim
+from tests.test_web_support import RIVER, RIVERSIDE_NEWS, VALLEY_POST, paste, soup
+
+
+def _rows(response) -> list[tuple[str, str]]:
+    return [(tr.select_one("td.name").get_text(strip=True), tr["data-status"])
+            for tr in soup(response).select("#ingest-results tr.result")]
+
+
+def test_paste_creates_article_and_claims(client, app_session):
+    response = paste(client, VALLEY_POST)
+    assert response.status_code == 200
+    assert _rows(response) == [("Flood gates to open", "added")]
+    link = soup(response).select_one("#ingest-results a.article-link")
+    article = app_session.scalar(select(Article))
+    assert link["href"] == f"/articles/{article.id}"
+    assert article.outlet.name == "Valley Post"
+    assert article.author == "Ana Brook"
+    assert article.published.isoformat() == "2024-03-01"
+    assert article.text == VALLEY_POST["text"]
+    assert app_session.scalar(select(Claim.text)) == RIVER
+
+
+def test_pasted_crlf_is_stored_as_typed(client, app_session):
+    """Browsers send textarea line breaks as CRLF; the stored text must keep the pasted LF."""
+    data = {**RIVERSIDE_NEWS, "text": RIVERSIDE_NEWS["text"].replace("\n", "\r\n")}
+    assert paste(client, data).status_code == 200
+    assert app_session.scalar(select(Article.text)) == RIVERSIDE_NEWS["text"]
+
+
+def test_same_text_twice_is_already_present(client, app_session):
+    paste(client, VALLEY_POST)
+    response = paste(client, VALLEY_POST)
+    assert _rows(response) == [("Flood gates to open", "present")]
+    assert app_session.scalar(select(func.count()).select_from(Article)) == 1
+
+
+def test_paste_without_outlet_reports_the_reason(client, app_session):
+    response = paste(client, {**VALLEY_POST, "outlet": ""})
+    assert response.status_code == 422
+    row = soup(response).select_one("#ingest-results tr.result")
+    assert row["data-status"] == "failed"
+    assert "outlet" in row.select_one(".reason").get_text()
+    # The metadata typed stays in the form so the person can fix only what was wrong.
+    assert soup(response).select_one("form.ingest-text input[name=title]")["value"] == "Flood gates to open"
+    assert app_session.scalar(select(func.count()).select_from(Article)) == 0
+
+
+def test_upload_reports_each_file_and_a_bad_one_does_not_stop_the_rest(client, app_session):
+    files = [("files", ("a.txt", VALLEY_POST["text"].encode(), "text/plain")),
+             ("files", ("broken.txt", b"\x00\x01\x02", "text/plain")),
+             ("files", ("b.txt", RIVERSIDE_NEWS["text"].encode(), "text/plain"))]
+    response = client.post("/ingest/files", files=files,
+                           data={"outlet": "Wire Service", "published": "2024-03-05"})
+    assert response.status_code == 200
+    assert _rows(response) == [("a.txt", "added"), ("broken.txt", "failed"), ("b.txt", "added")]
+    failed = soup(response).select_one("tr.result-failed .reason").get_text()
+    assert "binary" in failed
+    articles = app_session.scalars(select(Article).order_by(Article.id)).all()
+    assert [a.source_name for a in articles] == ["a.txt", "b.txt"]
+    assert {a.outlet.name for a in articles} == {"Wire Service"}
+    assert {a.published.isoformat() for a in articles} == {"2024-03-05"}
+
+
+def test_upload_with_bad_date_fails_every_file_with_the_reason(client):
+    files = [("files", ("a.txt", VALLEY_POST["text"].encode(), "text/plain"))]
+    response = client.post("/ingest/files", files=files,
+                           data={"outlet": "Wire Service", "published": "last tuesday"})
+    assert response.status_code == 422
+    assert "date" in soup(response).select_one("tr.result-failed .reason").get_text()
+
+
+def test_htmx_ingest_returns_only_the_results_block(client):
+    response = paste(client, VALLEY_POST, **{"HX-Request": "true"})
+    page = soup(response)
+    assert page.select_one("html") is None
+    assert page.select_one("#ingest-results tr.result-added") is not None
+    assert response.headers["Vary"] == "HX-Request"
+
+
+def test_dashboard_offers_the_ingest_forms(client):
+    page = soup(client.get("/"))
+    paste_form = page.select_one("form.ingest-text")
+    assert paste_form["action"] == "/ingest/text"
+    assert {i["name"] for i in paste_form.select("input, textarea")} >= {
+        "outlet", "published", "title", "author", "url", "text"}
+    upload = page.select_one("form.ingest-files")
+    assert upload["enctype"] == "multipart/form-data"
+    assert upload.select_one("input[type=file]").has_attr("multiple")
