@@ -59,7 +59,8 @@ def test_split_statements_keeps_abbreviations_and_drops_short_pieces():
     ("The harbour will open to container ships next spring.", True, "verbatim"),
     ("harbour will open ... next spring", True, "trimmed"),
     ("The harbour will open to all ships next spring", True, "altered"),
-    ("The harbour will open to container ships next spring, officials said", True, "altered"),
+    ("The harbour will open to all container ships next spring", True, "altered"),
+    ("The harbour will open to container ships next spring, and to ferries in summer", True, "verbatim"),
     ("The harbour opens in spring", False, "paraphrased"),
 ])
 def test_fidelity(excerpt, quoted, expected):

@@ -115,17 +115,25 @@ def fidelity(canonical: str, excerpt: str, quoted: bool = True) -> str:
     """How faithfully an excerpt reproduces the canonical wording.
 
     "paraphrased" when the outlet did not use quotation marks; otherwise "verbatim" for the same
-    words, "trimmed" when the excerpt only leaves words out (in order), "altered" when it adds or
+    words (also when a longer quotation carries the whole claim word for word), "trimmed" when the excerpt only leaves words out (in order), "altered" when it adds or
     changes any word -- the case an analyst most needs to see.
     """
     if not quoted:
         return "paraphrased"
     canon, words = normalize_words(canonical), normalize_words(excerpt)
-    if canon == words:
+    if canon == words or _contains_run(words, canon):
         return "verbatim"
     if words and len(words) < len(canon) and _is_subsequence(words, canon):
         return "trimmed"
     return "altered"
+
+
+def _contains_run(words: list[str], run: list[str]) -> bool:
+    """True when `run` stands in `words` as consecutive words."""
+    n = len(run)
+    if not n or n > len(words):
+        return False
+    return any(words[i:i + n] == run for i in range(len(words) - n + 1) if words[i] == run[0])
 
 
 def slugify(text: str, max_words: int = 8) -> str:
