@@ -132,27 +132,6 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
     return cues
 
 
-
-def _find_cues(doc: TextIndex) -> list[Cue]:
-    """Every speech cue outside quotation marks, in text order."""
-    cues, lw, n, i = [], doc.lower, len(doc.lower), 0
-    while i < n:
-        options = _CUE_INDEX.get(lw[i])
-        hyphenated = i > 0 and doc.sep(i - 1) == "-"  # "so-called" is not a speech cue
-        if options and not hyphenated and not doc.inside(doc.starts[i]):
-            for words, kind in options:
-                k = len(words)
-                if tuple(lw[i:i + k]) != words:
-                    continue
-                if kind == "noun" and not (i > 0 and doc.cap(i - 1) and doc.possessive(i - 1)):
-                    continue
-                cues.append(Cue(i, i + k, kind))
-                i += k - 1
-                break
-        i += 1
-    return cues
-
-
 # --- Names ---------------------------------------------------------------------------------------
 
 def _name_part(doc: TextIndex, k: int) -> bool:
