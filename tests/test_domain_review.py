@@ -75,6 +75,8 @@ def test_edit_text_keeps_linking_old_wording(loaded):
     assert claim.text.startswith("The northern pier closes")
     [event] = [e for e in claim_history(session, claim.id) if e.action == "claim.edit"]
     assert event.before == {"text": STATEMENT}
+    fidelities = session.scalars(select(Mention.fidelity).where(Mention.claim_id == claim.id)).all()
+    assert fidelities and "verbatim" not in fidelities
 
 
 def test_merge_moves_mentions_and_redirects(loaded):
@@ -86,6 +88,9 @@ def test_merge_moves_mentions_and_redirects(loaded):
     assert claim.outlet_count == 3
     assert session.scalars(select(Mention).where(Mention.claim_id == other.id)).all() == []
     assert other.id not in [c.id for c in list_claims(session, ClaimFilter()).claims]
+    moved = session.scalar(select(Mention).where(Mention.claim_id == claim.id,
+                                                 Mention.excerpt.like("There is no plan%")))
+    assert moved.fidelity == "altered"
     with pytest.raises(InvalidInput):
         merge_claims(session, claim.id, other.id, "ana")
 

@@ -80,5 +80,12 @@ def refresh_outlet_counts(session: Session, claim_ids: Iterable[int]) -> None:
             session.expire(claim, ["outlet_count"])
 
 
+def refresh_fidelity(session: Session, claim: Claim) -> None:
+    """Re-judge every mention against the claim's current wording (after an edit or a merge)."""
+    for mention in session.scalars(select(Mention).where(Mention.claim_id == claim.id)):
+        quoted = mention.quote_id is not None or mention.fidelity != "paraphrased"
+        mention.fidelity = fidelity(claim.text, mention.excerpt, quoted=quoted)
+
+
 def drop_claim_index(session: Session, claim_id: int) -> None:
     session.execute(delete(ClaimShingle).where(ClaimShingle.claim_id == claim_id))

@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 from app.domain.claims import check_version, clean_claim_text, clean_reason, resolve_claim, touch
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.events import record_event
-from app.domain.linking import drop_claim_index, index_claim_text, refresh_outlet_counts, text_hashes
+from app.domain.linking import (
+    drop_claim_index,
+    index_claim_text,
+    refresh_fidelity,
+    refresh_outlet_counts,
+    text_hashes,
+)
 from app.storage.models import Claim, ClaimShingle, ClaimTag, Mention, Tag
 from app.vocab import STATUSES
 
@@ -43,6 +49,7 @@ def edit_text(session: Session, claim_id: int, text: str, actor: str,
     touch(claim)
     # Keep the old wording's runs too: articles that repeat it still belong to this claim.
     index_claim_text(session, claim.id, text)
+    refresh_fidelity(session, claim)
     record_event(session, actor, "claim.edit", "claim", claim.id, claim_id=claim.id,
                  before=before, after={"text": text})
     return claim
@@ -104,6 +111,7 @@ def merge_claims(session: Session, source_id: int, target_id: int, actor: str) -
     touch(target)
     refresh_outlet_counts(session, [source.id, target.id])
     session.flush()
+    refresh_fidelity(session, target)
     session.execute(update(Claim).where(Claim.merged_into_id == source.id)
                     .values(merged_into_id=target.id))
     record_event(session, actor, "claim.merge", "claim", source.id, claim_id=target.id,
