@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.pipeline.claims import slugify
+from app.storage.engine import insert_ignoring_conflicts
 from app.storage.models import Article, Claim, Mention, Outlet, Speaker
 
 
@@ -17,30 +18,33 @@ def _unique_slug(session: Session, model, name: str) -> str:
     return slug
 
 
+def get_or_create_named(session: Session, model, name: str):
+    """The row called `name`, made if missing; safe when another process makes it at the same time."""
+    for _ in range(3):
+        row = session.scalar(select(model).where(model.name == name))
+        if row is not None:
+            return row
+        values = {"name": name}
+        if hasattr(model, "slug"):
+            values["slug"] = _unique_slug(session, model, name)
+        insert_ignoring_conflicts(session, model, **values)
+    raise Conflict(f"could not create {model.__tablename__[:-1]} {name!r}; try again")
+
+
 def get_or_create_outlet(session: Session, name: str) -> Outlet:
     name = " ".join((name or "").split())
     if not name:
         raise InvalidInput("an outlet is required")
     if len(name) > 200:
         raise InvalidInput("outlet name is longer than 200 characters")
-    outlet = session.scalar(select(Outlet).where(Outlet.name == name))
-    if outlet is None:
-        outlet = Outlet(name=name, slug=_unique_slug(session, Outlet, name))
-        session.add(outlet)
-        session.flush()
-    return outlet
+    return get_or_create_named(session, Outlet, name)
 
 
 def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     name = " ".join((name or "").split())[:200]
     if not name:
         return None
-    speaker = session.scalar(select(Speaker).where(Speaker.name == name))
-    if speaker is None:
-        speaker = Speaker(name=name, slug=_unique_slug(session, Speaker, name))
-        session.add(speaker)
-        session.flush()
-    return speaker
+    return get_or_create_named(session, Speaker, name)
 
 
 def outlet_by_slug(session: Session, slug: str) -> Outlet:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.domain.claims import check_version, clean_claim_text, clean_reason, resolve_claim, touch
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.events import record_event
+from app.domain.people import get_or_create_named
 from app.domain.linking import (
     drop_claim_index,
     index_claim_text,
@@ -67,11 +68,7 @@ def clean_tag(name: str | None) -> str:
 def add_tag(session: Session, claim_id: int, name: str, actor: str) -> Claim:
     name = clean_tag(name)
     claim = resolve_claim(session, claim_id)
-    tag = session.scalar(select(Tag).where(Tag.name == name))
-    if tag is None:
-        tag = Tag(name=name)
-        session.add(tag)
-        session.flush()
+    tag = get_or_create_named(session, Tag, name)
     if session.get(ClaimTag, (claim.id, tag.id)) is None:
         session.add(ClaimTag(claim_id=claim.id, tag_id=tag.id, created_by=actor))
         touch(claim)

@@ -39,3 +39,13 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_ignoring_conflicts(session: Session, model, **values) -> None:
+    """INSERT that yields to a row another writer just made (unique name or slug): both engines
+    support ON CONFLICT DO NOTHING, so concurrent ingests never fail on a shared outlet or speaker."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())

@@ -1,0 +1,51 @@
+"""Several writers at once: the SQLite pragmas hold, and parallel ingests that share a new outlet and
+speaker all succeed (on PostgreSQL this is a real race on the unique names)."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select, text
+
+from app.domain.articles import ArticleInput, ingest_article
+from app.storage.engine import is_sqlite, make_engine, make_sessionmaker
+from app.storage.models import Article, Outlet, Speaker
+
+
+def test_sqlite_pragmas(database_url):
+    if not is_sqlite(database_url):
+        return
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert conn.scalar(text("PRAGMA foreign_keys")) == 1
+        assert conn.scalar(text("PRAGMA busy_timeout")) == 5000
+    engine.dispose()
+
+
+def test_parallel_ingests_share_new_outlet_and_speaker(database_url):
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        text_ = f"Report {i}\n\n“Crews will inspect bridge number {i} on the coast road next week,” engineer Rosa Vidal said.\n"
+        try:
+            with factory() as session:
+                barrier.wait(timeout=10)
+                ingest_article(session, ArticleInput(text=text_, outlet="Shared Wire"), "t")
+                session.commit()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    with factory() as session:
+        assert errors == []
+        assert session.scalar(select(func.count()).select_from(Article)) == 6
+        assert session.scalars(select(Outlet.name)).all() == ["Shared Wire"]
+        assert session.scalars(select(Speaker.name)).all() == ["Rosa Vidal"]
+    engine.dispose()
