@@ -114,3 +114,26 @@ def eval_command(seeds: Path) -> None:
 
     for line in evaluate_folder(seeds):
         click.echo(line)
+
+
+@main.command()
+@click.argument("source", type=click.File("rb"))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of lines.")
+def extract(source, as_json: bool) -> None:
+    """Print the quotes found in a text or HTML file (- for stdin) without storing anything."""
+    import dataclasses
+    import json
+
+    from app.pipeline.documents import DocumentError, parse_document
+    from app.pipeline.quotes import extract_quotes
+
+    try:
+        doc = parse_document(getattr(source, "name", "-"), source.read())
+    except DocumentError as exc:
+        raise click.ClickException(f"{getattr(source, 'name', '-')}: {exc}") from None
+    quotes = extract_quotes(doc.text)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(q) for q in quotes], ensure_ascii=False, indent=2))
+        return
+    for q in quotes:
+        click.echo(f"{q.start}-{q.end}\t{q.kind}\t{q.speaker or '?'}\t{q.cue or ''}\t{q.text}")

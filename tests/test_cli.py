@@ -86,3 +86,19 @@ def test_eval_prints_figures():
     recall = float(figures["quote recall (word overlap, required)"])
     assert recall >= 0.8
     assert float(figures["speaker accuracy"].split()[0]) >= 0.7
+
+
+def test_extract_prints_quotes_as_json_from_stdin():
+    import json
+
+    text = "“We will rebuild the old bridge before the floods come back next spring,” mayor Ana Lopes said."
+    result = CliRunner().invoke(main, ["extract", "-", "--json"], input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    [quote] = json.loads(result.stdout)
+    assert text[quote["start"]:quote["end"]] == quote["text"]
+    assert (quote["speaker"], quote["cue"], quote["kind"]) == ("Ana Lopes", "said", "direct")
+
+
+def test_extract_refuses_binary_with_a_reason():
+    result = CliRunner().invoke(main, ["extract", "-"], input=b"\x00\x01\x02")
+    assert result.exit_code == 1 and "binary" in result.output
