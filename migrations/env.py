@@ -6,6 +6,7 @@ from alembic import context
 from app.settings import Settings
 from app.storage.engine import make_engine
 from app.storage.models import Base
+from app.storage.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,7 +18,7 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, render_as_batch=True,
-                      literal_binds=True)
+                      literal_binds=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -35,7 +36,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

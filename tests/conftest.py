@@ -15,6 +15,7 @@ from app.main import create_app
 from app.settings import Settings
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import Base
+from app.storage.search import install_search_index
 
 PG_URL = os.environ.get("CLAIMTRACKER_TEST_POSTGRES_URL", "").strip()
 ENGINES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -47,6 +48,7 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
 def database_url(empty_database_url) -> str:
     engine = make_engine(empty_database_url)
     Base.metadata.create_all(engine)
+    install_search_index(engine)
     engine.dispose()
     return empty_database_url
 

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from app.storage.engine import make_engine
 from app.storage.migrate import upgrade
 from app.storage.models import Base
+from app.storage.search import include_name
 
 
 def test_upgrade_head_matches_models(empty_database_url):
@@ -15,7 +16,7 @@ def test_upgrade_head_matches_models(empty_database_url):
     engine = make_engine(empty_database_url)
     try:
         with engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
             diff = compare_metadata(ctx, Base.metadata)
             tables = set(inspect(conn).get_table_names())
     finally:

@@ -1,0 +1,146 @@
+"""Claim search through the full-text index (FTS5 / tsvector), on every test engine."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from app.domain.claims import ClaimFilter, list_claims
+from app.storage.models import Claim
+from app.storage.search import claim_text_matches, query_tokens
+
+TEXTS = {
+    "pier": "The harbour authority will close the northern pier to all cargo traffic",
+    "budget": "We will fully implement the budget before the winter session",
+    "buses": "Night buses will run all winter long, the mayor said",
+    "partial": "The ministry will partly implement the plan",
+    "accent": "Le café rouvrira à Noël selon la mairie",
+}
+
+
+@pytest.fixture
+def claims(session) -> dict[str, int]:
+    ids = {}
+    for key, text in TEXTS.items():
+        claim = Claim(text=text, norm_hash=0)
+        session.add(claim)
+        session.flush()
+        ids[key] = claim.id
+    session.commit()
+    return ids
+
+
+def found(session, q: str) -> set[int]:
+    return set(session.scalars(select(Claim.id).where(claim_text_matches(q))))
+
+
+def test_all_words_must_match(session, claims):
+    assert found(session, "winter") == {claims["budget"], claims["buses"]}
+    assert found(session, "winter buses") == {claims["buses"]}
+    assert found(session, "winter pier") == set()
+
+
+def test_prefix_on_last_word_only(session, claims):
+    assert found(session, "fully implem") == {claims["budget"]}
+    assert found(session, "implem") == {claims["budget"], claims["partial"]}
+    assert found(session, "harb") == {claims["pier"]}
+    # Only the last word is a prefix: an unfinished earlier word matches nothing.
+    assert found(session, "harb pier") == set()
+
+
+def test_case_insensitive(session, claims):
+    assert found(session, "NIGHT Buses") == {claims["buses"]}
+    assert found(session, "Northern PI") == {claims["pier"]}
+
+
+def test_accented_words(session, claims):
+    assert found(session, "café noël") == {claims["accent"]}
+    assert found(session, "CAFÉ") == {claims["accent"]}
+
+
+def test_punctuation_is_a_separator(session, claims):
+    assert found(session, '"fully" implement!') == {claims["budget"]}
+    assert found(session, "(night)-buses*") == {claims["buses"]}
+    assert found(session, "winter, mayor.") == {claims["buses"]}
+
+
+@pytest.mark.parametrize("q", [
+    '"', '""', "'", "''", '"unbalanced', "*", "**", "-", "--", "-winter", "winter -buses",
+    "NEAR", "NEAR(winter buses)", "winter NEAR buses", "AND", "OR", "NOT", "winter OR pier",
+    "winter AND", "( )", "(winter", "winter)", "text:winter", "{text}: winter", "^winter",
+    "winter:*", "!winter", "win & ter | x", "<->", "a <-> b", "\\", "%", "_", "%_%", ";", "' OR 1=1 --",
+    "\x00", "\t\n", "🙂", "Ω≈ç√", "日本語のテキスト", "e\u0301", "ﬁne", "٣", "ǅ",
+    "word " * 400, "x" * 2000, "-" * 2000, '"' * 2000, ("ab" * 60 + " ") * 16,
+])
+def test_hostile_input_never_errors(session, claims, q):
+    found(session, q)
+    list_claims(session, ClaimFilter(q=q))
+
+
+def test_query_tokens_are_words_only():
+    assert query_tokens('"Fully" IMPLEM*') == ["fully", "implem"]
+    assert query_tokens('NEAR(a b) -c') == ["near", "a", "b", "c"]
+    assert query_tokens("snake_case") == ["snake", "case"]
+    assert query_tokens("***") == []
+    assert len(query_tokens("word " * 400)) <= 16
+    assert all(len(t) <= 100 for t in query_tokens("x" * 2000))
+
+
+def test_query_without_words_does_not_filter(session, claims):
+    assert found(session, "*** --") == set(claims.values())
+
+
+def test_edited_text_is_found_by_new_words_only(session, claims):
+    claim = session.get(Claim, claims["pier"])
+    claim.text = "The southern quay reopens for ferries"
+    session.commit()
+    assert found(session, "southern quay") == {claims["pier"]}
+    assert found(session, "ferr") == {claims["pier"]}
+    assert found(session, "northern pier") == set()
+    assert found(session, "harbour") == set()
+
+
+def test_bulk_update_and_unrelated_update(session, claims):
+    session.execute(update(Claim).where(Claim.id == claims["buses"]).values(text="Trams every hour"))
+    session.execute(update(Claim).where(Claim.id == claims["budget"]).values(status="verified"))
+    session.commit()
+    assert found(session, "trams") == {claims["buses"]}
+    assert found(session, "night buses") == set()
+    assert found(session, "fully implement") == {claims["budget"]}
+
+
+def test_deleted_claims_are_not_found(session, claims):
+    session.execute(delete(Claim).where(Claim.id == claims["buses"]))
+    session.commit()
+    assert found(session, "winter") == {claims["budget"]}
+    # A new claim may reuse nothing of the deleted one's index entries.
+    fresh = Claim(text="Ferries will run all winter", norm_hash=0)
+    session.add(fresh)
+    session.commit()
+    assert found(session, "winter") == {claims["budget"], fresh.id}
+    assert found(session, "night") == set()
+
+
+def test_merged_claims_are_hidden_from_the_list(session, claims):
+    loser = session.get(Claim, claims["partial"])
+    loser.merged_into_id = claims["budget"]
+    session.commit()
+    assert found(session, "implement") == {claims["budget"], claims["partial"]}
+    page = list_claims(session, ClaimFilter(q="implement"))
+    assert [c.id for c in page.claims] == [claims["budget"]]
+
+
+def test_list_claims_combines_search_with_other_filters(session, claims):
+    session.get(Claim, claims["buses"]).status = "verified"
+    session.commit()
+    page = list_claims(session, ClaimFilter(q="winter", status="verified"))
+    assert [c.id for c in page.claims] == [claims["buses"]]
+    page = list_claims(session, ClaimFilter(q="wint", sort="newest"), limit=1)
+    assert [c.id for c in page.claims] == [claims["buses"]]
+    assert page.next_cursor
+    more = list_claims(session, ClaimFilter(q="wint", sort="newest"), limit=1, cursor=page.next_cursor)
+    assert [c.id for c in more.claims] == [claims["budget"]]
+
+
+def test_two_searches_in_one_statement(session, claims):
+    stmt = select(Claim.id).where(claim_text_matches("winter")).where(claim_text_matches("night"))
+    assert set(session.scalars(stmt)) == {claims["buses"]}
