@@ -7,6 +7,9 @@ The user's query is never passed through as query syntax: it is cut into word to
 and digits) and rebuilt, so quotes, *, -, NEAR, parentheses or operators in the input are just
 separators. All words must match (AND) and the last one matches as a prefix, so a search box that
 filters as you type works ("fully implem" finds "fully implement").
+
+Migrations: a batch-mode migration that rebuilds the `claims` table on SQLite drops the triggers
+that keep claims_fts in step; such a migration must call install_search_index again at its end.
 """
 from __future__ import annotations
 
