@@ -208,3 +208,10 @@ def test_claim_forms_work_with_and_without_htmx(client, claim_id):
         assert form["hx-target"] == "#claim"
     assert page.select("script:not([src])") == []
     assert all(not attr.startswith("on") for tag in page.find_all(True) for attr in tag.attrs)
+
+
+def test_ids_too_large_for_the_database_are_404_not_500(client):
+    for path in ("/claims/99999999999999999999", "/claims/2147483648/sources.json",
+                 "/articles/99999999999999999999", "/api/v1/claims/99999999999999999999"):
+        response = client.get(path)
+        assert response.status_code in (404, 422), (path, response.status_code)

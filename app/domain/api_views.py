@@ -10,16 +10,13 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import NotFound
+from app.domain.errors import get_or_404
 from app.storage.models import Article, Claim, Mention, Speaker
 
 
 def claim_record(session: Session, claim_id: int) -> Claim:
     """The claim row itself, merged or not: its audit history belongs to its own id."""
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound(f"no claim {claim_id}")
-    return claim
+    return get_or_404(session, Claim, claim_id, "claim")
 
 
 def mention_count(session: Session, claim_id: int) -> int:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import InvalidInput, NotFound, TooLarge
+from app.domain.errors import InvalidInput, TooLarge, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import add_mention, find_matching_claim, index_claim_text, refresh_outlet_counts, text_hashes
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
@@ -110,10 +110,7 @@ def _link_quotes(session: Session, article: Article) -> tuple[int, int, int]:
 
 
 def get_article(session: Session, article_id: int) -> Article:
-    article = session.get(Article, article_id)
-    if article is None:
-        raise NotFound(f"no article {article_id}")
-    return article
+    return get_or_404(session, Article, article_id, "article")
 
 
 def list_articles(session: Session, limit: int = 50, outlet_id: int | None = None) -> list[Article]:

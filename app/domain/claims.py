@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotFound, get_or_404
 from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag, utcnow
 from app.storage.search import claim_text_matches
 from app.vocab import STATUSES
@@ -38,7 +38,7 @@ class ClaimPage:
 
 def resolve_claim(session: Session, claim_id: int) -> Claim:
     """The live claim for an id: a merged claim's id leads to its survivor."""
-    claim = session.get(Claim, claim_id)
+    claim = get_or_404(session, Claim, claim_id, "claim")
     seen = set()
     while claim is not None and claim.merged_into_id is not None and claim.id not in seen:
         seen.add(claim.id)

@@ -28,3 +28,15 @@ class Conflict(DomainError):
 
 class TooLarge(DomainError):
     status_code = 413
+
+
+# Ids are 32-bit integers on both engines; a larger number can name no row (and would overflow).
+MAX_ID = 2**31 - 1
+
+
+def get_or_404(session, model, ident: int, label: str):
+    """The row with this primary key, or NotFound: a missing row is a 404, never a 500."""
+    row = session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"no {label} {ident}")
+    return row

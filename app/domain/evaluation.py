@@ -1,7 +1,6 @@
 """`claimtracker eval`: ingest an annotated folder into a scratch database and score what we found."""
 from __future__ import annotations
 
-import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path

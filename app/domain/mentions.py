@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.articles import get_article
 from app.domain.claims import clean_claim_text, resolve_claim, touch
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import add_mention, index_claim_text, refresh_outlet_counts, text_hashes
 from app.pipeline.context import sentence_bounds
@@ -62,10 +62,7 @@ def _inside_quotes(text: str, start: int, end: int) -> bool:
 
 
 def get_mention(session: Session, mention_id: int) -> Mention:
-    mention = session.get(Mention, mention_id)
-    if mention is None:
-        raise NotFound(f"no mention {mention_id}")
-    return mention
+    return get_or_404(session, Mention, mention_id, "mention")
 
 
 def set_stance(session: Session, mention_id: int, stance: str, actor: str) -> Mention:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from app.deps import ActorDep, SessionDep
-from app.domain.errors import DomainError, InvalidInput
+from app.domain.errors import MAX_ID, DomainError, InvalidInput
 from app.domain.mentions import link_selection
 from app.domain.views import article_detail, claim_choices
 from app.storage.models import Mention
@@ -49,7 +49,7 @@ def article(request: Request, session: SessionDep, article_id: int, start: Num =
 
 def _linked_mention(session, article_id: int, mention_id: int) -> Mention | None:
     """The mention a `?linked=` redirect names, if it belongs to this article (it is only a notice)."""
-    mention = session.get(Mention, mention_id)
+    mention = session.get(Mention, mention_id) if 0 < mention_id <= MAX_ID else None
     return mention if mention is not None and mention.article_id == article_id else None
 
 
