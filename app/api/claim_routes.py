@@ -13,9 +13,9 @@ from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import RedirectResponse
 
 from app.api import schemas
-from app.api.present import api_url, claim_out, claim_page, event_out, source_out
+from app.api.present import api_url, claim_detail_out, claim_out, claim_page, event_out, source_out
 from app.deps import SessionDep
-from app.domain.api_views import claim_record, mention_count
+from app.domain.api_views import claim_record
 from app.domain.claims import ClaimFilter, list_claims, resolve_claim, tags_for_claims
 from app.domain.events import claim_history
 from app.domain.mentions import claim_sources, group_by_stance
@@ -68,9 +68,7 @@ def claim_detail(claim_id: ClaimId, request: Request, session: SessionDep):
     claim = live_or_redirect(request, session, claim_id, "api_claim")
     if isinstance(claim, RedirectResponse):
         return claim
-    tags = tags_for_claims(session, [claim.id])[claim.id]
-    return schemas.ClaimDetail(**claim_out(request, claim, tags).model_dump(),
-                               mention_count=mention_count(session, claim.id))
+    return claim_detail_out(request, session, claim)
 
 
 @router.get(

@@ -12,7 +12,9 @@ from fastapi import Request
 from starlette.routing import NoMatchFound
 
 from app.api import schemas
+from app.domain.api_views import mention_count
 from app.domain.claims import ClaimPage as DomainClaimPage
+from app.domain.claims import tags_for_claims
 from app.storage.models import Article, Claim, Event, Mention
 
 # Names the HTML claim page may have in app/web/ (the brief said `claim_page`, the web router
@@ -46,6 +48,13 @@ def claim_out(request: Request, claim: Claim, tags: list[str]) -> schemas.ClaimO
         version=claim.version, outlet_count=claim.outlet_count, tags=tags,
         created_at=utc(claim.created_at), updated_at=utc(claim.updated_at),
         url=claim_page_url(request, claim.id))
+
+
+def claim_detail_out(request: Request, session, claim: Claim) -> schemas.ClaimDetail:
+    """One claim with its tags and mention count: the answer of every single-claim route."""
+    tags = tags_for_claims(session, [claim.id])[claim.id]
+    return schemas.ClaimDetail(**claim_out(request, claim, tags).model_dump(),
+                               mention_count=mention_count(session, claim.id))
 
 
 def claim_page(request: Request, page: DomainClaimPage) -> schemas.ClaimPage:

@@ -12,10 +12,8 @@ from fastapi import APIRouter, Path, Request
 
 from app.api import schemas
 from app.api.claim_routes import ClaimId
-from app.api.present import claim_out
+from app.api.present import claim_detail_out
 from app.deps import ActorDep, SessionDep
-from app.domain.api_views import mention_count
-from app.domain.claims import tags_for_claims
 from app.domain.review import add_tag, edit_text, merge_claims, remove_tag, set_status
 from app.storage.models import Claim
 
@@ -28,9 +26,7 @@ def committed(request: Request, session, claim: Claim) -> schemas.ClaimDetail:
     """Commit the change, then answer with the claim as stored."""
     session.commit()
     session.refresh(claim)
-    tags = tags_for_claims(session, [claim.id])[claim.id]
-    return schemas.ClaimDetail(**claim_out(request, claim, tags).model_dump(),
-                               mention_count=mention_count(session, claim.id))
+    return claim_detail_out(request, session, claim)
 
 
 @router.post(
