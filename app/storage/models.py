@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -56,6 +57,15 @@ class Speaker(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class SpeakerAlias(Base):
+    """Another way articles name a speaker ("Tan", "spokesperson Tan Kefei"), so one person is one record."""
+
+    __tablename__ = "speaker_aliases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200), unique=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
 
 
 class Article(Base):
@@ -108,6 +118,8 @@ class Claim(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
+    # Where an imported known claim came from (a fact-check's review page); None for extracted claims.
+    source_url: Mapped[str | None] = mapped_column(String(2000))
 
     speaker: Mapped[Speaker | None] = relationship(lazy="joined")
 
@@ -141,9 +153,27 @@ class Mention(Base):
     fidelity: Mapped[str] = mapped_column(String(16), default="verbatim")
     origin: Mapped[str] = mapped_column(String(16), default="extracted")
     confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    # The matcher's score (0..1) for links and suggestions it made; None for quotes and analysts.
+    score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     article: Mapped[Article] = relationship(lazy="joined")
+
+
+class DismissedMatch(Base):
+    """A suggestion an analyst rejected: the matcher never proposes this claim at this span again."""
+
+    __tablename__ = "dismissed_matches"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "article_id", "start", "end", name="uq_dismissed_matches_span"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Tag(Base):
