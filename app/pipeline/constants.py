@@ -132,3 +132,36 @@ CUE_WINDOW = 400
 MIN_CLAIM_WORDS = 3
 #: Two texts sharing this many consecutive normalized words state the same claim.
 MIN_SHARED_RUN = 8
+
+# --- Known claims: fact-checkers' ratings -----------------------------------------------------------
+# Appended for app/pipeline/known_claims.py. A rating (as a fact-checker writes it) is lowercased,
+# its punctuation and hyphens turned into spaces, then looked up here; a rating not listed maps to
+# no status and is kept only as text, so an unfamiliar scale never becomes a wrong verdict.
+
+#: Textual ratings that mean the claim is false.
+RATINGS_FALSE: frozenset[str] = frozenset({
+    "false", "pants on fire", "fake", "incorrect", "wrong", "not true", "untrue", "fabricated",
+    "hoax", "baseless", "debunked", "fake news", "four pinocchios", "totally false", "inaccurate",
+    "falso", "faux",
+})
+#: Ratings that mean it is partly true, out of context or distorted.
+RATINGS_MISLEADING: frozenset[str] = frozenset({
+    "misleading", "half true", "mostly false", "missing context", "exaggerated", "exaggeration",
+    "out of context", "partly false", "partially false", "partly true", "partially true", "mixed",
+    "mixture", "distorted", "needs context", "lacks context", "cherry picked", "half truth",
+    "three pinocchios", "two pinocchios", "spin", "engañoso", "trompeur",
+})
+#: Ratings that confirm it.
+RATINGS_VERIFIED: frozenset[str] = frozenset({
+    "true", "correct", "accurate", "mostly true", "mostly correct", "mostly accurate", "verified",
+    "confirmed", "verdadero", "vrai",
+})
+#: Ratings that say the evidence is missing or contested.
+RATINGS_DISPUTED: frozenset[str] = frozenset({
+    "disputed", "unproven", "unsupported", "unverified", "unsubstantiated", "no evidence",
+    "lacks evidence", "in dispute", "contested", "research in progress", "unverifiable",
+})
+#: A numeric ratingValue placed on its scale (0 = worstRating, 1 = bestRating): below the first
+#: bound is false, below the second misleading, the rest verified (1-5: 1 false, 2-3 misleading).
+NUMERIC_RATING_FALSE_BELOW = 0.2
+NUMERIC_RATING_MISLEADING_BELOW = 0.7
