@@ -18,3 +18,9 @@ class Settings(BaseSettings):
     max_article_bytes: int = 2 * 1024 * 1024
     # Where `make run`/npm put htmx; pages work without it.
     static_dir: str | None = None
+    # Matching across outlets (scores run 0..1): at or above link_threshold a repeat is linked
+    # without an analyst; at or above suggest_threshold it waits in the suggestions queue; a passage
+    # of opposite polarity at or above contradict_threshold is proposed as a possible contradiction.
+    match_link_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
+    match_suggest_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    match_contradict_threshold: float = Field(default=0.4, ge=0.0, le=1.0)

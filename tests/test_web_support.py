@@ -58,7 +58,9 @@ def article_id_for(session, title: str) -> int:
     return session.scalar(select(Article.id).where(Article.title == title))
 
 
-def mentions_of(session, claim_id: int) -> list[Mention]:
+def mentions_of(session, claim_id: int, origin_suggested: bool = False) -> list[Mention]:
+    """Linked mentions of a claim (or, when asked, the matcher's suggestions awaiting an analyst)."""
     session.expire_all()
-    return list(session.scalars(select(Mention).where(Mention.claim_id == claim_id)
+    which = Mention.origin == "suggested" if origin_suggested else Mention.origin != "suggested"
+    return list(session.scalars(select(Mention).where(Mention.claim_id == claim_id, which)
                                 .order_by(Mention.id)))

@@ -20,6 +20,7 @@ from app.domain.articles import (
     list_articles,
 )
 from app.domain.errors import InvalidInput
+from app.domain.matching import MatchConfig
 from app.domain.people import outlet_by_slug
 from app.pipeline.documents import DocumentError, parse_date
 
@@ -38,14 +39,14 @@ def _article_input(body: schemas.ArticleIn) -> ArticleInput:
                         url=body.url, published=published)
 
 
-def _ingest(session, data: ArticleInput, actor: str, max_bytes: int) -> IngestResult:
+def _ingest(session, data: ArticleInput, actor: str, max_bytes: int, matching: MatchConfig) -> IngestResult:
     """Ingest and commit; if a concurrent request stored the same text first, ours becomes a no-op."""
     try:
-        result = ingest_article(session, data, actor, max_bytes)
+        result = ingest_article(session, data, actor, max_bytes, matching)
         session.commit()
     except IntegrityError:
         session.rollback()
-        result = ingest_article(session, data, actor, max_bytes)
+        result = ingest_article(session, data, actor, max_bytes, matching)
         session.commit()
     return result
 
@@ -60,7 +61,8 @@ def _ingest(session, data: ArticleInput, actor: str, max_bytes: int) -> IngestRe
                **schemas.error_responses(413, 422)})
 def ingest(body: schemas.ArticleIn, request: Request, response: Response, session: SessionDep,
            settings: SettingsDep, actor: ActorDep) -> schemas.IngestOut:
-    result = _ingest(session, _article_input(body), actor, settings.max_article_bytes)
+    result = _ingest(session, _article_input(body), actor, settings.max_article_bytes,
+                     MatchConfig.from_settings(settings))
     response.status_code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
     response.headers["Location"] = api_url(request, "api_article", article_id=result.article_id)
     return schemas.IngestOut(id=result.article_id, created=result.created, quotes=result.quotes,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import get_or_404
+from app.domain.linking import LINKED
 from app.storage.models import Article, Claim, Mention, Speaker
 
 
@@ -20,7 +21,7 @@ def claim_record(session: Session, claim_id: int) -> Claim:
 
 
 def mention_count(session: Session, claim_id: int) -> int:
-    return session.scalar(select(func.count(Mention.id)).where(Mention.claim_id == claim_id)) or 0
+    return session.scalar(select(func.count(Mention.id)).where(Mention.claim_id == claim_id, LINKED)) or 0
 
 
 def speaker_slugs(session: Session, speaker_ids: Iterable[int | None]) -> dict[int, str]:
@@ -36,7 +37,7 @@ def outlet_counts(session: Session, outlet_id: int) -> tuple[int, int]:
     articles = session.scalar(select(func.count(Article.id)).where(Article.outlet_id == outlet_id))
     claims = session.scalar(
         select(func.count(func.distinct(Mention.claim_id)))
-        .join(Article, Article.id == Mention.article_id).where(Article.outlet_id == outlet_id))
+        .join(Article, Article.id == Mention.article_id).where(Article.outlet_id == outlet_id, LINKED))
     return articles or 0, claims or 0
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import InvalidInput, TooLarge, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import add_mention, find_matching_claim, index_claim_text, refresh_outlet_counts, text_hashes
+from app.domain.matching import MatchConfig, joinable_claim, passage_decisions, scored_candidates, sentence_decisions
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import split_statements
 from app.pipeline.documents import clean_field, first_line_title
@@ -38,6 +39,7 @@ class IngestResult:
     quotes: int = 0
     new_claims: int = 0
     mentions: int = 0
+    suggestions: int = 0
 
 
 def content_hash(text: str) -> str:
@@ -55,7 +57,7 @@ def validate_article(data: ArticleInput, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
 
 def ingest_article(session: Session, data: ArticleInput, actor: str,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
+                   max_bytes: int = DEFAULT_MAX_BYTES, matching: MatchConfig | None = None) -> IngestResult:
     """Store the text untouched, extract its quotes and link each to a claim; same text twice is a no-op."""
     validate_article(data, max_bytes)
     digest = content_hash(data.text)
@@ -70,43 +72,75 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
         published=data.published, source_name=clean_field(data.source_name, 500))
     session.add(article)
     session.flush()
-    quotes, new_claims, mentions = _link_quotes(session, article)
+    counts = link_article(session, article, matching or MatchConfig())
     record_event(session, actor, "article.ingest", "article", article.id,
-                 after={"title": article.title, "outlet": outlet.name, "quotes": quotes,
-                        "new_claims": new_claims, "mentions": mentions})
-    return IngestResult(article.id, True, quotes, new_claims, mentions)
+                 after={"title": article.title, "outlet": outlet.name, **counts})
+    return IngestResult(article.id, True, counts["quotes"], counts["new_claims"], counts["mentions"],
+                        counts["suggestions"])
 
 
-def _link_quotes(session: Session, article: Article) -> tuple[int, int, int]:
-    new_claims = mentions = 0
+def link_article(session: Session, article: Article, config: MatchConfig) -> dict[str, int]:
+    """Quotes first (each statement joins a claim or starts one), then every sentence against the
+    stored claims, so a paraphrase in an outlet's own words is linked or suggested too."""
+    counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0}
     touched: set[int] = set()
-    candidates = extract_quotes(article.text)
-    for cand in candidates:
-        speaker = get_or_create_speaker(session, cand.speaker)
-        quote = Quote(article_id=article.id, speaker_id=speaker.id if speaker else None,
-                      speaker_name=cand.speaker, start=cand.start, end=cand.end, text=cand.text,
-                      cue=(cand.cue or None) and cand.cue[:100], kind=cand.kind)
-        session.add(quote)
-        session.flush()
+    for cand in extract_quotes(article.text):
+        counts["quotes"] += 1
+        quote = _store_quote(session, article, cand)
         for st in split_statements(cand.text):
-            claim_id = find_matching_claim(session, st.text)
-            if claim_id is None:
-                norm, _ = text_hashes(st.text)
-                claim = Claim(text=st.text, norm_hash=norm,
-                              speaker_id=speaker.id if speaker else None)
-                session.add(claim)
-                session.flush()
-                index_claim_text(session, claim.id, claim.text)
-                new_claims += 1
-            else:
-                claim = session.get(Claim, claim_id)
-            start = cand.start + st.start
-            if add_mention(session, claim, article, start, cand.start + st.end,
-                           quote_id=quote.id, quoted=True):
-                mentions += 1
-                touched.add(claim.id)
+            span = (cand.start + st.start, cand.start + st.end)
+            made = _link_statement(session, article, quote, st.text, span, config, counts)
+            touched.update(made)
+    for start, end, d in sentence_decisions(session, article, config):
+        claim = session.get(Claim, d.claim_id)
+        if add_mention(session, claim, article, start, end, stance=d.stance, origin=d.origin,
+                       quoted=False, score=d.match.score):
+            counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
+            touched.add(claim.id)
     refresh_outlet_counts(session, touched)
-    return len(candidates), new_claims, mentions
+    return counts
+
+
+def _store_quote(session: Session, article: Article, cand) -> Quote:
+    speaker = get_or_create_speaker(session, cand.speaker)
+    quote = Quote(article_id=article.id, speaker_id=speaker.id if speaker else None,
+                  speaker_name=cand.speaker, start=cand.start, end=cand.end, text=cand.text,
+                  cue=(cand.cue or None) and cand.cue[:100], kind=cand.kind)
+    session.add(quote)
+    session.flush()
+    return quote
+
+
+def _link_statement(session: Session, article: Article, quote: Quote, text: str,
+                    span: tuple[int, int], config: MatchConfig, counts: dict[str, int]) -> set[int]:
+    """Join the claim this statement restates (same words, a shared 8-word run, or a score above
+    the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
+    quoted = quote.kind != "reported"
+    claim_id, score, scored = find_matching_claim(session, text), None, []
+    if claim_id is None:
+        scored = scored_candidates(session, text, config)
+        join = joinable_claim(scored, config)
+        if join is not None:
+            claim_id, score = join.claim_id, join.match.score
+    if claim_id is None:
+        claim = Claim(text=text, norm_hash=text_hashes(text)[0], speaker_id=quote.speaker_id)
+        session.add(claim)
+        session.flush()
+        index_claim_text(session, claim.id, claim.text)
+        counts["new_claims"] += 1
+    else:
+        claim = session.get(Claim, claim_id)
+    touched = set()
+    if add_mention(session, claim, article, *span, quote_id=quote.id, quoted=quoted, score=score):
+        counts["mentions"] += 1
+        touched.add(claim.id)
+    for d in passage_decisions(scored, config, skip={claim.id}):
+        other = session.get(Claim, d.claim_id)
+        if add_mention(session, other, article, *span, stance=d.stance, origin=d.origin,
+                       quote_id=quote.id, quoted=quoted, score=d.match.score):
+            counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
+            touched.add(other.id)
+    return touched
 
 
 def get_article(session: Session, article_id: int) -> Article:

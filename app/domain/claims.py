@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, NotFound, get_or_404
+from app.domain.linking import LINKED
 from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag, utcnow
 from app.storage.search import claim_text_matches
 from app.vocab import STATUSES
@@ -67,7 +68,7 @@ def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
     if f.outlet:
         stmt = stmt.where(Claim.id.in_(
             select(Mention.claim_id).join(Article, Article.id == Mention.article_id)
-            .join(Outlet, Outlet.id == Article.outlet_id).where(Outlet.slug == f.outlet)))
+            .join(Outlet, Outlet.id == Article.outlet_id).where(Outlet.slug == f.outlet, LINKED)))
     if f.tag:
         stmt = stmt.where(Claim.id.in_(
             select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id).where(Tag.name == f.tag)))

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.domain.articles import ArticleInput, ingest_article
+from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_date, parse_document
 
@@ -23,6 +24,7 @@ class BatchResult:
     quotes: int = 0
     new_claims: int = 0
     mentions: int = 0
+    suggestions: int = 0
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -47,23 +49,25 @@ def article_input(name: str, data: bytes, meta: dict[str, str | None]) -> Articl
 
 
 def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str | None], actor: str,
-                 max_bytes: int) -> BatchResult:
+                 max_bytes: int, matching: MatchConfig | None = None) -> BatchResult:
     """One file, committed on success and rolled back on failure, reported either way."""
     try:
         if len(data) > max_bytes:
             raise DocumentError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
-        result = ingest_article(session, article_input(name, data, meta), actor, max_bytes)
+        result = ingest_article(session, article_input(name, data, meta), actor, max_bytes, matching)
         session.commit()
     except (DocumentError, DomainError) as exc:
         session.rollback()
         return BatchResult(name, "failed", error=getattr(exc, "message", None) or str(exc))
     return BatchResult(name, "added" if result.created else "present", result.article_id,
-                       quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions)
+                       quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions,
+                       suggestions=result.suggestions)
 
 
 def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],
                  sources: dict[str, dict[str, str]], actor: str, max_bytes: int,
-                 progress: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
+                 progress: Callable[[BatchResult], None] | None = None,
+                 matching: MatchConfig | None = None) -> list[BatchResult]:
     results = []
     for path in files:
         meta = {**{k: v for k, v in defaults.items() if v}, **sources.get(path.name, {})}
@@ -72,7 +76,7 @@ def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | 
         except OSError as exc:
             result = BatchResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}")
         else:
-            result = ingest_bytes(session, str(path), data, meta, actor, max_bytes)
+            result = ingest_bytes(session, str(path), data, meta, actor, max_bytes, matching)
         results.append(result)
         if progress:
             progress(result)

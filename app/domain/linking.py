@@ -12,6 +12,10 @@ from app.pipeline.constants import MIN_SHARED_RUN
 from app.storage.models import Article, Claim, ClaimShingle, Mention
 
 
+#: Mentions that count as an outlet carrying a claim: everything but suggestions awaiting an analyst.
+LINKED = Mention.origin != "suggested"
+
+
 def stable_hash(text: str) -> int:
     """63-bit hash that is the same in every process and fits a signed BIGINT."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") >> 1
@@ -48,7 +52,8 @@ def find_matching_claim(session: Session, text: str) -> int | None:
 
 def add_mention(session: Session, claim: Claim, article: Article, start: int, end: int, *,
                 stance: str = "repeats", origin: str = "extracted", quoted: bool = True,
-                quote_id: int | None = None, confirmed_by: str | None = None) -> Mention | None:
+                quote_id: int | None = None, confirmed_by: str | None = None,
+                score: float | None = None) -> Mention | None:
     """A mention of `claim` at text[start:end]; None when that exact span is already linked."""
     exists = session.scalar(select(Mention.id).where(
         Mention.claim_id == claim.id, Mention.article_id == article.id,
@@ -59,20 +64,22 @@ def add_mention(session: Session, claim: Claim, article: Article, start: int, en
     mention = Mention(claim_id=claim.id, article_id=article.id, quote_id=quote_id, start=start,
                       end=end, excerpt=excerpt, stance=stance, origin=origin,
                       fidelity=fidelity(claim.text, excerpt, quoted=quoted),
-                      confirmed_by=confirmed_by)
+                      confirmed_by=confirmed_by, score=score)
     session.add(mention)
     session.flush()
     return mention
 
 
 def refresh_outlet_counts(session: Session, claim_ids: Iterable[int]) -> None:
-    """Recount distinct outlets for these claims in one statement, not one query per claim."""
+    """Recount distinct outlets for these claims in one statement, not one query per claim.
+
+    Suggestions waiting for an analyst do not count: an outlet carries a claim once it is linked."""
     ids = sorted(set(claim_ids))
     if not ids:
         return
     count = (select(func.count(func.distinct(Article.outlet_id)))
              .select_from(Mention).join(Article, Article.id == Mention.article_id)
-             .where(Mention.claim_id == Claim.id).scalar_subquery())
+             .where(Mention.claim_id == Claim.id, LINKED).scalar_subquery())
     session.execute(update(Claim).where(Claim.id.in_(ids)).values(outlet_count=count)
                     .execution_options(synchronize_session=False))
     for claim in session.identity_map.values():

@@ -10,7 +10,7 @@ from app.domain.articles import get_article
 from app.domain.claims import clean_claim_text, resolve_claim, touch
 from app.domain.errors import InvalidInput, get_or_404
 from app.domain.events import record_event
-from app.domain.linking import add_mention, index_claim_text, refresh_outlet_counts, text_hashes
+from app.domain.linking import LINKED, add_mention, index_claim_text, refresh_outlet_counts, text_hashes
 from app.pipeline.context import sentence_bounds
 from app.storage.models import Article, Claim, Mention, Outlet
 from app.vocab import STANCES
@@ -91,14 +91,16 @@ def unlink(session: Session, mention_id: int, actor: str) -> int:
     return claim_id
 
 
-def claim_sources(session: Session, claim_id: int) -> list[dict]:
-    """Every mention of a claim with its article, outlet and the sentence around it, oldest first."""
+def claim_sources(session: Session, claim_id: int, suggested: bool = False) -> list[dict]:
+    """Every mention of a claim with its article, outlet and the sentence around it, oldest first.
+
+    Linked mentions by default; `suggested=True` gives the suggestions still awaiting an analyst."""
     rows = session.execute(
         select(Mention, Article.title, Article.published, Article.url, Article.text,
                Outlet.name, Outlet.slug)
         .join(Article, Article.id == Mention.article_id)
         .join(Outlet, Outlet.id == Article.outlet_id)
-        .where(Mention.claim_id == claim_id)
+        .where(Mention.claim_id == claim_id, LINKED if not suggested else ~LINKED)
         .order_by(Article.published.is_(None), Article.published, Article.id, Mention.start))
     out = []
     for m, title, published, url, text, outlet, outlet_slug in rows:

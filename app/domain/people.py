@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.linking import LINKED
 from app.pipeline.claims import slugify
 from app.storage.engine import insert_ignoring_conflicts
 from app.storage.models import Article, Claim, Mention, Outlet, Speaker
@@ -67,7 +68,7 @@ def list_outlets(session: Session) -> list[dict]:
         select(Article.outlet_id, func.count(Article.id)).group_by(Article.outlet_id)).all())
     claims = dict(session.execute(
         select(Article.outlet_id, func.count(func.distinct(Mention.claim_id)))
-        .join(Mention, Mention.article_id == Article.id).group_by(Article.outlet_id)).all())
+        .join(Mention, Mention.article_id == Article.id).where(LINKED).group_by(Article.outlet_id)).all())
     outlets = session.scalars(select(Outlet).order_by(Outlet.name))
     return [{"id": o.id, "name": o.name, "slug": o.slug, "articles": articles.get(o.id, 0),
              "claims": claims.get(o.id, 0)} for o in outlets]

@@ -120,15 +120,21 @@ def merge_claims(session: Session, source_id: int, target_id: int, actor: str) -
 
 
 def _move_mentions(session: Session, source_id: int, target_id: int) -> int:
-    taken = set(session.execute(select(Mention.article_id, Mention.start, Mention.end)
-                                .where(Mention.claim_id == target_id)))
+    """Move the source's mentions to the target; where both mention one span, keep one row, and a
+    link wins over a suggestion, so merging never turns a linked outlet back into a suggestion."""
+    taken = {(m.article_id, m.start, m.end): m
+             for m in session.scalars(select(Mention).where(Mention.claim_id == target_id))}
     moved = 0
     for m in session.scalars(select(Mention).where(Mention.claim_id == source_id)):
-        if (m.article_id, m.start, m.end) in taken:
-            session.delete(m)
-        else:
+        kept = taken.get((m.article_id, m.start, m.end))
+        if kept is None:
             m.claim_id = target_id
             moved += 1
+            continue
+        if kept.origin == "suggested" and m.origin != "suggested":
+            kept.origin, kept.stance, kept.confirmed_by = m.origin, m.stance, m.confirmed_by
+            kept.quote_id, kept.score = m.quote_id or kept.quote_id, m.score
+        session.delete(m)
     session.flush()
     return moved
 

@@ -133,6 +133,39 @@ MIN_CLAIM_WORDS = 3
 #: Two texts sharing this many consecutive normalized words state the same claim.
 MIN_SHARED_RUN = 8
 
+# --- Matching across outlets ---------------------------------------------------------------------
+
+#: Words that carry no subject: left out when comparing a claim with a passage and when asking the
+#: search index for candidates. Negations are NOT here: they decide stance (see NEGATION_CUES).
+MATCH_STOPWORDS: frozenset[str] = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+    "as", "into", "onto", "over", "under", "about", "between", "through", "during", "than", "that",
+    "this", "these", "those", "it", "its", "it's", "their", "there", "they", "them", "his", "her",
+    "he", "she", "we", "our", "us", "you", "your", "i", "my", "me", "who", "whom", "which", "what",
+    "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does",
+    "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "also",
+    "said", "says", "say", "told", "added", "according", "such", "so", "very", "more", "most",
+    "all", "any", "some", "each", "other", "both", "own", "same", "just", "only", "further",
+    "while", "if", "then", "when", "where", "how", "why", "because", "after", "before", "up",
+    "out", "new", "two", "one", "s",
+})
+#: Words and phrases that deny or negate: a passage whose polarity differs from the claim's is a
+#: possible contradiction, proposed to an analyst and never linked on its own.
+NEGATION_CUES: tuple[str, ...] = (
+    "not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "without", "cannot",
+    "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
+    "hasn't", "haven't", "shouldn't", "wouldn't", "denied", "denies", "deny", "denying",
+    "groundless", "baseless", "false", "untrue", "unfounded", "rejected", "rejects", "refuted",
+    "refutes", "dismissed", "dismisses", "rather than", "no signs", "no evidence", "far from",
+)
+#: Characters of a word kept when comparing: a crude stem ("militaries" ~ "military") that is
+#: cheap, needs no language model and serves the search index as a prefix query.
+MATCH_STEM_CHARS = 6
+#: Candidates fetched from the full-text index per passage before scoring.
+MATCH_CANDIDATES = 20
+#: Most search terms sent to the index per passage (the longest ones: rarer, more telling).
+MATCH_QUERY_TERMS = 10
+
 # --- Known claims: fact-checkers' ratings -----------------------------------------------------------
 # Appended for app/pipeline/known_claims.py. A rating (as a fact-checker writes it) is lowercased,
 # its punctuation and hyphens turned into spaces, then looked up here; a rating not listed maps to

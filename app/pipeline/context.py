@@ -1,9 +1,14 @@
 """Where a span sits in its text: the sentence around an excerpt and highlight segments for a page."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _SENTENCE_END = ".!?\n"
+# A sentence ends at . ! ? (and any closing marks after it) followed by space, or at a line break.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*(?P<gap>[ \t]+)(?=[^a-z\s])|(?P<line>\s*\n\s*)")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Prof|Jr|Lt|Col|No|U\.S|U\.K|U\.N))\.$")
+_STRIP = " \t\r\n"
 
 
 def _sentence_starts_at(text: str, i: int) -> bool:
@@ -53,3 +58,29 @@ def segments(text: str, spans: list[tuple[int, int]]) -> list[Segment]:
         covering = tuple(i for i, (s, e) in enumerate(spans) if s <= a and b <= e)
         out.append(Segment(text[a:b], covering))
     return out
+
+
+def sentence_spans(text: str, max_chars: int = 1200) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, for matching an article passage by passage.
+
+    Abbreviations ("U.S.", "Gen.") and a lowercase next word do not end a sentence; an overlong
+    run without an end (a list, a table) is cut every `max_chars` so no passage is unbounded."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        gap = "line" if m.group("line") is not None else "gap"
+        end = m.start(gap)
+        if gap == "gap" and _ABBREVIATION.search(text[max(0, m.start() - 5):m.start()]):
+            continue
+        spans.extend(_cut(text, pos, end, max_chars))
+        pos = m.end()
+    spans.extend(_cut(text, pos, len(text), max_chars))
+    return spans
+
+
+def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    while start < end and text[start] in _STRIP:
+        start += 1
+    while end > start and text[end - 1] in _STRIP:
+        end -= 1
+    return [(a, min(a + max_chars, end)) for a in range(start, end, max_chars)]

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select, table, true
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import Boolean
 
@@ -156,3 +157,34 @@ def claim_text_matches(q: str) -> ColumnElement[bool]:
     if not tokens:
         return true()
     return _ClaimTextMatch(tokens)
+
+
+def _candidate_sql(dialect: str) -> str:
+    if dialect == "sqlite":
+        # Rank inside the FTS table alone (fast path of FTS5), filter merged claims afterwards.
+        return (f"SELECT c.id, c.text FROM (SELECT rowid AS id FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH :q ORDER BY rank LIMIT :n) AS hit "
+                "JOIN claims AS c ON c.id = hit.id WHERE c.merged_into_id IS NULL")
+    if dialect == "postgresql":
+        return ("SELECT id, text FROM claims WHERE to_tsvector('simple', text) @@ to_tsquery('simple', :q) "
+                "AND merged_into_id IS NULL ORDER BY ts_rank(to_tsvector('simple', text), "
+                "to_tsquery('simple', :q)) DESC, id LIMIT :n")
+    raise NotImplementedError(f"no claim search index for {dialect}")
+
+
+def claim_candidates(session, terms: list[str], limit: int) -> list[tuple[int, str]]:
+    """(id, text) of live claims sharing any of the terms as a word prefix, best ranked first.
+
+    Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
+    nothing in an article can be read as query syntax."""
+    words = [w for w in (query_tokens(t) for t in terms) if w]
+    clean = list(dict.fromkeys(w[0] for w in words))
+    if not clean:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        q = " OR ".join(f'"{t}"*' for t in clean)
+    else:
+        q = " | ".join(f"'{t}':*" for t in clean)
+    rows = session.execute(sql_text(_candidate_sql(dialect)), {"q": q, "n": limit})
+    return [(row[0], row[1]) for row in rows]

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain.ingest import BatchResult, ingest_bytes
+from app.domain.matching import MatchConfig
 from app.domain.people import list_outlets
 from app.web.templating import render
 
@@ -43,13 +44,13 @@ def ingest_text(request: Request, session: SessionDep, settings: SettingsDep, ac
     meta = {"outlet": outlet, "published": published, "title": title, "author": author, "url": url}
     result = ingest_bytes(session, "pasted.txt", text.encode("utf-8"),
                           {k: v.strip() or None for k, v in meta.items()}, actor,
-                          settings.max_article_bytes)
+                          settings.max_article_bytes, MatchConfig.from_settings(settings))
     result = replace(result, name=title.strip()[:200] or "pasted text")
     return _results_page(request, session, [result], meta if result.status == "failed" else {})
 
 
 def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict, actor: str,
-                    max_bytes: int) -> list[BatchResult]:
+                    max_bytes: int, matching: MatchConfig) -> list[BatchResult]:
     """In upload order; an int in place of the bytes is the size of a file too large to read."""
     results = []
     for name, data in uploads:
@@ -57,7 +58,7 @@ def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict,
             results.append(BatchResult(name, "failed", error=(
                 f"file is {data:,} bytes, over the limit of {max_bytes:,} bytes")))
         else:
-            results.append(ingest_bytes(session, name, data, meta, actor, max_bytes))
+            results.append(ingest_bytes(session, name, data, meta, actor, max_bytes, matching))
     return results
 
 
@@ -73,7 +74,8 @@ async def ingest_files(request: Request, session: SessionDep, settings: Settings
         if isinstance(item, UploadFile) and item.filename:
             too_big = item.size is not None and item.size > limit
             uploads.append((item.filename, item.size if too_big else await item.read()))
-    results = await run_in_threadpool(_ingest_uploads, session, uploads, meta, actor, limit)
+    results = await run_in_threadpool(_ingest_uploads, session, uploads, meta, actor, limit,
+                                      MatchConfig.from_settings(settings))
     if not uploads:
         results = [BatchResult("(no file)", "failed", error="choose at least one file")]
     return await run_in_threadpool(_results_page, request, session, results, {})

@@ -1,0 +1,165 @@
+"""Matching an article against the stored claims: candidates from the search index, a score from
+app/pipeline/matching.py, then a link, a suggestion for an analyst, or nothing.
+
+Why this split: the index narrows 100,000 claims to a few dozen in milliseconds; the pure scorer
+then judges those few with measures an analyst can read (shared words, wording similarity).
+Only near-verbatim repeats with the claim's own polarity are linked without an analyst; paraphrases
+and possible contradictions wait in the suggestions queue, and a rejected one never comes back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from app.pipeline.constants import MATCH_CANDIDATES, MATCH_QUERY_TERMS
+from app.pipeline.context import sentence_spans
+from app.pipeline.matching import MatchScore, query_terms, score_match
+from app.storage.models import Article, Claim, DismissedMatch, Mention
+from app.storage.search import claim_candidates
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """Thresholds on MatchScore.score (0..1); settings carry them so a team can tune its queue."""
+
+    link_threshold: float = 0.9
+    suggest_threshold: float = 0.5
+    contradict_threshold: float = 0.4
+    min_shared: int = 3
+    candidates: int = MATCH_CANDIDATES
+    per_passage: int = 3
+
+    @classmethod
+    def from_settings(cls, settings) -> MatchConfig:
+        return cls(link_threshold=settings.match_link_threshold,
+                   suggest_threshold=settings.match_suggest_threshold,
+                   contradict_threshold=settings.match_contradict_threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredClaim:
+    claim_id: int
+    text: str
+    match: MatchScore
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the matcher wants done with one claim at one passage."""
+
+    claim_id: int
+    stance: str
+    origin: str          # "extracted" (linked) or "suggested"
+    match: MatchScore
+
+
+def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[ScoredClaim]:
+    """Stored claims that share words with `text`, scored and best first (no threshold applied)."""
+    terms = query_terms(text, MATCH_QUERY_TERMS)
+    hits = claim_candidates(session, terms, config.candidates)
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, text)) for cid, ctext in hits]
+    scored = [s for s in scored if s.match.score > 0]
+    scored.sort(key=lambda s: (-s.match.score, s.claim_id))
+    return scored
+
+
+def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
+    """Short claims must be carried whole; longer ones need min_shared words in common."""
+    return match.coverage >= 0.999 or len(match.shared) >= config.min_shared
+
+
+def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
+    """(stance, origin) for a scored candidate, or None when it is not worth an analyst's time."""
+    if not _enough_shared(match, config):
+        return None
+    if match.polarity_differs:
+        return ("contradicts", "suggested") if match.score >= config.contradict_threshold else None
+    if match.score >= config.link_threshold:
+        return "repeats", "extracted"
+    if match.score >= config.suggest_threshold:
+        return "repeats", "suggested"
+    return None
+
+
+def joinable_claim(scored: list[ScoredClaim], config: MatchConfig) -> ScoredClaim | None:
+    """The stored claim a new quote statement restates closely enough to join instead of a new claim."""
+    for s in scored:
+        if decide(s.match, config) == ("repeats", "extracted"):
+            return s
+    return None
+
+
+def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
+                      skip: set[int]) -> list[Decision]:
+    """The best few links/suggestions for one passage, leaving out claims in `skip`."""
+    out: list[Decision] = []
+    for s in scored:
+        if s.claim_id in skip:
+            continue
+        verdict = decide(s.match, config)
+        if verdict is not None:
+            out.append(Decision(s.claim_id, verdict[0], verdict[1], s.match))
+        if len(out) >= config.per_passage:
+            break
+    return out
+
+
+def dismissed_spans(session: Session, article_id: int) -> set[tuple[int, int, int]]:
+    """(claim_id, start, end) an analyst rejected in this article: never proposed again."""
+    rows = session.execute(select(DismissedMatch.claim_id, DismissedMatch.start, DismissedMatch.end)
+                           .where(DismissedMatch.article_id == article_id))
+    return {tuple(r) for r in rows}
+
+
+def linked_spans(session: Session, article_id: int) -> dict[int, list[tuple[int, int]]]:
+    """claim_id -> spans already mentioning it in this article (any origin)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for cid, start, end in session.execute(select(Mention.claim_id, Mention.start, Mention.end)
+                                           .where(Mention.article_id == article_id)):
+        out.setdefault(cid, []).append((start, end))
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(min(e, end) > max(s, start) for s, e in spans)
+
+
+def sentence_decisions(session: Session, article: Article,
+                       config: MatchConfig) -> list[tuple[int, int, Decision]]:
+    """(start, end, decision) for every sentence of the article that carries a stored claim it
+    does not mention yet there. Quotes were handled first, so their claims are already linked."""
+    linked = linked_spans(session, article.id)
+    dismissed = dismissed_spans(session, article.id)
+    out: list[tuple[int, int, Decision]] = []
+    for start, end in sentence_spans(article.text):
+        passage = article.text[start:end]
+        scored = scored_candidates(session, passage, config)
+        skip = {s.claim_id for s in scored
+                if _overlaps(linked.get(s.claim_id, []), start, end)
+                or (s.claim_id, start, end) in dismissed}
+        for d in passage_decisions(scored, config, skip):
+            out.append((start, end, d))
+            linked.setdefault(d.claim_id, []).append((start, end))
+    return out
+
+
+def similar_claims(session: Session, text: str, top: int, config: MatchConfig | None = None) -> list[ScoredClaim]:
+    """The stored claims closest to a text, for `claimtracker similar` and the API."""
+    config = config or MatchConfig(candidates=max(MATCH_CANDIDATES, top * 2))
+    return scored_candidates(session, text, config)[:top]
+
+
+def claims_by_id(session: Session, ids: set[int]) -> dict[int, Claim]:
+    if not ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
+
+
+def is_dismissed(session: Session, claim_id: int, article_id: int, start: int, end: int) -> bool:
+    key = (claim_id, article_id, start, end)
+    stmt = select(DismissedMatch.id).where(
+        tuple_(DismissedMatch.claim_id, DismissedMatch.article_id, DismissedMatch.start,
+               DismissedMatch.end) == key)
+    return session.scalar(stmt) is not None

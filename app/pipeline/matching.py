@@ -1,0 +1,108 @@
+"""How well a passage of an article carries a stored claim: the pure half of matching across outlets.
+
+Why two measures: outlets repeat a statement either word for word (a long quotation, a trimmed
+one) or in their own words ("deepen military mutual trust", "build trust between their
+militaries"). Coverage of the claim's content words catches both and says which words are shared,
+which is the reason an analyst sees; a fuzzy partial ratio over the normalized words rewards the
+passages that keep the claim's wording and order, so a verbatim repeat outranks a loose echo.
+
+Polarity is judged apart: a passage on the same subject that denies what the claim asserts (or
+asserts what it denies) is a possible contradiction, never a repeat.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from app.pipeline.claims import normalize_words
+from app.pipeline.constants import MATCH_STEM_CHARS, MATCH_STOPWORDS, NEGATION_CUES
+
+_NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
+_NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
+_DIGITS = re.compile(r"\d")
+
+
+def stem(word: str) -> str:
+    """A crude, language-light stem: possessive dropped, then the first MATCH_STEM_CHARS letters."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word[:MATCH_STEM_CHARS]
+
+
+def content_words(text: str) -> list[str]:
+    """Normalized words that carry the subject: no stopwords, no negations (those are polarity)."""
+    return [w for w in normalize_words(text)
+            if w not in MATCH_STOPWORDS and w not in _NEGATION_WORDS and (len(w) > 1 or _DIGITS.match(w))]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def query_terms(text: str, limit: int) -> list[str]:
+    """The stems to ask the search index for: distinct, longest first (longer words are rarer)."""
+    ordered = sorted(stems(text), key=lambda s: (-len(s), s))
+    return ordered[:limit]
+
+
+def negated(text: str) -> bool:
+    """Does the text deny or negate (odd number of cues counts as negated; "not ... no" cancels)?"""
+    words = normalize_words(text)
+    count = sum(1 for w in words if w in _NEGATION_WORDS or w.endswith("n't"))
+    joined = " " + " ".join(words) + " "
+    count += sum(joined.count(f" {p} ") for p in _NEGATION_PHRASES)
+    # "no signs" also counted "no": phrases that start with a negation word add one too many.
+    count -= sum(joined.count(f" {p} ") for p in _NEGATION_PHRASES if p.split()[0] in _NEGATION_WORDS)
+    return count % 2 == 1
+
+
+@dataclass(frozen=True, slots=True)
+class MatchScore:
+    """score is what thresholds compare (0..1); shared are the claim's words found in the passage."""
+
+    score: float
+    coverage: float
+    similarity: float
+    shared: tuple[str, ...]
+    polarity_differs: bool
+
+    @property
+    def reason(self) -> str:
+        words = ", ".join(self.shared[:12]) + (" ..." if len(self.shared) > 12 else "")
+        return (f"score {self.score:.2f}: {len(self.shared)} shared words ({words}); "
+                f"wording similarity {self.similarity:.2f}"
+                + ("; polarity differs (one side denies)" if self.polarity_differs else ""))
+
+
+NO_MATCH = MatchScore(0.0, 0.0, 0.0, (), False)
+
+
+def score_match(claim_text: str, passage: str) -> MatchScore:
+    """Score a passage against a claim. Fewer than two shared content words is no match at all
+    (one shared noun is a topic, not a statement), unless the claim has a single content word."""
+    claim_words = content_words(claim_text)
+    claim_stems = {stem(w) for w in claim_words}
+    if not claim_stems:
+        return NO_MATCH
+    passage_stems = stems(passage)
+    common = claim_stems & passage_stems
+    if len(common) < min(2, len(claim_stems)):
+        return NO_MATCH
+    coverage = len(common) / len(claim_stems)
+    containment = len(common) / max(1, min(len(claim_stems), len(passage_stems)))
+    similarity = fuzz.partial_ratio(" ".join(normalize_words(claim_text)),
+                                    " ".join(normalize_words(passage))) / 100.0
+    score = 0.55 * coverage + 0.15 * containment + 0.30 * similarity
+    shared = tuple(dict.fromkeys(w for w in claim_words if stem(w) in common))
+    return MatchScore(round(score, 4), round(coverage, 4), round(similarity, 4), shared,
+                      negated(claim_text) != negated(passage))
+
+
+def highlight_spans(passage: str, claim_text: str) -> list[tuple[int, int]]:
+    """Offsets of the passage's words that share a stem with the claim: the reason, shown in place."""
+    wanted = stems(claim_text)
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:['\u2019][^\W_]+)*", passage)
+            if m.group(0).lower() not in MATCH_STOPWORDS
+            and stem(m.group(0).lower().replace("\u2019", "'")) in wanted]
