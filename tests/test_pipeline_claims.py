@@ -56,16 +56,49 @@ def test_split_statements_keeps_abbreviations_and_drops_short_pieces():
 
 
 @pytest.mark.parametrize(("excerpt", "quoted", "expected"), [
+    # verbatim: the same words, whatever the marks, case, or a longer quotation around them.
     ("The harbour will open to container ships next spring.", True, "verbatim"),
+    ("“the HARBOUR will open to container-ships next spring,” she said", True, "verbatim"),
+    ("The harbour will open to container ships next spring, and to ferries in summer", True, "verbatim"),
+    ("We are proud. The harbour will open to container ships next spring", True, "verbatim"),
+    # A reporter's bracket standing for the subject is the reporter's, not a change.
+    ("[The port] will open to container ships next spring", True, "verbatim"),
+    # trimmed: words cut, in order, with or without an ellipsis, nothing added.
     ("harbour will open ... next spring", True, "trimmed"),
+    ("The harbour will open … next spring", True, "trimmed"),
+    ("The harbour will open [...] next spring", True, "trimmed"),
+    ("The harbour will open . . . next spring", True, "trimmed"),
+    ("The harbour will open to container ships", True, "trimmed"),
+    ("will open to container ships next spring", True, "trimmed"),
+    ("The harbour will open … next spring, and to ferries in summer", True, "trimmed"),
+    ("The harbour will open ... [and] next spring", True, "trimmed"),
+    # altered: inside quote marks, a word added, changed or moved.
     ("The harbour will open to all ships next spring", True, "altered"),
     ("The harbour will open to all container ships next spring", True, "altered"),
-    ("The harbour will open to container ships next spring, and to ferries in summer", True, "verbatim"),
+    ("The harbour will open to container ships next autumn", True, "altered"),
+    ("The harbour will open … to all ships", True, "altered"),
+    ("Next spring, the harbour will open to container ships", True, "altered"),
+    ("The harbour will never open to container ships next spring", True, "altered"),
+    # paraphrased: the outlet's own words, outside quote marks.
     ("The harbour opens in spring", False, "paraphrased"),
+    ("The port is to welcome cargo vessels from next spring", False, "paraphrased"),
 ])
 def test_fidelity(excerpt, quoted, expected):
     canonical = "The harbour will open to container ships next spring"
     assert fidelity(canonical, excerpt, quoted=quoted) == expected
+
+
+@pytest.mark.parametrize(("canonical", "excerpt", "expected"), [
+    # The canonical text's own bracket: another outlet's "it" is the speaker's word, not an addition.
+    ("[The harbour] will open to ships next spring", "It will open to ships next spring", "verbatim"),
+    ("It will open to ships next spring", "[The harbour] will open to ships next spring", "verbatim"),
+    # A bracket holds one word: it stands for at most two, a longer gap is a cut.
+    ("It will open to ships next spring", "[It] next spring", "trimmed"),
+    # A bracket beside a changed word does not excuse the change.
+    ("It will open to ships next spring", "It will open to [foreign] boats next spring", "altered"),
+])
+def test_fidelity_treats_brackets_as_the_reporters(canonical, excerpt, expected):
+    assert fidelity(canonical, excerpt) == expected
 
 
 def test_slugify():

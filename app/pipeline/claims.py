@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from app.pipeline.constants import MIN_CLAIM_WORDS, MIN_SHARED_RUN
+from app.pipeline.diff import ADDED, REMOVED, word_diff
 
 _BRACKETED = re.compile(r"\[[^\[\]]{0,200}\]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -106,34 +107,24 @@ def split_statements(quote_text: str) -> list[Statement]:
     return out
 
 
-def _is_subsequence(short: list[str], long: list[str]) -> bool:
-    it = iter(long)
-    return all(word in it for word in short)
-
-
 def fidelity(canonical: str, excerpt: str, quoted: bool = True) -> str:
-    """How faithfully an excerpt reproduces the canonical wording.
+    """How faithfully an excerpt renders the claim's canonical wording, read off the word diff.
 
-    "paraphrased" when the outlet did not use quotation marks; otherwise "verbatim" for the same
-    words (also when a longer quotation carries the whole claim word for word), "trimmed" when the excerpt only leaves words out (in order), "altered" when it adds or
-    changes any word -- the case an analyst most needs to see.
+    Why these four: an analyst must tell a faithful quotation from a doctored one at a glance.
+    - "paraphrased": the outlet did not use quotation marks; it speaks in its own words, so the
+      words are not held to the speaker's (fidelity judges quotations).
+    - "verbatim": every word of the claim, in order, nothing added; also when a longer quotation
+      carries the whole claim word for word, or when a [bracketed] insertion stands for a word.
+    - "trimmed": words cut (with or without "...", "…", "[...]"), nothing added or changed.
+    - "altered": inside quote marks, any word added, changed or moved.
+    Reporters' [bracketed] insertions are neutral on both sides: see `app.pipeline.diff`.
     """
     if not quoted:
         return "paraphrased"
-    canon, words = normalize_words(canonical), normalize_words(excerpt)
-    if canon == words or _contains_run(words, canon):
-        return "verbatim"
-    if words and len(words) < len(canon) and _is_subsequence(words, canon):
-        return "trimmed"
-    return "altered"
-
-
-def _contains_run(words: list[str], run: list[str]) -> bool:
-    """True when `run` stands in `words` as consecutive words."""
-    n = len(run)
-    if not n or n > len(words):
-        return False
-    return any(words[i:i + n] == run for i in range(len(words) - n + 1) if words[i] == run[0])
+    kinds = {op.kind for op in word_diff(canonical, excerpt)}
+    if ADDED in kinds:
+        return "altered"
+    return "trimmed" if REMOVED in kinds else "verbatim"
 
 
 def slugify(text: str, max_words: int = 8) -> str:
