@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api import article_routes, claim_routes, mention_routes, people_routes, review_routes
+from app.api import (
+    article_routes,
+    claim_routes,
+    import_routes,
+    mention_routes,
+    people_routes,
+    review_routes,
+)
 
 router = APIRouter(prefix="/api/v1")
-for module in (article_routes, claim_routes, review_routes, mention_routes, people_routes):
+for module in (article_routes, import_routes, claim_routes, review_routes, mention_routes,
+               people_routes):
     router.include_router(module.router)

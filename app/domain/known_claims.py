@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.claims import MAX_REASON, clean_claim_text, resolve_claim, touch
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, InvalidInput, TooLarge
 from app.domain.events import record_event
 from app.domain.linking import index_claim_text, text_hashes
 from app.domain.people import get_or_create_speaker
-from app.pipeline.known_claims import KnownClaim
+from app.pipeline.known_claims import ImportRefused, KnownClaim, parse_known_claims
 from app.storage.models import Claim
 
 ACTION = "claim.import"
@@ -130,4 +130,17 @@ def import_known_claims(session: Session, records: Iterable[KnownClaim], actor: 
             seen[norm_hash] = claim.id
         except DomainError as exc:
             result.errors.append(f"{where}{exc.message}")
+    return result
+
+
+def import_claims_file(session: Session, data: bytes | str, filename: str | None, fmt: str,
+                       actor: str) -> ImportResult:
+    """Parse and import one upload; a refused file is TooLarge (413) or InvalidInput (422), and
+    the rows the parser skipped come first among the errors. The caller commits."""
+    try:
+        records, errors = parse_known_claims(data, filename, fmt)
+    except ImportRefused as exc:
+        raise (TooLarge if exc.too_large else InvalidInput)(exc.message) from None
+    result = import_known_claims(session, records, actor, source=(filename or "pasted text")[:200])
+    result.errors[:0] = errors
     return result

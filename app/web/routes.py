@@ -1,11 +1,12 @@
-"""All HTML routes as one router. Order matters: fixed paths such as `/claims/{id}/sources.json`
-and the POST actions are registered before the catch-all `/claims/{id}/{slug}` route."""
+"""All HTML routes as one router. Order matters: fixed paths such as `/claims/import`,
+`/claims/{id}/sources.json` and the POST actions are registered before `/claims/{id}` and the
+catch-all `/claims/{id}/{slug}` route."""
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import actions, articles, claim_pages, ingest, pages
+from app.web import actions, articles, claim_pages, imports, ingest, pages
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, actions, articles, claim_pages):
+for module in (pages, ingest, imports, actions, articles, claim_pages):
     router.include_router(module.router)
