@@ -5,6 +5,7 @@ the JSON API and the CLI do not; keeping them here keeps routes thin and the dom
 on what may change."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,7 +17,9 @@ from app.domain.events import claim_history
 from app.domain.mentions import claim_sources, group_by_stance
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
-from app.storage.models import Article, Claim, ClaimTag, Mention, Quote, Tag
+from app.pipeline.diff import word_diff
+from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Quote, Tag
+from app.vocab import FIDELITIES
 
 DASHBOARD_ROWS = 10
 
@@ -42,7 +45,31 @@ def claim_detail(session: Session, claim: Claim) -> dict:
         "sources": sources,
         "groups": group_by_stance(sources),
         "outlet_names": sorted({s["outlet"] for s in sources}),
+        "renderings": claim_renderings(session, claim),
     }
+
+
+def claim_renderings(session: Session, claim: Claim) -> dict:
+    """Each mention's wording set against the canonical text, for "how each outlet renders it".
+
+    Why one query of its own: it covers suggestions awaiting an analyst as well as linked
+    mentions, whatever the stance groups show, and it reads excerpts rather than whole article
+    texts; the diff itself is pure text work. Suggestions come last, marked, so an analyst sees
+    how a proposed match words the claim before accepting it."""
+    suggested = Mention.origin == "suggested"
+    stmt = (select(Mention.id, Mention.article_id, Mention.excerpt, Mention.fidelity,
+                   Mention.origin, Mention.stance, Article.title, Article.published,
+                   Outlet.name.label("outlet"), Outlet.slug.label("outlet_slug"))
+            .join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id)
+            .where(Mention.claim_id == claim.id)
+            .order_by(suggested, Article.published.is_(None), Article.published, Article.id,
+                      Mention.start, Mention.id))
+    rows = [{**r._asdict(), "suggested": r.origin == "suggested",
+             "diff": word_diff(claim.text, r.excerpt)} for r in session.execute(stmt)]
+    counts = Counter(r["fidelity"] for r in rows if not r["suggested"])
+    return {"rows": rows, "fidelity_counts": [(f, counts[f]) for f in FIDELITIES if counts[f]],
+            "suggested_count": sum(r["suggested"] for r in rows)}
 
 
 @dataclass(frozen=True, slots=True)
