@@ -1,0 +1,179 @@
+"""The suggestions queue: what the matcher proposed and an analyst decides.
+
+A suggestion is a mention with origin "suggested". Accepting makes it an analyst's link (counted
+among the claim's outlets); rejecting deletes it and remembers the claim and span in
+dismissed_matches, so matching never proposes it again. Every decision is one event.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.claims import touch
+from app.domain.errors import MAX_ID, Conflict, DomainError, InvalidInput, NotFound, get_or_404
+from app.domain.events import record_event
+from app.domain.linking import refresh_outlet_counts
+from app.pipeline.context import sentence_bounds
+from app.pipeline.matching import MatchScore, highlight_spans, score_match
+from app.storage.engine import insert_ignoring_conflicts
+from app.storage.models import Article, Claim, DismissedMatch, Event, Mention, Outlet, utcnow
+from app.vocab import STANCES
+
+MAX_BULK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionView:
+    """One pending suggestion with what an analyst needs to judge it: both texts and the reason."""
+
+    mention_id: int
+    claim_id: int
+    claim_text: str
+    claim_status: str
+    article_id: int
+    article_title: str
+    outlet: str
+    outlet_slug: str
+    published: object
+    start: int
+    end: int
+    excerpt: str
+    stance: str
+    fidelity: str
+    score: float | None
+    match: MatchScore
+    marks: tuple[tuple[int, int], ...]   # offsets into excerpt of the words shared with the claim
+    before: str                          # the sentence around the excerpt, for context
+    after: str
+
+
+def _decision_dict(m: Mention) -> dict:
+    return {"id": m.id, "claim_id": m.claim_id, "article_id": m.article_id, "start": m.start,
+            "end": m.end, "stance": m.stance, "origin": m.origin, "score": m.score}
+
+
+def pending_count(session: Session, stance: str | None = None) -> int:
+    stmt = select(func.count(Mention.id)).where(Mention.origin == "suggested")
+    if stance:
+        stmt = stmt.where(Mention.stance == stance)
+    return session.scalar(stmt) or 0
+
+
+def list_suggestions(session: Session, *, stance: str | None = None, claim_id: int | None = None,
+                     after: tuple[float, int] | None = None, limit: int = 50) -> list[SuggestionView]:
+    """Pending suggestions, best score first (ties by id), keyset-paged by (score, id)."""
+    if stance is not None and stance not in STANCES:
+        raise InvalidInput(f"stance must be one of {', '.join(STANCES)}")
+    score = func.coalesce(Mention.score, 0.0)
+    stmt = (select(Mention, Claim.text, Claim.status, Article.title, Article.published,
+                   Article.text, Outlet.name, Outlet.slug)
+            .join(Claim, Claim.id == Mention.claim_id)
+            .join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id)
+            .where(Mention.origin == "suggested")
+            .order_by(score.desc(), Mention.id).limit(max(1, min(limit, 200))))
+    if stance:
+        stmt = stmt.where(Mention.stance == stance)
+    if claim_id is not None:
+        stmt = stmt.where(Mention.claim_id == claim_id)
+    if after is not None:
+        stmt = stmt.where((score < after[0]) | ((score == after[0]) & (Mention.id > after[1])))
+    return [_view(row) for row in session.execute(stmt)]
+
+
+def cursor_after(view: SuggestionView) -> str:
+    """The keyset position after this suggestion, as `score_id` (repr keeps the float exact)."""
+    return f"{view.score or 0.0!r}_{view.mention_id}"
+
+
+def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
+    """`score_id` back to the `after` of list_suggestions; a garbled one is a 422, not a 500."""
+    if not cursor:
+        return None
+    score, _, ident = cursor.partition("_")
+    try:
+        after = (float(score), int(ident))
+    except ValueError:
+        raise InvalidInput(f"bad cursor {cursor[:40]!r}") from None
+    if not (0.0 <= after[0] <= 1.0 and 0 <= after[1] < 2**31):
+        raise InvalidInput(f"bad cursor {cursor[:40]!r}")
+    return after
+
+
+def _view(row) -> SuggestionView:
+    m, claim_text, status, title, published, text, outlet, outlet_slug = row
+    lo, hi = sentence_bounds(text, m.start, m.end)
+    return SuggestionView(
+        mention_id=m.id, claim_id=m.claim_id, claim_text=claim_text, claim_status=status,
+        article_id=m.article_id, article_title=title, outlet=outlet, outlet_slug=outlet_slug,
+        published=published, start=m.start, end=m.end, excerpt=m.excerpt, stance=m.stance,
+        fidelity=m.fidelity, score=m.score, match=score_match(claim_text, m.excerpt),
+        marks=tuple(highlight_spans(m.excerpt, claim_text)),
+        before=text[lo:m.start], after=text[m.end:hi])
+
+
+def _pending(session: Session, mention_id: int) -> Mention:
+    """The suggestion still awaiting a decision. One rejected by another analyst is gone from the
+    table, but its event names who: that is a 409 with their name, not an unexplained 404."""
+    try:
+        mention = get_or_404(session, Mention, mention_id, "suggestion")
+    except NotFound:
+        if not 0 < mention_id <= MAX_ID:
+            raise
+        who = session.scalar(select(Event.actor).where(
+            Event.action == "suggestion.reject", Event.entity == "mention",
+            Event.entity_id == mention_id).limit(1))
+        if who is None:
+            raise
+        raise Conflict(f"suggestion {mention_id} was already rejected by {who}") from None
+    if mention.origin != "suggested":
+        raise Conflict(f"suggestion {mention_id} was already accepted by {mention.confirmed_by or 'someone'}")
+    return mention
+
+
+def accept(session: Session, mention_id: int, actor: str, stance: str | None = None) -> Mention:
+    """Make a suggestion an analyst's link, optionally with another stance ("c" = contradicts)."""
+    if stance is not None and stance not in STANCES:
+        raise InvalidInput(f"stance must be one of {', '.join(STANCES)}")
+    mention = _pending(session, mention_id)
+    before = _decision_dict(mention)
+    mention.origin, mention.confirmed_by = "analyst", actor
+    if stance:
+        mention.stance = stance
+    session.flush()
+    touch(session.get(Claim, mention.claim_id))
+    refresh_outlet_counts(session, [mention.claim_id])
+    record_event(session, actor, "suggestion.accept", "mention", mention.id,
+                 claim_id=mention.claim_id, before=before, after=_decision_dict(mention))
+    return mention
+
+
+def reject(session: Session, mention_id: int, actor: str) -> int:
+    """Delete the suggestion and remember it, so it is never proposed again; returns its claim id."""
+    mention = _pending(session, mention_id)
+    claim_id = mention.claim_id
+    insert_ignoring_conflicts(session, DismissedMatch, claim_id=claim_id, article_id=mention.article_id,
+                              start=mention.start, end=mention.end, actor=actor, at=utcnow())
+    record_event(session, actor, "suggestion.reject", "mention", mention.id, claim_id=claim_id,
+                 before=_decision_dict(mention))
+    session.delete(mention)
+    session.flush()
+    return claim_id
+
+
+def bulk_accept(session: Session, mention_ids: Iterable[int], actor: str) -> tuple[list[int], list[str]]:
+    """Accept many at once: (accepted ids, one line per id that could not be accepted and why)."""
+    ids = list(dict.fromkeys(int(i) for i in mention_ids))
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"at most {MAX_BULK} suggestions at once, got {len(ids)}")
+    done, skipped = [], []
+    for mention_id in ids:
+        try:
+            accept(session, mention_id, actor)
+            done.append(mention_id)
+        except DomainError as exc:  # taken by someone else, or gone: report it, go on
+            skipped.append(exc.message)
+    return done, skipped
