@@ -77,3 +77,110 @@
     }
   });
 })();
+
+// ==== Suggestions queue: keyboard (templates/suggestions.html, _suggestion.html) ====================
+// j/k move a visible selection between items, a accepts, r rejects, c accepts as contradicts, x ticks
+// the item's checkbox for "Accept selected". Decisions submit the item's own form, so htmx (hx-post)
+// swaps the item out when it is loaded and the plain POST + 303 works when it is not. Keys typed
+// into a text field are left alone.
+(function () {
+  "use strict";
+
+  function list() { return document.getElementById("suggestion-list"); }
+
+  function queueItems() {
+    var root = list();
+    return root ? Array.prototype.slice.call(root.querySelectorAll("li.suggestion")) : [];
+  }
+
+  function current() {
+    var root = list();
+    return root ? root.querySelector("li.suggestion.is-current") : null;
+  }
+
+  function select(li) {
+    var old = current();
+    if (old && old !== li) {
+      old.classList.remove("is-current");
+      old.removeAttribute("aria-current");
+    }
+    if (!li) return;
+    li.classList.add("is-current");
+    li.setAttribute("aria-current", "true");
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function move(step) {
+    var items = queueItems();
+    if (!items.length) return;
+    var i = items.indexOf(current());
+    var next = i < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, i + step));
+    select(items[next]);
+  }
+
+  function submit(form) {
+    if (typeof form.requestSubmit === "function") form.requestSubmit();  // htmx hears the submit event
+    else form.submit();
+  }
+
+  // The item leaves when the answer arrives; the selection moves on at once.
+  function decide(li, form) {
+    if (!form) return;
+    var items = queueItems();
+    var i = items.indexOf(li);
+    select(items[i + 1] || items[i - 1] || null);
+    if (li.classList.contains("is-current")) {
+      li.classList.remove("is-current");
+      li.removeAttribute("aria-current");
+    }
+    submit(form);
+  }
+
+  function contradictsForm(li) {
+    var other = li.querySelector("form.decide-stance[data-stance=contradicts]");
+    return other || (li.classList.contains("stance-contradicts") ? li.querySelector("form.decide-accept") : null);
+  }
+
+  function typing(target) {
+    if (!target || !target.tagName) return false;
+    if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
+    return target.tagName === "INPUT" && !/^(checkbox|radio|button|submit|reset)$/i.test(target.type);
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (!list() || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    var key = e.key;
+    if (key === "j" || key === "k") {
+      move(key === "j" ? 1 : -1);
+      e.preventDefault();
+      return;
+    }
+    var li = current();
+    if (!li) return;
+    if (key === "a") decide(li, li.querySelector("form.decide-accept"));
+    else if (key === "r") decide(li, li.querySelector("form.decide-reject"));
+    else if (key === "c") decide(li, contradictsForm(li));
+    else if (key === "x") {
+      var box = li.querySelector("input[type=checkbox][name=ids]");
+      if (box) {
+        box.checked = !box.checked;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    } else return;
+    e.preventDefault();
+  });
+
+  // After a plain-form decision the 303 lands on #s<next id>: select that item again.
+  function selectFromHash() {
+    var match = /^#s(\d+)$/.exec(window.location.hash || "");
+    var root = list();
+    if (!match || !root) return;
+    var li = root.querySelector("li.suggestion[data-mention-id='" + match[1] + "']");
+    if (li) select(li);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", selectFromHash);
+  else selectFromHash();
+})();
+// ==== end of suggestions queue keyboard ==============================================================
