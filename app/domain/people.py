@@ -1,14 +1,15 @@
 """Outlets and speakers: named things with a stable slug, found or made on ingest."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.linking import LINKED
 from app.pipeline.claims import slugify
+from app.pipeline.speakers import canonical_speaker, speaker_aliases
 from app.storage.engine import insert_ignoring_conflicts
-from app.storage.models import Article, Claim, Mention, Outlet, Speaker
+from app.storage.models import Article, Claim, Mention, Outlet, Speaker, SpeakerAlias
 
 
 def _unique_slug(session: Session, model, name: str) -> str:
@@ -42,10 +43,65 @@ def get_or_create_outlet(session: Session, name: str) -> Outlet:
 
 
 def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
+    """One speaker per person across articles: "spokesperson Tan Kefei", "Tan Kefei" and, in a
+    later article, a lone "Tan" are one row, found through speaker_aliases.
+
+    The rule for a lone surname: it maps to a speaker only while exactly one speaker has that
+    word as the first or last word of their name. When a second one appears ("Li Shangfu", then
+    "Li Qiang"), the surname alias is deleted and not given to the newcomer, and a lookup checks
+    the rule again (two ingests may add both names at the same moment), so "Li" is never merged
+    silently into one of them: it becomes a speaker of its own, named as written."""
     name = " ".join((name or "").split())[:200]
     if not name:
         return None
-    return get_or_create_named(session, Speaker, name)
+    canonical = (canonical_speaker(name) or name)[:200]
+    found = _speaker_by_alias(session, {canonical.lower(), name.lower()})
+    if found is not None:
+        return found
+    speaker = get_or_create_named(session, Speaker, canonical)
+    _record_aliases(session, speaker, name)
+    return speaker
+
+
+def _speaker_by_alias(session: Session, keys: set[str]) -> Speaker | None:
+    rows = session.execute(
+        select(SpeakerAlias.alias, Speaker).join(Speaker, Speaker.id == SpeakerAlias.speaker_id)
+        .where(SpeakerAlias.alias.in_(keys))).all()
+    for alias, speaker in sorted(rows, key=lambda r: r[0] != r[1].name.lower()):
+        if not _partial(alias, speaker.name) or not _word_shared(session, alias, speaker.id):
+            return speaker
+    return None
+
+
+def _partial(alias: str, speaker_name: str) -> bool:
+    """A lone word standing for a longer name: the kind of alias that can be ambiguous."""
+    return " " not in alias and alias != speaker_name.lower()
+
+
+def _word_shared(session: Session, word: str, speaker_id: int) -> bool:
+    """Does another speaker's name start or end with this word?"""
+    low = func.lower(Speaker.name)
+    esc = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    other = session.scalar(select(Speaker.id).where(
+        Speaker.id != speaker_id,
+        or_(low == word, low.like(f"{esc} %", escape="\\"), low.like(f"% {esc}", escape="\\"))).limit(1))
+    return other is not None
+
+
+def _record_aliases(session: Session, speaker: Speaker, written: str) -> None:
+    """Insert-or-ignore every alias; a surname another speaker also bears is dropped for both."""
+    for alias in sorted(speaker_aliases(written) | {speaker.name.lower()}):
+        alias = alias[:200]
+        if _partial(alias, speaker.name):
+            owner = session.scalar(select(SpeakerAlias).where(SpeakerAlias.alias == alias))
+            if owner is not None and owner.speaker_id != speaker.id:
+                owner_name = session.scalar(select(Speaker.name).where(Speaker.id == owner.speaker_id))
+                if owner_name is not None and _partial(alias, owner_name):
+                    session.execute(delete(SpeakerAlias).where(SpeakerAlias.id == owner.id))
+                continue
+            if _word_shared(session, alias, speaker.id):
+                continue
+        insert_ignoring_conflicts(session, SpeakerAlias, alias=alias, speaker_id=speaker.id)
 
 
 def outlet_by_slug(session: Session, slug: str) -> Outlet:

@@ -12,7 +12,8 @@ from __future__ import annotations
 #: (opening, closing) pairs of double quotation marks. Straight quotes open and close alike.
 QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
     ("\u201c", "\u201d"),  # “ ”
-    ("\u201e", "\u201d"),  # „ ” (German style opening)
+    ("\u201e", "\u201d"),  # „ ” (Polish style)
+    ("\u201e", "\u201c"),  # „ “ (German style: “ closes here, though it opens in English)
     ("\u00ab", "\u00bb"),  # « »
     ('"', '"'),
 )
@@ -46,6 +47,86 @@ SPEECH_NOUNS: tuple[str, ...] = (
     "remarks", "remark", "comments", "comment", "statement", "words", "warning", "claim",
     "claims", "speech", "assertion", "pledge", "promise", "message", "post", "tweet",
 )
+
+#: Cues that introduce reported speech with or without "that": "Tan said the talks went well".
+REPORTING_BARE: frozenset[str] = frozenset({
+    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "stated", "states",
+    "was quoted as saying", "is quoted as saying", "according to", "saying",
+})
+#: Cues that report speech only with "that": "Tan warned that ..." (but "Tan warned of ...",
+#: "Tan stressed the importance of ...", "Tan vowed to ..." are not reported statements).
+REPORTING_THAT: frozenset[str] = frozenset({
+    "stressed", "stresses", "noted", "notes", "warned", "warns", "explained", "explains",
+    "declared", "declares", "insisted", "insists", "emphasized", "emphasised", "emphasizes",
+    "emphasises", "vowed", "vows", "pledged", "pledges", "promised", "promises", "claimed",
+    "claims", "argued", "argues", "reaffirmed", "reiterated", "announced", "announces",
+    "remarked", "replied", "responded", "cautioned", "admitted", "acknowledged", "affirmed",
+    "asserted", "maintained", "predicted", "suggested", "tweeted", "posted", "reported", "reports",
+    "conceded", "concluded", "adding", "telling", "noting", "stressing", "warning", "stating",
+    "explaining", "declaring", "insisting", "emphasizing", "emphasising", "arguing", "claiming",
+    "remarks", "remark", "comments", "comment", "statement", "warning", "claim", "assertion",
+    "pledge", "promise", "message",
+})
+#: Words before a cue that make it passive: "he was told ...", "it is said ...".
+PASSIVE_MARKERS: frozenset[str] = frozenset({"is", "was", "were", "are", "been", "being", "be"})
+#: Who a speaker "told": "told reporters", "told state media".
+TOLD_OBJECTS: frozenset[str] = frozenset({
+    "reporters", "journalists", "media", "lawmakers", "parliament", "him", "her", "them", "us",
+    "me", "delegates", "supporters", "lawmakers", "legislators", "students", "listeners", "viewers",
+    "readers", "congress", "senators", "members", "investors", "analysts", "residents",
+})
+#: Words that may follow a determiner in an adjunct or object: "in a televised address",
+#: "at a regular press briefing", "told a news conference", "told state media".
+EVENT_WORDS: frozenset[str] = frozenset({
+    "statement", "statements", "interview", "briefing", "press", "news", "conference", "speech",
+    "address", "televised", "video", "post", "posts", "message", "letter", "report", "email",
+    "emailed", "phone", "call", "written", "separate", "joint", "regular", "brief", "online",
+    "social", "media", "website", "meeting", "summit", "forum", "session", "hearing", "event",
+    "ceremony", "rally", "broadcast", "radio", "television", "tv", "podcast", "newspaper",
+    "agency", "broadcaster", "channel", "audience", "crowd", "gathering", "committee", "daily",
+    "weekly", "monthly", "state", "local", "national", "official", "statement", "release",
+    "later", "earlier", "recent", "same", "late", "early", "exclusive", "public", "private",
+    "reply", "response", "remarks", "comments", "posted", "published", "issued", "interview",
+})
+#: Prepositions that open an adjunct between a cue and its content: "said on Monday that".
+ADJUNCT_PREPOSITIONS: frozenset[str] = frozenset({
+    "on", "in", "at", "during", "via", "through", "with", "to", "from", "after", "before", "over",
+})
+#: Words that stand alone as an adjunct after a cue: "said Monday", "said earlier".
+ADJUNCT_WORDS: frozenset[str] = frozenset({
+    "yesterday", "today", "tonight", "earlier", "later", "recently", "previously", "again",
+    "also", "separately", "publicly", "repeatedly", "however", "instead", "too", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})
+#: Parts of a day or a calendar that follow a date word: "on Monday evening", "last week".
+TIME_NOUNS: frozenset[str] = frozenset({
+    "morning", "afternoon", "evening", "night", "week", "weekend", "month", "year", "day", "time",
+})
+MONTHS: frozenset[str] = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+})
+#: Words that show a finite verb, so a span after "said" is a clause and not a noun phrase
+#: ("said the plan would fail" but not "told the story of the war"). Regular past tenses ("-ed")
+#: are recognised by their ending.
+FINITE_HINTS: frozenset[str] = frozenset({
+    "is", "are", "was", "were", "be", "been", "am", "has", "have", "had", "do", "does", "did",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "won't", "can't",
+    "cannot", "wouldn't", "isn't", "wasn't", "aren't", "weren't", "don't", "doesn't", "didn't",
+    "hasn't", "haven't", "held", "made", "took", "gave", "went", "came", "saw", "knew", "thought",
+    "found", "told", "said", "began", "kept", "left", "met", "led", "sent", "built", "brought",
+    "bought", "fought", "won", "lost", "paid", "put", "set", "ran", "rose", "fell", "grew",
+    "stood", "spoke", "wrote", "broke", "chose", "drove", "flew", "sold", "spent", "meant", "felt",
+    "hit", "cut", "let", "became", "got", "remains", "seeks", "wants", "needs", "plans", "hopes",
+    "opposes", "supports", "believes", "intends", "expects", "aims", "stands", "lies", "means",
+})
+#: Words that cannot open reported content: "is said to be", "said goodbye", "said nothing".
+CONTENT_BAD_STARTS: frozenset[str] = frozenset({
+    "to", "by", "for", "of", "so", "as", "and", "or", "but", "nothing", "something", "anything",
+    "goodbye", "hello", "thanks", "sorry", "yes", "no", "little", "much", "more", "in", "on", "at",
+    "with", "about", "after", "before", "during", "when", "whether", "if", "how", "what", "why",
+})
 
 #: Words allowed between a subject and its verb: "Tan also said", "Li later told".
 SUBJECT_FILLERS: frozenset[str] = frozenset({
@@ -108,7 +189,21 @@ ORG_WORDS: frozenset[str] = frozenset({
     "parliament", "congress", "senate", "house", "kremlin", "pentagon", "embassy", "mission",
     "daily", "journal", "herald", "tribune", "network", "service", "center", "centre",
     "federation", "republic", "nations", "alliance", "bureau", "administration",
+    "authority", "authorities", "police", "board", "regulator", "watchdog", "cabinet", "secretariat",
 })
+
+#: A country's possessive and its adjective name the same body: "China's defense ministry" is
+#: the "Chinese Defense Ministry". Used to give an organisation one canonical name.
+DEMONYMS: dict[str, str] = {
+    "china": "chinese", "russia": "russian", "america": "american", "britain": "british",
+    "france": "french", "germany": "german", "japan": "japanese", "india": "indian",
+    "iran": "iranian", "israel": "israeli", "ukraine": "ukrainian", "taiwan": "taiwanese",
+    "korea": "korean", "italy": "italian", "spain": "spanish", "turkey": "turkish",
+    "brazil": "brazilian", "canada": "canadian", "australia": "australian", "mexico": "mexican",
+    "pakistan": "pakistani", "egypt": "egyptian", "poland": "polish", "syria": "syrian",
+    "vietnam": "vietnamese", "philippines": "philippine", "indonesia": "indonesian",
+    "europe": "european", "nigeria": "nigerian", "kenya": "kenyan", "sweden": "swedish",
+}
 
 #: Words that open an apposition after a name: "Tan Kefei, a spokesperson for ..., said".
 APPOSITION_OPENERS: frozenset[str] = frozenset({"a", "an", "the", "who", "whose", "one"})
@@ -126,6 +221,13 @@ ABBREVIATIONS: frozenset[str] = frozenset({
 MIN_QUOTE_WORDS = 4
 #: A fragment this short with no speaker found is a term being mentioned, not a quotation.
 MIN_UNATTRIBUTED_WORDS = 6
+#: Reported speech needs a content clause at least this long (words) to be worth a record.
+MIN_REPORTED_WORDS = 5
+#: A sentence longer than this (characters) is not searched for reported speech: prose rarely
+#: runs so long, and the bound keeps the work linear on text with no full stops.
+MAX_REPORTED_CHARS = 1500
+#: Marked fragments up to this long with no cue attached are scare quotes ("no-limits").
+MAX_SCARE_WORDS = MIN_QUOTE_WORDS - 1
 #: How far (characters) to look around a quote for its cue; bounds work on huge inputs.
 CUE_WINDOW = 400
 #: A statement shorter than this (in words) is not worth tracking as a claim.

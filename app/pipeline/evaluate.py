@@ -13,6 +13,10 @@ on prose the two agree to within a word.
 - speaker accuracy: over matched required gold quotes with a gold speaker, the share whose best
   matching prediction names that speaker (case-insensitive, whole name: "Tan" is not "Tan Kefei").
 Files absent from the gold are ignored: nobody annotated them, so nothing can be judged there.
+
+Only quotations in marks are judged (kinds direct and partial): the gold annotates direct quotes
+only, so reported speech (kind "reported", no marks) is neither right nor wrong against it. Those
+records are counted apart in `reported_found`, so a report can say how many were found.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class QuoteScores:
     exact_recall: float
     speaker_accuracy: float
     speakers_judged: int
+    reported_found: int = 0  # kind "reported": not judged, counted (see module docstring)
 
 
 def load_gold(path: str | Path) -> dict:
@@ -91,10 +96,14 @@ class _Tally:
     exact_required: int = 0
     judged: int = 0
     right_speaker: int = 0
+    reported: int = 0
 
 
 def _score_file(preds: Iterable[Any], golds: list[dict], t: _Tally) -> None:
-    spans = [(_field(p, "start"), _field(p, "end"), _speaker(p)) for p in preds]
+    preds = list(preds)
+    judged = [p for p in preds if _field(p, "kind") != "reported"]
+    t.reported += len(preds) - len(judged)
+    spans = [(_field(p, "start"), _field(p, "end"), _speaker(p)) for p in judged]
     gold_spans = [(g["start"], g["end"]) for g in golds]
     for start, end, _ in spans:
         t.predicted += 1
@@ -128,4 +137,5 @@ def score_quotes(predicted: Mapping[str, Iterable[Any]], gold: Mapping[str, Any]
         overlap_precision=precision, overlap_recall=recall, overlap_f1=f1,
         exact_precision=_ratio(t.exact_predicted, t.predicted),
         exact_recall=_ratio(t.exact_required, t.required),
-        speaker_accuracy=_ratio(t.right_speaker, t.judged), speakers_judged=t.judged)
+        speaker_accuracy=_ratio(t.right_speaker, t.judged), speakers_judged=t.judged,
+        reported_found=t.reported)

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
+from app.pipeline.reported import find_reported
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
 
 
@@ -31,14 +32,19 @@ class QuoteCandidate:
     text: str
     speaker: str | None
     cue: str | None
-    kind: str  # "direct" or "partial"
+    kind: str  # "direct", "partial", "reported" (stored); "scare" only from scare_quotes()
 
 
-_CURLY_OPEN = frozenset(o for o, _ in C.QUOTE_PAIRS if o != '"')
-_CURLY_CLOSE = frozenset(c for _, c in C.QUOTE_PAIRS if c != '"')
+_CLOSERS: dict[str, str] = {}
+for _o, _c in C.QUOTE_PAIRS:
+    _CLOSERS[_o] = _CLOSERS.get(_o, "") + _c
 _S_OPEN, _S_CLOSE = C.SINGLE_QUOTE_PAIR
-_MARK_RE = re.compile("[" + re.escape("".join(_CURLY_OPEN | _CURLY_CLOSE) + '"' + _S_OPEN + _S_CLOSE) + "]")
-_OPEN_FOR_KIND = {"curly": _CURLY_OPEN, "straight": frozenset('"'), "single": frozenset(_S_OPEN)}
+_CLOSERS[_S_OPEN] = _S_CLOSE
+_ALL_MARKS = "".join(sorted(set(_CLOSERS) | set("".join(_CLOSERS.values()))))
+_MARK_RE = re.compile("[" + re.escape(_ALL_MARKS) + "]")
+_DOUBLE_OPENERS = frozenset(o for o in _CLOSERS if o not in ('"', _S_OPEN))
+_CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN)}
+_MAX_DEPTH = 4
 _AFTER_QUOTE_TRIGGER = frozenset(",?!\u2014\u2013-")
 _SUBJECT_WORDS = C.SUBJECT_FILLERS | C.PRONOUNS | C.ROLE_NOUNS | C.TITLES | DETERMINERS
 _OBJECT_WORDS = frozenset({"reporters", "journalists", "media", "lawmakers"})
@@ -63,57 +69,87 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return paras
 
 
-def _scan_paragraph(text: str, ps: int, pe: int, single: bool) -> tuple[list, tuple | None]:
-    """Pair marks left to right; an unmatched opener is restarted, a stray closer ignored."""
-    pairs: list[tuple[int, int]] = []
-    open_at, kind = -1, None
+def _is_apostrophe(text: str, i: int, ps: int, pe: int, ch: str) -> bool:
+    """‘ after a letter or ’ before one is part of a word ("’90s", "country’s"), not a mark."""
+    if ch == _S_OPEN:
+        return i > ps and text[i - 1].isalnum()
+    return ch == _S_CLOSE and i + 1 < pe and text[i + 1].isalnum()
+
+
+def _closing_depth(stack: list[tuple[int, str]], ch: str) -> int | None:
+    """Depth of the innermost open mark that ch closes; marks opened inside it are abandoned."""
+    for d in range(len(stack) - 1, -1, -1):
+        if ch in _CLOSERS[stack[d][1]]:
+            return d
+    return None
+
+
+def _scan_paragraph(text: str, ps: int, pe: int, single: bool):
+    """Pair marks left to right with a small stack, so nesting works (“... ‘...’ ...”,
+    « ... “...” ... », „...“, and even “... “...” ...” when the paragraph balances that way).
+    Returns outermost pairs, inner pairs and the outermost mark left open. When the paragraph
+    does not balance, an opener seen again while still open restarts there instead (a missing
+    closer loses one quote, not the rest of the paragraph); a stray closer is ignored.
+    Top-level ‘ ’ count only when `single`: elsewhere ’ is mostly an apostrophe."""
+    found = _pair_marks(text, ps, pe, single, restart=False)
+    return found if found[2] is None else _pair_marks(text, ps, pe, single, restart=True)
+
+
+def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
+    outer: list[tuple[int, int]] = []
+    inner: list[tuple[int, int]] = []
+    stack: list[tuple[int, str]] = []
     for m in _MARK_RE.finditer(text, ps, pe):
         i, ch = m.start(), m.group()
-        if ch in _CURLY_OPEN and kind != "straight":
-            open_at, kind = i, "curly"
-        elif ch in _CURLY_CLOSE and kind == "curly":
-            pairs.append((open_at, i))
-            open_at, kind = -1, None
-        elif ch == '"' and kind in (None, "straight"):
-            if kind == "straight":
-                pairs.append((open_at, i))
-                open_at, kind = -1, None
-            else:
-                open_at, kind = i, "straight"
-        elif single and ch == _S_OPEN and kind is None and (i == ps or not text[i - 1].isalnum()):
-            open_at, kind = i, "single"
-        elif ch == _S_CLOSE and kind == "single" and (i + 1 >= pe or not text[i + 1].isalnum()):
-            pairs.append((open_at, i))
-            open_at, kind = -1, None
-    return pairs, ((open_at, kind) if kind else None)
+        if ch in (_S_OPEN, _S_CLOSE) and _is_apostrophe(text, i, ps, pe, ch):
+            continue
+        depth = _closing_depth(stack, ch)
+        if depth is not None:
+            (outer if depth == 0 else inner).append((stack[depth][0], i))
+            del stack[depth:]
+            continue
+        if ch not in _CLOSERS or (ch == _S_OPEN and not (single or stack)):
+            continue
+        same = next((d for d, (_, o) in enumerate(stack) if o == ch), None) if restart else None
+        if same is not None:
+            del stack[same:]
+        if len(stack) < _MAX_DEPTH:
+            stack.append((i, ch))
+        elif not restart:
+            return outer, inner, stack[0]  # too deep to be nesting: pair again by restarting
+    return outer, inner, (stack[0] if stack else None)
 
 
-def _next_opens_with(text: str, paras: list, p: int, kind: str) -> bool:
+def _next_opens_with(text: str, paras: list, p: int, mark: str) -> bool:
     """A quote left open continues only if the next non-empty paragraph opens a quote."""
+    openers = _CONTINUE_OPENERS.get(mark, _DOUBLE_OPENERS)
     for ps, pe in paras[p + 1:p + 4]:
         line = text[ps:pe].lstrip()
         if line:
-            return line[0] in _OPEN_FOR_KIND[kind]
+            return line[0] in openers
     return False
 
 
-def _find_spans(text: str, paras: list, single: bool) -> list[_Span]:
-    spans = []
+def _trimmed(text: str, o: int, c: int, closed: bool, p: int) -> _Span | None:
+    start, end = o + 1, c
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return _Span(o, c, start, end, closed, p) if start < end else None
+
+
+def _find_spans(text: str, paras: list, single: bool) -> tuple[list[_Span], list[_Span]]:
+    """Outermost quotations (continued over paragraphs when left open) and quotes nested in them."""
+    spans, nested = [], []
     for p, (ps, pe) in enumerate(paras):
-        pairs, dangling = _scan_paragraph(text, ps, pe, single)
-        found = [(o, c, True) for o, c in pairs]
+        outer, inner, dangling = _scan_paragraph(text, ps, pe, single)
+        found = [(o, c, True) for o, c in outer]
         if dangling and _next_opens_with(text, paras, p, dangling[1]):
             found.append((dangling[0], pe, False))
-        for o, c, closed in found:
-            start, end = o + 1, c
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start < end:
-                spans.append(_Span(o, c, start, end, closed, p))
-    return spans
-
+        spans += filter(None, (_trimmed(text, o, c, closed, p) for o, c, closed in found))
+        nested += filter(None, (_trimmed(text, o, c, True, p) for o, c in inner))
+    return spans, nested
 
 
 # --- Attribution -----------------------------------------------------------------------------------
@@ -183,20 +219,27 @@ def _inherits(doc: TextIndex, span: _Span, prev: _Span | None) -> bool:
     return _opens_paragraph(doc, span) and not gap.strip()
 
 
-def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS,
-                   single_quotes: bool = False) -> list[QuoteCandidate]:
+def _prepare(text: str, single: bool) -> tuple[TextIndex, list[_Span], list[_Span]]:
+    paras = _paragraphs(text)
+    spans, nested = _find_spans(text, paras, single)
+    doc = TextIndex(text, [ps for ps, _ in paras], [(s.open, s.limit) for s in spans])
+    resolve_cues(doc)
+    return doc, spans, nested
+
+
+def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quotes: bool = False,
+                   reported: bool = True) -> list[QuoteCandidate]:
     """All quotations in text, in order, each with its speaker and cue when found.
 
     Fragments under `min_words` words are scare quotes or labels; short ones with no speaker
-    are terms being mentioned ("the “community of common destiny” is ..."), so both are dropped.
-    `single_quotes` also reads ‘...’ as quotation (off by default: ’ is mostly an apostrophe).
+    are terms being mentioned ("the “community of common destiny” is ..."), so both are dropped
+    (see scare_quotes). `single_quotes` also reads ‘...’ as quotation (off by default: ’ is mostly
+    an apostrophe). `reported` adds statements reported without marks (kind "reported", see
+    app/pipeline/reported.py); a reported clause holding a partial quote yields both records.
     """
     if not text:
         return []
-    paras = _paragraphs(text)
-    spans = _find_spans(text, paras, single_quotes)
-    doc = TextIndex(text, [ps for ps, _ in paras], [(s.open, s.limit) for s in spans])
-    resolve_cues(doc)
+    doc, spans, _ = _prepare(text, single_quotes)
     results: list[QuoteCandidate] = []
     prev: _Span | None = None
     prev_speaker: str | None = None
@@ -210,4 +253,35 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS,
         results.append(QuoteCandidate(
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
+    if reported:
+        results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=cue.speaker,
+                                   cue=_cue_text(doc, cue), kind="reported")
+                    for a, b, cue in find_reported(doc)]
+        results.sort(key=lambda q: (q.start, q.end))
     return results
+
+
+def scare_quotes(text: str, *, single_quotes: bool = True) -> list[QuoteCandidate]:
+    """Words set in marks for distance or as a label, not quoted from anyone: the “no-limits”
+    partnership, the so-called ‘China challenge’ (also inside a quotation).
+
+    Kind "scare" is not a stored quote kind: these are for display and analysis only, never
+    for storage. A short fragment counts when no cue is attached to it (none right after it,
+    no cue word or colon right before it), so 'he said “no”' is not a scare quote.
+    Single marks are read by default here: a stray apostrophe costs little in a list nobody stores.
+    """
+    if not text:
+        return []
+    doc, spans, nested = _prepare(text, single_quotes)
+    found = []
+    for span in sorted(spans + nested, key=lambda s: s.start):
+        words = text[span.start:span.end].split()
+        if not 1 <= len(words) <= C.MAX_SCARE_WORDS or _cue_after(doc, span):
+            continue
+        before = text[max(0, span.open - 30):span.open].rstrip()
+        last = before.split()[-1].lower() if before.split() else ""
+        if before.endswith(":") or last in C.CUE_VERBS or last in C.CUE_PARTICIPLES:
+            continue
+        found.append(QuoteCandidate(start=span.start, end=span.end, text=text[span.start:span.end],
+                                    speaker=None, cue=None, kind="scare"))
+    return found

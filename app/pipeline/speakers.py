@@ -13,14 +13,30 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
+from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the public name rules
+    antecedent,
+    canonical_speaker,
+    clean_name,
+    expand_surname,
+    full_name_index,
+    person_like,
+    person_mentions,
+    run_back,
+    run_forward,
+    speaker_aliases,
+    surname_aliases,
+)
+
+__all__ = ["Cue", "TextIndex", "resolve_cues", "canonical_speaker", "speaker_aliases",
+           "surname_aliases", "DETERMINERS"]
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENT_END_RE = re.compile(r"[.?!\u2026]+[\"\u201d\u2019)\]]*\s+")
 DETERMINERS = frozenset({"the", "this", "that"})
+_ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 
 def _build_cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """First word -> (phrase words, kind), longest phrase first, nouns before same-word verbs."""
@@ -48,6 +64,8 @@ class Cue:
     kind: str
     speaker: str | None = None
     person: bool = False
+    subject: tuple[int, int] | None = None  # tokens [first, last] naming the speaker, if written
+    after: bool = False  # the speaker is written after the cue ("..., said Tan", "according to X")
 
 
 
@@ -69,11 +87,12 @@ class TextIndex:
         self.words = [m.group() for m in matches]
         self.lower = [w.lower() for w in self.words]
         self.sentences = self._sentence_starts()
+        self.para_ends = [s - 1 for s in para_starts[1:]] + [len(text)]
         self.cues = _find_cues(self)
         self.cue_firsts = [c.first for c in self.cues]
         self.best_names: dict[str, tuple[list[int], list[str]]] = {}
-        self.full_names, runs = _full_name_index(self)
-        self.mention_pos, self.mention_names = _person_mentions(self, runs)
+        self.full_names, runs = full_name_index(self)
+        self.mention_pos, self.mention_names = person_mentions(self, runs)
 
     def inside(self, pos: int) -> bool:
         i = bisect_right(self.opens, pos) - 1
@@ -81,6 +100,13 @@ class TextIndex:
 
     def sentence_start(self, pos: int) -> int:
         return self.sentences[bisect_right(self.sentences, pos) - 1]
+
+    def sentence_end(self, pos: int) -> int:
+        """Where the sentence holding pos ends: the next sentence or the end of its paragraph."""
+        i = bisect_right(self.sentences, pos)
+        nxt = self.sentences[i] if i < len(self.sentences) else len(self.text)
+        para_end = self.para_ends[bisect_right(self.para_starts, pos) - 1]
+        return min(nxt, para_end) if para_end >= pos else nxt
 
     def cap(self, k: int) -> bool:
         return self.words[k][0].isupper()
@@ -132,138 +158,44 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
     return cues
 
 
-# --- Names ---------------------------------------------------------------------------------------
-
-def _name_part(doc: TextIndex, k: int) -> bool:
-    """Capitalised, or a particle inside a name ("Ursula von der Leyen")."""
-    return doc.cap(k) or doc.words[k] in C.NAME_PARTICLES
-
-
-def _run_back(doc: TextIndex, k: int, floor: int) -> int:
-    """First token of the capitalised run ending at token k ("Xi Jinping", "Jean-Pierre")."""
-    a = k
-    while (a - 1 >= floor and _name_part(doc, a - 1) and not doc.possessive(a - 1)
-           and doc.sep(a - 1) in (" ", "-")):
-        a -= 1
-    while a < k and not doc.cap(a):
-        a += 1
-    return a
-
-
-def _run_forward(doc: TextIndex, a: int, limit: int) -> int:
-    b = a
-    while (b + 1 < limit and not doc.possessive(b) and _name_part(doc, b + 1)
-           and doc.sep(b) in (" ", "-")):
-        b += 1
-    while b > a and not doc.cap(b):
-        b -= 1
-    return b
-
-
-def _clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
-    """Strip leading stopwords and titles; return (name, token count, had a title)."""
-    while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
-        a += 1
-    titled = False
-    for k in range(b - 1, a - 1, -1):
-        if doc.lower[k] in C.TITLES:
-            a, titled = k + 1, True
-            break
-    if a > b:
-        return None, 0, titled
-    name = doc.text[doc.starts[a]:doc.ends[b]]
-    if doc.possessive(b):
-        name = re.sub(r"['\u2019]s?$", "", name)
-    return name, b - a + 1, titled
-
-
-def _person_like(name: str, count: int) -> bool:
-    """Two or more plain capitalised words with no organisation word: a person's name."""
-    words = name.replace("-", " ").split()
-    return (count >= 2 and not any(w.lower() in C.ORG_WORDS for w in words)
-            and not any(len(w) > 1 and w.isupper() for w in words))
-
-
-def _full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], list]:
-    """Map first and last name words to the full names seen, so "Tan" can become "Tan Kefei";
-    also return every cleaned capitalised run as (offset, name, word count)."""
-    index: dict[str, list[tuple[int, str]]] = {}
-    runs: list[tuple[int, str, int]] = []
-    k, n = 0, len(doc.words)
-    while k < n:
-        if not doc.cap(k):
-            k += 1
-            continue
-        b = _run_forward(doc, k, n)
-        name, count, _ = _clean_name(doc, k, b)
-        if name:
-            runs.append((doc.starts[k], name, count))
-        if name and 2 <= count <= 4 and _person_like(name, count):
-            parts = name.replace("-", " ").split()
-            for key in {parts[0], parts[-1]}:
-                index.setdefault(key, []).append((doc.starts[k], name))
-        k = b + 1
-    return index, runs
-
-
-def _person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
-    """Where people are named outside quotes, surnames expanded: candidates for "he" and "she"."""
-    positions, names = [], []
-    for pos, name, count in runs:
-        if doc.inside(pos):
-            continue
-        if count == 1:
-            name = _expand_surname(doc, name, pos)
-            count = len(name.split())
-        if _person_like(name, count):
-            positions.append(pos)
-            names.append(name)
-    return positions, names
-
-
-def _antecedent(doc: TextIndex, pos: int, last_speaker: str | None, speaker_pos: int) -> str | None:
-    """Who "he", "she" or "the spokesman" is at pos: the last person quoted, unless a later
-    sentence names someone -- then that sentence's first person (its subject, roughly)."""
-    i = bisect_left(doc.mention_pos, pos) - 1
-    if i < 0:
-        return last_speaker
-    sent = doc.sentence_start(doc.mention_pos[i])
-    if last_speaker and speaker_pos >= sent:
-        return last_speaker
-    return doc.mention_names[bisect_left(doc.mention_pos, sent)]
-
-
-def _best_full_names(seen: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
-    """Keep only the most frequent names for a word: "Putin" means "Vladimir Putin", not a
-    headline fragment like "How Putin"."""
-    counts = Counter(name for _, name in seen)
-    best = max(counts.values())
-    kept = [(p, name) for p, name in seen if counts[name] == best]
-    return [p for p, _ in kept], [name for _, name in kept]
-
-
-def _expand_surname(doc: TextIndex, word: str, pos: int) -> str:
-    """The most frequent full name with this first/last word; the latest before pos breaks ties."""
-    if word not in doc.best_names:
-        seen = doc.full_names.get(word)
-        doc.best_names[word] = _best_full_names(seen) if seen else ([], [])
-    positions, names = doc.best_names[word]
-    if not names:
-        return word
-    i = bisect_left(positions, pos) - 1
-    return names[i] if i >= 0 else names[0]
-
-
 # --- Subjects of cues ----------------------------------------------------------------------------
 
 def _mention_at(doc: TextIndex, k: int, floor: int):
     """What token k names when it is a cue's subject: a name run, a pronoun or "the <role>"."""
     if doc.cap(k) and doc.lower[k] not in C.PRONOUNS:
-        return ("name", _run_back(doc, k, floor), k)
+        return ("name", run_back(doc, k, floor), k)
     if doc.lower[k] in C.PRONOUNS:
-        return ("pronoun", doc.lower[k])
+        return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS and k - 1 >= floor and doc.lower[k - 1] in DETERMINERS:
-        return ("role", doc.lower[k])
+        return ("role", doc.lower[k], k - 1, k)
+    return _org_back(doc, k, floor)
+
+
+def _org_words(doc: TextIndex, a: int, b: int) -> bool:
+    """Tokens a..b are a lowercase body like "defense ministry": plain words ending in an org word."""
+    return (doc.lower[b] in C.ORG_WORDS and b - a < 3
+            and all(not doc.cap(t) and doc.lower[t] not in C.NAME_STOPWORDS
+                    and doc.lower[t] not in C.SUBJECT_FILLERS and doc.sep(t) == " " for t in range(a, b))
+            and all(doc.lower[t] not in _CUE_INDEX for t in range(a, b + 1)))
+
+
+def _org_back(doc: TextIndex, k: int, floor: int):
+    """'China’s defense ministry said' / 'the foreign ministry said': a body named in lowercase."""
+    for a in range(k, max(floor, k - 2) - 1, -1):
+        if a - 1 < floor or not _org_words(doc, a, k):
+            continue
+        if doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " ":
+            return ("name", run_back(doc, a - 1, floor), k)
+        if doc.lower[a - 1] == "the" and doc.sep(a - 1) == " ":
+            return ("name", a, k)
+    return None
+
+
+def _org_forward(doc: TextIndex, j: int, limit: int) -> int | None:
+    """Last token of a lowercase body starting at j ("defense ministry, ..."), if there is one."""
+    for b in range(j, min(limit, j + 3)):
+        if _org_words(doc, j, b):
+            return b
     return None
 
 
@@ -272,7 +204,7 @@ def _apposition(doc: TextIndex, k: int, floor: int):
     for i in range(k - 1, max(floor, k - 80) - 1, -1):
         opener = doc.lower[i + 1]
         if doc.cap(i) and doc.sep(i).strip() == "," and (opener in C.APPOSITION_OPENERS or opener.isdigit()):
-            return ("name", _run_back(doc, i, floor), i)
+            return ("name", run_back(doc, i, floor), i)
     return None
 
 
@@ -287,7 +219,7 @@ def _mention_before(doc: TextIndex, cue: Cue, floor: int):
     if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
         found = _apposition(doc, k + 1, floor)
         if found is None and doc.cap(k):
-            found = ("name", _run_back(doc, k, floor), k)
+            found = ("name", run_back(doc, k, floor), k)
         return found or "open"
     if gap:
         return "open"
@@ -300,20 +232,28 @@ def _mention_after(doc: TextIndex, j: int):
     if j >= n or doc.inside(doc.starts[j]) or doc.sep(j - 1).strip():
         return None
     if doc.lower[j] in C.PRONOUNS:
-        return ("pronoun", doc.lower[j])
+        return ("pronoun", doc.lower[j], j, j)
     if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
-        return ("role", doc.lower[j + 1])
+        return ("role", doc.lower[j + 1], j, j + 1)
     a, limit = j, min(n, j + 10)
+    if doc.lower[j] == "the" and not doc.sep(j).strip():
+        body = _org_forward(doc, j + 1, limit)
+        if body is not None:
+            return ("name", j + 1, body)
     while a < limit and not doc.cap(a) and not doc.sep(a).strip():
         a += 1
     if a >= limit or not doc.cap(a):
         return None
-    b = _run_forward(doc, a, limit)
+    b = run_forward(doc, a, limit)
+    if doc.possessive(b) and b + 1 < limit and doc.sep(b) == " ":
+        body = _org_forward(doc, b + 1, limit)  # "according to China’s defense ministry"
+        if body is not None:
+            return ("name", a, body)
     c = b + 1  # a title chain: "Nato secretary general Jens Stoltenberg"
     while c < limit and not doc.sep(c - 1).strip() and doc.lower[c] in C.TITLES | C.ROLE_NOUNS:
         c += 1
     if c < limit and c > b + 1 and doc.cap(c) and not doc.sep(c - 1).strip():
-        a, b = c, _run_forward(doc, c, limit)
+        a, b = c, run_forward(doc, c, limit)
     return ("name", a, b)
 
 
@@ -321,10 +261,35 @@ def _first_mention(doc: TextIndex, floor: int, stop: int):
     """The subject of a sentence: its first name or pronoun."""
     for k in range(floor, min(stop, floor + 30)):
         if doc.lower[k] in C.PRONOUNS:
-            return ("pronoun", doc.lower[k])
+            return ("pronoun", doc.lower[k], k, k)
         if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
-            return ("name", k, _run_forward(doc, k, stop))
+            return ("name", k, run_forward(doc, k, stop))
     return None
+
+
+def _with_subject(doc: TextIndex, cue: Cue, floor: int):
+    """'..., with Chinese analysts saying ...': the participle has its own subject. A name when
+    the words end in one, else False (a group such as "analysts" is nobody in particular)."""
+    for w in range(cue.first - 1, max(floor, cue.first - 5) - 1, -1):
+        if doc.sep(w).strip():
+            return None
+        if doc.lower[w] == "with":
+            last = cue.first - 1
+            return ("name", run_back(doc, last, w + 1), last) if last > w and doc.cap(last) else False
+    return None
+
+
+def _role_of(doc: TextIndex, cue: Cue) -> str | None:
+    """The role a named speaker is given around the cue: "spokesperson Tan Kefei said",
+    "Tan Kefei, a spokesperson for the ministry, said"; later "the spokesperson" is that person."""
+    if not cue.subject:
+        return None
+    a, b = cue.subject
+    near = [k for k in (a - 1, a - 2) if k >= 0 and not doc.sep(k).strip()]
+    if b + 1 < cue.first and doc.sep(b).strip() == ",":
+        near += range(b + 1, min(cue.first, b + 20))
+    return next((_ROLE_SYNONYMS.get(doc.lower[k], doc.lower[k]) for k in near
+                 if doc.lower[k] in C.ROLE_NOUNS), None)
 
 
 def _subject(doc: TextIndex, idx: int):
@@ -332,16 +297,22 @@ def _subject(doc: TextIndex, idx: int):
     sent = doc.sentence_start(doc.starts[cue.first])
     floor = bisect_left(doc.starts, max(sent, doc.starts[cue.first] - C.CUE_WINDOW))
     if cue.kind == "source":
+        cue.after = True
         return _mention_after(doc, cue.last)
     if cue.kind == "noun":
-        return ("name", _run_back(doc, cue.first - 1, floor), cue.first - 1)
+        return ("name", run_back(doc, cue.first - 1, floor), cue.first - 1)
     if cue.kind == "participle":
+        if (with_ := _with_subject(doc, cue, floor)) is not None:
+            return with_ or None
         for prev in reversed(doc.cues[max(0, idx - 5):idx]):
             if prev.kind == "verb" and prev.first >= floor and prev.speaker:
                 return ("speaker", prev.speaker, prev.person)
         return _first_mention(doc, floor, cue.first)
     found = _mention_before(doc, cue, floor)
-    return _mention_after(doc, cue.last) if found == "open" else found
+    if found == "open":
+        cue.after = True
+        return _mention_after(doc, cue.last)
+    return found
 
 
 def resolve_cues(doc: TextIndex) -> None:
@@ -349,8 +320,11 @@ def resolve_cues(doc: TextIndex) -> None:
     last_person: str | None = None
     last_person_pos = -1
     last_any: str | None = None
+    roles: dict[str, str] = {}
     for idx, cue in enumerate(doc.cues):
         mention = _subject(doc, idx)
+        if mention and mention[0] != "speaker":
+            cue.subject = (mention[-2], mention[-1])
         pos = doc.starts[cue.first]
         speaker, person = None, False
         if mention is None:
@@ -360,10 +334,14 @@ def resolve_cues(doc: TextIndex) -> None:
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
         elif mention[0] in ("pronoun", "role"):
-            speaker = _antecedent(doc, pos, last_person, last_person_pos)
+            speaker = (roles.get(_ROLE_SYNONYMS.get(mention[1], mention[1]))
+                       or antecedent(doc, pos, last_person, last_person_pos))
             person = speaker is not None
         else:
             speaker, person = _resolve_name(doc, mention[1], mention[2], last_person)
+            role = _role_of(doc, cue) if person else None
+            if role:
+                roles[role] = speaker
         cue.speaker, cue.person = speaker, person
         if speaker and cue.kind != "noun":
             last_any = speaker
@@ -372,12 +350,12 @@ def resolve_cues(doc: TextIndex) -> None:
 
 
 def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tuple[str | None, bool]:
-    name, count, titled = _clean_name(doc, a, b)
+    name, count, titled = clean_name(doc, a, b)
     if name is None:
         return (last_person, last_person is not None) if titled else (None, False)
     if count == 1:
-        name = _expand_surname(doc, name, doc.starts[a])
+        name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
-    return name, _person_like(name, count)
+    return name, person_like(name, count)
 
 

@@ -1,0 +1,223 @@
+"""Names in a text: capitalised runs, titles stripped, surnames expanded, who "he" is.
+
+Why apart from cue finding: these are the rules about people's names ("Russian President Vladimir
+Putin" is "Vladimir Putin", a lone "Putin" is the most frequent full name ending in it), while
+speakers.py decides which name a speech cue points to. Functions take the TextIndex of
+speakers.py and only read it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from app.pipeline import constants as C
+
+if TYPE_CHECKING:
+    from app.pipeline.speakers import TextIndex
+
+#: Countries and their adjectives: never part of a person's name ("China-Russia" is no person).
+PLACES = frozenset(C.DEMONYMS) | frozenset(C.DEMONYMS.values())
+
+
+def name_part(doc: TextIndex, k: int) -> bool:
+    """Capitalised, or a particle inside a name ("Ursula von der Leyen")."""
+    return doc.cap(k) or doc.words[k] in C.NAME_PARTICLES
+
+
+def run_back(doc: TextIndex, k: int, floor: int) -> int:
+    """First token of the capitalised run ending at token k ("Xi Jinping", "Jean-Pierre")."""
+    a = k
+    while (a - 1 >= floor and name_part(doc, a - 1) and not doc.possessive(a - 1)
+           and doc.sep(a - 1) in (" ", "-")):
+        a -= 1
+    while a < k and not doc.cap(a):
+        a += 1
+    return a
+
+
+def run_forward(doc: TextIndex, a: int, limit: int) -> int:
+    b = a
+    while (b + 1 < limit and not doc.possessive(b) and name_part(doc, b + 1)
+           and doc.sep(b) in (" ", "-")):
+        b += 1
+    while b > a and not doc.cap(b):
+        b -= 1
+    return b
+
+
+def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
+    """Strip leading stopwords and titles; return (name, token count, had a title)."""
+    while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
+        a += 1
+    titled = False
+    for k in range(b - 1, a - 1, -1):
+        if doc.lower[k] in C.TITLES:
+            if not any(doc.lower[t] in C.ORG_WORDS for t in range(k + 1, b + 1)):
+                a, titled = k + 1, True  # "Defense Ministry" keeps its title word: it is the name
+            break
+    if a > b:
+        return None, 0, titled
+    name = doc.text[doc.starts[a]:doc.ends[b]]
+    if doc.possessive(b):
+        name = re.sub(r"['\u2019]s?$", "", name)
+    return name, b - a + 1, titled
+
+
+def person_like(name: str, count: int) -> bool:
+    """Two or more plain capitalised words with no organisation word: a person's name."""
+    words = name.replace("-", " ").split()
+    return (count >= 2 and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
+            and not any(len(w) > 1 and w.isupper() for w in words))
+
+
+def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], list]:
+    """Map first and last name words to the full names seen, so "Tan" can become "Tan Kefei";
+    also return every cleaned capitalised run as (offset, name, word count)."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    runs: list[tuple[int, str, int]] = []
+    k, n = 0, len(doc.words)
+    while k < n:
+        if not doc.cap(k):
+            k += 1
+            continue
+        b = run_forward(doc, k, n)
+        name, count, _ = clean_name(doc, k, b)
+        if name:
+            runs.append((doc.starts[k], name, count))
+        if name and 2 <= count <= 4 and person_like(name, count):
+            parts = name.replace("-", " ").split()
+            for key in {parts[0], parts[-1]}:
+                index.setdefault(key, []).append((doc.starts[k], name))
+        k = b + 1
+    return index, runs
+
+
+def person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
+    """Where people are named outside quotes, surnames expanded: candidates for "he" and "she"."""
+    positions, names = [], []
+    for pos, name, count in runs:
+        if doc.inside(pos):
+            continue
+        if count == 1:
+            name = expand_surname(doc, name, pos)
+            count = len(name.split())
+        if person_like(name, count):
+            positions.append(pos)
+            names.append(name)
+    return positions, names
+
+
+def antecedent(doc: TextIndex, pos: int, last_speaker: str | None, speaker_pos: int) -> str | None:
+    """Who "he", "she" or "the spokesman" is at pos: the last person quoted, unless a later
+    sentence names someone -- then that sentence's first person (its subject, roughly)."""
+    i = bisect_left(doc.mention_pos, pos) - 1
+    if i < 0:
+        return last_speaker
+    sent = doc.sentence_start(doc.mention_pos[i])
+    if last_speaker and speaker_pos >= sent:
+        return last_speaker
+    return doc.mention_names[bisect_left(doc.mention_pos, sent)]
+
+
+def best_full_names(seen: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
+    """Keep only the most frequent names for a word: "Putin" means "Vladimir Putin", not a
+    headline fragment like "How Putin"."""
+    counts = Counter(name for _, name in seen)
+    best = max(counts.values())
+    kept = [(p, name) for p, name in seen if counts[name] == best]
+    return [p for p, _ in kept], [name for _, name in kept]
+
+
+def expand_surname(doc: TextIndex, word: str, pos: int) -> str:
+    """The most frequent full name with this first/last word; the latest before pos breaks ties."""
+    if word not in doc.best_names:
+        seen = doc.full_names.get(word)
+        doc.best_names[word] = best_full_names(seen) if seen else ([], [])
+    positions, names = doc.best_names[word]
+    if not names:
+        return word
+    i = bisect_left(positions, pos) - 1
+    return names[i] if i >= 0 else names[0]
+
+
+# --- One name per speaker across articles --------------------------------------------------------
+
+_LEADING = frozenset({"the", "a", "an"})
+_SMALL = frozenset({"of", "for", "and", "the", "on", "in", "at", "to"})
+_POSSESSIVE_RE = re.compile(r"['\u2019]s?$")
+
+
+def _title_word(word: str) -> bool:
+    """"spokesperson", "Mr.", "secretary-general": a title or role, not part of a name."""
+    parts = word.lower().rstrip(".").split("-")
+    return all(p in C.TITLES or p in C.ROLE_NOUNS for p in parts)
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() or word in C.NAME_PARTICLES
+
+
+def _organisation_name(words: list[str]) -> str:
+    """"China’s defense ministry" and "the Chinese Defense Ministry" are one body: a country's
+    possessive becomes its adjective and plain words are capitalised."""
+    out = []
+    for i, w in enumerate(words):
+        base = _POSSESSIVE_RE.sub("", w) if i == 0 else w
+        if i == 0 and base != w and base.lower() in C.DEMONYMS:
+            w = C.DEMONYMS[base.lower()].capitalize()
+        elif w.islower() and w not in _SMALL:
+            w = w[:1].upper() + w[1:]
+        out.append(w)
+    return " ".join(out)
+
+
+def canonical_speaker(name: str) -> str:
+    """The one name a speaker is stored under: titles and roles dropped from a person's name
+    ("Chinese Defense Ministry spokesperson Tan Kefei" -> "Tan Kefei"), an organisation kept
+    whole but spelled one way ("the Chinese Defense Ministry", "China’s defense ministry" ->
+    "Chinese Defense Ministry"). A name with no title is returned as written."""
+    words = (name or "").split(",")[0].split()
+    while words and words[0].lower() in _LEADING:
+        words = words[1:]
+    if not words:
+        return ""
+    last_title = max((i for i, w in enumerate(words) if _title_word(w)), default=-1)
+    rest = words[last_title + 1:]
+    org = any(w.lower().strip(".") in C.ORG_WORDS for w in words)
+    if rest and len(rest) <= 5 and all(map(_is_name_word, rest)) and not any(
+            w.lower() in C.ORG_WORDS for w in rest):
+        return " ".join(rest)
+    return _organisation_name(words) if org else " ".join(words)
+
+
+def is_person_name(name: str) -> bool:
+    """Two to five capitalised words, none an organisation word or a country: a person."""
+    words = name.split()
+    return (2 <= len(words) <= 5 and all(map(_is_name_word, words))
+            and person_like(name, len(words)))
+
+
+def surname_aliases(name: str) -> set[str]:
+    """Lone words by which a later article may name this person: the last word, and for a
+    two-word name the first too ("Tan Kefei" -> "tan", "kefei"; "Xi Jinping" -> "xi"), because
+    whether the family name comes first cannot be told from the letters. Never for a body."""
+    if not is_person_name(name):
+        return set()
+    words = [w for w in name.lower().split() if w not in C.NAME_PARTICLES]
+    return {words[0], words[-1]} if len(words) == 2 else set(words[-1:])
+
+
+def speaker_aliases(name: str) -> set[str]:
+    """Lowercased forms naming the same speaker: the canonical name, the name as written (with
+    its title), and for a person the surname alone (see surname_aliases)."""
+    canonical = canonical_speaker(name)
+    if not canonical or all(map(_title_word, canonical.split())):
+        return set()  # "the spokesman" alone names nobody in particular
+    written = " ".join(w for w in name.split(",")[0].split()).lower()
+    while written.split(" ", 1)[0] in _LEADING and " " in written:
+        written = written.split(" ", 1)[1]
+    aliases = {canonical.lower(), written} | surname_aliases(canonical)
+    return {a for a in aliases if a}

@@ -1,0 +1,277 @@
+"""Reported speech: statements attributed without quotation marks.
+
+"Tan said China and Russia's relationship was not like the alliances of the Cold War" carries a
+claim and a speaker as surely as a quotation does, and outlets often paraphrase where others quote.
+Every record is anchored on a speech cue whose speaker the cue index already resolved, in one of
+three shapes (the span is the content clause only, never the cue or "that"):
+
+- cue, then content: "X said (on Monday) (that) <clause>", "X told reporters <clause>",
+  "X warned that <clause>", "..., adding that <clause>", "according to X, <clause>";
+- content, then cue, closing the sentence: "<clause>, X said on Monday.", "<clause>, said the
+  spokesman.", "<clause>, according to X."
+
+Precision first, because a wrong record becomes a wrong claim: a speaker must be known; verbs other
+than say/tell/add/write/state need "that" ("Tan warned of ...", "Tan vowed to ..." are not
+statements); a bare clause must show a finite verb ("told the story of ..." is not one); passives
+("he was told", "it is said"), questions and Title Case headlines are skipped; content that opens
+with a quotation mark is a direct quote, left to the quote finder; at most one record per stretch
+of text (a later cue in the same sentence cuts the earlier content short).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from app.pipeline import constants as C
+from app.pipeline.speakers import Cue, TextIndex
+
+_MARKS = frozenset("\u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019")
+_DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "this"})
+_CLAUSE_OPENERS = frozenset({"but", "and", "yet", "however", "also", "still", "so", "meanwhile"})
+_TAIL_OPENERS = C.APPOSITION_OPENERS | frozenset(C.CUE_PARTICIPLES) | {"citing", "as", "which"}
+_THIRD_PERSON = frozenset({"he", "she", "it"})
+_HEADLINE_SHARE = 0.6
+
+
+def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue]]:
+    """(start, end, cue) of every reported statement, in text order, never overlapping."""
+    found: list[tuple[int, int, Cue]] = []
+    last_end = -1
+    for idx, cue in enumerate(doc.cues):
+        phrase = " ".join(doc.lower[cue.first:cue.last])
+        if (not cue.speaker or cue.kind == "noun" or _passive(doc, cue)
+                or (phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+            continue
+        span = _reported_span(doc, idx, phrase)
+        if span and span[0] >= last_end:
+            found.append((span[0], span[1], cue))
+            last_end = span[1]
+    return found
+
+
+def _passive(doc: TextIndex, cue: Cue) -> bool:
+    """"He was told ...": the subject is the listener; "it is said": nobody speaks."""
+    k = cue.first - 1
+    return (k >= 0 and doc.lower[k] in C.PASSIVE_MARKERS and doc.sep(k) == " "
+            and "quoted" not in doc.lower[cue.first:cue.last])
+
+
+def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | None:
+    cue = doc.cues[idx]
+    pos = doc.starts[cue.first]
+    sent, end = doc.sentence_start(pos), doc.sentence_end(pos)
+    if end - sent > C.MAX_REPORTED_CHARS:
+        return None  # not a sentence of prose (and bounds the work on a huge unpunctuated text)
+    if doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)").endswith("?"):
+        return None
+    limit = bisect_left(doc.starts, end)
+    if cue.kind == "source":
+        return _source_first(doc, cue, sent, limit) or _content_first(doc, cue, phrase, sent, limit)
+    if not cue.after or cue.kind == "participle":
+        span = _cue_first(doc, idx, phrase, end, limit)
+        if span or cue.kind == "participle":
+            return span
+    return _content_first(doc, cue, phrase, sent, limit)
+
+
+# --- Cue first: "X said (that) <clause>" ---------------------------------------------------------
+
+def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> tuple[int, int] | None:
+    cue = doc.cues[idx]
+    j = cue.last
+    if phrase in ("told", "tells", "telling"):
+        j = _skip_object(doc, j, limit)
+        if j is None:
+            return None
+    j = _skip_adjuncts(doc, j, limit)
+    that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
+    if that:
+        j += 1
+    elif phrase not in C.REPORTING_BARE:
+        return None
+    if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
+        return None  # a colon or a mark: what follows is a direct quote or a list
+    stop = _content_end(doc, idx, doc.starts[j], end)
+    return _checked(doc, doc.starts[j], stop, finite=not that)
+
+
+def _skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
+    """Past whom a speaker told: "reporters", "state media", "the BBC", "Reuters"."""
+    if j >= limit or doc.sep(j - 1) != " ":
+        return None
+    if doc.lower[j] in C.TOLD_OBJECTS:
+        return j + 1
+    k = j + 1 if doc.lower[j] in _DETERMINERS else j
+    first = k
+    while (k < limit and k - first < 5 and doc.sep(k - 1) == " "
+           and (doc.cap(k) or doc.lower[k] in C.EVENT_WORDS or doc.lower[k] in C.TOLD_OBJECTS)):
+        k += 1
+    return k if k > first else None
+
+
+def _skip_adjuncts(doc: TextIndex, j: int, limit: int) -> int:
+    """Past "on Monday", "in a statement", "at a regular press briefing in Beijing", "later"."""
+    for _ in range(6):
+        if j >= limit or doc.sep(j - 1).strip(" ,"):
+            break
+        k = _adjunct(doc, j, limit)
+        if k == j:
+            break
+        j = k
+    return j
+
+
+def _adjunct(doc: TextIndex, j: int, limit: int) -> int:
+    w = doc.lower[j]
+    if w in C.ADJUNCT_WORDS:
+        return j + 1 + (j + 1 < limit and doc.lower[j + 1] in C.TIME_NOUNS and doc.sep(j) == " ")
+    if w in ("last", "this", "next", "late", "early") and j + 1 < limit and doc.sep(j) == " ":
+        nxt = doc.lower[j + 1]
+        if nxt in C.TIME_NOUNS or nxt in C.MONTHS or nxt in C.ADJUNCT_WORDS:
+            return j + 2
+    if w in C.ADJUNCT_PREPOSITIONS and j + 1 < limit and doc.sep(j) == " ":
+        return _prep_object(doc, j + 1, limit) or j
+    return j
+
+
+def _prep_object(doc: TextIndex, k: int, limit: int) -> int | None:
+    """End of a preposition's object: a date, "a statement", "the Financial Times", "Beijing"."""
+    w = doc.lower[k]
+    if w in C.ADJUNCT_WORDS or w in C.MONTHS or w.isdigit():
+        k += 1
+        while k < limit and (doc.lower[k] in C.MONTHS or doc.lower[k] in C.TIME_NOUNS
+                             or doc.lower[k].isdigit()) and doc.sep(k - 1) in (" ", ", "):
+            if doc.sep(k - 1) == ", " and not doc.lower[k].isdigit():
+                break
+            k += 1
+        return k
+    m = k + 1 if w in _DETERMINERS else k
+    n = m
+    while n < limit and n - m < 5 and doc.sep(n - 1) == " " and (
+            doc.lower[n] in C.EVENT_WORDS or doc.lower[n] in C.TIME_NOUNS):
+        n += 1
+    if n > m:
+        return n
+    if m < limit and doc.sep(m - 1) == " " and doc.cap(m) and doc.lower[m] not in C.NAME_STOPWORDS:
+        n = m + 1
+        while n < limit and n - m < 5 and doc.sep(n - 1) == " " and doc.cap(n):
+            n += 1
+        return n
+    return None
+
+
+def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
+    """The sentence end, or the comma before a later cue of the same sentence ("..., adding",
+    "..., the ministry said"), or a colon that opens a quotation."""
+    for later in doc.cues[idx + 1:idx + 6]:
+        k = later.first
+        if doc.starts[k] >= end:
+            break
+        if later.kind in ("verb", "participle", "source"):
+            lead = _lead(doc, later)
+            if lead and doc.ends[lead - 1] >= start:
+                return doc.ends[lead - 1]
+    colon = doc.text.find(":", start, end)
+    if colon >= 0 and doc.text[colon + 1:colon + 3].strip()[:1] in _MARKS:
+        return colon
+    return end
+
+
+# --- Content first: "<clause>, X said." and "according to X, <clause>" ----------------------------
+
+def _lead(doc: TextIndex, cue: Cue) -> int | None:
+    """First token of the ", <speaker> said" tail that closes a clause: the token after a plain
+    comma, at most eight words before the cue ("..., Russian news agency TASS reported")."""
+    k = cue.first if cue.after or cue.kind != "verb" else (cue.subject[0] if cue.subject else cue.first)
+    for _ in range(8 if cue.kind == "verb" and not cue.after else 1):
+        if k <= 0:
+            return None
+        sep = doc.sep(k - 1)
+        if sep.strip() == ",":
+            return k
+        if sep.strip():
+            return None  # '”,' would mean the content is a direct quote
+        k -= 1
+    return None
+
+
+def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int):
+    lead = _lead(doc, cue)
+    if not lead:
+        return None
+    comma = doc.ends[lead - 1] + doc.sep(lead - 1).index(",")
+    j = cue.last
+    if cue.after and cue.subject:
+        j = max(j, cue.subject[1] + 1)
+    if phrase in ("told", "tells"):
+        j = _skip_object(doc, j, limit) or j
+    j = _skip_adjuncts(doc, j, limit)
+    if j < limit and not ("," in doc.sep(j - 1) and doc.lower[j] in _TAIL_OPENERS):
+        return None  # the sentence goes on: the cue does not close it
+    return _checked(doc, sent, comma, finite=True)
+
+
+def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int, int] | None:
+    """'According to X, <clause>' with the cue opening its sentence (or after "But")."""
+    k0 = bisect_left(doc.starts, sent)
+    if not cue.subject or any(doc.lower[t] not in _CLAUSE_OPENERS for t in range(k0, cue.first)):
+        return None
+    u = cue.subject[1]
+    while u < min(limit - 1, cue.subject[1] + 25):
+        sep = doc.sep(u).strip()
+        if sep and sep != ",":
+            return None
+        if sep == ",":
+            skip = _apposition_end(doc, u + 1, limit)
+            if skip is None:
+                return _checked(doc, doc.starts[u + 1], doc.sentence_end(doc.starts[u + 1]),
+                                finite=True)
+            u = skip
+            continue
+        u += 1
+    return None
+
+
+def _apposition_end(doc: TextIndex, k: int, limit: int) -> int | None:
+    """'Tan Kefei, a spokesperson for the ministry, ...': the token before the apposition's
+    closing comma, when k opens one (no finite verb before that comma)."""
+    if doc.lower[k] not in C.APPOSITION_OPENERS:
+        return None
+    for v in range(k, min(limit - 1, k + 12)):
+        if doc.sep(v).strip() == ",":
+            return None if _has_finite_verb(doc, k, v + 1) else v
+    return None
+
+
+# --- Is it a clause? -------------------------------------------------------------------------------
+
+def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[int, int] | None:
+    text = doc.text
+    while start < stop and text[start].isspace():
+        start += 1
+    while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ".,;:!\u2026"):
+        stop -= 1
+    if start >= stop or text[start] in _MARKS:
+        return None
+    a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
+    if b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in C.CONTENT_BAD_STARTS:
+        return None
+    if doc.lower[a] in C.CUE_PARTICIPLES or doc.lower[a] in C.CUE_VERBS:
+        return None
+    if sum(doc.cap(k) for k in range(a + 1, b)) > _HEADLINE_SHARE * (b - a - 1):
+        return None  # Title Case: a headline, not a sentence
+    if finite and not _has_finite_verb(doc, a, min(b, a + 25)):
+        return None
+    return start, stop
+
+
+def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
+    for k in range(a, b):
+        w = doc.lower[k]
+        if w in C.FINITE_HINTS or (len(w) > 4 and w.endswith("ed")):
+            return True
+        if (k > a and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))
+                and "'" not in w and "\u2019" not in w
+                and (doc.cap(k - 1) or doc.lower[k - 1] in _THIRD_PERSON)):
+            return True
+    return False

@@ -1,0 +1,155 @@
+"""Reported speech: statements attributed without quotation marks (hand-written news sentences)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from app.pipeline.quotes import QuoteCandidate, extract_quotes
+
+
+def reported(text: str) -> list[QuoteCandidate]:
+    found = [q for q in extract_quotes(text) if q.kind == "reported"]
+    for q in found:
+        assert text[q.start:q.end] == q.text
+    return found
+
+
+def one(text: str) -> QuoteCandidate:
+    found = reported(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, content, speaker, cue", [
+    ("Harbour master Tomas Lindgren said the storm had destroyed half of the eastern pier.",
+     "the storm had destroyed half of the eastern pier", "Tomas Lindgren", "said"),
+    ("Mayor Ana Ruiz said on Monday that repairs would cost at least 40 million euros.",
+     "repairs would cost at least 40 million euros", "Ana Ruiz", "said"),
+    ("Ana Ruiz told reporters the council had approved an emergency budget for the port.",
+     "the council had approved an emergency budget for the port", "Ana Ruiz", "told reporters"),
+    ("Ana Ruiz said in a statement on its website that the agency would review every contract.",
+     "the agency would review every contract", "Ana Ruiz", "said"),
+    ("Port engineer Karl Meyer warned that the old foundations could give way in another storm.",
+     "the old foundations could give way in another storm", "Karl Meyer", "warned"),
+    ("Ana Ruiz told state media at a regular press briefing on Thursday that ferries would resume.",
+     "ferries would resume", None, None),
+])
+def test_cue_then_content_gives_the_clause_only(text, content, speaker, cue):
+    found = reported(text)
+    if speaker is None:  # under five words: too short to be worth a record
+        assert found == []
+        return
+    [q] = found
+    assert (q.text, q.speaker, q.cue, q.kind) == (content, speaker, cue, "reported")
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("The harbour will reopen to cargo ships in May, the port authority said on Monday.",
+     "The harbour will reopen to cargo ships in May", "port authority"),
+    ("Freight volumes fell by a third during the closure, said Ana Ruiz, a spokeswoman for the agency.",
+     "Freight volumes fell by a third during the closure", "Ana Ruiz"),
+    ("Fishermen will be allowed back into the harbour first, according to the Regional Transport Agency.",
+     "Fishermen will be allowed back into the harbour first", "Regional Transport Agency"),
+    ("According to Karl Meyer, the new pier will withstand far stronger storms than the old one.",
+     "the new pier will withstand far stronger storms than the old one", "Karl Meyer"),
+    ("The ferry line will close for good, Nordic news agency NTB reported at the time.",
+     "The ferry line will close for good", "NTB"),
+])
+def test_content_then_cue_and_according_to(text, content, speaker):
+    q = one(text)
+    assert (q.text, q.speaker) == (content, speaker)
+
+
+def test_participle_adding_that_has_the_speaker_of_its_clause():
+    text = ("Karl Meyer said the contractors had finished the first stage of the work, adding that "
+            "the second stage would begin after the summer holidays.")
+    first, second = reported(text)
+    assert first.text == "the contractors had finished the first stage of the work"
+    assert second.text == "the second stage would begin after the summer holidays"
+    assert first.speaker == second.speaker == "Karl Meyer" and second.cue == "adding"
+
+
+def test_a_reported_clause_with_a_partial_quote_gives_both_records():
+    text = ("Mayor Ana Ruiz said the city would build a safer and more modern “harbour for the "
+            "next hundred years” with the money.")
+    quotes = extract_quotes(text)
+    assert [q.kind for q in quotes] == ["reported", "partial"]
+    clause, partial = quotes
+    assert clause.text.startswith("the city would build") and clause.text.endswith("with the money")
+    assert partial.text == "harbour for the next hundred years"
+    assert clause.start < partial.start < partial.end < clause.end
+
+
+@pytest.mark.parametrize("text", [
+    "Ana Ruiz said: “The agency will publish the full schedule of works next week.”",
+    "“The agency will publish the full schedule of works next week,” Ana Ruiz said.",
+    'Ana Ruiz said that "the agency will publish the full schedule of works next week."',
+])
+def test_a_direct_quote_is_not_also_reported(text):
+    assert reported(text) == []
+    assert len(extract_quotes(text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "It is said that the old pier was built in 1890 by a Dutch engineer.",
+    "Tomas Lindgren was told the funds would arrive before the end of the year.",
+    "Tomas Lindgren warned of long delays for every ship waiting outside the harbour.",
+    "The mayor, Ana Ruiz, stressed the importance of the harbour for local jobs and trade.",
+    "Tomas Lindgren vowed to rebuild the pier before the start of the next fishing season.",
+    "Did Tomas Lindgren say the pier would be finished in May of next year?",
+    "The so-called recovery plan was presented to the council on Friday by the mayor.",
+    "The minister said nothing when asked about the cost of the repairs.",
+    "Ana Ruiz told the story of the night the storm hit the town and flooded the market.",
+    "Ana Ruiz is said to have rejected three offers from private investors last year.",
+    "Port Authority Will Reopen Harbour to Cargo Ships in May, Ruiz Says",
+    "The harbour will reopen in May, he said.",
+    "Residents of the old town have said for years that the harbour needs a new pier.",
+])
+def test_ordinary_sentences_are_not_reported_speech(text):
+    assert reported(text) == []
+
+
+def test_a_paragraph_of_news_keeps_precision():
+    text = ("Storm Damage Closes Northport Harbour\n"
+            "Harbour master Tomas Lindgren inspected the eastern pier on Monday.\n"
+            "Lindgren said the storm had destroyed half of the wooden decking overnight.\n"
+            "The council will meet on Friday to discuss the budget for the repairs.\n"
+            "“We will rebuild the pier stronger than before,” he said.\n"
+            "He later told reporters that insurance would cover only part of the cost.\n"
+            "The spokesman said the harbour would stay closed to large vessels until June.\n")
+    found = reported(text)
+    assert [q.text for q in found] == [
+        "the storm had destroyed half of the wooden decking overnight",
+        "insurance would cover only part of the cost",
+        "the harbour would stay closed to large vessels until June",
+    ]
+    assert {q.speaker for q in found} == {"Tomas Lindgren"}
+
+
+def test_reported_can_be_turned_off():
+    text = "Harbour master Tomas Lindgren said the storm had destroyed half of the eastern pier."
+    assert extract_quotes(text, reported=False) == []
+
+
+def test_extract_cli_prints_reported_quotes_with_their_kind():
+    text = "Harbour master Tomas Lindgren said the storm had destroyed half of the eastern pier.\n"
+    result = CliRunner().invoke(main, ["extract", "-", "--json"], input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    [quote] = json.loads(result.stdout)
+    assert (quote["kind"], quote["speaker"], quote["cue"]) == ("reported", "Tomas Lindgren", "said")
+    assert text[quote["start"]:quote["end"]] == quote["text"]
+
+
+def test_scoring_judges_marked_quotes_only_and_counts_reported_apart():
+    from app.pipeline.evaluate import score_quotes
+
+    gold = {"a.txt": [{"start": 10, "end": 60, "speaker": "Ana Ruiz"}]}
+    right = QuoteCandidate(10, 60, "x" * 50, "Ana Ruiz", "said", "direct")
+    paraphrase = QuoteCandidate(100, 160, "y" * 60, "Ana Ruiz", "said", "reported")
+    scores = score_quotes({"a.txt": [right, paraphrase]}, gold)
+    assert (scores.predicted, scores.overlap_precision, scores.reported_found) == (1, 1.0, 1)
+    stray = QuoteCandidate(100, 160, "y" * 60, "Ana Ruiz", "said", "partial")
+    assert score_quotes({"a.txt": [right, stray]}, gold).overlap_precision == 0.5

@@ -1,0 +1,78 @@
+"""Speaker names: one canonical name per person or body, the aliases later articles may use,
+and roles ("the spokesperson") resolved to the person introduced with them."""
+from __future__ import annotations
+
+import pytest
+
+from app.pipeline.quotes import extract_quotes
+from app.pipeline.speakers import canonical_speaker, speaker_aliases
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("Northport Harbour Authority spokesperson Mirela Dunst", "Mirela Dunst"),
+    ("spokesperson Mirela Dunst", "Mirela Dunst"),
+    ("President Lena Varga", "Lena Varga"),
+    ("Finance Minister Omar Haddad", "Omar Haddad"),
+    ("Alliance secretary-general Jonas Berg", "Jonas Berg"),
+    ("Mr. Okafor", "Okafor"),
+    ("Mirela Dunst, a spokesperson for the authority", "Mirela Dunst"),
+    ("Ursula von der Leyen", "Ursula von der Leyen"),
+    ("Mirela Dunst", "Mirela Dunst"),
+    ("Dunst", "Dunst"),
+    ("the Italian Defense Ministry", "Italian Defense Ministry"),
+    ("Italy’s defense ministry", "Italian Defense Ministry"),
+    ("Italy's Defense Ministry", "Italian Defense Ministry"),
+    ("Defense Ministry", "Defense Ministry"),
+    ("the State Department", "State Department"),
+    ("Radio Nova", "Radio Nova"),
+    ("", ""),
+])
+def test_canonical_speaker_strips_titles_and_keeps_bodies_whole(written, canonical):
+    assert canonical_speaker(written) == canonical
+
+
+def test_aliases_of_a_person_hold_the_full_name_and_the_surname():
+    aliases = speaker_aliases("Northport Harbour Authority spokesperson Mirela Dunst")
+    assert {"mirela dunst", "dunst"} <= aliases
+    assert all(a == a.lower() for a in aliases)
+    assert "spokesperson" not in aliases and "authority" not in aliases
+
+
+def test_aliases_of_a_body_have_no_lone_words():
+    aliases = speaker_aliases("the Italian Defense Ministry")
+    assert aliases == {"italian defense ministry"}
+    assert speaker_aliases("Italy’s defense ministry") >= {"italian defense ministry"}
+    assert not any(" " not in a for a in speaker_aliases("Regional Transport Agency"))
+
+
+def test_a_bare_role_has_no_alias():
+    assert speaker_aliases("the spokesman") == set()
+
+
+def test_the_spokesperson_is_the_person_introduced_with_that_role():
+    text = ("Harbour authority spokesperson Mirela Dunst announced the closure on Monday.\n"
+            "Mayor Ana Ruiz will visit the pier on Tuesday with two engineers.\n"
+            "The pier will stay closed to all cargo traffic until June, according to the spokesperson.")
+    [q] = [q for q in extract_quotes(text) if q.speaker]
+    assert q.speaker == "Mirela Dunst" and q.kind == "reported"
+
+
+def test_a_body_named_in_lowercase_speaks():
+    text = "Cargo ships will be allowed back into the harbour in May, Italy’s transport ministry said."
+    [q] = extract_quotes(text)
+    assert q.speaker == "Italy’s transport ministry" and q.kind == "reported"
+    assert canonical_speaker(q.speaker) == "Italian Transport Ministry"
+
+
+def test_a_title_word_inside_an_organisation_name_is_kept():
+    text = ("“The exercises are routine and threaten nobody in the region,” "
+            "the Italian Defense Ministry said.")
+    assert extract_quotes(text)[0].speaker == "Italian Defense Ministry"
+
+
+def test_a_hyphenated_pair_of_countries_is_not_a_person():
+    text = ("Italy-Austria relations have improved.\n"
+            "After Austria said it would open the border crossing again to all freight "
+            "traffic, trade resumed.")
+    speakers = {q.speaker for q in extract_quotes(text)}
+    assert speakers == {"Austria"}
