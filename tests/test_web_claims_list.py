@@ -113,7 +113,7 @@ def test_dashboard_lists_recent_disputed_and_outlets(client, claims):
     outlets = {a.get_text(): a["href"] for a in page.select(".dash-outlets a")}
     assert outlets["Hill Gazette"] == "/outlets/hill-gazette"
     nav = [a.get_text() for a in page.select("header nav a")]
-    assert nav == ["Dashboard", "Claims", "Outlets", "Speakers", "Ingest"]
+    assert nav == ["Dashboard", "Claims", "Outlets", "Speakers", "Suggestions", "Ingest"]
 
 
 def test_outlet_and_speaker_pages_list_their_claims(client, claims):

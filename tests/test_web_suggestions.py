@@ -304,3 +304,26 @@ def test_every_page_links_the_queue(client, app):
     assert app.url_path_for("suggestions") in [a["href"] for a in nav]
     empty = soup(client.get("/suggestions"))
     assert empty.select_one(".empty") is not None and not items(empty)
+
+
+def test_htmx_filter_and_bulk_accept_swap_the_queue_block(client, sample):
+    star = suggestion_of(sample, PIPES, "Harbour Star")
+    page = soup(client.get("/suggestions"))
+    tab = page.select(".queue-kinds a")[2]
+    assert tab["hx-get"] == tab["href"] and tab["hx-target"] == "#queue"
+    response = client.get(tab["href"], headers={"HX-Request": "true"})
+    fragment = soup(response)
+    assert fragment.find(["html", "h1"]) is None and fragment.select_one("nav[aria-label=Main]") is None
+    [queue] = fragment.select("section#queue")
+    assert [int(li["data-mention-id"]) for li in items(queue)] == [star.id]
+
+    bulk = page.select_one("form#bulk-form")
+    assert bulk["hx-post"] == bulk["action"] and bulk["hx-target"] == "#queue"
+    ids = [str(m.id) for m in pending(sample)[:2]]
+    response = client.post(bulk["action"], data={"ids": ids}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = soup(response)
+    assert fragment.find("h1") is None and fragment.select_one("section#queue") is not None
+    assert fragment.select_one("#queue-flash").get_text() == "Accepted 2 suggestions."
+    assert fragment.select_one("#nav-pending[hx-swap-oob]").get_text() == "1"
+    assert [int(li["data-mention-id"]) for li in items(fragment)] == [pending(sample)[0].id]

@@ -63,7 +63,7 @@ def queue_context(request: Request, session: Session, limit: int, filters: dict,
     if more and views:
         next_url = url_with(request, "suggestions",
                             {**filters, "cursor": suggestions.cursor_after(views[-1])})
-    return {"nav": "suggestions", "items": items, "f": filters, "kinds": KINDS,
+    return {"nav": "suggestions", "items": items, "f": filters, "kinds": KINDS, "oob_nav": is_htmx(request),
             "next_url": next_url, "pending_total": suggestions.pending_count(session),
             "pending_here": suggestions.pending_count(session, stance) if stance else None,
             "message": None, "error": False, **extra}
@@ -73,7 +73,7 @@ def queue_context(request: Request, session: Session, limit: int, filters: dict,
 def suggestions_page(request: Request, session: SessionDep, settings: SettingsDep,
                      kind: Param = None, claim: Param = None, cursor: Param = None,
                      accepted: Param = None, skipped: Param = None):
-    """The queue, best score first; htmx (the filter tabs) gets only the `queue` block.
+    """The queue, best score first; htmx (the kind tabs, the claim filter) gets the `queue` block.
     `accepted`/`skipped` are what the bulk form's 303 reports; they are not carried further."""
     extra = {}
     if accepted and accepted.isdigit():
