@@ -46,6 +46,11 @@ def count(page) -> str:
     return page.locator("#queue-count .pending-count").inner_text().strip()
 
 
+def wait_count(page, expected: str) -> None:
+    page.wait_for_function("(n) => document.querySelector('#queue-count .pending-count')"
+                           ".textContent.trim() === n", arg=expected)
+
+
 def test_keys_accept_and_reject_in_place(served):
     if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
         pytest.skip("htmx not installed (make install)")
@@ -65,14 +70,14 @@ def test_keys_accept_and_reject_in_place(served):
         page.keyboard.press("x")
         page.keyboard.press("a")
         page.locator(f"li#s{first}").wait_for(state="detached")
-        page.wait_for_function("() => document.querySelector('#queue-count .pending-count').textContent.trim() === '2'")
+        wait_count(page, "2")
         assert page.locator("#nav-pending").inner_text().strip() == "2"
         assert "Accepted" in page.locator("#queue-flash").inner_text()
         # The selection moved on to the next item by itself: r rejects that one.
         assert page.locator(f"li#s{second}").get_attribute("aria-current") == "true"
         page.keyboard.press("r")
         page.locator(f"li#s{second}").wait_for(state="detached")
-        page.wait_for_function("() => document.querySelector('#queue-count .pending-count').textContent.trim() === '1'")
+        wait_count(page, "1")
         assert page.locator("li.suggestion").count() == 1
         assert page.locator(f"li#s{third}").get_attribute("aria-current") == "true"
         assert re.search(r"/suggestions$", page.url)  # no reload: htmx swapped in place

@@ -43,7 +43,7 @@ def _filters(kind: str | None, claim: str | None, cursor: str | None) -> dict:
     return {"kind": kind or "", "claim": (claim or "").strip(), "cursor": cursor or ""}
 
 
-def _item(request: Request, view: suggestions.SuggestionView, next_id: int | None) -> dict:
+def _item(view: suggestions.SuggestionView, next_id: int | None) -> dict:
     """What one row of the queue shows, with the excerpt cut into plain and <mark> pieces here so
     the template never marks up article text itself (everything stays escaped)."""
     return {"v": view, "pieces": segments(view.excerpt, list(view.marks)), "next_id": next_id,
@@ -57,14 +57,14 @@ def queue_context(request: Request, session: Session, limit: int, filters: dict,
         session, stance=stance, claim_id=_claim_filter(filters["claim"]),
         after=suggestions.parse_cursor(filters["cursor"]), limit=limit + 1)
     more, views = len(views) > limit, views[:limit]
-    items = [_item(request, v, views[i + 1].mention_id if i + 1 < len(views) else None)
+    items = [_item(v, views[i + 1].mention_id if i + 1 < len(views) else None)
              for i, v in enumerate(views)]
     next_url = None
     if more and views:
         next_url = url_with(request, "suggestions",
                             {**filters, "cursor": suggestions.cursor_after(views[-1])})
-    return {"nav": "suggestions", "items": items, "f": filters, "kinds": KINDS, "oob_nav": is_htmx(request),
-            "next_url": next_url, "pending_total": suggestions.pending_count(session),
+    return {"nav": "suggestions", "items": items, "f": filters, "kinds": KINDS, "next_url": next_url,
+            "oob_nav": is_htmx(request), "pending_total": suggestions.pending_count(session),
             "pending_here": suggestions.pending_count(session, stance) if stance else None,
             "message": None, "error": False, **extra}
 
