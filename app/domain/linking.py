@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.pipeline.claims import fidelity, normalize_words, shingles
@@ -33,21 +33,32 @@ def index_claim_text(session: Session, claim_id: int, text: str) -> None:
     session.add_all(ClaimShingle(claim_id=claim_id, hash=h) for h in hashes - existing)
 
 
+# Built once: ingest runs these for every quote, and building a select costs more than running it.
+_SAME_WORDS = (select(Claim.id, Claim.merged_into_id).where(Claim.norm_hash == bindparam("norm"))
+               .order_by(Claim.id).limit(20))
+_RANKED = (select(ClaimShingle.claim_id, func.count().label("n"))
+           .where(ClaimShingle.hash.in_(bindparam("hashes", expanding=True)))
+           .group_by(ClaimShingle.claim_id)
+           .order_by(func.count().desc(), ClaimShingle.claim_id)
+           .limit(20).subquery())
+_MOST_SHARED = (select(Claim.id).join(_RANKED, _RANKED.c.claim_id == Claim.id)
+                .where(Claim.merged_into_id.is_(None))
+                .order_by(_RANKED.c.n.desc(), Claim.id).limit(1))
+
+
 def find_matching_claim(session: Session, text: str) -> int | None:
-    """A live claim with the same normalized words, else the one sharing most 8-word runs."""
+    """A live claim with the same normalized words, else the one sharing most 8-word runs.
+
+    Liveness is checked on the few rows found, not in the lookups: with `merged_into_id IS NULL`
+    in the WHERE clause SQLite's planner walks that index over every live claim (measured: 270 ms
+    a quote at 100,000 claims, against well under a millisecond this way)."""
     norm, hashes = text_hashes(text)
-    live = Claim.merged_into_id.is_(None)
-    same = session.scalar(select(Claim.id).where(Claim.norm_hash == norm, live)
-                          .order_by(Claim.id).limit(1))
-    if same is not None or not hashes:
-        return same
-    stmt = (select(ClaimShingle.claim_id)
-            .join(Claim, Claim.id == ClaimShingle.claim_id)
-            .where(ClaimShingle.hash.in_(hashes), live)
-            .group_by(ClaimShingle.claim_id)
-            .order_by(func.count().desc(), ClaimShingle.claim_id)
-            .limit(1))
-    return session.scalar(stmt)
+    for claim_id, merged_into in session.execute(_SAME_WORDS, {"norm": norm}):
+        if merged_into is None:
+            return claim_id
+    if not hashes:
+        return None
+    return session.scalar(_MOST_SHARED, {"hashes": list(hashes)})
 
 
 def add_mention(session: Session, claim: Claim, article: Article, start: int, end: int, *,
