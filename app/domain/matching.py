@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.pipeline.constants import MATCH_CANDIDATES, MATCH_QUERY_TERMS
 from app.pipeline.context import sentence_spans
-from app.pipeline.matching import MatchScore, query_terms, score_match
+from app.pipeline.matching import MatchScore, prepare, query_terms, score_match
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import claim_candidates
 
@@ -29,7 +29,7 @@ class MatchConfig:
     contradict_threshold: float = 0.4
     min_shared: int = 3
     candidates: int = MATCH_CANDIDATES
-    per_passage: int = 3
+    per_passage: int = 5
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -59,7 +59,8 @@ def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[
     """Stored claims that share words with `text`, scored and best first (no threshold applied)."""
     terms = query_terms(text, MATCH_QUERY_TERMS)
     hits = claim_candidates(session, terms, config.candidates)
-    scored = [ScoredClaim(cid, ctext, score_match(ctext, text)) for cid, ctext in hits]
+    passage = prepare(text)
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage)) for cid, ctext in hits]
     scored = [s for s in scored if s.match.score > 0]
     scored.sort(key=lambda s: (-s.match.score, s.claim_id))
     return scored
@@ -151,15 +152,18 @@ def similar_claims(session: Session, text: str, top: int, config: MatchConfig | 
     return scored_candidates(session, text, config)[:top]
 
 
+def similar_out(session: Session, text: str, top: int) -> list[dict]:
+    """similar_claims as plain records (status included) for the CLI and the JSON API."""
+    hits = similar_claims(session, text, top)
+    claims = claims_by_id(session, {h.claim_id for h in hits})
+    return [{"id": h.claim_id, "text": h.text, "status": claims[h.claim_id].status,
+             "speaker": claims[h.claim_id].speaker.name if claims[h.claim_id].speaker else None,
+             "score": h.match.score, "coverage": h.match.coverage, "similarity": h.match.similarity,
+             "shared": list(h.match.shared), "polarity_differs": h.match.polarity_differs,
+             "reason": h.match.reason} for h in hits]
+
+
 def claims_by_id(session: Session, ids: set[int]) -> dict[int, Claim]:
     if not ids:
         return {}
     return {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
-
-
-def is_dismissed(session: Session, claim_id: int, article_id: int, start: int, end: int) -> bool:
-    key = (claim_id, article_id, start, end)
-    stmt = select(DismissedMatch.id).where(
-        tuple_(DismissedMatch.claim_id, DismissedMatch.article_id, DismissedMatch.start,
-               DismissedMatch.end) == key)
-    return session.scalar(stmt) is not None

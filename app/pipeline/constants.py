@@ -264,9 +264,9 @@ NEGATION_CUES: tuple[str, ...] = (
 #: cheap, needs no language model and serves the search index as a prefix query.
 MATCH_STEM_CHARS = 6
 #: Candidates fetched from the full-text index per passage before scoring.
-MATCH_CANDIDATES = 20
+MATCH_CANDIDATES = 12
 #: Most search terms sent to the index per passage (the longest ones: rarer, more telling).
-MATCH_QUERY_TERMS = 10
+MATCH_QUERY_TERMS = 12
 
 # --- Known claims: fact-checkers' ratings -----------------------------------------------------------
 # Appended for app/pipeline/known_claims.py. A rating (as a fact-checker writes it) is lowercased,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -22,6 +23,8 @@ from app.pipeline.constants import MATCH_STEM_CHARS, MATCH_STOPWORDS, NEGATION_C
 _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
 _NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
 _DIGITS = re.compile(r"\d")
+# Characters left of the aligned window still read for negation ("has denied that ...").
+_NEGATION_REACH = 24
 
 
 def stem(word: str) -> str:
@@ -33,7 +36,11 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Normalized words that carry the subject: no stopwords, no negations (those are polarity)."""
-    return [w for w in normalize_words(text)
+    return _content(normalize_words(text))
+
+
+def _content(words: list[str]) -> list[str]:
+    return [w for w in words
             if w not in MATCH_STOPWORDS and w not in _NEGATION_WORDS and (len(w) > 1 or _DIGITS.match(w))]
 
 
@@ -49,7 +56,10 @@ def query_terms(text: str, limit: int) -> list[str]:
 
 def negated(text: str) -> bool:
     """Does the text deny or negate (odd number of cues counts as negated; "not ... no" cancels)?"""
-    words = normalize_words(text)
+    return _negated(normalize_words(text))
+
+
+def _negated(words: list[str]) -> bool:
     count = sum(1 for w in words if w in _NEGATION_WORDS or w.endswith("n't"))
     joined = " " + " ".join(words) + " "
     count += sum(joined.count(f" {p} ") for p in _NEGATION_PHRASES)
@@ -79,25 +89,63 @@ class MatchScore:
 NO_MATCH = MatchScore(0.0, 0.0, 0.0, (), False)
 
 
-def score_match(claim_text: str, passage: str) -> MatchScore:
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A passage prepared once and scored against many candidate claims."""
+
+    text: str
+    stems: frozenset[str]
+    normalized: str
+    negated: bool
+
+
+def prepare(passage: str) -> Passage:
+    words = normalize_words(passage)
+    return Passage(passage, frozenset(stem(w) for w in _content(words)), " ".join(words), _negated(words))
+
+
+def score_match(claim_text: str, passage: str | Passage) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
     (one shared noun is a topic, not a statement), unless the claim has a single content word."""
-    claim_words = content_words(claim_text)
-    claim_stems = {stem(w) for w in claim_words}
-    if not claim_stems:
+    p = passage if isinstance(passage, Passage) else prepare(passage)
+    claim = _claim_side(claim_text)
+    if not claim.stems:
         return NO_MATCH
-    passage_stems = stems(passage)
-    common = claim_stems & passage_stems
-    if len(common) < min(2, len(claim_stems)):
+    common = claim.stems & p.stems
+    if len(common) < min(2, len(claim.stems)):
         return NO_MATCH
-    coverage = len(common) / len(claim_stems)
-    containment = len(common) / max(1, min(len(claim_stems), len(passage_stems)))
-    similarity = fuzz.partial_ratio(" ".join(normalize_words(claim_text)),
-                                    " ".join(normalize_words(passage))) / 100.0
+    coverage = len(common) / len(claim.stems)
+    containment = len(common) / max(1, min(len(claim.stems), len(p.stems)))
+    aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
+    similarity = aligned.score / 100.0
     score = 0.55 * coverage + 0.15 * containment + 0.30 * similarity
-    shared = tuple(dict.fromkeys(w for w in claim_words if stem(w) in common))
+    shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
     return MatchScore(round(score, 4), round(coverage, 4), round(similarity, 4), shared,
-                      negated(claim_text) != negated(passage))
+                      _polarity_differs(claim.normalized, p.normalized, aligned))
+
+
+def _polarity_differs(claim: str, passage: str, aligned) -> bool:
+    """Compare polarity where the two texts align, not over their whole length: a long sentence
+    that also says "no" about something else does not deny the claim. The passage's window
+    reaches a few words further left, where "denied that", "not" and "no signs that" stand."""
+    claim_part = claim[aligned.src_start:aligned.src_end]
+    passage_part = passage[max(0, aligned.dest_start - _NEGATION_REACH):aligned.dest_end]
+    return _negated(claim_part.split()) != _negated(passage_part.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimSide:
+    words: tuple[tuple[str, str], ...]   # (content word, its stem)
+    stems: frozenset[str]
+    normalized: str
+
+
+@lru_cache(maxsize=65536)
+def _claim_side(claim_text: str) -> _ClaimSide:
+    """A claim is scored against many passages: its half of the work is done once (pure, so cached)."""
+    all_words = normalize_words(claim_text)
+    words = tuple((w, stem(w)) for w in _content(all_words))
+    return _ClaimSide(words, frozenset(s for _, s in words), " ".join(all_words))
 
 
 def highlight_spans(passage: str, claim_text: str) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ that keep claims_fts in step; such a migration must call install_search_index ag
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select, table, true
@@ -27,8 +28,10 @@ MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 100
 
 FTS_TABLE = "claims_fts"
-# The FTS5 virtual table and the shadow tables SQLite creates for it.
-FTS_TABLES = frozenset({FTS_TABLE} | {f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config")})
+# How many claims hold each indexed word: lets matching ask the index only for telling words.
+VOCAB_TABLE = "claims_fts_vocab"
+# The FTS5 virtual tables and the shadow tables SQLite creates for them.
+FTS_TABLES = frozenset({FTS_TABLE, VOCAB_TABLE} | {f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config")})
 PG_INDEX = "ix_claims_text_tsv"
 
 _WORD = re.compile(r"[^\W_]+")
@@ -46,7 +49,10 @@ _SQLITE_INSTALL = (
     # Index whatever rows already exist (external content: rebuild reads them from claims).
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 )
+SQLITE_VOCAB_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, 'row')"
+_SQLITE_INSTALL += (SQLITE_VOCAB_DDL,)
 _SQLITE_UNINSTALL = (
+    f"DROP TABLE IF EXISTS {VOCAB_TABLE}",
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
@@ -163,7 +169,7 @@ def _candidate_sql(dialect: str) -> str:
     if dialect == "sqlite":
         # Rank inside the FTS table alone (fast path of FTS5), filter merged claims afterwards.
         return (f"SELECT c.id, c.text FROM (SELECT rowid AS id FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH :q ORDER BY rank LIMIT :n) AS hit "
+                f"WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT :n) AS hit "
                 "JOIN claims AS c ON c.id = hit.id WHERE c.merged_into_id IS NULL")
     if dialect == "postgresql":
         return ("SELECT id, text FROM claims WHERE to_tsvector('simple', text) @@ to_tsquery('simple', :q) "
@@ -172,17 +178,73 @@ def _candidate_sql(dialect: str) -> str:
     raise NotImplementedError(f"no claim search index for {dialect}")
 
 
-def claim_candidates(session, terms: list[str], limit: int) -> list[tuple[int, str]]:
+def _prefix_doc_counts(session, prefixes: list[str]) -> dict[str, int]:
+    """How many claims hold a word starting with each prefix (SQLite's fts5vocab; one query).
+    An upper bound when a claim has two such words; good enough to rank words by rarity."""
+    parts, params = [], {}
+    for i, p in enumerate(prefixes):
+        parts.append(f"SELECT {i} AS i, coalesce(sum(doc), 0) AS n FROM {VOCAB_TABLE} "
+                     f"WHERE term >= :a{i} AND term < :b{i}")
+        params[f"a{i}"], params[f"b{i}"] = p, p[:-1] + chr(ord(p[-1]) + 1)
+    rows = session.execute(sql_text(" UNION ALL ".join(parts)), params)
+    return {prefixes[i]: n for i, n in rows}
+
+
+# (database, prefix) -> (when counted, claims holding it). Rarity changes slowly, and ranking terms
+# by it needs no precision, so counts are reused for a while instead of asked for every passage.
+_COUNT_CACHE: dict[tuple[str, str], tuple[float, int]] = {}
+_COUNT_TTL = 300.0
+_COUNT_CACHE_MAX = 200_000
+
+
+def _cached_doc_counts(session, prefixes: list[str]) -> dict[str, int]:
+    db, now = str(session.get_bind().url), time.monotonic()
+    out, missing = {}, []
+    for p in prefixes:
+        hit = _COUNT_CACHE.get((db, p))
+        if hit is not None and now - hit[0] < _COUNT_TTL:
+            out[p] = hit[1]
+        else:
+            missing.append(p)
+    if missing:
+        if len(_COUNT_CACHE) > _COUNT_CACHE_MAX:
+            _COUNT_CACHE.clear()
+        for p, n in _prefix_doc_counts(session, missing).items():
+            _COUNT_CACHE[(db, p)] = (now, n)
+            out[p] = n
+    return out
+
+
+def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[str]:
+    """The rarest terms first, while the claims they reach stay within `budget` rows to rank
+    (the index ranks every row an OR query reaches, so a common word would cost a scan).
+    A word seen in no claim yet may be in one now (counts are cached): it is kept, last."""
+    counts = _cached_doc_counts(session, terms)
+    chosen, reach = [], 0
+    for term in sorted(terms, key=lambda t: (counts.get(t) or budget, t)):
+        if len(chosen) >= most or (len(chosen) >= 2 and reach + (counts.get(term) or 0) > budget):
+            break
+        chosen.append(term)
+        reach += counts.get(term) or 0
+    return chosen
+
+
+def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
+                     most: int = 8) -> list[tuple[int, str]]:
     """(id, text) of live claims sharing any of the terms as a word prefix, best ranked first.
 
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
-    nothing in an article can be read as query syntax."""
+    nothing in an article can be read as query syntax. On SQLite only the rarest terms are sent
+    (see _telling_terms); PostgreSQL gets them all."""
     words = [w for w in (query_tokens(t) for t in terms) if w]
     clean = list(dict.fromkeys(w[0] for w in words))
     if not clean:
         return []
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
+        clean = _telling_terms(session, clean, budget, most)
+        if not clean:
+            return []
         q = " OR ".join(f'"{t}"*' for t in clean)
     else:
         q = " | ".join(f"'{t}':*" for t in clean)
