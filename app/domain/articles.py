@@ -15,7 +15,7 @@ from app.domain.matching import MatchConfig, joinable_claim, passage_decisions, 
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import split_statements
 from app.pipeline.documents import clean_field, first_line_title
-from app.pipeline.quotes import extract_quotes
+from app.pipeline.quotes import QuoteCandidate, extract_quotes
 from app.storage.models import Article, Claim, Mention, Quote
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -84,21 +84,52 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too."""
     counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0}
     touched: set[int] = set()
-    for cand in extract_quotes(article.text):
+    for cand, claimable in _quotes_in_linking_order(article.text):
         counts["quotes"] += 1
         quote = _store_quote(session, article, cand)
+        if not claimable:
+            continue
         for st in split_statements(cand.text):
             span = (cand.start + st.start, cand.start + st.end)
             made = _link_statement(session, article, quote, st.text, span, config, counts)
             touched.update(made)
+    touched.update(_link_sentences(session, article, config, counts))
+    refresh_outlet_counts(session, touched)
+    return counts
+
+
+def _link_sentences(session: Session, article: Article, config: MatchConfig,
+                    counts: dict[str, int]) -> set[int]:
+    touched: set[int] = set()
     for start, end, d in sentence_decisions(session, article, config):
         claim = session.get(Claim, d.claim_id)
         if add_mention(session, claim, article, start, end, stance=d.stance, origin=d.origin,
                        quoted=False, score=d.match.score):
             counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
             touched.add(claim.id)
+    return touched
+
+
+def rematch_article(session: Session, article_id: int, config: MatchConfig, actor: str) -> dict[str, int]:
+    """Match a stored article again, against claims added since (imported known claims, say).
+    Existing links stay; rejected suggestions stay rejected; one event says what was added."""
+    article = get_article(session, article_id)
+    counts = {"mentions": 0, "suggestions": 0}
+    touched = _link_sentences(session, article, config, counts)
     refresh_outlet_counts(session, touched)
+    if touched:
+        record_event(session, actor, "article.rematch", "article", article.id, after=counts)
     return counts
+
+
+def _quotes_in_linking_order(text: str) -> list[tuple[QuoteCandidate, bool]]:
+    """Quotations in marks first, then reported speech; a reported clause that carries a quotation
+    is stored but makes no claim of its own: the quoted words are the claim, the clause its frame."""
+    found = extract_quotes(text)
+    marked = [q for q in found if q.kind != "reported"]
+    reported = [(q, not any(q.start <= m.start and m.end <= q.end for m in marked))
+                for q in found if q.kind == "reported"]
+    return [(q, True) for q in marked] + reported
 
 
 def _store_quote(session: Session, article: Article, cand) -> Quote:

@@ -1,0 +1,178 @@
+"""Matching across outlets through the search index, and the analyst's decisions on suggestions."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.articles import ArticleInput, ingest_article, rematch_article
+from app.domain.errors import Conflict, NotFound
+from app.domain.matching import MatchConfig, sentence_decisions, similar_claims
+from app.domain.suggestions import accept, bulk_accept, list_suggestions, pending_count, reject
+from app.storage.models import Article, Claim, DismissedMatch, Event, Mention
+
+STATEMENT = "The river authority will open the northern flood gates before the spring rains arrive"
+
+ORIGINAL = ArticleInput(outlet="Valley Post", published=date(2024, 3, 1), title="Gates to open", text=(
+    "Gates to open\n\n"
+    f"“{STATEMENT},” authority director Tomas Ferreira said on Friday.\n"))
+PARAPHRASE = ArticleInput(outlet="Riverside News", published=date(2024, 3, 2), title="Early opening", text=(
+    "Early opening\n\n"
+    "Officials plan to open flood gates in the north of the river before rains in spring. "
+    "Farmers welcomed the decision.\n"))
+REORDERED = ArticleInput(outlet="Hill Gazette", published=date(2024, 3, 3), title="Flood plan", text=(
+    "Flood plan\n\n"
+    "Ferreira said “the river authority will open all the northern flood gates before the "
+    "spring rains arrive”.\n"))
+DENIAL = ArticleInput(outlet="Lake Times", published=date(2024, 3, 4), title="Authority denies", text=(
+    "Authority denies\n\n"
+    "A spokesperson denied that the northern flood gates would open before the spring rains.\n"))
+
+
+def _ingest(session, *articles, config=None) -> list[int]:
+    ids = [ingest_article(session, a, "tester", matching=config).article_id for a in articles]
+    session.commit()
+    return ids
+
+
+def _claim(session) -> Claim:
+    return session.scalar(select(Claim).where(Claim.text == STATEMENT))
+
+
+def _mentions(session, claim_id, article_id) -> list[Mention]:
+    return list(session.scalars(select(Mention).where(Mention.claim_id == claim_id,
+                                                      Mention.article_id == article_id)))
+
+
+def test_paraphrase_becomes_a_suggestion_that_does_not_count_yet(session):
+    _, para = _ingest(session, ORIGINAL, PARAPHRASE)
+    claim = _claim(session)
+    [m] = _mentions(session, claim.id, para)
+    assert (m.origin, m.stance, m.fidelity) == ("suggested", "repeats", "paraphrased")
+    assert 0.5 <= m.score < 0.9
+    assert m.excerpt.startswith("Officials plan to open flood gates")
+    assert claim.outlet_count == 1
+
+
+def test_close_requote_joins_the_claim_instead_of_starting_a_new_one(session):
+    _, requote = _ingest(session, ORIGINAL, REORDERED)
+    claim = _claim(session)
+    [m] = _mentions(session, claim.id, requote)
+    assert (m.origin, m.stance, m.fidelity) == ("extracted", "repeats", "altered")
+    assert m.quote_id is not None  # the quotation itself is the evidence
+    session.refresh(claim)
+    assert claim.outlet_count == 2
+    assert session.scalar(select(Claim).where(Claim.text.like("the river authority will open all%"))) is None
+
+
+def test_denial_is_a_possible_contradiction(session):
+    _, denial = _ingest(session, ORIGINAL, DENIAL)
+    [m] = _mentions(session, _claim(session).id, denial)
+    assert (m.origin, m.stance) == ("suggested", "contradicts")
+
+
+def test_thresholds_come_from_the_config(session):
+    strict = MatchConfig(suggest_threshold=0.95, contradict_threshold=0.95)
+    _, para, denial = _ingest(session, ORIGINAL, PARAPHRASE, DENIAL, config=strict)
+    claim = _claim(session)
+    assert _mentions(session, claim.id, para) == []
+    assert _mentions(session, claim.id, denial) == []
+
+
+def test_accept_links_the_outlet_and_records_the_decision(session):
+    _, para, denial = _ingest(session, ORIGINAL, PARAPHRASE, DENIAL)
+    claim = _claim(session)
+    assert pending_count(session) == 2
+    [repeat] = _mentions(session, claim.id, para)
+    [contra] = _mentions(session, claim.id, denial)
+    accept(session, repeat.id, "ana")
+    accept(session, contra.id, "ana", stance="contradicts")
+    session.commit()
+    session.refresh(claim)
+    assert (repeat.origin, repeat.confirmed_by) == ("analyst", "ana")
+    assert claim.outlet_count == 3
+    events = session.scalars(select(Event).where(Event.action == "suggestion.accept")).all()
+    assert [(e.entity_id, e.actor, e.before["origin"], e.after["origin"]) for e in events] == [
+        (repeat.id, "ana", "suggested", "analyst"), (contra.id, "ana", "suggested", "analyst")]
+    assert pending_count(session) == 0
+    with pytest.raises(Conflict):
+        accept(session, repeat.id, "bob")
+
+
+def test_rejected_suggestion_is_never_proposed_again(session):
+    _, para = _ingest(session, ORIGINAL, PARAPHRASE)
+    claim = _claim(session)
+    [m] = _mentions(session, claim.id, para)
+    span = (m.start, m.end)
+    reject(session, m.id, "ana")
+    session.commit()
+    assert _mentions(session, claim.id, para) == []
+    dismissed = session.scalars(select(DismissedMatch)).all()
+    assert [(d.claim_id, d.article_id, d.start, d.end, d.actor) for d in dismissed] == [
+        (claim.id, para, *span, "ana")]
+    event = session.scalar(select(Event).where(Event.action == "suggestion.reject"))
+    assert event.before["claim_id"] == claim.id and event.actor == "ana"
+    article = session.get(Article, para)
+    assert all(d.claim_id != claim.id for _, _, d in sentence_decisions(session, article, MatchConfig()))
+    assert rematch_article(session, para, MatchConfig(), "ana") == {"mentions": 0, "suggestions": 0}
+    assert _mentions(session, claim.id, para) == []
+
+
+def test_rematch_finds_claims_added_after_the_article(session):
+    [para] = _ingest(session, PARAPHRASE)
+    _ingest(session, ORIGINAL)
+    claim = _claim(session)
+    assert _mentions(session, claim.id, para) == []
+    assert rematch_article(session, para, MatchConfig(), "ana") == {"mentions": 0, "suggestions": 1}
+    session.commit()
+    assert [m.origin for m in _mentions(session, claim.id, para)] == ["suggested"]
+
+
+def test_bulk_accept_reports_what_it_could_not_do(session):
+    _, para, denial = _ingest(session, ORIGINAL, PARAPHRASE, DENIAL)
+    ids = [s.mention_id for s in list_suggestions(session)]
+    assert len(ids) == 2
+    accept(session, ids[0], "bob")
+    done, skipped = bulk_accept(session, ids + [999999], "ana")
+    assert done == ids[1:]
+    assert len(skipped) == 2 and "already accepted by bob" in skipped[0] and "999999" in skipped[1]
+
+
+def test_suggestions_list_best_first_with_reason_and_marks(session):
+    _ingest(session, ORIGINAL, PARAPHRASE, DENIAL)
+    items = list_suggestions(session)
+    assert [i.score for i in items] == sorted((i.score for i in items), reverse=True)
+    top = items[0]
+    assert top.claim_text == STATEMENT
+    marked = [top.excerpt[a:b].lower() for a, b in top.marks]
+    assert {"flood", "gates", "spring", "rains"} <= set(marked)
+    assert "shared words" in top.match.reason
+    assert [i.stance for i in list_suggestions(session, stance="contradicts")] == ["contradicts"]
+    page2 = list_suggestions(session, after=(items[0].score, items[0].mention_id))
+    assert [i.mention_id for i in page2] == [i.mention_id for i in items[1:]]
+    with pytest.raises(NotFound):
+        reject(session, 2**31 - 1, "ana")
+
+
+def test_similar_ranks_stored_claims_for_a_text(session):
+    _ingest(session, ORIGINAL)
+    hits = similar_claims(session, "will the northern flood gates open before spring rains?", top=5)
+    assert hits and hits[0].text == STATEMENT
+    assert 0 < hits[0].match.score <= 1
+    assert similar_claims(session, "completely unrelated words about cooking pasta", top=5) == []
+
+
+def test_reworded_short_quote_joins_by_score_when_no_long_run_is_shared(session):
+    first = ArticleInput(outlet="Valley Post", title="Talks", text=(
+        "Talks\n\nMinister Ana Pires said the goal was to “deepen mutual military trust with the "
+        "neighbours”.\n"))
+    second = ArticleInput(outlet="Hill Gazette", title="Talks end", text=(
+        "Talks end\n\nAna Pires told reporters the aim was to “deepen military mutual trust with the "
+        "neighbours”.\n"))
+    _, later = _ingest(session, first, second)
+    claim = session.scalar(select(Claim).where(Claim.text == "deepen mutual military trust with the neighbours"))
+    [m] = _mentions(session, claim.id, later)
+    assert (m.origin, m.fidelity) == ("extracted", "altered")
+    assert m.score >= 0.9
+    assert session.scalar(select(Claim).where(Claim.text.like("deepen military mutual%"))) is None

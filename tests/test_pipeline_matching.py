@@ -1,0 +1,91 @@
+"""Scoring a passage against a claim: text in, MatchScore out."""
+from __future__ import annotations
+
+from app.domain.matching import MatchConfig, decide
+from app.pipeline.context import sentence_spans
+from app.pipeline.matching import content_words, highlight_spans, negated, query_terms, score_match
+
+CLAIM = "The river authority will open the northern flood gates before the spring rains arrive"
+
+
+def test_verbatim_repeat_inside_a_longer_sentence_scores_top():
+    passage = f"On Monday the director said {CLAIM.lower()}, adding that farmers were warned."
+    match = score_match(CLAIM, passage)
+    assert match.coverage == 1.0
+    assert match.similarity == 1.0
+    assert decide(match, MatchConfig()) == ("repeats", "extracted")
+
+
+def test_paraphrase_is_suggested_with_its_shared_words():
+    passage = "Officials plan to open flood gates in the north of the river before rains in spring."
+    match = score_match(CLAIM, passage)
+    assert 0.5 <= match.score < 0.9
+    assert {"river", "open", "flood", "gates", "spring", "rains"} <= set(match.shared)
+    assert decide(match, MatchConfig()) == ("repeats", "suggested")
+    assert "shared words" in match.reason
+
+
+def test_plural_and_inflected_forms_share_a_stem():
+    a = score_match("The militaries deepen their mutual trust", "military trust deepened mutually")
+    assert set(a.shared) == {"militaries", "deepen", "mutual", "trust"}
+
+
+def test_a_single_shared_topic_word_is_no_match():
+    match = score_match(CLAIM, "The river was calm all week and tourists came back.")
+    assert match.score == 0.0
+    assert decide(match, MatchConfig()) is None
+
+
+def test_denial_on_the_same_subject_is_a_possible_contradiction_never_a_link():
+    passage = "The authority denied that the northern flood gates would open before the spring rains."
+    match = score_match(CLAIM, passage)
+    assert match.polarity_differs
+    assert decide(match, MatchConfig()) == ("contradicts", "suggested")
+
+
+def test_negated_claim_against_an_affirming_passage_differs_too():
+    claim = "The two countries are not forming a military alliance"
+    match = score_match(claim, "Both countries seek to bolster their military alliance this year.")
+    assert match.polarity_differs
+    assert decide(match, MatchConfig()) == ("contradicts", "suggested")
+
+
+def test_negation_counts_phrases_and_double_negatives():
+    assert negated("There are no signs of a deal")
+    assert negated("He did not say that")
+    assert negated("This was chosen rather than the old plan")
+    assert not negated("It is not untrue that the plan works")
+    assert not negated("The plan works")
+
+
+def test_stopwords_and_negations_are_not_content():
+    assert content_words("It is not the plan of the city") == ["plan", "city"]
+    assert query_terms("the northern flood gates of the river", 2) == ["northe", "flood"]
+
+
+def test_short_claims_must_be_carried_whole():
+    config = MatchConfig()
+    claim = "deepen mutual military trust"
+    partial = score_match(claim, "They will build trust between their militaries")
+    assert len(partial.shared) == 2
+    assert decide(partial, config) is None
+    whole = score_match(claim, "The aim is to deepen military mutual trust with its neighbour")
+    assert decide(whole, config) is not None
+
+
+def test_highlight_spans_mark_the_passage_words_shared_with_the_claim():
+    passage = "Gates will open early."
+    spans = highlight_spans(passage, "The flood gates open")
+    assert [passage[a:b] for a, b in spans] == ["Gates", "open"]
+
+
+def test_sentence_spans_cover_sentences_quotes_and_paragraphs():
+    text = "He said “it is fine.” Then the U.S. Gen. Smith left. what next?\n\nA new paragraph"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "He said “it is fine.”", "Then the U.S. Gen. Smith left. what next?", "A new paragraph"]
+
+
+def test_sentence_spans_cut_runaway_text():
+    spans = sentence_spans("word " * 1000, max_chars=500)
+    assert all(b - a <= 500 for a, b in spans)
+    assert len(spans) >= 9
