@@ -77,6 +77,7 @@ def ingest(paths, sources, outlet, published, author, title, url, database_url) 
 
 def _run_ingest(settings: Settings, files, defaults, rows):
     from app.domain.ingest import ingest_files
+    from app.domain.matching import MatchConfig
     from app.storage.engine import make_engine, make_sessionmaker
 
     engine = make_engine(settings.database_url)
@@ -98,7 +99,7 @@ def _run_ingest(settings: Settings, files, defaults, rows):
                 report(result)
                 bar.update(1)
             results = ingest_files(session, files, defaults, rows, settings.actor,
-                                   settings.max_article_bytes, progress)
+                                   settings.max_article_bytes, progress, MatchConfig.from_settings(settings))
     finally:
         engine.dispose()
     for line in lines:
@@ -203,3 +204,77 @@ def _run_import_claims(settings: Settings, records, name: str):
     finally:
         engine.dispose()
     return result
+
+
+@main.command()
+@click.argument("text")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of lines.")
+@click.option("--database-url", envvar="DATABASE_URL")
+def similar(text: str, top: int, as_json: bool, database_url: str | None) -> None:
+    """The stored claims closest to TEXT (- reads stdin), best first, with scores from 0 to 1."""
+    import json
+
+    from app.domain.matching import similar_out
+
+    if text == "-":
+        text = sys.stdin.read()
+    if not text.strip():
+        raise click.UsageError("TEXT is empty: give the words to look for")
+    hits = _with_session(_settings(database_url), lambda s: similar_out(s, text[:20000], top))
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        click.echo(f"{h['score']:.2f}\t{h['id']}\t{h['status']}\t{h['text']}")
+
+
+@main.command()
+@click.argument("article_ids", nargs=-1, type=click.IntRange(1, 2**31 - 1))
+@click.option("--all", "all_articles", is_flag=True, help="Every stored article.")
+@click.option("--database-url", envvar="DATABASE_URL")
+def rematch(article_ids, all_articles: bool, database_url: str | None) -> None:
+    """Match stored articles again against the claims now stored (after import-claims, say).
+    Links stay, rejected suggestions stay rejected; prints what was added."""
+    from sqlalchemy import select
+
+    from app.domain.articles import rematch_article
+    from app.domain.errors import DomainError
+    from app.domain.matching import MatchConfig
+    from app.storage.models import Article
+
+    if not article_ids and not all_articles:
+        raise click.UsageError("name article ids or pass --all")
+    settings = _settings(database_url)
+    config = MatchConfig.from_settings(settings)
+
+    def run(session) -> tuple[int, int]:
+        ids = article_ids or session.scalars(select(Article.id).order_by(Article.id)).all()
+        added = [0, 0]
+        for article_id in ids:
+            counts = rematch_article(session, article_id, config, settings.actor)
+            session.commit()
+            added[0] += counts["mentions"]
+            added[1] += counts["suggestions"]
+        return len(ids), *added
+
+    try:
+        n, mentions, suggestions = _with_session(settings, run)
+    except DomainError as exc:  # an id that names no article
+        raise click.ClickException(exc.message) from None
+    click.echo(f"{n} articles matched again: {mentions} new links, {suggestions} new suggestions")
+
+
+def _with_session(settings: Settings, work):
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from app.storage.engine import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            return work(session)
+    except (OperationalError, ProgrammingError) as exc:
+        raise click.ClickException(f"database not ready ({exc.orig}); run `claimtracker db upgrade`") from None
+    finally:
+        engine.dispose()

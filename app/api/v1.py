@@ -14,10 +14,11 @@ from app.api import (
     mention_routes,
     people_routes,
     review_routes,
+    similar_routes,
     suggestion_routes,
 )
 
 router = APIRouter(prefix="/api/v1")
-for module in (article_routes, import_routes, claim_routes, review_routes, mention_routes,
+for module in (article_routes, import_routes, similar_routes, claim_routes, review_routes, mention_routes,
                people_routes, suggestion_routes):
     router.include_router(module.router)
