@@ -12,6 +12,7 @@ from app.domain.errors import InvalidInput, TooLarge, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import add_mention, find_matching_claim, index_claim_text, refresh_outlet_counts, text_hashes
 from app.domain.matching import MatchConfig, joinable_claim, passage_decisions, scored_candidates, sentence_decisions
+from app.domain.passages import link_repeated_passages
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import split_statements
 from app.pipeline.documents import clean_field, first_line_title
@@ -94,6 +95,10 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
             made = _link_statement(session, article, quote, st.text, span, config, counts)
             touched.update(made)
     touched.update(_link_sentences(session, article, config, counts))
+    links, suggestions, copied = link_repeated_passages(session, article)
+    counts["mentions"] += links
+    counts["suggestions"] += suggestions
+    touched.update(copied)
     refresh_outlet_counts(session, touched)
     return counts
 

@@ -134,10 +134,24 @@ class ClaimShingle(Base):
     )
 
 
+class PassageShingle(Base):
+    """Runs of eight normalized words of an article's own sentences (outside quotations), hashed:
+    how a passage copied from outlet to outlet (wire copy, talking points) is found without a quote."""
+
+    __tablename__ = "passage_shingles"
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
+    start: Mapped[int] = mapped_column(Integer, primary_key=True)
+    end: Mapped[int] = mapped_column(Integer)
+
+
 class Mention(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("claim_id", "article_id", "start", "end", name="uq_mentions_span"),
+        # The suggestions queue reads pending suggestions best first.
+        Index("ix_mentions_origin_score", "origin", "score"),
         _one_of("stance", STANCES, "stance"),
         _one_of("fidelity", FIDELITIES, "fidelity"),
         _one_of("origin", ORIGINS, "origin"),

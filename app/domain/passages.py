@@ -1,0 +1,80 @@
+"""Passages copied from article to article without quotation marks: wire copy, shared talking
+points, an outlet reusing its own framing. No quote makes them claims, yet they travel.
+
+Every sentence of an article's own text (not already carrying a claim) leaves its hashed 8-word
+runs in passage_shingles. When a later sentence shares such a run with one stored earlier, the
+sentence becomes a claim with a mention in both articles. Between two outlets that is a link; within
+one outlet it may be boilerplate (a byline, a newsletter footer), so it waits as a suggestion.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.linking import add_mention, index_claim_text, stable_hash, text_hashes
+from app.domain.matching import linked_spans
+from app.pipeline.claims import normalize_words, shingles
+from app.pipeline.constants import MIN_SHARED_RUN
+from app.pipeline.context import sentence_spans
+from app.storage.models import Article, Claim, PassageShingle
+
+# The earlier sentence sharing most runs with a new one, in another article.
+_SHARED = (select(PassageShingle.article_id, PassageShingle.start, PassageShingle.end,
+                  func.count().label("n"))
+           .where(PassageShingle.hash.in_(bindparam("hashes", expanding=True)),
+                  PassageShingle.article_id != bindparam("article_id"))
+           .group_by(PassageShingle.article_id, PassageShingle.start, PassageShingle.end)
+           .order_by(func.count().desc(), PassageShingle.article_id, PassageShingle.start)
+           .limit(1))
+MAX_CLAIM_CHARS = 600
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(min(e, end) > max(s, start) for s, e in spans)
+
+
+def link_repeated_passages(session: Session, article: Article) -> tuple[int, int, set[int]]:
+    """(links, suggestions, claim ids touched) for this article's copied passages; stores its runs."""
+    taken = [span for spans in linked_spans(session, article.id).values() for span in spans]
+    rows: dict[int, tuple[int, int]] = {}
+    links = suggestions = 0
+    touched: set[int] = set()
+    for start, end in sentence_spans(article.text):
+        if _covered(taken, start, end) or end - start > MAX_CLAIM_CHARS:
+            continue
+        hashes = {stable_hash(s) for s in shingles(normalize_words(article.text[start:end]), MIN_SHARED_RUN)}
+        if not hashes:
+            continue
+        for h in hashes:
+            rows.setdefault(h, (start, end))
+        hit = session.execute(_SHARED, {"hashes": list(hashes), "article_id": article.id}).first()
+        if hit is None:
+            continue
+        made = _link_pair(session, article, (start, end), hit)
+        if made is not None:
+            origin, claim_id = made
+            links += origin == "extracted"
+            suggestions += origin == "suggested"
+            touched.add(claim_id)
+            taken.append((start, end))
+    if rows:
+        session.add_all(PassageShingle(hash=h, article_id=article.id, start=s, end=e)
+                        for h, (s, e) in rows.items())
+        session.flush()
+    return links, suggestions, touched
+
+
+def _link_pair(session: Session, article: Article, span: tuple[int, int], hit) -> tuple[str, int] | None:
+    """Make the new sentence a claim mentioned in both articles: (origin, claim id), or None."""
+    other = session.get(Article, hit.article_id)
+    if other is None:
+        return None
+    origin = "extracted" if other.outlet_id != article.outlet_id else "suggested"
+    text = article.text[span[0]:span[1]].strip()
+    claim = Claim(text=text, norm_hash=text_hashes(text)[0])
+    session.add(claim)
+    session.flush()
+    index_claim_text(session, claim.id, text)
+    added = [add_mention(session, claim, other, hit.start, hit.end, origin=origin, quoted=False),
+             add_mention(session, claim, article, *span, origin=origin, quoted=False)]
+    return (origin, claim.id) if any(added) else None
