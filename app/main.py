@@ -18,6 +18,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    if settings.embeddings_model:
+        # A wrong model setting fails here, at start, with its reason, not on the first ingest.
+        from app.pipeline.embeddings import load_embedder
+
+        load_embedder(settings.embeddings_model)
 
     from app.api.errors import install_error_handlers
     from app.api.v1 import router as api_router

@@ -8,14 +8,15 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.pipeline.constants import MATCH_CANDIDATES, MATCH_QUERY_TERMS
 from app.pipeline.context import sentence_spans
-from app.pipeline.matching import MatchScore, prepare, query_terms, score_match
+from app.pipeline.embeddings import Embedder, blend, load_embedder
+from app.pipeline.matching import MatchScore, negated, prepare, query_terms, score_match
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import claim_candidates
 
@@ -30,12 +31,18 @@ class MatchConfig:
     min_shared: int = 3
     candidates: int = MATCH_CANDIDATES
     per_passage: int = 5
+    # Optional sentence embeddings (app/pipeline/embeddings.py); with them a paraphrase sharing
+    # fewer words than min_shared still counts when its meaning similarity reaches semantic_gate.
+    embedder: Embedder | None = None
+    semantic_gate: float = 0.7
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
+        model = getattr(settings, "embeddings_model", None)
         return cls(link_threshold=settings.match_link_threshold,
                    suggest_threshold=settings.match_suggest_threshold,
-                   contradict_threshold=settings.match_contradict_threshold)
+                   contradict_threshold=settings.match_contradict_threshold,
+                   embedder=load_embedder(model) if model else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +68,22 @@ def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[
     hits = claim_candidates(session, terms, config.candidates)
     passage = prepare(text)
     scored = [ScoredClaim(cid, ctext, score_match(ctext, passage)) for cid, ctext in hits]
+    if config.embedder is not None and scored:
+        sims = config.embedder.similarities(text, [s.text for s in scored])
+        scored = [ScoredClaim(s.claim_id, s.text, replace(
+            s.match, semantic=round(sim, 4), score=blend(s.match.score, sim),
+            polarity_differs=s.match.polarity_differs if s.match.shared else negated(s.text) != passage.negated))
+            for s, sim in zip(scored, sims)]
     scored = [s for s in scored if s.match.score > 0]
     scored.sort(key=lambda s: (-s.match.score, s.claim_id))
     return scored
 
 
 def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
-    """Short claims must be carried whole; longer ones need min_shared words in common."""
-    return match.coverage >= 0.999 or len(match.shared) >= config.min_shared
+    """Short claims must be carried whole; longer ones need min_shared words in common, unless
+    embeddings say the meaning is close."""
+    return (match.coverage >= 0.999 or len(match.shared) >= config.min_shared
+            or (match.semantic is not None and match.semantic >= config.semantic_gate))
 
 
 def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:

