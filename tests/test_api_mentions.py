@@ -5,7 +5,7 @@ import pytest
 
 from tests.test_api_support import API, BEACON, LEDGER, assert_error, ingest, ingest_pair, shared_claim
 
-DRIVERS = "Some drivers said they had not been consulted about the longer shifts."
+DRIVERS = "Night shifts at the depot will stay as they are until spring."
 
 
 def test_link_existing_claim_then_patch_and_delete(client):

@@ -176,3 +176,17 @@ def test_reworded_short_quote_joins_by_score_when_no_long_run_is_shared(session)
     assert (m.origin, m.fidelity) == ("extracted", "altered")
     assert m.score >= 0.9
     assert session.scalar(select(Claim).where(Claim.text.like("deepen military mutual%"))) is None
+
+
+def test_linking_a_suggested_span_by_hand_turns_the_suggestion_into_the_analysts_link(session):
+    from app.domain.mentions import link_selection
+
+    _, para = _ingest(session, ORIGINAL, PARAPHRASE)
+    claim = _claim(session)
+    [m] = _mentions(session, claim.id, para)
+    linked = link_selection(session, para, m.start, m.end, "discusses", "ana", claim_id=claim.id)
+    session.commit()
+    assert linked.id == m.id
+    assert (linked.origin, linked.stance, linked.confirmed_by) == ("analyst", "discusses", "ana")
+    session.refresh(claim)
+    assert claim.outlet_count == 2

@@ -47,11 +47,24 @@ def link_selection(session: Session, article_id: int, start: int, end: int, stan
     mention = add_mention(session, claim, article, start, end, stance=stance, origin="analyst",
                           quoted=_inside_quotes(article.text, start, end), confirmed_by=actor)
     if mention is None:
-        raise InvalidInput("that span is already linked to this claim")
+        mention = _take_over_suggestion(session, claim.id, article.id, start, end, stance, actor)
     touch(claim)
     refresh_outlet_counts(session, [claim.id])
     record_event(session, actor, "mention.link", "mention", mention.id, claim_id=claim.id,
                  after=_mention_dict(mention))
+    return mention
+
+
+def _take_over_suggestion(session: Session, claim_id: int, article_id: int, start: int, end: int,
+                          stance: str, actor: str) -> Mention:
+    """The analyst links a span the matcher had only suggested: the suggestion becomes their link."""
+    mention = session.scalar(select(Mention).where(
+        Mention.claim_id == claim_id, Mention.article_id == article_id,
+        Mention.start == start, Mention.end == end))
+    if mention is None or mention.origin != "suggested":
+        raise InvalidInput("that span is already linked to this claim")
+    mention.origin, mention.stance, mention.confirmed_by = "analyst", stance, actor
+    session.flush()
     return mention
 
 
