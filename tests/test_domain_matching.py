@@ -190,3 +190,14 @@ def test_linking_a_suggested_span_by_hand_turns_the_suggestion_into_the_analysts
     assert (linked.origin, linked.stance, linked.confirmed_by) == ("analyst", "discusses", "ana")
     session.refresh(claim)
     assert claim.outlet_count == 2
+
+
+def test_a_rejected_suggestions_id_is_never_given_to_a_new_mention(session):
+    _, para = _ingest(session, ORIGINAL, PARAPHRASE)
+    newest = session.scalar(select(Mention).order_by(Mention.id.desc()).limit(1))
+    assert newest.origin == "suggested"
+    reject(session, newest.id, "ana")
+    session.commit()
+    _ingest(session, DENIAL)
+    assert session.get(Mention, newest.id) is None
+    assert min(session.scalars(select(Mention.id).where(Mention.id > newest.id - 1))) > newest.id

@@ -155,6 +155,9 @@ class Mention(Base):
         _one_of("stance", STANCES, "stance"),
         _one_of("fidelity", FIDELITIES, "fidelity"),
         _one_of("origin", ORIGINS, "origin"),
+        # A deleted mention's id is never given to a new one (SQLite reuses the highest rowid
+        # otherwise): the audit log and an open queue page name mentions by id.
+        {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
