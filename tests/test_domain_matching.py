@@ -201,3 +201,18 @@ def test_a_rejected_suggestions_id_is_never_given_to_a_new_mention(session):
     _ingest(session, DENIAL)
     assert session.get(Mention, newest.id) is None
     assert min(session.scalars(select(Mention.id).where(Mention.id > newest.id - 1))) > newest.id
+
+
+def test_an_overlong_article_matches_its_first_sentences_and_says_how_many_it_left(session, monkeypatch):
+    import app.domain.matching as matching
+
+    monkeypatch.setattr(matching, "MATCH_MAX_SENTENCES", 2)
+    _ingest(session, ORIGINAL)
+    filler = " ".join(f"Sentence number {n} is about something else entirely." for n in range(4))
+    long = ArticleInput(outlet="Riverside News", title="Long", text=(
+        f"Long\n\n{filler} Officials plan to open flood gates in the north of the river before rains "
+        "in spring.\n"))
+    [article_id] = _ingest(session, long)
+    assert _mentions(session, _claim(session).id, article_id) == []
+    event = session.scalar(select(Event).where(Event.action == "article.ingest", Event.entity_id == article_id))
+    assert event.after["sentences_not_matched"] == 4

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from app.domain.errors import InvalidInput, TooLarge, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import add_mention, find_matching_claim, index_claim_text, refresh_outlet_counts, text_hashes
-from app.domain.matching import MatchConfig, joinable_claim, passage_decisions, scored_candidates, sentence_decisions
+from app.domain.matching import (
+    MatchConfig,
+    joinable_claim,
+    passage_decisions,
+    scored_candidates,
+    sentence_decisions,
+    sentences_not_matched,
+)
 from app.domain.passages import link_repeated_passages
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import split_statements
@@ -83,7 +90,8 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
 def link_article(session: Session, article: Article, config: MatchConfig) -> dict[str, int]:
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too."""
-    counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0}
+    counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0,
+              "sentences_not_matched": sentences_not_matched(article.text)}
     touched: set[int] = set()
     for cand, claimable in _quotes_in_linking_order(article.text):
         counts["quotes"] += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.pipeline.constants import MATCH_CANDIDATES, MATCH_QUERY_TERMS
+from app.pipeline.constants import MATCH_CANDIDATES, MATCH_MAX_SENTENCES, MATCH_QUERY_TERMS
 from app.pipeline.context import sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
 from app.pipeline.matching import MatchScore, negated, prepare, query_terms, score_match
@@ -142,6 +142,15 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(min(e, end) > max(s, start) for s, e in spans)
 
 
+def matchable_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences matching looks at: all of them, up to MATCH_MAX_SENTENCES."""
+    return sentence_spans(text)[:MATCH_MAX_SENTENCES]
+
+
+def sentences_not_matched(text: str) -> int:
+    return max(0, len(sentence_spans(text)) - MATCH_MAX_SENTENCES)
+
+
 def sentence_decisions(session: Session, article: Article,
                        config: MatchConfig) -> list[tuple[int, int, Decision]]:
     """(start, end, decision) for every sentence of the article that carries a stored claim it
@@ -149,7 +158,7 @@ def sentence_decisions(session: Session, article: Article,
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
     out: list[tuple[int, int, Decision]] = []
-    for start, end in sentence_spans(article.text):
+    for start, end in matchable_sentences(article.text):
         passage = article.text[start:end]
         scored = scored_candidates(session, passage, config)
         skip = {s.claim_id for s in scored

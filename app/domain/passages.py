@@ -12,10 +12,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.linking import add_mention, index_claim_text, stable_hash, text_hashes
-from app.domain.matching import linked_spans
+from app.domain.matching import linked_spans, matchable_sentences
 from app.pipeline.claims import normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
-from app.pipeline.context import sentence_spans
 from app.storage.models import Article, Claim, PassageShingle
 
 # The earlier sentence sharing most runs with a new one, in another article.
@@ -39,7 +38,7 @@ def link_repeated_passages(session: Session, article: Article) -> tuple[int, int
     rows: dict[int, tuple[int, int]] = {}
     links = suggestions = 0
     touched: set[int] = set()
-    for start, end in sentence_spans(article.text):
+    for start, end in matchable_sentences(article.text):
         if _covered(taken, start, end) or end - start > MAX_CLAIM_CHARS:
             continue
         hashes = {stable_hash(s) for s in shingles(normalize_words(article.text[start:end]), MIN_SHARED_RUN)}

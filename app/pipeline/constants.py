@@ -267,6 +267,11 @@ MATCH_STEM_CHARS = 6
 MATCH_CANDIDATES = 12
 #: Most search terms sent to the index per passage (the longest ones: rarer, more telling).
 MATCH_QUERY_TERMS = 12
+#: Sentences of one article matched against the stored claims (and checked for copied passages).
+#: News articles have tens; a 2 MB dump has tens of thousands, each one an index query. Beyond
+#: this many, an article's quotes are still linked but its remaining sentences are not matched;
+#: the ingest event records how many were left (`sentences_not_matched`).
+MATCH_MAX_SENTENCES = 1500
 
 # --- Known claims: fact-checkers' ratings -----------------------------------------------------------
 # Appended for app/pipeline/known_claims.py. A rating (as a fact-checker writes it) is lowercased,
