@@ -172,15 +172,26 @@ def _candidate_sql(dialect: str) -> str:
                 f"WHERE {FTS_TABLE} MATCH :q ORDER BY bm25({FTS_TABLE}) LIMIT :n) AS hit "
                 "JOIN claims AS c ON c.id = hit.id WHERE c.merged_into_id IS NULL")
     if dialect == "postgresql":
-        return ("SELECT id, text FROM claims WHERE to_tsvector('simple', text) @@ to_tsquery('simple', :q) "
-                "AND merged_into_id IS NULL ORDER BY ts_rank(to_tsvector('simple', text), "
-                "to_tsquery('simple', :q)) DESC, id LIMIT :n")
+        # The inner query may use only the GIN index: with merged_into_id in the same WHERE the
+        # planner can pick that index and test every claim (measured 1.3 s a query at 100k).
+        return ("SELECT id, text FROM (SELECT id, text, merged_into_id FROM claims "
+                "WHERE to_tsvector('simple', text) @@ to_tsquery('simple', :q) "
+                "ORDER BY ts_rank(to_tsvector('simple', text), to_tsquery('simple', :q)) DESC, id "
+                "LIMIT :n OFFSET 0) AS hit WHERE merged_into_id IS NULL")
     raise NotImplementedError(f"no claim search index for {dialect}")
 
 
-def _prefix_doc_counts(session, prefixes: list[str]) -> dict[str, int]:
-    """How many claims hold a word starting with each prefix (SQLite's fts5vocab; one query).
-    An upper bound when a claim has two such words; good enough to rank words by rarity."""
+def _prefix_doc_counts(session, prefixes: list[str], cap: int) -> dict[str, int]:
+    """How many claims hold a word starting with each prefix, in one query: SQLite reads its
+    fts5vocab table (an upper bound when a claim has two such words); PostgreSQL counts through the
+    GIN index, stopping at `cap` (a word that common is not telling anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        parts = [f"SELECT {i} AS i, (SELECT count(*) FROM (SELECT 1 FROM claims WHERE "
+                 f"to_tsvector('simple', text) @@ to_tsquery('simple', :t{i}) LIMIT :cap) AS x) AS n"
+                 for i in range(len(prefixes))]
+        params = {f"t{i}": f"'{p}':*" for i, p in enumerate(prefixes)} | {"cap": cap + 1}
+        rows = session.execute(sql_text(" UNION ALL ".join(parts)), params)
+        return {prefixes[i]: n for i, n in rows}
     parts, params = [], {}
     for i, p in enumerate(prefixes):
         parts.append(f"SELECT {i} AS i, coalesce(sum(doc), 0) AS n FROM {VOCAB_TABLE} "
@@ -197,7 +208,7 @@ _COUNT_TTL = 300.0
 _COUNT_CACHE_MAX = 200_000
 
 
-def _cached_doc_counts(session, prefixes: list[str]) -> dict[str, int]:
+def _cached_doc_counts(session, prefixes: list[str], cap: int) -> dict[str, int]:
     db, now = str(session.get_bind().url), time.monotonic()
     out, missing = {}, []
     for p in prefixes:
@@ -209,7 +220,7 @@ def _cached_doc_counts(session, prefixes: list[str]) -> dict[str, int]:
     if missing:
         if len(_COUNT_CACHE) > _COUNT_CACHE_MAX:
             _COUNT_CACHE.clear()
-        for p, n in _prefix_doc_counts(session, missing).items():
+        for p, n in _prefix_doc_counts(session, missing, cap).items():
             _COUNT_CACHE[(db, p)] = (now, n)
             out[p] = n
     return out
@@ -219,7 +230,7 @@ def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[st
     """The rarest terms first, while the claims they reach stay within `budget` rows to rank
     (the index ranks every row an OR query reaches, so a common word would cost a scan).
     A word seen in no claim yet may be in one now (counts are cached): it is kept, last."""
-    counts = _cached_doc_counts(session, terms)
+    counts = _cached_doc_counts(session, terms, budget)
     chosen, reach = [], 0
     for term in sorted(terms, key=lambda t: (counts.get(t) or budget, t)):
         if len(chosen) >= most or (len(chosen) >= 2 and reach + (counts.get(term) or 0) > budget):
@@ -234,17 +245,17 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     """(id, text) of live claims sharing any of the terms as a word prefix, best ranked first.
 
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
-    nothing in an article can be read as query syntax. On SQLite only the rarest terms are sent
-    (see _telling_terms); PostgreSQL gets them all."""
+    nothing in an article can be read as query syntax. Only the rarest terms are sent (see
+    _telling_terms), so the ranking never walks the postings of a common word."""
     words = [w for w in (query_tokens(t) for t in terms) if w]
     clean = list(dict.fromkeys(w[0] for w in words))
     if not clean:
         return []
     dialect = session.get_bind().dialect.name
+    clean = _telling_terms(session, clean, budget, most)
+    if not clean:
+        return []
     if dialect == "sqlite":
-        clean = _telling_terms(session, clean, budget, most)
-        if not clean:
-            return []
         q = " OR ".join(f'"{t}"*' for t in clean)
     else:
         q = " | ".join(f"'{t}':*" for t in clean)
