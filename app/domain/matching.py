@@ -27,7 +27,7 @@ class MatchConfig:
 
     link_threshold: float = 0.9
     suggest_threshold: float = 0.5
-    contradict_threshold: float = 0.4
+    contradict_threshold: float = 0.45
     min_shared: int = 3
     candidates: int = MATCH_CANDIDATES
     per_passage: int = 5

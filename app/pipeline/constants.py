@@ -260,6 +260,8 @@ NEGATION_CUES: tuple[str, ...] = (
     "groundless", "baseless", "false", "untrue", "unfounded", "rejected", "rejects", "refuted",
     "refutes", "dismissed", "dismisses", "rather than", "no signs", "no evidence", "far from",
 )
+#: Phrases that start with a negation word yet affirm: they cancel the cue they contain.
+NOT_NEGATIONS: tuple[str, ...] = ("not only", "no doubt", "not least", "nothing but")
 #: Characters of a word kept when comparing: a crude stem ("militaries" ~ "military") that is
 #: cheap, needs no language model and serves the search index as a prefix query.
 MATCH_STEM_CHARS = 6

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from app.pipeline.claims import normalize_words
-from app.pipeline.constants import MATCH_STEM_CHARS, MATCH_STOPWORDS, NEGATION_CUES
+from app.pipeline.constants import MATCH_STEM_CHARS, MATCH_STOPWORDS, NEGATION_CUES, NOT_NEGATIONS
 
 _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
 _NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
@@ -27,10 +27,25 @@ _DIGITS = re.compile(r"\d")
 _NEGATION_REACH = 24
 
 
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude, language-light stem: possessive dropped, then the first MATCH_STEM_CHARS letters."""
+    """A crude, language-light stem: possessive and one inflection dropped ("serving" ~ "serve",
+    "militaries" ~ "military"), then the first MATCH_STEM_CHARS letters. Cheap, needs no model, and
+    serves the search index as a prefix query."""
     if word.endswith("'s"):
         word = word[:-2]
+    if len(word) > 5 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    else:
+        for suffix in _SUFFIXES:
+            if len(word) - len(suffix) >= 4 and word.endswith(suffix) and not word.endswith("ss"):
+                word = word[:-len(suffix)]
+                break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
     return word[:MATCH_STEM_CHARS]
 
 
@@ -65,6 +80,8 @@ def _negated(words: list[str]) -> bool:
     count += sum(joined.count(f" {p} ") for p in _NEGATION_PHRASES)
     # "no signs" also counted "no": phrases that start with a negation word add one too many.
     count -= sum(joined.count(f" {p} ") for p in _NEGATION_PHRASES if p.split()[0] in _NEGATION_WORDS)
+    # "not only ... but also" affirms twice; "no doubt" affirms.
+    count -= sum(joined.count(f" {p} ") for p in NOT_NEGATIONS)
     return count % 2 == 1
 
 
