@@ -6,8 +6,9 @@ import binascii
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.errors import Conflict, InvalidInput, NotFound, get_or_404
 from app.domain.linking import LINKED
@@ -139,8 +140,43 @@ def check_version(claim: Claim, expected: int | None) -> None:
                        f"you had {expected}); reload to see the current state")
 
 
+def claim_for_edit(session: Session, claim_id: int, expected_version: int | None = None) -> Claim:
+    """The live claim, its version already bumped by a compare-and-set UPDATE (WHERE version = the
+    version just read), before the caller changes anything.
+
+    Reading the version and writing the change are two statements: two writers can both pass
+    check_version (SQLite reads outside the write transaction, PostgreSQL reads before the row
+    lock). Only one of them can move version v to v+1; the other gets a Conflict instead of
+    overwriting. From here to commit the writer holds the row (PostgreSQL) or the write lock
+    (SQLite), so the before-values it records are the ones it replaces. Without an expected
+    version the caller asked for no check: a lost race is retried on fresh values instead."""
+    for _ in range(5):
+        claim = resolve_claim(session, claim_id)
+        check_version(claim, expected_version)
+        if _bump_if_unchanged(session, claim):
+            return claim
+        session.refresh(claim)
+        check_version(claim, expected_version)
+    raise Conflict(f"claim {claim_id} is being changed by others; try again")
+
+
+def _bump_if_unchanged(session: Session, claim: Claim) -> bool:
+    now = utcnow()
+    done = session.execute(
+        update(Claim).where(Claim.id == claim.id, Claim.version == claim.version)
+        .values(version=Claim.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if done:
+        set_committed_value(claim, "version", claim.version + 1)
+        set_committed_value(claim, "updated_at", now)
+    return done
+
+
 def touch(claim: Claim) -> None:
-    claim.version += 1
+    """Count one more change without a version check: `version = version + 1` is computed by the
+    database, so two writers that read the same version still make two increments (a client
+    holding the first new version then cannot overwrite the second change)."""
+    claim.version = Claim.version + 1
     claim.updated_at = utcnow()
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.articles import get_article
 from app.domain.claims import clean_claim_text, resolve_claim, touch
-from app.domain.errors import InvalidInput, get_or_404
+from app.domain.errors import Conflict, InvalidInput, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import LINKED, add_mention, index_claim_text, refresh_outlet_counts, text_hashes
 from app.pipeline.context import sentence_bounds
@@ -78,27 +79,64 @@ def get_mention(session: Session, mention_id: int) -> Mention:
     return get_or_404(session, Mention, mention_id, "mention")
 
 
-def set_stance(session: Session, mention_id: int, stance: str, actor: str) -> Mention:
-    _check_stance(stance)
-    mention = get_mention(session, mention_id)
-    if mention.stance != stance:
+def _check_expected(mention: Mention, expected_stance: str | None, tried: str) -> None:
+    """The stance the analyst's page showed must still be the mention's: otherwise someone changed it
+    since, and acting on the old page would silently undo their judgement."""
+    if expected_stance and expected_stance != mention.stance:
+        raise Conflict(f"mention {mention.id} changed since you loaded it: its stance is now "
+                       f"{mention.stance} (you saw {expected_stance}); {tried} was not saved")
+
+
+def _held(session: Session, mention_id: int, expected_stance: str | None, tried: str,
+          statement) -> tuple[Mention, dict, int]:
+    """Run a compare-and-set statement on the mention (WHERE stance = the stance just read,
+    RETURNING its claim id): (the mention, its values before, its claim id at that moment). A
+    writer that lost the race reads again: a Conflict when it named a stance, else a retry."""
+    for _ in range(5):
+        mention = get_mention(session, mention_id)
+        _check_expected(mention, expected_stance, tried)
         before = _mention_dict(mention)
-        mention.stance = stance
-        mention.confirmed_by = actor
-        touch(session.get(Claim, mention.claim_id))
-        record_event(session, actor, "mention.stance", "mention", mention.id,
-                     claim_id=mention.claim_id, before=before, after=_mention_dict(mention))
+        claim_id = session.scalar(
+            statement.where(Mention.id == mention.id, Mention.stance == mention.stance)
+            .returning(Mention.claim_id).execution_options(synchronize_session=False))
+        if claim_id is not None:
+            return mention, before, claim_id
+        session.expire(mention)
+    raise Conflict(f"mention {mention_id} is being changed by others; try again")
+
+
+def set_stance(session: Session, mention_id: int, stance: str, actor: str,
+               expected_stance: str | None = None) -> Mention:
+    """`expected_stance` is the stance the analyst saw: a mention has no other analyst-edited
+    field, so it serves as the mention's version (409 when it moved on)."""
+    _check_stance(stance)
+    if expected_stance:
+        _check_stance(expected_stance)
+    mention = get_mention(session, mention_id)
+    _check_expected(mention, expected_stance, f"your change to {stance}")
+    if mention.stance == stance:
+        return mention
+    mention, before, claim_id = _held(
+        session, mention_id, expected_stance, f"your change to {stance}",
+        update(Mention).values(stance=stance, confirmed_by=actor))
+    set_committed_value(mention, "stance", stance)
+    set_committed_value(mention, "confirmed_by", actor)
+    set_committed_value(mention, "claim_id", claim_id)
+    touch(session.get(Claim, claim_id))
+    record_event(session, actor, "mention.stance", "mention", mention.id,
+                 claim_id=claim_id, before=before, after=_mention_dict(mention))
     return mention
 
 
-def unlink(session: Session, mention_id: int, actor: str) -> int:
+def unlink(session: Session, mention_id: int, actor: str, expected_stance: str | None = None) -> int:
     """Remove a mention; returns its claim id so the caller can show the claim again."""
-    mention = get_mention(session, mention_id)
-    claim_id = mention.claim_id
+    if expected_stance:
+        _check_stance(expected_stance)
+    mention, before, claim_id = _held(session, mention_id, expected_stance, "your unlink",
+                                      delete(Mention))
+    session.expunge(mention)
     record_event(session, actor, "mention.unlink", "mention", mention.id, claim_id=claim_id,
-                 before=_mention_dict(mention))
-    session.delete(mention)
-    session.flush()
+                 before={**before, "claim_id": claim_id})
     touch(session.get(Claim, claim_id))
     refresh_outlet_counts(session, [claim_id])
     return claim_id

@@ -5,8 +5,15 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from app.domain.claims import check_version, clean_claim_text, clean_reason, resolve_claim, touch
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.claims import (
+    check_version,
+    claim_for_edit,
+    clean_claim_text,
+    clean_reason,
+    resolve_claim,
+    touch,
+)
+from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.events import record_event
 from app.domain.people import get_or_create_named
 from app.domain.linking import (
@@ -27,11 +34,9 @@ def set_status(session: Session, claim_id: int, status: str, reason: str | None,
     if status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
     reason = clean_reason(reason)
-    claim = resolve_claim(session, claim_id)
-    check_version(claim, expected_version)
+    claim = claim_for_edit(session, claim_id, expected_version)
     before = {"status": claim.status, "reason": claim.status_reason}
     claim.status, claim.status_reason = status, reason
-    touch(claim)
     record_event(session, actor, "claim.status", "claim", claim.id, claim_id=claim.id,
                  before=before, after={"status": status, "reason": reason})
     return claim
@@ -44,10 +49,12 @@ def edit_text(session: Session, claim_id: int, text: str, actor: str,
     check_version(claim, expected_version)
     if text == claim.text:
         return claim
+    claim = claim_for_edit(session, claim_id, expected_version)
+    if text == claim.text:
+        raise Conflict(f"claim {claim.id} was just given this same wording by someone else")
     before = {"text": claim.text}
     claim.text = text
     claim.norm_hash, _ = text_hashes(text)
-    touch(claim)
     # Keep the old wording's runs too: articles that repeat it still belong to this claim.
     index_claim_text(session, claim.id, text)
     refresh_fidelity(session, claim)
@@ -65,27 +72,39 @@ def clean_tag(name: str | None) -> str:
     return name
 
 
-def add_tag(session: Session, claim_id: int, name: str, actor: str) -> Claim:
+def _tag_link(session: Session, claim_id: int, name: str) -> ClaimTag | None:
+    tag_id = session.scalar(select(Tag.id).where(Tag.name == name))
+    return session.get(ClaimTag, (claim_id, tag_id)) if tag_id is not None else None
+
+
+def add_tag(session: Session, claim_id: int, name: str, actor: str,
+            expected_version: int | None = None) -> Claim:
+    """Adding a tag the claim has is a no-op. The check is made again once the claim is held, so
+    two analysts adding one tag at once give one change and a Conflict, never a duplicate row."""
     name = clean_tag(name)
     claim = resolve_claim(session, claim_id)
+    if _tag_link(session, claim.id, name) is not None:
+        return claim
+    claim = claim_for_edit(session, claim_id, expected_version)
+    if _tag_link(session, claim.id, name) is not None:
+        raise Conflict(f"claim {claim.id} was just tagged {name!r} by someone else")
     tag = get_or_create_named(session, Tag, name)
-    if session.get(ClaimTag, (claim.id, tag.id)) is None:
-        session.add(ClaimTag(claim_id=claim.id, tag_id=tag.id, created_by=actor))
-        touch(claim)
-        record_event(session, actor, "claim.tag.add", "claim", claim.id, claim_id=claim.id,
-                     after={"tag": name})
+    session.add(ClaimTag(claim_id=claim.id, tag_id=tag.id, created_by=actor))
+    record_event(session, actor, "claim.tag.add", "claim", claim.id, claim_id=claim.id,
+                 after={"tag": name})
     return claim
 
 
 def remove_tag(session: Session, claim_id: int, name: str, actor: str) -> Claim:
     name = clean_tag(name)
     claim = resolve_claim(session, claim_id)
-    tag = session.scalar(select(Tag).where(Tag.name == name))
-    link = session.get(ClaimTag, (claim.id, tag.id)) if tag else None
-    if link is None:
+    if _tag_link(session, claim.id, name) is None:
         raise NotFound(f"claim {claim.id} has no tag {name!r}")
+    claim = claim_for_edit(session, claim_id)
+    link = _tag_link(session, claim.id, name)
+    if link is None:
+        raise Conflict(f"tag {name!r} was just removed from claim {claim.id} by someone else")
     session.delete(link)
-    touch(claim)
     record_event(session, actor, "claim.tag.remove", "claim", claim.id, claim_id=claim.id,
                  before={"tag": name})
     return claim
