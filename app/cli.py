@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from app.cli_users import user
 from app.settings import Settings
 
 
@@ -16,6 +17,9 @@ def _settings(database_url: str | None) -> Settings:
 @click.group()
 def main() -> None:
     """Track quoted claims across news outlets."""
+
+
+main.add_command(user)
 
 
 @main.group()
@@ -278,3 +282,62 @@ def _with_session(settings: Settings, work):
         raise click.ClickException(f"database not ready ({exc.orig}); run `claimtracker db upgrade`") from None
     finally:
         engine.dispose()
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--outlet", help="Default: the page's site name, else its host.")
+@click.option("--published", help="Publication date (YYYY-MM-DD). Default: the date the page states.")
+@click.option("--database-url", envvar="DATABASE_URL")
+def fetch(urls, outlet: str | None, published: str | None, database_url: str | None) -> None:
+    """Fetch public http(s) pages and ingest their main text, stored with the URL they end at.
+
+    Hosts that resolve to loopback, private, link-local, cloud-metadata or other non-public
+    addresses are refused, on every redirect too. Exit code: how many URLs failed."""
+    from app.domain.matching import MatchConfig
+    from app.domain.url_ingest import ingest_url
+    from app.pipeline.documents import DocumentError, parse_date
+
+    try:
+        parse_date(published)
+    except DocumentError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = _settings(database_url)
+    meta = {"outlet": outlet, "published": published}
+    config = MatchConfig.from_settings(settings)
+    results = _with_session(settings, lambda session: [
+        ingest_url(session, url, meta, settings.actor, settings, config) for url in urls])
+    for r in results:
+        if r.status == "failed":
+            click.echo(f"{r.name}: failed: {r.error}", err=True)
+        elif r.status == "present":
+            click.echo(f"{r.name}: already present (article {r.article_id})")
+        else:
+            click.echo(f"{r.name}: added article {r.article_id} ({r.quotes} quotes, {r.new_claims} new claims)")
+    failed = sum(r.status == "failed" for r in results)
+    click.echo(f"{sum(r.status == 'added' for r in results)} added, "
+               f"{sum(r.status == 'present' for r in results)} already present, {failed} failed")
+    sys.exit(min(failed, 125))
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.option("--database-url", envvar="DATABASE_URL")
+def backup(path: Path, force: bool, database_url: str | None) -> None:
+    """Copy the SQLite database to PATH while the app keeps running (SQLite's online backup: a
+    consistent snapshot as of one commit). Restore by pointing DATABASE_URL at the copy.
+    For PostgreSQL use pg_dump."""
+    import sqlite3
+
+    from app.storage.backup import BackupError, backup_sqlite
+
+    settings = _settings(database_url)
+    try:
+        result = backup_sqlite(settings.database_url, path, force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"backup failed: {exc}") from None
+    click.echo(f"backed up {result.source} to {result.path}: {result.size:,} bytes, "
+               f"integrity_check: {result.integrity}")

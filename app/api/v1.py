@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from app.api import (
     article_routes,
     claim_routes,
+    fetch_routes,
     import_routes,
     mention_routes,
     people_routes,
@@ -19,6 +20,6 @@ from app.api import (
 )
 
 router = APIRouter(prefix="/api/v1")
-for module in (article_routes, import_routes, similar_routes, claim_routes, review_routes, mention_routes,
-               people_routes, suggestion_routes):
+for module in (fetch_routes, article_routes, import_routes, similar_routes, claim_routes, review_routes,
+               mention_routes, people_routes, suggestion_routes):
     router.include_router(module.router)

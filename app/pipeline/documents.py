@@ -22,6 +22,7 @@ class Document:
     author: str | None = None
     published: str | None = None
     url: str | None = None
+    site_name: str | None = None    # from HTML metadata (og:site_name and the like)
 
 
 def decode_text(data: bytes) -> str:
@@ -58,7 +59,7 @@ def parse_html(data: bytes) -> Document:
     get = result.get if isinstance(result, dict) else (lambda k: getattr(result, k, None))
     text = get("text") or ""
     return Document(text=text, title=get("title"), author=get("author"),
-                    published=get("date"), url=get("url"))
+                    published=get("date"), url=get("url"), site_name=get("sitename"))
 
 
 def parse_document(name: str, data: bytes) -> Document:

@@ -1,6 +1,6 @@
-"""Ingest from the browser: pasted text or uploaded files, each reported as added, already present or
-failed with its reason. Every item is its own transaction (domain.ingest.ingest_bytes), so one bad
-file never stops the others."""
+"""Ingest from the browser: pasted text, uploaded files or a URL, each reported as added, already
+present or failed with its reason. Every item is its own transaction (domain.ingest.ingest_bytes),
+so one bad file never stops the others."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -14,6 +14,7 @@ from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain.ingest import BatchResult, ingest_bytes
 from app.domain.matching import MatchConfig
 from app.domain.people import list_outlets
+from app.domain.url_ingest import ingest_url
 from app.web.templating import render
 
 router = APIRouter()
@@ -47,6 +48,16 @@ def ingest_text(request: Request, session: SessionDep, settings: SettingsDep, ac
                           settings.max_article_bytes, MatchConfig.from_settings(settings))
     result = replace(result, name=title.strip()[:200] or "pasted text")
     return _results_page(request, session, [result], meta if result.status == "failed" else {})
+
+
+@router.post("/ingest/url", name="ingest_url")
+def ingest_from_url(request: Request, session: SessionDep, settings: SettingsDep, actor: ActorDep,
+                    url: Field = "", outlet: Field = "", published: Field = ""):
+    """A page fetched under the address guard of domain.fetch; a refusal is a failed row with why."""
+    meta = {"outlet": outlet.strip() or None, "published": published.strip() or None}
+    result = ingest_url(session, url, meta, actor, settings, MatchConfig.from_settings(settings))
+    kept = {"fetch_url": url, "fetch_outlet": outlet} if result.status == "failed" else {}
+    return _results_page(request, session, [result], kept)
 
 
 def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict, actor: str,
