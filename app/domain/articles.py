@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidInput, TooLarge, get_or_404
 from app.domain.events import record_event
-from app.domain.linking import add_mention, find_matching_claim, index_claim_text, refresh_outlet_counts, text_hashes
+from app.domain.linking import (
+    add_mention,
+    find_matching_claim,
+    index_claim_text,
+    mention_keys,
+    refresh_outlet_counts,
+    text_hashes,
+)
 from app.domain.matching import (
     MatchConfig,
     joinable_claim,
@@ -93,6 +100,7 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
     counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0,
               "sentences_not_matched": sentences_not_matched(article.text)}
     touched: set[int] = set()
+    known = mention_keys(session, article.id)
     for cand, claimable in _quotes_in_linking_order(article.text):
         counts["quotes"] += 1
         quote = _store_quote(session, article, cand)
@@ -100,24 +108,25 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
             continue
         for st in split_statements(cand.text):
             span = (cand.start + st.start, cand.start + st.end)
-            made = _link_statement(session, article, quote, st.text, span, config, counts)
+            made = _link_statement(session, article, quote, st.text, span, config, counts, known)
             touched.update(made)
-    touched.update(_link_sentences(session, article, config, counts))
+    touched.update(_link_sentences(session, article, config, counts, known))
     links, suggestions, copied = link_repeated_passages(session, article)
     counts["mentions"] += links
     counts["suggestions"] += suggestions
     touched.update(copied)
+    session.flush()
     refresh_outlet_counts(session, touched)
     return counts
 
 
 def _link_sentences(session: Session, article: Article, config: MatchConfig,
-                    counts: dict[str, int]) -> set[int]:
+                    counts: dict[str, int], known: set) -> set[int]:
     touched: set[int] = set()
     for start, end, d in sentence_decisions(session, article, config):
         claim = session.get(Claim, d.claim_id)
         if add_mention(session, claim, article, start, end, stance=d.stance, origin=d.origin,
-                       quoted=False, score=d.match.score):
+                       quoted=False, score=d.match.score, flush=False, known=known):
             counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
             touched.add(claim.id)
     return touched
@@ -128,7 +137,8 @@ def rematch_article(session: Session, article_id: int, config: MatchConfig, acto
     Existing links stay; rejected suggestions stay rejected; one event says what was added."""
     article = get_article(session, article_id)
     counts = {"mentions": 0, "suggestions": 0}
-    touched = _link_sentences(session, article, config, counts)
+    touched = _link_sentences(session, article, config, counts, mention_keys(session, article.id))
+    session.flush()
     refresh_outlet_counts(session, touched)
     if touched:
         record_event(session, actor, "article.rematch", "article", article.id, after=counts)
@@ -156,7 +166,8 @@ def _store_quote(session: Session, article: Article, cand) -> Quote:
 
 
 def _link_statement(session: Session, article: Article, quote: Quote, text: str,
-                    span: tuple[int, int], config: MatchConfig, counts: dict[str, int]) -> set[int]:
+                    span: tuple[int, int], config: MatchConfig, counts: dict[str, int],
+                    known: set) -> set[int]:
     """Join the claim this statement restates (same words, a shared 8-word run, or a score above
     the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
     quoted = quote.kind != "reported"
@@ -175,13 +186,15 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
     else:
         claim = session.get(Claim, claim_id)
     touched = set()
-    if add_mention(session, claim, article, *span, quote_id=quote.id, quoted=quoted, score=score):
+    if add_mention(session, claim, article, *span, quote_id=quote.id, quoted=quoted, score=score,
+                   flush=False, known=known):
         counts["mentions"] += 1
         touched.add(claim.id)
     for d in passage_decisions(scored, config, skip={claim.id}):
         other = session.get(Claim, d.claim_id)
         if add_mention(session, other, article, *span, stance=d.stance, origin=d.origin,
-                       quote_id=quote.id, quoted=quoted, score=d.match.score):
+                       quote_id=quote.id, quoted=quoted, score=d.match.score, flush=False,
+                       known=known):
             counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
             touched.add(other.id)
     return touched

@@ -61,23 +61,49 @@ def find_matching_claim(session: Session, text: str) -> int | None:
     return session.scalar(_MOST_SHARED, {"hashes": list(hashes)})
 
 
+_SPAN_TAKEN = select(Mention.id).where(
+    Mention.claim_id == bindparam("claim_id"), Mention.article_id == bindparam("article_id"),
+    Mention.start == bindparam("start"), Mention.end == bindparam("end"))
+
+
+def _span_taken(session: Session, key: tuple[int, int, int, int], known: set | None) -> bool:
+    """Stored or still pending in this session. `known`, when given, holds every (claim, article,
+    start, end) of the article already (see mention_keys) and is kept up to date: no query."""
+    if known is not None:
+        return key in known
+    if any(isinstance(o, Mention) and (o.claim_id, o.article_id, o.start, o.end) == key for o in session.new):
+        return True
+    with session.no_autoflush:
+        return session.scalar(_SPAN_TAKEN, dict(zip(("claim_id", "article_id", "start", "end"), key))) is not None
+
+
+def mention_keys(session: Session, article_id: int) -> set[tuple[int, int, int, int]]:
+    """Every mention of an article as (claim, article, start, end), for add_mention(known=...)."""
+    rows = session.execute(select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end)
+                           .where(Mention.article_id == article_id))
+    return {tuple(r) for r in rows}
+
+
 def add_mention(session: Session, claim: Claim, article: Article, start: int, end: int, *,
                 stance: str = "repeats", origin: str = "extracted", quoted: bool = True,
                 quote_id: int | None = None, confirmed_by: str | None = None,
-                score: float | None = None) -> Mention | None:
-    """A mention of `claim` at text[start:end]; None when that exact span is already linked."""
-    exists = session.scalar(select(Mention.id).where(
-        Mention.claim_id == claim.id, Mention.article_id == article.id,
-        Mention.start == start, Mention.end == end))
-    if exists is not None:
+                score: float | None = None, flush: bool = True,
+                known: set | None = None) -> Mention | None:
+    """A mention of `claim` at text[start:end]; None when that exact span is already linked.
+    `flush=False` leaves the row pending (no id yet) for callers adding many in a row."""
+    key = (claim.id, article.id, start, end)
+    if _span_taken(session, key, known):
         return None
+    if known is not None:
+        known.add(key)
     excerpt = article.text[start:end]
     mention = Mention(claim_id=claim.id, article_id=article.id, quote_id=quote_id, start=start,
                       end=end, excerpt=excerpt, stance=stance, origin=origin,
                       fidelity=fidelity(claim.text, excerpt, quoted=quoted),
                       confirmed_by=confirmed_by, score=score)
     session.add(mention)
-    session.flush()
+    if flush:
+        session.flush()
     return mention
 
 
