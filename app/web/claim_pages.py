@@ -7,7 +7,6 @@ link stays readable after the wording is edited. A merged claim's id answers 301
 """
 from __future__ import annotations
 
-import csv
 import io
 
 from fastapi import APIRouter, Request
@@ -19,6 +18,7 @@ from app.domain.claims import resolve_claim
 from app.domain.mentions import claim_sources
 from app.domain.views import claim_detail
 from app.storage.models import Claim
+from app.web.csv_export import MEDIA_TYPE, safe_writer
 from app.web.templating import claim_slug, render, url_with
 
 router = APIRouter()
@@ -91,14 +91,14 @@ def claim_sources_csv(request: Request, session: SessionDep, claim_id: int):
     if moved:
         return moved
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = safe_writer(buf)   # cells that a spreadsheet would run as formulas become text
     writer.writerow(CSV_COLUMNS)
     for r in claim_sources(session, claim.id):
         writer.writerow([claim.id, claim.text, claim.status, r["outlet"], r["article_id"], r["title"],
                          r["published"].isoformat() if r["published"] else "", r["url"] or "",
                          r["stance"], r["fidelity"], r["excerpt"], r["start"], r["end"]])
     headers = {"Content-Disposition": f'inline; filename="claim-{claim.id}-sources.csv"'}
-    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(buf.getvalue(), media_type=MEDIA_TYPE, headers=headers)
 
 
 @router.get("/claims/{claim_id}/sources", name="claim_sources")

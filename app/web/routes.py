@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import actions, articles, claim_pages, imports, ingest, pages, suggestions
+from app.web import actions, articles, audit, claim_pages, imports, ingest, pages, suggestions
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, imports, actions, articles, suggestions, claim_pages):
+for module in (pages, ingest, imports, actions, articles, suggestions, audit, claim_pages):
     router.include_router(module.router)
