@@ -14,15 +14,20 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import select
 
 from app.domain import review
+from app.domain.articles import ingest_article
 from app.domain.claims import tags_for_claims
 from app.domain.errors import Conflict
 from app.domain.linking import index_claim_text, text_hashes
+from app.domain.mentions import set_stance, unlink
 from app.storage.engine import make_engine, make_sessionmaker
-from app.storage.models import Claim, Event
-from app.vocab import STATUSES
+from app.storage.models import Claim, Event, Mention
+from app.vocab import STANCES, STATUSES
+from tests.factories import GAZETTE, HERALD
+from tests.test_web_support import soup
 
 CLAIMS, WRITERS, EDITS = 5, 8, 25
 ACTIONS = {"status": "claim.status", "text": "claim.edit", "tag": "claim.tag.add"}
@@ -156,3 +161,125 @@ def test_concurrent_writers_lose_no_edit(database_url, capsys):
                 _check_claim(session, claim_id, by_claim[claim_id], events[claim_id])
     finally:
         engine.dispose()
+
+
+# --- mentions: the stance an analyst saw is the mention's version ---------------------------------
+
+def _linked_mention(session) -> Mention:
+    ingest_article(session, HERALD, "ingester")
+    ingest_article(session, GAZETTE, "ingester")
+    session.commit()
+    return session.scalars(select(Mention).order_by(Mention.id)).first()
+
+
+def _stance_events(session, mention_id: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(
+        Event.entity == "mention", Event.entity_id == mention_id,
+        Event.action == "mention.stance").order_by(Event.id)))
+
+
+def test_stance_change_from_a_stale_page_is_a_conflict(session):
+    mention = _linked_mention(session)
+    seen = mention.stance
+    set_stance(session, mention.id, "contradicts", "ana", expected_stance=seen)
+    session.commit()
+    with pytest.raises(Conflict, match="now contradicts.*discusses was not saved"):
+        set_stance(session, mention.id, "discusses", "bob", expected_stance=seen)
+    session.rollback()
+    with pytest.raises(Conflict):
+        unlink(session, mention.id, "bob", expected_stance=seen)
+    session.rollback()
+    session.expire_all()
+    assert session.get(Mention, mention.id).stance == "contradicts"
+    assert [e.actor for e in _stance_events(session, mention.id)] == ["ana"]
+    unlink(session, mention.id, "bob", expected_stance="contradicts")
+    session.commit()
+    assert session.get(Mention, mention.id) is None
+
+
+def test_stale_stance_form_is_a_409_showing_the_current_stance_and_what_was_tried(client, app_session):
+    mention = _linked_mention(app_session)
+    page = soup(client.get(f"/claims/{mention.claim_id}"))
+    form = page.select_one(f'#mention-{mention.id} form[action$="/stance"]')
+    seen = form.select_one("input[name=expected_stance]")["value"]
+    assert seen == mention.stance
+    assert client.post(f"/mentions/{mention.id}/stance",
+                       data={"stance": "contradicts", "expected_stance": seen}).status_code == 303
+    stale = client.post(f"/mentions/{mention.id}/stance", data={"stance": "discusses", "expected_stance": seen})
+    assert stale.status_code == 409
+    page = soup(stale)
+    current = page.select_one(f'#mention-{mention.id} select[name=stance] option[selected]')
+    assert current["value"] == "contradicts"
+    assert "discusses was not saved" in page.select_one(".flash.error").get_text()
+    unlinked = client.post(f"/mentions/{mention.id}/unlink", data={"expected_stance": seen})
+    assert unlinked.status_code == 409
+    assert soup(unlinked).select_one(f"#mention-{mention.id}") is not None
+
+
+def test_stale_stance_through_the_api_is_a_409(client, app_session):
+    mention = _linked_mention(app_session)
+    url = f"/api/v1/mentions/{mention.id}"
+    seen = client.get(url).json()["stance"]
+    assert client.patch(url, json={"stance": "contradicts", "expected_stance": seen}).status_code == 200
+    assert client.patch(url, json={"stance": "discusses", "expected_stance": seen}).status_code == 409
+    assert client.delete(url, params={"expected_stance": seen}).status_code == 409
+    assert client.get(url).json()["stance"] == "contradicts"
+    assert client.delete(url, params={"expected_stance": "contradicts"}).status_code == 204
+
+
+def test_concurrent_stance_changes_form_one_unbroken_chain(database_url):
+    """Each accepted change starts from the stance the previous one left: none was overwritten."""
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    try:
+        with factory() as session:
+            mention_id = _linked_mention(session).id
+        outcomes: list[str] = []
+        errors: list[str] = []
+        barrier = threading.Barrier(6)
+
+        def work(writer: int) -> None:
+            rng = random.Random(100 + writer)
+            try:
+                with factory() as session:
+                    barrier.wait(timeout=30)
+                    for _ in range(10):
+                        session.expire_all()
+                        seen = session.get(Mention, mention_id).stance
+                        time.sleep(rng.uniform(0.0, 0.003))
+                        target = rng.choice([s for s in STANCES if s != seen])
+                        try:
+                            set_stance(session, mention_id, target, f"w{writer}", expected_stance=seen)
+                            session.commit()
+                            outcomes.append("accepted")
+                        except Conflict:
+                            session.rollback()
+                            outcomes.append("409")
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == [] and len(outcomes) == 60
+        with factory() as session:
+            events = _stance_events(session, mention_id)
+            assert len(events) == outcomes.count("accepted")
+            for previous, event in zip(events, events[1:]):
+                assert event.before["stance"] == previous.after["stance"]
+            assert session.get(Mention, mention_id).stance == events[-1].after["stance"]
+    finally:
+        engine.dispose()
+
+
+def test_stale_text_edit_page_shows_what_the_analyst_tried(client, app_session):
+    claim_id = _linked_mention(app_session).claim_id
+    first = client.post(f"/claims/{claim_id}/text", data={"text": "The pier closes for cargo", "version": "1"})
+    assert first.status_code == 303
+    stale = client.post(f"/claims/{claim_id}/text", data={"text": "The pier stays open", "version": "1"})
+    assert stale.status_code == 409
+    page = soup(stale)
+    assert page.select_one("blockquote.claim-text").get_text() == "The pier closes for cargo"
+    assert "You tried: text: The pier stays open" in page.select_one(".flash.error").get_text()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from app.api import schemas
@@ -15,6 +15,7 @@ from app.domain.mentions import get_mention, link_selection, set_stance, unlink
 router = APIRouter(prefix="/mentions", tags=["mentions"])
 
 MentionId = Annotated[int, Path(ge=1, le=schemas.MAX_ID, description="Mention id")]
+ExpectedStance = Annotated[schemas.Stance | None, Query(description="The stance you read.")]
 
 
 @router.post(
@@ -48,11 +49,12 @@ def mention_detail(mention_id: MentionId, session: SessionDep) -> schemas.Mentio
 @router.patch(
     "/{mention_id}", name="api_mention_stance", response_model=schemas.MentionOut,
     summary="Change a mention's stance",
-    description="Records the analyst as the one who confirmed it; the same stance again is a no-op.",
-    responses=schemas.error_responses(404, 422))
+    description="Records the analyst as the one who confirmed it; the same stance again is a no-op. "
+    "Send the stance you read as `expected_stance` so another analyst's change is never undone (409).",
+    responses=schemas.error_responses(404, 409, 422))
 def mention_stance(mention_id: MentionId, body: schemas.StanceIn, session: SessionDep,
                    actor: ActorDep) -> schemas.MentionOut:
-    mention = set_stance(session, mention_id, body.stance, actor)
+    mention = set_stance(session, mention_id, body.stance, actor, expected_stance=body.expected_stance)
     session.commit()
     return mention_out(mention)
 
@@ -60,9 +62,11 @@ def mention_stance(mention_id: MentionId, body: schemas.StanceIn, session: Sessi
 @router.delete(
     "/{mention_id}", name="api_mention_delete", status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response, summary="Unlink a mention",
-    description="The claim stays; its outlet count is recomputed and the unlink is in its history.",
-    responses=schemas.error_responses(404, 422))
-def mention_delete(mention_id: MentionId, session: SessionDep, actor: ActorDep) -> Response:
-    unlink(session, mention_id, actor)
+    description="The claim stays; its outlet count is recomputed and the unlink is in its history. "
+    "With `expected_stance`, a mention whose stance changed since you read it is kept (409).",
+    responses=schemas.error_responses(404, 409, 422))
+def mention_delete(mention_id: MentionId, session: SessionDep, actor: ActorDep,
+                   expected_stance: ExpectedStance = None) -> Response:
+    unlink(session, mention_id, actor, expected_stance=expected_stance)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

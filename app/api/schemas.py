@@ -210,6 +210,8 @@ class MentionIn(BaseModel):
 class StanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stance: Stance
+    expected_stance: Stance | None = Field(
+        None, description="The stance you read: if it changed since, the answer is 409 and nothing changes.")
 
 
 # --- articles ----------------------------------------------------------------------------------

@@ -54,7 +54,9 @@ def _refused(request: Request, session: Session, claim_id: int, form: str, value
     claim = resolve_claim(session, claim_id)
     message = exc.message
     if isinstance(exc, Conflict):
-        message = f"Not saved: {exc.message}. The page now shows the current state."
+        tried = "; ".join(f"{k}: {v}" for k, v in values.items() if v)
+        message = (f"Not saved: {exc.message}. The page now shows the current state."
+                   + (f" You tried: {tried}." if tried else ""))
         values = {k: v for k, v in values.items() if k == "reason"}
     return claim_page_response(request, session, claim, status_code=exc.status_code,
                                message=message, error_kind=type(exc).__name__,
@@ -103,14 +105,16 @@ def merge_claim(request: Request, session: SessionDep, actor: ActorDep, claim_id
 
 @router.post("/mentions/{mention_id}/stance", name="set_stance")
 def set_stance(request: Request, session: SessionDep, actor: ActorDep, mention_id: int,
-               stance: FormText = ""):
+               stance: FormText = "", expected_stance: FormText = ""):
+    """`expected_stance` is the stance the page showed: 409 if another analyst changed it since."""
     claim_id = mentions.get_mention(session, mention_id).claim_id
-    return _apply(request, session, claim_id, "mention", {},
-                  lambda: mentions.set_stance(session, mention_id, stance, actor).claim_id)
+    return _apply(request, session, claim_id, "mention", {}, lambda: mentions.set_stance(
+        session, mention_id, stance, actor, expected_stance=expected_stance or None).claim_id)
 
 
 @router.post("/mentions/{mention_id}/unlink", name="unlink_mention")
-def unlink_mention(request: Request, session: SessionDep, actor: ActorDep, mention_id: int):
+def unlink_mention(request: Request, session: SessionDep, actor: ActorDep, mention_id: int,
+                   expected_stance: FormText = ""):
     claim_id = mentions.get_mention(session, mention_id).claim_id
-    return _apply(request, session, claim_id, "mention", {},
-                  lambda: mentions.unlink(session, mention_id, actor))
+    return _apply(request, session, claim_id, "mention", {}, lambda: mentions.unlink(
+        session, mention_id, actor, expected_stance=expected_stance or None))
