@@ -186,6 +186,11 @@ def test_wrong_content_type_and_error_status_are_clear(server, fence):
     assert caught.value.message == "127.0.0.1 answered 404 Not Found"
 
 
+def test_invalid_redirect_is_a_clear_error(server, fence):
+    with pytest.raises(FetchError, match="cannot fetch 127.0.0.1: Invalid URL in location header"):
+        fetch_page(server.url("/to?target=http://news.example:b:c/"), ALLOWED)
+
+
 def test_unresolvable_name_and_closed_port_are_clear(fence):
     with pytest.raises(FetchError, match="cannot resolve nowhere.example"):
         fetch_page("http://nowhere.example/", GUARDED)
