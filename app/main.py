@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="claimtracker", version="1", docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(title="claimtracker", version="1", openapi_url="/openapi.json",
+                  docs_url="/docs" if settings.api_docs else None,
+                  redoc_url="/redoc" if settings.api_docs else None)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
@@ -27,8 +29,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.api.errors import install_error_handlers
     from app.api.v1 import router as api_router
     from app.web.routes import router as web_router
+    from app.web.security import install_security
 
     install_error_handlers(app)
+    install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"
     static_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=static_dir), name="static")

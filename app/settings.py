@@ -16,6 +16,15 @@ class Settings(BaseSettings):
     actor: str = "analyst"
     page_size: int = 25
     max_article_bytes: int = 2 * 1024 * 1024
+    # Request bodies over these are a 413 before they are read (app/web/security.py): multipart
+    # uploads and raw claims-file imports up to max_upload_bytes (a 20 MiB import file plus framing,
+    # or several article files at once); any other body up to max_body_bytes, by default three times
+    # max_article_bytes (a form or JSON may escape each byte of an article as three) plus 64 KiB.
+    max_upload_bytes: int = Field(default=24 * 1024 * 1024, ge=1024)
+    max_body_bytes: int | None = Field(default=None, ge=1024)
+    # /docs (Swagger UI) and /redoc load their scripts from a CDN under a relaxed policy of their
+    # own; false removes both pages (the schema stays at /openapi.json).
+    api_docs: bool = True
     # Where `make run`/npm put htmx; pages work without it.
     static_dir: str | None = None
     # Matching across outlets (scores run 0..1): at or above link_threshold a repeat is linked
