@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.settings import Settings
+from app.storage.audit import install_append_only_events
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import Base
 from app.storage.search import install_search_index
@@ -49,6 +50,7 @@ def database_url(empty_database_url) -> str:
     engine = make_engine(empty_database_url)
     Base.metadata.create_all(engine)
     install_search_index(engine)
+    install_append_only_events(engine)
     engine.dispose()
     return empty_database_url
 

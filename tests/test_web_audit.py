@@ -200,3 +200,11 @@ def test_claim_sources_csv_is_guarded_too(client, app_session):
     app_session.commit()
     rows = _csv(client.get(f"/claims/{claim_id}/sources.csv"))
     assert rows and {r["claim"] for r in rows} == {"'=cmd|' /C calc'!A0 the pier closes"}
+
+
+def test_an_event_with_both_sides_shows_only_what_changed(client, changed):
+    row = soup(client.get("/audit?action=mention.stance")).select_one("tr.event-row")
+    pairs = [kv.get_text() for kv in row.select(".before .kv")], [kv.get_text() for kv in row.select(".after .kv")]
+    assert pairs == (["stance=repeats"], ["stance=discusses"])
+    (exported,) = _csv(client.get("/audit.csv?action=mention.stance"))
+    assert json.loads(exported["after"])["article_id"] == changed["article_id"]

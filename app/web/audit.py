@@ -71,8 +71,16 @@ def _view(request: Request, e: Row, articles: dict[int, int]) -> dict:
     return {"id": e.id, "at": as_utc(e.at), "actor": e.actor, "action": e.action,
             "entity": e.entity, "entity_id": e.entity_id, "claim_id": e.claim_id,
             "href": _entity_href(request, e, articles), "claim_href": _claim_href(request, e),
-            "before": [(k, _compact(v)) for k, v in (e.before or {}).items()],
-            "after": [(k, _compact(v)) for k, v in (e.after or {}).items()]}
+            "before": _changed(e.before, e.after), "after": _changed(e.after, e.before)}
+
+
+def _changed(values: dict | None, other: dict | None) -> list[tuple[str, str]]:
+    """The pairs worth reading: where an event has both sides, the keys whose value changed (a
+    stance change shows the stance, not the whole mention); the CSV keeps everything."""
+    values = values or {}
+    if other:
+        values = {k: v for k, v in values.items() if other.get(k, object()) != v} or values
+    return [(k, _compact(v)) for k, v in values.items()]
 
 
 @router.get("/audit", name="audit")
