@@ -69,6 +69,9 @@ def build_store(url: str, vocab: Vocabulary, n: int) -> list[str]:
             conn.execute(insert(ClaimShingle).prefix_with("OR IGNORE" if url.startswith("sqlite") else ""),
                          [{"claim_id": r["id"], "hash": h} for r in rows
                           for h in {stable_hash(s) for s in shingles(normalize_words(r["text"]), MIN_SHARED_RUN)}])
+    with engine.begin() as conn:
+        # Planner statistics, as autovacuum (PostgreSQL) would gather them after a bulk load.
+        conn.execute(text("ANALYZE"))
     engine.dispose()
     print(f"store: {n:,} claims written in {time.perf_counter() - t0:.1f} s")
     return texts
