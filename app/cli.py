@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from app.cli_users import user
 from app.settings import Settings
 
 
@@ -16,6 +17,9 @@ def _settings(database_url: str | None) -> Settings:
 @click.group()
 def main() -> None:
     """Track quoted claims across news outlets."""
+
+
+main.add_command(user)
 
 
 @main.group()

@@ -1,4 +1,5 @@
-"""Typed dependencies shared by the HTML and JSON routes: one session per request, the settings, the actor."""
+"""Typed dependencies shared by the HTML and JSON routes: one session per request, the settings, the
+actor (the logged-in user)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,9 +24,16 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_actor(settings: Annotated[Settings, Depends(get_settings)]) -> str:
-    """Until accounts exist, every change is made by the configured actor."""
-    return settings.actor
+def get_actor(request: Request) -> str:
+    """The logged-in user (or the API token's user) made the change. The access guard has already
+    authenticated the request; a route that takes an actor is never public, so no user is a 401.
+    (The CLI records `settings.actor` instead: it runs as the machine's operator.)"""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        from app.web.access import LoginRequired
+
+        raise LoginRequired("log in first")
+    return principal.name
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -28,10 +28,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from app.api.errors import install_error_handlers
     from app.api.v1 import router as api_router
+    from app.web.access import install_access
     from app.web.routes import router as web_router
     from app.web.security import install_security
 
     install_error_handlers(app)
+    install_access(app)
     install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"
     static_dir.mkdir(parents=True, exist_ok=True)

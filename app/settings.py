@@ -12,7 +12,8 @@ class Settings(BaseSettings):
         default="sqlite:///./claimtracker.db",
         validation_alias=AliasChoices("DATABASE_URL", "CLAIMTRACKER_DATABASE_URL"),
     )
-    # Until accounts exist every change is recorded under this name.
+    # The actor the CLI records on events (it runs as the machine's operator). Web and API requests
+    # record the logged-in user instead.
     actor: str = "analyst"
     page_size: int = 25
     max_article_bytes: int = 2 * 1024 * 1024
@@ -46,3 +47,17 @@ class Settings(BaseSettings):
     # from their own server. Never set it on a server: it opens whatever listens on localhost.
     # Private, link-local and cloud-metadata addresses stay refused even with it.
     fetch_allow_loopback_for_tests: bool = False
+
+    # --- Accounts ---
+    # True: read pages and GET /api/v1 are open to anyone (permalinks can be shared publicly); every
+    # change still needs an analyst. False (default): everything but the login page needs a login.
+    public_read: bool = False
+    # A browser login lasts this long; logout, disabling the user or a new password end it sooner.
+    session_hours: float = Field(default=24 * 14, gt=0)
+    # Failed logins per account name and per client address: this many are free, then each further
+    # one locks the key for login_delay_seconds, doubling up to login_max_delay_seconds; a key
+    # forgets its failures after login_failure_window_seconds without one.
+    login_free_failures: int = Field(default=5, ge=0)
+    login_delay_seconds: float = Field(default=2.0, ge=0)
+    login_max_delay_seconds: float = Field(default=900.0, ge=0)
+    login_failure_window_seconds: float = Field(default=3600.0, gt=0)

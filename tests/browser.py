@@ -15,6 +15,32 @@ import pytest
 CHROMIUM = os.environ.get("CLAIMTRACKER_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("CLAIMTRACKER_REQUIRE_BROWSER", "").strip() not in ("", "0", "false", "no")
 ROOT = Path(__file__).resolve().parents[1]
+# The admin every served app has; chromium_page(base) logs in as it through the login page.
+E2E_USER = "e2e-analyst"
+
+
+def _add_user(database_url: str, name: str) -> None:
+    from app.storage.engine import make_engine, make_sessionmaker
+    from app.storage.models import User
+    from tests.auth import password_hash
+
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session:
+        session.add(User(name=name, role="admin", password_hash=password_hash(), disabled=False))
+        session.commit()
+    engine.dispose()
+
+
+def log_in(page, base: str, name: str = E2E_USER) -> None:
+    """Through the login page, as a person would: the session cookie lands in the browser."""
+    from tests.auth import PASSWORD
+
+    page.goto(base + "/login")
+    form = page.locator("form.login-form")
+    form.locator("input[name=name]").fill(name)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base + "/")
 
 
 def require_browser() -> None:
@@ -45,6 +71,7 @@ def serve(database_url: str):
     from app.storage.migrate import upgrade
 
     upgrade(database_url)
+    _add_user(database_url, E2E_USER)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "CLAIMTRACKER_ACTOR": "e2e-analyst"}
     proc = subprocess.Popen(
@@ -70,7 +97,8 @@ def serve(database_url: str):
 
 
 @contextmanager
-def chromium_page():
+def chromium_page(base: str | None = None):
+    """A page in headless Chromium; given the served app's base URL, already logged in there."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -81,6 +109,8 @@ def chromium_page():
         try:
             page = browser.new_page()
             page.set_default_timeout(15000)
+            if base:
+                log_in(page, base)
             yield page
         finally:
             browser.close()

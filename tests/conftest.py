@@ -77,6 +77,16 @@ def app(settings):
 
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:
+    """Logged in as the admin "tester" (the name the events record), with the CSRF token set."""
+    from tests.auth import log_in
+
+    with TestClient(app, follow_redirects=False) as c:
+        yield log_in(c, app)
+
+
+@pytest.fixture
+def anon_client(app) -> Iterator[TestClient]:
+    """No login and no CSRF token: what a stranger's browser or script sends."""
     with TestClient(app, follow_redirects=False) as c:
         yield c
 

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.auth import log_in
 from tests.test_api_support import API, BEACON, LEDGER, STATEMENT, assert_error, ingest
 
 
@@ -92,7 +93,7 @@ def small_client(database_url):
     """An app whose article limit is a few hundred bytes, to exercise the 413 without 2 MB bodies."""
     app = create_app(Settings(database_url=database_url, actor="tester", max_article_bytes=300))
     with TestClient(app) as c:
-        yield c
+        yield log_in(c, app)
     app.state.engine.dispose()
 
 

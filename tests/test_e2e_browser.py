@@ -41,7 +41,7 @@ def upload_seeds(page, base_url):
 
 @pytest.mark.skipif(not seeds_available(), reason="../shared/seeds not beside the checkout")
 def test_ingest_seeds_link_outlets_dispute_and_reload(base_url):
-    with chromium_page() as page:
+    with chromium_page(base_url) as page:
         upload_seeds(page, base_url)
 
         page.goto(base_url + "/claims")

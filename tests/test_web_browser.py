@@ -62,7 +62,7 @@ def test_selection_fills_exact_offsets_and_links_to_a_searched_claim(served, tmp
     base, db_url = served
     path = tmp_path / "valley.txt"
     path.write_bytes(TEXT.encode("utf-8"))
-    with chromium_page() as page:
+    with chromium_page(base) as page:
         _upload(page, base, path)
         page.locator("#ingest-results a.article-link").click()
         page.wait_for_url("**/articles/*")

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.web.access import RULES
+from tests.auth import log_in
 from tests.test_api_support import API, LEDGER, assert_error, ingest, new_claim
 from tests.test_web_support import VALLEY_POST, soup
 
@@ -48,7 +50,7 @@ def limited(database_url):
     app = create_app(Settings(database_url=database_url, actor="tester", max_body_bytes=MAX_BODY,
                               max_upload_bytes=MAX_UPLOAD))
     with TestClient(app, follow_redirects=False) as c:
-        yield c
+        yield log_in(c, app)
     app.state.engine.dispose()
 
 
@@ -73,8 +75,10 @@ def test_every_kind_of_response_carries_the_headers(client, path, status, kind):
     assert_secure(response)
 
 
-def test_a_500_carries_the_headers_too(client, app):
-    @app.get("/boom-for-test")
+def test_a_500_carries_the_headers_too(client, app, monkeypatch):
+    monkeypatch.setitem(RULES, "boom_for_test", "public")  # every route needs an access rule
+
+    @app.get("/boom-for-test", name="boom_for_test")
     def boom():
         raise RuntimeError("boom")
 
@@ -84,8 +88,10 @@ def test_a_500_carries_the_headers_too(client, app):
     assert_secure(response)
 
 
-def test_a_header_a_route_sets_itself_is_kept(client, app):
-    @app.get("/own-policy-for-test")
+def test_a_header_a_route_sets_itself_is_kept(client, app, monkeypatch):
+    monkeypatch.setitem(RULES, "own_policy_for_test", "public")  # every route needs an access rule
+
+    @app.get("/own-policy-for-test", name="own_policy_for_test")
     def own():
         from fastapi.responses import PlainTextResponse
         return PlainTextResponse("x", headers={"Referrer-Policy": "no-referrer"})

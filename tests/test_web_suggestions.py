@@ -13,6 +13,7 @@ from app.domain.matching import MatchConfig, sentence_decisions
 from app.main import create_app
 from app.settings import Settings
 from app.storage.models import Article, Claim, DismissedMatch, Event, Mention
+from tests.auth import log_in
 from tests.test_web_support import soup
 
 # Written for these tests: one outlet quotes two statements, a second restates both in its own
@@ -139,6 +140,7 @@ def test_keyset_pages_keep_the_filter_and_never_repeat(database_url, sample):
     """Pages of two here, so three suggestions make two pages."""
     small = create_app(Settings(database_url=database_url, actor="tester", page_size=2))
     with TestClient(small) as client:
+        log_in(client, small)
         first = soup(client.get("/suggestions"))
         next_link = first.select_one("a.next-page")
         assert len(items(first)) == 2 and next_link is not None

@@ -55,7 +55,7 @@ def test_keys_accept_and_reject_in_place(served):
     if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
         pytest.skip("htmx not installed (make install)")
     base, url, (first, second, third) = served
-    with chromium_page() as page:
+    with chromium_page(base) as page:
         page.goto(base + "/suggestions")
         page.wait_for_function("() => window.htmx !== undefined")
         assert count(page) == "3"
@@ -89,7 +89,7 @@ def test_keys_accept_and_reject_in_place(served):
 
 def test_keys_fall_back_to_plain_forms_without_htmx(served):
     base, url, (first, second, _third) = served
-    with chromium_page() as page:
+    with chromium_page(base) as page:
         page.route("**/vendor/htmx.min.js", lambda route: route.abort())
         page.goto(base + "/suggestions")
         page.locator("h1").click()

@@ -116,7 +116,7 @@ class Watcher:
 
 def test_no_payload_runs_in_chromium_on_any_page(served_corpus):
     base, corpus, paths = served_corpus
-    with chromium_page() as page:
+    with chromium_page(base) as page:
         watch = Watcher(page)
         for path in paths:
             response = page.goto(base + path, wait_until="load")
@@ -137,7 +137,7 @@ def test_payloads_typed_into_the_forms_stay_text(served_corpus):
     """Through the browser's own forms (htmx under the CSP): paste an article, import claims."""
     base, corpus, _ = served_corpus
     payloads = corpus.payloads
-    with chromium_page() as page:
+    with chromium_page(base) as page:
         watch = Watcher(page)
         page.goto(base + "/ingest")
         form = page.locator("form.ingest-text")

@@ -78,3 +78,19 @@ def external_href(url: str | None) -> str | None:
 
 
 templates.env.filters["external_href"] = external_href
+
+
+def current_user(request: Request):
+    """The logged-in Principal (name, role) for the nav and for hiding forms a role may not use."""
+    return getattr(request.state, "principal", None)
+
+
+def can(request: Request, role: str) -> bool:
+    user = current_user(request)
+    return user is not None and user.has_role(role)
+
+
+from app.web.csrf import csrf_field, csrf_token  # noqa: E402  (csrf imports nothing from here)
+
+templates.env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field, current_user=current_user,
+                             can=can)

@@ -1,0 +1,131 @@
+"""`claimtracker user ...`: accounts from the server's shell. This is how the first admin is made, so it
+needs no login: whoever can run it already controls the database. Events record the operator as
+`settings.actor` (CLAIMTRACKER_ACTOR), as every CLI change does."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from app.settings import Settings
+from app.storage.models import ROLES
+
+
+def _run(database_url: str | None, work):
+    """One transaction; a refused change is one line and exit code 1, never a traceback."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from app.domain.errors import DomainError
+    from app.storage.engine import make_engine, make_sessionmaker
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            result = work(session, settings.actor)
+            session.commit()
+            return result
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    except (OperationalError, ProgrammingError) as exc:
+        raise click.ClickException(f"database not ready ({exc.orig}); run `claimtracker db upgrade`") from None
+    finally:
+        engine.dispose()
+
+
+def _read_password() -> str:
+    """At a terminal: asked twice, not echoed. Piped: the first line of stdin (for scripts)."""
+    if sys.stdin is not None and not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+database_option = click.option("--database-url", envvar="DATABASE_URL")
+
+
+@click.group()
+def user() -> None:
+    """Accounts: add, list, disable, enable, change role or password, make an API token."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+@database_option
+def user_add(name: str, role: str, database_url: str | None) -> None:
+    """Add a user; the password is asked at the prompt, or read from stdin."""
+    from app.domain.users import add_user
+
+    password = _read_password()
+    _run(database_url, lambda s, actor: add_user(s, actor, name, password, role))
+    click.echo(f"user {name} added ({role})")
+
+
+@user.command("list")
+@database_option
+def user_list(database_url: str | None) -> None:
+    """One line per user: name, role, and whether disabled."""
+    from app.domain.users import list_users
+
+    rows = _run(database_url, lambda s, actor: [(u.name, u.role, u.disabled) for u in list_users(s)])
+    for name, role, disabled in rows:
+        click.echo("\t".join([name, role] + (["disabled"] if disabled else [])))
+    if not rows:
+        click.echo("no users yet: claimtracker user add NAME --role admin", err=True)
+
+
+@user.command("disable")
+@click.argument("name")
+@database_option
+def user_disable(name: str, database_url: str | None) -> None:
+    """Refuse the user's logins and tokens from now on; their sessions end at once."""
+    from app.domain.users import set_disabled
+
+    _run(database_url, lambda s, actor: set_disabled(s, actor, name, True))
+    click.echo(f"user {name} disabled")
+
+
+@user.command("enable")
+@click.argument("name")
+@database_option
+def user_enable(name: str, database_url: str | None) -> None:
+    from app.domain.users import set_disabled
+
+    _run(database_url, lambda s, actor: set_disabled(s, actor, name, False))
+    click.echo(f"user {name} enabled")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@database_option
+def user_role(name: str, role: str, database_url: str | None) -> None:
+    """Change a user's role; it applies to their next request."""
+    from app.domain.users import set_role
+
+    _run(database_url, lambda s, actor: set_role(s, actor, name, role))
+    click.echo(f"user {name} is now {role}")
+
+
+@user.command("password")
+@click.argument("name")
+@database_option
+def user_password(name: str, database_url: str | None) -> None:
+    """Set a new password (prompt or stdin); the user's sessions end."""
+    from app.domain.users import set_password
+
+    password = _read_password()
+    _run(database_url, lambda s, actor: set_password(s, actor, name, password))
+    click.echo(f"password of {name} changed")
+
+
+@user.command("token")
+@click.argument("name")
+@click.argument("token_name")
+@database_option
+def user_token(name: str, token_name: str, database_url: str | None) -> None:
+    """Make an API token for NAME's scripts and print it: it is shown this once."""
+    from app.domain.users import create_token, get_user
+
+    secret = _run(database_url, lambda s, actor: create_token(s, get_user(s, name), token_name)[1])
+    click.echo(secret)
