@@ -149,9 +149,10 @@ def install_access(app: FastAPI) -> None:
     """Wire accounts into the app: the guard on every route, the login pages, the CSRF cookie."""
     from fastapi import Depends
 
-    from app.web import auth
+    from app.web import admin_users, auth
 
     app.router.dependencies.append(Depends(guard))
     app.add_exception_handler(LoginRequired, _login_required)
     app.include_router(auth.router, include_in_schema=False)
+    app.include_router(admin_users.router, include_in_schema=False)
     install_csrf_cookie(app)
