@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from sqlalchemy.exc import IntegrityError
 
 from app.api import schemas
 from app.api.present import api_url, article_summary, mention_out
@@ -12,11 +11,10 @@ from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain.api_views import speaker_slugs
 from app.domain.articles import (
     ArticleInput,
-    IngestResult,
     article_mentions,
     article_quotes,
     get_article,
-    ingest_article,
+    ingest_and_commit,
     list_articles,
 )
 from app.domain.errors import InvalidInput
@@ -39,18 +37,6 @@ def _article_input(body: schemas.ArticleIn) -> ArticleInput:
                         url=body.url, published=published)
 
 
-def _ingest(session, data: ArticleInput, actor: str, max_bytes: int, matching: MatchConfig) -> IngestResult:
-    """Ingest and commit; if a concurrent request stored the same text first, ours becomes a no-op."""
-    try:
-        result = ingest_article(session, data, actor, max_bytes, matching)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        result = ingest_article(session, data, actor, max_bytes, matching)
-        session.commit()
-    return result
-
-
 @router.post(
     "", name="api_ingest_article", response_model=schemas.IngestOut,
     status_code=status.HTTP_201_CREATED, summary="Ingest an article",
@@ -61,7 +47,7 @@ def _ingest(session, data: ArticleInput, actor: str, max_bytes: int, matching: M
                **schemas.error_responses(413, 422)})
 def ingest(body: schemas.ArticleIn, request: Request, response: Response, session: SessionDep,
            settings: SettingsDep, actor: ActorDep) -> schemas.IngestOut:
-    result = _ingest(session, _article_input(body), actor, settings.max_article_bytes,
+    result = ingest_and_commit(session, _article_input(body), actor, settings.max_article_bytes,
                      MatchConfig.from_settings(settings))
     response.status_code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
     response.headers["Location"] = api_url(request, "api_article", article_id=result.article_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidInput, TooLarge, get_or_404
@@ -92,6 +93,19 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
                  after={"title": article.title, "outlet": outlet.name, **counts})
     return IngestResult(article.id, True, counts["quotes"], counts["new_claims"], counts["mentions"],
                         counts["suggestions"])
+
+
+def ingest_and_commit(session: Session, data: ArticleInput, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                      matching: MatchConfig | None = None) -> IngestResult:
+    """Ingest and commit; if a concurrent request stored the same text first, ours becomes a no-op."""
+    try:
+        result = ingest_article(session, data, actor, max_bytes, matching)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        result = ingest_article(session, data, actor, max_bytes, matching)
+        session.commit()
+    return result
 
 
 def link_article(session: Session, article: Article, config: MatchConfig) -> dict[str, int]:

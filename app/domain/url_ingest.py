@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.articles import ArticleInput, IngestResult, ingest_article
+from app.domain.articles import ArticleInput, IngestResult, ingest_and_commit
 from app.domain.errors import DomainError
 from app.domain.fetch import FetchedPage, FetchError, FetchLimits, fetch_page
 from app.domain.ingest import BatchResult
@@ -66,15 +65,7 @@ def _page_date(doc: Document):
 def ingest_page(session: Session, page: FetchedPage, meta: dict[str, str | None], actor: str,
                 max_bytes: int, matching: MatchConfig | None = None) -> IngestResult:
     """Store a fetched page and commit; a concurrent ingest of the same text makes ours a no-op."""
-    data = page_input(page, meta)
-    try:
-        result = ingest_article(session, data, actor, max_bytes, matching)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        result = ingest_article(session, data, actor, max_bytes, matching)
-        session.commit()
-    return result
+    return ingest_and_commit(session, page_input(page, meta), actor, max_bytes, matching)
 
 
 def ingest_url(session: Session, url: str, meta: dict[str, str | None], actor: str, settings,

@@ -10,7 +10,7 @@ Events carry no foreign keys, so deleting an article or a claim is never blocked
 """
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from app.storage.engine import run_ddl
 
 MESSAGE = "events are append-only"
 PG_FUNCTION = "events_append_only"
@@ -45,19 +45,10 @@ def drop_append_only_ddl(dialect_name: str) -> tuple[str, ...]:
     return {"sqlite": _SQLITE_UNINSTALL, "postgresql": _PG_UNINSTALL}.get(dialect_name, ())
 
 
-def _run(bind, statements) -> None:
-    if isinstance(bind, Engine):
-        with bind.begin() as conn:
-            _run(conn, statements)
-        return
-    for stmt in statements:
-        bind.execute(text(stmt))
-
-
 def install_append_only_events(bind) -> None:
     """Guard `events` on the engine or connection's database. Needed after `create_all`."""
-    _run(bind, append_only_ddl(bind.dialect.name))
+    run_ddl(bind, append_only_ddl(bind.dialect.name))
 
 
 def uninstall_append_only_events(bind) -> None:
-    _run(bind, drop_append_only_ddl(bind.dialect.name))
+    run_ddl(bind, drop_append_only_ddl(bind.dialect.name))

@@ -49,3 +49,15 @@ def insert_ignoring_conflicts(session: Session, model, **values) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def run_ddl(bind, statements) -> None:
+    """Run raw DDL on an engine (in its own transaction) or on a connection (in the caller's)."""
+    from sqlalchemy import Engine, text
+
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            run_ddl(conn, statements)
+        return
+    for stmt in statements:
+        bind.execute(text(stmt))

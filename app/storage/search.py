@@ -22,6 +22,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import Boolean
 
+from app.storage.engine import run_ddl
 from app.storage.models import Claim
 
 MAX_TOKENS = 16
@@ -81,24 +82,13 @@ def drop_search_index_ddl(dialect_name: str) -> tuple[str, ...]:
     return {"sqlite": _SQLITE_UNINSTALL, "postgresql": _PG_UNINSTALL}.get(dialect_name, ())
 
 
-def _run(bind, statements) -> None:
-    from sqlalchemy import Engine, text
-
-    if isinstance(bind, Engine):
-        with bind.begin() as conn:
-            _run(conn, statements)
-        return
-    for stmt in statements:
-        bind.execute(text(stmt))
-
-
 def install_search_index(bind) -> None:
     """Create the index for the engine or connection's dialect. Needed after `create_all`."""
-    _run(bind, search_index_ddl(bind.dialect.name))
+    run_ddl(bind, search_index_ddl(bind.dialect.name))
 
 
 def uninstall_search_index(bind) -> None:
-    _run(bind, drop_search_index_ddl(bind.dialect.name))
+    run_ddl(bind, drop_search_index_ddl(bind.dialect.name))
 
 
 def include_name(name, type_, parent_names) -> bool:
