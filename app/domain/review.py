@@ -116,6 +116,7 @@ def merge_claims(session: Session, source_id: int, target_id: int, actor: str) -
     target = resolve_claim(session, target_id)
     if source.id == target.id:
         raise InvalidInput("cannot merge a claim into itself")
+    _claim_both_live(session, source.id, target.id)
     moved = _move_mentions(session, source.id, target.id)
     _move_tags(session, source.id, target.id)
     old = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == source.id)))
@@ -136,6 +137,18 @@ def merge_claims(session: Session, source_id: int, target_id: int, actor: str) -
     record_event(session, actor, "claim.merged_away", "claim", source.id, claim_id=source.id,
                  after={"merged_into": target.id})
     return target
+
+
+def _claim_both_live(session: Session, source_id: int, target_id: int) -> None:
+    """Compare-and-set, in id order so two merges lock rows alike: each claim must still be live in
+    the database, not only in what this session read. Two analysts merging A into B and B into A at
+    the same moment would otherwise leave each redirecting to the other."""
+    for claim_id in sorted((source_id, target_id)):
+        done = session.execute(update(Claim).where(Claim.id == claim_id, Claim.merged_into_id.is_(None))
+                               .values(version=Claim.version)
+                               .execution_options(synchronize_session=False))
+        if done.rowcount == 0:
+            raise Conflict(f"claim {claim_id} was merged into another claim meanwhile; reload and try again")
 
 
 def _move_mentions(session: Session, source_id: int, target_id: int) -> int:
