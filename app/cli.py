@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from app.cli_users import user
+from app.cli_support import cli_settings, run_in_session
 from app.settings import Settings
 
 
-def _settings(database_url: str | None) -> Settings:
-    return Settings(database_url=database_url) if database_url else Settings()
 
 
 @click.group()
@@ -33,7 +32,7 @@ def db_upgrade(database_url: str | None) -> None:
     """Apply every migration up to the newest."""
     from app.storage.migrate import upgrade
 
-    settings = _settings(database_url)
+    settings = cli_settings(database_url)
     upgrade(settings.database_url)
     click.echo(f"database is at the newest schema ({_safe(settings.database_url)})")
 
@@ -59,7 +58,7 @@ def ingest(paths, sources, outlet, published, author, title, url, database_url) 
     from app.domain.ingest import collect_files
     from app.pipeline.documents import DocumentError, parse_date, parse_sources_csv
 
-    settings = _settings(database_url)
+    settings = cli_settings(database_url)
     try:
         if published:
             parse_date(published)
@@ -72,7 +71,21 @@ def ingest(paths, sources, outlet, published, author, title, url, database_url) 
     results = _run_ingest(settings, files, defaults, rows)
     for p in missing:
         click.echo(f"{p}: failed: no such file or folder", err=True)
-    failed = sum(r.status == "failed" for r in results) + len(missing)
+    _exit_with_summary(results, len(missing))
+
+
+def _result_line(result) -> str:
+    """One line per ingested file or URL, as `ingest` and `fetch` print them."""
+    if result.status == "failed":
+        return f"{result.name}: failed: {result.error}"
+    if result.status == "present":
+        return f"{result.name}: already present (article {result.article_id})"
+    return f"{result.name}: added article {result.article_id} ({result.quotes} quotes, {result.new_claims} new claims)"
+
+
+def _exit_with_summary(results, also_failed: int = 0) -> None:
+    """The batch's last line; the exit code is how many items failed (capped for the shell)."""
+    failed = sum(r.status == "failed" for r in results) + also_failed
     added = sum(r.status == "added" for r in results)
     present = sum(r.status == "present" for r in results)
     click.echo(f"{added} added, {present} already present, {failed} failed")
@@ -82,30 +95,18 @@ def ingest(paths, sources, outlet, published, author, title, url, database_url) 
 def _run_ingest(settings: Settings, files, defaults, rows):
     from app.domain.ingest import ingest_files
     from app.domain.matching import MatchConfig
-    from app.storage.engine import make_engine, make_sessionmaker
 
-    engine = make_engine(settings.database_url)
     lines: list[str] = []
 
-    def report(result) -> None:
-        if result.status == "failed":
-            lines.append(f"{result.name}: failed: {result.error}")
-        elif result.status == "present":
-            lines.append(f"{result.name}: already present (article {result.article_id})")
-        else:
-            lines.append(f"{result.name}: added article {result.article_id} "
-                         f"({result.quotes} quotes, {result.new_claims} new claims)")
-
-    try:
-        with make_sessionmaker(engine)() as session, click.progressbar(
-                length=len(files), label="ingesting", file=sys.stderr) as bar:
+    def run(session):
+        with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
             def progress(result) -> None:
-                report(result)
+                lines.append(_result_line(result))
                 bar.update(1)
-            results = ingest_files(session, files, defaults, rows, settings.actor,
-                                   settings.max_article_bytes, progress, MatchConfig.from_settings(settings))
-    finally:
-        engine.dispose()
+            return ingest_files(session, files, defaults, rows, settings.actor,
+                                settings.max_article_bytes, progress, MatchConfig.from_settings(settings))
+
+    results = run_in_session(settings, run)
     for line in lines:
         click.echo(line, err=": failed:" in line)
     return results
@@ -175,7 +176,7 @@ def import_claims(source, fmt: str, database_url: str | None) -> None:
     except OSError as exc:
         click.echo(f"{source}: cannot read: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    result = _run_import_claims(_settings(database_url), records, source)
+    result = _run_import_claims(cli_settings(database_url), records, source)
     for line in errors + result.errors:
         click.echo(f"{source}: {line}", err=True)
     click.echo(result.summary())
@@ -197,17 +198,10 @@ def _run_import_claims(settings: Settings, records, name: str):
     from pathlib import PurePath
 
     from app.domain.known_claims import import_known_claims
-    from app.storage.engine import make_engine, make_sessionmaker
 
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            source = "stdin" if name == "-" else PurePath(name).name[:200]
-            result = import_known_claims(session, records, settings.actor, source=source)
-            session.commit()
-    finally:
-        engine.dispose()
-    return result
+    source = "stdin" if name == "-" else PurePath(name).name[:200]
+    return run_in_session(settings, lambda session: import_known_claims(
+        session, records, settings.actor, source=source), commit=True)
 
 
 @main.command()
@@ -225,7 +219,7 @@ def similar(text: str, top: int, as_json: bool, database_url: str | None) -> Non
         text = sys.stdin.read()
     if not text.strip():
         raise click.UsageError("TEXT is empty: give the words to look for")
-    hits = _with_session(_settings(database_url), lambda s: similar_out(s, text[:20000], top))
+    hits = run_in_session(cli_settings(database_url), lambda s: similar_out(s, text[:20000], top))
     if as_json:
         click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
         return
@@ -243,13 +237,12 @@ def rematch(article_ids, all_articles: bool, database_url: str | None) -> None:
     from sqlalchemy import select
 
     from app.domain.articles import rematch_article
-    from app.domain.errors import DomainError
     from app.domain.matching import MatchConfig
     from app.storage.models import Article
 
     if not article_ids and not all_articles:
         raise click.UsageError("name article ids or pass --all")
-    settings = _settings(database_url)
+    settings = cli_settings(database_url)
     config = MatchConfig.from_settings(settings)
 
     def run(session) -> tuple[int, int]:
@@ -262,26 +255,8 @@ def rematch(article_ids, all_articles: bool, database_url: str | None) -> None:
             added[1] += counts["suggestions"]
         return len(ids), *added
 
-    try:
-        n, mentions, suggestions = _with_session(settings, run)
-    except DomainError as exc:  # an id that names no article
-        raise click.ClickException(exc.message) from None
+    n, mentions, suggestions = run_in_session(settings, run)  # an unknown id: one line, exit 1
     click.echo(f"{n} articles matched again: {mentions} new links, {suggestions} new suggestions")
-
-
-def _with_session(settings: Settings, work):
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from app.storage.engine import make_engine, make_sessionmaker
-
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            return work(session)
-    except (OperationalError, ProgrammingError) as exc:
-        raise click.ClickException(f"database not ready ({exc.orig}); run `claimtracker db upgrade`") from None
-    finally:
-        engine.dispose()
 
 
 @main.command()
@@ -302,22 +277,14 @@ def fetch(urls, outlet: str | None, published: str | None, database_url: str | N
         parse_date(published)
     except DocumentError as exc:
         raise click.UsageError(str(exc)) from None
-    settings = _settings(database_url)
+    settings = cli_settings(database_url)
     meta = {"outlet": outlet, "published": published}
     config = MatchConfig.from_settings(settings)
-    results = _with_session(settings, lambda session: [
+    results = run_in_session(settings, lambda session: [
         ingest_url(session, url, meta, settings.actor, settings, config) for url in urls])
     for r in results:
-        if r.status == "failed":
-            click.echo(f"{r.name}: failed: {r.error}", err=True)
-        elif r.status == "present":
-            click.echo(f"{r.name}: already present (article {r.article_id})")
-        else:
-            click.echo(f"{r.name}: added article {r.article_id} ({r.quotes} quotes, {r.new_claims} new claims)")
-    failed = sum(r.status == "failed" for r in results)
-    click.echo(f"{sum(r.status == 'added' for r in results)} added, "
-               f"{sum(r.status == 'present' for r in results)} already present, {failed} failed")
-    sys.exit(min(failed, 125))
+        click.echo(_result_line(r), err=r.status == "failed")
+    _exit_with_summary(results)
 
 
 @main.command()
@@ -332,7 +299,7 @@ def backup(path: Path, force: bool, database_url: str | None) -> None:
 
     from app.storage.backup import BackupError, backup_sqlite
 
-    settings = _settings(database_url)
+    settings = cli_settings(database_url)
     try:
         result = backup_sqlite(settings.database_url, path, force)
     except BackupError as exc:

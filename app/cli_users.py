@@ -7,30 +7,14 @@ import sys
 
 import click
 
-from app.settings import Settings
+from app.cli_support import cli_settings, run_in_session
 from app.storage.models import ROLES
 
 
 def _run(database_url: str | None, work):
-    """One transaction; a refused change is one line and exit code 1, never a traceback."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from app.domain.errors import DomainError
-    from app.storage.engine import make_engine, make_sessionmaker
-
-    settings = Settings(database_url=database_url) if database_url else Settings()
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            result = work(session, settings.actor)
-            session.commit()
-            return result
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
-    except (OperationalError, ProgrammingError) as exc:
-        raise click.ClickException(f"database not ready ({exc.orig}); run `claimtracker db upgrade`") from None
-    finally:
-        engine.dispose()
+    """One transaction as the operator (settings.actor); a refused change is one line and exit 1."""
+    settings = cli_settings(database_url)
+    return run_in_session(settings, lambda session: work(session, settings.actor), commit=True)
 
 
 def _read_password() -> str:
