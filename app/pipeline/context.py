@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SENTENCE_END = ".!?\n"
 # A sentence ends at . ! ? (and any closing marks after it) followed by space, or at a line break.
@@ -60,11 +61,13 @@ def segments(text: str, spans: list[tuple[int, int]]) -> list[Segment]:
     return out
 
 
-def sentence_spans(text: str, max_chars: int = 1200) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)
+def sentence_spans(text: str, max_chars: int = 1200) -> tuple[tuple[int, int], ...]:
     """(start, end) of every sentence, for matching an article passage by passage.
 
     Abbreviations ("U.S.", "Gen.") and a lowercase next word do not end a sentence; an overlong
-    run without an end (a list, a table) is cut every `max_chars` so no passage is unbounded."""
+    run without an end (a list, a table) is cut every `max_chars` so no passage is unbounded.
+    Cached: matching, copied-passage detection and the ingest event each ask for one article's."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_BREAK.finditer(text):
@@ -75,7 +78,7 @@ def sentence_spans(text: str, max_chars: int = 1200) -> list[tuple[int, int]]:
         spans.extend(_cut(text, pos, end, max_chars))
         pos = m.end()
     spans.extend(_cut(text, pos, len(text), max_chars))
-    return spans
+    return tuple(spans)
 
 
 def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
