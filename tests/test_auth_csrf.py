@@ -44,8 +44,17 @@ def fresh_login(client: TestClient, app) -> None:
     client.cookies.set(CSRF_COOKIE, CSRF)
 
 
+def refusal_message(response) -> str:
+    """The message of an error answer: JSON's `message`, or the error page's paragraph, parsed."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return response.json().get("message", "")
+    found = BeautifulSoup(response.text, "html.parser").select_one("#error p.error")
+    return found.get_text() if found else ""
+
+
 def is_csrf_refusal(response) -> bool:
-    return response.status_code == 403 and ("cross-site" in response.text or "form token" in response.text)
+    message = refusal_message(response)
+    return response.status_code == 403 and ("cross-site" in message or "form token" in message)
 
 
 def test_every_unsafe_route_refuses_cross_site_requests(app, admin):
