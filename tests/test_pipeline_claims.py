@@ -124,3 +124,16 @@ def test_seed_consensus_statement_matches_across_outlets():
     third = next(q for q in quotes("003") if q.startswith("willing to work together"))
     assert same_claim(head, second) and same_claim(head, third)
     assert fidelity(head, third) == "trimmed"
+
+
+def test_split_statements_at_clause_joins_when_both_sides_are_clauses():
+    quote = ("we will keep the harbour open to container ships all winter, and serving the towns "
+             "along the coast with daily ferries; prices for cargo stay as they are this year")
+    assert [s.text for s in split_statements(quote)] == [
+        "we will keep the harbour open to container ships all winter",
+        "serving the towns along the coast with daily ferries",
+        "prices for cargo stay as they are this year"]
+    # A list, or a short clause, stays in one piece.
+    assert len(split_statements("We want cheaper fares, better trains, and more buses on Sundays")) == 1
+    assert len(split_statements("We won, and the other side will now have to accept the result")) == 1
+

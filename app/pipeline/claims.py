@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from app.pipeline.constants import MIN_CLAIM_WORDS, MIN_SHARED_RUN
+from app.pipeline.constants import CLAUSE_JOINS, MIN_CLAIM_WORDS, MIN_CLAUSE_WORDS, MIN_SHARED_RUN
 from app.pipeline.diff import ADDED, REMOVED, word_diff
 
 _BRACKETED = re.compile(r"\[[^\[\]]{0,200}\]")
@@ -25,6 +25,9 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.?!])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(\[]?[^\W\d_])")
 _ELLIPSIS_JOIN = re.compile(
     r"\s*(?:\.\s?\.\s?\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\])\s*(?:\[(?:and|or|but|then)\]\s*)?")
+_CLAUSE_JOIN = re.compile(
+    r"\s*;\s+|,\s+(?:" + "|".join(sorted((re.escape(j).replace(r"\ ", r"\s+") for j in CLAUSE_JOINS),
+                                        key=len, reverse=True)) + r")\s+", re.IGNORECASE)
 _TRIM = " \t\r\n,.;:!?\u2026\"'\u201c\u201d\u2018\u2019-\u2013\u2014"
 _ABBREV_END = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Prof|Jr|U\.S|U\.K|U\.N)\.$")
 
@@ -86,11 +89,25 @@ def _pieces(quote_text: str) -> list[tuple[int, int]]:
             pieces.append((pos, a))
             pos = b
     pieces.append((pos, len(quote_text)))
-    return pieces
+    return [clause for a, b in pieces for clause in _clauses(quote_text, a, b)]
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut text[start:end] where a comma and a join word (or a semicolon) open a new clause,
+    keeping a cut only when MIN_CLAUSE_WORDS words stand on both sides of it."""
+    out, pos = [], start
+    for m in _CLAUSE_JOIN.finditer(text, start, end):
+        left, right = text[pos:m.start()], text[m.end():end]
+        if len(normalize_words(left)) >= MIN_CLAUSE_WORDS and len(normalize_words(right)) >= MIN_CLAUSE_WORDS:
+            out.append((pos, m.start()))
+            pos = m.end()
+    out.append((pos, end))
+    return out
 
 
 def split_statements(quote_text: str) -> list[Statement]:
-    """Split a long quote into statements at sentence ends and "... [and]" joins.
+    """Split a long quote into statements at sentence ends, "... [and]" joins and clause joins
+    (", and serving ...", "; ..."; see CLAUSE_JOINS).
 
     Each piece is trimmed of spaces, trailing punctuation and stray quote marks, and pieces
     shorter than MIN_CLAIM_WORDS words are dropped: they are fragments, not claims.

@@ -234,6 +234,12 @@ CUE_WINDOW = 400
 MIN_CLAIM_WORDS = 3
 #: Two texts sharing this many consecutive normalized words state the same claim.
 MIN_SHARED_RUN = 8
+#: Words that, after a comma, join two clauses of one quote: "... security and stability, and
+#: serving the building of ...". Each clause travels on its own, so a quote is cut there (";"
+#: always joins clauses) when both sides keep at least MIN_CLAUSE_WORDS words; a list ("patrols,
+#: drills, and training") has shorter items and stays whole.
+CLAUSE_JOINS: tuple[str, ...] = ("and", "but", "while", "whereas", "because", "as well as", "and also")
+MIN_CLAUSE_WORDS = 5
 
 # --- Matching across outlets ---------------------------------------------------------------------
 
