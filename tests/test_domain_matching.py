@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from app.domain.articles import ArticleInput, ingest_article, rematch_article
 from app.domain.errors import Conflict, NotFound
+from app.domain.known_claims import import_known_claims
 from app.domain.matching import MatchConfig, sentence_decisions, similar_claims
 from app.domain.suggestions import accept, bulk_accept, list_suggestions, pending_count, reject
+from app.pipeline.known_claims import KnownClaim
 from app.storage.models import Article, Claim, DismissedMatch, Event, Mention
 
 STATEMENT = "The river authority will open the northern flood gates before the spring rains arrive"
@@ -119,9 +121,9 @@ def test_rejected_suggestion_is_never_proposed_again(session):
     assert _mentions(session, claim.id, para) == []
 
 
-def test_rematch_finds_claims_added_after_the_article(session):
+def test_rematch_finds_claims_imported_after_the_article(session):
     [para] = _ingest(session, PARAPHRASE)
-    _ingest(session, ORIGINAL)
+    import_known_claims(session, [KnownClaim(text=STATEMENT, where="line 2")], "ana", source="r.csv")
     claim = _claim(session)
     assert _mentions(session, claim.id, para) == []
     assert rematch_article(session, para, MatchConfig(), "ana") == {"mentions": 0, "suggestions": 1}
@@ -216,3 +218,44 @@ def test_an_overlong_article_matches_its_first_sentences_and_says_how_many_it_le
     assert _mentions(session, _claim(session).id, article_id) == []
     event = session.scalar(select(Event).where(Event.action == "article.ingest", Event.entity_id == article_id))
     assert event.after["sentences_not_matched"] == 4
+
+
+def test_a_claim_quoted_later_reaches_back_to_the_outlets_that_carried_it_first(session):
+    """The paraphrase and the denial were stored before anyone quoted the statement: the quote's
+    new claim is matched against them too, with the same scores and stances as forward matching."""
+    para, denial, original = _ingest(session, PARAPHRASE, DENIAL, ORIGINAL)
+    claim = _claim(session)
+    [m] = _mentions(session, claim.id, para)
+    assert (m.origin, m.stance, m.fidelity) == ("suggested", "repeats", "paraphrased")
+    [d] = _mentions(session, claim.id, denial)
+    assert (d.origin, d.stance) == ("suggested", "contradicts")
+    event = session.scalar(select(Event).where(Event.action == "article.ingest",
+                                               Event.entity_id == original))
+    assert event.after["earlier_suggestions"] == 2
+
+
+def test_reaching_back_keeps_rejected_suggestions_rejected(session):
+    para, original = _ingest(session, PARAPHRASE, ORIGINAL)
+    [m] = _mentions(session, _claim(session).id, para)
+    reject(session, m.id, "tester")
+    session.commit()
+    again = ArticleInput(outlet="Hill Gazette", published=date(2024, 3, 5), title="Again", text=(
+        "Again\n\n"
+        f"“{STATEMENT},” Ferreira repeated on Monday, as the authority said it was ready.\n"))
+    _ingest(session, again)
+    assert _mentions(session, _claim(session).id, para) == []
+
+
+def test_a_statement_inside_a_long_sentence_is_matched_on_its_own_clause(session):
+    """A long sentence strings several statements; the one carrying the claim is found through
+    its own words and the mention spans that clause, not the whole sentence."""
+    long_sentence = ArticleInput(outlet="Delta Daily", published=date(2024, 3, 6), title="Plans", text=(
+        "Plans\n\n"
+        "The council approved a new budget for the schools of the eastern district after a long "
+        "debate on Tuesday, raised parking fees for visitors to the old town and its markets, and "
+        "officials confirmed the river authority will open the northern flood gates before the "
+        "spring rains arrive, according to the minutes of the meeting published on Wednesday.\n"))
+    _, other = _ingest(session, ORIGINAL, long_sentence)
+    [m] = _mentions(session, _claim(session).id, other)
+    assert m.excerpt.startswith("officials confirmed the river authority will open")
+    assert "budget" not in m.excerpt

@@ -137,3 +137,21 @@ def test_split_statements_at_clause_joins_when_both_sides_are_clauses():
     assert len(split_statements("We want cheaper fares, better trains, and more buses on Sundays")) == 1
     assert len(split_statements("We won, and the other side will now have to accept the result")) == 1
 
+
+def test_passage_windows_cut_only_long_sentences_at_clause_breaks():
+    from app.pipeline.context import passage_windows
+    short = "The harbour will open next spring, the mayor said."
+    assert passage_windows(short, 0, len(short)) == [(0, len(short))]
+    long = ("The council approved a new budget for the schools of the eastern district after a long "
+            "debate on Tuesday, raised parking fees for visitors to the old town and its markets, and "
+            "officials confirmed the harbour will open to container ships from every country next "
+            "spring, according to the minutes published on Wednesday.")
+    windows = passage_windows(long, 0, len(long))
+    assert len(windows) > 1
+    texts = [long[a:b] for a, b in windows]
+    assert all(len(t.split()) >= 12 for t in texts)
+    assert any(t.startswith("officials confirmed the harbour") for t in texts)
+    # In order, never overlapping, from the first word to the last; no window opens on "and".
+    assert windows[0][0] == 0 and windows[-1][1] == len(long)
+    assert all(a[1] <= b[0] for a, b in zip(windows, windows[1:]))
+    assert not any(t.lower().startswith("and ") for t in texts)

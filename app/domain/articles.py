@@ -21,6 +21,8 @@ from app.domain.linking import (
 )
 from app.domain.matching import (
     MatchConfig,
+    claims_by_id,
+    earlier_decisions,
     joinable_claim,
     passage_decisions,
     scored_candidates,
@@ -114,6 +116,7 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
     counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0,
               "sentences_not_matched": sentences_not_matched(article.text)}
     touched: set[int] = set()
+    created: list[Claim] = []
     known = mention_keys(session, article.id)
     for cand, claimable in _quotes_in_linking_order(article.text):
         counts["quotes"] += 1
@@ -122,9 +125,10 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
             continue
         for st in split_statements(cand.text):
             span = (cand.start + st.start, cand.start + st.end)
-            made = _link_statement(session, article, quote, st.text, span, config, counts, known)
+            made = _link_statement(session, article, quote, st.text, span, config, counts, known, created)
             touched.update(made)
     touched.update(_link_sentences(session, article, config, counts, known))
+    touched.update(_link_earlier_articles(session, article, created, config, counts))
     links, suggestions, copied = link_repeated_passages(session, article)
     counts["mentions"] += links
     counts["suggestions"] += suggestions
@@ -137,12 +141,31 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
 def _link_sentences(session: Session, article: Article, config: MatchConfig,
                     counts: dict[str, int], known: set) -> set[int]:
     touched: set[int] = set()
-    for start, end, d in sentence_decisions(session, article, config):
-        claim = session.get(Claim, d.claim_id)
+    decisions = sentence_decisions(session, article, config)
+    claims = claims_by_id(session, {d.claim_id for _, _, d in decisions})
+    for start, end, d in decisions:
+        claim = claims[d.claim_id]
         if add_mention(session, claim, article, start, end, stance=d.stance, origin=d.origin,
                        quoted=False, score=d.match.score, flush=False, known=known):
             counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
             touched.add(claim.id)
+    return touched
+
+
+def _link_earlier_articles(session: Session, article: Article, created: list[Claim],
+                           config: MatchConfig, counts: dict[str, int]) -> set[int]:
+    """The claims this article created, linked or suggested in the stored articles that carried
+    them first (see matching.earlier_decisions); counted apart in the ingest event."""
+    counts["earlier_mentions"] = counts["earlier_suggestions"] = 0
+    touched: set[int] = set()
+    if not created:
+        return touched
+    by_id = {c.id: c for c in created}
+    for other, start, end, d in earlier_decisions(session, article, created, config):
+        if add_mention(session, by_id[d.claim_id], other, start, end, stance=d.stance, origin=d.origin,
+                       quoted=False, score=d.match.score, flush=False):
+            counts["earlier_suggestions" if d.origin == "suggested" else "earlier_mentions"] += 1
+            touched.add(d.claim_id)
     return touched
 
 
@@ -181,7 +204,7 @@ def _store_quote(session: Session, article: Article, cand) -> Quote:
 
 def _link_statement(session: Session, article: Article, quote: Quote, text: str,
                     span: tuple[int, int], config: MatchConfig, counts: dict[str, int],
-                    known: set) -> set[int]:
+                    known: set, created: list[Claim]) -> set[int]:
     """Join the claim this statement restates (same words, a shared 8-word run, or a score above
     the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
     quoted = quote.kind != "reported"
@@ -197,6 +220,7 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
         session.flush()
         index_claim_text(session, claim.id, claim.text)
         counts["new_claims"] += 1
+        created.append(claim)
     else:
         claim = session.get(Claim, claim_id)
     touched = set()

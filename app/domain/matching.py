@@ -13,12 +13,25 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.pipeline.constants import MATCH_CANDIDATES, MATCH_MAX_SENTENCES, MATCH_QUERY_TERMS
-from app.pipeline.context import sentence_spans
+from app.pipeline.constants import (
+    MATCH_CANDIDATES,
+    MATCH_EARLIER_ARTICLES,
+    MATCH_MAX_SENTENCES,
+    MATCH_QUERY_TERMS,
+)
+from app.pipeline.context import passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
-from app.pipeline.matching import MatchScore, negated, prepare, query_terms, score_match
+from app.pipeline.matching import (
+    MatchScore,
+    claim_stems,
+    idf_weights,
+    negated,
+    prepare,
+    query_terms,
+    score_match,
+)
 from app.storage.models import Article, Claim, DismissedMatch, Mention
-from app.storage.search import claim_candidates
+from app.storage.search import article_candidates, claim_candidates, term_doc_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +80,8 @@ def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[
     terms = query_terms(text, MATCH_QUERY_TERMS)
     hits = claim_candidates(session, terms, config.candidates)
     passage = prepare(text)
-    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage)) for cid, ctext in hits]
+    weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t in hits)))
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights)) for cid, ctext in hits]
     if config.embedder is not None and scored:
         sims = config.embedder.similarities(text, [s.text for s in scored])
         scored = [ScoredClaim(s.claim_id, s.text, replace(
@@ -79,10 +93,19 @@ def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[
     return scored
 
 
+def match_weights(session: Session, stems: set[str]) -> dict[str, float]:
+    """How telling each stem is among the stored claims (see pipeline.matching.idf_weights)."""
+    counts, total = term_doc_counts(session, sorted(stems))
+    return idf_weights(counts, total)
+
+
 def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
-    """Short claims must be carried whole; longer ones need min_shared words in common, unless
-    embeddings say the meaning is close."""
-    return (match.coverage >= 0.999 or len(match.shared) >= config.min_shared
+    """Claims of up to three content words must be carried whole; longer ones need min_shared
+    words in common, or half of theirs when that is fewer (a four-word claim restated as "build
+    trust between their militaries" keeps two), unless embeddings say the meaning is close."""
+    shared = len(match.shared)
+    return (match.coverage >= 0.999 or shared >= config.min_shared
+            or (match.claim_words > 3 and shared >= 2 and match.coverage >= 0.5)
             or (match.semantic is not None and match.semantic >= config.semantic_gate))
 
 
@@ -147,6 +170,11 @@ def matchable_sentences(text: str) -> list[tuple[int, int]]:
     return sentence_spans(text)[:MATCH_MAX_SENTENCES]
 
 
+def matchable_windows(text: str) -> list[tuple[int, int]]:
+    """The passages matching scores: each matchable sentence, long ones cut into clause windows."""
+    return [w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end)]
+
+
 def sentences_not_matched(text: str) -> int:
     return max(0, len(sentence_spans(text)) - MATCH_MAX_SENTENCES)
 
@@ -158,7 +186,7 @@ def sentence_decisions(session: Session, article: Article,
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
     out: list[tuple[int, int, Decision]] = []
-    for start, end in matchable_sentences(article.text):
+    for start, end in matchable_windows(article.text):
         passage = article.text[start:end]
         scored = scored_candidates(session, passage, config)
         skip = {s.claim_id for s in scored
@@ -167,6 +195,70 @@ def sentence_decisions(session: Session, article: Article,
         for d in passage_decisions(scored, config, skip):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
+    return out
+
+
+def neighbour_articles(session: Session, claim_text: str, exclude: int) -> list[int]:
+    """Stored articles that may carry a new claim: the article index asked for the claim's rarest
+    words, best ranked first, at most MATCH_EARLIER_ARTICLES."""
+    return article_candidates(session, query_terms(claim_text, MATCH_QUERY_TERMS),
+                              MATCH_EARLIER_ARTICLES, exclude=exclude)
+
+
+def earlier_decisions(session: Session, article: Article, claims: list[Claim],
+                      config: MatchConfig) -> list[tuple[Article, int, int, Decision]]:
+    """The claims an article just created, matched against the sentences of stored articles on the
+    same subject: a statement first quoted today may have been paraphrased or denied yesterday,
+    and matching only forward would never link that outlet. Same scores and thresholds as forward
+    matching; rejected suggestions stay rejected; spans already mentioning the claim are skipped."""
+    wanted: dict[int, list[Claim]] = {}
+    for claim in claims:
+        for article_id in neighbour_articles(session, claim.text, article.id):
+            wanted.setdefault(article_id, []).append(claim)
+    if not wanted:
+        return []
+    ids, claim_ids = sorted(wanted), [c.id for c in claims]
+    taken = _spans_of(session, Mention, ids, claim_ids) | _spans_of(session, DismissedMatch, ids, claim_ids)
+    out: list[tuple[Article, int, int, Decision]] = []
+    for other in session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)):
+        windows = matchable_windows(other.text)
+        passages = [prepare(other.text[start:end]) for start, end in windows]
+        weights = match_weights(session, set().union(*(p.stems for p in passages),
+                                                     *(claim_stems(c.text) for c in wanted[other.id])))
+        for (start, end), passage in zip(windows, passages):
+            for claim in wanted[other.id]:
+                spans = taken.get((claim.id, other.id), [])
+                if _overlaps(spans, start, end):
+                    continue
+                match = score_match(claim.text, passage, weights)
+                verdict = decide(match, config) if match.score > 0 else None
+                if verdict is not None:
+                    out.append((other, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
+                    taken.setdefault((claim.id, other.id), []).append((start, end))
+    return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
+
+
+def _best_per_claim(found: list, most: int) -> list:
+    """At most `most` of the (article, start, end, decision) found for each claim, best score first:
+    a claim on a story every article tells must not flood the queue with the whole archive."""
+    found = sorted(found, key=lambda f: (-f[3].match.score, f[0].id, f[1]))
+    kept: dict[int, int] = {}
+    out = []
+    for item in found:
+        n = kept.get(item[3].claim_id, 0)
+        if n < most:
+            out.append(item)
+            kept[item[3].claim_id] = n + 1
+    return out
+
+
+def _spans_of(session: Session, model, article_ids: list[int], claim_ids: list[int]) -> dict:
+    """(claim_id, article_id) -> spans, for mentions or rejected suggestions, in one query."""
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    rows = session.execute(select(model.claim_id, model.article_id, model.start, model.end)
+                           .where(model.article_id.in_(article_ids), model.claim_id.in_(claim_ids)))
+    for claim_id, article_id, start, end in rows:
+        out.setdefault((claim_id, article_id), []).append((start, end))
     return out
 
 

@@ -16,8 +16,9 @@ from app.domain.claims import touch
 from app.domain.errors import MAX_ID, Conflict, DomainError, InvalidInput, NotFound, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import refresh_outlet_counts
+from app.domain.matching import match_weights
 from app.pipeline.context import sentence_bounds
-from app.pipeline.matching import MatchScore, highlight_spans, score_match
+from app.pipeline.matching import MatchScore, claim_stems, highlight_spans, score_match, stems
 from app.storage.engine import insert_ignoring_conflicts
 from app.storage.models import Article, Claim, DismissedMatch, Event, Mention, Outlet, utcnow
 from app.vocab import STANCES
@@ -81,7 +82,11 @@ def list_suggestions(session: Session, *, stance: str | None = None, claim_id: i
         stmt = stmt.where(Mention.claim_id == claim_id)
     if after is not None:
         stmt = stmt.where((score < after[0]) | ((score == after[0]) & (Mention.id > after[1])))
-    return [_view(row) for row in session.execute(stmt)]
+    rows = list(session.execute(stmt))
+    # The reason is scored as the matcher scores now: words weighed by their rarity among the claims
+    # (the stored score is the one from when it was proposed, as the store was then).
+    weights = match_weights(session, set().union(*(claim_stems(r[1]) | stems(r[0].excerpt) for r in rows)))
+    return [_view(row, weights) for row in rows]
 
 
 def cursor_after(view: SuggestionView) -> str:
@@ -103,14 +108,14 @@ def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
     return after
 
 
-def _view(row) -> SuggestionView:
+def _view(row, weights: dict[str, float]) -> SuggestionView:
     m, claim_text, status, title, published, text, outlet, outlet_slug = row
     lo, hi = sentence_bounds(text, m.start, m.end)
     return SuggestionView(
         mention_id=m.id, claim_id=m.claim_id, claim_text=claim_text, claim_status=status,
         article_id=m.article_id, article_title=title, outlet=outlet, outlet_slug=outlet_slug,
         published=published, start=m.start, end=m.end, excerpt=m.excerpt, stance=m.stance,
-        fidelity=m.fidelity, score=m.score, match=score_match(claim_text, m.excerpt),
+        fidelity=m.fidelity, score=m.score, match=score_match(claim_text, m.excerpt, weights),
         marks=tuple(highlight_spans(m.excerpt, claim_text)),
         before=text[lo:m.start], after=text[m.end:hi])
 

@@ -271,15 +271,21 @@ NOT_NEGATIONS: tuple[str, ...] = ("not only", "no doubt", "not least", "nothing 
 #: Characters of a word kept when comparing: a crude stem ("militaries" ~ "military") that is
 #: cheap, needs no language model and serves the search index as a prefix query.
 MATCH_STEM_CHARS = 6
+#: The least a content word weighs in a match score, however many claims hold it.
+MIN_TERM_WEIGHT = 0.1
 #: Candidates fetched from the full-text index per passage before scoring.
 MATCH_CANDIDATES = 12
-#: Most search terms sent to the index per passage (the longest ones: rarer, more telling).
-MATCH_QUERY_TERMS = 12
+#: A passage's stems offered to the index per passage (longest first); the index layer sends the
+#: rarest few of them (app/storage/search.py).
+MATCH_QUERY_TERMS = 40
 #: Sentences of one article matched against the stored claims (and checked for copied passages).
 #: News articles have tens; a 2 MB dump has tens of thousands, each one an index query. Beyond
 #: this many, an article's quotes are still linked but its remaining sentences are not matched;
 #: the ingest event records how many were left (`sentences_not_matched`).
 MATCH_MAX_SENTENCES = 1500
+#: A claim an article creates is matched back against at most this many stored articles on its
+#: subject (those mentioning the stored claims closest to it): the outlets that carried it first.
+MATCH_EARLIER_ARTICLES = 12
 
 # --- Known claims: fact-checkers' ratings -----------------------------------------------------------
 # Appended for app/pipeline/known_claims.py. A rating (as a fact-checker writes it) is lowercased,

@@ -10,6 +10,10 @@ _SENTENCE_END = ".!?\n"
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*(?P<gap>[ \t]+)(?=[^a-z\s])|(?P<line>\s*\n\s*)")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Prof|Jr|Lt|Col|No|U\.S|U\.K|U\.N))\.$")
 _STRIP = " \t\r\n"
+# Where a long sentence may be cut into clause windows for matching.
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[\u2014\u2013-]\s+|\u2014")
+_WORDS = re.compile(r"[^\W_]+")
+_OPENING_JOIN = re.compile(r"(?:and|but|or|while|as well as|and also)\s+", re.IGNORECASE)
 
 
 def _sentence_starts_at(text: str, i: int) -> bool:
@@ -87,3 +91,41 @@ def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int
     while end > start and text[end - 1] in _STRIP:
         end -= 1
     return [(a, min(a + max_chars, end)) for a in range(start, end, max_chars)]
+
+
+def passage_windows(text: str, start: int, end: int, max_words: int = 32,
+                    min_words: int = 12) -> list[tuple[int, int]]:
+    """A sentence to match, as (start, end) windows: itself when it has at most `max_words` words,
+    else runs of its clauses of at least `min_words` words each. A long sentence of news writing
+    strings several statements together ("... will organize joint patrols, enhance exchanges ...,
+    and further deepen mutual trust, reads the joint statement"): a window carries one or two of
+    them, so the index is asked for that statement's words, the mention spans it and its polarity
+    is judged on it alone."""
+    if len(_WORDS.findall(text, start, end)) <= max_words:
+        return [(start, end)]
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(text, start, end)]
+    windows: list[tuple[int, int]] = []
+    lo = start
+    for cut in cuts + [end]:
+        if len(_WORDS.findall(text, lo, cut)) >= min_words:
+            windows.append((lo, cut))
+            lo = cut
+    if lo < end:
+        if windows:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((lo, end))
+    return [_trimmed(text, a, b) for a, b in windows]
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    """The window without outer spaces and clause punctuation, nor the join word that opens it
+    ("and officials confirmed ..." starts at "officials")."""
+    while a < b and text[a] in _STRIP:
+        a += 1
+    m = _OPENING_JOIN.match(text, a, b)
+    if m:
+        a = m.end()
+    while b > a and text[b - 1] in _STRIP + ",;:":
+        b -= 1
+    return a, b

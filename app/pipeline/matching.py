@@ -11,17 +11,27 @@ asserts what it denies) is a possible contradiction, never a repeat.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from app.pipeline.claims import normalize_words
-from app.pipeline.constants import MATCH_STEM_CHARS, MATCH_STOPWORDS, NEGATION_CUES, NOT_NEGATIONS
+from app.pipeline.constants import (
+    MATCH_STEM_CHARS,
+    MATCH_STOPWORDS,
+    MIN_TERM_WEIGHT,
+    NEGATION_CUES,
+    NOT_NEGATIONS,
+)
 
 _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
 _NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
+# A word that can start a cue: no negation can be counted in a text without one of these.
+_NEGATION_OPENERS = _NEGATION_WORDS | {p.split()[0] for p in _NEGATION_PHRASES}
 _DIGITS = re.compile(r"\d")
 # Characters left of the aligned window still read for negation ("has denied that ...").
 _NEGATION_REACH = 24
@@ -63,6 +73,11 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
+def claim_stems(claim_text: str) -> frozenset[str]:
+    """The stems a claim is scored on (cached with the rest of its side of the work)."""
+    return _claim_side(claim_text).stems
+
+
 def query_terms(text: str, limit: int) -> list[str]:
     """The stems to ask the search index for: distinct, longest first (longer words are rarer)."""
     ordered = sorted(stems(text), key=lambda s: (-len(s), s))
@@ -75,6 +90,9 @@ def negated(text: str) -> bool:
 
 
 def _negated(words: list[str]) -> bool:
+    # Most passages hold no cue at all: one pass over the words says so without building strings.
+    if not any(w in _NEGATION_OPENERS or w.endswith("n't") for w in words):
+        return False
     count = sum(1 for w in words if w in _NEGATION_WORDS or w.endswith("n't"))
     joined = " " + " ".join(words) + " "
     count += sum(joined.count(f" {p} ") for p in _NEGATION_PHRASES)
@@ -95,6 +113,7 @@ class MatchScore:
     shared: tuple[str, ...]
     polarity_differs: bool
     semantic: float | None = None   # cosine of sentence embeddings, when they are switched on
+    claim_words: int = 0            # the claim's distinct content stems
 
     @property
     def reason(self) -> str:
@@ -123,24 +142,44 @@ def prepare(passage: str) -> Passage:
     return Passage(passage, frozenset(stem(w) for w in _content(words)), " ".join(words), _negated(words))
 
 
-def score_match(claim_text: str, passage: str | Passage) -> MatchScore:
+def idf_weights(doc_counts: Mapping[str, int], total: int) -> dict[str, float]:
+    """How telling each stem is in a store of `total` claims, `doc_counts` of which hold it: a
+    word every claim on the story carries ("china", "talks") says little about which claim a
+    passage restates; a rare one says much. Never below MIN_TERM_WEIGHT, so no word counts for
+    nothing."""
+    return {s: max(MIN_TERM_WEIGHT, math.log((total + 1) / (n + 0.5))) for s, n in doc_counts.items()}
+
+
+def _weight(weights: Mapping[str, float] | None, stems) -> float:
+    if weights is None:
+        return float(len(stems))
+    return sum(weights.get(s, 1.0) for s in stems)
+
+
+def score_match(claim_text: str, passage: str | Passage,
+                weights: Mapping[str, float] | None = None) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
-    (one shared noun is a topic, not a statement), unless the claim has a single content word."""
+    (one shared noun is a topic, not a statement), so a claim of one content word ("I didn't have
+    any this year") matches nothing: any passage with that word would carry it whole.
+    With `weights` (see idf_weights) coverage and containment count each word by how telling it
+    is; without, every word counts one."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
     claim = _claim_side(claim_text)
     if not claim.stems:
         return NO_MATCH
     common = claim.stems & p.stems
-    if len(common) < min(2, len(claim.stems)):
+    if len(common) < 2:
         return NO_MATCH
-    coverage = len(common) / len(claim.stems)
-    containment = len(common) / max(1, min(len(claim.stems), len(p.stems)))
+    shared_weight, claim_weight = _weight(weights, common), _weight(weights, claim.stems)
+    coverage = shared_weight / claim_weight
+    containment = shared_weight / max(1e-9, min(claim_weight, _weight(weights, p.stems)))
     aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
     similarity = aligned.score / 100.0
     score = 0.55 * coverage + 0.15 * containment + 0.30 * similarity
     shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
     return MatchScore(round(score, 4), round(coverage, 4), round(similarity, 4), shared,
-                      _polarity_differs(claim.normalized, p.normalized, aligned))
+                      _polarity_differs(claim.normalized, p.normalized, aligned),
+                      claim_words=len(claim.stems))
 
 
 def _polarity_differs(claim: str, passage: str, aligned) -> bool:

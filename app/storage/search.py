@@ -1,6 +1,7 @@
-"""One search API for claims whatever the engine: FTS5 on SQLite, a tsvector GIN index on PostgreSQL.
+"""One search API for claims and articles whatever the engine: FTS5 on SQLite, a tsvector GIN index
+on PostgreSQL.
 
-Everything engine-specific about claim search lives here: the DDL of the index (used by the Alembic
+Everything engine-specific about search lives here: the DDL of the index (used by the Alembic
 migration and by the test fixtures), the objects schema comparison must ignore, and the WHERE clause.
 
 The user's query is never passed through as query syntax: it is cut into word tokens (runs of letters
@@ -8,14 +9,15 @@ and digits) and rebuilt, so quotes, *, -, NEAR, parentheses or operators in the 
 separators. All words must match (AND) and the last one matches as a prefix, so a search box that
 filters as you type works ("fully implem" finds "fully implement").
 
-Migrations: a batch-mode migration that rebuilds the `claims` table on SQLite drops the triggers
-that keep claims_fts in step; such a migration must call install_search_index again at its end.
+Migrations: a batch-mode migration that rebuilds the `claims` or `articles` table on SQLite drops the
+triggers that keep claims_fts / articles_fts in step; such a migration must install them again at
+its end (search_index_ddl, article_index_ddl).
 """
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select, table, true
 from sqlalchemy import text as sql_text
@@ -24,6 +26,7 @@ from sqlalchemy.types import Boolean
 
 from app.storage.engine import run_ddl
 from app.storage.models import Claim
+from app.storage.term_counts import VocabSnapshot, snapshot
 
 MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 100
@@ -73,6 +76,52 @@ _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_
                  f"ALTER TABLE claims DROP COLUMN IF EXISTS {PG_COLUMN}")
 
 
+# Articles are searched too: a claim first quoted today is matched back against the stored articles
+# on its subject (app/domain/matching.py). Same engines, same tokenizer; the tsvector reads the first
+# ARTICLE_TSV_CHARS characters only, since PostgreSQL refuses a tsvector over 1 MB (a 2 MB article
+# of distinct words would fail to store) and matching reads at most MATCH_MAX_SENTENCES sentences.
+ARTICLE_FTS = "articles_fts"
+ARTICLE_FTS_TABLES = frozenset({ARTICLE_FTS} | {f"{ARTICLE_FTS}_{s}" for s in ("data", "idx", "docsize", "config")})
+ARTICLE_PG_COLUMN = "text_tsv"
+ARTICLE_PG_INDEX = "ix_articles_tsv"
+ARTICLE_TSV_CHARS = 100_000
+
+_SQLITE_ARTICLE_INSTALL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {ARTICLE_FTS} USING fts5("
+    "text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS}_ai AFTER INSERT ON articles BEGIN "
+    f"INSERT INTO {ARTICLE_FTS}(rowid, text) VALUES (new.id, new.text); END",
+    f"CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS}_ad AFTER DELETE ON articles BEGIN "
+    f"INSERT INTO {ARTICLE_FTS}({ARTICLE_FTS}, rowid, text) VALUES ('delete', old.id, old.text); END",
+    f"CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS}_au AFTER UPDATE OF id, text ON articles BEGIN "
+    f"INSERT INTO {ARTICLE_FTS}({ARTICLE_FTS}, rowid, text) VALUES ('delete', old.id, old.text); "
+    f"INSERT INTO {ARTICLE_FTS}(rowid, text) VALUES (new.id, new.text); END",
+    f"INSERT INTO {ARTICLE_FTS}({ARTICLE_FTS}) VALUES ('rebuild')",
+)
+_SQLITE_ARTICLE_UNINSTALL = (
+    f"DROP TRIGGER IF EXISTS {ARTICLE_FTS}_ai",
+    f"DROP TRIGGER IF EXISTS {ARTICLE_FTS}_ad",
+    f"DROP TRIGGER IF EXISTS {ARTICLE_FTS}_au",
+    f"DROP TABLE IF EXISTS {ARTICLE_FTS}",
+)
+_PG_ARTICLE_INSTALL = (
+    f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS (to_tsvector('simple', left(text, {ARTICLE_TSV_CHARS}))) STORED",
+    f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN})",
+)
+_PG_ARTICLE_UNINSTALL = (f"DROP INDEX IF EXISTS {ARTICLE_PG_INDEX}",
+                         f"ALTER TABLE articles DROP COLUMN IF EXISTS {ARTICLE_PG_COLUMN}")
+
+
+def article_index_ddl(dialect_name: str) -> tuple[str, ...]:
+    """Statements creating the article search index (idempotent; backfills existing rows)."""
+    return {"sqlite": _SQLITE_ARTICLE_INSTALL, "postgresql": _PG_ARTICLE_INSTALL}.get(dialect_name, ())
+
+
+def drop_article_index_ddl(dialect_name: str) -> tuple[str, ...]:
+    return {"sqlite": _SQLITE_ARTICLE_UNINSTALL, "postgresql": _PG_ARTICLE_UNINSTALL}.get(dialect_name, ())
+
+
 def search_index_ddl(dialect_name: str) -> tuple[str, ...]:
     """Statements creating the claim search index (idempotent; backfills existing rows)."""
     return {"sqlite": _SQLITE_INSTALL, "postgresql": _PG_INSTALL}.get(dialect_name, ())
@@ -83,21 +132,22 @@ def drop_search_index_ddl(dialect_name: str) -> tuple[str, ...]:
 
 
 def install_search_index(bind) -> None:
-    """Create the index for the engine or connection's dialect. Needed after `create_all`."""
-    run_ddl(bind, search_index_ddl(bind.dialect.name))
+    """Create the claim and article indexes for the engine or connection's dialect. Needed after
+    `create_all`."""
+    run_ddl(bind, search_index_ddl(bind.dialect.name) + article_index_ddl(bind.dialect.name))
 
 
 def uninstall_search_index(bind) -> None:
-    run_ddl(bind, drop_search_index_ddl(bind.dialect.name))
+    run_ddl(bind, drop_article_index_ddl(bind.dialect.name) + drop_search_index_ddl(bind.dialect.name))
 
 
 def include_name(name, type_, parent_names) -> bool:
     """Alembic hook: schema comparison ignores the search index, which the models do not describe."""
-    if type_ == "table" and name in FTS_TABLES:
+    if type_ == "table" and name in FTS_TABLES | ARTICLE_FTS_TABLES:
         return False
-    if type_ == "column" and name == PG_COLUMN:
+    if type_ == "column" and name in (PG_COLUMN, ARTICLE_PG_COLUMN):
         return False
-    if type_ == "index" and name in (PG_INDEX, PG_OLD_INDEX):
+    if type_ == "index" and name in (PG_INDEX, PG_OLD_INDEX, ARTICLE_PG_INDEX):
         return False
     return True
 
@@ -181,56 +231,37 @@ def _candidate_sql(dialect: str) -> str:
     raise NotImplementedError(f"no claim search index for {dialect}")
 
 
-def _prefix_doc_counts(session, prefixes: list[str], cap: int) -> dict[str, int]:
-    """How many claims hold a word starting with each prefix, in one query: SQLite reads its
-    fts5vocab table (an upper bound when a claim has two such words); PostgreSQL counts through the
-    GIN index, stopping at `cap` (a word that common is not telling anyway)."""
-    if session.get_bind().dialect.name == "postgresql":
-        parts = [f"SELECT {i} AS i, (SELECT count(*) FROM (SELECT 1 FROM claims WHERE "
-                 f"{PG_COLUMN} @@ to_tsquery('simple', :t{i}) LIMIT :cap) AS x) AS n"
-                 for i in range(len(prefixes))]
-        params = {f"t{i}": f"'{p}':*" for i, p in enumerate(prefixes)} | {"cap": cap + 1}
-        rows = session.execute(sql_text(" UNION ALL ".join(parts)), params)
-        return {prefixes[i]: n for i, n in rows}
-    parts, params = [], {}
-    for i, p in enumerate(prefixes):
-        parts.append(f"SELECT {i} AS i, coalesce(sum(doc), 0) AS n FROM {VOCAB_TABLE} "
-                     f"WHERE term >= :a{i} AND term < :b{i}")
-        params[f"a{i}"], params[f"b{i}"] = p, p[:-1] + chr(ord(p[-1]) + 1)
-    rows = session.execute(sql_text(" UNION ALL ".join(parts)), params)
-    return {prefixes[i]: n for i, n in rows}
+def _article_sql(dialect: str) -> str:
+    if dialect == "sqlite":
+        return (f"SELECT rowid FROM {ARTICLE_FTS} WHERE {ARTICLE_FTS} MATCH :q "
+                f"AND rowid != :exclude ORDER BY bm25({ARTICLE_FTS}) LIMIT :n")
+    if dialect == "postgresql":
+        return (f"SELECT id FROM articles WHERE {ARTICLE_PG_COLUMN} @@ to_tsquery('simple', :q) "
+                f"AND id != :exclude ORDER BY ts_rank({ARTICLE_PG_COLUMN}, to_tsquery('simple', :q)) "
+                "DESC, id LIMIT :n")
+    raise NotImplementedError(f"no article search index for {dialect}")
 
 
-# (database, prefix) -> (when counted, claims holding it). Rarity changes slowly, and ranking terms
-# by it needs no precision, so counts are reused for a while instead of asked for every passage.
-_COUNT_CACHE: dict[tuple[str, str], tuple[float, int]] = {}
-_COUNT_TTL = 300.0
-_COUNT_CACHE_MAX = 200_000
+def _snapshot(session) -> VocabSnapshot:
+    return snapshot(session, "claims", VOCAB_TABLE, PG_COLUMN)
 
 
-def _cached_doc_counts(session, prefixes: list[str], cap: int) -> dict[str, int]:
-    db, now = str(session.get_bind().url), time.monotonic()
-    out, missing = {}, []
+def term_doc_counts(session, prefixes: list[str]) -> tuple[dict[str, int], int]:
+    """(claims holding each prefix, claims stored): what match weights are computed from."""
+    vocab = _snapshot(session)
+    out = {}
     for p in prefixes:
-        hit = _COUNT_CACHE.get((db, p))
-        if hit is not None and now - hit[0] < _COUNT_TTL:
-            out[p] = hit[1]
-        else:
-            missing.append(p)
-    if missing:
-        if len(_COUNT_CACHE) > _COUNT_CACHE_MAX:
-            _COUNT_CACHE.clear()
-        for p, n in _prefix_doc_counts(session, missing, cap).items():
-            _COUNT_CACHE[(db, p)] = (now, n)
-            out[p] = n
-    return out
+        tokens = query_tokens(p)
+        out[p] = vocab.count(tokens[0]) if tokens else 0
+    return out, vocab.total
 
 
 def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[str]:
-    """The rarest terms first, while the claims they reach stay within `budget` rows to rank
-    (the index ranks every row an OR query reaches, so a common word would cost a scan).
-    A word seen in no claim yet may be in one now (counts are cached): it is kept, last."""
-    counts = _cached_doc_counts(session, terms, budget)
+    """The rarest terms among the claims first, while the claims they reach stay within `budget`
+    rows to rank (the index ranks every row an OR query reaches, so a common word would cost a
+    scan). A word seen in no claim yet may be in one now (counts are a snapshot): it is kept, last."""
+    vocab = _snapshot(session)
+    counts = {t: vocab.count(t) for t in terms}
     chosen, reach = [], 0
     for term in sorted(terms, key=lambda t: (counts.get(t) or budget, t)):
         if len(chosen) >= most or (len(chosen) >= 2 and reach + (counts.get(term) or 0) > budget):
@@ -240,24 +271,45 @@ def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[st
     return chosen
 
 
+def _or_query(dialect: str, terms: list[str]) -> str:
+    if dialect == "sqlite":
+        return " OR ".join(f'"{t}"*' for t in terms)
+    return " | ".join(f"'{t}':*" for t in terms)
+
+
+def _clean_terms(terms: list[str]) -> list[str]:
+    """Stems reduced to letters and digits, so nothing in an article can be read as query syntax."""
+    return list(dict.fromkeys(w[0] for w in (query_tokens(t) for t in terms) if w))
+
+
+def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, budget: int = 800,
+                       most: int = 8) -> list[int]:
+    """Ids of stored articles holding any of the terms as a word prefix, best ranked first. The
+    terms sent are the rarest among the claims (claims are made of articles' words, so their rarity
+    stands for the articles' too, and no vocabulary of every article is kept)."""
+    clean = _clean_terms(terms)
+    if not clean:
+        return []
+    clean = _telling_terms(session, clean, budget, most)
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(sql_text(_article_sql(dialect)),
+                           {"q": _or_query(dialect, clean), "n": limit, "exclude": exclude})
+    return [row[0] for row in rows]
+
+
 def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
-                     most: int = 8) -> list[tuple[int, str]]:
+                     most: int = 16) -> list[tuple[int, str]]:
     """(id, text) of live claims sharing any of the terms as a word prefix, best ranked first.
 
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
     nothing in an article can be read as query syntax. Only the rarest terms are sent (see
     _telling_terms), so the ranking never walks the postings of a common word."""
-    words = [w for w in (query_tokens(t) for t in terms) if w]
-    clean = list(dict.fromkeys(w[0] for w in words))
+    clean = _clean_terms(terms)
     if not clean:
         return []
-    dialect = session.get_bind().dialect.name
     clean = _telling_terms(session, clean, budget, most)
     if not clean:
         return []
-    if dialect == "sqlite":
-        q = " OR ".join(f'"{t}"*' for t in clean)
-    else:
-        q = " | ".join(f"'{t}':*" for t in clean)
-    rows = session.execute(sql_text(_candidate_sql(dialect)), {"q": q, "n": limit})
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(sql_text(_candidate_sql(dialect)), {"q": _or_query(dialect, clean), "n": limit})
     return [(row[0], row[1]) for row in rows]

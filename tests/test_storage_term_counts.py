@@ -1,0 +1,50 @@
+"""Word rarity among the stored claims (a vocabulary snapshot) and article search, on every engine."""
+from __future__ import annotations
+
+from datetime import date
+
+from app.storage.models import Article, Claim, Outlet
+from app.storage.search import article_candidates, term_doc_counts
+from app.storage.term_counts import VocabSnapshot
+
+
+def _claims(session, *texts: str) -> None:
+    session.add_all(Claim(text=t, norm_hash=i) for i, t in enumerate(texts))
+    session.commit()
+
+
+def test_prefix_counts_sum_every_word_starting_with_the_prefix():
+    snap = VocabSnapshot(["trust", "trusted", "truth", "war"], [0, 3, 4, 9, 11], 20, 0.0, 0.0)
+    assert snap.count("trust") == 4       # trust (3) + trusted (1)
+    assert snap.count("tru") == 9
+    assert snap.count("war") == 2
+    assert snap.count("zebra") == 0 and snap.count("") == 0
+
+
+def test_counts_follow_the_store_as_it_grows(session):
+    _claims(session, "The harbour will open in spring", "The harbour stays shut")
+    counts, total = term_doc_counts(session, ["harbou", "spring", "ferry"])
+    assert counts == {"harbou": 2, "spring": 1, "ferry": 0}
+    assert total == 2
+    # A small store is looked at again on every call: new claims count at once.
+    _claims(session, "A ferry will serve the harbour", "Ferry fares rise in spring")
+    counts, total = term_doc_counts(session, ["harbou", "spring", "ferry"])
+    assert counts == {"harbou": 3, "spring": 2, "ferry": 2}
+    assert total == 4
+
+
+def test_article_search_finds_the_articles_holding_the_rarest_words(session):
+    outlet = Outlet(name="Valley Post", slug="valley-post")
+    session.add(outlet)
+    session.flush()
+    texts = ["The northern flood gates will open before the spring rains.",
+             "Council debates the school budget for the eastern district.",
+             "Farmers say the flood gates opened too late last year."]
+    articles = [Article(outlet_id=outlet.id, text=t, content_hash=str(i), title=f"t{i}",
+                        published=date(2024, 3, 1)) for i, t in enumerate(texts)]
+    session.add_all(articles)
+    _claims(session, "The flood gates will open", "The budget is too small")
+    found = article_candidates(session, ["flood", "gates"], 10)
+    assert set(found) == {articles[0].id, articles[2].id}
+    assert article_candidates(session, ["flood", "gates"], 10, exclude=articles[0].id) == [articles[2].id]
+    assert article_candidates(session, ["volcano"], 10) == []
