@@ -89,6 +89,9 @@ def test_eval_prints_figures():
     found = next(line for line in result.stdout.splitlines() if line.startswith("cross-outlet claims found"))
     n, total = (int(x) for x in found.rsplit(": ", 1)[1].split(" of "))
     assert total == 11 and n >= 8, found  # a floor against regressions in matching, not the target
+    covered = next(line for line in result.stdout.splitlines() if line.startswith("cross-outlet mentions linked or suggested, any"))
+    part, whole = (int(x) for x in covered.split(": ", 1)[1].split(" (")[0].split(" of "))
+    assert whole == 40 and part >= 28, covered  # a floor too: 32 of 40 when written
 
 
 def test_extract_prints_quotes_as_json_from_stdin():

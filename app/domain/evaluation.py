@@ -102,6 +102,10 @@ def _report(results, s, claims) -> list[str]:
     lines.append(f"cross-outlet mentions linked or suggested with the right stance: {right} of {total_m} "
                  f"({_share(right, total_m)}); linked without an analyst: {linked} ({_share(linked, total_m)})")
     lines.append(f"  of the found claims' mentions: {found_right} of {found_m} ({_share(found_right, found_m)})")
+    covered, found_covered = sum(c["covered"] for c in claims), sum(c["covered"] for c in found)
+    lines.append(f"cross-outlet mentions linked or suggested, any stance: {covered} of {total_m} "
+                 f"({_share(covered, total_m)}); of the found claims' mentions: {found_covered} of "
+                 f"{found_m} ({_share(found_covered, found_m)})")
     for c in claims:
         lines.append(f"  {c['id']}: {c['covered']} of {c['mentions']} mentions covered, "
                      f"{c['right_stance']} with the right stance, {c['linked']} linked"
