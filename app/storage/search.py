@@ -44,28 +44,32 @@ PG_OLD_INDEX = "ix_claims_text_tsv"   # the expression index of migration 0002, 
 
 _WORD = re.compile(r"[^\W_]+")
 
-_SQLITE_INSTALL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "text, content='claims', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON claims BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON claims BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF id, text ON claims BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); "
-    f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END",
-    # Index whatever rows already exist (external content: rebuild reads them from claims).
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
-)
+def _fts5_install(table: str, fts: str) -> tuple[str, ...]:
+    """An FTS5 index over `table.text` (external content: the text is stored once, in `table`),
+    kept in step by triggers, filled with the rows already there."""
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
+        f"text, content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, text) VALUES (new.id, new.text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, text) VALUES ('delete', old.id, old.text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF id, text ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, text) VALUES ('delete', old.id, old.text); "
+        f"INSERT INTO {fts}(rowid, text) VALUES (new.id, new.text); END",
+        # Index whatever rows already exist (external content: rebuild reads them from the table).
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    )
+
+
+def _fts5_uninstall(fts: str) -> tuple[str, ...]:
+    return (f"DROP TRIGGER IF EXISTS {fts}_ai", f"DROP TRIGGER IF EXISTS {fts}_ad",
+            f"DROP TRIGGER IF EXISTS {fts}_au", f"DROP TABLE IF EXISTS {fts}")
+
+
 SQLITE_VOCAB_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, 'row')"
-_SQLITE_INSTALL += (SQLITE_VOCAB_DDL,)
-_SQLITE_UNINSTALL = (
-    f"DROP TABLE IF EXISTS {VOCAB_TABLE}",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-)
+_SQLITE_INSTALL = _fts5_install("claims", FTS_TABLE) + (SQLITE_VOCAB_DDL,)
+_SQLITE_UNINSTALL = (f"DROP TABLE IF EXISTS {VOCAB_TABLE}",) + _fts5_uninstall(FTS_TABLE)
 _PG_INSTALL = (
     f"ALTER TABLE claims ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
@@ -86,24 +90,8 @@ ARTICLE_PG_COLUMN = "text_tsv"
 ARTICLE_PG_INDEX = "ix_articles_tsv"
 ARTICLE_TSV_CHARS = 100_000
 
-_SQLITE_ARTICLE_INSTALL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {ARTICLE_FTS} USING fts5("
-    "text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS}_ai AFTER INSERT ON articles BEGIN "
-    f"INSERT INTO {ARTICLE_FTS}(rowid, text) VALUES (new.id, new.text); END",
-    f"CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS}_ad AFTER DELETE ON articles BEGIN "
-    f"INSERT INTO {ARTICLE_FTS}({ARTICLE_FTS}, rowid, text) VALUES ('delete', old.id, old.text); END",
-    f"CREATE TRIGGER IF NOT EXISTS {ARTICLE_FTS}_au AFTER UPDATE OF id, text ON articles BEGIN "
-    f"INSERT INTO {ARTICLE_FTS}({ARTICLE_FTS}, rowid, text) VALUES ('delete', old.id, old.text); "
-    f"INSERT INTO {ARTICLE_FTS}(rowid, text) VALUES (new.id, new.text); END",
-    f"INSERT INTO {ARTICLE_FTS}({ARTICLE_FTS}) VALUES ('rebuild')",
-)
-_SQLITE_ARTICLE_UNINSTALL = (
-    f"DROP TRIGGER IF EXISTS {ARTICLE_FTS}_ai",
-    f"DROP TRIGGER IF EXISTS {ARTICLE_FTS}_ad",
-    f"DROP TRIGGER IF EXISTS {ARTICLE_FTS}_au",
-    f"DROP TABLE IF EXISTS {ARTICLE_FTS}",
-)
+_SQLITE_ARTICLE_INSTALL = _fts5_install("articles", ARTICLE_FTS)
+_SQLITE_ARTICLE_UNINSTALL = _fts5_uninstall(ARTICLE_FTS)
 _PG_ARTICLE_INSTALL = (
     f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
     f"GENERATED ALWAYS AS (to_tsvector('simple', left(text, {ARTICLE_TSV_CHARS}))) STORED",
