@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select, table, true
 from sqlalchemy import text as sql_text
@@ -25,6 +25,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import Boolean
 
 from app.storage.engine import run_ddl
+from app.storage.lookups import driver_rows
 from app.storage.models import Claim
 from app.storage.term_counts import VocabSnapshot, snapshot
 
@@ -237,11 +238,13 @@ def _snapshot(session) -> VocabSnapshot:
 def term_doc_counts(session, prefixes: list[str]) -> tuple[dict[str, int], int]:
     """(claims holding each prefix, claims stored): what match weights are computed from."""
     vocab = _snapshot(session)
-    out = {}
-    for p in prefixes:
-        tokens = query_tokens(p)
-        out[p] = vocab.count(tokens[0]) if tokens else 0
-    return out, vocab.total
+    return {p: vocab.count(_first_token(p)) for p in prefixes}, vocab.total
+
+
+@lru_cache(maxsize=65536)
+def _first_token(prefix: str) -> str:
+    tokens = query_tokens(prefix)
+    return tokens[0] if tokens else ""
 
 
 def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[str]:
@@ -280,13 +283,13 @@ def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, 
         return []
     clean = _telling_terms(session, clean, budget, most)
     dialect = session.get_bind().dialect.name
-    rows = session.execute(sql_text(_article_sql(dialect)),
-                           {"q": _or_query(dialect, clean), "n": limit, "exclude": exclude})
+    rows = driver_rows(session, _article_sql(dialect), {"q": _or_query(dialect, clean), "n": limit,
+                                                        "exclude": exclude})
     return [row[0] for row in rows]
 
 
 def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
-                     most: int = 16) -> list[tuple[int, str]]:
+                     most: int = 12) -> list[tuple[int, str]]:
     """(id, text) of live claims sharing any of the terms as a word prefix, best ranked first.
 
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
@@ -299,5 +302,4 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     if not clean:
         return []
     dialect = session.get_bind().dialect.name
-    rows = session.execute(sql_text(_candidate_sql(dialect)), {"q": _or_query(dialect, clean), "n": limit})
-    return [(row[0], row[1]) for row in rows]
+    return driver_rows(session, _candidate_sql(dialect), {"q": _or_query(dialect, clean), "n": limit})
