@@ -35,3 +35,48 @@ def test_upgrade_is_repeatable(empty_database_url):
             assert MigrationContext.configure(conn).get_current_revision() is not None
     finally:
         engine.dispose()
+
+
+def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
+    """0011 copies the articles table (AUTOINCREMENT); with foreign keys on, dropping the old copy
+    would cascade-delete every quote and mention. Everything must survive, the article index too."""
+    from datetime import date
+
+    from sqlalchemy import func, select, text
+
+    from app.domain.articles import ArticleInput, delete_article, ingest_article
+    from app.storage.engine import make_sessionmaker
+    from app.storage.models import Article, Mention, Quote
+    from app.storage.search import article_candidates
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0010")
+    engine = make_engine(url)
+    texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
+             for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]
+    with make_sessionmaker(engine)() as session:
+        for i, t in enumerate(texts):
+            ingest_article(session, ArticleInput(text=f"Harbour {i}\n\n{t}\n", outlet="Port Post",
+                                                 published=date(2024, 5, 1)), "tester")
+        session.commit()
+        counts = [session.scalar(select(func.count()).select_from(m)) for m in (Article, Quote, Mention)]
+    engine.dispose()
+    assert counts[1] >= 3 and counts[2] >= 3
+
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            assert [session.scalar(select(func.count()).select_from(m))
+                    for m in (Article, Quote, Mention)] == counts
+            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert len(article_candidates(session, ["harbou", "contai"], 10)) == 3
+            last = session.scalar(select(func.max(Article.id)))
+            delete_article(session, last, "tester")
+            session.commit()
+            again = ingest_article(session, ArticleInput(text=f"Harbour 9\n\n{texts[2]}\n", outlet="Port Post"),
+                                   "tester")
+            session.commit()
+            assert again.article_id > last   # the deleted article's id is not handed out again
+    finally:
+        engine.dispose()

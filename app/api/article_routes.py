@@ -10,6 +10,7 @@ from app.api.present import api_url, article_summary, mention_out
 from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain.api_views import speaker_slugs
 from app.domain.articles import (
+    delete_article,
     ArticleInput,
     article_mentions,
     article_quotes,
@@ -84,3 +85,16 @@ def article_detail(article_id: ArticleId, session: SessionDep) -> schemas.Articl
                 for q in quotes],
         mentions=[schemas.ArticleMentionOut(**mention_out(m).model_dump(), claim_text=c.text)
                   for m, c in article_mentions(session, article.id)])
+
+
+@router.delete(
+    "/{article_id}", name="api_article_delete", response_model=schemas.ArticleDeleted,
+    summary="Delete an article (admins)",
+    description="Removes the article with its quotes and mentions; the claims stay (their ids keep "
+    "working) and their outlet counts are recounted. The audit log keeps what was removed.",
+    responses=schemas.error_responses(404, 422))
+def delete(article_id: ArticleId, session: SessionDep, actor: ActorDep) -> schemas.ArticleDeleted:
+    removed = delete_article(session, article_id, actor)
+    session.commit()
+    return schemas.ArticleDeleted(id=article_id, title=removed["title"], outlet=removed["outlet"],
+                                  mentions_removed=len(removed["mentions"]))

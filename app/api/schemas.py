@@ -238,6 +238,13 @@ class IngestOut(BaseModel):
     mentions: int
 
 
+class ArticleDeleted(BaseModel):
+    id: int
+    title: str
+    outlet: str
+    mentions_removed: int = Field(description="Mentions the article held; their claims stay.")
+
+
 class ArticleSummary(BaseModel):
     id: int
     title: str

@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -236,6 +236,28 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
             counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
             touched.add(other.id)
     return touched
+
+
+def delete_article(session: Session, article_id: int, actor: str) -> dict:
+    """Remove an article ingested by mistake (or taken down) with its quotes, mentions and matching
+    records; the claims stay, so their permalinks keep working, and their outlet counts are
+    recounted. One event keeps what was removed: the article's fields and every mention it held."""
+    article = get_article(session, article_id)
+    held = session.execute(select(Mention.id, Mention.claim_id, Mention.start, Mention.end, Mention.stance,
+                                  Mention.origin).where(Mention.article_id == article_id)
+                           .order_by(Mention.id)).all()
+    before = {"title": article.title, "outlet": article.outlet.name, "url": article.url,
+              "published": article.published.isoformat() if article.published else None,
+              "source_name": article.source_name, "content_hash": article.content_hash,
+              "quotes": session.scalar(select(func.count()).select_from(Quote)
+                                       .where(Quote.article_id == article_id)),
+              "mentions": [{"id": m.id, "claim_id": m.claim_id, "start": m.start, "end": m.end,
+                            "stance": m.stance, "origin": m.origin} for m in held]}
+    session.delete(article)
+    session.flush()
+    refresh_outlet_counts(session, {m.claim_id for m in held})
+    record_event(session, actor, "article.delete", "article", article_id, before=before)
+    return before
 
 
 def get_article(session: Session, article_id: int) -> Article:

@@ -70,6 +70,8 @@ class SpeakerAlias(Base):
 
 class Article(Base):
     __tablename__ = "articles"
+    # A deleted article's id is never given to a new one: /articles/{id} is a permalink.
+    __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), index=True)
     title: Mapped[str] = mapped_column(String(1000))

@@ -51,6 +51,7 @@ RULES: dict[str, str] = {
     **dict.fromkeys(_ANALYST_PAGES + _ANALYST_API, ANALYST),
     # Merging.
     "merge_claim": ADMIN, "api_claim_merge": ADMIN,
+    "delete_article": ADMIN, "api_article_delete": ADMIN,
     # The audit log (whole history of every change and who made it).
     "audit": ADMIN, "audit_csv": ADMIN,
 }

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from app.deps import ActorDep, SessionDep
+from app.domain.articles import delete_article, get_article
 from app.domain.errors import MAX_ID, DomainError, InvalidInput
 from app.domain.mentions import link_selection
 from app.domain.views import article_detail, claim_choices
@@ -99,3 +100,12 @@ def link(request: Request, session: SessionDep, actor: ActorDep, article_id: int
                                  message="Linked:", linked=mention)
     url = url_with(request, "article", {"linked": mention.id}, article_id=article_id)
     return RedirectResponse(f"{url}#m{mention.id}", status_code=303)
+
+
+@router.post("/articles/{article_id}/delete", name="delete_article")
+def delete(request: Request, session: SessionDep, actor: ActorDep, article_id: int):
+    """An admin removes the article; the browser lands on the outlet's page it was on."""
+    slug = get_article(session, article_id).outlet.slug
+    delete_article(session, article_id, actor)
+    session.commit()
+    return RedirectResponse(url_with(request, "outlet", slug=slug), status_code=303)
