@@ -259,3 +259,15 @@ def test_a_statement_inside_a_long_sentence_is_matched_on_its_own_clause(session
     [m] = _mentions(session, _claim(session).id, other)
     assert m.excerpt.startswith("officials confirmed the river authority will open")
     assert "budget" not in m.excerpt
+
+
+def test_reaching_back_skips_a_span_already_linked_even_when_another_was_rejected(session):
+    """Both kinds of taken span count at once: a mention there and a rejection elsewhere."""
+    from app.domain.matching import earlier_decisions
+    para, original = _ingest(session, PARAPHRASE, ORIGINAL)
+    claim = _claim(session)
+    [m] = _mentions(session, claim.id, para)
+    session.add(DismissedMatch(claim_id=claim.id, article_id=para, start=0, end=5, actor="ana"))
+    session.commit()
+    again = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
+    assert [(a.id, s, e) for a, s, e, _ in again if a.id == para and s == m.start] == []

@@ -101,8 +101,9 @@ def match_weights(session: Session, stems: set[str]) -> dict[str, float]:
 
 def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
     """Claims of up to three content words must be carried whole; longer ones need min_shared
-    words in common, or half of theirs when that is fewer (a four-word claim restated as "build
-    trust between their militaries" keeps two), unless embeddings say the meaning is close."""
+    words in common, or two that carry half the claim's weight (a four-word claim restated as
+    "build trust between their militaries", where those two words are telling), unless embeddings
+    say the meaning is close."""
     shared = len(match.shared)
     return (match.coverage >= 0.999 or shared >= config.min_shared
             or (match.claim_words > 3 and shared >= 2 and match.coverage >= 0.5)
@@ -218,7 +219,9 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     if not wanted:
         return []
     ids, claim_ids = sorted(wanted), [c.id for c in claims]
-    taken = _spans_of(session, Mention, ids, claim_ids) | _spans_of(session, DismissedMatch, ids, claim_ids)
+    taken = _spans_of(session, Mention, ids, claim_ids)
+    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
+        taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
     for other in session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)):
         windows = matchable_windows(other.text)
