@@ -161,9 +161,12 @@ def _link_earlier_articles(session: Session, article: Article, created: list[Cla
     if not created:
         return touched
     by_id = {c.id: c for c in created}
+    # The claims are new: outside this article they have only the mentions added here, so the
+    # keys added in this loop are all add_mention must check (no query per mention).
+    added: set = set()
     for other, start, end, d in earlier_decisions(session, article, created, config):
         if add_mention(session, by_id[d.claim_id], other, start, end, stance=d.stance, origin=d.origin,
-                       quoted=False, score=d.match.score, flush=False):
+                       quoted=False, score=d.match.score, flush=False, known=added):
             counts["earlier_suggestions" if d.origin == "suggested" else "earlier_mentions"] += 1
             touched.add(d.claim_id)
     return touched

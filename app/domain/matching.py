@@ -95,7 +95,7 @@ def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[
 
 def match_weights(session: Session, stems: set[str]) -> dict[str, float]:
     """How telling each stem is among the stored claims (see pipeline.matching.idf_weights)."""
-    counts, total = term_doc_counts(session, sorted(stems))
+    counts, total = term_doc_counts(session, list(stems))
     return idf_weights(counts, total)
 
 

@@ -240,6 +240,9 @@ MIN_SHARED_RUN = 8
 #: drills, and training") has shorter items and stays whole.
 CLAUSE_JOINS: tuple[str, ...] = ("and", "but", "while", "whereas", "because", "as well as", "and also")
 MIN_CLAUSE_WORDS = 5
+#: Join words a clause window of a long sentence does not start with ("and officials said ..."
+#: starts at "officials"): see app/pipeline/context.py passage_windows.
+WINDOW_OPENING_JOINS: tuple[str, ...] = ("and", "but", "or", "while", "as well as", "and also")
 
 # --- Matching across outlets ---------------------------------------------------------------------
 

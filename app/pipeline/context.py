@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.pipeline.constants import WINDOW_OPENING_JOINS
+
 _SENTENCE_END = ".!?\n"
 # A sentence ends at . ! ? (and any closing marks after it) followed by space, or at a line break.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*(?P<gap>[ \t]+)(?=[^a-z\s])|(?P<line>\s*\n\s*)")
@@ -13,7 +15,8 @@ _STRIP = " \t\r\n"
 # Where a long sentence may be cut into clause windows for matching.
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[\u2014\u2013-]\s+|\u2014")
 _WORDS = re.compile(r"[^\W_]+")
-_OPENING_JOIN = re.compile(r"(?:and|but|or|while|as well as|and also)\s+", re.IGNORECASE)
+_OPENING_JOIN = re.compile(r"(?:" + "|".join(sorted((re.escape(j) for j in WINDOW_OPENING_JOINS),
+                                                    key=len, reverse=True)) + r")\s+", re.IGNORECASE)
 
 
 def _sentence_starts_at(text: str, i: int) -> bool:

@@ -13,36 +13,32 @@ import re
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
-_SAME_WORDS = "SELECT id, merged_into_id FROM claims WHERE norm_hash = {p} ORDER BY id LIMIT 20"
+_SAME_WORDS = "SELECT id, merged_into_id FROM claims WHERE norm_hash = :norm ORDER BY id LIMIT 20"
 _MOST_SHARED = ("SELECT c.id, c.merged_into_id FROM claims AS c JOIN ("
                 "SELECT claim_id, count(*) AS n FROM claim_shingles WHERE hash {members} "
                 "GROUP BY claim_id ORDER BY count(*) DESC, claim_id LIMIT 20) AS ranked "
                 "ON ranked.claim_id = c.id ORDER BY ranked.n DESC, c.id")
-
-
-def _driver(session):
-    """(connection, dialect name), after flushing what the session holds: these reads must see
-    the claims and shingles this transaction added a moment ago, as an ORM query would."""
-    session.flush()
-    conn = session.connection()
-    return conn, conn.dialect.name
+_MEMBERS = {"sqlite": "IN (SELECT value FROM json_each(:hashes))", "postgresql": "= ANY(:hashes)"}
 
 
 def driver_rows(session, sql: str, params: dict) -> list[tuple]:
     """Rows of `sql` written with :name parameters (sqlite3 reads them as they are; psycopg is
-    given %(name)s)."""
-    conn, dialect = _driver(session)
-    if dialect != "sqlite":
+    given %(name)s), after flushing what the session holds: these reads must see the claims and
+    shingles this transaction added a moment ago, as an ORM query would."""
+    session.flush()
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
         sql = _NAMED.sub(r"%(\1)s", sql)
     return [tuple(r) for r in conn.exec_driver_sql(sql, params)]
 
 
+def _first_live(rows: list[tuple]) -> int | None:
+    return next((cid for cid, merged in rows if merged is None), None)
+
+
 def live_claim_with_words(session, norm_hash: int) -> int | None:
     """The oldest live claim whose normalized words hash to `norm_hash`."""
-    conn, dialect = _driver(session)
-    sql = _SAME_WORDS.format(p="?" if dialect == "sqlite" else "%(norm)s")
-    params = (norm_hash,) if dialect == "sqlite" else {"norm": norm_hash}
-    return next((cid for cid, merged in conn.exec_driver_sql(sql, params) if merged is None), None)
+    return _first_live(driver_rows(session, _SAME_WORDS, {"norm": norm_hash}))
 
 
 def live_claim_sharing_most(session, hashes: list[int]) -> int | None:
@@ -50,9 +46,6 @@ def live_claim_sharing_most(session, hashes: list[int]) -> int | None:
     on the 20 best rows, not in the lookup: see find_matching_claim."""
     if not hashes:
         return None
-    conn, dialect = _driver(session)
-    if dialect == "sqlite":
-        sql, params = _MOST_SHARED.format(members="IN (SELECT value FROM json_each(?))"), (json.dumps(hashes),)
-    else:
-        sql, params = _MOST_SHARED.format(members="= ANY(%(hashes)s)"), {"hashes": hashes}
-    return next((cid for cid, merged in conn.exec_driver_sql(sql, params) if merged is None), None)
+    dialect = session.get_bind().dialect.name
+    value = json.dumps(hashes) if dialect == "sqlite" else hashes
+    return _first_live(driver_rows(session, _MOST_SHARED.format(members=_MEMBERS[dialect]), {"hashes": value}))

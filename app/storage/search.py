@@ -299,7 +299,5 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     if not clean:
         return []
     clean = _telling_terms(session, clean, budget, most)
-    if not clean:
-        return []
     dialect = session.get_bind().dialect.name
     return driver_rows(session, _candidate_sql(dialect), {"q": _or_query(dialect, clean), "n": limit})

@@ -27,7 +27,7 @@ RECHECK_SECONDS = 1.0
 MEMO_MAX = 200_000
 
 
-@dataclass(frozen=True)
+@dataclass
 class VocabSnapshot:
     terms: list[str]        # sorted the way Python compares strings
     cumulative: list[int]   # cumulative[i] = rows holding terms[:i], summed per term
@@ -85,7 +85,7 @@ def snapshot(session, table: str, vocab: str, pg_column: str) -> VocabSnapshot:
         return current
     total = row_total(session, table)
     if current is not None and not current.stale(total, now):
-        object.__setattr__(current, "checked", now)
+        current.checked = now
         return current
     rows = sorted(session.execute(sql_text(_vocabulary_sql(session.get_bind().dialect.name, table,
                                                              vocab, pg_column))))
