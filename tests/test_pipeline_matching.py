@@ -62,10 +62,26 @@ def test_negated_claim_against_an_affirming_passage_differs_too():
 def test_negation_counts_phrases_and_double_negatives():
     assert negated("There are no signs of a deal")
     assert negated("He did not say that")
-    assert negated("This was chosen rather than the old plan")
     assert not negated("It is not untrue that the plan works")
     assert not negated("The plan works")
     assert not negated("Cooperation not only serves both sides but also deters others")
+
+
+def test_rather_than_denies_what_follows_it_only():
+    claim = "The city will build a new bridge over the river"
+    # The claim on the asserted side of the contrast: a repeat.
+    kept = score_match(claim, "The city will build a new bridge over the river rather than a tunnel.")
+    assert not kept.polarity_differs
+    # The claim on the denied side: a possible contradiction.
+    denied = score_match(claim, "The council chose a ferry rather than a new bridge over the river.")
+    assert denied.polarity_differs
+    assert decide(denied, MatchConfig()) == ("contradicts", "suggested")
+    # A contrast inside the claim is read the same way.
+    inside = "Funds will go to schools instead of a new stadium"
+    assert score_match(inside, "The mayor said a new stadium will get the funds.").polarity_differs
+    assert not score_match(inside, "Funds will go to schools, the mayor said.").polarity_differs
+    # Alone, a contrast does not deny the sentence's main statement.
+    assert not negated("This was chosen rather than the old plan")
 
 
 def test_stopwords_and_negations_are_not_content():
@@ -121,3 +137,26 @@ def test_sentence_spans_cut_runaway_text():
     spans = sentence_spans("word " * 1000, max_chars=500)
     assert all(b - a <= 500 for a, b in spans)
     assert len(spans) >= 9
+
+
+def test_a_floor_leaves_out_only_what_could_not_reach_it():
+    """The floor skips the wording alignment for claims that cannot reach it even word for word;
+    every claim that does reach it is scored exactly as without a floor."""
+    from app.pipeline.matching import NO_MATCH
+    claims = [CLAIM, "The spring rains arrive before the gates open", "Farmers were warned about the northern flood",
+              "The authority denies that the gates will open", "Rains arrive in the north"]
+    passages = [f"The director said {CLAIM.lower()}.", "Farmers were warned that the spring rains arrive soon.",
+                "The northern gates will not open, the authority said.", "Rain fell on the river all day."]
+    pruned = kept = 0
+    for claim in claims:
+        for passage in passages:
+            full = score_match(claim, passage)
+            for floor in (0.3, 0.45, 0.5, 0.9):
+                cut = score_match(claim, passage, floor=floor)
+                if cut == NO_MATCH and full != NO_MATCH:
+                    assert full.score < floor
+                    pruned += 1
+                else:
+                    assert cut == full
+                    kept += full != NO_MATCH
+    assert pruned and kept      # both cases were exercised

@@ -48,3 +48,24 @@ def test_article_search_finds_the_articles_holding_the_rarest_words(session):
     assert set(found) == {articles[0].id, articles[2].id}
     assert article_candidates(session, ["flood", "gates"], 10, exclude=articles[0].id) == [articles[2].id]
     assert article_candidates(session, ["volcano"], 10) == []
+
+
+def test_claim_candidates_rank_by_the_rare_words_each_claim_holds(session):
+    from app.storage.search import claim_candidates
+    # "harbour" is in every claim; "ferry" and "lantern" are rare.
+    _claims(session, "The harbour lantern ferry will sail at dawn",      # both rare words
+            "A ferry leaves the harbour each hour",                        # one rare word
+            "The harbour stays shut", "The harbour will reopen",
+            "The harbour fees go up", "The harbour lantern festival is off")   # the other
+    merged = Claim(text="A harbour lantern ferry merged away", norm_hash=99)
+    session.add(merged)
+    session.flush()
+    merged.merged_into_id = 1
+    session.commit()
+    hits = claim_candidates(session, ["harbou", "ferry", "lanter"], 10)
+    ids = [cid for cid, _ in hits]
+    assert ids[0] == 1                        # holds both rare words
+    assert merged.id not in ids               # merged claims are never candidates
+    assert set(ids[1:3]) == {2, 6}            # one rare word each
+    assert dict(hits)[1] == "The harbour lantern ferry will sail at dawn"
+    assert [cid for cid, _ in claim_candidates(session, ["harbou", "ferry", "lanter"], 1)] == [1]

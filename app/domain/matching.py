@@ -57,6 +57,13 @@ class MatchConfig:
                    contradict_threshold=settings.match_contradict_threshold,
                    embedder=load_embedder(model) if model else None)
 
+    @property
+    def floor(self) -> float:
+        """The lowest score any decision takes (0 with embeddings, which may lift any score)."""
+        if self.embedder is not None:
+            return 0.0
+        return min(self.link_threshold, self.suggest_threshold, self.contradict_threshold)
+
 
 @dataclass(frozen=True, slots=True)
 class ScoredClaim:
@@ -75,13 +82,16 @@ class Decision:
     match: MatchScore
 
 
-def scored_candidates(session: Session, text: str, config: MatchConfig) -> list[ScoredClaim]:
-    """Stored claims that share words with `text`, scored and best first (no threshold applied)."""
+def scored_candidates(session: Session, text: str, config: MatchConfig,
+                      floor: float | None = None) -> list[ScoredClaim]:
+    """Stored claims that share words with `text`, scored and best first. Those that cannot reach
+    `floor` (by default the lowest threshold of `config`: no decision could take them) are left out."""
     terms = query_terms(text, MATCH_QUERY_TERMS)
     hits = claim_candidates(session, terms, config.candidates)
     passage = prepare(text)
     weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t in hits)))
-    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights)) for cid, ctext in hits]
+    floor = config.floor if floor is None else floor
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor)) for cid, ctext in hits]
     if config.embedder is not None and scored:
         sims = config.embedder.similarities(text, [s.text for s in scored])
         scored = [ScoredClaim(s.claim_id, s.text, replace(
@@ -233,7 +243,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                 spans = taken.get((claim.id, other.id), [])
                 if _overlaps(spans, start, end):
                     continue
-                match = score_match(claim.text, passage, weights)
+                match = score_match(claim.text, passage, weights, config.floor)
                 verdict = decide(match, config) if match.score > 0 else None
                 if verdict is not None:
                     out.append((other, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
@@ -268,7 +278,7 @@ def _spans_of(session: Session, model, article_ids: list[int], claim_ids: list[i
 def similar_claims(session: Session, text: str, top: int, config: MatchConfig | None = None) -> list[ScoredClaim]:
     """The stored claims closest to a text, for `claimtracker similar` and the API."""
     config = config or MatchConfig(candidates=max(MATCH_CANDIDATES, top * 2))
-    return scored_candidates(session, text, config)[:top]
+    return scored_candidates(session, text, config, floor=0.0)[:top]
 
 
 def similar_out(session: Session, text: str, top: int) -> list[dict]:

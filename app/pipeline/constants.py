@@ -267,8 +267,12 @@ NEGATION_CUES: tuple[str, ...] = (
     "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
     "hasn't", "haven't", "shouldn't", "wouldn't", "denied", "denies", "deny", "denying",
     "groundless", "baseless", "false", "untrue", "unfounded", "rejected", "rejects", "refuted",
-    "refutes", "dismissed", "dismisses", "rather than", "no signs", "no evidence", "far from",
+    "refutes", "dismissed", "dismisses", "no signs", "no evidence", "far from",
 )
+#: "A rather than B", "A instead of B": B is denied, A asserted. A passage that carries a claim on
+#: the B side contradicts it; one that carries it on the A side repeats it (see
+#: pipeline.matching._polarity).
+CONTRAST_CUES: tuple[str, ...] = ("rather than", "instead of", "as opposed to")
 #: Phrases that start with a negation word yet affirm: they cancel the cue they contain.
 NOT_NEGATIONS: tuple[str, ...] = ("not only", "no doubt", "not least", "nothing but")
 #: Characters of a word kept when comparing: a crude stem ("militaries" ~ "military") that is

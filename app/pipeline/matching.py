@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from app.pipeline.claims import normalize_words
 from app.pipeline.constants import (
+    CONTRAST_CUES,
     MATCH_STEM_CHARS,
     MATCH_STOPWORDS,
     MIN_TERM_WEIGHT,
@@ -38,6 +39,8 @@ _NEGATION_REACH = 24
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+# How the score weighs its three measures (they sum to 1).
+_W_COVERAGE, _W_CONTAINMENT, _W_SIMILARITY = 0.55, 0.15, 0.30
 
 
 @lru_cache(maxsize=65536)
@@ -157,12 +160,13 @@ def _weight(weights: Mapping[str, float] | None, stems) -> float:
 
 
 def score_match(claim_text: str, passage: str | Passage,
-                weights: Mapping[str, float] | None = None) -> MatchScore:
+                weights: Mapping[str, float] | None = None, floor: float = 0.0) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
     (one shared noun is a topic, not a statement), so a claim of one content word ("I didn't have
     any this year") matches nothing: any passage with that word would carry it whole.
     With `weights` (see idf_weights) coverage and containment count each word by how telling it
-    is; without, every word counts one."""
+    is; without, every word counts one. A claim that cannot reach `floor` even with identical
+    wording is no match either: the wording alignment, most of the cost, is not computed for it."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
     claim = _claim_side(claim_text)
     if not claim.stems:
@@ -173,9 +177,11 @@ def score_match(claim_text: str, passage: str | Passage,
     shared_weight, claim_weight = _weight(weights, common), _weight(weights, claim.stems)
     coverage = shared_weight / claim_weight
     containment = shared_weight / max(1e-9, min(claim_weight, _weight(weights, p.stems)))
+    if round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4) < floor:
+        return NO_MATCH
     aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
     similarity = aligned.score / 100.0
-    score = 0.55 * coverage + 0.15 * containment + 0.30 * similarity
+    score = _W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY * similarity
     shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
     return MatchScore(round(score, 4), round(coverage, 4), round(similarity, 4), shared,
                       _polarity_differs(claim.normalized, p.normalized, aligned),
@@ -185,10 +191,28 @@ def score_match(claim_text: str, passage: str | Passage,
 def _polarity_differs(claim: str, passage: str, aligned) -> bool:
     """Compare polarity where the two texts align, not over their whole length: a long sentence
     that also says "no" about something else does not deny the claim. The passage's window
-    reaches a few words further left, where "denied that", "not" and "no signs that" stand."""
-    claim_part = claim[aligned.src_start:aligned.src_end]
-    passage_part = passage[max(0, aligned.dest_start - _NEGATION_REACH):aligned.dest_end]
-    return _negated(claim_part.split()) != _negated(passage_part.split())
+    reaches a few words further left, where "denied that", "not" and "no signs that" stand; so
+    does the claim's, where its own "not" or "instead of" stands."""
+    claim_part = claim[max(0, aligned.src_start - _NEGATION_REACH):aligned.src_end].split()
+    passage_part = passage[max(0, aligned.dest_start - _NEGATION_REACH):aligned.dest_end].split()
+    return (_polarity(claim_part, {stem(w) for w in _content(passage_part)})
+            != _polarity(passage_part, {stem(w) for w in _content(claim_part)}))
+
+
+def _polarity(words: list[str], other: set[str]) -> bool:
+    """Is this side negated, as far as the other side's statement goes? "A rather than B" denies B
+    only: the side is read from the part of it that holds more of the other side's words (stems
+    `other`), negated once more when that is the B part."""
+    joined = " " + " ".join(words) + " "
+    for cue in CONTRAST_CUES:
+        at = joined.find(f" {cue} ")
+        if at >= 0:
+            before = joined[:at].split()
+            after = joined[at + len(cue) + 2:].split()
+            held_before = sum(1 for w in _content(before) if stem(w) in other)
+            held_after = sum(1 for w in _content(after) if stem(w) in other)
+            return _negated(before) if held_before >= held_after else not _negated(after)
+    return _negated(words)
 
 
 @dataclass(frozen=True, slots=True)
