@@ -116,9 +116,21 @@ def test_scare_quotes_and_labels_are_not_quotations():
 
 def test_apostrophes_are_not_single_quotes():
     text = "The country’s leaders’ plan was ‘bold and long overdue for the whole region’, Mia Holt said."
-    assert marked(text) == []
-    q = only(text, single_quotes=True)
-    assert q.text == "bold and long overdue for the whole region" and q.speaker == "Mia Holt"
+    for q in (only(text), only(text, single_quotes=True)):
+        assert q.text == "bold and long overdue for the whole region" and q.speaker == "Mia Holt"
+
+
+def test_single_marks_in_a_paragraph_without_double_marks_are_quotes_when_attributed():
+    text = ("'We don't expect the '90s rules to come back for the harbour,' Mia Holt said on Monday.\n"
+            "The senators' votes will decide it, 'and we won't wait for them any longer,' Ana Ruiz said.\n"
+            "The ‘new harbour deal’ is a slogan that the whole town has heard for ten years now.\n"
+            "Locals called it 'a very good day for the whole town of ours' and left the hall.")
+    found = [(q.text, q.speaker) for q in marked(text)]
+    assert found == [("We don't expect the '90s rules to come back for the harbour,", "Mia Holt"),
+                     ("and we won't wait for them any longer,", "Ana Ruiz")]
+    # A paragraph that quotes with double marks keeps single ones for nesting only.
+    mixed = "“The plan is ‘bold’,” Mia Holt said. The town's 'new harbour deal for all of us' is a slogan, Ana Ruiz said."
+    assert [q.text for q in marked(mixed)] == ["The plan is ‘bold’,"]
 
 
 def test_unattributed_long_quote_is_kept_without_speaker():

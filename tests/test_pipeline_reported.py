@@ -153,3 +153,40 @@ def test_scoring_judges_marked_quotes_only_and_counts_reported_apart():
     assert (scores.predicted, scores.overlap_precision, scores.reported_found) == (1, 1.0, 1)
     stray = QuoteCandidate(100, 160, "y" * 60, "Ana Ruiz", "said", "partial")
     assert score_quotes({"a.txt": [right, stray]}, gold).overlap_precision == 0.5
+
+
+@pytest.mark.parametrize("text, content", [
+    ("LAKEVILLE (Valley Wire) - The county will close the old ferry landing in March, harbour "
+     "master Tomas Lindgren said.", "The county will close the old ferry landing in March"),
+    ("NORTH BAY, Oct 4 (Coast Press) -- The new bridge will carry trains from next spring, "
+     "Mayor Ana Ruiz said.", "The new bridge will carry trains from next spring"),
+    ("PORT ELLEN \u2014 The pier will stay shut until the storm damage is repaired, Mayor Ana Ruiz said.",
+     "The pier will stay shut until the storm damage is repaired"),
+])
+def test_a_wire_dateline_is_not_part_of_the_statement(text, content):
+    assert one(text).text == content
+
+
+def test_a_participle_aside_between_speaker_and_verb_is_skipped():
+    found = one("Harbour master Tomas Lindgren, speaking at the quay on Monday, said the storm "
+                "had destroyed half of the eastern pier.")
+    assert (found.speaker, found.text) == ("Tomas Lindgren", "the storm had destroyed half of the eastern pier")
+
+
+def test_a_partial_quote_inside_a_reported_clause_is_the_clause_speakers():
+    text = ('The council will keep the pier closed "for as long as it takes" to repair it, '
+            'Mayor Ana Ruiz said on Monday.')
+    partial = next(q for q in extract_quotes(text) if q.kind == "partial")
+    assert (partial.text, partial.speaker, partial.cue) == ("for as long as it takes", "Ana Ruiz", "said")
+
+
+def test_a_role_is_the_person_in_view_unless_that_person_holds_another_role():
+    text = ("Harbour Chair Tomas Lindgren opened the meeting. The harbour chief added that the "
+            "eastern pier would reopen in May.\nSenator Ana Ruiz spoke next. The senator has long "
+            "argued that the ferry fares are too high for families.\nThe minister said on Tuesday that "
+            "the new port would open before the end of the year.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found["the eastern pier would reopen in May"] == "Tomas Lindgren"      # generic role
+    assert found["the ferry fares are too high for families"] == "Ana Ruiz"      # "has long argued"
+    # Nobody was introduced as the minister, and the senator is not one: no speaker, no record.
+    assert "the new port would open before the end of the year" not in found

@@ -132,7 +132,7 @@ CONTENT_BAD_STARTS: frozenset[str] = frozenset({
 SUBJECT_FILLERS: frozenset[str] = frozenset({
     "also", "later", "then", "recently", "earlier", "previously", "further", "again", "once",
     "has", "have", "had", "was", "is", "were", "reportedly", "publicly", "repeatedly", "separately",
-    "which", "who", "simply", "firmly", "strongly", "openly",
+    "which", "who", "simply", "firmly", "strongly", "openly", "long", "often", "privately",
 })
 
 # --- Speakers ----------------------------------------------------------------------------------------
@@ -149,6 +149,11 @@ ROLE_NOUNS: frozenset[str] = frozenset({
     "prince", "pope", "author", "source", "fellow", "commentator",
 })
 
+#: Roles any named speaker may be called later whatever title introduced them: "Fed Chair Jerome
+#: Powell ... the Fed chief said". Another role ("the minister") is only the person introduced
+#: with it, or someone introduced with no role at all.
+GENERIC_ROLES: frozenset[str] = frozenset({"chief", "head", "leader", "official"})
+
 #: Titles stripped from the front of a name: "Russian President Vladimir Putin" -> "Vladimir Putin".
 TITLES: frozenset[str] = frozenset({
     "president", "vice", "prime", "minister", "premier", "secretary", "chancellor", "king", "queen",
@@ -160,6 +165,7 @@ TITLES: frozenset[str] = frozenset({
     "councillor", "pope", "sheikh", "emir", "sultan", "state", "foreign", "defense", "defence",
     "deputy", "speaker", "commander", "envoy", "officer", "father", "rev", "bishop", "cardinal",
     "coach", "manager", "inspector", "detective", "sheriff", "superintendent", "chairperson",
+    "chair", "ceo", "executive", "editor", "founder", "economist", "strategist", "treasurer",
 })
 
 #: Capitalised words that start a sentence or name a thing but are never a speaker's name.

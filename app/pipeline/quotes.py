@@ -15,7 +15,7 @@ resolves to the full name it abbreviates.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
@@ -40,10 +40,14 @@ for _o, _c in C.QUOTE_PAIRS:
     _CLOSERS[_o] = _CLOSERS.get(_o, "") + _c
 _S_OPEN, _S_CLOSE = C.SINGLE_QUOTE_PAIR
 _CLOSERS[_S_OPEN] = _S_CLOSE
+_STRAIGHT = "'"
+_CLOSERS[_STRAIGHT] = _STRAIGHT
+_SINGLES = frozenset((_S_OPEN, _S_CLOSE, _STRAIGHT))
+_DOUBLE_RE = re.compile("[" + re.escape("".join({m for pair in C.QUOTE_PAIRS for m in pair})) + "]")
 _ALL_MARKS = "".join(sorted(set(_CLOSERS) | set("".join(_CLOSERS.values()))))
 _MARK_RE = re.compile("[" + re.escape(_ALL_MARKS) + "]")
-_DOUBLE_OPENERS = frozenset(o for o in _CLOSERS if o not in ('"', _S_OPEN))
-_CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN)}
+_DOUBLE_OPENERS = frozenset(o for o in _CLOSERS if o not in ('"', _S_OPEN, _STRAIGHT))
+_CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN), _STRAIGHT: frozenset(_STRAIGHT)}
 _MAX_DEPTH = 4
 _AFTER_QUOTE_TRIGGER = frozenset(",?!\u2014\u2013-")
 _SUBJECT_WORDS = C.SUBJECT_FILLERS | C.PRONOUNS | C.ROLE_NOUNS | C.TITLES | DETERMINERS
@@ -73,7 +77,24 @@ def _is_apostrophe(text: str, i: int, ps: int, pe: int, ch: str) -> bool:
     """‘ after a letter or ’ before one is part of a word ("’90s", "country’s"), not a mark."""
     if ch == _S_OPEN:
         return i > ps and text[i - 1].isalnum()
+    if ch == _STRAIGHT:
+        return _straight_role(text, i, ps, pe) is None
     return ch == _S_CLOSE and i + 1 < pe and text[i + 1].isalnum()
+
+
+def _straight_role(text: str, i: int, ps: int, pe: int) -> str | None:
+    """A straight ' opens a quote at a word's start ("'We will"), closes one after its last word
+    or punctuation ("do,' the"), and is an apostrophe elsewhere: "don't", "'90s", "rock 'n'
+    roll", and the plural possessive "the senators' votes" (an s, then a lowercase word)."""
+    before = text[i - 1] if i > ps else " "
+    after = text[i + 1] if i + 1 < pe else " "
+    if (before.isspace() or before in "([{\u2014\u2013-/") and after.isalpha():
+        return "open"
+    if not before.isspace() and not after.isalnum():
+        if before == "s" and text[i + 1:i + 3].startswith(" ") and text[i + 2:i + 3].islower():
+            return None
+        return "close"
+    return None
 
 
 def _closing_depth(stack: list[tuple[int, str]], ch: str) -> int | None:
@@ -90,7 +111,10 @@ def _scan_paragraph(text: str, ps: int, pe: int, single: bool):
     Returns outermost pairs, inner pairs and the outermost mark left open. When the paragraph
     does not balance, an opener seen again while still open restarts there instead (a missing
     closer loses one quote, not the rest of the paragraph); a stray closer is ignored.
-    Top-level ‘ ’ count only when `single`: elsewhere ’ is mostly an apostrophe."""
+    Top-level ‘ ’ and ' count when `single`, or in a paragraph without any double mark (a
+    writer who quotes with single marks); extract_quotes keeps those only when attributed."""
+    if not single:
+        single = _DOUBLE_RE.search(text, ps, pe) is None
     found = _pair_marks(text, ps, pe, single, restart=False)
     return found if found[2] is None else _pair_marks(text, ps, pe, single, restart=True)
 
@@ -101,14 +125,16 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
     stack: list[tuple[int, str]] = []
     for m in _MARK_RE.finditer(text, ps, pe):
         i, ch = m.start(), m.group()
-        if ch in (_S_OPEN, _S_CLOSE) and _is_apostrophe(text, i, ps, pe, ch):
+        if ch in _SINGLES and _is_apostrophe(text, i, ps, pe, ch):
             continue
         depth = _closing_depth(stack, ch)
         if depth is not None:
             (outer if depth == 0 else inner).append((stack[depth][0], i))
             del stack[depth:]
             continue
-        if ch not in _CLOSERS or (ch == _S_OPEN and not (single or stack)):
+        if ch not in _CLOSERS or (ch in (_S_OPEN, _STRAIGHT) and not (single or stack)):
+            continue
+        if ch == _STRAIGHT and _straight_role(text, i, ps, pe) != "open":
             continue
         same = next((d for d, (_, o) in enumerate(stack) if o == ch), None) if restart else None
         if same is not None:
@@ -240,6 +266,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     if not text:
         return []
     doc, spans, _ = _prepare(text, single_quotes)
+    clauses = find_reported(doc) if reported else []
+    clause_starts = [a for a, _, _ in clauses]
     results: list[QuoteCandidate] = []
     prev: _Span | None = None
     prev_speaker: str | None = None
@@ -247,18 +275,33 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         cue = _cue_after(doc, span) or _cue_before(doc, span)
         speaker = cue.speaker if cue else (prev_speaker if _inherits(doc, span, prev) else None)
         prev, prev_speaker = span, speaker
+        if not single_quotes and text[span.open] in _SINGLES and cue is None:
+            continue  # single marks read on their own: only a span with a cue is a quotation
+        if speaker is None:
+            # A partial quote inside a reported clause is that clause's speaker's: 'The Fed will
+            # hold rates "for as long as it takes", the chair said.'
+            clause = _enclosing(clauses, clause_starts, span)
+            if clause is not None:
+                cue, speaker = clause, clause.speaker
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
         results.append(QuoteCandidate(
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
-    if reported:
+    if clauses:
         results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=cue.speaker,
-                                   cue=_cue_text(doc, cue), kind="reported")
-                    for a, b, cue in find_reported(doc)]
+                                   cue=_cue_text(doc, cue), kind="reported") for a, b, cue in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
+
+
+def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: _Span) -> Cue | None:
+    """The cue of the reported clause holding the span, if any (clauses never overlap)."""
+    i = bisect_right(starts, span.start) - 1
+    if i >= 0 and span.end <= clauses[i][1]:
+        return clauses[i][2]
+    return None
 
 
 def scare_quotes(text: str, *, single_quotes: bool = True) -> list[QuoteCandidate]:

@@ -20,6 +20,7 @@ of text (a later cue in the same sentence cuts the earlier content short).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from app.pipeline import constants as C
@@ -31,6 +32,10 @@ _CLAUSE_OPENERS = frozenset({"but", "and", "yet", "however", "also", "still", "s
 _TAIL_OPENERS = C.APPOSITION_OPENERS | frozenset(C.CUE_PARTICIPLES) | {"citing", "as", "which"}
 _THIRD_PERSON = frozenset({"he", "she", "it"})
 _HEADLINE_SHARE = 0.6
+# A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
+# (Xinhua) -- ", "LONDON — ". The city in capitals, an optional date and agency, then a dash.
+_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
 
 
 def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue]]:
@@ -249,6 +254,8 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     text = doc.text
     while start < stop and text[start].isspace():
         start += 1
+    if (dateline := _DATELINE.match(text, start, stop)) is not None:
+        start = dateline.end()
     while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ".,;:!\u2026"):
         stop -= 1
     if start >= stop or text[start] in _MARKS:

@@ -166,8 +166,16 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
         return ("name", run_back(doc, k, floor), k)
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
-    if doc.lower[k] in C.ROLE_NOUNS and k - 1 >= floor and doc.lower[k - 1] in DETERMINERS:
-        return ("role", doc.lower[k], k - 1, k)
+    if doc.lower[k] in C.ROLE_NOUNS:
+        # "the spokesman", "the Fed chief", "the Chinese defense minister": at most two words
+        # between the determiner and the role, none of them a cue or a stopword.
+        for d in range(k - 1, max(floor, k - 3) - 1, -1):
+            if doc.sep(d).strip():
+                break
+            if doc.lower[d] in DETERMINERS:
+                return ("role", doc.lower[k], d, k)
+            if doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
+                break
     return _org_back(doc, k, floor)
 
 
@@ -200,10 +208,13 @@ def _org_forward(doc: TextIndex, j: int, limit: int) -> int | None:
 
 
 def _apposition(doc: TextIndex, k: int, floor: int):
-    """'Tan Kefei, a spokesperson for ..., said': the name before ', a|an|the|who'."""
+    """'Tan Kefei, a spokesperson for ..., said': the name before ', a|an|the|who'; also before a
+    participle aside ('Janet Yellen, speaking in New York, said')."""
     for i in range(k - 1, max(floor, k - 80) - 1, -1):
         opener = doc.lower[i + 1]
-        if doc.cap(i) and doc.sep(i).strip() == "," and (opener in C.APPOSITION_OPENERS or opener.isdigit()):
+        if doc.cap(i) and doc.sep(i).strip() == "," and (
+                opener in C.APPOSITION_OPENERS or opener.isdigit()
+                or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
             return ("name", run_back(doc, i, floor), i)
     return None
 
@@ -285,7 +296,8 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
     if not cue.subject:
         return None
     a, b = cue.subject
-    near = [k for k in (a - 1, a - 2) if k >= 0 and not doc.sep(k).strip()]
+    # Before the name, or a title inside its run: "Fed Chair Jerome Powell".
+    near = [k for k in (a - 1, a - 2) if k >= 0 and not doc.sep(k).strip()] + list(range(a, b))
     if b + 1 < cue.first and doc.sep(b).strip() == ",":
         near += range(b + 1, min(cue.first, b + 20))
     return next((_ROLE_SYNONYMS.get(doc.lower[k], doc.lower[k]) for k in near
@@ -333,9 +345,21 @@ def resolve_cues(doc: TextIndex) -> None:
             speaker, person = mention[1], mention[2]
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
-        elif mention[0] in ("pronoun", "role"):
-            speaker = (roles.get(_ROLE_SYNONYMS.get(mention[1], mention[1]))
-                       or antecedent(doc, pos, last_person, last_person_pos))
+        elif mention[0] == "pronoun":
+            speaker = antecedent(doc, pos, last_person, last_person_pos)
+            person = speaker is not None
+        elif mention[0] == "role":
+            role = _ROLE_SYNONYMS.get(mention[1], mention[1])
+            speaker = roles.get(role)
+            if speaker is None:
+                # Nobody introduced as "the minister": the person in view, unless that person
+                # came with another role (a senator is not "the minister").
+                speaker = antecedent(doc, pos, last_person, last_person_pos)
+                held = {r for r, who in roles.items() if who == speaker}
+                if held and role not in C.GENERIC_ROLES:
+                    speaker = None
+                elif speaker is not None and role not in C.GENERIC_ROLES:
+                    roles[role] = speaker
             person = speaker is not None
         else:
             speaker, person = _resolve_name(doc, mention[1], mention[2], last_person)
