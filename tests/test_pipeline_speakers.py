@@ -45,6 +45,18 @@ def test_aliases_of_a_body_have_no_lone_words():
     assert not any(" " not in a for a in speaker_aliases("Regional Transport Agency"))
 
 
+def test_a_body_named_with_of_or_for_is_one_speaker():
+    text = ("The Ministry of Foreign Affairs said the harbour talks would resume in May next year.\n"
+            "The Institute for Fiscal Studies said the numbers for the new harbour did not add up.\n"
+            "Bank of England Governor Andrew Bailey said inflation would fall back to target next year.\n"
+            "Secretary of State Ana Ruiz said the ceasefire must hold for the whole region.")
+    assert [q.speaker for q in extract_quotes(text)] == [
+        "Ministry of Foreign Affairs", "Institute for Fiscal Studies", "Andrew Bailey", "Ana Ruiz"]
+    assert canonical_speaker("the Ministry of Foreign Affairs") == "Ministry of Foreign Affairs"
+    assert canonical_speaker("Secretary of State Ana Ruiz") == "Ana Ruiz"
+    assert speaker_aliases("Institute for Fiscal Studies") == {"institute for fiscal studies"}
+
+
 def test_a_bare_role_has_no_alias():
     assert speaker_aliases("the spokesman") == set()
 

@@ -186,6 +186,10 @@ NAME_PARTICLES: frozenset[str] = frozenset({
     "al", "el", "bin", "ibn", "ben", "ter", "zu",
 })
 
+#: Lowercase words joining an organisation word to the rest of its name: "Ministry of Defence",
+#: "Institute for Fiscal Studies", "Council on Foreign Relations".
+ORG_CONNECTORS: frozenset[str] = frozenset({"of", "for", "on"})
+
 #: Words that mark a capitalised run as an organisation, not a person ("Defense Ministry").
 ORG_WORDS: frozenset[str] = frozenset({
     "ministry", "agency", "department", "office", "council", "committee", "commission", "party",

@@ -30,19 +30,35 @@ def name_part(doc: TextIndex, k: int) -> bool:
 def run_back(doc: TextIndex, k: int, floor: int) -> int:
     """First token of the capitalised run ending at token k ("Xi Jinping", "Jean-Pierre")."""
     a = k
-    while (a - 1 >= floor and name_part(doc, a - 1) and not doc.possessive(a - 1)
-           and doc.sep(a - 1) in (" ", "-")):
-        a -= 1
+    while a - 1 >= floor:
+        if name_part(doc, a - 1) and not doc.possessive(a - 1) and doc.sep(a - 1) in (" ", "-"):
+            a -= 1
+        elif doc.cap(a) and _org_link(doc, a - 2) and a - 2 >= floor:
+            a -= 2   # "Institute for | Fiscal Studies"
+        else:
+            break
     while a < k and not doc.cap(a):
         a += 1
     return a
 
 
+def _org_link(doc: TextIndex, k: int) -> bool:
+    """Token k is a capitalised organisation word followed by "of" / "for" / "on" inside one
+    name: "Ministry of Defence", "Institute for Fiscal Studies"."""
+    return (k >= 0 and k + 2 < len(doc.words) and doc.cap(k) and doc.lower[k] in C.ORG_WORDS
+            and doc.lower[k + 1] in C.ORG_CONNECTORS and doc.cap(k + 2)
+            and doc.sep(k) == " " and doc.sep(k + 1) == " " and not doc.possessive(k))
+
+
 def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     b = a
-    while (b + 1 < limit and not doc.possessive(b) and name_part(doc, b + 1)
-           and doc.sep(b) in (" ", "-")):
-        b += 1
+    while b + 1 < limit:
+        if not doc.possessive(b) and name_part(doc, b + 1) and doc.sep(b) in (" ", "-"):
+            b += 1
+        elif b + 2 < limit and _org_link(doc, b):
+            b += 2
+        else:
+            break
     while b > a and not doc.cap(b):
         b -= 1
     return b
@@ -54,6 +70,8 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
         a += 1
     titled = False
     for k in range(b - 1, a - 1, -1):
+        if doc.lower[k] in C.TITLES and k - 1 > a and _org_link(doc, k - 2):
+            continue  # "Ministry of Foreign Affairs": the title word is inside the body's name
         if doc.lower[k] in C.TITLES:
             if not any(doc.lower[t] in C.ORG_WORDS for t in range(k + 1, b + 1)):
                 a, titled = k + 1, True  # "Defense Ministry" keeps its title word: it is the name
@@ -184,7 +202,10 @@ def canonical_speaker(name: str) -> str:
         words = words[1:]
     if not words:
         return ""
-    last_title = max((i for i, w in enumerate(words) if _title_word(w)), default=-1)
+    # A title word after "Ministry of" is part of the body's name: "Ministry of Foreign Affairs".
+    last_title = max((i for i, w in enumerate(words) if _title_word(w) and not (
+        i > 1 and words[i - 1].lower() in C.ORG_CONNECTORS and words[i - 2].lower() in C.ORG_WORDS)),
+        default=-1)
     rest = words[last_title + 1:]
     org = any(w.lower().strip(".") in C.ORG_WORDS for w in words)
     if rest and len(rest) <= 5 and all(map(_is_name_word, rest)) and not any(
