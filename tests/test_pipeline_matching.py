@@ -37,6 +37,9 @@ def test_plural_and_inflected_forms_share_a_stem():
     assert set(a.shared) == {"militaries", "deepen", "mutual", "trust"}
     b = score_match("serving the building of a community", "They serve to build communities")
     assert set(b.shared) == {"serving", "building", "community"}
+    # A consonant doubled before -ing / -ed: "cutting" is "cut", "planned" is "plan".
+    c = score_match("We are not thinking about cutting rates or planned hikes", "The bank will cut rates and plan hikes")
+    assert {"cutting", "rates", "planned", "hikes"} <= set(c.shared)
 
 
 def test_a_single_shared_topic_word_is_no_match():

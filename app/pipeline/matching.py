@@ -46,7 +46,7 @@ _W_COVERAGE, _W_CONTAINMENT, _W_SIMILARITY = 0.55, 0.15, 0.30
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude, language-light stem: possessive and one inflection dropped ("serving" ~ "serve",
-    "militaries" ~ "military"), then the first MATCH_STEM_CHARS letters. Cheap, needs no model, and
+    "militaries" ~ "military", "cutting" ~ "cut"), then the first MATCH_STEM_CHARS letters. Cheap, needs no model, and
     serves the search index as a prefix query."""
     if word.endswith("'s"):
         word = word[:-2]
@@ -56,6 +56,9 @@ def stem(word: str) -> str:
         for suffix in _SUFFIXES:
             if len(word) - len(suffix) >= 4 and word.endswith(suffix) and not word.endswith("ss"):
                 word = word[:-len(suffix)]
+                # "cutting" ~ "cut", "planned" ~ "plan": a consonant doubled before -ing/-ed
+                if suffix in ("ing", "ed") and word[-1] == word[-2] and word[-1] not in "aeiouylsz":
+                    word = word[:-1]
                 break
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]
