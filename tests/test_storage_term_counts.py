@@ -69,3 +69,15 @@ def test_claim_candidates_rank_by_the_rare_words_each_claim_holds(session):
     assert set(ids[1:3]) == {2, 6}            # one rare word each
     assert dict(hits)[1] == "The harbour lantern ferry will sail at dawn"
     assert [cid for cid, _ in claim_candidates(session, ["harbou", "ferry", "lanter"], 1)] == [1]
+
+
+def test_weights_are_the_idf_of_each_prefix_count_and_follow_a_new_snapshot(session):
+    from app.pipeline.matching import idf
+    from app.storage.search import term_weights
+    _claims(session, "The harbour will open in spring", "The harbour stays shut")
+    assert term_weights(session, ["harbou", "spring", "ferry"]) == {
+        "harbou": idf(2, 2), "spring": idf(1, 2), "ferry": idf(0, 2)}
+    # Asked again (memoized) the same; once the store grows, the new counts and total count.
+    assert term_weights(session, ["spring"]) == {"spring": idf(1, 2)}
+    _claims(session, "A ferry will serve the harbour", "Ferry fares rise in spring")
+    assert term_weights(session, ["harbou", "ferry"]) == {"harbou": idf(3, 4), "ferry": idf(2, 4)}

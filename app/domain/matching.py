@@ -24,14 +24,13 @@ from app.pipeline.embeddings import Embedder, blend, load_embedder
 from app.pipeline.matching import (
     MatchScore,
     claim_stems,
-    idf_weights,
     negated,
     prepare,
     query_terms,
     score_match,
 )
 from app.storage.models import Article, Claim, DismissedMatch, Mention
-from app.storage.search import article_candidates, claim_candidates, term_doc_counts
+from app.storage.search import article_candidates, claim_candidates, term_weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +104,7 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
 
 def match_weights(session: Session, stems: set[str]) -> dict[str, float]:
     """How telling each stem is among the stored claims (see pipeline.matching.idf_weights)."""
-    counts, total = term_doc_counts(session, list(stems))
-    return idf_weights(counts, total)
+    return term_weights(session, stems)
 
 
 def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:

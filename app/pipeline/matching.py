@@ -152,13 +152,21 @@ def idf_weights(doc_counts: Mapping[str, int], total: int) -> dict[str, float]:
     word every claim on the story carries ("china", "talks") says little about which claim a
     passage restates; a rare one says much. Never below MIN_TERM_WEIGHT, so no word counts for
     nothing."""
-    return {s: max(MIN_TERM_WEIGHT, math.log((total + 1) / (n + 0.5))) for s, n in doc_counts.items()}
+    return {s: idf(n, total) for s, n in doc_counts.items()}
+
+
+def idf(n: int, total: int) -> float:
+    """The weight of one stem held by `n` of `total` claims (see idf_weights)."""
+    return max(MIN_TERM_WEIGHT, math.log((total + 1) / (n + 0.5)))
 
 
 def _weight(weights: Mapping[str, float] | None, stems) -> float:
     if weights is None:
         return float(len(stems))
-    return sum(weights.get(s, 1.0) for s in stems)
+    try:
+        return sum(map(weights.__getitem__, stems))   # every stem weighed: the usual case, fast
+    except KeyError:
+        return sum(weights.get(s, 1.0) for s in stems)
 
 
 def score_match(claim_text: str, passage: str | Passage,

@@ -24,7 +24,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import Boolean
 
-from app.pipeline.matching import idf_weights
+from app.pipeline.matching import idf
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows
 from app.storage.models import Claim
@@ -255,6 +255,11 @@ def term_doc_counts(session, prefixes: list[str]) -> tuple[dict[str, int], int]:
     return vocab.counts(prefixes, _first_token), vocab.total
 
 
+def term_weights(session, prefixes) -> dict[str, float]:
+    """How telling each prefix is among the stored claims (pipeline.matching.idf of its count)."""
+    return _snapshot(session).weights(prefixes, _first_token, idf)
+
+
 @lru_cache(maxsize=65536)
 def _first_token(prefix: str) -> str:
     tokens = query_tokens(prefix)
@@ -278,8 +283,7 @@ def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[st
 
 def _ranked_params(session, dialect: str, terms: list[str]) -> dict:
     """:q0.. (each word as a prefix query), :w0.. (its idf among the claims) and :all for _ranked_sql."""
-    counts, total = term_doc_counts(session, terms)
-    weights = idf_weights(counts, total)
+    weights = term_weights(session, terms)
     params = {}
     for i, t in enumerate(terms):
         params[f"q{i}"] = f'"{t}"*' if dialect == "sqlite" else f"'{t}':*"
@@ -291,7 +295,7 @@ def _ranked_params(session, dialect: str, terms: list[str]) -> dict:
 
 def _clean_terms(terms: list[str]) -> list[str]:
     """Stems reduced to letters and digits, so nothing in an article can be read as query syntax."""
-    return list(dict.fromkeys(w[0] for w in (query_tokens(t) for t in terms) if w))
+    return list(dict.fromkeys(w for w in map(_first_token, terms) if w))
 
 
 def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, budget: int = 800,
