@@ -77,8 +77,6 @@ def _is_apostrophe(text: str, i: int, ps: int, pe: int, ch: str) -> bool:
     """‘ after a letter or ’ before one is part of a word ("’90s", "country’s"), not a mark."""
     if ch == _S_OPEN:
         return i > ps and text[i - 1].isalnum()
-    if ch == _STRAIGHT:
-        return _straight_role(text, i, ps, pe) is None
     return ch == _S_CLOSE and i + 1 < pe and text[i + 1].isalnum()
 
 
@@ -125,7 +123,10 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
     stack: list[tuple[int, str]] = []
     for m in _MARK_RE.finditer(text, ps, pe):
         i, ch = m.start(), m.group()
-        if ch in _SINGLES and _is_apostrophe(text, i, ps, pe, ch):
+        role = _straight_role(text, i, ps, pe) if ch == _STRAIGHT else None
+        if ch == _STRAIGHT and role is None:
+            continue  # an apostrophe
+        if ch in (_S_OPEN, _S_CLOSE) and _is_apostrophe(text, i, ps, pe, ch):
             continue
         depth = _closing_depth(stack, ch)
         if depth is not None:
@@ -134,7 +135,7 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
             continue
         if ch not in _CLOSERS or (ch in (_S_OPEN, _STRAIGHT) and not (single or stack)):
             continue
-        if ch == _STRAIGHT and _straight_role(text, i, ps, pe) != "open":
+        if ch == _STRAIGHT and role != "open":
             continue
         same = next((d for d, (_, o) in enumerate(stack) if o == ch), None) if restart else None
         if same is not None:

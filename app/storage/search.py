@@ -217,26 +217,25 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
     :all (PostgreSQL) the words OR-ed. Claims: merged ones are left out after the ranking, and the
     text comes with the id; articles: ids only, :exclude left out."""
     fts, table, column = (FTS_TABLE, "claims", PG_COLUMN) if claims else (ARTICLE_FTS, "articles", ARTICLE_PG_COLUMN)
-    if dialect == "sqlite":
-        # One FTS5 scan a word, summed by id.
-        union = " UNION ALL ".join(f"SELECT rowid AS id, :w{i} AS w FROM {fts} WHERE {fts} MATCH :q{i}"
-                                   for i in range(terms))
-        ranked = f"SELECT id, sum(w) AS s FROM ({union}) AS hits GROUP BY id"
-    elif dialect == "postgresql" and claims:
+    if dialect == "postgresql" and claims:
         # One bitmap scan of the GIN index for all the words, then each row's own tsvector tested
         # a word at a time (cheap beside ts_rank). A UNION of scans a word was planned in parallel
         # at 100k claims, and starting the workers cost 10 ms.
         score = " + ".join(f"CASE WHEN {column} @@ to_tsquery('simple', :q{i}) "
                            f"THEN CAST(:w{i} AS float8) ELSE 0 END" for i in range(terms))
         ranked = f"SELECT id, {score} AS s FROM {table} WHERE {column} @@ to_tsquery('simple', :all)"
-    elif dialect == "postgresql":
-        # An article's tsvector is big (stored out of line): testing it a word at a time would
-        # read it back a dozen times, so each word gets its own index scan instead.
-        union = " UNION ALL ".join(f"SELECT id, CAST(:w{i} AS float8) AS w FROM {table} "
-                                   f"WHERE {column} @@ to_tsquery('simple', :q{i})" for i in range(terms))
-        ranked = f"SELECT id, sum(w) AS s FROM ({union}) AS hits GROUP BY id"
     else:
-        raise NotImplementedError(f"no search index for {dialect}")
+        # One index scan a word, summed by id: FTS5, and PostgreSQL's articles, whose big tsvector
+        # (stored out of line) would be read back a dozen times if tested a word at a time.
+        if dialect == "sqlite":
+            word = f"SELECT rowid AS id, :w{{i}} AS w FROM {fts} WHERE {fts} MATCH :q{{i}}"
+        elif dialect == "postgresql":
+            word = (f"SELECT id, CAST(:w{{i}} AS float8) AS w FROM {table} "
+                    f"WHERE {column} @@ to_tsquery('simple', :q{{i}})")
+        else:
+            raise NotImplementedError(f"no search index for {dialect}")
+        union = " UNION ALL ".join(word.format(i=i) for i in range(terms))
+        ranked = f"SELECT id, sum(w) AS s FROM ({union}) AS hits GROUP BY id"
     if not claims:
         return f"SELECT id FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
     # The liveness test stays outside the ranked subquery: inside it, the planners may walk the
