@@ -44,6 +44,12 @@ def test_said_before_with_colon_and_told_reporters():
     assert q.speaker == "Paul Okafor" and q.cue == "told reporters"
 
 
+@pytest.mark.parametrize("told", ["told MPs", "told the BBC", "told a news conference"])
+def test_the_cue_shows_whom_the_speaker_told(told):
+    q = only(f"“Nothing has been decided about the merger yet,” Paul Okafor {told} on Monday.")
+    assert q.cue == told
+
+
 def test_apposition_between_name_and_verb():
     text = ("Ilse Berger, a spokeswoman for the Federal Office of Transport, said the line was "
             "“safe to use again after a full inspection of the tracks”.")

@@ -160,6 +160,10 @@ def test_scoring_judges_marked_quotes_only_and_counts_reported_apart():
      "master Tomas Lindgren said.", "The county will close the old ferry landing in March"),
     ("NORTH BAY, Oct 4 (Coast Press) -- The new bridge will carry trains from next spring, "
      "Mayor Ana Ruiz said.", "The new bridge will carry trains from next spring"),
+    ("MILLBROOK, Ill. (Valley Wire) \u2014 The county will close the old ferry landing in March, "
+     "Mayor Ana Ruiz announced Monday.", "The county will close the old ferry landing in March"),
+    ("NORTH BAY, 4 October (Coast Press) - The new bridge will carry trains from next spring, "
+     "Mayor Ana Ruiz said.", "The new bridge will carry trains from next spring"),
     ("PORT ELLEN \u2014 The pier will stay shut until the storm damage is repaired, Mayor Ana Ruiz said.",
      "The pier will stay shut until the storm damage is repaired"),
 ])

@@ -6,6 +6,7 @@ import pytest
 
 from app.pipeline.quotes import extract_quotes
 from app.pipeline.speakers import canonical_speaker, speaker_aliases
+from app.pipeline.name_runs import is_person_name
 
 
 @pytest.mark.parametrize("written, canonical", [
@@ -88,3 +89,39 @@ def test_a_hyphenated_pair_of_countries_is_not_a_person():
             "traffic, trade resumed.")
     speakers = {q.speaker for q in extract_quotes(text)}
     assert speakers == {"Austria"}
+
+
+def test_a_role_owned_by_a_possessive_is_its_own_speaker():
+    text = ("Portugal's finance minister said on Tuesday the government would not raise the fuel "
+            "tax this year.\n"
+            "In a later interview, he told the radio: \"The rules apply to this government as to any other.\"")
+    reported, direct = extract_quotes(text)
+    assert reported.speaker == direct.speaker == "Portugal's finance minister"
+    assert (reported.kind, direct.kind) == ("reported", "direct")
+
+
+def test_the_mayors_spokesman_is_not_the_mayor():
+    text = ("\"We will keep every branch open,\" Mayor Dana Whitfield said on Monday.\n"
+            "The mayor's spokesman said the library budget would be cut by a fifth next year.")
+    direct, reported = extract_quotes(text)
+    assert direct.speaker == "Dana Whitfield"
+    assert reported.speaker == "mayor's spokesman"
+
+
+def test_an_office_owned_by_a_possessive_speaks():
+    text = "The French president's office said the two countries agreed on the need for a stronger Europe."
+    [q] = extract_quotes(text)
+    assert (q.speaker, q.kind) == ("French president's office", "reported")
+
+
+def test_a_body_named_with_an_ampersand_speaks_through_its_spokeswoman():
+    text = ("A spokeswoman for the administrators, Grant & Moss, said talks with two buyers were "
+            "continuing. \"We remain hopeful of a sale that protects every home,\" she said.")
+    reported, direct = extract_quotes(text)
+    assert reported.speaker == direct.speaker == "Grant & Moss"
+    assert canonical_speaker("Grant & Moss") == "Grant & Moss" and not is_person_name("Grant & Moss")
+
+
+def test_others_and_several_are_nobody_in_particular():
+    text = "Economists were divided. Others warned that any loosening of the rules would unsettle markets."
+    assert [q.speaker for q in extract_quotes(text)] == []

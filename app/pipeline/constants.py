@@ -178,6 +178,7 @@ NAME_STOPWORDS: frozenset[str] = frozenset({
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "earlier", "later", "today", "yesterday", "to", "for", "of", "with",
     "by", "from", "not", "no", "all", "each", "every", "such", "other", "another", "related",
+    "others", "several", "most", "few", "everyone", "someone", "nobody", "anyone",
 })
 
 #: Lowercase words that can sit inside a person's name ("Ursula von der Leyen", "Luiz Inácio Lula da Silva").
@@ -223,6 +224,14 @@ ABBREVIATIONS: frozenset[str] = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "capt", "jr",
     "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "e.g", "i.e", "jan",
     "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev",
+})
+
+#: US state abbreviations (AP style) in datelines and addresses: "SPRINGFIELD, Ill. (AP) —".
+#: Compared as written, capitalised, so "he fell ill." still ends a sentence.
+STATE_ABBREVIATIONS: frozenset[str] = frozenset({
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Va", "Vt", "Wash", "Wis", "Wyo",
 })
 
 # --- Thresholds ------------------------------------------------------------------------------------

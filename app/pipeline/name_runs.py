@@ -33,6 +33,8 @@ def run_back(doc: TextIndex, k: int, floor: int) -> int:
     while a - 1 >= floor:
         if name_part(doc, a - 1) and not doc.possessive(a - 1) and doc.sep(a - 1) in (" ", "-"):
             a -= 1
+        elif _ampersand(doc, a - 1):
+            a -= 1   # "Grant & Moss", "AT&T"
         elif doc.cap(a) and _org_link(doc, a - 2) and a - 2 >= floor:
             a -= 2   # "Institute for | Fiscal Studies"
         else:
@@ -40,6 +42,12 @@ def run_back(doc: TextIndex, k: int, floor: int) -> int:
     while a < k and not doc.cap(a):
         a += 1
     return a
+
+
+def _ampersand(doc: TextIndex, k: int) -> bool:
+    """Tokens k and k + 1 are capitalised words joined by "&" in one name: "Grant & Moss"."""
+    return (k >= 0 and k + 1 < len(doc.words) and doc.sep(k).strip() == "&" and len(doc.sep(k)) <= 3
+            and doc.cap(k) and doc.cap(k + 1) and not doc.possessive(k))
 
 
 def _org_link(doc: TextIndex, k: int) -> bool:
@@ -54,6 +62,8 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     b = a
     while b + 1 < limit:
         if not doc.possessive(b) and name_part(doc, b + 1) and doc.sep(b) in (" ", "-"):
+            b += 1
+        elif _ampersand(doc, b):
             b += 1
         elif b + 2 < limit and _org_link(doc, b):
             b += 2
@@ -87,7 +97,7 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
 def person_like(name: str, count: int) -> bool:
     """Two or more plain capitalised words with no organisation word: a person's name."""
     words = name.replace("-", " ").split()
-    return (count >= 2 and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
+    return (count >= 2 and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
             and not any(len(w) > 1 and w.isupper() for w in words))
 
 

@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.reported import find_reported
+from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
 
 
@@ -51,7 +51,6 @@ _CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN), _STRAIGHT
 _MAX_DEPTH = 4
 _AFTER_QUOTE_TRIGGER = frozenset(",?!\u2014\u2013-")
 _SUBJECT_WORDS = C.SUBJECT_FILLERS | C.PRONOUNS | C.ROLE_NOUNS | C.TITLES | DETERMINERS
-_OBJECT_WORDS = frozenset({"reporters", "journalists", "media", "lawmakers"})
 
 
 @dataclass(slots=True)
@@ -212,9 +211,10 @@ def _cue_before(doc: TextIndex, span: _Span) -> Cue | None:
 
 
 def _cue_text(doc: TextIndex, cue: Cue) -> str:
+    """The cue as written, with whom a speaker told: "told reporters", "told MPs", "told the BBC"."""
     last = cue.last
-    if last < len(doc.words) and doc.lower[last] in _OBJECT_WORDS and not doc.sep(last - 1).strip():
-        last += 1
+    if doc.lower[cue.last - 1] in ("told", "tells", "telling"):
+        last = skip_object(doc, last, len(doc.words)) or last
     return doc.text[doc.starts[cue.first]:doc.ends[last - 1]]
 
 

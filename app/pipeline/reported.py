@@ -33,8 +33,10 @@ _TAIL_OPENERS = C.APPOSITION_OPENERS | frozenset(C.CUE_PARTICIPLES) | {"citing",
 _THIRD_PERSON = frozenset({"he", "she", "it"})
 _HEADLINE_SHARE = 0.6
 # A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
-# (Xinhua) -- ", "LONDON — ". The city in capitals, an optional date and agency, then a dash.
-_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "LONDON — ". The
+# city in capitals, an optional state abbreviation, date and agency, then a dash.
+_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*)?"
+                       r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
                        r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
 
 
@@ -85,7 +87,7 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     cue = doc.cues[idx]
     j = cue.last
     if phrase in ("told", "tells", "telling"):
-        j = _skip_object(doc, j, limit)
+        j = skip_object(doc, j, limit)
         if j is None:
             return None
     j = _skip_adjuncts(doc, j, limit)
@@ -100,7 +102,7 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     return _checked(doc, doc.starts[j], stop, finite=not that)
 
 
-def _skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
+def skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
     """Past whom a speaker told: "reporters", "state media", "the BBC", "Reuters"."""
     if j >= limit or doc.sep(j - 1) != " ":
         return None
@@ -209,7 +211,7 @@ def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int)
     if cue.after and cue.subject:
         j = max(j, cue.subject[1] + 1)
     if phrase in ("told", "tells"):
-        j = _skip_object(doc, j, limit) or j
+        j = skip_object(doc, j, limit) or j
     j = _skip_adjuncts(doc, j, limit)
     if j < limit and not ("," in doc.sep(j - 1) and doc.lower[j] in _TAIL_OPENERS):
         return None  # the sentence goes on: the cue does not close it

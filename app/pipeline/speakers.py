@@ -132,7 +132,8 @@ class TextIndex:
                 continue
             before = self.text[max(0, m.start() - 8):m.start()].split()
             word = before[-1].lower().lstrip("(\"\u201c") if before else ""
-            if word in C.ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            if (word in C.ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+                    or (before and before[-1] in C.STATE_ABBREVIATIONS)):
                 continue
             starts.add(b)
         return sorted(starts)
@@ -170,13 +171,36 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
         # "the spokesman", "the Fed chief", "the Chinese defense minister": at most two words
         # between the determiner and the role, none of them a cue or a stopword.
         for d in range(k - 1, max(floor, k - 3) - 1, -1):
-            if doc.sep(d).strip():
-                break
+            if doc.sep(d).strip() or doc.possessive(d):
+                break  # "the mayor's spokesman" is not the mayor: _owned_role below
             if doc.lower[d] in DETERMINERS:
                 return ("role", doc.lower[k], d, k)
             if doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
                 break
-    return _org_back(doc, k, floor)
+    return _org_back(doc, k, floor) or _owned_role(doc, k, floor)
+
+
+def _owned_role(doc: TextIndex, k: int, floor: int):
+    """'Germany's finance minister said', 'the mayor's spokesman said', 'the French president's
+    office said': a role or body owned by a possessive names its own speaker (the words as
+    written), never the owner nor the last person quoted."""
+    if doc.lower[k] not in C.ROLE_NOUNS and doc.lower[k] not in C.ORG_WORDS:
+        return None
+    for d in range(k - 1, max(floor, k - 3) - 1, -1):
+        if doc.sep(d) != " " or doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
+            return None
+        if not doc.possessive(d):
+            continue
+        if doc.cap(d):  # "Germany's", "the European Union's"
+            return ("name", run_back(doc, d, floor), k)
+        # "the mayor's", "the French president's": a determiner at most two words before
+        for a in range(d - 1, max(floor, d - 3) - 1, -1):
+            if doc.sep(a) != " " or doc.possessive(a):
+                return None
+            if doc.lower[a] in DETERMINERS:
+                return ("name", a, k)
+        return None
+    return None
 
 
 def _org_words(doc: TextIndex, a: int, b: int) -> bool:
@@ -369,8 +393,20 @@ def resolve_cues(doc: TextIndex) -> None:
         cue.speaker, cue.person = speaker, person
         if speaker and cue.kind != "noun":
             last_any = speaker
-            if person:
+            if person or _spoken_for(doc, cue):
                 last_person, last_person_pos = speaker, pos
+
+
+def _spoken_for(doc: TextIndex, cue: Cue) -> bool:
+    """'A spokeswoman for the administrators, Grant & Moss, said': a body speaking through a
+    person, who is the "she" of the next quote."""
+    if not cue.subject:
+        return False
+    k0 = bisect_left(doc.starts, doc.sentence_start(doc.starts[cue.first]))
+    for k in range(k0, min(k0 + 3, cue.subject[0], len(doc.lower) - 1)):
+        if doc.lower[k] in C.ROLE_NOUNS:
+            return doc.lower[k + 1] in ("for", "at", "of")
+    return False
 
 
 def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tuple[str | None, bool]:
