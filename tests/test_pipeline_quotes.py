@@ -187,6 +187,14 @@ def test_partial_quote_woven_into_a_sentence():
     assert (q.text, q.kind, q.speaker) == ("deepen mutual trust between the crews", "partial", "Ruiz")
 
 
+def test_the_second_half_of_a_split_quote_is_direct():
+    text = ("“We will rebuild the pier before the summer,” Mayor Ana Ruiz said, “and we will not "
+            "charge the fishermen a single euro for it.”")
+    first, second = marked(text)
+    assert (first.kind, second.kind) == ("direct", "direct")
+    assert first.speaker == second.speaker == "Ana Ruiz"
+
+
 def test_scare_quotes_are_listed_apart():
     text = ("The two mayors praised their “no-limits” partnership. Ana Ruiz said the so-called "
             "“harbour question” was settled. “It is settled for good,” she said of the "

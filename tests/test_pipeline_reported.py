@@ -194,3 +194,24 @@ def test_a_role_is_the_person_in_view_unless_that_person_holds_another_role():
     assert found["the ferry fares are too high for families"] == "Ana Ruiz"      # "has long argued"
     # Nobody was introduced as the minister, and the senator is not one: no speaker, no record.
     assert "the new port would open before the end of the year" not in found
+
+
+@pytest.mark.parametrize("text, content", [
+    ("The harbour authority warned it would close the pier to all cargo traffic.",
+     "it would close the pier to all cargo traffic"),
+    ("Mayor Ana Ruiz insisted she had never seen the engineers' report on the bridge.",
+     "she had never seen the engineers' report on the bridge"),
+])
+def test_a_that_verb_takes_a_clause_opening_with_a_pronoun(text, content):
+    assert one(text).text == content
+
+
+def test_warned_of_is_still_no_statement():
+    assert reported("The harbour authority warned of delays to cargo traffic on the pier for weeks.") == []
+
+
+def test_said_in_a_note_to_clients_that():
+    found = one("Analysts at Northport Bank said in a note to clients that they still expected the "
+                "harbour tax to rise next year.")
+    assert (found.speaker, found.text) == (
+        "Northport Bank", "they still expected the harbour tax to rise next year")

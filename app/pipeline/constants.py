@@ -87,6 +87,7 @@ EVENT_WORDS: frozenset[str] = frozenset({
     "weekly", "monthly", "state", "local", "national", "official", "statement", "release",
     "later", "earlier", "recent", "same", "late", "early", "exclusive", "public", "private",
     "reply", "response", "remarks", "comments", "posted", "published", "issued", "interview",
+    "note", "notes", "clients", "customers", "research", "filing", "blog",
 })
 #: Prepositions that open an adjunct between a cue and its content: "said on Monday that".
 ADJUNCT_PREPOSITIONS: frozenset[str] = frozenset({

@@ -49,6 +49,9 @@ _MARK_RE = re.compile("[" + re.escape(_ALL_MARKS) + "]")
 _DOUBLE_OPENERS = frozenset(o for o in _CLOSERS if o not in ('"', _S_OPEN, _STRAIGHT))
 _CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN), _STRAIGHT: frozenset(_STRAIGHT)}
 _MAX_DEPTH = 4
+# Between the halves of a split quotation: the first half closes on a comma, a short attribution
+# with no sentence end follows, then a comma: ',” Lopez said,' before the second half's mark.
+_SPLIT_GAP = re.compile(',[\u201d"\u2019\u00bb]\s+[^.?!\u201c\u201d"\u00ab\u00bb]{1,60},$')
 _AFTER_QUOTE_TRIGGER = frozenset(",?!\u2014\u2013-")
 _SUBJECT_WORDS = C.SUBJECT_FILLERS | C.PRONOUNS | C.ROLE_NOUNS | C.TITLES | DETERMINERS
 
@@ -221,9 +224,10 @@ def _cue_text(doc: TextIndex, cue: Cue) -> str:
 def _kind(doc: TextIndex, span: _Span) -> str:
     """Direct when a whole statement is quoted: it starts a sentence or follows a cue or colon."""
     first = doc.text[span.start]
+    before = doc.text[max(0, span.open - 80):span.open].rstrip()
     if not (first.isupper() or first in "[(" or first.isdigit()):
-        return "partial"
-    before = doc.text[max(0, span.open - 40):span.open].rstrip()
+        # The second half of a split quotation: '“We will rebuild,” Lopez said, “and we will ...”'
+        return "direct" if _SPLIT_GAP.search(before) else "partial"
     if _opens_paragraph(doc, span) or before[-1:] in ".:,?!" or before.endswith(("\u201d", '"')):
         return "direct"
     words = before.split()

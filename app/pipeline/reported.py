@@ -31,6 +31,7 @@ _DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "this"
 _CLAUSE_OPENERS = frozenset({"but", "and", "yet", "however", "also", "still", "so", "meanwhile"})
 _TAIL_OPENERS = C.APPOSITION_OPENERS | frozenset(C.CUE_PARTICIPLES) | {"citing", "as", "which"}
 _THIRD_PERSON = frozenset({"he", "she", "it"})
+_CLAUSE_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i"})
 _HEADLINE_SHARE = 0.6
 # A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
 # (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "LONDON — ". The
@@ -94,8 +95,9 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
-    elif phrase not in C.REPORTING_BARE:
-        return None
+    elif phrase not in C.REPORTING_BARE and not (
+            j + 1 < limit and doc.lower[j] in _CLAUSE_SUBJECTS and doc.lower[j + 1] in C.FINITE_HINTS):
+        return None  # "warned of ...", "vowed to ...": but "warned it would retaliate" is a clause
     if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
         return None  # a colon or a mark: what follows is a direct quote or a list
     stop = _content_end(doc, idx, doc.starts[j], end)
