@@ -125,3 +125,10 @@ def test_a_body_named_with_an_ampersand_speaks_through_its_spokeswoman():
 def test_others_and_several_are_nobody_in_particular():
     text = "Economists were divided. Others warned that any loosening of the rules would unsettle markets."
     assert [q.speaker for q in extract_quotes(text)] == []
+
+
+@pytest.mark.parametrize("title", ["Dr.", "Sen.", "Gov.", "Prof."])
+def test_a_title_cut_short_with_a_full_stop_is_part_of_the_name_run(title):
+    text = (f"“This is the worst storm the harbour has seen in a decade,” said {title} Helen Okoye, "
+            f"who has studied the coast since 2015. “The quays are already flooded.”")
+    assert [q.speaker for q in extract_quotes(text)] == ["Helen Okoye", "Helen Okoye"]

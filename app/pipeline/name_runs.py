@@ -33,8 +33,8 @@ def run_back(doc: TextIndex, k: int, floor: int) -> int:
     while a - 1 >= floor:
         if name_part(doc, a - 1) and not doc.possessive(a - 1) and doc.sep(a - 1) in (" ", "-"):
             a -= 1
-        elif _ampersand(doc, a - 1):
-            a -= 1   # "Grant & Moss", "AT&T"
+        elif _ampersand(doc, a - 1) or _abbreviated_title(doc, a - 1):
+            a -= 1   # "Grant & Moss", "AT&T", "Dr. Helen Okoye"
         elif doc.cap(a) and _org_link(doc, a - 2) and a - 2 >= floor:
             a -= 2   # "Institute for | Fiscal Studies"
         else:
@@ -50,6 +50,12 @@ def _ampersand(doc: TextIndex, k: int) -> bool:
             and doc.cap(k) and doc.cap(k + 1) and not doc.possessive(k))
 
 
+def _abbreviated_title(doc: TextIndex, k: int) -> bool:
+    """Token k is a title cut short with a full stop before a name: "Dr. Helen Okoye", "Sen. Ruiz"."""
+    return (k >= 0 and k + 1 < len(doc.words) and doc.sep(k) == ". " and doc.lower[k] in C.TITLES
+            and doc.lower[k] in C.ABBREVIATIONS and doc.cap(k) and doc.cap(k + 1))
+
+
 def _org_link(doc: TextIndex, k: int) -> bool:
     """Token k is a capitalised organisation word followed by "of" / "for" / "on" inside one
     name: "Ministry of Defence", "Institute for Fiscal Studies"."""
@@ -63,7 +69,7 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     while b + 1 < limit:
         if not doc.possessive(b) and name_part(doc, b + 1) and doc.sep(b) in (" ", "-"):
             b += 1
-        elif _ampersand(doc, b):
+        elif _ampersand(doc, b) or _abbreviated_title(doc, b):
             b += 1
         elif b + 2 < limit and _org_link(doc, b):
             b += 2
