@@ -42,6 +42,15 @@ def test_plural_and_inflected_forms_share_a_stem():
     assert {"cutting", "rates", "planned", "hikes"} <= set(c.shared)
 
 
+def test_a_prefix_written_with_or_without_a_hyphen_is_one_word():
+    match = score_match("The two ports will deepen their cooperation on a multipolar trade order",
+                        "boosting co-operation between the ports and the multi-polarization of trade")
+    assert {"cooperation", "multipolar", "trade", "ports"} <= set(match.shared)
+    passage = "more co-operation and a multi-polar order"
+    spans = highlight_spans(passage, "cooperation for a multipolar order")
+    assert [passage[a:b] for a, b in spans] == ["co-operation", "multi-polar", "order"]
+
+
 def test_a_single_shared_topic_word_is_no_match():
     match = score_match(CLAIM, "The river was calm all week and tourists came back.")
     assert match.score == 0.0

@@ -39,6 +39,8 @@ _NEGATION_REACH = 24
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+# Prefixes written with or without a hyphen ("multi-polar", "multipolar"); never a word alone.
+_PREFIXES = frozenset({"multi", "non", "anti", "co", "re", "pre", "inter", "semi"})
 # How the score weighs its three measures (they sum to 1).
 _W_COVERAGE, _W_CONTAINMENT, _W_SIMILARITY = 0.55, 0.15, 0.30
 
@@ -71,7 +73,25 @@ def content_words(text: str) -> list[str]:
 
 
 def _content(words: list[str]) -> list[str]:
+    if not _PREFIXES.isdisjoint(words):
+        words = _joined_prefixes(words)
     return [w for w in words if w not in _NOT_CONTENT and (len(w) > 1 or w.isdigit())]
+
+
+def _joined_prefixes(words: list[str]) -> list[str]:
+    """"multi-polar" ~ "multipolar", "co-operation" ~ "cooperation": outlets hyphenate prefixes
+    or not, and normalize_words splits at hyphens (its keys must not change), so a lone prefix is
+    joined to the word after it here."""
+    out, i, n = [], 0, len(words)
+    while i < n:
+        w = words[i]
+        if w in _PREFIXES and i + 1 < n:
+            out.append(w + words[i + 1])
+            i += 2
+        else:
+            out.append(w)
+            i += 1
+    return out
 
 
 def stems(text: str) -> set[str]:
@@ -244,6 +264,11 @@ def _claim_side(claim_text: str) -> _ClaimSide:
 def highlight_spans(passage: str, claim_text: str) -> list[tuple[int, int]]:
     """Offsets of the passage's words that share a stem with the claim: the reason, shown in place."""
     wanted = stems(claim_text)
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:['\u2019][^\W_]+)*", passage)
+    return [(m.start(), m.end()) for m in _HIGHLIGHT_WORD.finditer(passage)
             if m.group(0).lower() not in MATCH_STOPWORDS
-            and stem(m.group(0).lower().replace("\u2019", "'")) in wanted]
+            and stem(m.group(0).lower().replace("\u2019", "'").replace("-", "")) in wanted]
+
+
+# A word as highlight_spans shows it: a hyphenated prefix stays on its word (see _joined_prefixes).
+_HIGHLIGHT_WORD = re.compile(r"(?:(?:" + "|".join(sorted(_PREFIXES)) + r")-(?=[^\W_]))?"
+                             r"[^\W_]+(?:['\u2019][^\W_]+)*", re.IGNORECASE)
