@@ -81,3 +81,35 @@ def test_weights_are_the_idf_of_each_prefix_count_and_follow_a_new_snapshot(sess
     assert term_weights(session, ["spring"]) == {"spring": idf(1, 2)}
     _claims(session, "A ferry will serve the harbour", "Ferry fares rise in spring")
     assert term_weights(session, ["harbou", "ferry"]) == {"harbou": idf(3, 4), "ferry": idf(2, 4)}
+
+
+def test_pruned_candidates_are_exactly_the_full_querys(session, monkeypatch):
+    """PostgreSQL asks the index for the rarest words first and skips the common words' postings
+    when their weights cannot lift a claim into the top (search._pruned): the candidates must be
+    the ones the full query ranks, in the same order, and the pruning must actually happen."""
+    import random
+
+    from app.storage import search
+    from app.storage.lookups import driver_rows
+    rng = random.Random(5)
+    words = [f"w{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(120)]
+    zipf = [1 / (r + 1) for r in range(len(words))]
+    _claims(session, *(" ".join(rng.choices(words, zipf, k=rng.randint(6, 14))) for _ in range(600)))
+    dialect = session.get_bind().dialect.name
+    outcomes, answers = [], []
+    real = search._pruned
+    monkeypatch.setattr(search, "_pruned", lambda *a: outcomes.append(r := real(*a)) or r)
+    monkeypatch.setattr(search, "driver_rows", lambda *a: answers.append(r := driver_rows(*a)) or r)
+    widened = 0
+    for _ in range(80):
+        terms = rng.sample(words, rng.randint(2, 9))
+        answers.clear()
+        got = search.claim_candidates(session, terms, 12)
+        # The rare words' rows alone were not the answer, and the second query fixed that.
+        widened += len(answers) == 2 and len(answers[0]) == 12 and answers[0] != answers[1]
+        clean = search._telling_terms(session, search._clean_terms(terms), 800, 12)
+        full = driver_rows(session, search._ranked_sql(dialect, len(clean), True),
+                           search._ranked_params(session, dialect, clean) | {"n": 12})
+        assert got == [(cid, text) for cid, text, _ in full]
+    if dialect == "postgresql":
+        assert sum(r is not None for r in outcomes) >= 10 and widened >= 1

@@ -240,7 +240,7 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
         return f"SELECT id FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
     # The liveness test stays outside the ranked subquery: inside it, the planners may walk the
     # merged_into_id index over every live claim (measured 1.3 s a query at 100k on PostgreSQL).
-    return (f"SELECT c.id, c.text FROM ({ranked} ORDER BY s DESC, id LIMIT :n) AS hit "
+    return (f"SELECT c.id, c.text, hit.s FROM ({ranked} ORDER BY s DESC, id LIMIT :n) AS hit "
             "JOIN claims AS c ON c.id = hit.id WHERE c.merged_into_id IS NULL ORDER BY hit.s DESC, c.id")
 
 
@@ -325,4 +325,48 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     clean = _telling_terms(session, clean, budget, most)
     dialect = session.get_bind().dialect.name
     params = _ranked_params(session, dialect, clean) | {"n": limit}
-    return driver_rows(session, _ranked_sql(dialect, len(clean), True), params)
+    sql = _ranked_sql(dialect, len(clean), True)
+    rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
+    if rows is None:
+        rows = driver_rows(session, sql, params)
+    return [(cid, text) for cid, text, _ in rows]
+
+
+def _pruned(session, sql: str, params: dict, terms: list[str], limit: int) -> list[tuple] | None:
+    """The same top `limit` rows as `sql` itself, reaching far fewer (PostgreSQL), or None when
+    that cannot be shown and the full query must run.
+
+    Max-score pruning: ask the GIN index for the rows holding the rarest words only, every row
+    still scored on all the words. If `limit` live rows come back, the last one's score is a bar:
+    a row holding none of those rare words scores at most the summed weight of the others, and
+    when that sum is below the bar no such row can enter the top `limit` (strictly below: no tie
+    either). The common words' postings, most of the rows the full query reads, are never read."""
+    counts = _snapshot(session).counts(terms, _first_token)
+    order = sorted(range(len(terms)), key=lambda i: (-params[f"w{i}"], i))
+    first, reach = [], 0
+    for i in order[:-1]:
+        if first and reach + counts[terms[i]] > _PRUNE_ROWS:
+            break
+        first.append(i)
+        reach += counts[terms[i]]
+    if not first or reach < limit:
+        return None
+    rows = driver_rows(session, sql, params | {"all": _any_of(params, first)})
+    if len(rows) < limit:
+        return None  # too few reached (or some were merged away): no bar to prune by
+    bar = rows[-1][2] - 1e-9
+    # The commonest words whose weights sum below the bar need not be asked for; the rest must.
+    needed, rest = list(order), 0.0
+    while needed and rest + params[f"w{needed[-1]}"] < bar:
+        rest += params[f"w{needed.pop()}"]
+    if set(needed) <= set(first):
+        return rows
+    return driver_rows(session, sql, params | {"all": _any_of(params, needed)})
+
+
+def _any_of(params: dict, which: list[int]) -> str:
+    return " | ".join(params[f"q{i}"] for i in which)
+
+
+# Rows the first, pruned query may reach at most (its rarest words' claims, by the snapshot).
+_PRUNE_ROWS = 200
