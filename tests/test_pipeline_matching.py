@@ -1,6 +1,8 @@
 """Scoring a passage against a claim: text in, MatchScore out."""
 from __future__ import annotations
 
+import pytest
+
 from app.domain.matching import MatchConfig, decide
 from app.pipeline.context import sentence_spans
 from app.pipeline.matching import (
@@ -62,6 +64,12 @@ def test_denial_on_the_same_subject_is_a_possible_contradiction_never_a_link():
     match = score_match(CLAIM, passage)
     assert match.polarity_differs
     assert decide(match, MatchConfig()) == ("contradicts", "suggested")
+
+
+@pytest.mark.parametrize("verb", ["disputed claims", "contested claims", "rebutted claims"])
+def test_disputing_a_claim_is_a_denial(verb):
+    passage = f"The mayor {verb} that the river authority would open the northern flood gates before the spring rains."
+    assert decide(score_match(CLAIM, passage), MatchConfig()) == ("contradicts", "suggested")
 
 
 def test_negated_claim_against_an_affirming_passage_differs_too():

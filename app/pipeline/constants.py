@@ -287,7 +287,8 @@ NEGATION_CUES: tuple[str, ...] = (
     "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
     "hasn't", "haven't", "shouldn't", "wouldn't", "denied", "denies", "deny", "denying",
     "groundless", "baseless", "false", "untrue", "unfounded", "rejected", "rejects", "refuted",
-    "refutes", "dismissed", "dismisses", "no signs", "no evidence", "far from",
+    "refutes", "dismissed", "dismisses", "disputed", "disputes", "disputing", "contested",
+    "contests", "rebutted", "no signs", "no evidence", "far from",
 )
 #: "A rather than B", "A instead of B": B is denied, A asserted. A passage that carries a claim on
 #: the B side contradicts it; one that carries it on the A side repeats it (see
