@@ -132,3 +132,10 @@ def test_a_title_cut_short_with_a_full_stop_is_part_of_the_name_run(title):
     text = (f"“This is the worst storm the harbour has seen in a decade,” said {title} Helen Okoye, "
             f"who has studied the coast since 2015. “The quays are already flooded.”")
     assert [q.speaker for q in extract_quotes(text)] == ["Helen Okoye", "Helen Okoye"]
+
+
+def test_an_indefinite_role_with_a_modifier_names_a_new_speaker():
+    text = ("“We will keep every branch open,” Mayor Dana Whitfield said.\n"
+            "“The council does not comment on budgets before the vote,” a council spokeswoman said.\n"
+            "“Nobody has told the library staff anything at all,” a spokeswoman said.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Dana Whitfield", "council spokeswoman", None]

@@ -175,6 +175,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 break  # "the mayor's spokesman" is not the mayor: _owned_role below
             if doc.lower[d] in DETERMINERS:
                 return ("role", doc.lower[k], d, k)
+            if doc.lower[d] in ("a", "an"):
+                # "a commission spokeswoman said": somebody new, named by the words as written
+                # (a bare "a spokeswoman" names nobody)
+                return ("name", d + 1, k) if d + 1 < k else None
             if doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
                 break
     return _org_back(doc, k, floor) or _owned_role(doc, k, floor)
