@@ -139,3 +139,17 @@ def test_an_indefinite_role_with_a_modifier_names_a_new_speaker():
             "“The council does not comment on budgets before the vote,” a council spokeswoman said.\n"
             "“Nobody has told the library staff anything at all,” a spokeswoman said.")
     assert [q.speaker for q in extract_quotes(text)] == ["Dana Whitfield", "council spokeswoman", None]
+
+
+def test_the_name_after_a_role_written_after_the_cue_is_the_speaker():
+    text = ("“We were not prepared for what we saw,” said the study's lead author, Dr. Priya Raman "
+            "of the Coastal Research Institute. “Whole sections of the reef are now white.”")
+    assert [q.speaker for q in extract_quotes(text)] == ["Priya Raman", "Priya Raman"]
+
+
+def test_a_second_verb_shares_the_subject_of_the_first():
+    text = ("Harbour master Ben Hollis added that the pier could reopen if the storms eased, but "
+            "warned that “the window for repairs is closing fast.”")
+    found = extract_quotes(text)
+    assert [(q.kind, q.speaker) for q in found] == [("reported", "Ben Hollis"), ("partial", "Ben Hollis")]
+    assert found[1].cue == "warned"

@@ -281,6 +281,9 @@ def _mention_after(doc: TextIndex, j: int):
             return ("name", j + 1, body)
     while a < limit and not doc.cap(a) and not doc.sep(a).strip():
         a += 1
+    if (a + 1 < limit and doc.sep(a).strip() == "," and doc.lower[a] in C.ROLE_NOUNS
+            and doc.cap(a + 1)):
+        a += 1  # "said the study's lead author, Dr. Priya Raman": the name after the role
     if a >= limit or not doc.cap(a):
         return None
     b = run_forward(doc, a, limit)
@@ -348,6 +351,11 @@ def _subject(doc: TextIndex, idx: int):
             if prev.kind == "verb" and prev.first >= floor and prev.speaker:
                 return ("speaker", prev.speaker, prev.person)
         return _first_mention(doc, floor, cue.first)
+    if cue.first > floor and doc.lower[cue.first - 1] in ("and", "but") and not doc.sep(cue.first - 1).strip():
+        # "He added that ..., but warned that ...": the verb shares the subject of the cue before it
+        for prev in reversed(doc.cues[max(0, idx - 3):idx]):
+            if prev.kind == "verb" and prev.first >= floor and prev.speaker:
+                return ("speaker", prev.speaker, prev.person)
     found = _mention_before(doc, cue, floor)
     if found == "open":
         cue.after = True
