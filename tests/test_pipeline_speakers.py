@@ -153,3 +153,10 @@ def test_a_second_verb_shares_the_subject_of_the_first():
     found = extract_quotes(text)
     assert [(q.kind, q.speaker) for q in found] == [("reported", "Ben Hollis"), ("partial", "Ben Hollis")]
     assert found[1].cue == "warned"
+
+
+@pytest.mark.parametrize("name", ["J.D. Harlan", "Mary J. Blige"])
+def test_initials_are_part_of_a_name_and_never_an_alias(name):
+    text = f"“The harbour will not survive another winter like this one,” said {name}, an analyst."
+    assert [q.speaker for q in extract_quotes(text)] == [name]
+    assert not any(alias.endswith(".") for alias in speaker_aliases(name))  # no lone "j.d."

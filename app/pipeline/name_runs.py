@@ -33,8 +33,8 @@ def run_back(doc: TextIndex, k: int, floor: int) -> int:
     while a - 1 >= floor:
         if name_part(doc, a - 1) and not doc.possessive(a - 1) and doc.sep(a - 1) in (" ", "-"):
             a -= 1
-        elif _ampersand(doc, a - 1) or _abbreviated_title(doc, a - 1):
-            a -= 1   # "Grant & Moss", "AT&T", "Dr. Helen Okoye"
+        elif _ampersand(doc, a - 1) or _abbreviated_title(doc, a - 1) or _initial(doc, a - 1):
+            a -= 1   # "Grant & Moss", "AT&T", "Dr. Helen Okoye", "J.D. Harlan"
         elif doc.cap(a) and _org_link(doc, a - 2) and a - 2 >= floor:
             a -= 2   # "Institute for | Fiscal Studies"
         else:
@@ -56,6 +56,12 @@ def _abbreviated_title(doc: TextIndex, k: int) -> bool:
             and doc.lower[k] in C.ABBREVIATIONS and doc.cap(k) and doc.cap(k + 1))
 
 
+def _initial(doc: TextIndex, k: int) -> bool:
+    """Token k is an initial inside a name: "J.D. Harlan", "Mary J. Blige"."""
+    return (k >= 0 and k + 1 < len(doc.words) and len(doc.words[k]) == 1 and doc.cap(k)
+            and doc.sep(k) in (".", ". ") and doc.cap(k + 1))
+
+
 def _org_link(doc: TextIndex, k: int) -> bool:
     """Token k is a capitalised organisation word followed by "of" / "for" / "on" inside one
     name: "Ministry of Defence", "Institute for Fiscal Studies"."""
@@ -69,7 +75,7 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     while b + 1 < limit:
         if not doc.possessive(b) and name_part(doc, b + 1) and doc.sep(b) in (" ", "-"):
             b += 1
-        elif _ampersand(doc, b) or _abbreviated_title(doc, b):
+        elif _ampersand(doc, b) or _abbreviated_title(doc, b) or _initial(doc, b):
             b += 1
         elif b + 2 < limit and _org_link(doc, b):
             b += 2
@@ -104,7 +110,7 @@ def person_like(name: str, count: int) -> bool:
     """Two or more plain capitalised words with no organisation word: a person's name."""
     words = name.replace("-", " ").split()
     return (count >= 2 and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
-            and not any(len(w) > 1 and w.isupper() for w in words))
+            and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))
 
 
 def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], list]:
@@ -243,8 +249,8 @@ def surname_aliases(name: str) -> set[str]:
     whether the family name comes first cannot be told from the letters. Never for a body."""
     if not is_person_name(name):
         return set()
-    words = [w for w in name.lower().split() if w not in C.NAME_PARTICLES]
-    return {words[0], words[-1]} if len(words) == 2 else set(words[-1:])
+    words = [w for w in name.lower().split() if w not in C.NAME_PARTICLES and not w.endswith(".")]
+    return {words[0], words[-1]} if len(words) == 2 else set(words[-1:])  # initials never alone
 
 
 def speaker_aliases(name: str) -> set[str]:
