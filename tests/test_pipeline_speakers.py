@@ -160,3 +160,11 @@ def test_initials_are_part_of_a_name_and_never_an_alias(name):
     text = f"“The harbour will not survive another winter like this one,” said {name}, an analyst."
     assert [q.speaker for q in extract_quotes(text)] == [name]
     assert not any(alias.endswith(".") for alias in speaker_aliases(name))  # no lone "j.d."
+
+
+def test_a_qualified_role_is_not_the_person_introduced_with_the_plain_role():
+    text = ("“Stability is the foundation of growth,” Chancellor Rachel Reeves said.\n"
+            "But the shadow chancellor said families were paying the price for the government's "
+            "mistakes.\n"
+            "The chancellor said the decision was made by the Bank and not by the government.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Rachel Reeves", "shadow chancellor", "Rachel Reeves"]

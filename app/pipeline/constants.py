@@ -154,6 +154,11 @@ ROLE_NOUNS: frozenset[str] = frozenset({
 #: Powell ... the Fed chief said". Another role ("the minister") is only the person introduced
 #: with it, or someone introduced with no role at all.
 GENERIC_ROLES: frozenset[str] = frozenset({"chief", "head", "leader", "official"})
+#: Words that make a role another person's: "the shadow chancellor" is not the chancellor.
+ROLE_QUALIFIERS: frozenset[str] = frozenset({
+    "shadow", "former", "deputy", "vice", "assistant", "opposition", "ex", "junior", "outgoing",
+    "incoming", "previous", "late",
+})
 
 #: Titles stripped from the front of a name: "Russian President Vladimir Putin" -> "Vladimir Putin".
 TITLES: frozenset[str] = frozenset({

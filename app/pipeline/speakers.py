@@ -174,6 +174,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
             if doc.sep(d).strip() or doc.possessive(d):
                 break  # "the mayor's spokesman" is not the mayor: _owned_role below
             if doc.lower[d] in DETERMINERS:
+                if any(doc.lower[t] in C.ROLE_QUALIFIERS for t in range(d + 1, k)):
+                    # "the shadow chancellor", "the former president": not the chancellor or
+                    # president introduced earlier, but somebody named by these words
+                    return ("name", d + 1, k)
                 return ("role", doc.lower[k], d, k)
             if doc.lower[d] in ("a", "an"):
                 # "a commission spokeswoman said": somebody new, named by the words as written
