@@ -168,3 +168,18 @@ def test_a_qualified_role_is_not_the_person_introduced_with_the_plain_role():
             "mistakes.\n"
             "The chancellor said the decision was made by the Bank and not by the government.")
     assert [q.speaker for q in extract_quotes(text)] == ["Rachel Reeves", "shadow chancellor", "Rachel Reeves"]
+
+
+def test_wire_attributions_to_groups_anonymous_officials_and_a_countrys_ministry():
+    text = ("PORTVILLE, Norland (AP) — Storms flooded the old harbour overnight, Norland officials "
+            "said Sunday, cutting power to half of the city.\n"
+            "A senior coast guard official, who spoke on condition of anonymity, said the "
+            "sea wall had failed in two places.\n"
+            "Russia's Defense Ministry said its ships in the harbour had not been damaged by the storms.")
+    found = extract_quotes(text)
+    assert [(q.speaker, q.text) for q in found] == [
+        ("Norland officials", "Storms flooded the old harbour overnight"),
+        ("senior coast guard official", "the sea wall had failed in two places"),
+        ("Russia's Defense Ministry", "its ships in the harbour had not been damaged by the storms"),
+    ]
+    assert canonical_speaker(found[2].speaker) == "Russian Defense Ministry"

@@ -34,9 +34,10 @@ _THIRD_PERSON = frozenset({"he", "she", "it"})
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i"})
 _HEADLINE_SHARE = 0.6
 # A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
-# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "LONDON — ". The
-# city in capitals, an optional state abbreviation, date and agency, then a dash.
-_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*)?"
+# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
+# (AP) — ", "LONDON — ". The city in capitals, an optional state or country, date and agency,
+# then a dash.
+_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
                        r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
                        r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
 
@@ -215,8 +216,9 @@ def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int)
     if phrase in ("told", "tells"):
         j = skip_object(doc, j, limit) or j
     j = _skip_adjuncts(doc, j, limit)
-    if j < limit and not ("," in doc.sep(j - 1) and doc.lower[j] in _TAIL_OPENERS):
-        return None  # the sentence goes on: the cue does not close it
+    if j < limit and not ("," in doc.sep(j - 1) and (
+            doc.lower[j] in _TAIL_OPENERS or (doc.lower[j].endswith("ing") and not doc.cap(j)))):
+        return None  # the sentence goes on: the cue does not close it ("..., killing three")
     return _checked(doc, sent, comma, finite=True)
 
 

@@ -164,16 +164,24 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
 def _mention_at(doc: TextIndex, k: int, floor: int):
     """What token k names when it is a cue's subject: a name run, a pronoun or "the <role>"."""
     if doc.cap(k) and doc.lower[k] not in C.PRONOUNS:
-        return ("name", run_back(doc, k, floor), k)
+        a = run_back(doc, k, floor)
+        if (a - 1 >= floor and doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " "
+                and doc.lower[k] in C.ORG_WORDS
+                and re.sub(r"['\u2019]s?$", "", doc.lower[a - 1]) in C.DEMONYMS):
+            a -= 1  # "Russia's Defense Ministry" is the Russian one
+        return ("name", a, k)
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
         # "the spokesman", "the Fed chief", "the Chinese defense minister": at most two words
-        # between the determiner and the role, none of them a cue or a stopword.
-        for d in range(k - 1, max(floor, k - 3) - 1, -1):
+        # between the determiner and the role (three after "a"), none a cue or a stopword.
+        caps = k  # capitalised words right before the role: "Ukrainian officials said"
+        for d in range(k - 1, max(floor, k - 4) - 1, -1):
             if doc.sep(d).strip() or doc.possessive(d):
                 break  # "the mayor's spokesman" is not the mayor: _owned_role below
             if doc.lower[d] in DETERMINERS:
+                if d < k - 3:
+                    break
                 if any(doc.lower[t] in C.ROLE_QUALIFIERS for t in range(d + 1, k)):
                     # "the shadow chancellor", "the former president": not the chancellor or
                     # president introduced earlier, but somebody named by these words
@@ -185,6 +193,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 return ("name", d + 1, k) if d + 1 < k else None
             if doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
                 break
+            if doc.cap(d) and caps == d + 1 and doc.lower[d] not in C.NAME_STOPWORDS:
+                caps = d
+        if caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip()):
+            return ("name", caps, k)  # a group or office named by its country or body
     return _org_back(doc, k, floor) or _owned_role(doc, k, floor)
 
 
@@ -248,6 +260,9 @@ def _apposition(doc: TextIndex, k: int, floor: int):
                 opener in C.APPOSITION_OPENERS or opener.isdigit()
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
             return ("name", run_back(doc, i, floor), i)
+        if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
+            # "A senior military official, who spoke on condition of anonymity, said"
+            return _mention_at(doc, i, floor)
     return None
 
 
