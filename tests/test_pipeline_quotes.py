@@ -187,6 +187,15 @@ def test_partial_quote_woven_into_a_sentence():
     assert (q.text, q.kind, q.speaker) == ("deepen mutual trust between the crews", "partial", "Ruiz")
 
 
+@pytest.mark.parametrize("gap", [" ", "\n"])
+def test_a_sentence_opening_a_quote_with_a_colon_names_its_speaker(gap):
+    text = (f"The head of the dockers' union, Maria Santos, put it bluntly:{gap}“If the port does not "
+            "fund the repairs, the night shift will have to go.”")
+    q = only(text)
+    assert (q.speaker, q.kind) == ("Maria Santos", "direct")
+    assert only("The report's conclusion was stark: “The pier cannot be saved in its present form.”").speaker is None
+
+
 def test_the_second_half_of_a_split_quote_is_direct():
     text = ("“We will rebuild the pier before the summer,” Mayor Ana Ruiz said, “and we will not "
             "charge the fishermen a single euro for it.”")

@@ -279,6 +279,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     for span in spans:
         cue = _cue_after(doc, span) or _cue_before(doc, span)
         speaker = cue.speaker if cue else (prev_speaker if _inherits(doc, span, prev) else None)
+        if speaker is None and cue is None:
+            speaker = _colon_speaker(doc, span)
         prev, prev_speaker = span, speaker
         if not single_quotes and text[span.open] in _SINGLES and cue is None:
             continue  # single marks read on their own: only a span with a cue is a quotation
@@ -299,6 +301,18 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
                                    cue=_cue_text(doc, cue), kind="reported") for a, b, cue in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
+
+
+def _colon_speaker(doc: TextIndex, span: _Span) -> str | None:
+    """'Maria Santos put it bluntly: “...”' (also with the quote in the next paragraph): no speech
+    cue, but the sentence that opens the quote with a colon names its speaker: the first person
+    it names (its subject, roughly, as for "he" in name_runs.antecedent)."""
+    lead = doc.text[max(0, span.open - 4):span.open]
+    if ":" not in lead or lead[lead.rindex(":") + 1:].strip():
+        return None
+    colon = span.open - len(lead) + lead.rindex(":")
+    i = bisect_left(doc.mention_pos, doc.sentence_start(colon))
+    return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
 
 
 def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: _Span) -> Cue | None:
