@@ -92,3 +92,26 @@ def test_bad_date_is_reported_for_that_file(session, tmp_path):
     path.write_text(HERALD.text, encoding="utf-8")
     [result] = ingest_files(session, [path], {"outlet": "X", "published": "last tuesday"}, {}, "t", 10**6)
     assert result.status == "failed" and "unparseable date" in result.error
+
+
+def test_a_quote_split_by_its_attribution_is_one_statement(session):
+    from app.domain.articles import ArticleInput
+    split = ArticleInput(outlet="Coast Wire", title="Pier", text=(
+        "Pier\n\n“If the port does not pay for the repairs,” harbour master Ana Lopez said, “the "
+        "night shift will have to go. There is no other way.”\n"))
+    whole = ArticleInput(outlet="Harbour Gazette", title="Pier shifts", text=(
+        "Pier shifts\n\nAna Lopez warned: “If the port does not pay for the repairs, the night "
+        "shift will have to go.”\n"))
+    first = ingest_article(session, split, "tester")
+    ingest_article(session, whole, "tester")
+    session.commit()
+    joined = session.scalar(select(Claim).where(
+        Claim.text == "If the port does not pay for the repairs, the night shift will have to go"))
+    assert joined is not None and joined.outlet_count == 2
+    halves = session.scalars(select(Mention).where(Mention.claim_id == joined.id,
+                                                   Mention.article_id == first.article_id)
+                             .order_by(Mention.start)).all()
+    assert [(m.excerpt, m.fidelity) for m in halves] == [
+        ("If the port does not pay for the repairs", "trimmed"), ("the night shift will have to go", "trimmed")]
+    assert session.scalar(select(Claim).where(Claim.text == "the night shift will have to go")) is None
+    assert session.scalar(select(Claim).where(Claim.text == "There is no other way")) is not None

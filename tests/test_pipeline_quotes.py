@@ -284,3 +284,17 @@ def test_seed_articles_meet_recall_and_speaker_targets():
     assert scores.overlap_recall >= 0.9, scores
     assert scores.overlap_precision >= 0.9, scores
     assert scores.speaker_accuracy >= 0.8, scores
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("“If the port does not pay for the repairs,” Ana Lopez said, “the night shift will go.”", True),
+    ("“If the port does not pay for the repairs,” Ana Lopez said on Monday. “the night shift "
+     "will have to go home.”", False),
+    ("“If the port does not pay for the repairs,” Ana Lopez said, “The night shift will go.”", False),
+    ("“If the port does not pay for the repairs,” Ana Lopez said, and Tomas Berg added: "
+     "“the night shift will go now.”", False),
+])
+def test_continues_joins_only_the_halves_of_one_split_sentence(text, joined):
+    from app.pipeline.quotes import continues
+    first, second = marked(text)
+    assert continues(text, first, second) is joined

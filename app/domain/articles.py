@@ -31,9 +31,9 @@ from app.domain.matching import (
 )
 from app.domain.passages import link_repeated_passages
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
-from app.pipeline.claims import split_statements
+from app.pipeline.claims import joined_halves, split_statements
 from app.pipeline.documents import clean_field, first_line_title
-from app.pipeline.quotes import QuoteCandidate, extract_quotes
+from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
 from app.storage.models import Article, Claim, Mention, Quote
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -118,14 +118,26 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
     touched: set[int] = set()
     created: list[Claim] = []
     known = mention_keys(session, article.id)
-    for cand, claimable in _quotes_in_linking_order(article.text):
+    found = _quotes_in_linking_order(article.text)
+    i = 0
+    while i < len(found):
+        cand, claimable = found[i]
         counts["quotes"] += 1
         quote = _store_quote(session, article, cand)
+        nxt = found[i + 1][0] if i + 1 < len(found) else None
+        if claimable and nxt is not None and found[i + 1][1] and continues(article.text, cand, nxt):
+            counts["quotes"] += 1
+            second = _store_quote(session, article, nxt)
+            touched.update(_link_split_quote(session, article, (quote, cand), (second, nxt), config,
+                                             counts, known, created))
+            i += 2
+            continue
+        i += 1
         if not claimable:
             continue
         for st in split_statements(cand.text):
             span = (cand.start + st.start, cand.start + st.end)
-            made = _link_statement(session, article, quote, st.text, span, config, counts, known, created)
+            _, made = _link_statement(session, article, quote, st.text, span, config, counts, known, created)
             touched.update(made)
     touched.update(_link_sentences(session, article, config, counts, known))
     touched.update(_link_earlier_articles(session, article, created, config, counts))
@@ -136,6 +148,31 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
     session.flush()
     refresh_outlet_counts(session, touched)
     return counts
+
+
+def _link_split_quote(session: Session, article: Article, first: tuple, second: tuple,
+                      config: MatchConfig, counts: dict[str, int], known: set,
+                      created: list[Claim]) -> set[int]:
+    """A quotation split by its attribution makes the statements of its joined halves; a statement
+    running across the split has a mention on each side (each half renders part of it)."""
+    (quote_a, a), (quote_b, b) = first, second
+    joined, head_end, tail_start = joined_halves(a.text, b.text)
+    touched: set[int] = set()
+    for st in split_statements(joined):
+        spans = []
+        if st.start < head_end:
+            spans.append((quote_a, (a.start + st.start, a.start + min(st.end, head_end))))
+        if st.end > tail_start:
+            spans.append((quote_b, (b.start + max(st.start, tail_start) - tail_start,
+                                    b.start + st.end - tail_start)))
+        quote, span = spans[0]
+        claim, made = _link_statement(session, article, quote, st.text, span, config, counts, known, created)
+        touched.update(made)
+        for quote, span in spans[1:]:
+            if add_mention(session, claim, article, *span, quote_id=quote.id, flush=False, known=known):
+                counts["mentions"] += 1
+                touched.add(claim.id)
+    return touched
 
 
 def _link_sentences(session: Session, article: Article, config: MatchConfig,
@@ -207,7 +244,7 @@ def _store_quote(session: Session, article: Article, cand) -> Quote:
 
 def _link_statement(session: Session, article: Article, quote: Quote, text: str,
                     span: tuple[int, int], config: MatchConfig, counts: dict[str, int],
-                    known: set, created: list[Claim]) -> set[int]:
+                    known: set, created: list[Claim]) -> tuple[Claim, set[int]]:
     """Join the claim this statement restates (same words, a shared 8-word run, or a score above
     the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
     quoted = quote.kind != "reported"
@@ -238,7 +275,7 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
                        known=known):
             counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
             touched.add(other.id)
-    return touched
+    return claim, touched
 
 
 def delete_article(session: Session, article_id: int, actor: str) -> dict:

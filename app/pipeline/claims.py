@@ -124,6 +124,14 @@ def split_statements(quote_text: str) -> list[Statement]:
     return out
 
 
+def joined_halves(first: str, second: str) -> tuple[str, int, int]:
+    """The statement a quotation split by its attribution makes ('“We will rebuild,” Lopez said,
+    “and we will not charge ...”'): the halves joined by a comma, with where the first half ends
+    and the second begins in the joined text."""
+    head = first.rstrip(" ,")
+    return f"{head}, {second}", len(head), len(head) + 2
+
+
 def fidelity(canonical: str, excerpt: str, quoted: bool = True) -> str:
     """How faithfully an excerpt renders the claim's canonical wording, read off the word diff.
 

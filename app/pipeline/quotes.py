@@ -51,7 +51,9 @@ _CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN), _STRAIGHT
 _MAX_DEPTH = 4
 # Between the halves of a split quotation: the first half closes on a comma, a short attribution
 # with no sentence end follows, then a comma: ',” Lopez said,' before the second half's mark.
-_SPLIT_GAP = re.compile(',[\u201d"\u2019\u00bb]\s+[^.?!\u201c\u201d"\u00ab\u00bb]{1,60},$')
+_SPLIT_GAP = re.compile(r',[\u201d"\u2019\u00bb]\s+[^.?!\u201c\u201d"\u00ab\u00bb]{1,60},$')
+# The same gap read from the first half's closing mark to the second half's opening mark.
+_SPLIT_BETWEEN = re.compile(r'[\u201d"\u2019\u00bb]\s+[^.?!\u201c\u201d"\u00ab\u00bb\n]{1,60},\s*[\u201c"\u2018\u00ab]')
 _AFTER_QUOTE_TRIGGER = frozenset(",?!\u2014\u2013-")
 _SUBJECT_WORDS = C.SUBJECT_FILLERS | C.PRONOUNS | C.ROLE_NOUNS | C.TITLES | DETERMINERS
 
@@ -301,6 +303,15 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
                                    cue=_cue_text(doc, cue), kind="reported") for a, b, cue in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
+
+
+def continues(text: str, first: QuoteCandidate, second: QuoteCandidate) -> bool:
+    """`second` is the rest of `first`'s sentence, the attribution set between them: '“If the
+    port does not pay,” Lopez said, “the night shift will go.”' is one statement, not two."""
+    return (first.kind != "reported" and second.kind != "reported" and first.speaker is not None
+            and first.speaker == second.speaker and first.text.rstrip().endswith(",")
+            and second.text[:1].islower()
+            and _SPLIT_BETWEEN.fullmatch(text, first.end, second.start) is not None)
 
 
 def _colon_speaker(doc: TextIndex, span: _Span) -> str | None:
