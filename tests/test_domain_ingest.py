@@ -115,3 +115,21 @@ def test_a_quote_split_by_its_attribution_is_one_statement(session):
         ("If the port does not pay for the repairs", "trimmed"), ("the night shift will have to go", "trimmed")]
     assert session.scalar(select(Claim).where(Claim.text == "the night shift will have to go")) is None
     assert session.scalar(select(Claim).where(Claim.text == "There is no other way")) is not None
+
+
+def test_a_statement_that_is_a_cut_of_a_stored_claim_joins_it(session):
+    from app.domain.articles import ArticleInput
+    quoted = ArticleInput(outlet="Coast Wire", title="Ferries", text=(
+        "Ferries\n\n“Every ferry route will keep running from the temporary pier at the north quay,” "
+        "said harbour master Ana Lopez.\n"))
+    reported = ArticleInput(outlet="Northport Radio", title="Ferries stay", text=(
+        "Ferries stay\n\nAna Lopez told local radio that every ferry route would keep running from "
+        "a temporary pier.\n"))
+    ingest_article(session, quoted, "tester")
+    second = ingest_article(session, reported, "tester")
+    session.commit()
+    assert second.new_claims == 0
+    [claim] = session.scalars(select(Claim)).all()
+    cut = session.scalar(select(Mention).where(Mention.article_id == second.article_id))
+    assert (cut.claim_id, cut.origin, cut.fidelity) == (claim.id, "extracted", "paraphrased")
+    assert cut.score >= 0.9 and claim.outlet_count == 2

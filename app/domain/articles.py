@@ -251,7 +251,7 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
     claim_id, score, scored = find_matching_claim(session, text), None, []
     if claim_id is None:
         scored = scored_candidates(session, text, config)
-        join = joinable_claim(scored, config)
+        join = joinable_claim(session, text, scored, config)
         if join is not None:
             claim_id, score = join.claim_id, join.match.score
     if claim_id is None:
