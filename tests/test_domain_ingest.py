@@ -133,3 +133,18 @@ def test_a_statement_that_is_a_cut_of_a_stored_claim_joins_it(session):
     cut = session.scalar(select(Mention).where(Mention.article_id == second.article_id))
     assert (cut.claim_id, cut.origin, cut.fidelity) == (claim.id, "extracted", "paraphrased")
     assert cut.score >= 0.9 and claim.outlet_count == 2
+
+
+def test_a_short_cut_of_a_stored_claim_joins_it_too(session):
+    from app.domain.articles import ArticleInput
+    first = ArticleInput(outlet="Lake Wire", title="Measles", text=(
+        "Measles\n\nMeasles cases in Valmora have tripled since January, the regional health agency "
+        "said on Thursday.\n"))
+    second = ArticleInput(outlet="Valmora Times", title="Clinics", text=(
+        "Clinics\n\nInes Carvalho told reporters that cases had tripled since January.\n"))
+    ingest_article(session, first, "tester")
+    result = ingest_article(session, second, "tester")
+    session.commit()
+    assert result.new_claims == 0
+    [claim] = session.scalars(select(Claim)).all()
+    assert claim.outlet_count == 2

@@ -155,3 +155,11 @@ def test_passage_windows_cut_only_long_sentences_at_clause_breaks():
     assert windows[0][0] == 0 and windows[-1][1] == len(long)
     assert all(a[1] <= b[0] for a, b in zip(windows, windows[1:]))
     assert not any(t.lower().startswith("and ") for t in texts)
+
+
+def test_reported_speech_says_a_and_that_b_as_two_statements():
+    text = "the port would open ten new berths next spring and that the fees would stay the same for local crews"
+    assert [s.text for s in split_statements(text)] == [
+        "the port would open ten new berths next spring", "the fees would stay the same for local crews"]
+    # Too short a side: one statement.
+    assert len(split_statements("the pier was safe and that crews had enough room")) == 1

@@ -72,6 +72,17 @@ def test_disputing_a_claim_is_a_denial(verb):
     assert decide(score_match(CLAIM, passage), MatchConfig()) == ("contradicts", "suggested")
 
 
+def test_a_denial_verb_governs_its_that_clause_however_far_it_stands():
+    claim = "The flood gates are not safe to open this spring"
+    far = ("Engineers at the valley's largest dam have disputed the river authority's claim that the "
+           "flood gates are safe to open this spring.")
+    assert not score_match(claim, far).polarity_differs          # both deny that the gates are safe
+    assert score_match("The flood gates are safe to open this spring", far).polarity_differs
+    aside = ("The director, who has long denied any wrongdoing in the affair, said that the flood "
+             "gates are safe to open this spring.")
+    assert not score_match("The flood gates are safe to open this spring", aside).polarity_differs
+
+
 def test_negated_claim_against_an_affirming_passage_differs_too():
     claim = "The two countries are not forming a military alliance"
     match = score_match(claim, "Both countries seek to bolster their military alliance this year.")

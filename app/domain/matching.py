@@ -139,9 +139,9 @@ def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
     is a cut of a stored claim: "every ferry route would keep running from a temporary pier"
     against a stored "Every ferry route will keep running from the temporary pier at the north
     quay" scores 0.86 one way (the statement lacks "north quay") and 0.97 the other, and a new
-    claim would split the outlets carrying one statement in two. Only for statements of
-    JOIN_CUT_MIN_WORDS content words or more (a short one is in too many claims) and candidates
-    that already reach the suggest threshold."""
+    claim would split the outlets carrying one statement in two. Only for candidates that already
+    reach the suggest threshold the usual way, so both directions agree, and statements of
+    JOIN_CUT_MIN_WORDS content words or more."""
     for s in scored:
         if decide(s.match, config) == ("repeats", "extracted"):
             return s
@@ -157,9 +157,9 @@ def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
     return None
 
 
-# A statement joins a stored claim it is a cut of only with this many content words or more,
-# and only one of the best few candidates (see joinable_claim).
-JOIN_CUT_MIN_WORDS = 5
+# A statement joins a stored claim it is a cut of only with this many content words or more
+# ("cases had tripled since January"), and only one of the best few candidates (see joinable_claim).
+JOIN_CUT_MIN_WORDS = 3
 JOIN_CUT_CANDIDATES = 3
 
 

@@ -26,8 +26,9 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018
 _ELLIPSIS_JOIN = re.compile(
     r"\s*(?:\.\s?\.\s?\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\])\s*(?:\[(?:and|or|but|then)\]\s*)?")
 _CLAUSE_JOIN = re.compile(
-    r"\s*;\s+|,\s+(?:" + "|".join(sorted((re.escape(j).replace(r"\ ", r"\s+") for j in CLAUSE_JOINS),
-                                        key=len, reverse=True)) + r")\s+", re.IGNORECASE)
+    r"\s*;\s+|,?\s+(?:and|but)\s+that\s+|,\s+(?:"
+    + "|".join(sorted((re.escape(j).replace(r"\ ", r"\s+") for j in CLAUSE_JOINS), key=len, reverse=True))
+    + r")\s+", re.IGNORECASE)
 _TRIM = " \t\r\n,.;:!?\u2026\"'\u201c\u201d\u2018\u2019-\u2013\u2014"
 _ABBREV_END = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Prof|Jr|U\.S|U\.K|U\.N)\.$")
 

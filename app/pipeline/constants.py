@@ -261,8 +261,9 @@ MIN_CLAIM_WORDS = 3
 MIN_SHARED_RUN = 8
 #: Words that, after a comma, join two clauses of one quote: "... security and stability, and
 #: serving the building of ...". Each clause travels on its own, so a quote is cut there (";"
-#: always joins clauses) when both sides keep at least MIN_CLAUSE_WORDS words; a list ("patrols,
-#: drills, and training") has shorter items and stays whole.
+#: always joins clauses, and so does "and that" / "but that" with or without a comma, as in
+#: reported speech: "said A and that B") when both sides keep at least MIN_CLAUSE_WORDS words; a
+#: list ("patrols, drills, and training") has shorter items and stays whole.
 CLAUSE_JOINS: tuple[str, ...] = ("and", "but", "while", "whereas", "because", "as well as", "and also")
 MIN_CLAUSE_WORDS = 5
 #: Join words a clause window of a long sentence does not start with ("and officials said ..."
@@ -287,14 +288,19 @@ MATCH_STOPWORDS: frozenset[str] = frozenset({
 })
 #: Words and phrases that deny or negate: a passage whose polarity differs from the claim's is a
 #: possible contradiction, proposed to an analyst and never linked on its own.
+#: Verbs that deny the clause they govern: "X disputed the government's claim that P" denies P,
+#: however far the verb stands from it in the sentence.
+DENIAL_VERBS: tuple[str, ...] = (
+    "denied", "denies", "deny", "denying", "rejected", "rejects", "refuted", "refutes",
+    "dismissed", "dismisses", "disputed", "disputes", "disputing", "contested", "contests",
+    "rebutted",
+)
 NEGATION_CUES: tuple[str, ...] = (
     "not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "without", "cannot",
     "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
-    "hasn't", "haven't", "shouldn't", "wouldn't", "denied", "denies", "deny", "denying",
-    "groundless", "baseless", "false", "untrue", "unfounded", "rejected", "rejects", "refuted",
-    "refutes", "dismissed", "dismisses", "disputed", "disputes", "disputing", "contested",
-    "contests", "rebutted", "no signs", "no evidence", "far from",
-)
+    "hasn't", "haven't", "shouldn't", "wouldn't", "groundless", "baseless", "false", "untrue",
+    "unfounded", "no signs", "no evidence", "far from",
+) + DENIAL_VERBS
 #: "A rather than B", "A instead of B": B is denied, A asserted. A passage that carries a claim on
 #: the B side contradicts it; one that carries it on the A side repeats it (see
 #: pipeline.matching._polarity).

@@ -22,6 +22,8 @@ from rapidfuzz import fuzz
 from app.pipeline.claims import normalize_words
 from app.pipeline.constants import (
     CONTRAST_CUES,
+    CUE_VERBS,
+    DENIAL_VERBS,
     MATCH_STEM_CHARS,
     MATCH_STOPWORDS,
     MIN_TERM_WEIGHT,
@@ -34,8 +36,13 @@ _NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS
 _NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
 # A word that can start a cue: no negation can be counted in a text without one of these.
 _NEGATION_OPENERS = _NEGATION_WORDS | {p.split()[0] for p in _NEGATION_PHRASES}
-# Characters left of the aligned window still read for negation ("has denied that ...").
+# Characters left of the aligned window still read for negation ("has denied that ..."), and
+# how much further left a denial verb governing the window through "that" is looked for.
 _NEGATION_REACH = 24
+_DENIAL_REACH = 100
+_DENIALS = frozenset(DENIAL_VERBS)
+_DENIAL_GAP = 6   # words at most between the verb and its "that" ("disputed the ... claim that")
+_SPEECH = frozenset(w for w in CUE_VERBS if " " not in w)   # "denied X, said that": not its clause
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
@@ -224,9 +231,26 @@ def _polarity_differs(claim: str, passage: str, aligned) -> bool:
     reaches a few words further left, where "denied that", "not" and "no signs that" stand; so
     does the claim's, where its own "not" or "instead of" stands."""
     claim_part = claim[max(0, aligned.src_start - _NEGATION_REACH):aligned.src_end].split()
-    passage_part = passage[max(0, aligned.dest_start - _NEGATION_REACH):aligned.dest_end].split()
+    reach = max(0, aligned.dest_start - _NEGATION_REACH)
+    passage_part = passage[reach:aligned.dest_end].split()
+    if reach and _denial_before(passage[max(0, reach - _DENIAL_REACH):reach].split(),
+                                passage[reach:aligned.dest_start].split()):
+        passage_part.insert(0, "denied")
     return (_polarity(claim_part, {stem(w) for w in _content(passage_part)})
             != _polarity(passage_part, {stem(w) for w in _content(claim_part)}))
+
+
+def _denial_before(left: list[str], near: list[str]) -> bool:
+    """A denial verb in `left` (beyond the negation reach) governing the window through a "that"
+    after it: "disputed the regional government's claim that ...", "rejected suggestions that
+    ..."; `near` are the words between `left` and the window."""
+    words = left + near
+    for i, w in enumerate(left):
+        if w in _DENIALS:
+            between = words[i + 1:i + 2 + _DENIAL_GAP]
+            if "that" in between and not _SPEECH.intersection(between[:between.index("that")]):
+                return True
+    return False
 
 
 def _polarity(words: list[str], other: set[str]) -> bool:
