@@ -215,3 +215,9 @@ def test_said_in_a_note_to_clients_that():
                 "harbour tax to rise next year.")
     assert (found.speaker, found.text) == (
         "Northport Bank", "they still expected the harbour tax to rise next year")
+
+
+def test_a_sentence_ends_before_a_straight_single_quote():
+    text = ("Residents' association chairman Peter Quist said the group would seek a judicial review "
+            "of the plan. 'We are not going to let this go without a fight,' he said.")
+    assert one(text).text == "the group would seek a judicial review of the plan"

@@ -128,7 +128,7 @@ class TextIndex:
             if b >= len(self.text) or self.inside(b):
                 continue
             nxt = self.text[b]
-            if not (nxt.isupper() or nxt.isdigit() or nxt in "[\"\u201c\u2018("):
+            if not (nxt.isupper() or nxt.isdigit() or nxt in "[\"'\u201c\u2018("):
                 continue
             before = self.text[max(0, m.start() - 8):m.start()].split()
             word = before[-1].lower().lstrip("(\"\u201c") if before else ""
