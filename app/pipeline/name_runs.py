@@ -18,6 +18,8 @@ from app.pipeline import constants as C
 if TYPE_CHECKING:
     from app.pipeline.speakers import TextIndex
 
+#: The possessive ending of a word: "Russia's" -> "Russia", "ministers’" -> "ministers".
+POSSESSIVE_RE = re.compile(r"['\u2019]s?$")
 #: Countries and their adjectives: never part of a person's name ("China-Russia" is no person).
 PLACES = frozenset(C.DEMONYMS) | frozenset(C.DEMONYMS.values())
 
@@ -102,7 +104,7 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
         return None, 0, titled
     name = doc.text[doc.starts[a]:doc.ends[b]]
     if doc.possessive(b):
-        name = re.sub(r"['\u2019]s?$", "", name)
+        name = POSSESSIVE_RE.sub("", name)
     return name, b - a + 1, titled
 
 
@@ -187,7 +189,6 @@ def expand_surname(doc: TextIndex, word: str, pos: int) -> str:
 
 _LEADING = frozenset({"the", "a", "an"})
 _SMALL = frozenset({"of", "for", "and", "the", "on", "in", "at", "to"})
-_POSSESSIVE_RE = re.compile(r"['\u2019]s?$")
 
 
 def _title_word(word: str) -> bool:
@@ -205,7 +206,7 @@ def _organisation_name(words: list[str]) -> str:
     possessive becomes its adjective and plain words are capitalised."""
     out = []
     for i, w in enumerate(words):
-        base = _POSSESSIVE_RE.sub("", w) if i == 0 else w
+        base = POSSESSIVE_RE.sub("", w) if i == 0 else w
         if i == 0 and base != w and base.lower() in C.DEMONYMS:
             w = C.DEMONYMS[base.lower()].capitalize()
         elif w.islower() and w not in _SMALL:

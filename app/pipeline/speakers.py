@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the public name rules
+    POSSESSIVE_RE,
     antecedent,
     canonical_speaker,
     clean_name,
@@ -167,7 +168,7 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
         a = run_back(doc, k, floor)
         if (a - 1 >= floor and doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " "
                 and doc.lower[k] in C.ORG_WORDS
-                and re.sub(r"['\u2019]s?$", "", doc.lower[a - 1]) in C.DEMONYMS):
+                and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
         return ("name", a, k)
     if doc.lower[k] in C.PRONOUNS:
@@ -354,6 +355,14 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
                  if doc.lower[k] in C.ROLE_NOUNS), None)
 
 
+def _main_clause_speaker(doc: TextIndex, idx: int, floor: int, back: int):
+    """The speaker of the nearest verb cue among the `back` cues before cue idx, in its sentence."""
+    for prev in reversed(doc.cues[max(0, idx - back):idx]):
+        if prev.kind == "verb" and prev.first >= floor and prev.speaker:
+            return ("speaker", prev.speaker, prev.person)
+    return None
+
+
 def _subject(doc: TextIndex, idx: int):
     cue = doc.cues[idx]
     sent = doc.sentence_start(doc.starts[cue.first])
@@ -366,15 +375,11 @@ def _subject(doc: TextIndex, idx: int):
     if cue.kind == "participle":
         if (with_ := _with_subject(doc, cue, floor)) is not None:
             return with_ or None
-        for prev in reversed(doc.cues[max(0, idx - 5):idx]):
-            if prev.kind == "verb" and prev.first >= floor and prev.speaker:
-                return ("speaker", prev.speaker, prev.person)
-        return _first_mention(doc, floor, cue.first)
+        return _main_clause_speaker(doc, idx, floor, 5) or _first_mention(doc, floor, cue.first)
     if cue.first > floor and doc.lower[cue.first - 1] in ("and", "but") and not doc.sep(cue.first - 1).strip():
         # "He added that ..., but warned that ...": the verb shares the subject of the cue before it
-        for prev in reversed(doc.cues[max(0, idx - 3):idx]):
-            if prev.kind == "verb" and prev.first >= floor and prev.speaker:
-                return ("speaker", prev.speaker, prev.person)
+        if (shared := _main_clause_speaker(doc, idx, floor, 3)) is not None:
+            return shared
     found = _mention_before(doc, cue, floor)
     if found == "open":
         cue.after = True
