@@ -221,3 +221,9 @@ def test_a_sentence_ends_before_a_straight_single_quote():
     text = ("Residents' association chairman Peter Quist said the group would seek a judicial review "
             "of the plan. 'We are not going to let this go without a fight,' he said.")
     assert one(text).text == "the group would seek a judicial review of the plan"
+
+
+def test_according_to_a_body_with_a_which_aside_holding_a_number():
+    found = one("According to the pilots' union, which represents 2,400 pilots, talks broke down after "
+                "the company refused to discuss pensions.")
+    assert (found.speaker, found.text) == ("pilots' union", "talks broke down after the company refused to discuss pensions")

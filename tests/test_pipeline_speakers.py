@@ -183,3 +183,10 @@ def test_wire_attributions_to_groups_anonymous_officials_and_a_countrys_ministry
         ("Russia's Defense Ministry", "its ships in the harbour had not been damaged by the storms"),
     ]
     assert canonical_speaker(found[2].speaker) == "Russian Defense Ministry"
+
+
+def test_after_an_unnamed_role_speaks_she_is_not_the_last_person_named():
+    text = ("“The company walked away from the table, not us,” union president Luis Ferreira said.\n"
+            "The transport minister urged both sides to return to the table. “A strike helps nobody "
+            "at all in this country,” she said.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Luis Ferreira", None]

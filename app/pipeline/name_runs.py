@@ -159,8 +159,8 @@ def antecedent(doc: TextIndex, pos: int, last_speaker: str | None, speaker_pos: 
     if i < 0:
         return last_speaker
     sent = doc.sentence_start(doc.mention_pos[i])
-    if last_speaker and speaker_pos >= sent:
-        return last_speaker
+    if speaker_pos >= sent:
+        return last_speaker  # None when the last to speak was somebody unnamed
     return doc.mention_names[bisect_left(doc.mention_pos, sent)]
 
 

@@ -229,7 +229,7 @@ def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int,
         return None
     u = cue.subject[1]
     while u < min(limit - 1, cue.subject[1] + 25):
-        sep = doc.sep(u).strip()
+        sep = "" if _in_number(doc, u) else doc.sep(u).strip()
         if sep and sep != ",":
             return None
         if sep == ",":
@@ -246,12 +246,18 @@ def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int,
 def _apposition_end(doc: TextIndex, k: int, limit: int) -> int | None:
     """'Tan Kefei, a spokesperson for the ministry, ...': the token before the apposition's
     closing comma, when k opens one (no finite verb before that comma)."""
-    if doc.lower[k] not in C.APPOSITION_OPENERS:
-        return None
+    if doc.lower[k] not in C.APPOSITION_OPENERS and doc.lower[k] != "which":
+        return None  # "according to the union, which represents 2,400 pilots, ..."
     for v in range(k, min(limit - 1, k + 12)):
-        if doc.sep(v).strip() == ",":
+        if doc.sep(v).strip() == "," and not _in_number(doc, v):
             return None if _has_finite_verb(doc, k, v + 1) else v
     return None
+
+
+def _in_number(doc: TextIndex, v: int) -> bool:
+    """The separator after token v is inside a number: "2,400", "1.5"."""
+    return (doc.sep(v) in (",", ".") and v + 1 < len(doc.words)
+            and doc.words[v].isdigit() and doc.words[v + 1].isdigit())
 
 
 # --- Is it a clause? -------------------------------------------------------------------------------

@@ -224,11 +224,15 @@ def _owned_role(doc: TextIndex, k: int, floor: int):
     return None
 
 
+# Between the words of a lowercase body: a space, or a plural possessive ("the pilots' union").
+_BODY_GAPS = frozenset({" ", "' ", "\u2019 "})
+
+
 def _org_words(doc: TextIndex, a: int, b: int) -> bool:
     """Tokens a..b are a lowercase body like "defense ministry": plain words ending in an org word."""
     return (doc.lower[b] in C.ORG_WORDS and b - a < 3
             and all(not doc.cap(t) and doc.lower[t] not in C.NAME_STOPWORDS
-                    and doc.lower[t] not in C.SUBJECT_FILLERS and doc.sep(t) == " " for t in range(a, b))
+                    and doc.lower[t] not in C.SUBJECT_FILLERS and doc.sep(t) in _BODY_GAPS for t in range(a, b))
             and all(doc.lower[t] not in _CUE_INDEX for t in range(a, b + 1)))
 
 
@@ -417,7 +421,9 @@ def resolve_cues(doc: TextIndex) -> None:
                 speaker = antecedent(doc, pos, last_person, last_person_pos)
                 held = {r for r, who in roles.items() if who == speaker}
                 if held and role not in C.GENERIC_ROLES:
-                    speaker = None
+                    # somebody unnamed is in view now: a "she" after this is not the last
+                    # person named either
+                    speaker, last_person, last_person_pos = None, None, pos
                 elif speaker is not None and role not in C.GENERIC_ROLES:
                     roles[role] = speaker
             person = speaker is not None
