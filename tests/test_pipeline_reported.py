@@ -227,3 +227,9 @@ def test_according_to_a_body_with_a_which_aside_holding_a_number():
     found = one("According to the pilots' union, which represents 2,400 pilots, talks broke down after "
                 "the company refused to discuss pensions.")
     assert (found.speaker, found.text) == ("pilots' union", "talks broke down after the company refused to discuss pensions")
+
+
+def test_said_more_than_a_number_is_a_statement():
+    found = one("Diallo said more than 12,000 cases and 230 deaths had been reported since August.")
+    assert found.text == "more than 12,000 cases and 230 deaths had been reported since August"
+    assert reported("Diallo said more about the outbreak at the end of her visit to the region.") == []

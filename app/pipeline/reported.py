@@ -177,7 +177,7 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
         k = later.first
         if doc.starts[k] >= end:
             break
-        if later.kind in ("verb", "participle", "source"):
+        if later.kind in ("verb", "participle", "source") and not _passive(doc, later):
             lead = _lead(doc, later)
             if lead and doc.ends[lead - 1] >= start:
                 return doc.ends[lead - 1]
@@ -197,7 +197,7 @@ def _lead(doc: TextIndex, cue: Cue) -> int | None:
         if k <= 0:
             return None
         sep = doc.sep(k - 1)
-        if sep.strip() == ",":
+        if sep.strip() == "," and not _in_number(doc, k - 1):
             return k
         if sep.strip():
             return None  # '”,' would mean the content is a direct quote
@@ -273,8 +273,9 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     if start >= stop or text[start] in _MARKS:
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    if b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in C.CONTENT_BAD_STARTS:
-        return None
+    if b - a < C.MIN_REPORTED_WORDS or (doc.lower[a] in C.CONTENT_BAD_STARTS and not (
+            doc.lower[a] in ("more", "less", "fewer") and doc.lower[a + 1] == "than")):
+        return None  # "said more about it" is no statement; "said more than 200 cases had ..." is
     if doc.lower[a] in C.CUE_PARTICIPLES or doc.lower[a] in C.CUE_VERBS:
         return None
     if sum(doc.cap(k) for k in range(a + 1, b)) > _HEADLINE_SHARE * (b - a - 1):
