@@ -190,3 +190,12 @@ def test_after_an_unnamed_role_speaks_she_is_not_the_last_person_named():
             "The transport minister urged both sides to return to the table. “A strike helps nobody "
             "at all in this country,” she said.")
     assert [q.speaker for q in extract_quotes(text)] == ["Luis Ferreira", None]
+
+
+def test_shot_back_is_a_cue_and_more_titles_are_stripped():
+    text = ("Governor Tom Reyes shot back that Quinn had “never balanced a budget in her life.”\n"
+            "“Please let each other finish the answer,” Moderator Ellen Park said.\n"
+            "“The harbour plan will cost far more than anyone says,” said campaigner Jenny Marsh.")
+    found = extract_quotes(text)
+    assert [(q.kind, q.speaker) for q in found] == [
+        ("reported", "Tom Reyes"), ("partial", "Tom Reyes"), ("direct", "Ellen Park"), ("direct", "Jenny Marsh")]

@@ -33,6 +33,7 @@ CUE_VERBS: tuple[str, ...] = (
     "cautioned", "admitted", "acknowledged", "affirmed", "asserted", "maintained", "predicted",
     "suggested", "tweeted", "posted", "reported", "reports", "quipped", "conceded", "concluded",
     "was quoted as saying", "is quoted as saying", "described as", "describes as", "called",
+    "shot back", "hit back", "fired back",
 )
 #: Participles take the subject of the main clause: "Zelensky said ..., saying: “...”".
 CUE_PARTICIPLES: tuple[str, ...] = (
@@ -62,7 +63,8 @@ REPORTING_THAT: frozenset[str] = frozenset({
     "claims", "argued", "argues", "reaffirmed", "reiterated", "announced", "announces",
     "remarked", "replied", "responded", "cautioned", "admitted", "acknowledged", "affirmed",
     "asserted", "maintained", "predicted", "suggested", "tweeted", "posted", "reported", "reports",
-    "conceded", "concluded", "adding", "telling", "noting", "stressing", "warning", "stating",
+    "conceded", "concluded", "shot back", "hit back", "fired back",
+    "adding", "telling", "noting", "stressing", "warning", "stating",
     "explaining", "declaring", "insisting", "emphasizing", "emphasising", "arguing", "claiming",
     "remarks", "remark", "comments", "comment", "statement", "warning", "claim", "assertion",
     "pledge", "promise", "message",
@@ -172,6 +174,7 @@ TITLES: frozenset[str] = frozenset({
     "deputy", "speaker", "commander", "envoy", "officer", "father", "rev", "bishop", "cardinal",
     "coach", "manager", "inspector", "detective", "sheriff", "superintendent", "chairperson",
     "chair", "ceo", "executive", "editor", "founder", "economist", "strategist", "treasurer",
+    "moderator", "presenter", "anchor", "campaigner", "activist", "candidate", "nominee",
 })
 
 #: Capitalised words that start a sentence or name a thing but are never a speaker's name.
