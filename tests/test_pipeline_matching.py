@@ -83,6 +83,17 @@ def test_a_denial_verb_governs_its_that_clause_however_far_it_stands():
     assert not score_match("The flood gates are safe to open this spring", aside).polarity_differs
 
 
+def test_doubt_and_rejection_govern_their_that_clause():
+    claim = "There is no way the flood gates will be finished by 2028"
+    doubt = "Engineers have cast doubt on the authority's promise that the flood gates will be finished by 2028."
+    assert not score_match(claim, doubt).polarity_differs
+    short = "Engineers cast doubt on it: the flood gates will be finished by 2028."
+    assert score_match("The flood gates will be finished by 2028", short).polarity_differs
+    rejected = "Lund also rejected the minister's claim that the gates would pay for themselves within ten years."
+    assert score_match("The gates will be finished by 2028 and will pay for themselves within ten years",
+                       rejected).polarity_differs
+
+
 def test_negated_claim_against_an_affirming_passage_differs_too():
     claim = "The two countries are not forming a military alliance"
     match = score_match(claim, "Both countries seek to bolster their military alliance this year.")

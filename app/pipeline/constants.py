@@ -296,14 +296,16 @@ MATCH_STOPWORDS: frozenset[str] = frozenset({
 DENIAL_VERBS: tuple[str, ...] = (
     "denied", "denies", "deny", "denying", "rejected", "rejects", "refuted", "refutes",
     "dismissed", "dismisses", "disputed", "disputes", "disputing", "contested", "contests",
-    "rebutted",
+    "rebutted", "doubted", "questioned",
 )
+#: Phrases that deny the clause they govern the same way: "cast doubt on the promise that P".
+DENIAL_PHRASES: tuple[str, ...] = ("cast doubt", "casts doubt", "casting doubt")
 NEGATION_CUES: tuple[str, ...] = (
     "not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "without", "cannot",
     "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
     "hasn't", "haven't", "shouldn't", "wouldn't", "groundless", "baseless", "false", "untrue",
     "unfounded", "no signs", "no evidence", "far from",
-) + DENIAL_VERBS
+) + DENIAL_VERBS + DENIAL_PHRASES
 #: "A rather than B", "A instead of B": B is denied, A asserted. A passage that carries a claim on
 #: the B side contradicts it; one that carries it on the A side repeats it (see
 #: pipeline.matching._polarity).

@@ -23,6 +23,7 @@ from app.pipeline.claims import normalize_words
 from app.pipeline.constants import (
     CONTRAST_CUES,
     CUE_VERBS,
+    DENIAL_PHRASES,
     DENIAL_VERBS,
     MATCH_STEM_CHARS,
     MATCH_STOPWORDS,
@@ -230,23 +231,30 @@ def _polarity_differs(claim: str, passage: str, aligned) -> bool:
     that also says "no" about something else does not deny the claim. The passage's window
     reaches a few words further left, where "denied that", "not" and "no signs that" stand; so
     does the claim's, where its own "not" or "instead of" stands."""
-    claim_part = claim[max(0, aligned.src_start - _NEGATION_REACH):aligned.src_end].split()
-    reach = max(0, aligned.dest_start - _NEGATION_REACH)
+    claim_part = claim[_word_start(claim, aligned.src_start - _NEGATION_REACH):aligned.src_end].split()
+    reach = _word_start(passage, aligned.dest_start - _NEGATION_REACH)
     passage_part = passage[reach:aligned.dest_end].split()
-    if reach and _denial_before(passage[max(0, reach - _DENIAL_REACH):reach].split(),
-                                passage[reach:aligned.dest_start].split()):
+    if reach and _denial_before(passage[max(0, reach - _DENIAL_REACH):reach].split(), passage_part):
         passage_part.insert(0, "denied")
     return (_polarity(claim_part, {stem(w) for w in _content(passage_part)})
             != _polarity(passage_part, {stem(w) for w in _content(claim_part)}))
 
 
+def _word_start(text: str, i: int) -> int:
+    """i moved left to the start of the word it falls in: a reach that cut "not" to "ot" or
+    "cast doubt" to "st doubt" would miss the cue."""
+    if i <= 0:
+        return 0
+    return text.rfind(" ", 0, i) + 1 if text[i - 1] != " " else i
+
+
 def _denial_before(left: list[str], near: list[str]) -> bool:
     """A denial verb in `left` (beyond the negation reach) governing the window through a "that"
     after it: "disputed the regional government's claim that ...", "rejected suggestions that
-    ..."; `near` are the words between `left` and the window."""
+    ..."; `near` are the words after `left`, the window's among them."""
     words = left + near
     for i, w in enumerate(left):
-        if w in _DENIALS:
+        if w in _DENIALS or (w == "doubt" and i and f"{left[i - 1]} doubt" in DENIAL_PHRASES):
             between = words[i + 1:i + 2 + _DENIAL_GAP]
             if "that" in between and not _SPEECH.intersection(between[:between.index("that")]):
                 return True
@@ -265,7 +273,8 @@ def _polarity(words: list[str], other: set[str]) -> bool:
             after = joined[at + len(cue) + 2:].split()
             held_before = sum(1 for w in _content(before) if stem(w) in other)
             held_after = sum(1 for w in _content(after) if stem(w) in other)
-            return _negated(before) if held_before >= held_after else not _negated(after)
+            # a tie goes to the denied side: the passage names what the contrast rules out
+            return _negated(before) if held_before > held_after else not _negated(after)
     return _negated(words)
 
 
