@@ -163,3 +163,12 @@ def test_reported_speech_says_a_and_that_b_as_two_statements():
         "the port would open ten new berths next spring", "the fees would stay the same for local crews"]
     # Too short a side: one statement.
     assert len(split_statements("the pier was safe and that crews had enough room")) == 1
+
+
+def test_and_before_a_pronoun_and_an_auxiliary_opens_a_new_statement():
+    assert [s.text for s in split_statements(
+        "The new pier will be finished by 2028 and it will pay for itself within ten years")] == [
+        "The new pier will be finished by 2028", "it will pay for itself within ten years"]
+    # "and" inside a list, or before a clause too short to stand alone, does not cut.
+    assert len(split_statements("The crews will run joint patrols and exercises and training all year")) == 1
+    assert len(split_statements("We want peace and we will work for it every single day")) == 1

@@ -26,7 +26,9 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018
 _ELLIPSIS_JOIN = re.compile(
     r"\s*(?:\.\s?\.\s?\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\])\s*(?:\[(?:and|or|but|then)\]\s*)?")
 _CLAUSE_JOIN = re.compile(
-    r"\s*;\s+|,?\s+(?:and|but)\s+that\s+|,\s+(?:"
+    r"\s*;\s+|,?\s+(?:and|but)\s+that\s+"
+    r"|\s+(?:and|but)\s+(?=(?:it|we|they|he|she|i)\s+(?:will|would|is|are|was|were|has|have|had|can|could|must|should|cannot|won't)\s)"
+    r"|,\s+(?:"
     + "|".join(sorted((re.escape(j).replace(r"\ ", r"\s+") for j in CLAUSE_JOINS), key=len, reverse=True))
     + r")\s+", re.IGNORECASE)
 _TRIM = " \t\r\n,.;:!?\u2026\"'\u201c\u201d\u2018\u2019-\u2013\u2014"

@@ -264,8 +264,9 @@ MIN_CLAIM_WORDS = 3
 MIN_SHARED_RUN = 8
 #: Words that, after a comma, join two clauses of one quote: "... security and stability, and
 #: serving the building of ...". Each clause travels on its own, so a quote is cut there (";"
-#: always joins clauses, and so does "and that" / "but that" with or without a comma, as in
-#: reported speech: "said A and that B") when both sides keep at least MIN_CLAUSE_WORDS words; a
+#: always joins clauses, and so do "and that" / "but that" with or without a comma, as in
+#: reported speech: "said A and that B", and "and" before a pronoun and an auxiliary: "It will be
+#: finished by 2028 and it will pay for itself") when both sides keep MIN_CLAUSE_WORDS words; a
 #: list ("patrols, drills, and training") has shorter items and stays whole.
 CLAUSE_JOINS: tuple[str, ...] = ("and", "but", "while", "whereas", "because", "as well as", "and also")
 MIN_CLAUSE_WORDS = 5
