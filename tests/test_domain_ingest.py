@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.articles import ingest_article
+from app.domain.articles import ArticleInput, ingest_article
 from app.domain.errors import InvalidInput, TooLarge
 from app.domain.ingest import collect_files, ingest_files
 from app.storage.models import Article, Claim, Event, Mention, Quote
@@ -15,6 +15,12 @@ from tests.factories import GAZETTE, HERALD, STATEMENT
 
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
+
+
+def ingest_all(session, *articles: ArticleInput) -> list:
+    results = [ingest_article(session, a, "tester") for a in articles]
+    session.commit()
+    return results
 
 
 def test_repeated_quote_links_two_outlets_to_one_claim(session):
@@ -95,16 +101,13 @@ def test_bad_date_is_reported_for_that_file(session, tmp_path):
 
 
 def test_a_quote_split_by_its_attribution_is_one_statement(session):
-    from app.domain.articles import ArticleInput
     split = ArticleInput(outlet="Coast Wire", title="Pier", text=(
         "Pier\n\n“If the port does not pay for the repairs,” harbour master Ana Lopez said, “the "
         "night shift will have to go. There is no other way.”\n"))
     whole = ArticleInput(outlet="Harbour Gazette", title="Pier shifts", text=(
         "Pier shifts\n\nAna Lopez warned: “If the port does not pay for the repairs, the night "
         "shift will have to go.”\n"))
-    first = ingest_article(session, split, "tester")
-    ingest_article(session, whole, "tester")
-    session.commit()
+    first, _ = ingest_all(session, split, whole)
     joined = session.scalar(select(Claim).where(
         Claim.text == "If the port does not pay for the repairs, the night shift will have to go"))
     assert joined is not None and joined.outlet_count == 2
@@ -118,16 +121,13 @@ def test_a_quote_split_by_its_attribution_is_one_statement(session):
 
 
 def test_a_statement_that_is_a_cut_of_a_stored_claim_joins_it(session):
-    from app.domain.articles import ArticleInput
     quoted = ArticleInput(outlet="Coast Wire", title="Ferries", text=(
         "Ferries\n\n“Every ferry route will keep running from the temporary pier at the north quay,” "
         "said harbour master Ana Lopez.\n"))
     reported = ArticleInput(outlet="Northport Radio", title="Ferries stay", text=(
         "Ferries stay\n\nAna Lopez told local radio that every ferry route would keep running from "
         "a temporary pier.\n"))
-    ingest_article(session, quoted, "tester")
-    second = ingest_article(session, reported, "tester")
-    session.commit()
+    _, second = ingest_all(session, quoted, reported)
     assert second.new_claims == 0
     [claim] = session.scalars(select(Claim)).all()
     cut = session.scalar(select(Mention).where(Mention.article_id == second.article_id))
@@ -136,15 +136,12 @@ def test_a_statement_that_is_a_cut_of_a_stored_claim_joins_it(session):
 
 
 def test_a_short_cut_of_a_stored_claim_joins_it_too(session):
-    from app.domain.articles import ArticleInput
     first = ArticleInput(outlet="Lake Wire", title="Measles", text=(
         "Measles\n\nMeasles cases in Valmora have tripled since January, the regional health agency "
         "said on Thursday.\n"))
     second = ArticleInput(outlet="Valmora Times", title="Clinics", text=(
         "Clinics\n\nInes Carvalho told reporters that cases had tripled since January.\n"))
-    ingest_article(session, first, "tester")
-    result = ingest_article(session, second, "tester")
-    session.commit()
+    _, result = ingest_all(session, first, second)
     assert result.new_claims == 0
     [claim] = session.scalars(select(Claim)).all()
     assert claim.outlet_count == 2

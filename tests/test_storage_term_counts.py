@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.storage.models import Article, Claim, Outlet
-from app.storage.search import article_candidates, term_doc_counts
+from app.storage.search import _first_token, _snapshot, article_candidates
 from app.storage.term_counts import VocabSnapshot
 
 
@@ -19,6 +19,12 @@ def test_prefix_counts_sum_every_word_starting_with_the_prefix():
     assert snap.count("tru") == 9
     assert snap.count("war") == 2
     assert snap.count("zebra") == 0 and snap.count("") == 0
+
+
+def term_doc_counts(session, prefixes: list[str]) -> tuple[dict[str, int], int]:
+    """(claims holding each prefix, claims stored), as match weights read them."""
+    vocab = _snapshot(session)
+    return vocab.counts(prefixes, _first_token), vocab.total
 
 
 def test_counts_follow_the_store_as_it_grows(session):

@@ -236,8 +236,7 @@ def _polarity_differs(claim: str, passage: str, aligned) -> bool:
     passage_part = passage[reach:aligned.dest_end].split()
     if reach and _denial_before(passage[max(0, reach - _DENIAL_REACH):reach].split(), passage_part):
         passage_part.insert(0, "denied")
-    return (_polarity(claim_part, {stem(w) for w in _content(passage_part)})
-            != _polarity(passage_part, {stem(w) for w in _content(claim_part)}))
+    return _polarity(claim_part, passage_part) != _polarity(passage_part, claim_part)
 
 
 def _word_start(text: str, i: int) -> int:
@@ -261,14 +260,15 @@ def _denial_before(left: list[str], near: list[str]) -> bool:
     return False
 
 
-def _polarity(words: list[str], other: set[str]) -> bool:
+def _polarity(words: list[str], other_words: list[str]) -> bool:
     """Is this side negated, as far as the other side's statement goes? "A rather than B" denies B
-    only: the side is read from the part of it that holds more of the other side's words (stems
-    `other`), negated once more when that is the B part."""
+    only: the side is read from the part of it that holds more of the other side's words (their
+    stems, worked out only when a contrast is there), negated once more when that is the B part."""
     joined = " " + " ".join(words) + " "
     for cue in CONTRAST_CUES:
         at = joined.find(f" {cue} ")
         if at >= 0:
+            other = {stem(w) for w in _content(other_words)}
             before = joined[:at].split()
             after = joined[at + len(cue) + 2:].split()
             held_before = sum(1 for w in _content(before) if stem(w) in other)

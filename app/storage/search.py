@@ -248,12 +248,6 @@ def _snapshot(session) -> VocabSnapshot:
     return snapshot(session, "claims", VOCAB_TABLE, PG_COLUMN)
 
 
-def term_doc_counts(session, prefixes: list[str]) -> tuple[dict[str, int], int]:
-    """(claims holding each prefix, claims stored): what match weights are computed from."""
-    vocab = _snapshot(session)
-    return vocab.counts(prefixes, _first_token), vocab.total
-
-
 def term_weights(session, prefixes) -> dict[str, float]:
     """How telling each prefix is among the stored claims (pipeline.matching.idf of its count)."""
     return _snapshot(session).weights(prefixes, _first_token, idf)

@@ -40,12 +40,12 @@ class VocabSnapshot:
 
     def count(self, prefix: str) -> int:
         """Rows holding a word that starts with `prefix` (a word as the index tokenizes it)."""
-        return self.counts([prefix])[prefix]
+        return self._count(prefix)
 
-    def counts(self, prefixes, token=None) -> dict[str, int]:
+    def counts(self, prefixes, token) -> dict[str, int]:
         """{prefix: count} for many prefixes at once, each first reduced to an index word by
-        `token` when given (memoized by the prefix as given: `token` must be the same function
-        for a snapshot's life). Matching asks for every stem of a dozen claims a passage; a call
+        `token` (memoized by the prefix as given: `token` must be the same function for a
+        snapshot's life). Matching asks for every stem of a dozen claims a passage; a call
         per stem was a tenth of a quote's time."""
         memo, out = self.memo, {}
         if len(memo) >= MEMO_MAX:
@@ -53,7 +53,7 @@ class VocabSnapshot:
         for p in prefixes:
             n = memo.get(p)
             if n is None:
-                n = memo[p] = self._count(token(p) if token else p)
+                n = memo[p] = self._count(token(p))
             out[p] = n
         return out
 
