@@ -17,13 +17,14 @@ HTMX = static/vendor/htmx.min.js
 
 .DEFAULT_GOAL := run
 
-.PHONY: help install run test seed eval clean
+.PHONY: help install run test seed eval quality clean
 
 help:
 	@echo "make run    install, apply migrations, serve http://$(HOST):$(PORT) (SQLite ./claimtracker.db unless DATABASE_URL is set)"
 	@echo "make test   install and run the whole test suite (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "make seed   ingest $(SEEDS) (needs ../shared beside this checkout)"
 	@echo "make eval   score extraction against $(SEEDS)/gold.json"
+	@echo "make quality  figures on ../shared/devdata (public benchmarks) beside their baselines"
 	@echo "make clean  remove .venv, node_modules and static/vendor"
 
 $(VENV)/.installed: pyproject.toml
@@ -51,6 +52,12 @@ seed: install
 
 eval: install
 	$(BIN)/claimtracker eval $(SEEDS)
+
+DEVDATA ?= ../shared/devdata
+QUALITY_ARGS ?=
+
+quality: install
+	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) $(QUALITY_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -59,6 +59,11 @@ def score_claims(session: Session, gold: dict) -> list[dict]:
 
 
 def evaluate_folder(folder: Path) -> list[str]:
+    return _report(*evaluate_scores(folder))
+
+
+def evaluate_scores(folder: Path) -> tuple[list, object, list[dict]]:
+    """Ingest an annotated folder into a scratch database: (ingest results, quote scores, claims)."""
     gold = load_gold(folder / "gold.json")
     sources_csv = folder / "sources.csv"
     rows = parse_sources_csv(sources_csv.read_text(encoding="utf-8")) if sources_csv.exists() else {}
@@ -74,7 +79,7 @@ def evaluate_folder(folder: Path) -> list[str]:
                 claims = score_claims(session, gold)
         finally:
             engine.dispose()
-    return _report(results, scores, claims)
+    return results, scores, claims
 
 
 def _report(results, s, claims) -> list[str]:

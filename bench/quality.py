@@ -1,0 +1,81 @@
+"""Quality on public benchmarks, with the baselines beside our figures: `make quality`.
+
+Reads ../shared/devdata (see its README) at run time and never copies it. Asserts nothing and is
+not part of the test suite: it prints one table and, with --json, writes the same rows as JSON.
+
+    .venv/bin/python -m bench.quality                     # every data set
+    .venv/bin/python -m bench.quality --only checkthat    # one (polnear, checkthat, emergent, seeds)
+    .venv/bin/python -m bench.quality --json quality.json
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from bench.common import Report
+
+DATASETS = ("polnear", "checkthat", "emergent", "seeds")
+
+
+def run(names: list[str], devdata: Path, seeds: Path, quick: bool) -> tuple[Report, dict[str, float]]:
+    report, seconds = Report(), {}
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        started = time.perf_counter()
+        source = seeds if name == "seeds" else devdata
+        report.extend(module.run(source, quick=quick))
+        seconds[name] = round(time.perf_counter() - started, 1)
+        print(f"[{name}: {seconds[name]} s]", file=sys.stderr)
+    return report, seconds
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def table(report: Report) -> list[str]:
+    head = ("data set", "metric", "ours", "baseline", "value", "target")
+    rows = [(r.dataset, r.metric, _fmt(r.ours), r.baseline_name, _fmt(r.baseline), r.target)
+            for r in report.rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(head), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    for title, records in report.tables.items():
+        out += ["", title]
+        if records:
+            keys = list(records[0])
+            cols = [[str(k)] + [str(rec.get(k, "")) for rec in records] for k in keys]
+            w = [max(len(c) for c in col) for col in cols]
+            for i in range(len(records) + 1):
+                out.append("  ".join(col[i].ljust(wi) for col, wi in zip(cols, w)).rstrip())
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devdata", type=Path, default=Path("../shared/devdata"))
+    parser.add_argument("--seeds", type=Path, default=Path("../shared/seeds"))
+    parser.add_argument("--only", default=",".join(DATASETS),
+                        help=f"comma-separated subset of {', '.join(DATASETS)}")
+    parser.add_argument("--quick", action="store_true", help="a small sample of each data set")
+    parser.add_argument("--json", type=Path, help="also write the rows and tables here")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(DATASETS))
+    if unknown:
+        parser.error(f"unknown data set(s): {', '.join(unknown)}")
+    report, seconds = run(names, args.devdata, args.seeds, args.quick)
+    print("\n".join(table(report)))
+    if args.json:
+        args.json.write_text(json.dumps({"rows": [r.as_dict() for r in report.rows],
+                                         "tables": report.tables, "seconds": seconds}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
