@@ -213,13 +213,15 @@ def similar(text: str, top: int, as_json: bool, database_url: str | None) -> Non
     """The stored claims closest to TEXT (- reads stdin), best first, with scores from 0 to 1."""
     import json
 
-    from app.domain.matching import similar_out
+    from app.domain.matching import MatchConfig, similar_out
 
     if text == "-":
         text = sys.stdin.read()
     if not text.strip():
         raise click.UsageError("TEXT is empty: give the words to look for")
-    hits = run_in_session(cli_settings(database_url), lambda s: similar_out(s, text[:20000], top))
+    settings = cli_settings(database_url)
+    config = MatchConfig.from_settings(settings)
+    hits = run_in_session(settings, lambda s: similar_out(s, text[:20000], top, config))
     if as_json:
         click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
         return

@@ -28,9 +28,11 @@ class Settings(BaseSettings):
     api_docs: bool = True
     # Where `make run`/npm put htmx; pages work without it.
     static_dir: str | None = None
-    # Matching across outlets (scores run 0..1): at or above link_threshold a repeat is linked
-    # without an analyst; at or above suggest_threshold it waits in the suggestions queue; a passage
-    # of opposite polarity at or above contradict_threshold is proposed as a possible contradiction.
+    # Matching across outlets. The match score is the learned odds (0..1) that a passage is about a
+    # claim (app/pipeline/scorer.py): at or above suggest_threshold it waits in the suggestions
+    # queue; a passage of opposite polarity at or above contradict_threshold is proposed as a
+    # possible contradiction. A repeat is linked without an analyst only when it also keeps the
+    # claim's wording: its lexical measure (coverage and wording similarity) at link_threshold.
     match_link_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
     match_suggest_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     match_contradict_threshold: float = Field(default=0.45, ge=0.0, le=1.0)

@@ -38,8 +38,8 @@ def _fmt(value: float | None) -> str:
 
 
 def table(report: Report) -> list[str]:
-    head = ("data set", "metric", "ours", "baseline", "value", "target")
-    rows = [(r.dataset, r.metric, _fmt(r.ours), r.baseline_name, _fmt(r.baseline), r.target)
+    head = ("data set", "metric", "ours", "baseline", "value", "target", "note")
+    rows = [(r.dataset, r.metric, _fmt(r.ours), r.baseline_name, _fmt(r.baseline), r.target, r.note)
             for r in report.rows]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()

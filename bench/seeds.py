@@ -12,7 +12,7 @@ NAME = "seeds"
 def run(seeds: Path, quick: bool = False) -> Report:
     from app.domain.evaluation import evaluate_scores
 
-    _, scores, claims = evaluate_scores(seeds)
+    _, scores, claims, counts = evaluate_scores(seeds)
     found = sum(1 for c in claims if c["found"])
     mentions = sum(c["mentions"] for c in claims)
     right = sum(c["right_stance"] for c in claims)
@@ -22,4 +22,8 @@ def run(seeds: Path, quick: bool = False) -> Report:
         Row(NAME, "cross-outlet claims found (of 11)", float(found), target=">= 10"),
         Row(NAME, "gold mentions linked/suggested, gold stance", ratio(right, mentions), target=">= 0.90",
             note=f"{right} of {mentions}"),
+        Row(NAME, "suggestions made (on a gold span)", float(counts["suggested"]),
+            note=f"{counts['suggested_on_gold']} on a gold span"),
+        Row(NAME, "mentions linked (on a gold span)", float(counts["extracted"]),
+            note=f"{counts['extracted_on_gold']} on a gold span"),
     ])

@@ -34,7 +34,9 @@ def test_repeated_quote_links_two_outlets_to_one_claim(session):
     mentions = session.scalars(select(Mention).where(Mention.claim_id == claim.id)).all()
     assert {m.article_id for m in mentions} == {first.article_id, second.article_id}
     assert {m.stance for m in mentions} == {"repeats"}
-    assert {m.origin for m in mentions} == {"extracted"}
+    # the quotations link on their own; the headline summing the statement up waits for an analyst
+    assert {m.origin for m in mentions if m.quote_id is not None} == {"extracted"}
+    assert {m.origin for m in mentions if m.quote_id is None} <= {"suggested"}
     gazette = next(m for m in mentions if m.article_id == second.article_id)
     assert gazette.fidelity == "trimmed"
     assert claim.speaker is not None and claim.speaker.name == "Mirela Dunst"

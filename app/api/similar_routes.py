@@ -10,9 +10,9 @@ from pydantic import BaseModel
 
 from app.api import schemas
 from app.api.present import api_url
-from app.deps import SessionDep
+from app.deps import SessionDep, SettingsDep
 from app.domain.errors import InvalidInput
-from app.domain.matching import similar_out
+from app.domain.matching import MatchConfig, similar_out
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 
@@ -34,16 +34,17 @@ class SimilarClaimOut(BaseModel):
 @router.get(
     "/similar", name="api_claims_similar", response_model=list[SimilarClaimOut],
     summary="Claims similar to a text",
-    description="Stored live claims ranked by the matcher's score (0..1): candidates from the "
-    "full-text index, scored by shared content words and wording similarity. `polarity_differs` "
+    description="Stored live claims ranked by the matcher's score: the learned odds (0..1) that the "
+    "text is about the claim, from shared content words, wording similarity and (when embeddings "
+    "are on) meaning similarity, over candidates from the full-text index. `polarity_differs` "
     "marks a claim the text may contradict. An empty list when nothing shares enough words.",
     responses=schemas.error_responses(422))
 def claims_similar(
-    request: Request, session: SessionDep,
+    request: Request, session: SessionDep, settings: SettingsDep,
     text: Annotated[schemas.Text, Query(min_length=1, max_length=5000, description="The text to match")],
     top: Annotated[int, Query(ge=1, le=100)] = 5,
 ) -> list[SimilarClaimOut]:
     if not text.strip():
         raise InvalidInput("text is empty: give the words to look for")
     return [SimilarClaimOut(**hit, url=api_url(request, "api_claim", claim_id=hit["id"]))
-            for hit in similar_out(session, text, top)]
+            for hit in similar_out(session, text, top, MatchConfig.from_settings(settings))]

@@ -58,12 +58,30 @@ def score_claims(session: Session, gold: dict) -> list[dict]:
     return out
 
 
+def mention_counts(session: Session, gold: dict) -> dict[str, int]:
+    """Mentions by origin, and how many of each touch a gold mention span: the seeds annotate
+    eleven claims only, so a mention elsewhere is not wrong for sure, but a rise is noise to look at."""
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for gc in gold.get("claims", []):
+        for gm in gc["mentions"]:
+            spans[gm["file"]].append((gm["start"], gm["end"]))
+    out = {"extracted": 0, "suggested": 0, "extracted_on_gold": 0, "suggested_on_gold": 0}
+    rows = session.execute(select(Article.source_name, Mention.start, Mention.end, Mention.origin)
+                           .join(Article, Article.id == Mention.article_id))
+    for name, start, end, origin in rows:
+        key = "suggested" if origin == "suggested" else "extracted"
+        out[key] += 1
+        out[f"{key}_on_gold"] += any(_overlap((start, end), g) > 0 for g in spans.get(name, []))
+    return out
+
+
 def evaluate_folder(folder: Path) -> list[str]:
     return _report(*evaluate_scores(folder))
 
 
-def evaluate_scores(folder: Path) -> tuple[list, object, list[dict]]:
-    """Ingest an annotated folder into a scratch database: (ingest results, quote scores, claims)."""
+def evaluate_scores(folder: Path) -> tuple[list, object, list[dict], dict[str, int]]:
+    """Ingest an annotated folder into a scratch database: (ingest results, quote scores, claims,
+    mention counts)."""
     gold = load_gold(folder / "gold.json")
     sources_csv = folder / "sources.csv"
     rows = parse_sources_csv(sources_csv.read_text(encoding="utf-8")) if sources_csv.exists() else {}
@@ -77,12 +95,13 @@ def evaluate_scores(folder: Path) -> tuple[list, object, list[dict]]:
                                        matching=MatchConfig.from_settings(Settings()))
                 scores = score_quotes(stored_quotes(session), gold)
                 claims = score_claims(session, gold)
+                counts = mention_counts(session, gold)
         finally:
             engine.dispose()
-    return results, scores, claims
+    return results, scores, claims, counts
 
 
-def _report(results, s, claims) -> list[str]:
+def _report(results, s, claims, counts) -> list[str]:
     failed = [r for r in results if r.status == "failed"]
     lines = [f"articles: {len(results) - len(failed)} ingested, {len(failed)} failed"]
     lines += [f"  {r.name}: {r.error}" for r in failed]
@@ -111,6 +130,8 @@ def _report(results, s, claims) -> list[str]:
     lines.append(f"cross-outlet mentions linked or suggested, any stance: {covered} of {total_m} "
                  f"({_share(covered, total_m)}); of the found claims' mentions: {found_covered} of "
                  f"{found_m} ({_share(found_covered, found_m)})")
+    lines.append(f"mentions: {counts['extracted']} linked ({counts['extracted_on_gold']} on a gold span), "
+                 f"{counts['suggested']} suggested ({counts['suggested_on_gold']} on a gold span)")
     for c in claims:
         lines.append(f"  {c['id']}: {c['covered']} of {c['mentions']} mentions covered, "
                      f"{c['right_stance']} with the right stance, {c['linked']} linked"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -147,6 +147,8 @@ class MatchScore:
     polarity_differs: bool
     semantic: float | None = None   # cosine of sentence embeddings, when they are switched on
     claim_words: int = 0            # the claim's distinct content stems
+    query_share: float = 0.0        # the passage's word weight the claim carries (coverage seen from the passage)
+    lexical: float = 0.0            # the hand-weighted blend of coverage, containment and similarity
 
     @property
     def reason(self) -> str:
@@ -198,13 +200,15 @@ def _weight(weights: Mapping[str, float] | None, stems) -> float:
 
 
 def score_match(claim_text: str, passage: str | Passage,
-                weights: Mapping[str, float] | None = None, floor: float = 0.0) -> MatchScore:
+                weights: Mapping[str, float] | None = None, floor: float = 0.0,
+                scorer=None) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
     (one shared noun is a topic, not a statement), so a claim of one content word ("I didn't have
     any this year") matches nothing: any passage with that word would carry it whole.
     With `weights` (see idf_weights) coverage and containment count each word by how telling it
     is; without, every word counts one. A claim that cannot reach `floor` even with identical
-    wording is no match either: the wording alignment, most of the cost, is not computed for it."""
+    wording is no match either: the wording alignment, most of the cost, is not computed for it.
+    With a `scorer` (app/pipeline/scorer.py) `score` is its learned odds; `lexical` keeps the blend."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
     claim = _claim_side(claim_text)
     if not claim.stems:
@@ -214,16 +218,23 @@ def score_match(claim_text: str, passage: str | Passage,
         return NO_MATCH
     shared_weight, claim_weight = _weight(weights, common), _weight(weights, claim.stems)
     coverage = shared_weight / claim_weight
-    containment = shared_weight / max(1e-9, min(claim_weight, _weight(weights, p.stems)))
-    if round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4) < floor:
+    passage_weight = _weight(weights, p.stems)
+    containment = shared_weight / max(1e-9, min(claim_weight, passage_weight))
+    query_share = shared_weight / max(1e-9, passage_weight)
+    shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
+    best = MatchScore(0.0, round(coverage, 4), 1.0, shared, False, claim_words=len(claim.stems),
+                      query_share=round(query_share, 4))
+    ceiling = (scorer.ceiling(best) if scorer is not None
+               else round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4))
+    if ceiling < floor:
         return NO_MATCH
     aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
     similarity = aligned.score / 100.0
-    score = _W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY * similarity
-    shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
-    return MatchScore(round(score, 4), round(coverage, 4), round(similarity, 4), shared,
-                      _polarity_differs(claim.normalized, p.normalized, aligned),
-                      claim_words=len(claim.stems))
+    lexical = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY * similarity, 4)
+    match = MatchScore(lexical, best.coverage, round(similarity, 4), shared,
+                       _polarity_differs(claim.normalized, p.normalized, aligned),
+                       claim_words=best.claim_words, query_share=best.query_share, lexical=lexical)
+    return match if scorer is None else replace(match, score=scorer.score(match))
 
 
 def _polarity_differs(claim: str, passage: str, aligned) -> bool:

@@ -1,0 +1,111 @@
+"""The learned half of matching: how likely a scored (passage, claim) pair is the claim the passage
+restates, 0..1, from the measures app/pipeline/matching.py computes.
+
+Why learned: the hand-weighted blend there (0.55 coverage + 0.15 containment + 0.30 wording)
+measures how much of a claim a passage carries, so a short claim sharing two incidental words
+("Twitter", a month) outranked the right, longer one, and its numbers meant nothing as odds. A
+logistic regression over the same measures, plus how much of the passage the claim accounts for
+and, when embeddings are on, the meaning similarity, ranks better and says what its number means:
+of the pairs it scores 0.8, about eight in ten are right (see bench/checkthat.py's reliability
+table).
+
+One small interface: `score(match) -> float`. Its parameters are a data file made by
+scripts/train_match_scorer.py from ../shared/devdata (CheckThat! train splits); nothing here reads
+the data sets.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from app.pipeline.matching import MatchScore
+
+PARAMS = Path(__file__).with_name("data") / "match_scorer.json"
+
+LEXICAL_FEATURES = ("coverage", "query_share", "similarity", "both_shares", "shared_words", "claim_length")
+SEMANTIC_FEATURES = LEXICAL_FEATURES + ("semantic", "semantic_sq")
+
+
+def features(match: MatchScore, semantic: bool) -> list[float]:
+    """The measures the model weighs, in the order of LEXICAL_FEATURES / SEMANTIC_FEATURES."""
+    shared = len(match.shared)
+    row = [match.coverage, match.query_share, match.similarity, match.coverage * match.query_share,
+           math.log1p(shared) / math.log(10), math.log1p(match.claim_words) / math.log(30)]
+    if semantic:
+        cos = max(0.0, match.semantic or 0.0)
+        row += [cos, cos * cos]
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class LogisticModel:
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def probability(self, row: list[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, row))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+    def as_dict(self) -> dict:
+        return {"features": list(self.names), "weights": list(self.weights), "bias": self.bias}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LogisticModel:
+        return cls(tuple(d["features"]), tuple(float(w) for w in d["weights"]), float(d["bias"]))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchScorer:
+    """Two models: one for lexical measures only, one that also reads the embeddings' cosine."""
+
+    lexical: LogisticModel
+    semantic: LogisticModel | None
+
+    def score(self, match: MatchScore) -> float:
+        with_semantic = match.semantic is not None and self.semantic is not None
+        model = self.semantic if with_semantic else self.lexical
+        return round(model.probability(features(match, with_semantic)), 4)
+
+    def ceiling(self, match: MatchScore) -> float:
+        """The most `match` could score whatever its wording similarity (the score is monotone in
+        it): the floor test that spares the wording alignment for candidates no decision could take."""
+        return max(self.score(replace(match, similarity=1.0)), self.score(replace(match, similarity=0.0)))
+
+
+def load_params(path: Path = PARAMS) -> MatchScorer:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    semantic = data.get("semantic")
+    return MatchScorer(LogisticModel.from_dict(data["lexical"]),
+                       LogisticModel.from_dict(semantic) if semantic else None)
+
+
+@lru_cache(maxsize=1)
+def default_scorer() -> MatchScorer:
+    return load_params()
+
+
+def fit_logistic(rows: list[list[float]], labels: list[int], names: tuple[str, ...],
+                 l2: float = 1.0, iterations: int = 50) -> LogisticModel:
+    """Newton's method (IRLS) with an L2 penalty on the weights (not the bias): deterministic, and
+    small enough to need no machine-learning library at run time or to train."""
+    import numpy as np
+
+    x = np.asarray(rows, dtype=np.float64)
+    x = np.hstack([x, np.ones((len(x), 1))])
+    y = np.asarray(labels, dtype=np.float64)
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return LogisticModel(names, tuple(round(float(v), 6) for v in w[:-1]), round(float(w[-1]), 6))

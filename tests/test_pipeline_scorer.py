@@ -1,0 +1,93 @@
+"""The learned match scorer: its parameters load, it ranks the claim a text restates above one that
+shares a few incidental words, it stays monotone in wording similarity (the floor test relies on
+that), and its trainer is deterministic."""
+from __future__ import annotations
+
+import json
+import random
+
+from app.pipeline.matching import prepare, score_match
+from app.pipeline.scorer import (
+    LEXICAL_FEATURES,
+    PARAMS,
+    LogisticModel,
+    MatchScorer,
+    default_scorer,
+    features,
+    fit_logistic,
+    load_params,
+)
+from app.pipeline.social import clean_post
+
+
+def test_shipped_parameters_load_and_name_their_features():
+    scorer = load_params(PARAMS)
+    assert scorer.lexical.names == LEXICAL_FEATURES
+    assert len(scorer.lexical.weights) == len(LEXICAL_FEATURES)
+    assert "trained_on" in json.loads(PARAMS.read_text())
+
+
+def test_the_restated_claim_outranks_a_short_claim_the_post_happens_to_cover():
+    post = ("Breaking: the council has voted to close every public library in the county on Sundays "
+            "from next year to save money")
+    right = "The county council will close all public libraries on Sundays to cut costs, starting next year."
+    short = "Public library closed Sundays."
+    scorer = default_scorer()
+    passage = prepare(post)
+    good, bad = score_match(right, passage, None, 0.0, scorer), score_match(short, passage, None, 0.0, scorer)
+    assert 0.0 <= bad.score < good.score <= 1.0
+    # the hand blend alone ranks the short claim first (it is carried whole): why the scorer is learned
+    assert bad.lexical > good.lexical
+    assert score_match(short, passage).score == bad.lexical
+
+
+def test_the_ceiling_bounds_the_score_whatever_the_wording():
+    scorer = default_scorer()
+    match = score_match("The harbour will close the northern pier for repairs",
+                        "Repairs mean the northern pier shuts, the harbour said", None, 0.0, scorer)
+    assert match.score <= scorer.ceiling(match)
+
+
+def test_a_floor_above_the_ceiling_skips_the_candidate():
+    scorer = default_scorer()
+    claim, passage = "The harbour will close the northern pier for repairs", "The pier at the harbour is old"
+    open_match = score_match(claim, passage, None, 0.0, scorer)
+    assert open_match.score > 0
+    assert score_match(claim, passage, None, scorer.ceiling(open_match) + 0.01, scorer).score == 0.0
+
+
+def test_semantic_model_is_used_only_when_a_cosine_is_there():
+    lexical = LogisticModel(LEXICAL_FEATURES, tuple([0.0] * len(LEXICAL_FEATURES)), 0.0)
+    semantic = LogisticModel(LEXICAL_FEATURES + ("semantic", "semantic_sq"),
+                             tuple([0.0] * len(LEXICAL_FEATURES)) + (4.0, 0.0), -2.0)
+    scorer = MatchScorer(lexical, semantic)
+    from dataclasses import replace
+    match = score_match("The pier will close for repairs", "The pier will close for repairs soon")
+    assert scorer.score(match) == 0.5                      # lexical model: all weights zero
+    assert scorer.score(replace(match, semantic=1.0)) > 0.85   # sigmoid(4 - 2)
+    assert len(features(replace(match, semantic=0.3), True)) == len(semantic.names)
+
+
+def test_fit_logistic_separates_and_is_deterministic():
+    rng = random.Random(7)
+    rows, labels = [], []
+    for _ in range(400):
+        x = [rng.random(), rng.random()]
+        rows.append(x)
+        labels.append(int(x[0] + 0.2 * rng.random() > 0.6))
+    a = fit_logistic(rows, labels, ("a", "b"))
+    b = fit_logistic(rows, labels, ("a", "b"))
+    assert a == b
+    assert a.weights[0] > 3 and abs(a.weights[1]) < a.weights[0] / 3
+    assert a.probability([0.95, 0.5]) > 0.8 > 0.2 > a.probability([0.1, 0.5])
+
+
+def test_clean_post_splits_tags_and_drops_links_but_keeps_plain_text():
+    post = ("#SixFlagsBaltimore closed to non-members, says @BernieSanders https://t.co/abc123 "
+            "pic.twitter.com/XyZ — Someone (@some_one) October 4, 2015")
+    cleaned = clean_post(post)
+    assert "Six Flags Baltimore" in cleaned and "Bernie Sanders" in cleaned
+    assert "http" not in cleaned and "pic.twitter" not in cleaned
+    assert "October 4, 2015" in cleaned and "some one" in cleaned   # who posted it, and when, stay
+    news = "The minister said the plan, costing $4bn, would start in 2025."
+    assert clean_post(news) == news
