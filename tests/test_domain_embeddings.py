@@ -32,6 +32,13 @@ class SynonymEmbedder:
         words = set(text.lower().replace(".", " ").replace(",", " ").split())
         return [float(bool(words & g)) for g in GROUPS]
 
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        rows = np.asarray([self._vector(t) for t in texts], dtype=np.float32)
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1, norms)
+
     def similarities(self, text: str, others: list[str]) -> list[float]:
         a = self._vector(text)
         out = []

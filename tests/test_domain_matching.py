@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.domain.articles import ArticleInput, ingest_article, rematch_article
 from app.domain.errors import Conflict, NotFound
 from app.domain.known_claims import import_known_claims
-from app.domain.matching import MatchConfig, sentence_decisions, similar_claims
+from app.domain.matching import MatchConfig, sentence_decisions
+from app.domain.similar import similar_claims
 from app.domain.suggestions import accept, bulk_accept, list_suggestions, pending_count, reject
 from app.pipeline.known_claims import KnownClaim
 from app.storage.models import Article, Claim, DismissedMatch, Event, Mention

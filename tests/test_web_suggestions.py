@@ -166,7 +166,9 @@ def test_accept_links_the_outlet_and_records_one_event(client, app, sample):
     response = client.post(action, data=fields)
     assert response.status_code == 303
     location = response.headers["location"]
-    assert fields["next"] == "" and location == app.url_path_for("suggestions") + "?kind=repeats"
+    # back to the queue, at the item that followed this one when there is one
+    anchor = f"#s{fields['next']}" if fields["next"] else ""
+    assert location == app.url_path_for("suggestions") + "?kind=repeats" + anchor
 
     sample.expire_all()
     mention = sample.get(Mention, voice.id)

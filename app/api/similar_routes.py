@@ -12,7 +12,8 @@ from app.api import schemas
 from app.api.present import api_url
 from app.deps import SessionDep, SettingsDep
 from app.domain.errors import InvalidInput
-from app.domain.matching import MatchConfig, similar_out
+from app.domain.matching import MatchConfig
+from app.domain.similar import similar_out
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 

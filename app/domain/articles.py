@@ -31,6 +31,7 @@ from app.domain.matching import (
 )
 from app.domain.passages import link_repeated_passages
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
+from app.domain.vectors import store_vectors
 from app.pipeline.claims import joined_halves, split_statements
 from app.pipeline.documents import clean_field, first_line_title
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
@@ -139,6 +140,8 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
             span = (cand.start + st.start, cand.start + st.end)
             _, made = _link_statement(session, article, quote, st.text, span, config, counts, known, created)
             touched.update(made)
+    if config.embedder is not None and created:
+        store_vectors(session, config.embedder, config.embedder_model, [(c.id, c.text) for c in created])
     touched.update(_link_sentences(session, article, config, counts, known))
     touched.update(_link_earlier_articles(session, article, created, config, counts))
     links, suggestions, copied = link_repeated_passages(session, article)

@@ -32,6 +32,7 @@ from app.pipeline.matching import (
     score_match,
 )
 from app.storage.models import Article, Claim, DismissedMatch, Mention
+from app.domain.vectors import nearest_claims, stored_vectors
 from app.storage.search import article_candidates, claim_candidates, term_weights
 
 
@@ -48,13 +49,15 @@ class MatchConfig:
     # Optional sentence embeddings (app/pipeline/embeddings.py); with them a paraphrase sharing
     # fewer words than min_shared still counts when its meaning similarity reaches semantic_gate.
     embedder: Embedder | None = None
+    embedder_model: str = ""          # the setting naming the model: stored vectors are keyed by it
     semantic_gate: float = 0.7
     # The learned odds that a pair is right (app/pipeline/scorer.py); None keeps the hand blend.
     scorer: MatchScorer | None = field(default_factory=default_scorer)
-    # A suggestion must also reach this by the hand measure (MatchScore.lexical): the odds were
-    # learned on posts that each make some known claim, and over-trust a short headline whose few
-    # words all stand in a claim ("Multipolar World Order" against a sentence using the phrase).
-    lexical_floor: float = 0.4
+    # A suggestion must also reach this by the hand measure (MatchScore.lexical), the old suggest
+    # threshold: the odds were learned on posts that each make some known claim, and over-trust a
+    # short headline whose few words all stand in a claim ("Library budget to double"). So the odds
+    # re-rank and prune what the words propose; meaning (embeddings) can propose on its own.
+    lexical_floor: float = 0.5
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -62,7 +65,7 @@ class MatchConfig:
         return cls(link_threshold=settings.match_link_threshold,
                    suggest_threshold=settings.match_suggest_threshold,
                    contradict_threshold=settings.match_contradict_threshold,
-                   embedder=load_embedder(model) if model else None)
+                   embedder=load_embedder(model) if model else None, embedder_model=model or "")
 
     @property
     def floor(self) -> float:
@@ -96,18 +99,50 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
     text = clean_post(text)
     terms = query_terms(text, MATCH_QUERY_TERMS)
     hits = claim_candidates(session, terms, config.candidates)
+    sims: dict[int, float] = {}
+    if config.embedder is not None:
+        hits, sims = semantic_candidates(session, text, hits, config)
     passage = prepare(text)
     weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t in hits)))
     floor = config.floor if floor is None else floor
     scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer))
               for cid, ctext in hits]
-    if config.embedder is not None and scored:
-        sims = config.embedder.similarities(text, [s.text for s in scored])
-        scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sim, passage, config))
-                  for s, sim in zip(scored, sims)]
+    if config.embedder is not None:
+        scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config))
+                  for s in scored]
     scored = [s for s in scored if s.match.score > 0]
     scored.sort(key=lambda s: (-s.match.score, s.claim_id))
     return scored
+
+
+def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str]],
+                        config: MatchConfig) -> tuple[list[tuple[int, str]], dict[int, float]]:
+    """The lexical candidates plus the nearest stored claim vectors (a paraphrase that shares few
+    words), and the cosine of each with the text. A candidate without a stored vector (made
+    before embeddings were on) is embedded here and not stored: reads never write."""
+    query = config.embedder.encode([text])[0]
+    near = nearest_claims(session, config.embedder_model, query, config.candidates)
+    sims = dict(near)
+    have = {cid for cid, _ in hits}
+    extra = live_claim_texts(session, [cid for cid, _ in near if cid not in have])
+    hits = hits + extra
+    missing = [cid for cid, _ in hits if cid not in sims]
+    for cid, vector in stored_vectors(session, config.embedder_model, missing).items():
+        sims[cid] = float(vector @ query)
+    todo = [(cid, t) for cid, t in hits if cid not in sims]
+    if todo:
+        for (cid, _), vector in zip(todo, config.embedder.encode([t for _, t in todo])):
+            sims[cid] = float(vector @ query)
+    return hits, {cid: round(sim, 4) for cid, sim in sims.items()}
+
+
+def live_claim_texts(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    """(id, text) of the live claims among `ids`, in the order given."""
+    if not ids:
+        return []
+    texts = dict(session.execute(select(Claim.id, Claim.text)
+                                 .where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))).all())
+    return [(cid, texts[cid]) for cid in ids if cid in texts]
 
 
 def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig) -> MatchScore:
@@ -136,6 +171,13 @@ def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
             or (match.semantic is not None and match.semantic >= config.semantic_gate))
 
 
+def _carries_claim(match: MatchScore, config: MatchConfig) -> bool:
+    """Enough of the claim in the passage to be worth proposing: by words (the hand measure at
+    lexical_floor), or by meaning when embeddings are on."""
+    return (match.lexical >= config.lexical_floor
+            or (match.semantic is not None and match.semantic >= config.semantic_gate))
+
+
 def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
     """(stance, origin) for a scored candidate, or None when it is not worth an analyst's time.
 
@@ -147,10 +189,10 @@ def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
         return None
     if match.polarity_differs:
         return (("contradicts", "suggested") if match.score >= config.contradict_threshold
-                and match.lexical >= config.lexical_floor else None)
+                and _carries_claim(match, config) else None)
     if match.lexical >= config.link_threshold and match.score >= config.suggest_threshold:
         return "repeats", "extracted"   # the claim's own wording, and the odds agree
-    if match.score >= config.suggest_threshold and match.lexical >= config.lexical_floor:
+    if match.score >= config.suggest_threshold and _carries_claim(match, config):
         return "repeats", "suggested"
     return None
 
@@ -319,29 +361,6 @@ def _spans_of(session: Session, model, article_ids: list[int], claim_ids: list[i
     for claim_id, article_id, start, end in rows:
         out.setdefault((claim_id, article_id), []).append((start, end))
     return out
-
-
-def similar_claims(session: Session, text: str, top: int, config: MatchConfig | None = None) -> list[ScoredClaim]:
-    """The stored claims closest to a text, for `claimtracker similar`, the API and the benchmarks:
-    the passage path of ingest (same candidates, scorer and embeddings as `config`), asked for
-    more candidates, since a person looking up one text waits for one query, not a thousand."""
-    config = replace(config or MatchConfig(), candidates=max(SIMILAR_CANDIDATES, top * 2))
-    return scored_candidates(session, text, config, floor=0.0)[:top]
-
-
-# Candidates `similar` scores: on CheckThat! dev, MAP@5 0.711 / 0.817 at 12, 0.740 / 0.825 at 60.
-SIMILAR_CANDIDATES = 60
-
-
-def similar_out(session: Session, text: str, top: int, config: MatchConfig | None = None) -> list[dict]:
-    """similar_claims as plain records (status included) for the CLI and the JSON API."""
-    hits = similar_claims(session, text, top, config)
-    claims = claims_by_id(session, {h.claim_id for h in hits})
-    return [{"id": h.claim_id, "text": h.text, "status": claims[h.claim_id].status,
-             "speaker": claims[h.claim_id].speaker.name if claims[h.claim_id].speaker else None,
-             "score": h.match.score, "coverage": h.match.coverage, "similarity": h.match.similarity,
-             "shared": list(h.match.shared), "polarity_differs": h.match.polarity_differs,
-             "reason": h.match.reason} for h in hits]
 
 
 def claims_by_id(session: Session, ids: set[int]) -> dict[int, Claim]:

@@ -16,6 +16,7 @@ from app.domain.claims import (
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.events import record_event
 from app.domain.people import get_or_create_named
+from app.domain.vectors import drop_vector
 from app.domain.linking import (
     drop_claim_index,
     index_claim_text,
@@ -57,6 +58,7 @@ def edit_text(session: Session, claim_id: int, text: str, actor: str,
     claim.norm_hash, _ = text_hashes(text)
     # Keep the old wording's runs too: articles that repeat it still belong to this claim.
     index_claim_text(session, claim.id, text)
+    drop_vector(session, claim.id)
     refresh_fidelity(session, claim)
     record_event(session, actor, "claim.edit", "claim", claim.id, claim_id=claim.id,
                  before=before, after={"text": text})

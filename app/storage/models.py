@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -134,6 +135,17 @@ class ClaimShingle(Base):
     claim_id: Mapped[int] = mapped_column(
         ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class ClaimVector(Base):
+    """A claim's sentence embedding (float32, L2-normalised) from one named model: the vector index
+    that finds paraphrases sharing few words. Made when a claim is created with embeddings on, or
+    by `claimtracker embed`; dropped when the claim's text changes, so it is never stale."""
+
+    __tablename__ = "claim_vectors"
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PassageShingle(Base):
