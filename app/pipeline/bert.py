@@ -7,6 +7,7 @@ tensors (by their Hugging Face names) and the model's config.json as a dict.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,23 +95,23 @@ def _f32(tensor: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(tensor, dtype=np.float32)
 
 
-def _layer(t: dict[str, np.ndarray], prefix: str, head_size: int) -> EncoderLayer:
+def _layer(t: Callable[[str], np.ndarray], prefix: str, head_size: int) -> EncoderLayer:
     scale = np.float32(1.0 / math.sqrt(head_size))
     a = f"{prefix}.attention"
-    qkv_w = np.concatenate([t[f"{a}.self.query.weight"] * scale, t[f"{a}.self.key.weight"],
-                            t[f"{a}.self.value.weight"]], axis=0)
-    qkv_b = np.concatenate([t[f"{a}.self.query.bias"] * scale, t[f"{a}.self.key.bias"],
-                            t[f"{a}.self.value.bias"]])
+    qkv_w = np.concatenate([t(f"{a}.self.query.weight") * scale, t(f"{a}.self.key.weight"),
+                            t(f"{a}.self.value.weight")], axis=0)
+    qkv_b = np.concatenate([t(f"{a}.self.query.bias") * scale, t(f"{a}.self.key.bias"),
+                            t(f"{a}.self.value.bias")])
     return EncoderLayer(
         qkv_w=_f32(qkv_w.T), qkv_b=_f32(qkv_b),
-        attention_out_w=_f32(t[f"{a}.output.dense.weight"].T),
-        attention_out_b=_f32(t[f"{a}.output.dense.bias"]),
-        attention_norm=(_f32(t[f"{a}.output.LayerNorm.weight"]), _f32(t[f"{a}.output.LayerNorm.bias"])),
-        ffn_in_w=_f32(t[f"{prefix}.intermediate.dense.weight"].T),
-        ffn_in_b=_f32(t[f"{prefix}.intermediate.dense.bias"]),
-        ffn_out_w=_f32(t[f"{prefix}.output.dense.weight"].T),
-        ffn_out_b=_f32(t[f"{prefix}.output.dense.bias"]),
-        output_norm=(_f32(t[f"{prefix}.output.LayerNorm.weight"]), _f32(t[f"{prefix}.output.LayerNorm.bias"])),
+        attention_out_w=_f32(t(f"{a}.output.dense.weight").T),
+        attention_out_b=_f32(t(f"{a}.output.dense.bias")),
+        attention_norm=(_f32(t(f"{a}.output.LayerNorm.weight")), _f32(t(f"{a}.output.LayerNorm.bias"))),
+        ffn_in_w=_f32(t(f"{prefix}.intermediate.dense.weight").T),
+        ffn_in_b=_f32(t(f"{prefix}.intermediate.dense.bias")),
+        ffn_out_w=_f32(t(f"{prefix}.output.dense.weight").T),
+        ffn_out_b=_f32(t(f"{prefix}.output.dense.bias")),
+        output_norm=(_f32(t(f"{prefix}.output.LayerNorm.weight")), _f32(t(f"{prefix}.output.LayerNorm.bias"))),
     )
 
 
@@ -125,17 +126,16 @@ class BertEncoder:
     eps: float
 
     @classmethod
-    def from_tensors(cls, tensors: dict[str, np.ndarray], config: dict) -> BertEncoder:
-        """Raises KeyError naming the first tensor the checkpoint lacks. Checkpoints saved from
-        BertForX prefix every name with "bert."; the bare BertModel does not."""
-        t = {name.removeprefix("bert."): value for name, value in tensors.items()}
+    def from_tensors(cls, t: Callable[[str], np.ndarray], config: dict) -> BertEncoder:
+        """`t` gives a tensor by its name in BertModel's checkpoint, one at a time, so that only
+        the rearranged copies stay in memory."""
         heads = int(config["num_attention_heads"])
         head_size = int(config["hidden_size"]) // heads
         return cls(
-            word_embeddings=_f32(t["embeddings.word_embeddings.weight"]),
-            position_embeddings=_f32(t["embeddings.position_embeddings.weight"]),
-            token_type_embedding=_f32(t["embeddings.token_type_embeddings.weight"][0]),
-            embedding_norm=(_f32(t["embeddings.LayerNorm.weight"]), _f32(t["embeddings.LayerNorm.bias"])),
+            word_embeddings=_f32(t("embeddings.word_embeddings.weight")),
+            position_embeddings=_f32(t("embeddings.position_embeddings.weight")),
+            token_type_embedding=_f32(t("embeddings.token_type_embeddings.weight")[0]),
+            embedding_norm=(_f32(t("embeddings.LayerNorm.weight")), _f32(t("embeddings.LayerNorm.bias"))),
             layers=tuple(_layer(t, f"encoder.layer.{i}", head_size)
                          for i in range(int(config["num_hidden_layers"]))),
             heads=heads, eps=float(config.get("layer_norm_eps", 1e-12)))

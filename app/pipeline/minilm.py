@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load as load_safetensors
+from safetensors import safe_open
 from tokenizers import Tokenizer
 
 from app.pipeline.bert import BertEncoder, mean_pool
@@ -124,8 +124,8 @@ def load_minilm(directory: Path, expected_sha256: str = WEIGHTS_SHA256) -> MiniL
         raise EmbeddingsUnavailable(
             f"{directory} is not an all-MiniLM-L6-v2 model directory (missing {', '.join(missing)})")
     weights_path = directory / "model.safetensors"
-    data = weights_path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    with weights_path.open("rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
     if digest != expected_sha256:
         raise EmbeddingsUnavailable(
             f"refusing {weights_path}: its sha256 is {digest}, not the pinned all-MiniLM-L6-v2 "
@@ -134,11 +134,8 @@ def load_minilm(directory: Path, expected_sha256: str = WEIGHTS_SHA256) -> MiniL
     if any(pooling.get(key, False) != wanted for key, wanted in MEAN_POOLING.items()):
         raise EmbeddingsUnavailable(f"{directory}: only mean pooling is implemented, not {pooling}")
     config = _read_json(directory / "config.json")
-    try:
-        encoder = BertEncoder.from_tensors(load_safetensors(data), config)
-    except KeyError as exc:
-        raise EmbeddingsUnavailable(f"{weights_path} lacks tensor or setting {exc}") from None
-    del data
+    with safe_open(str(weights_path), framework="np") as weights:
+        encoder = BertEncoder.from_tensors(weights.get_tensor, config)
     tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
     tokenizer.no_padding()   # tokenizer.json pads everything to 128; batches pad themselves
     tokenizer.enable_truncation(max_length=_max_tokens(directory, encoder))
