@@ -13,6 +13,7 @@ from app.domain.errors import InvalidInput, TooLarge, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import (
     add_mention,
+    another_statement,
     find_matching_claim,
     index_claim_text,
     mention_keys,
@@ -22,6 +23,7 @@ from app.domain.linking import (
 from app.domain.matching import (
     MatchConfig,
     claims_by_id,
+    decide,
     earlier_decisions,
     joinable_claim,
     passage_decisions,
@@ -252,9 +254,17 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
     the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
     quoted = quote.kind != "reported"
     claim_id, score, scored = find_matching_claim(session, text), None, []
+    others: set[int] = set()   # the same words, but another speaker or moment: never linked here
+    if claim_id is not None and another_statement(session, session.get(Claim, claim_id),
+                                                  quote.speaker_id, article.published):
+        others.add(claim_id)
+        claim_id = None
     if claim_id is None:
         scored = scored_candidates(session, text, config)
-        join = joinable_claim(session, text, scored, config)
+        others |= {s.claim_id for s in scored if decide(s.match, config) is not None
+                   and another_statement(session, session.get(Claim, s.claim_id), quote.speaker_id,
+                                         article.published)}
+        join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
         if join is not None:
             claim_id, score = join.claim_id, join.match.score
     if claim_id is None:
@@ -273,10 +283,11 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
         touched.add(claim.id)
     for d in passage_decisions(scored, config, skip={claim.id}):
         other = session.get(Claim, d.claim_id)
-        if add_mention(session, other, article, *span, stance=d.stance, origin=d.origin,
+        origin = "suggested" if d.claim_id in others else d.origin
+        if add_mention(session, other, article, *span, stance=d.stance, origin=origin,
                        quote_id=quote.id, quoted=quoted, score=d.match.score, flush=False,
                        known=known):
-            counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
+            counts["suggestions" if origin == "suggested" else "mentions"] += 1
             touched.add(other.id)
     return claim, touched
 

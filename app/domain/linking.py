@@ -119,3 +119,22 @@ def refresh_fidelity(session: Session, claim: Claim) -> None:
 
 def drop_claim_index(session: Session, claim_id: int) -> None:
     session.execute(delete(ClaimShingle).where(ClaimShingle.claim_id == claim_id))
+
+
+# A statement joins a stored claim only when said within this many days of the claim's first
+# appearance: the same words at an event months later are another statement (see another_statement).
+CLAIM_MOMENT_DAYS = 60
+
+
+def another_statement(session: Session, claim: Claim, speaker_id: int | None, published) -> bool:
+    """A claim's identity is its words, its speaker and its moment: the same words from another
+    named speaker, or said more than CLAIM_MOMENT_DAYS from the claim's first appearance, are
+    another claim (proposed beside it at most, never linked to it). An unknown speaker or date
+    never splits a claim."""
+    if speaker_id is not None and claim.speaker_id is not None and speaker_id != claim.speaker_id:
+        return True
+    if published is None:
+        return False
+    first = session.scalar(select(func.min(Article.published))
+                           .join(Mention, Mention.article_id == Article.id).where(Mention.claim_id == claim.id))
+    return first is not None and abs((published - first).days) > CLAIM_MOMENT_DAYS
