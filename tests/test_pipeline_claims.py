@@ -172,3 +172,15 @@ def test_and_before_a_pronoun_and_an_auxiliary_opens_a_new_statement():
     # "and" inside a list, or before a clause too short to stand alone, does not cut.
     assert len(split_statements("The crews will run joint patrols and exercises and training all year")) == 1
     assert len(split_statements("We want peace and we will work for it every single day")) == 1
+
+
+def test_questions_and_lists_of_names_are_never_claims():
+    # a reporter's question asserts nothing; the answer after it does
+    assert [s.text for s in split_statements(
+        "Will the council cut bus fares before the election? We think it will not happen soon.")] == [
+        "We think it will not happen soon"]
+    assert split_statements("What do you say to critics who call the plan reckless and unfair?") == []
+    # a list of who attended is not a statement; a sentence about them is
+    assert split_statements("Ana Ruiz, Tom Hale and the Mayor of Northport") == []
+    assert [s.text for s in split_statements("Norland, Ostia and Vell will hold joint naval drills")] == [
+        "Norland, Ostia and Vell will hold joint naval drills"]

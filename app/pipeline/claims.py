@@ -15,7 +15,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from app.pipeline.constants import CLAUSE_JOINS, MIN_CLAIM_WORDS, MIN_CLAUSE_WORDS, MIN_SHARED_RUN
+from app.pipeline.constants import (
+    CLAUSE_JOINS,
+    MIN_CLAIM_WORDS,
+    MIN_CLAUSE_WORDS,
+    MIN_SHARED_RUN,
+    NAME_LIST_JOINERS,
+)
 from app.pipeline.diff import ADDED, REMOVED, word_diff
 
 _BRACKETED = re.compile(r"\[[^\[\]]{0,200}\]")
@@ -112,19 +118,34 @@ def split_statements(quote_text: str) -> list[Statement]:
     """Split a long quote into statements at sentence ends, "... [and]" joins and clause joins
     (", and serving ...", "; ..."; see CLAUSE_JOINS).
 
-    Each piece is trimmed of spaces, trailing punctuation and stray quote marks, and pieces
-    shorter than MIN_CLAIM_WORDS words are dropped: they are fragments, not claims.
+    Each piece is trimmed of spaces, trailing punctuation and stray quote marks. Pieces shorter
+    than MIN_CLAIM_WORDS words are dropped (fragments), and so are questions (a reporter's "Will
+    the ministry send weapons?" asserts nothing) and lists of names: none of them is a claim.
     """
     out: list[Statement] = []
     for a, b in _pieces(quote_text):
+        if quote_text[a:b].rstrip(_CLOSERS).endswith("?"):
+            continue
         while a < b and quote_text[a] in _TRIM:
             a += 1
         while b > a and quote_text[b - 1] in _TRIM:
             b -= 1
         piece = quote_text[a:b]
-        if len(normalize_words(piece)) >= MIN_CLAIM_WORDS:
+        if len(normalize_words(piece)) >= MIN_CLAIM_WORDS and not _name_list(piece):
             out.append(Statement(a, b, piece))
     return out
+
+
+_CLOSERS = " \t\r\n\"'\u201d\u2019)"
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*\.?|&")
+
+
+def _name_list(piece: str) -> bool:
+    """Only capitalised words and list joiners, with a comma or a joiner between names."""
+    tokens = _TOKEN.findall(piece)
+    if not tokens or not ("," in piece or any(t.lower() in ("and", "&", "or") for t in tokens)):
+        return False
+    return all(t[0].isupper() or t.lower() in NAME_LIST_JOINERS for t in tokens)
 
 
 def joined_halves(first: str, second: str) -> tuple[str, int, int]:

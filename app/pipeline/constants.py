@@ -364,3 +364,7 @@ RATINGS_DISPUTED: frozenset[str] = frozenset({
 #: bound is false, below the second misleading, the rest verified (1-5: 1 false, 2-3 misleading).
 NUMERIC_RATING_FALSE_BELOW = 0.2
 NUMERIC_RATING_MISLEADING_BELOW = 0.7
+
+#: Words that may join the names of a list ("Li Shangfu, Sergei Shoigu and Valery Gerasimov"): a
+#: quoted piece made only of capitalised words and these is a list of names, never a claim.
+NAME_LIST_JOINERS = frozenset({"and", "or", "&", "of", "the", "de", "van", "von", "al", "bin", "da", "y"})
