@@ -178,6 +178,7 @@ def outlet_by_slug(session: Session, slug: str) -> Outlet:
 
 
 def speaker_by_slug(session: Session, slug: str) -> Speaker:
+    """The row for this slug, merged or not (domain/speakers.resolve_speaker follows a merge)."""
     speaker = session.scalar(select(Speaker).where(Speaker.slug == slug))
     if speaker is None:
         raise NotFound(f"no speaker {slug!r}")
@@ -200,6 +201,6 @@ def list_speakers(session: Session) -> list[dict]:
     counts = dict(session.execute(
         select(Claim.speaker_id, func.count(Claim.id))
         .where(Claim.merged_into_id.is_(None)).group_by(Claim.speaker_id)).all())
-    speakers = session.scalars(select(Speaker).order_by(Speaker.name))
+    speakers = session.scalars(select(Speaker).where(Speaker.merged_into_id.is_(None)).order_by(Speaker.name))
     return [{"id": s.id, "name": s.name, "slug": s.slug, "claims": counts.get(s.id, 0)}
             for s in speakers]
