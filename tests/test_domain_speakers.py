@@ -180,3 +180,13 @@ def test_a_country_or_a_rank_is_never_renamed_into_a_person(session):
     assert get_or_create_speaker(session, "Federal Judge").id != judge.id
     session.commit()
     assert (country.name, judge.name) == ("Italy", "Judge")
+
+
+def test_a_namesake_is_checked_against_every_form_the_speaker_was_given(session):
+    """The row is named "Oskar Brandt"; it later met "Oskar H. W. Brandt", so "Oskar W. Brandt",
+    whose initial conflicts with that form though not with the name, is someone else."""
+    plain = get_or_create_speaker(session, "Oskar Brandt")
+    assert get_or_create_speaker(session, "Dr. Oskar H. W. Brandt").id == plain.id
+    other = get_or_create_speaker(session, "Oskar W. Brandt")
+    session.commit()
+    assert other.id != plain.id and plain.name == "Oskar Brandt"
