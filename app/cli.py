@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from app.cli_speakers import speaker
 from app.cli_users import user
 from app.cli_support import cli_settings, run_in_session
 from app.settings import Settings
@@ -19,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(user)
+main.add_command(speaker)
 
 
 @main.group()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from sqlalchemy import func, select
 
 from app.domain.articles import ingest_article
@@ -74,3 +76,117 @@ def test_organisations_keep_one_row_under_their_spellings(session):
     session.commit()
     assert a.id == b.id == c.id and a.name == "Italian Defense Ministry"
     assert get_or_create_speaker(session, "Ministry").id != a.id  # no lone-word alias for a body
+
+
+# --- One person under ranks, initials and suffixes (app/pipeline/person_names.py) -----------------
+
+def test_rank_full_name_and_surname_forms_are_one_speaker(session):
+    forms = ["Rear Adm. Tobias Wrenfield", "Tobias Wrenfield", "Wrenfield", "Adm. Wrenfield",
+             "Vice Adm. Tobias Wrenfield"]
+    ids = {get_or_create_speaker(session, form).id for form in forms}
+    session.commit()
+    assert len(ids) == 1
+    assert session.scalars(select(Speaker.name)).all() == ["Tobias Wrenfield"]
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_initials_and_suffix_are_ignored_in_either_order(session, order):
+    forms = ["Chief Justice Henrik P. Solberg Jr.", "Henrik Solberg"][::1 if order == 0 else -1]
+    first = get_or_create_speaker(session, forms[0])
+    second = get_or_create_speaker(session, forms[1])
+    third = get_or_create_speaker(session, "Justice Solberg")
+    session.commit()
+    assert first.id == second.id == third.id
+    assert session.scalar(select(func.count()).select_from(Speaker)) == 1
+
+
+def test_conflicting_first_names_never_merge_and_the_bare_surname_joins_neither(session):
+    henrik = get_or_create_speaker(session, "Henrik Solberg")
+    hanna = get_or_create_speaker(session, "Dr. Hanna Solberg")
+    session.commit()
+    assert henrik.id != hanna.id and hanna.name == "Hanna Solberg"
+    bare = get_or_create_speaker(session, "Justice Solberg")
+    assert bare.id not in (henrik.id, hanna.id) and bare.name == "Solberg"
+    assert get_or_create_speaker(session, "Mr. Henrik Solberg").id == henrik.id
+    assert get_or_create_speaker(session, "Hanna Solberg").id == hanna.id
+
+
+def test_conflicting_middle_initials_or_suffixes_are_two_people(session):
+    father = get_or_create_speaker(session, "Ken Ardmore Sr.")
+    son = get_or_create_speaker(session, "Sen. Ken Ardmore Jr.")
+    elder = get_or_create_speaker(session, "Oskar H. W. Brandt")
+    younger = get_or_create_speaker(session, "Gov. Oskar W. Brandt")
+    session.commit()
+    assert father.id != son.id and elder.id != younger.id
+    # With no suffix or initial written, the name joins the one who holds it first.
+    assert get_or_create_speaker(session, "Ken Ardmore").id == father.id
+    assert get_or_create_speaker(session, "Oskar Brandt").id == elder.id
+
+
+def test_a_speaker_known_only_by_surname_takes_the_full_name_when_it_arrives(session):
+    lone = get_or_create_speaker(session, "Mr. Wrenfield")
+    session.commit()
+    assert lone.name == "Wrenfield" and lone.slug == "wrenfield"
+    full = get_or_create_speaker(session, "Rear Adm. Tobias Wrenfield")
+    session.commit()
+    assert full.id == lone.id and full.name == "Tobias Wrenfield" and full.slug == "wrenfield"
+    assert get_or_create_speaker(session, "Tobias Wrenfield").id == lone.id
+
+
+def test_a_lone_surname_speaker_is_not_taken_when_two_people_bear_it(session):
+    get_or_create_speaker(session, "Henrik Solberg")
+    get_or_create_speaker(session, "Hanna Solberg")
+    bare = get_or_create_speaker(session, "Solberg")
+    third = get_or_create_speaker(session, "Ingrid Solberg")
+    session.commit()
+    assert third.id != bare.id and bare.name == "Solberg"
+
+
+def test_accents_do_not_split_a_person(session):
+    assert get_or_create_speaker(session, "José Ibarrola").id == get_or_create_speaker(
+        session, "Mayor Jose Ibarrola").id
+
+
+def test_organisations_keep_their_names_whole(session):
+    ministry = get_or_create_speaker(session, "Ministry of Foreign Affairs")
+    pentagon = get_or_create_speaker(session, "the Pentagon")
+    session.commit()
+    assert (ministry.name, pentagon.name) == ("Ministry of Foreign Affairs", "Pentagon")
+    assert get_or_create_speaker(session, "Pentagon").id == pentagon.id
+    assert get_or_create_speaker(session, "Affairs").id != ministry.id
+
+
+def test_three_outlets_naming_one_judge_three_ways_give_one_speaker(session):
+    texts = [
+        "“The court will hear the appeal in the spring term of next year,” said Henrik Solberg Jr., "
+        "the chief justice.\n",
+        "Chief Justice Henrik Solberg said: “The appeal will be heard in the spring term.”\n",
+        "“Nothing in the statute allows the agency to skip the hearing,” Justice Solberg wrote.\n"]
+    for outlet, text in zip(("Northport Herald", "Coastal Gazette", "Bay Tribune"), texts):
+        ingest_article(session, replace(HERALD, outlet=outlet, text=f"Ruling\n\n{text}"), "tester")
+    session.commit()
+    assert session.scalars(select(Speaker.name)).all() == ["Henrik Solberg Jr"]
+    quotes = session.scalars(select(Quote)).all()
+    assert len(quotes) == 3 and len({q.speaker_id for q in quotes}) == 1
+    judge = session.get(Speaker, quotes[0].speaker_id)
+    assert "solberg" in aliases_of(session, judge) and "jr" not in aliases_of(session, judge)
+
+
+def test_a_country_or_a_rank_is_never_renamed_into_a_person(session):
+    country = get_or_create_speaker(session, "Italy")
+    judge = get_or_create_speaker(session, "Judge")
+    session.commit()
+    assert get_or_create_speaker(session, "Matteo Italy").id != country.id
+    assert get_or_create_speaker(session, "Federal Judge").id != judge.id
+    session.commit()
+    assert (country.name, judge.name) == ("Italy", "Judge")
+
+
+def test_a_namesake_is_checked_against_every_form_the_speaker_was_given(session):
+    """The row is named "Oskar Brandt"; it later met "Oskar H. W. Brandt", so "Oskar W. Brandt",
+    whose initial conflicts with that form though not with the name, is someone else."""
+    plain = get_or_create_speaker(session, "Oskar Brandt")
+    assert get_or_create_speaker(session, "Dr. Oskar H. W. Brandt").id == plain.id
+    other = get_or_create_speaker(session, "Oskar W. Brandt")
+    session.commit()
+    assert other.id != plain.id and plain.name == "Oskar Brandt"

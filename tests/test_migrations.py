@@ -52,6 +52,8 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade(url, "0010")
     engine = make_engine(url)
+    with engine.begin() as conn:  # columns of later revisions, so today's models can write at 0010
+        conn.execute(text("ALTER TABLE speakers ADD COLUMN merged_into_id INTEGER"))
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
              for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]
     with make_sessionmaker(engine)() as session:
@@ -63,7 +65,7 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
     engine.dispose()
     assert counts[1] >= 3 and counts[2] >= 3
 
-    upgrade(url)
+    upgrade(url, "0011")
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session:

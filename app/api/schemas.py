@@ -71,6 +71,12 @@ class SpeakerOut(SpeakerRef):
     claim_count: int
 
 
+class SpeakerMergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    into: Annotated[Text, Field(min_length=1, max_length=200)] = Field(
+        description="Slug of the speaker that survives; this speaker's slug becomes a redirect to it.")
+
+
 # --- claims ------------------------------------------------------------------------------------
 
 

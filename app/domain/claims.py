@@ -6,7 +6,7 @@ import binascii
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -65,7 +65,9 @@ def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
     if f.status:
         stmt = stmt.where(Claim.status == f.status)
     if f.speaker:
-        stmt = stmt.where(Claim.speaker_id.in_(select(Speaker.id).where(Speaker.slug == f.speaker)))
+        # A merged speaker's slug (an old permalink) filters by the speaker it was merged into.
+        survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
+        stmt = stmt.where(Claim.speaker_id.in_(select(survivor).where(Speaker.slug == f.speaker)))
     if f.outlet:
         stmt = stmt.where(Claim.id.in_(
             select(Mention.claim_id).join(Article, Article.id == Mention.article_id)

@@ -7,6 +7,16 @@ from sqlalchemy.orm import Session
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.linking import LINKED
 from app.pipeline.claims import slugify
+from app.pipeline.person_names import (
+    PersonName,
+    ends_in_title,
+    is_name_suffix,
+    is_place,
+    parse_person,
+    same_person,
+    strip_honorifics,
+    without_suffix,
+)
 from app.pipeline.speakers import canonical_speaker, speaker_aliases
 from app.storage.engine import insert_ignoring_conflicts
 from app.storage.models import Article, Claim, Mention, Outlet, Speaker, SpeakerAlias
@@ -44,22 +54,41 @@ def get_or_create_outlet(session: Session, name: str) -> Outlet:
 
 def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     """One speaker per person across articles: "spokesperson Tan Kefei", "Tan Kefei" and, in a
-    later article, a lone "Tan" are one row, found through speaker_aliases.
+    later article, a lone "Tan" are one row, found through speaker_aliases; "Chief Justice John G.
+    Roberts Jr." and "John Roberts" are one row too, found through the key of person_names.
 
-    The rule for a lone surname: it maps to a speaker only while exactly one speaker has that
+    The rule for a lone surname: it maps to a speaker only while exactly one live speaker has that
     word as the first or last word of their name. When a second one appears ("Li Shangfu", then
     "Li Qiang"), the surname alias is deleted and not given to the newcomer, and a lookup checks
     the rule again (two ingests may add both names at the same moment), so "Li" is never merged
-    silently into one of them: it becomes a speaker of its own, named as written."""
+    silently into one of them: it becomes a speaker of its own, named as written, which an analyst
+    can merge into the right person (domain/speakers.py). The other way round, a lone-surname
+    speaker seen first ("Mauger") takes the full name when it arrives ("John Mauger"), under the
+    same rule. A merged-away speaker's name leads to its survivor."""
     name = " ".join((name or "").split())[:200]
     if not name:
         return None
-    canonical = (canonical_speaker(name) or name)[:200]
+    canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
+    person = parse_person(canonical)
     found = _speaker_by_alias(session, {canonical.lower(), name.lower()})
+    if found is None and person is not None:
+        found = _same_person(session, person) or _adopt_lone_surname(session, canonical)
+        if found is not None:
+            _record_aliases(session, found, name, canonical, person)
     if found is not None:
-        return found
-    speaker = get_or_create_named(session, Speaker, canonical)
-    _record_aliases(session, speaker, name)
+        return live_speaker(session, found)
+    speaker = live_speaker(session, get_or_create_named(session, Speaker, canonical))
+    _record_aliases(session, speaker, name, canonical, person)
+    return speaker
+
+
+def live_speaker(session: Session, speaker: Speaker) -> Speaker:
+    """The speaker itself, or the one it was merged into (merges keep chains one step long, the
+    loop is a guard)."""
+    seen = set()
+    while speaker.merged_into_id is not None and speaker.id not in seen:
+        seen.add(speaker.id)
+        speaker = session.get(Speaker, speaker.merged_into_id)
     return speaker
 
 
@@ -73,24 +102,61 @@ def _speaker_by_alias(session: Session, keys: set[str]) -> Speaker | None:
     return None
 
 
+def _same_person(session: Session, person: PersonName) -> Speaker | None:
+    """The speaker holding this person's key ("john roberts"), unless a name it was given
+    conflicts: another middle initial or suffix ("John Q. Roberts" is not "John G. Roberts Jr.")."""
+    owner_id = session.scalar(select(SpeakerAlias.speaker_id).where(SpeakerAlias.alias == person.key))
+    if owner_id is None:
+        return None
+    owner = live_speaker(session, session.get(Speaker, owner_id))
+    written = session.scalars(select(SpeakerAlias.alias).where(
+        SpeakerAlias.speaker_id == owner.id, SpeakerAlias.alias.contains(" ")))
+    names = [parse_person(owner.name)] + [parse_person(a, cased=False) for a in written]
+    same_key = [p for p in names if p is not None and p.key == person.key]
+    return owner if all(same_person(person, p) for p in same_key) else None
+
+
+def _adopt_lone_surname(session: Session, canonical: str) -> Speaker | None:
+    """A speaker known only by the surname ("Mauger", from an article that never gave the full
+    name) is this person, when no other live speaker bears that word: it takes the full name
+    (its slug, a permalink, stays)."""
+    core = without_suffix(canonical)
+    if ends_in_title(core) or session.scalar(select(Speaker.id).where(Speaker.name == canonical)) is not None:
+        return None
+    surname = core.split()[-1].lower()  # the surname only: a lone "Mitchell" is seldom a first name
+    if is_place(surname):
+        return None
+    lone = session.scalar(select(Speaker).join(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
+                          .where(SpeakerAlias.alias == surname, Speaker.merged_into_id.is_(None)))
+    if lone is None or lone.name.lower() != surname or _word_shared(session, surname, lone.id):
+        return None
+    lone.name = canonical
+    session.flush()
+    return lone
+
+
 def _partial(alias: str, speaker_name: str) -> bool:
     """A lone word standing for a longer name: the kind of alias that can be ambiguous."""
     return " " not in alias and alias != speaker_name.lower()
 
 
 def _word_shared(session: Session, word: str, speaker_id: int) -> bool:
-    """Does another speaker's name start or end with this word?"""
+    """Does another live speaker's name start or end with this word?"""
     low = func.lower(Speaker.name)
     esc = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     other = session.scalar(select(Speaker.id).where(
-        Speaker.id != speaker_id,
+        Speaker.id != speaker_id, Speaker.merged_into_id.is_(None),
         or_(low == word, low.like(f"{esc} %", escape="\\"), low.like(f"% {esc}", escape="\\"))).limit(1))
     return other is not None
 
 
-def _record_aliases(session: Session, speaker: Speaker, written: str) -> None:
-    """Insert-or-ignore every alias; a surname another speaker also bears is dropped for both."""
-    for alias in sorted(speaker_aliases(written) | {speaker.name.lower()}):
+def _record_aliases(session: Session, speaker: Speaker, written: str, canonical: str,
+                    person: PersonName | None) -> None:
+    """Insert-or-ignore every alias; a surname another speaker also bears is dropped for both.
+    The person key goes to the first speaker to hold it; a conflicting namesake does not take it."""
+    aliases = (speaker_aliases(written) | speaker_aliases(without_suffix(canonical))
+               | {speaker.name.lower()} | ({person.key} if person else set()))
+    for alias in sorted(a for a in aliases if not is_name_suffix(a)):  # never a lone "jr"
         alias = alias[:200]
         if _partial(alias, speaker.name):
             owner = session.scalar(select(SpeakerAlias).where(SpeakerAlias.alias == alias))
@@ -112,6 +178,7 @@ def outlet_by_slug(session: Session, slug: str) -> Outlet:
 
 
 def speaker_by_slug(session: Session, slug: str) -> Speaker:
+    """The row for this slug, merged or not (domain/speakers.resolve_speaker follows a merge)."""
     speaker = session.scalar(select(Speaker).where(Speaker.slug == slug))
     if speaker is None:
         raise NotFound(f"no speaker {slug!r}")
@@ -134,6 +201,6 @@ def list_speakers(session: Session) -> list[dict]:
     counts = dict(session.execute(
         select(Claim.speaker_id, func.count(Claim.id))
         .where(Claim.merged_into_id.is_(None)).group_by(Claim.speaker_id)).all())
-    speakers = session.scalars(select(Speaker).order_by(Speaker.name))
+    speakers = session.scalars(select(Speaker).where(Speaker.merged_into_id.is_(None)).order_by(Speaker.name))
     return [{"id": s.id, "name": s.name, "slug": s.slug, "claims": counts.get(s.id, 0)}
             for s in speakers]

@@ -368,3 +368,24 @@ NUMERIC_RATING_MISLEADING_BELOW = 0.7
 #: Words that may join the names of a list ("Li Shangfu, Sergei Shoigu and Valery Gerasimov"): a
 #: quoted piece made only of capitalised words and these is a list of names, never a claim.
 NAME_LIST_JOINERS = frozenset({"and", "or", "&", "of", "the", "de", "van", "von", "al", "bin", "da", "y"})
+
+# --- One person across articles (app/pipeline/person_names.py) -------------------------------------
+
+#: Honorifics and ranks dropped before names are compared, besides TITLES and ROLE_NOUNS above:
+#: "Rear Adm. John Mauger", "Adm. Mauger" and "John Mauger" are one person. Compared lowercase,
+#: full stop removed.
+IDENTITY_HONORIFICS: frozenset[str] = frozenset({
+    "adm", "rear", "vice", "maj", "brig", "gen", "cmdr", "cdr", "sgt", "cpl", "pvt", "lt", "col",
+    "capt", "ret", "hon", "honorable", "honourable", "rt", "right", "reverend", "rabbi", "imam",
+    "sen", "rep", "gov", "mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame", "lord", "lady",
+    "madam", "madame", "mme", "monsieur", "herr", "frau", "senora", "señora", "senor", "señor",
+    "chief", "justice", "attorney", "general", "surgeon", "secretary", "prime", "minister",
+    "president", "vice-president", "speaker", "ambassador", "commissioner", "mayor", "governor",
+    "senator", "representative", "congressman", "congresswoman", "councilman", "councilwoman",
+    "assemblyman", "assemblywoman", "delegate", "state", "foreign", "defense", "defence",
+    "journalist", "reporter", "columnist", "correspondent", "pollster", "historian", "consultant",
+    "of", "the",
+})
+#: Words after a surname that set apart a father and a son: ignored when only one name has one,
+#: but "Ken Ward Jr." and "Ken Ward Sr." stay two people.
+NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "sr", "ii", "iii", "iv", "junior", "senior"})

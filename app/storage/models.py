@@ -58,6 +58,8 @@ class Speaker(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
+    # Set when an analyst merged this speaker into another: its slug redirects there (as a claim's id).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id"), index=True)
 
 
 class SpeakerAlias(Base):

@@ -49,8 +49,10 @@ RULES: dict[str, str] = {
     "suggestions": VIEWER, "claim_choices": VIEWER, "api_suggestions": VIEWER,
     # Changing: ingest, link, tag, set status, decide suggestions.
     **dict.fromkeys(_ANALYST_PAGES + _ANALYST_API, ANALYST),
-    # Merging.
+    # Merging. Two speakers are merged by an analyst (the task of telling people apart that the
+    # matcher leaves to them); a claim merge stays with admins.
     "merge_claim": ADMIN, "api_claim_merge": ADMIN,
+    "merge_speaker": ANALYST, "api_speaker_merge": ANALYST,
     "delete_article": ADMIN, "api_article_delete": ADMIN,
     # The audit log (whole history of every change and who made it).
     "audit": ADMIN, "audit_csv": ADMIN,

@@ -57,6 +57,9 @@ def _entity_href(request: Request, e: Row, articles: dict[int, int]) -> str | No
         return url_with(request, "article", article_id=e.entity_id)
     if e.entity == "mention" and e.entity_id in articles:
         return mention_url(request, articles[e.entity_id], e.entity_id)
+    slug = (e.before or {}).get("slug")
+    if e.entity == "speaker" and isinstance(slug, str):
+        return url_with(request, "speaker", slug=slug)  # a merged speaker's page redirects to the survivor
     return None
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
 
 from app.deps import SessionDep, SettingsDep
 from app.domain.articles import list_articles
 from app.domain.claims import ClaimFilter, list_claims
-from app.domain.people import list_outlets, list_speakers, outlet_by_slug, speaker_by_slug
+from app.domain.people import list_outlets, list_speakers, outlet_by_slug
+from app.domain.speakers import resolve_speaker
 from app.domain.views import dashboard as dashboard_data
 from app.domain.views import tag_names
 from app.web.templating import is_htmx, render, url_with
@@ -66,15 +68,17 @@ def speakers(request: Request, session: SessionDep):
 
 
 def _owner_page(request: Request, session, settings, kind: str, owner, status, sort, cursor,
-                articles=None):
-    """An outlet's or a speaker's claims: the claims list with one facet fixed by the URL."""
+                articles=None, *, status_code: int = 200, errors: dict | None = None,
+                values: dict | None = None):
+    """An outlet's or a speaker's claims: the claims list with one facet fixed by the URL; a refused
+    form (the speaker merge) shows its message beside it with the refusal's status code."""
     f = ClaimFilter(status=status or None, sort=sort or "outlets", **{kind: owner.slug})
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     here = url_with(request, kind, slug=owner.slug)
     ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
-           "articles": articles or [],
+           "articles": articles or [], "errors": errors or {}, "values": values or {},
            "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}
-    return render(request, "owner.html", ctx, block="results")
+    return render(request, "owner.html", ctx, block="results", status_code=status_code)
 
 
 @router.get("/outlets/{slug}", name="outlet")
@@ -88,5 +92,17 @@ def outlet(request: Request, session: SessionDep, settings: SettingsDep, slug: s
 @router.get("/speakers/{slug}", name="speaker")
 def speaker(request: Request, session: SessionDep, settings: SettingsDep, slug: str,
             status: Text = None, sort: Text = None, cursor: Text = None):
-    owner = speaker_by_slug(session, slug)
+    """A merged speaker's slug answers 301 to the speaker it was merged into, query kept."""
+    owner = resolve_speaker(session, slug)
+    if owner.slug != slug:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(url_with(request, "speaker", slug=owner.slug) + query, status_code=301)
     return _owner_page(request, session, settings, "speaker", owner, status, sort, cursor)
+
+
+def speaker_page(request: Request, session, settings, slug: str, *, status_code: int,
+                 errors: dict, values: dict):
+    """The speaker page after a refused change (web/speaker_actions.py)."""
+    owner = resolve_speaker(session, slug)
+    return _owner_page(request, session, settings, "speaker", owner, None, None, None,
+                       status_code=status_code, errors=errors, values=values)

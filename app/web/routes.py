@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import actions, articles, audit, claim_pages, imports, ingest, pages, suggestions
+from app.web import (
+    actions,
+    articles,
+    audit,
+    claim_pages,
+    imports,
+    ingest,
+    pages,
+    speaker_actions,
+    suggestions,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, imports, actions, articles, suggestions, audit, claim_pages):
+for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
+               claim_pages):
     router.include_router(module.router)
