@@ -14,6 +14,7 @@ topped up from the rows added since it was read: about 150 MB and a few millisec
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
@@ -80,7 +81,8 @@ class _Matrix:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_MATRICES: dict[tuple[str, str], _Matrix] = {}
+# Per engine (a test or an app has its own; two schemas behind one URL must not share) and model.
+_MATRICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _matrix(session: Session, model: str) -> _Matrix:
@@ -88,8 +90,9 @@ def _matrix(session: Session, model: str) -> _Matrix:
     a delete) and topped up with the new rows otherwise."""
     import numpy as np
 
-    key = (str(session.get_bind().url), model)
-    m = _MATRICES.setdefault(key, _Matrix())
+    bind = session.get_bind()
+    per_model = _MATRICES.setdefault(getattr(bind, "engine", bind), {})
+    m = per_model.setdefault(model, _Matrix())
     count = session.scalar(select(func.count()).select_from(ClaimVector).where(ClaimVector.model == model))
     with m.lock:
         if count == m.count and m.stacked is not None:
