@@ -268,7 +268,7 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
                    flush=False, known=known):
         counts["mentions"] += 1
         touched.add(claim.id)
-    for d in passage_decisions(scored, config, skip={claim.id}):
+    for d in passage_decisions(scored, config, skip={claim.id}, passage=text):
         other = session.get(Claim, d.claim_id)
         if add_mention(session, other, article, *span, stance=d.stance, origin=d.origin,
                        quote_id=quote.id, quoted=quoted, score=d.match.score, flush=False,

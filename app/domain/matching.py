@@ -29,6 +29,7 @@ from app.pipeline.matching import (
     query_terms,
     score_match,
 )
+from app.pipeline.stance import StanceResult, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import article_candidates, claim_candidates, term_weights
 
@@ -47,6 +48,9 @@ class MatchConfig:
     # fewer words than min_shared still counts when its meaning similarity reaches semantic_gate.
     embedder: Embedder | None = None
     semantic_gate: float = 0.7
+    # A passage the stance model reads as a repeat with less probability than this is suggested,
+    # never linked (see decide).
+    stance_confidence: float = 0.6
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -118,10 +122,18 @@ def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
             or (match.semantic is not None and match.semantic >= config.semantic_gate))
 
 
-def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
-    """(stance, origin) for a scored candidate, or None when it is not worth an analyst's time."""
+def decide(match: MatchScore, config: MatchConfig,
+           stance: StanceResult | None = None) -> tuple[str, str] | None:
+    """(stance, origin) for a scored candidate, or None when it is not worth an analyst's time.
+
+    With `stance` (pipeline.stance: the passage read against the claim) its label says how the
+    passage relates, once the score says it is about the claim; only a confident repeat above the
+    link threshold is linked, so a hedged report ("..., officials say") or a debunk waits for an
+    analyst. Without it, polarity alone decides (a statement joining a claim, the benchmarks)."""
     if not _enough_shared(match, config):
         return None
+    if stance is not None:
+        return _decide_stance(match, config, stance)
     if match.polarity_differs:
         return ("contradicts", "suggested") if match.score >= config.contradict_threshold else None
     if match.score >= config.link_threshold:
@@ -129,6 +141,27 @@ def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
     if match.score >= config.suggest_threshold:
         return "repeats", "suggested"
     return None
+
+
+def _decide_stance(match: MatchScore, config: MatchConfig, stance: StanceResult) -> tuple[str, str] | None:
+    if stance.label == "contradicts":
+        return ("contradicts", "suggested") if match.score >= config.contradict_threshold else None
+    if match.score < config.suggest_threshold:
+        return None
+    if (stance.label == "repeats" and match.score >= config.link_threshold
+            and stance.prob >= config.stance_confidence and not match.polarity_differs):
+        return "repeats", "extracted"
+    return stance.label, "suggested"
+
+
+def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | None) -> StanceResult | None:
+    """The passage's stance on the claim, read only where a decision may follow (reading costs
+    an alignment; most candidates fall short of every threshold)."""
+    if passage is None or not _enough_shared(match, config):
+        return None
+    if match.score < min(config.suggest_threshold, config.contradict_threshold):
+        return None
+    return stance(claim, passage)
 
 
 def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
@@ -164,13 +197,14 @@ JOIN_CUT_CANDIDATES = 3
 
 
 def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
-                      skip: set[int]) -> list[Decision]:
-    """The best few links/suggestions for one passage, leaving out claims in `skip`."""
+                      skip: set[int], passage: str | None = None) -> list[Decision]:
+    """The best few links/suggestions for one passage, leaving out claims in `skip`; with the
+    passage's text its stance on each claim is read (see decide)."""
     out: list[Decision] = []
     for s in scored:
         if s.claim_id in skip:
             continue
-        verdict = decide(s.match, config)
+        verdict = decide(s.match, config, _stance(s.match, config, s.text, passage))
         if verdict is not None:
             out.append(Decision(s.claim_id, verdict[0], verdict[1], s.match))
         if len(out) >= config.per_passage:
@@ -225,7 +259,7 @@ def sentence_decisions(session: Session, article: Article,
         skip = {s.claim_id for s in scored
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}
-        for d in passage_decisions(scored, config, skip):
+        for d in passage_decisions(scored, config, skip, passage):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
     return out
@@ -266,7 +300,8 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                 if _overlaps(spans, start, end):
                     continue
                 match = score_match(claim.text, passage, weights, config.floor)
-                verdict = decide(match, config) if match.score > 0 else None
+                verdict = (decide(match, config, _stance(match, config, claim.text, other.text[start:end]))
+                           if match.score > 0 else None)
                 if verdict is not None:
                     out.append((other, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
                     taken.setdefault((claim.id, other.id), []).append((start, end))
