@@ -68,7 +68,14 @@ def _affirmed(joined: str) -> str:
 
 
 def _cues(joined: str, cues: tuple[str, ...]) -> set[str]:
-    return {c for c in cues if f" {c} " in joined}
+    words, phrases = _split_cues(cues)
+    return words.intersection(joined.split()) | {c for c in phrases if f" {c} " in joined}
+
+
+@lru_cache(maxsize=8)
+def _split_cues(cues: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """One-word cues are looked up in the passage's word set; only phrases are searched for."""
+    return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
 
 
 @lru_cache(maxsize=4096)
