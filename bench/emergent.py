@@ -2,7 +2,7 @@
 as the product's repeats / contradicts / discusses ("mentions" in the file is our "discusses").
 
 Why grouped cross-validation: Emergent has one split of 240 claims, each with many headlines. A
-headline's words about its own claim ("Apple Watch", "burger") say nothing about the next claim's
+headline's words about its own claim (a product, a person) say nothing about the next claim's
 headlines, so folds are cut by claim (a claim never straddles folds) and any learned part is
 retrained on the other folds: the figure is what an unseen claim would get. The folds are fixed
 by a hash of the claim id, so two runs (and two machines) cut the same folds.
