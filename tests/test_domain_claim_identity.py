@@ -60,3 +60,11 @@ def test_an_unknown_date_or_speaker_never_splits_a_claim(session):
     session.commit()
     [claim] = _claims(session)
     assert _origins(session, claim.id) == ["extracted", "extracted"]
+
+
+def test_a_body_saying_what_its_official_said_is_the_same_claim(session):
+    ingest_article(session, _article("Bay Post", date(2024, 5, 2), "transport chief Ana Ruiz", "Ferries"), "t")
+    ingest_article(session, _article("Coast News", date(2024, 5, 3), "the transport authority", "Ferries"), "t")
+    session.commit()
+    [claim] = _claims(session)
+    assert _origins(session, claim.id) == ["extracted", "extracted"]

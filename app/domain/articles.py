@@ -281,7 +281,7 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
                    flush=False, known=known):
         counts["mentions"] += 1
         touched.add(claim.id)
-    for d in passage_decisions(scored, config, skip={claim.id}):
+    for d in passage_decisions(scored, config, skip={claim.id}, passage=text):
         other = session.get(Claim, d.claim_id)
         origin = "suggested" if d.claim_id in others else d.origin
         if add_mention(session, other, article, *span, stance=d.stance, origin=origin,

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.pipeline.claims import fidelity, normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
+from app.pipeline.person_names import parse_person
 from app.storage.lookups import live_claim_sharing_most, live_claim_with_words
-from app.storage.models import Article, Claim, ClaimShingle, Mention
+from app.storage.models import Article, Claim, ClaimShingle, Mention, Speaker
 
 
 #: Mentions that count as an outlet carrying a claim: everything but suggestions awaiting an analyst.
@@ -128,11 +129,14 @@ CLAIM_MOMENT_DAYS = 60
 
 def another_statement(session: Session, claim: Claim, speaker_id: int | None, published) -> bool:
     """A claim's identity is its words, its speaker and its moment: the same words from another
-    named speaker, or said more than CLAIM_MOMENT_DAYS from the claim's first appearance, are
+    named person, or said more than CLAIM_MOMENT_DAYS from the claim's first appearance, are
     another claim (proposed beside it at most, never linked to it). An unknown speaker or date
-    never splits a claim."""
+    never splits a claim, nor does a body beside a person ("the authority said" what its director
+    said: a spokesman speaks for the body)."""
     if speaker_id is not None and claim.speaker_id is not None and speaker_id != claim.speaker_id:
-        return True
+        names = session.execute(select(Speaker.name).where(Speaker.id.in_([speaker_id, claim.speaker_id]))).scalars()
+        if all(parse_person(name) is not None for name in names):
+            return True
     if published is None:
         return False
     first = session.scalar(select(func.min(Article.published))

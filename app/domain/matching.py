@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
     MATCH_CANDIDATES,
     MATCH_EARLIER_ARTICLES,
@@ -31,8 +32,8 @@ from app.pipeline.matching import (
     query_terms,
     score_match,
 )
+from app.pipeline.stance import StanceResult, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
-from app.domain.vectors import nearest_claims, stored_vectors
 from app.storage.search import article_candidates, claim_candidates, term_weights
 
 
@@ -58,6 +59,9 @@ class MatchConfig:
     # short headline whose few words all stand in a claim ("Library budget to double"). So the odds
     # re-rank and prune what the words propose; meaning (embeddings) can propose on its own.
     lexical_floor: float = 0.5
+    # A passage the stance model reads as a repeat with less probability than this is suggested,
+    # never linked (see decide).
+    stance_confidence: float = 0.6
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -178,15 +182,21 @@ def _carries_claim(match: MatchScore, config: MatchConfig) -> bool:
             or (match.semantic is not None and match.semantic >= config.semantic_gate))
 
 
-def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
+def decide(match: MatchScore, config: MatchConfig,
+           stance: StanceResult | None = None) -> tuple[str, str] | None:
     """(stance, origin) for a scored candidate, or None when it is not worth an analyst's time.
 
-    Two judgements: `score` (the learned odds that the passage is about this claim) decides what is
-    worth an analyst's time; only a passage in the claim's own wording (`lexical`, coverage and
-    wording similarity, at the link threshold) is linked without one, since a paraphrase of the
-    right claim is still the outlet's words, not the speaker's."""
+    `score` (the learned odds that the passage is about this claim) decides what is worth an
+    analyst's time; only a passage in the claim's own wording (`lexical`, coverage and wording
+    similarity, at the link threshold) is linked without one, since a paraphrase of the right
+    claim is still the outlet's words, not the speaker's. With `stance` (pipeline.stance: the
+    passage read against the claim) its label says how the passage relates, and only a confident
+    repeat is linked, so a hedged report ("..., officials say") or a debunk waits for an analyst.
+    Without it, polarity alone decides (a statement joining a claim)."""
     if not _enough_shared(match, config):
         return None
+    if stance is not None:
+        return _decide_stance(match, config, stance)
     if match.polarity_differs:
         return (("contradicts", "suggested") if match.score >= config.contradict_threshold
                 and _carries_claim(match, config) else None)
@@ -195,6 +205,29 @@ def decide(match: MatchScore, config: MatchConfig) -> tuple[str, str] | None:
     if match.score >= config.suggest_threshold and _carries_claim(match, config):
         return "repeats", "suggested"
     return None
+
+
+def _decide_stance(match: MatchScore, config: MatchConfig, stance: StanceResult) -> tuple[str, str] | None:
+    if not _carries_claim(match, config):
+        return None
+    if stance.label == "contradicts":
+        return ("contradicts", "suggested") if match.score >= config.contradict_threshold else None
+    if match.score < config.suggest_threshold:
+        return None
+    if (stance.label == "repeats" and match.lexical >= config.link_threshold
+            and stance.prob >= config.stance_confidence and not match.polarity_differs):
+        return "repeats", "extracted"
+    return stance.label, "suggested"
+
+
+def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | None) -> StanceResult | None:
+    """The passage's stance on the claim, read only where a decision may follow (reading costs
+    an alignment; most candidates fall short of every threshold)."""
+    if passage is None or not _enough_shared(match, config):
+        return None
+    if match.score < min(config.suggest_threshold, config.contradict_threshold):
+        return None
+    return stance(claim, passage)
 
 
 def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
@@ -230,13 +263,14 @@ JOIN_CUT_CANDIDATES = 3
 
 
 def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
-                      skip: set[int]) -> list[Decision]:
-    """The best few links/suggestions for one passage, leaving out claims in `skip`."""
+                      skip: set[int], passage: str | None = None) -> list[Decision]:
+    """The best few links/suggestions for one passage, leaving out claims in `skip`; with the
+    passage's text its stance on each claim is read (see decide)."""
     out: list[Decision] = []
     for s in scored:
         if s.claim_id in skip:
             continue
-        verdict = decide(s.match, config)
+        verdict = decide(s.match, config, _stance(s.match, config, s.text, passage))
         if verdict is not None:
             out.append(Decision(s.claim_id, verdict[0], verdict[1], s.match))
         if len(out) >= config.per_passage:
@@ -291,7 +325,7 @@ def sentence_decisions(session: Session, article: Article,
         skip = {s.claim_id for s in scored
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}
-        for d in passage_decisions(scored, config, skip):
+        for d in passage_decisions(scored, config, skip, passage):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
     return out
@@ -332,7 +366,8 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                 if _overlaps(spans, start, end):
                     continue
                 match = score_match(claim.text, passage, weights, config.floor, config.scorer)
-                verdict = decide(match, config) if match.score > 0 else None
+                verdict = (decide(match, config, _stance(match, config, claim.text, other.text[start:end]))
+                           if match.score > 0 else None)
                 if verdict is not None:
                     out.append((other, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
                     taken.setdefault((claim.id, other.id), []).append((start, end))

@@ -389,3 +389,50 @@ IDENTITY_HONORIFICS: frozenset[str] = frozenset({
 #: Words after a surname that set apart a father and a son: ignored when only one name has one,
 #: but "Ken Ward Jr." and "Ken Ward Sr." stay two people.
 NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "sr", "ii", "iii", "iv", "junior", "senior"})
+
+# --- Stance (app/pipeline/stance.py): cues a learned model weighs; the weights are learned. ---
+#: Words and phrases by which a passage reports a statement without vouching for it: "reportedly",
+#: "may have", "unconfirmed", "sources say". A cue also in the claim itself is not counted (a
+#: claim that "X could close" is restated by "X could close").
+STANCE_HEDGE_CUES: tuple[str, ...] = (
+    "reportedly", "allegedly", "alleged", "alleges", "purportedly", "purported", "supposedly",
+    "apparently", "possibly", "possible", "may", "might", "could", "perhaps", "likely", "probably",
+    "unconfirmed", "unverified", "rumour", "rumor", "rumours", "rumors", "rumoured", "rumored",
+    "speculation", "speculate", "claims", "claimed", "claim", "claiming", "believed", "thought to",
+    "appears", "appear", "seems", "seem", "suspected", "suspect", "report", "reports",
+    "sources", "source", "said to", "whether", "if", "expected", "considering", "mulls", "weighs",
+    "in talks", "set to", "plans", "planning", "hints", "suggests", "suggest", "speculated",
+    "predicts", "predicted", "forecast", "forecasts", "eyes", "eyeing", "considers", "potential",
+    "potentially", "said to be", "reported", "maybe", "unclear", "investigating", "investigation",
+)
+#: Words by which a passage vouches for what it reports: it happened, it is official.
+STANCE_CONFIRM_CUES: tuple[str, ...] = (
+    "confirms", "confirmed", "confirm", "confirmation", "official", "officially", "announces",
+    "announced", "verified", "proof", "proves", "proven", "indeed", "finally",
+)
+#: Who tells it when a passage only passes it on: "..., officials say", "according to sources"
+#: (matched as "<teller> <verb>" or "according to [the] <teller>"). "According to the ministry"
+#: names a speaker: the passage repeats the claim as the speaker's, so a name is no teller here.
+STANCE_TELLERS: tuple[str, ...] = (
+    "officials", "official", "sources", "source", "police", "reports", "report", "media", "witnesses",
+    "insiders", "analyst", "analysts", "experts", "rumours", "rumors", "study", "researchers",
+)
+STANCE_TELLING_VERBS: tuple[str, ...] = ("say", "says", "said", "claim", "claims", "suggest", "suggests")
+#: Words and phrases by which a passage refutes or debunks what it reports.
+STANCE_REFUTE_CUES: tuple[str, ...] = (
+    "hoax", "hoaxes", "fake", "faked", "fakes", "false", "falsely", "untrue", "not true", "debunk",
+    "debunked", "debunks", "deny", "denies", "denied", "denial", "myth", "bogus", "made up",
+    "fabricated", "fabrication", "satire", "satirical", "parody", "spoof", "prank", "pranked",
+    "troll", "trolled", "trolls", "fooled", "fool", "scam", "doctored", "photoshopped", "misleading",
+    "baseless", "no evidence", "unfounded", "groundless", "nonsense", "lie", "lies", "lied", "fiction",
+    "fictional", "wrong", "mistaken", "not real", "isn't real", "actually", "really", "in fact",
+    "exposed", "revealed", "refutes", "refuted", "rejects", "rejected", "dismisses", "dismissed",
+    "doubt", "doubts", "skeptical", "sceptical", "unlikely", "bailed", "backs out", "backed out",
+    "pulls out", "pulled out", "cancels", "cancelled", "canceled", "retracts", "retracted",
+    "correction", "not", "no", "never", "didn't", "isn't", "wasn't", "won't", "doesn't", "contrary",
+)
+#: "no"/"not" that negates nothing: "No joke", "no wonder", "not only ... but", beside
+#: NOT_NEGATIONS ("no-show" is one word: the hyphen is joined before reading).
+STANCE_AFFIRMING_NO: tuple[str, ...] = (
+    "no joke", "no kidding", "no wonder", "no surprise", "no matter", "no question",
+) + NOT_NEGATIONS

@@ -26,7 +26,8 @@ Param = Annotated[str | None, Query(max_length=100)]
 FormText = Annotated[str, Form(max_length=100)]
 NextId = Annotated[str, Form(alias="next", max_length=12, description="The item to show next")]
 # Tabs of the queue: label -> the stance the matcher proposed ("" is every kind).
-KINDS = (("", "All"), ("repeats", "Possible repeats"), ("contradicts", "Possible contradictions"))
+KINDS = (("", "All"), ("repeats", "Possible repeats"), ("contradicts", "Possible contradictions"),
+         ("discusses", "Reports that discuss it"))
 
 
 def _claim_filter(raw: str | None) -> int | None:

@@ -1,0 +1,83 @@
+"""The stance model in matching's decision: its label says how a passage relates once the score says
+the passage is about the claim; only a confident repeat is linked without an analyst."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.articles import ArticleInput, ingest_article
+from app.domain.matching import MatchConfig, decide
+from app.pipeline.matching import score_match
+from app.pipeline.stance import StanceResult
+from app.storage.models import Claim, Mention
+
+STATEMENT = "The river authority will open the northern flood gates before the spring rains arrive"
+CLOSE = score_match(STATEMENT, f"{STATEMENT}.")   # above the link threshold
+
+
+def test_a_confident_repeat_above_the_link_threshold_is_linked():
+    assert CLOSE.score >= MatchConfig().link_threshold
+    assert decide(CLOSE, MatchConfig(), StanceResult("repeats", 0.75)) == ("repeats", "extracted")
+
+
+def test_an_unsure_repeat_is_only_suggested():
+    assert decide(CLOSE, MatchConfig(), StanceResult("repeats", 0.5)) == ("repeats", "suggested")
+
+
+@pytest.mark.parametrize("label", ["discusses", "contradicts"])
+def test_discussing_or_contradicting_is_never_linked(label):
+    assert decide(CLOSE, MatchConfig(), StanceResult(label, 0.99)) == (label, "suggested")
+
+
+def test_a_passage_below_the_thresholds_is_dropped_whatever_its_stance():
+    weak = replace(CLOSE, score=0.3)
+    for label in ("repeats", "contradicts", "discusses"):
+        assert decide(weak, MatchConfig(), StanceResult(label, 0.99)) is None
+    between = replace(CLOSE, score=0.47)   # reaches the contradict threshold only
+    assert decide(between, MatchConfig(), StanceResult("contradicts", 0.9)) == ("contradicts", "suggested")
+    assert decide(between, MatchConfig(), StanceResult("discusses", 0.9)) is None
+
+
+def test_without_a_stance_polarity_decides_as_before():
+    assert decide(CLOSE, MatchConfig()) == ("repeats", "extracted")
+    assert decide(replace(CLOSE, polarity_differs=True), MatchConfig()) == ("contradicts", "suggested")
+
+
+def _ingest(session, *articles):
+    ids = [ingest_article(session, a, "tester").article_id for a in articles]
+    session.commit()
+    return ids
+
+
+ORIGINAL = ArticleInput(outlet="Valley Post", published=date(2024, 3, 1), title="Gates to open", text=(
+    "Gates to open\n\n"
+    f"“{STATEMENT},” authority director Tomas Ferreira said on Friday.\n"))
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    ("The river authority will reportedly open the northern flood gates before the spring rains arrive.",
+     "discusses"),
+    ("The river authority may open the northern flood gates before the spring rains arrive, officials say.",
+     "discusses"),
+    ("Talk that the river authority will open the northern flood gates before the spring rains arrive "
+     "is a hoax.", "contradicts"),
+])
+def test_a_hedged_report_or_a_debunk_waits_for_an_analyst(session, sentence, stance):
+    report = ArticleInput(outlet="Riverside News", published=date(2024, 3, 2), title="Gates",
+                          text=f"Gates\n\n{sentence} Farmers were not consulted.\n")
+    _, other = _ingest(session, ORIGINAL, report)
+    claim = session.scalar(select(Claim).where(Claim.text == STATEMENT))
+    [m] = session.scalars(select(Mention).where(Mention.claim_id == claim.id, Mention.article_id == other))
+    assert (m.stance, m.origin) == (stance, "suggested")
+
+
+def test_a_plain_repeat_in_another_outlet_is_still_linked(session):
+    report = ArticleInput(outlet="Riverside News", published=date(2024, 3, 2), title="Gates",
+                          text=f"Gates\n\n{STATEMENT}, the authority said on Friday.\n")
+    _, other = _ingest(session, ORIGINAL, report)
+    claim = session.scalar(select(Claim).where(Claim.text == STATEMENT))
+    [m] = session.scalars(select(Mention).where(Mention.claim_id == claim.id, Mention.article_id == other))
+    assert (m.stance, m.origin) == ("repeats", "extracted")

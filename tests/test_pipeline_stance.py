@@ -1,0 +1,134 @@
+"""Stance of a passage against a claim (app/pipeline/stance.py): text in, a label and a probability
+out; and the trainer that makes its parameters file, on a tiny set written for these tests."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.pipeline.stance import LABELS, PARAMETERS, StanceResult, features, load_parameters, stance
+from app.pipeline.stance_train import TrainSettings, train
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from train_stance import write_parameters  # noqa: E402
+
+CLAIM = "The harbour tunnel will close for repairs next month"
+
+
+@pytest.mark.parametrize("passage", [
+    "The harbour tunnel will close for repairs next month, officials say.",
+    "The harbour tunnel will reportedly close for repairs next month.",
+    "The harbour tunnel may close for repairs next month, according to unnamed sources.",
+    "Will the harbour tunnel close for repairs next month?",
+])
+def test_a_hedged_report_discusses_the_claim(passage):
+    assert stance(CLAIM, passage).label == "discusses"
+
+
+@pytest.mark.parametrize("passage", [
+    "The story that the harbour tunnel will close next month is a hoax.",
+    "Reports that the harbour tunnel will close next month are false, the council said.",
+    "The council denied that the harbour tunnel will close for repairs next month.",
+    "The harbour tunnel will not close for repairs next month.",
+])
+def test_a_debunk_or_denial_contradicts_the_claim(passage):
+    assert stance(CLAIM, passage).label == "contradicts"
+
+
+@pytest.mark.parametrize("passage", [
+    "The harbour tunnel will close for repairs next month.",
+    "Harbour tunnel to close for repairs next month",
+    "The harbour tunnel closes for repairs next month, the transport minister said.",
+    # a named source is the claim's speaker, not a hedge
+    "The harbour tunnel will close for repairs next month, according to the transport ministry.",
+])
+def test_a_plain_restatement_repeats_the_claim(passage):
+    result = stance(CLAIM, passage)
+    assert result.label == "repeats"
+    assert result.prob >= 0.6
+
+
+def test_no_joke_and_no_show_are_not_denials():
+    assert stance(CLAIM, "No joke: the harbour tunnel will close for repairs next month.").label == "repeats"
+    claim = "The mayor skipped the opening of the harbour tunnel"
+    passage = "The mayor was a no-show at the opening of the harbour tunnel."
+    assert stance(claim, passage).label == "repeats"
+    assert "passage negated" not in dict(features(claim, passage))
+    # the same words with a real "not" are read as one
+    assert "passage negated" in dict(features(claim, "The mayor was not at the opening of the harbour tunnel."))
+
+
+def test_not_only_but_also_is_no_denial():
+    passage = "The harbour tunnel will not only close for repairs next month but also get new lights."
+    assert stance(CLAIM, passage).label != "contradicts"
+
+
+def test_a_cue_the_claim_itself_holds_is_not_counted():
+    claim = "The harbour tunnel could close for repairs next month"
+    assert "hedge=could" not in dict(features(claim, "The harbour tunnel could close for repairs next month."))
+    assert "hedge=could" in dict(features(CLAIM, "The harbour tunnel could close for repairs next month."))
+
+
+def test_a_negation_far_from_the_claim_in_a_long_passage_is_not_read():
+    passage = ("The harbour tunnel will close for repairs next month, the operator announced on a busy "
+               "Tuesday morning, while the ferry company, which runs the crossings at the southern "
+               "end of the bay, has not yet said whether it will add any extra boats.")
+    assert "passage negated" not in dict(features(CLAIM, passage))
+    assert stance(CLAIM, passage).label != "contradicts"
+
+
+def test_probabilities_are_a_distribution_and_the_label_is_the_likeliest():
+    result = stance(CLAIM, "The harbour tunnel will reportedly close for repairs next month.")
+    assert len(result.probs) == len(LABELS)
+    assert sum(result.probs) == pytest.approx(1.0, abs=1e-3)
+    assert all(0.0 <= p <= 1.0 for p in result.probs)
+    assert result.prob == max(result.probs)
+    assert result.label == LABELS[result.probs.index(result.prob)]
+
+
+def test_an_extra_feature_weighs_only_when_the_parameters_know_it():
+    passage = "The harbour tunnel will close for repairs next month."
+    plain = stance(CLAIM, passage)
+    assert stance(CLAIM, passage, extra={"embedding cosine": 0.9}) == plain
+    params = json.loads(json.dumps(load_parameters()))
+    params["weights"]["embedding cosine"] = [0.0, 0.0, 10.0]
+    assert stance(CLAIM, passage, extra={"embedding cosine": 0.9}, params=params).label == "discusses"
+
+
+def test_the_shipped_parameters_load_with_a_weight_per_label():
+    params = load_parameters()
+    assert tuple(params["labels"]) == LABELS
+    assert params["trained_on"] == "emergent_stance_train.jsonl"
+    assert {"bias", "hedge cues", "refute cues", "polarity differs"} <= set(params["weights"])
+    assert all(len(w) == len(LABELS) and all(isinstance(x, float) for x in w)
+               for w in params["weights"].values())
+    assert PARAMETERS.name == "stance.json"
+
+
+SYNTHETIC = [
+    ("The bridge will reopen in May", "The bridge will reopen in May", "repeats"),
+    ("The bridge will reopen in May", "Bridge set for May reopening, council confirms", "repeats"),
+    ("The ferry fare will double", "The ferry fare will double from Monday", "repeats"),
+    ("The ferry fare will double", "Ferry fare doubling is a hoax", "contradicts"),
+    ("The bridge will reopen in May", "The bridge will not reopen in May", "contradicts"),
+    ("The school will close", "Claims that the school will close are false", "contradicts"),
+    ("The school will close", "The school may close, sources say", "discusses"),
+    ("The bridge will reopen in May", "The bridge will reportedly reopen in May", "discusses"),
+    ("The ferry fare will double", "Will the ferry fare double?", "discusses"),
+] * 2
+
+
+def test_training_is_deterministic_and_learns_the_cues(tmp_path):
+    settings = TrainSettings(epochs=60, min_count=1)
+    first, second = train(SYNTHETIC, settings), train(SYNTHETIC, settings)
+    write_parameters(first, tmp_path / "a.json")
+    write_parameters(second, tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    assert json.loads((tmp_path / "a.json").read_text())["weights"] == first["weights"]
+    # an unseen pair with the cues it learned
+    assert stance("The dam will open", "The dam will allegedly open, sources say", params=first).label == "discusses"
+    assert stance("The dam will open", "The dam will open", params=first).label == "repeats"
+    assert isinstance(stance("The dam will open", "The dam opening is a hoax", params=first), StanceResult)
+    assert stance("The dam will open", "The dam opening is a hoax", params=first).label == "contradicts"
