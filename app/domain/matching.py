@@ -319,7 +319,10 @@ def sentence_decisions(session: Session, article: Article,
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
     out: list[tuple[int, int, Decision]] = []
-    for start, end in matchable_windows(article.text):
+    windows = matchable_windows(article.text)
+    if config.embedder is not None:   # one batched pass; each window's lookup then hits the cache
+        config.embedder.encode([clean_post(article.text[start:end]) for start, end in windows])
+    for start, end in windows:
         passage = article.text[start:end]
         scored = scored_candidates(session, passage, config)
         skip = {s.claim_id for s in scored
