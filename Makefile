@@ -58,7 +58,7 @@ DEVDATA ?= ../shared/devdata
 QUALITY_ARGS ?=
 
 quality: install
-	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) $(QUALITY_ARGS)
+	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) --json quality.json $(QUALITY_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
