@@ -59,21 +59,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PARAMS)
     args = parser.parse_args(argv)
 
-    rows = candidate_rows(args.devdata, args.embeddings, args.limit)
+    # Each model learns from the candidates it will see: the full-text index's alone without
+    # embeddings; with them, those plus the nearest vectors (pairs sharing few or no words).
+    rows = candidate_rows(args.devdata, None, args.limit)
     labels = [label for _, label in rows]
     lexical = fit_logistic([features(m, False) for m, _ in rows], labels, LEXICAL_FEATURES)
     result = {"trained_on": "CheckThat! 2020 and 2021 train splits (../shared/devdata), "
                             "by scripts/train_match_scorer.py",
               "rows": len(rows), "positives": sum(labels), "lexical": lexical.as_dict()}
     if args.embeddings:   # both models from one run: they must read the same lexical measures
+        rows = candidate_rows(args.devdata, args.embeddings, args.limit)
+        labels = [label for _, label in rows]
         result["semantic"] = fit_logistic([features(m, True) for m, _ in rows], labels,
                                           SEMANTIC_FEATURES).as_dict()
-        result["semantic_model"] = args.embeddings
+        result.update(semantic_model=args.embeddings, semantic_rows=len(rows),
+                      semantic_positives=sum(labels))
     else:
         print("no --embeddings: the file will have no semantic model", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(rows)} candidate rows, {sum(labels)} right; written {args.out}")
+    print(f"lexical: {result['rows']} candidate rows, {result['positives']} right; "
+          f"semantic: {result.get('semantic_rows', 0)} rows; written {args.out}")
     return 0
 
 
