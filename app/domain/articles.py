@@ -15,6 +15,7 @@ from app.domain.linking import (
     add_mention,
     another_statement,
     find_matching_claim,
+    forget_identities,
     index_claim_text,
     mention_keys,
     refresh_outlet_counts,
@@ -121,6 +122,7 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
     touched: set[int] = set()
     created: list[Claim] = []
     known = mention_keys(session, article.id)
+    forget_identities(session)
     found = _quotes_in_linking_order(article.text)
     i = 0
     while i < len(found):
@@ -255,15 +257,13 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
     quoted = quote.kind != "reported"
     claim_id, score, scored = find_matching_claim(session, text), None, []
     others: set[int] = set()   # the same words, but another speaker or moment: never linked here
-    if claim_id is not None and another_statement(session, session.get(Claim, claim_id),
-                                                  quote.speaker_id, article.published):
+    if claim_id is not None and another_statement(session, claim_id, quote.speaker_id, article.published):
         others.add(claim_id)
         claim_id = None
     if claim_id is None:
         scored = scored_candidates(session, text, config)
         others |= {s.claim_id for s in scored if decide(s.match, config) is not None
-                   and another_statement(session, session.get(Claim, s.claim_id), quote.speaker_id,
-                                         article.published)}
+                   and another_statement(session, s.claim_id, quote.speaker_id, article.published)}
         join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
         if join is not None:
             claim_id, score = join.claim_id, join.match.score

@@ -127,18 +127,48 @@ def drop_claim_index(session: Session, claim_id: int) -> None:
 CLAIM_MOMENT_DAYS = 60
 
 
-def another_statement(session: Session, claim: Claim, speaker_id: int | None, published) -> bool:
+def another_statement(session: Session, claim_id: int, speaker_id: int | None, published) -> bool:
     """A claim's identity is its words, its speaker and its moment: the same words from another
     named person, or said more than CLAIM_MOMENT_DAYS from the claim's first appearance, are
     another claim (proposed beside it at most, never linked to it). An unknown speaker or date
     never splits a claim, nor does a body beside a person ("the authority said" what its director
     said: a spokesman speaks for the body)."""
-    if speaker_id is not None and claim.speaker_id is not None and speaker_id != claim.speaker_id:
-        names = session.execute(select(Speaker.name).where(Speaker.id.in_([speaker_id, claim.speaker_id]))).scalars()
-        if all(parse_person(name) is not None for name in names):
+    claim_speaker, first = _claim_identity(session, claim_id)
+    if speaker_id is not None and claim_speaker is not None and speaker_id != claim_speaker:
+        if _is_person(session, speaker_id) and _is_person(session, claim_speaker):
             return True
-    if published is None:
-        return False
-    first = session.scalar(select(func.min(Article.published))
-                           .join(Mention, Mention.article_id == Article.id).where(Mention.claim_id == claim.id))
-    return first is not None and abs((published - first).days) > CLAIM_MOMENT_DAYS
+    return published is not None and first is not None and abs((published - first).days) > CLAIM_MOMENT_DAYS
+
+
+def forget_identities(session: Session) -> None:
+    """Drop the identities remembered for this session (an article's ingest starts afresh)."""
+    session.info.pop(_IDENTITY, None)
+
+
+_IDENTITY = "claim_identity"
+
+
+def _memo(session: Session) -> dict:
+    return session.info.setdefault(_IDENTITY, {})
+
+
+def _claim_identity(session: Session, claim_id: int):
+    """(speaker id, first publication date) of a claim, remembered for the article being linked:
+    one statement checks a dozen candidates, and the next statement mostly the same ones."""
+    memo = _memo(session)
+    key = ("claim", claim_id)
+    if key not in memo:
+        speaker = session.scalar(select(Claim.speaker_id).where(Claim.id == claim_id))
+        first = session.scalar(select(func.min(Article.published))
+                               .join(Mention, Mention.article_id == Article.id).where(Mention.claim_id == claim_id))
+        memo[key] = (speaker, first)
+    return memo[key]
+
+
+def _is_person(session: Session, speaker_id: int) -> bool:
+    memo = _memo(session)
+    key = ("person", speaker_id)
+    if key not in memo:
+        name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
+        memo[key] = name is not None and parse_person(name) is not None
+    return memo[key]

@@ -74,6 +74,12 @@ class MatchConfig:
                    embedder=load_embedder(model) if model else None, embedder_model=model or "")
 
     @property
+    def lexical_gate(self) -> float:
+        """The hand measure below which no decision takes a candidate (see _carries_claim): the
+        lexical floor without embeddings; nothing with them, since meaning alone may propose."""
+        return 0.0 if self.embedder is not None else min(self.lexical_floor, self.link_threshold)
+
+    @property
     def floor(self) -> float:
         """The lowest score any decision takes (0 with embeddings, which may lift any score)."""
         if self.embedder is not None:
@@ -110,8 +116,9 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
         hits, sims = semantic_candidates(session, text, hits, config)
     passage = prepare(text)
     weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t in hits)))
+    gate = config.lexical_gate if floor is None else 0.0   # `similar` ranks every candidate
     floor = config.floor if floor is None else floor
-    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer))
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate))
               for cid, ctext in hits]
     if config.embedder is not None:
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config))
@@ -225,7 +232,7 @@ def _decide_stance(match: MatchScore, config: MatchConfig, stance: StanceResult)
 def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | None) -> StanceResult | None:
     """The passage's stance on the claim, read only where a decision may follow (reading costs
     an alignment; most candidates fall short of every threshold)."""
-    if passage is None or not _enough_shared(match, config):
+    if passage is None or not _enough_shared(match, config) or not _carries_claim(match, config):
         return None
     if match.score < min(config.suggest_threshold, config.contradict_threshold):
         return None
@@ -252,7 +259,7 @@ def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
         if decide(s.match, config) != ("repeats", "suggested"):
             continue
         weights = match_weights(session, claim_stems(text) | claim_stems(s.text))
-        back = score_match(text, s.text, weights, config.floor, config.scorer)
+        back = score_match(text, s.text, weights, config.floor, config.scorer, config.lexical_gate)
         if decide(back, config) == ("repeats", "extracted"):
             return ScoredClaim(s.claim_id, s.text, back)
     return None
@@ -370,7 +377,8 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                 spans = taken.get((claim.id, other.id), [])
                 if _overlaps(spans, start, end):
                     continue
-                match = score_match(claim.text, passage, weights, config.floor, config.scorer)
+                match = score_match(claim.text, passage, weights, config.floor, config.scorer,
+                                    config.lexical_gate)
                 verdict = (decide(match, config, _stance(match, config, claim.text, other.text[start:end]))
                            if match.score > 0 else None)
                 if verdict is not None:

@@ -201,14 +201,15 @@ def _weight(weights: Mapping[str, float] | None, stems) -> float:
 
 def score_match(claim_text: str, passage: str | Passage,
                 weights: Mapping[str, float] | None = None, floor: float = 0.0,
-                scorer=None) -> MatchScore:
+                scorer=None, lexical_floor: float = 0.0) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
     (one shared noun is a topic, not a statement), so a claim of one content word ("I didn't have
     any this year") matches nothing: any passage with that word would carry it whole.
     With `weights` (see idf_weights) coverage and containment count each word by how telling it
     is; without, every word counts one. A claim that cannot reach `floor` even with identical
     wording is no match either: the wording alignment, most of the cost, is not computed for it.
-    With a `scorer` (app/pipeline/scorer.py) `score` is its learned odds; `lexical` keeps the blend."""
+    With a `scorer` (app/pipeline/scorer.py) `score` is its learned odds, `floor` bounds them and
+    `lexical_floor` the blend, which `lexical` keeps (both tests are made before the alignment)."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
     claim = _claim_side(claim_text)
     if not claim.stems:
@@ -224,9 +225,10 @@ def score_match(claim_text: str, passage: str | Passage,
     shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
     best = MatchScore(0.0, round(coverage, 4), 1.0, shared, False, claim_words=len(claim.stems),
                       query_share=round(query_share, 4))
-    ceiling = (scorer.ceiling(best) if scorer is not None
-               else round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4))
-    if ceiling < floor:
+    lexical_ceiling = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4)
+    if lexical_ceiling < lexical_floor:
+        return NO_MATCH
+    if (scorer.ceiling(best) if scorer is not None else lexical_ceiling) < floor:
         return NO_MATCH
     aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
     similarity = aligned.score / 100.0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,15 +65,25 @@ class MatchScorer:
     lexical: LogisticModel
     semantic: LogisticModel | None
 
-    def score(self, match: MatchScore) -> float:
+    def _model(self, match: MatchScore) -> tuple[LogisticModel, bool]:
         with_semantic = match.semantic is not None and self.semantic is not None
-        model = self.semantic if with_semantic else self.lexical
+        return (self.semantic if with_semantic else self.lexical), with_semantic
+
+    def score(self, match: MatchScore) -> float:
+        model, with_semantic = self._model(match)
         return round(model.probability(features(match, with_semantic)), 4)
 
     def ceiling(self, match: MatchScore) -> float:
         """The most `match` could score whatever its wording similarity (the score is monotone in
         it): the floor test that spares the wording alignment for candidates no decision could take."""
-        return max(self.score(replace(match, similarity=1.0)), self.score(replace(match, similarity=0.0)))
+        model, with_semantic = self._model(match)
+        row = features(match, with_semantic)
+        at = LEXICAL_FEATURES.index("similarity")
+        row[at] = 1.0
+        high = model.probability(row)
+        row[at] = 0.0
+        row[3] = match.coverage * match.query_share   # both_shares does not read similarity
+        return round(max(high, model.probability(row)), 4)
 
 
 def load_params(path: Path = PARAMS) -> MatchScorer:
