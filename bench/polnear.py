@@ -54,6 +54,11 @@ _NOT_NAME_OPENERS = frozenset({
     "one", "some", "many", "several", "other", "our", "my", "your", "both", "two", "three", "who",
     "which", "it", "he", "she", "they", "i", "we", "you", "said", "says",
 })
+# Titles dropped from a gold name before comparing surnames ("Prince Alwaleed" is one name word).
+_GOLD_TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "president", "prince",
+    "gen", "adm", "lt", "col", "rev", "secretary", "speaker", "judge", "justice", "former",
+})
 _BASE_QUOTE = re.compile(r"[\u201c\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
 _BASE_VERB = re.compile(r"\b(?:said|says|told|added|asked|wrote|according)\b")
 _BASE_SENT = re.compile(r"(?<=[.!?])[\"\u201d\u2019]?\s+|\n+")
@@ -118,12 +123,19 @@ def covered(starts: list[int], spans: Iterable[tuple[int, int]]) -> set[int]:
 
 def name_head(speaker: str | None) -> list[str]:
     """The words of a gold source written as a name, else []: "Rep. Gwen Moore (D-Wis.), head of
-    ..." -> [Rep., Gwen, Moore]; "the president", "he", "a source close to him" -> []."""
+    ..." -> [Rep., Gwen, Moore]; "Sen. Tom Carper of Delaware" -> [Sen., Tom, Carper] (a name
+    of two words or more ends before "of"; "Secretary of State John Kerry" keeps its "of");
+    "the president", "he", "a source close to him" -> []."""
     if not speaker:
         return []
-    head = re.split(r"[,(]", speaker, maxsplit=1)[0]
+    head = re.split(r"[,(]| who ", speaker, maxsplit=1)[0]
     words = [w.strip("\"'\u201c\u201d\u2018\u2019") for w in head.split()]
     words = [w for w in words if w]
+    for i, w in enumerate(words):
+        named = [x for x in words[:i] if x.lower().strip(".") not in _GOLD_TITLES]
+        if w == "of" and len(named) >= 2 and all(x[:1].isupper() for x in words[:i]):
+            words = words[:i]
+            break
     if not words or words[0].lower() in _NOT_NAME_OPENERS:
         return []
     while words and words[-1].lower().strip(".") in _SUFFIXES:
@@ -141,7 +153,7 @@ def _surname_words(name: str) -> list[str]:
 def same_person(ours: str | None, gold_words: list[str]) -> bool:
     """Our speaker and the gold name share a surname (see the module docstring)."""
     mine = _surname_words(ours or "")
-    gold = _surname_words(" ".join(gold_words))
+    gold = [w for w in _surname_words(" ".join(gold_words)) if w not in _GOLD_TITLES]
     if not mine or not gold:
         return False
     return mine[-1] == gold[-1] or (len(gold) == 1 and gold[0] in mine)
