@@ -256,6 +256,9 @@ MIN_REPORTED_WORDS = 5
 MAX_REPORTED_CHARS = 1500
 #: Marked fragments up to this long with no cue attached are scare quotes ("no-limits").
 MAX_SCARE_WORDS = MIN_QUOTE_WORDS - 1
+#: Words an aside may take between a speaker's name and the cue after a quote: '“...,” Lena
+#: Marsh, director of research at the Harbour Institute, said'.
+MAX_APPOSITION_WORDS = 30
 #: How far (characters) to look around a quote for its cue; bounds work on huge inputs.
 CUE_WINDOW = 400
 #: A statement shorter than this (in words) is not worth tracking as a claim.

@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
+from app.pipeline.name_runs import run_forward
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
 
@@ -186,24 +187,68 @@ def _find_spans(text: str, paras: list, single: bool) -> tuple[list[_Span], list
 # --- Attribution -----------------------------------------------------------------------------------
 
 def _cue_after(doc: TextIndex, span: _Span) -> Cue | None:
-    """'“...,” Tan said' / '“...,” according to TASS': a cue just after a quote ending in a comma."""
+    """'“...,” Tan said' / '“...,” according to TASS': a cue just after a quote ending in a comma;
+    also after a long apposition ('“...,” Lena Marsh, director of research at the Harbour
+    Institute, said'), and after a quote closed by a full stop or by nothing when the cue closes
+    its own short sentence ('“... for the vote.” Hale said.')."""
     if not span.closed:
-        return None
-    tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
-    if doc.text[span.end - 1] not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014"):
         return None
     t0 = bisect_left(doc.starts, span.limit + 1)
     if t0 >= len(doc.starts) or "\n" in doc.text[span.limit:doc.starts[t0]]:
         return None
     i = bisect_left(doc.cue_firsts, t0)
-    if i >= len(doc.cues) or doc.cues[i].first > t0 + 7:
+    if i >= len(doc.cues) or not (_short_gap(doc, span.limit + 1, t0, doc.cues[i].first)
+                                  or _apposition_gap(doc, t0, doc.cues[i].first)):
         return None
-    between = range(t0, doc.cues[i].first)
-    if sum(not doc.cap(k) and doc.lower[k] not in _SUBJECT_WORDS for k in between) > 3:
-        return None  # too many plain words: the cue belongs to a later clause
-    if any(ch in doc.text[span.limit + 1:doc.starts[doc.cues[i].first]] for ch in ".;:?!"):
+    tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
+    if (doc.text[span.end - 1] not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014")
+            and not _closes_sentence(doc, doc.cues[i])):
         return None
     return doc.cues[i]
+
+
+# Full stops that end no sentence between a quote and its cue: a title or initial ("Gov. Ana
+# Ruiz", "Tom J. Hale") and a party-and-state tag ("Rep. Tom Hale (D-Ore.) said").
+_TAG = re.compile(r"\([^()\n]{0,40}\)")
+_ABBREVIATED = re.compile(r"\b([A-Za-z]{1,5})\.")
+
+
+def _sentence_marks(doc: TextIndex, a: int, b: int) -> bool:
+    """Whether text[a:b] holds a mark that ends a clause, ignoring abbreviations and tags."""
+    between = _TAG.sub(" ", doc.text[a:b])
+    between = _ABBREVIATED.sub(lambda m: m.group(1) if len(m.group(1)) == 1 or m.group(1).lower()
+                               in C.ABBREVIATIONS or m.group(1) in C.STATE_ABBREVIATIONS
+                               else m.group(), between)
+    return any(ch in between for ch in ".;:?!")
+
+
+def _short_gap(doc: TextIndex, after: int, t0: int, first: int) -> bool:
+    """A few words name the speaker between quote and cue ('Gov. Ana Ruiz replied')."""
+    if first > t0 + 7:
+        return False
+    if sum(not doc.cap(k) and doc.lower[k] not in _SUBJECT_WORDS for k in range(t0, first)) > 3:
+        return False  # too many plain words: the cue belongs to a later clause
+    return not _sentence_marks(doc, after, doc.starts[first])
+
+
+def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
+    """'Name, <who they are>, said': a name run, then an aside closed by a comma before the cue."""
+    if not t0 < first <= t0 + C.MAX_APPOSITION_WORDS or not doc.cap(t0):
+        return False
+    b = run_forward(doc, t0, first)
+    return (doc.sep(b).startswith(",") and doc.sep(first - 1).strip() == "," and b + 1 < first - 1
+            and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
+            and not _MARK_RE.search(doc.text, doc.starts[t0], doc.starts[first]))
+
+
+def _closes_sentence(doc: TextIndex, cue: Cue) -> bool:
+    """The cue's clause is only speaker, verb and a short adjunct: 'Hale said on Tuesday.'"""
+    last = max(cue.last, cue.subject[1] + 1 if cue.subject else 0)
+    end = bisect_left(doc.starts, doc.sentence_end(doc.starts[cue.first]))
+    rest = doc.lower[last:end]
+    return (len(rest) <= 6 and not any(w in C.FINITE_HINTS or w == "that" for w in rest)
+            and not _MARK_RE.search(doc.text, doc.starts[cue.first], doc.starts[end - 1] if rest else
+                                    doc.ends[cue.last - 1]))
 
 
 def _cue_before(doc: TextIndex, span: _Span) -> Cue | None:

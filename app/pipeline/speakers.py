@@ -268,17 +268,46 @@ def _apposition(doc: TextIndex, k: int, floor: int):
         if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
             # "A senior military official, who spoke on condition of anonymity, said"
             return _mention_at(doc, i, floor)
+    return _anchored_apposition(doc, k, floor)
+
+
+def _anchored_apposition(doc: TextIndex, k: int, floor: int):
+    """'“...,” Doug Lane, director of research at the Harbour Institute, said' (or the same
+    opening a sentence): the name run right after the closing mark or the sentence start, when
+    a comma ends it and the aside up to the cue has no verb of its own."""
+    for a in range(k - 2, max(floor, k - C.MAX_APPOSITION_WORDS) - 1, -1):
+        anchored = a == floor or (a > 0 and doc.sep(a - 1).strip()[-1:] in ("\u201d", '"'))
+        if not anchored:
+            continue
+        if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
+            return None
+        b = run_forward(doc, a, k)
+        if (doc.sep(b).strip() == "," and b + 1 < k
+                and not any(doc.lower[t] in C.FINITE_HINTS for t in range(b + 1, k))):
+            return ("name", a, b)
+        return None
     return None
+
+
+def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
+    """Past a party-and-state tag closing a name: "Rep. Tom Hale (D-Ore.) said" reads "Hale"."""
+    if k < floor or not doc.sep(k).rstrip().endswith(")"):
+        return k
+    for t in range(k, max(floor, k - 6) - 1, -1):
+        if doc.sep(t).rstrip().endswith("(") and t < k:
+            return t if doc.sep(t).strip() == "(" else k
+    return k
 
 
 def _mention_before(doc: TextIndex, cue: Cue, floor: int):
     """Subject written before the verb; "open" when the verb starts its clause ("..., said X")."""
-    k = cue.first - 1
+    k = _before_tag(doc, cue.first - 1, floor)
+    tagged = k != cue.first - 1
     while k >= floor and doc.lower[k] in C.SUBJECT_FILLERS and not doc.sep(k).strip():
         k -= 1
     if k < floor or doc.inside(doc.starts[k]):
         return "open"
-    gap = doc.sep(k).strip()
+    gap = "" if tagged else doc.sep(k).strip()
     if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
         found = _apposition(doc, k + 1, floor)
         if found is None and doc.cap(k):

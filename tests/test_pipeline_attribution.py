@@ -1,0 +1,45 @@
+"""Attribution patterns of US political reporting (issue 10, measured on PolNeAR by bench/polnear.py):
+honorifics and party tags inside a speaker's name, long asides between a name and its verb,
+quotes closed by a full stop before a short attribution. Text in, records out; the examples
+are written here, not taken from any data set."""
+from __future__ import annotations
+
+import pytest
+
+from app.pipeline.quotes import extract_quotes
+
+
+def _speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in extract_quotes(text) if q.kind != "reported"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The mayor spoke on Monday.\n\n“We will rebuild the harbour before winter,” Gov. Ana Ruiz "
+     "replied.", "Ana Ruiz"),
+    ("“The levy will pass this spring,” Rep. Tom Hale (D-Ore.) said.", "Tom Hale"),
+    ("“The levy will pass this spring,” Sen. Tom J. Hale said.", "Tom J. Hale"),
+])
+def test_an_abbreviated_title_or_a_party_tag_does_not_end_the_attribution(text, speaker):
+    assert _speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    "“The plan has no money behind it,” Lena Marsh, director of research at the Harbour "
+    "Institute, said in a statement.",
+    "“The plan has no money behind it,” Lena Marsh, Northfield's longest-serving councillor, said.",
+])
+def test_a_long_aside_after_the_name_keeps_the_name_as_speaker(text):
+    assert _speakers(text) == ["Lena Marsh"]
+
+
+@pytest.mark.parametrize("text", [
+    "Voters gathered in the hall.\n\n“We are ready for the vote and we will win it.” Hale said.",
+    "Voters gathered in the hall.\n\n“The port is a battle of small interests” Hale said on Tuesday.",
+])
+def test_a_short_attribution_after_a_closed_sentence_names_the_speaker(text):
+    assert _speakers(text) == ["Hale"]
+
+
+def test_a_new_sentence_that_reports_more_is_not_the_quote_attribution():
+    text = "Voters gathered in the hall.\n\n“The port is a battle of small interests.” Hale said the count was over."
+    assert _speakers(text)[0] is None
