@@ -43,3 +43,27 @@ def test_a_short_attribution_after_a_closed_sentence_names_the_speaker(text):
 def test_a_new_sentence_that_reports_more_is_not_the_quote_attribution():
     text = "Voters gathered in the hall.\n\n“The port is a battle of small interests.” Hale said the count was over."
     assert _speakers(text)[0] is None
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“It is over for the port,” said Republican party boss Dana Whitfield, who lost.", "Dana Whitfield"),
+    ("“It is over for the port,” said Northfield State University political scientist Brigid Harlan.",
+     "Brigid Harlan"),
+    ("“It is over for the port,” said Florida’s Rick Wilson, a consultant.", "Rick Wilson"),
+])
+def test_a_description_or_an_owner_before_the_name_does_not_speak(text, speaker):
+    assert _speakers(text) == [speaker]
+
+
+def test_a_body_described_after_the_cue_stays_the_body_when_no_person_follows():
+    assert _speakers("“It is over for the port,” said Clinton aides on Tuesday.") == ["Clinton"]
+
+
+def test_a_verb_joined_by_and_shares_the_subject_opening_the_sentence():
+    text = "Dana Whitfield confirmed the deal and said, “The ferries will run again next week.”"
+    assert _speakers(text) == ["Dana Whitfield"]
+
+
+def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second():
+    text = "The ferry company fired Hale and said, “The ferries will run again next week.”"
+    assert _speakers(text) != ["Hale"]

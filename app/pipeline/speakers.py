@@ -37,6 +37,7 @@ __all__ = ["Cue", "TextIndex", "resolve_cues", "canonical_speaker", "speaker_ali
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENT_END_RE = re.compile(r"[.?!\u2026]+[\"\u201d\u2019)\]]*\s+")
 DETERMINERS = frozenset({"the", "this", "that"})
+_CLAUSE_OPENERS = frozenset({"but", "and", "so", "then", "later", "still", "yet"})
 _ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 
 def _build_cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -327,7 +328,7 @@ def _mention_after(doc: TextIndex, j: int):
         return ("pronoun", doc.lower[j], j, j)
     if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
         return ("role", doc.lower[j + 1], j, j + 1)
-    a, limit = j, min(n, j + 10)
+    a, limit = j, min(n, j + 14)
     if doc.lower[j] == "the" and not doc.sep(j).strip():
         body = _org_forward(doc, j + 1, limit)
         if body is not None:
@@ -344,12 +345,27 @@ def _mention_after(doc: TextIndex, j: int):
         body = _org_forward(doc, b + 1, limit)  # "according to China’s defense ministry"
         if body is not None:
             return ("name", a, body)
-    c = b + 1  # a title chain: "Nato secretary general Jens Stoltenberg"
-    while c < limit and not doc.sep(c - 1).strip() and doc.lower[c] in C.TITLES | C.ROLE_NOUNS:
+    if doc.possessive(b) and b + 2 < limit and doc.sep(b) == " " and doc.cap(b + 1):
+        owned = run_forward(doc, b + 1, limit)  # "said Florida’s Rick Wilson": the person
+        if owned > b + 1:
+            return ("name", b + 1, owned)
+    return ("name", *_described_name(doc, a, b, limit))
+
+
+def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, int]:
+    """Past a title chain ("Nato secretary general Jens Stoltenberg") or a short description
+    ("Republican party boss Dana Whitfield", "Marquette pollster Lee Hart"): the person named
+    after it, when the description is lowercase words and the name has two words or more."""
+    c, titles = b + 1, True
+    while c < limit and c - b <= 4 and doc.sep(c - 1) == " " and not doc.cap(c) and (
+            doc.lower[c] not in C.MATCH_STOPWORDS and doc.lower[c] not in _CUE_INDEX):
+        titles = titles and doc.lower[c] in C.TITLES | C.ROLE_NOUNS
         c += 1
-    if c < limit and c > b + 1 and doc.cap(c) and not doc.sep(c - 1).strip():
-        a, b = c, run_forward(doc, c, limit)
-    return ("name", a, b)
+    if c < limit and c > b + 1 and doc.cap(c) and doc.sep(c - 1) == " ":
+        end = run_forward(doc, c, limit)
+        if titles or end > c:
+            return c, end
+    return a, b
 
 
 def _first_mention(doc: TextIndex, floor: int, stop: int):
@@ -359,6 +375,23 @@ def _first_mention(doc: TextIndex, floor: int, stop: int):
             return ("pronoun", doc.lower[k], k, k)
         if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
             return ("name", k, run_forward(doc, k, stop))
+    return None
+
+
+def _sentence_subject(doc: TextIndex, floor: int, stop: int):
+    """The subject opening the sentence, for a verb joined to it by "and": 'Dana Whitfield
+    confirmed the deal and said, “...”'. Only a name, pronoun or "the <role>" standing first."""
+    k = floor
+    while k < stop and doc.lower[k] in _CLAUSE_OPENERS:
+        k += 1
+    if k >= stop:
+        return None
+    if doc.lower[k] in C.PRONOUNS:
+        return ("pronoun", doc.lower[k], k, k)
+    if doc.lower[k] == "the" and k + 1 < stop and doc.lower[k + 1] in C.ROLE_NOUNS:
+        return ("role", doc.lower[k + 1], k, k + 1)
+    if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+        return ("name", k, run_forward(doc, k, stop))
     return None
 
 
@@ -411,7 +444,7 @@ def _subject(doc: TextIndex, idx: int):
         return _main_clause_speaker(doc, idx, floor, 5) or _first_mention(doc, floor, cue.first)
     if cue.first > floor and doc.lower[cue.first - 1] in ("and", "but") and not doc.sep(cue.first - 1).strip():
         # "He added that ..., but warned that ...": the verb shares the subject of the cue before it
-        if (shared := _main_clause_speaker(doc, idx, floor, 3)) is not None:
+        if (shared := _main_clause_speaker(doc, idx, floor, 3) or _sentence_subject(doc, floor, cue.first)):
             return shared
     found = _mention_before(doc, cue, floor)
     if found == "open":
