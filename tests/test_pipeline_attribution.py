@@ -67,3 +67,29 @@ def test_a_verb_joined_by_and_shares_the_subject_opening_the_sentence():
 def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second():
     text = "The ferry company fired Hale and said, “The ferries will run again next week.”"
     assert _speakers(text) != ["Hale"]
+
+
+@pytest.mark.parametrize("verb", ["joked", "interjected", "boasted", "implored", "gushed", "raged",
+                                  "underscored", "signaled", "shouted", "lamented"])
+def test_the_speech_verbs_of_real_reporting_attribute_a_quote(verb):
+    text = f"The hall was full.\n\n“The port is a battle of small interests,” Hale {verb}."
+    assert _speakers(text) == ["Hale"]
+
+
+def test_learned_cue_verbs_are_read_from_the_data_file():
+    from app.pipeline import constants as C
+
+    learned = C._learned_cues()
+    assert learned.get("verbs") and all(v in C.CUE_VERBS for v in learned["verbs"])
+
+
+def test_a_curly_quote_closed_by_a_straight_mark_is_still_one_quotation():
+    text = "“It is over for the port,\" said Dana Whitfield, a consultant. “We lost the vote today.”"
+    quotes = [q for q in extract_quotes(text) if q.kind != "reported"]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("It is over for the port,", "Dana Whitfield"), ("We lost the vote today.", "Dana Whitfield")]
+
+
+def test_straight_marks_nested_in_curly_ones_stay_nested():
+    text = "“He told me \"no\" and left the room,” Hale said."
+    assert [q.text for q in extract_quotes(text)] == ["He told me \"no\" and left the room,"]

@@ -43,7 +43,51 @@ CUE_PARTICIPLES: tuple[str, ...] = (
 )
 #: Cues followed by their source: "according to Xinhua", "in the words of the minister".
 CUE_SOURCE_FIRST: tuple[str, ...] = ("according to", "in the words of", "quoting")
+#: Speech verbs of real reporting, beyond the common ones above (hand list): the manner of saying
+#: ("gushed", "raged", "implored") is a cue as surely as "said" is.
+MORE_CUE_VERBS: tuple[str, ...] = (
+    "implored", "implores", "gushed", "gushes", "raged", "rages", "shouted", "shouts", "yelled",
+    "screamed", "exclaimed", "underscored", "underscores", "signaled", "signalled", "joked",
+    "jokes", "boasted", "boasts", "bragged", "retorted", "snapped", "scoffed", "fumed", "mused",
+    "lamented", "laments", "countered", "counters", "chided", "scolded", "recounted", "observed",
+    "opined", "pleaded", "marveled", "marvelled", "griped", "complained", "complains",
+    "thundered", "whispered", "interjected", "answered", "answers", "wondered", "reasoned",
+    "teased", "texted", "emailed", "testified", "charged", "alleged", "alleges", "contended",
+    "contends", "insist", "confided", "elaborated", "proclaimed", "barked", "sniped", "huffed",
+    "cracked", "ranted", "vented", "conceded", "concedes", "admits", "acknowledges", "added", "summed up", "chimed in", "went on", "goes on",
+)
+MORE_CUE_PARTICIPLES: tuple[str, ...] = (
+    "joking", "boasting", "complaining", "recalling", "pleading", "conceding", "acknowledging",
+    "admitting", "answering", "replying", "responding", "insisting", "lamenting", "remarking",
+)
+
+
+def _learned_cues() -> dict[str, list[str]]:
+    """Cue verbs learned from PolNeAR train by scripts/learn_cues.py (see its docstring)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).with_name("data") / "cue_verbs.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
+    """Words not yet a cue; never a lone first word of a source cue ("according")."""
+    phrases = {p for group in known for p in group}
+    firsts = {p.split()[0] for p in CUE_SOURCE_FIRST}
+    return tuple(dict.fromkeys(w for w in words if w not in phrases and w not in firsts))
+
+
+_LEARNED = _learned_cues()
+CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), CUE_VERBS)
+
 #: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
+CUE_PARTICIPLES = CUE_PARTICIPLES + _new(
+    MORE_CUE_PARTICIPLES + tuple(_LEARNED.get("participles", ())), CUE_PARTICIPLES, CUE_VERBS,
+    CUE_SOURCE_FIRST)
 SPEECH_NOUNS: tuple[str, ...] = (
     "remarks", "remark", "comments", "comment", "statement", "words", "warning", "claim",
     "claims", "speech", "assertion", "pledge", "promise", "message", "post", "tweet",

@@ -44,6 +44,7 @@ _CLOSERS[_S_OPEN] = _S_CLOSE
 _STRAIGHT = "'"
 _CLOSERS[_STRAIGHT] = _STRAIGHT
 _SINGLES = frozenset((_S_OPEN, _S_CLOSE, _STRAIGHT))
+_MIXED_CLOSERS = {**_CLOSERS, "\u201c": _CLOSERS["\u201c"] + '"', '"': _CLOSERS['"'] + "\u201d"}
 _DOUBLE_RE = re.compile("[" + re.escape("".join({m for pair in C.QUOTE_PAIRS for m in pair})) + "]")
 _ALL_MARKS = "".join(sorted(set(_CLOSERS) | set("".join(_CLOSERS.values()))))
 _MARK_RE = re.compile("[" + re.escape(_ALL_MARKS) + "]")
@@ -100,10 +101,10 @@ def _straight_role(text: str, i: int, ps: int, pe: int) -> str | None:
     return None
 
 
-def _closing_depth(stack: list[tuple[int, str]], ch: str) -> int | None:
+def _closing_depth(stack: list[tuple[int, str]], ch: str, closers: dict[str, str]) -> int | None:
     """Depth of the innermost open mark that ch closes; marks opened inside it are abandoned."""
     for d in range(len(stack) - 1, -1, -1):
-        if ch in _CLOSERS[stack[d][1]]:
+        if ch in closers[stack[d][1]]:
             return d
     return None
 
@@ -119,10 +120,19 @@ def _scan_paragraph(text: str, ps: int, pe: int, single: bool):
     if not single:
         single = _DOUBLE_RE.search(text, ps, pe) is None
     found = _pair_marks(text, ps, pe, single, restart=False)
-    return found if found[2] is None else _pair_marks(text, ps, pe, single, restart=True)
+    if found[2] is None:
+        return found
+    if '"' in text[ps:pe] and "\u201c" in text[ps:pe]:
+        # Curly and straight marks mixed up by the writer ('“It is over," said Hale'): a
+        # straight mark may close a curly one and the reverse, when that balances the paragraph.
+        mixed = _pair_marks(text, ps, pe, single, restart=False, closers=_MIXED_CLOSERS)
+        if mixed[2] is None:
+            return mixed
+    return _pair_marks(text, ps, pe, single, restart=True)
 
 
-def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
+def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool,
+                closers: dict[str, str] = _CLOSERS):
     outer: list[tuple[int, int]] = []
     inner: list[tuple[int, int]] = []
     stack: list[tuple[int, str]] = []
@@ -133,7 +143,7 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
             continue  # an apostrophe
         if ch in (_S_OPEN, _S_CLOSE) and _is_apostrophe(text, i, ps, pe, ch):
             continue
-        depth = _closing_depth(stack, ch)
+        depth = _closing_depth(stack, ch, closers)
         if depth is not None:
             (outer if depth == 0 else inner).append((stack[depth][0], i))
             del stack[depth:]
