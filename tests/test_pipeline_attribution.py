@@ -93,3 +93,34 @@ def test_a_curly_quote_closed_by_a_straight_mark_is_still_one_quotation():
 def test_straight_marks_nested_in_curly_ones_stay_nested():
     text = "“He told me \"no\" and left the room,” Hale said."
     assert [q.text for q in extract_quotes(text)] == ["He told me \"no\" and left the room,"]
+
+
+def test_a_quotation_signed_with_a_dash_at_the_end_of_its_line_is_the_signer_s():
+    text = ("Residents wrote to us.\n“We waited three years for the ferry and nobody came.” ― Ana Ruiz\n"
+            "“The new harbour is a disgrace to the whole town.” — Tom J. Hale.")
+    assert _speakers(text) == ["Ana Ruiz", "Tom J. Hale"]
+
+
+def test_a_dash_inside_a_sentence_signs_nothing():
+    text = "Hale spoke.\n\n“We waited three years for the ferry and nobody came.” — Ana Ruiz was not alone in waiting."
+    assert _speakers(text) != ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“Our assumption is that the levy will be overridden,” Senate Majority Leader Mitch Hale, "
+     "R-Ky., said Tuesday.", "Mitch Hale"),
+    ("“The levy is a waste of time and money,” Rep. Tom Hale (R-Ohio), a panel member, said.", "Tom Hale"),
+    ("Democratic nominee Ana Ruiz, at a later press gaggle, said, “We will know more when the facts "
+     "are in.”", "Ana Ruiz"),
+    ("“The harbour will stay open all winter,” said Rear Adm. John Mauger, commander of the district.",
+     "John Mauger"),
+    ("“The levy is a waste of time and money,” said Del. Stacey Hale of the Virgin Islands.", "Stacey Hale"),
+])
+def test_tags_ranks_and_descriptions_around_a_name_keep_the_person(text, speaker):
+    assert _speakers(text) == [speaker]
+
+
+def test_a_word_quoted_at_the_sentence_start_is_not_the_subject_of_a_later_participle():
+    text = ("“Promise me you will keep the ferry running,” Hale sings to the crowd before asking them, "
+            "“Where do we go from here?”")
+    assert "Promise" not in _speakers(text)

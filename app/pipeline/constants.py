@@ -54,7 +54,9 @@ MORE_CUE_VERBS: tuple[str, ...] = (
     "thundered", "whispered", "interjected", "answered", "answers", "wondered", "reasoned",
     "teased", "texted", "emailed", "testified", "charged", "alleged", "alleges", "contended",
     "contends", "insist", "confided", "elaborated", "proclaimed", "barked", "sniped", "huffed",
-    "cracked", "ranted", "vented", "conceded", "concedes", "admits", "acknowledges", "added", "summed up", "chimed in", "went on", "goes on",
+    "cracked", "ranted", "vented", "conceded", "concedes", "admits", "acknowledges", "added",
+    "demanded", "demands", "pressed", "sang", "sings", "cautioned", "summed up", "chimed in",
+    "went on", "goes on",
 )
 MORE_CUE_PARTICIPLES: tuple[str, ...] = (
     "joking", "boasting", "complaining", "recalling", "pleading", "conceding", "acknowledging",
@@ -219,6 +221,7 @@ TITLES: frozenset[str] = frozenset({
     "coach", "manager", "inspector", "detective", "sheriff", "superintendent", "chairperson",
     "chair", "ceo", "executive", "editor", "founder", "economist", "strategist", "treasurer",
     "moderator", "presenter", "anchor", "campaigner", "activist", "candidate", "nominee",
+    "del", "delegate", "adm", "sgt", "cmdr", "amb", "supt", "insp",
 })
 
 #: Capitalised words that start a sentence or name a thing but are never a speaker's name.
@@ -276,7 +279,8 @@ APPOSITION_OPENERS: frozenset[str] = frozenset({"a", "an", "the", "who", "whose"
 ABBREVIATIONS: frozenset[str] = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "capt", "jr",
     "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "e.g", "i.e", "jan",
-    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev",
+    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "adm", "sgt", "cmdr",
+    "amb", "supt", "insp", "del",
 })
 
 #: US state abbreviations (AP style) in datelines and addresses: "SPRINGFIELD, Ill. (AP) —".

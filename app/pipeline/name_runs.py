@@ -88,6 +88,22 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     return b
 
 
+# A party-and-state tag between a name and the comma that closes it: "Rep. Tom Hale (D-Ore.),".
+_TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
+
+
+def aside_start(doc: TextIndex, b: int) -> int | None:
+    """First token of the aside after the name ending at token b: "Hale, the mayor, said",
+    "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said"; None when no comma follows."""
+    if doc.sep(b).strip() == ",":
+        if (b + 3 < len(doc.words) and doc.words[b + 1] in ("R", "D", "I") and doc.sep(b + 1) == "-"
+                and doc.sep(b + 2).strip() in (",", ".,")):
+            return b + 3
+        return b + 1
+    m = _TAG_COMMA.match(doc.text, doc.ends[b])
+    return bisect_left(doc.starts, m.end()) if m else None
+
+
 def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     """Strip leading stopwords and titles; return (name, token count, had a title)."""
     while a <= b and doc.lower[a] in C.NAME_STOPWORDS:

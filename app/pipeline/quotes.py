@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import run_forward
+from app.pipeline.name_runs import aside_start, clean_name, run_forward
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
 
@@ -245,8 +245,8 @@ def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
     """'Name, <who they are>, said': a name run, then an aside closed by a comma before the cue."""
     if not t0 < first <= t0 + C.MAX_APPOSITION_WORDS or not doc.cap(t0):
         return False
-    b = run_forward(doc, t0, first)
-    return (doc.sep(b).startswith(",") and doc.sep(first - 1).strip() == "," and b + 1 < first - 1
+    aside = aside_start(doc, run_forward(doc, t0, first))
+    return (aside is not None and doc.sep(first - 1).strip() == "," and aside < first
             and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
             and not _MARK_RE.search(doc.text, doc.starts[t0], doc.starts[first]))
 
@@ -336,7 +336,9 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     for span in spans:
         cue = _cue_after(doc, span) or _cue_before(doc, span)
         speaker = cue.speaker if cue else (prev_speaker if _inherits(doc, span, prev) else None)
-        if speaker is None and cue is None:
+        if cue is None and (signed := _dash_speaker(doc, span)):
+            speaker = signed
+        elif speaker is None and cue is None:
             speaker = _colon_speaker(doc, span)
         prev, prev_speaker = span, speaker
         if not single_quotes and text[span.open] in _SINGLES and cue is None:
@@ -379,6 +381,23 @@ def _colon_speaker(doc: TextIndex, span: _Span) -> str | None:
     colon = span.open - len(lead) + lead.rindex(":")
     i = bisect_left(doc.mention_pos, doc.sentence_start(colon))
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
+
+
+_SIGNATURE_DASH = re.compile(r"[ \t\u00a0]*(?:[\u2015\u2014\u2013]|--)[ \t\u00a0]*")
+
+
+def _dash_speaker(doc: TextIndex, span: _Span) -> str | None:
+    """'“... for the vote.” ― Ana Ruiz' ending its line: a signed quotation (vox pops, epigraphs)."""
+    if not span.closed or not (dash := _SIGNATURE_DASH.match(doc.text, span.limit + 1)):
+        return None
+    a = bisect_left(doc.starts, dash.end())
+    if a >= len(doc.starts) or doc.starts[a] != dash.end() or not doc.cap(a):
+        return None
+    line_end = doc.para_ends[span.para]
+    b = run_forward(doc, a, bisect_left(doc.starts, line_end))
+    if doc.text[doc.ends[b]:line_end].strip(" .,\t\u00a0"):
+        return None  # more follows on the line: a dash inside a sentence, not a signature
+    return clean_name(doc, a, b)[0]
 
 
 def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: _Span) -> Cue | None:

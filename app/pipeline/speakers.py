@@ -19,6 +19,7 @@ from app.pipeline import constants as C
 from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the public name rules
     POSSESSIVE_RE,
     antecedent,
+    aside_start,
     canonical_speaker,
     clean_name,
     expand_surname,
@@ -269,7 +270,7 @@ def _apposition(doc: TextIndex, k: int, floor: int):
         if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
             # "A senior military official, who spoke on condition of anonymity, said"
             return _mention_at(doc, i, floor)
-    return _anchored_apposition(doc, k, floor)
+    return None
 
 
 def _anchored_apposition(doc: TextIndex, k: int, floor: int):
@@ -282,9 +283,10 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
             continue
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
             return None
-        b = run_forward(doc, a, k)
-        if (doc.sep(b).strip() == "," and b + 1 < k
-                and not any(doc.lower[t] in C.FINITE_HINTS for t in range(b + 1, k))):
+        a, b = _described_name(doc, a, run_forward(doc, a, k), k)
+        aside = aside_start(doc, b)
+        if (aside is not None and aside < k
+                and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
             return ("name", a, b)
         return None
     return None
@@ -292,6 +294,9 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
 
 def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
     """Past a party-and-state tag closing a name: "Rep. Tom Hale (D-Ore.) said" reads "Hale"."""
+    if (k - 2 >= floor and doc.words[k - 1] in ("R", "D", "I") and doc.sep(k - 1) == "-"
+            and doc.sep(k - 2).strip() == "," and doc.sep(k).strip() in (",", ".,")):
+        return k - 2  # "Mitch Hale, R-Ky., said"
     if k < floor or not doc.sep(k).rstrip().endswith(")"):
         return k
     for t in range(k, max(floor, k - 6) - 1, -1):
@@ -310,7 +315,7 @@ def _mention_before(doc: TextIndex, cue: Cue, floor: int):
         return "open"
     gap = "" if tagged else doc.sep(k).strip()
     if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
-        found = _apposition(doc, k + 1, floor)
+        found = _anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
         if found is None and doc.cap(k):
             found = ("name", run_back(doc, k, floor), k)
         return found or "open"
@@ -371,6 +376,8 @@ def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, in
 def _first_mention(doc: TextIndex, floor: int, stop: int):
     """The subject of a sentence: its first name or pronoun."""
     for k in range(floor, min(stop, floor + 30)):
+        if doc.inside(doc.starts[k]):
+            continue  # a word quoted at the sentence start is not its subject
         if doc.lower[k] in C.PRONOUNS:
             return ("pronoun", doc.lower[k], k, k)
         if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
