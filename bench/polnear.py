@@ -9,6 +9,9 @@ How it is scored (the figures depend on these choices):
 
 - Words are `[^\\W_]+` tokens; a token is covered by a span when it lies inside it. Scores are
   micro-averaged over tokens of the whole split (word-overlap precision, recall and F1).
+- Gold `type` is re-derived where the converter missed a mark: a quote typed `indirect` whose
+  content is wrapped in two apostrophes (''...'', the New York Times archive's double quotation
+  mark) is `direct`, and `mixed` when such marks sit only inside it.
 - Direct quotes: our records in quotation marks (kinds "direct" and "partial") against the
   `content_spans` of gold quotes of type `direct`. Gold `mixed` attributions (a quotation inside a
   paraphrase, or a block quote whose marks do not pair inside the span) are neutral: tokens inside
@@ -236,8 +239,20 @@ def _judge_speaker(tally: SpeakerTally, doc: dict, gold: dict, starts: list[int]
         tally.failures.append({"doc": doc, "gold": gold, "ours": best[0]})
 
 
+def gold_type(text: str, gold: dict) -> str:
+    """The quote's type, reading '' as a double quotation mark (see the module docstring)."""
+    if gold["type"] != "indirect":
+        return gold["type"]
+    pieces = [text[s:e].strip() for s, e in gold["content_spans"]]
+    if not any("''" in p for p in pieces):
+        return "indirect"
+    wrapped = all(p.startswith(("''", '"')) and p.rstrip('.,"').endswith("''") for p in pieces)
+    return "direct" if wrapped else "mixed"
+
+
 def score_doc(doc: dict, preds: list[Record], scores: Scores) -> None:
-    text, golds = doc["text"], doc["quotes"]
+    text = doc["text"]
+    golds = [{**g, "type": gold_type(text, g)} for g in doc["quotes"]]
     starts = token_starts(text)
     spans = lambda kinds: [s for g in golds if g["type"] in kinds for s in g["content_spans"]]
     marked = [(p, covered(starts, [(p.start, p.end)])) for p in preds if p.kind in _MARKED]

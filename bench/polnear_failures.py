@@ -12,7 +12,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from bench.polnear import Scores, covered, load, ours, score_doc, token_starts
+from bench.polnear import Scores, covered, gold_type, load, ours, score_doc, token_starts
 
 
 def _ctx(text: str, s: int, e: int, pad: int = 120) -> str:
@@ -30,7 +30,8 @@ def _speakers(scores_tally, limit: int) -> None:
 def _spans(docs: list[dict], kinds: set[str], marked: bool, false_pos: bool, limit: int) -> None:
     shown, sizes = 0, Counter()
     for doc in docs:
-        text, golds = doc["text"], doc["quotes"]
+        text = doc["text"]
+        golds = [{**g, "type": gold_type(text, g)} for g in doc["quotes"]]
         starts = token_starts(text)
         gold = covered(starts, [s for g in golds if g["type"] in kinds for s in g["content_spans"]])
         neutral = covered(starts, [s for g in golds if g["type"] == "mixed" for s in g["content_spans"]]) \
