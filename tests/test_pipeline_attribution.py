@@ -124,3 +124,25 @@ def test_a_word_quoted_at_the_sentence_start_is_not_the_subject_of_a_later_parti
     text = ("“Promise me you will keep the ferry running,” Hale sings to the crowd before asking them, "
             "“Where do we go from here?”")
     assert "Promise" not in _speakers(text)
+
+
+def test_two_apostrophes_are_a_double_quotation_mark():
+    text = ("''We may finally be seeing some wage growth,'' said Jared Hale, an economist. "
+            "''That would be a very big story.''")
+    quotes = [q for q in extract_quotes(text) if q.kind != "reported"]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("We may finally be seeing some wage growth,", "Jared Hale"),
+        ("That would be a very big story.", "Jared Hale")]
+
+
+def test_a_single_quoted_passage_closing_with_the_doubled_mark_stays_inside_it():
+    text = ("In an interview, Mr. Hale described the meeting. ''I said, 'The lesson of history is "
+            "that there is no daylight,''' he recalled.")
+    [q] = [q for q in extract_quotes(text) if q.kind != "reported"]
+    assert q.text == "I said, 'The lesson of history is that there is no daylight,'"
+
+
+def test_he_after_an_honorific_and_a_surname_is_that_person():
+    text = ("Tom Ruiz spoke first. Later, Mr. Hale described the meeting. \"We were close to a deal "
+            "on the port and then it fell apart,\" he said.")
+    assert _speakers(text) == ["Hale"]

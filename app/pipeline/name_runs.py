@@ -124,27 +124,28 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     return name, b - a + 1, titled
 
 
-def person_like(name: str, count: int) -> bool:
-    """Two or more plain capitalised words with no organisation word: a person's name."""
+def person_like(name: str, count: int, titled: bool = False) -> bool:
+    """Two or more plain capitalised words with no organisation word: a person's name; one word
+    is enough after a title ("Mr. Hale", "Sen. Ruiz", "President Obama")."""
     words = name.replace("-", " ").split()
-    return (count >= 2 and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
+    return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
             and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))
 
 
 def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], list]:
     """Map first and last name words to the full names seen, so "Tan" can become "Tan Kefei";
-    also return every cleaned capitalised run as (offset, name, word count)."""
+    also return every cleaned capitalised run as (offset, name, word count, had a title)."""
     index: dict[str, list[tuple[int, str]]] = {}
-    runs: list[tuple[int, str, int]] = []
+    runs: list[tuple[int, str, int, bool]] = []
     k, n = 0, len(doc.words)
     while k < n:
         if not doc.cap(k):
             k += 1
             continue
         b = run_forward(doc, k, n)
-        name, count, _ = clean_name(doc, k, b)
+        name, count, titled = clean_name(doc, k, b)
         if name:
-            runs.append((doc.starts[k], name, count))
+            runs.append((doc.starts[k], name, count, titled))
         if name and 2 <= count <= 4 and person_like(name, count):
             parts = name.replace("-", " ").split()
             for key in {parts[0], parts[-1]}:
@@ -156,13 +157,13 @@ def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], l
 def person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
     """Where people are named outside quotes, surnames expanded: candidates for "he" and "she"."""
     positions, names = [], []
-    for pos, name, count in runs:
+    for pos, name, count, titled in runs:
         if doc.inside(pos):
             continue
         if count == 1:
             name = expand_surname(doc, name, pos)
             count = len(name.split())
-        if person_like(name, count):
+        if person_like(name, count, titled):
             positions.append(pos)
             names.append(name)
     return positions, names

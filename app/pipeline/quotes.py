@@ -307,7 +307,24 @@ def _inherits(doc: TextIndex, span: _Span, prev: _Span | None) -> bool:
     return _opens_paragraph(doc, span) and not gap.strip()
 
 
+# Two apostrophes stand for a double quotation mark in some archives: ''We won,'' he said.
+# A third belongs to a single-quoted passage inside: ,''' he recalled.
+_DOUBLED = re.compile(r"'''?")
+
+
+def _doubled_as_marks(text: str) -> str:
+    """The text with '' read as a double mark, the same length, so offsets still fit the original."""
+    def mark(m: re.Match) -> str:
+        if len(m.group()) == 2:
+            return '" '
+        opening = m.end() < len(text) and text[m.end()].isalnum()
+        return "\" '" if opening else "'\" "
+    return _DOUBLED.sub(mark, text) if "''" in text else text
+
+
+
 def _prepare(text: str, single: bool) -> tuple[TextIndex, list[_Span], list[_Span]]:
+    text = _doubled_as_marks(text)
     paras = _paragraphs(text)
     spans, nested = _find_spans(text, paras, single)
     doc = TextIndex(text, [ps for ps, _ in paras], [(s.open, s.limit) for s in spans])
@@ -341,7 +358,7 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         elif speaker is None and cue is None:
             speaker = _colon_speaker(doc, span)
         prev, prev_speaker = span, speaker
-        if not single_quotes and text[span.open] in _SINGLES and cue is None:
+        if not single_quotes and doc.text[span.open] in _SINGLES and cue is None:
             continue  # single marks read on their own: only a span with a cue is a quotation
         if speaker is None:
             # A partial quote inside a reported clause is that clause's speaker's: 'The Fed will

@@ -527,6 +527,6 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
     if count == 1:
         name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
-    return name, person_like(name, count)
+    return name, person_like(name, count, titled)
 
 
