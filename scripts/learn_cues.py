@@ -14,9 +14,12 @@ another. A word is kept when, in train,
   attribute quotes, so precision is judged where quotes are);
 - it looks like a finite verb or participle (-ed, -s, -ing; irregular forms come from the hand
   list in constants.py).
+A second, wider list ("that_verbs") reports a claim only with a "that" clause ("the poll showed
+that ...", "Hale denied that ..."): words cued at least MIN_THAT_CUES times in at least
+MIN_THAT_SHARE of their occurrences, any attribution type, same shape rule, no participles.
 Words ending in -ing become participles (they take the main clause's subject), the rest verbs.
 NOT_SPEECH drops verbs that pass the counts but introduce a text or a name rather than a person's
-words ("the memo reads", "a column titled", "dubbed the plan", "credited him with").
+words ("the memo reads", "a column titled", "dubbed the plan", "credited him with"), and nouns.
 
     .venv/bin/python scripts/learn_cues.py [--devdata ../shared/devdata]
 """
@@ -34,7 +37,9 @@ MIN_CUE_SHARE = 0.4
 MIN_QUOTE_CUES = 3
 MIN_QUOTE_SHARE = 0.3
 QUOTE_REACH = 150
-NOT_SPEECH = frozenset({"reads", "titled", "dubbed", "credited"})
+MIN_THAT_CUES = 8
+MIN_THAT_SHARE = 0.5
+NOT_SPEECH = frozenset({"reads", "titled", "dubbed", "credited", "complaints"})  # "complaints": a noun
 _WORD = re.compile(r"[A-Za-z]+")
 _MARKS = re.compile("[\u201c\u201d\"]")
 OUT = Path(__file__).resolve().parent.parent / "app" / "pipeline" / "data" / "cue_verbs.json"
@@ -61,22 +66,30 @@ def count(path: Path) -> tuple[Counter, Counter, Counter, Counter]:
     return cues, quote_cues, seen, near_quotes
 
 
+def _verb_shaped(w: str) -> bool:
+    return len(w) > 3 and w.endswith(("ed", "s", "ing")) and not w.endswith("ss") and w not in NOT_SPEECH
+
+
 def learn(path: Path) -> dict:
     cues, quote_cues, seen, near_quotes = count(path)
     kept = sorted(
         w for w, n in cues.items()
         if n >= MIN_CUES and n >= MIN_CUE_SHARE * seen[w]
         and quote_cues[w] >= MIN_QUOTE_CUES and quote_cues[w] >= MIN_QUOTE_SHARE * near_quotes[w]
-        and len(w) > 3 and w.endswith(("ed", "s", "ing")) and not w.endswith("ss")
-        and w not in NOT_SPEECH)
+        and _verb_shaped(w))
+    that = sorted(w for w, n in cues.items()
+                  if n >= MIN_THAT_CUES and n >= MIN_THAT_SHARE * seen[w] and _verb_shaped(w)
+                  and w not in kept)
     return {
         "source": "PolNeAR train (scripts/learn_cues.py); counts only, no text",
         "not_speech": sorted(NOT_SPEECH),
         "thresholds": {"min_cues": MIN_CUES, "min_cue_share": MIN_CUE_SHARE,
                        "min_quote_cues": MIN_QUOTE_CUES, "min_quote_share": MIN_QUOTE_SHARE,
-                       "quote_reach": QUOTE_REACH},
+                       "quote_reach": QUOTE_REACH, "min_that_cues": MIN_THAT_CUES,
+                       "min_that_share": MIN_THAT_SHARE},
         "verbs": [w for w in kept if not w.endswith("ing")],
         "participles": [w for w in kept if w.endswith("ing")],
+        "that_verbs": [w for w in that if not w.endswith("ing")],
     }
 
 

@@ -87,6 +87,10 @@ _LEARNED = _learned_cues()
 CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), CUE_VERBS)
 
 #: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
+#: Verbs that report a claim only with a "that" clause ("the poll showed that ...", "Hale denied
+#: that ..."), learned by scripts/learn_cues.py. Cues for reported speech only: they never
+#: attribute a quotation in marks (see speakers.TextIndex.quote_cues).
+CLAIM_CUE_VERBS: tuple[str, ...] = _new(tuple(_LEARNED.get("that_verbs", ())), CUE_VERBS)
 CUE_PARTICIPLES = CUE_PARTICIPLES + _new(
     MORE_CUE_PARTICIPLES + tuple(_LEARNED.get("participles", ())), CUE_PARTICIPLES, CUE_VERBS,
     CUE_SOURCE_FIRST)
@@ -115,6 +119,8 @@ REPORTING_THAT: frozenset[str] = frozenset({
     "remarks", "remark", "comments", "comment", "statement", "warning", "claim", "assertion",
     "pledge", "promise", "message",
 })
+REPORTING_THAT = REPORTING_THAT | frozenset(CLAIM_CUE_VERBS) | frozenset(
+    w for w in CUE_VERBS + CUE_PARTICIPLES if w not in REPORTING_BARE)
 #: Words before a cue that make it passive: "he was told ...", "it is said ...".
 PASSIVE_MARKERS: frozenset[str] = frozenset({"is", "was", "were", "are", "been", "being", "be"})
 #: Who a speaker "told": "told reporters", "told state media".

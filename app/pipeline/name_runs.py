@@ -282,3 +282,38 @@ def speaker_aliases(name: str) -> set[str]:
         written = written.split(" ", 1)[1]
     aliases = {canonical.lower(), written} | surname_aliases(canonical)
     return {a for a in aliases if a}
+
+
+# --- Groups that speak: "experts said", "28 percent of voters said" --------------------------------
+
+#: Words that may open or sit inside a group's noun phrase though they are stopwords elsewhere.
+_GROUP_WORDS = frozenset({
+    "the", "a", "an", "some", "many", "most", "other", "several", "few", "both", "all", "more",
+    "about", "almost", "nearly", "only", "half", "of", "in", "its", "their", "his", "her",
+})
+#: Words after which a clause (and so a group subject) may start.
+_CLAUSE_STARTS = frozenset({
+    "while", "and", "but", "that", "so", "because", "as", "though", "although", "when", "if",
+    "where", "since", "after", "before", "yet", "whereas", "just",
+})
+
+
+def group_phrase(doc: TextIndex, k: int, floor: int) -> tuple[int, int] | None:
+    """Tokens [a, k] of a group named in plain words as a verb's subject: "other voters", "Digital
+    experts", "one in four", "28 percent of voters", "Several Democratic operatives". The head is
+    a lowercase noun (never an adverb: "-ly"), the phrase at most six words, opening a clause."""
+    w = doc.lower[k]
+    if (doc.cap(k) or w in C.MATCH_STOPWORDS or w in C.SUBJECT_FILLERS or w.endswith("ly")
+            or w in C.FINITE_HINTS or len(w) < 3 and not w.isdigit() or w in C.PRONOUNS):
+        return None
+    a = k
+    while a - 1 >= floor and k - a < 5 and doc.sep(a - 1) == " " and not doc.possessive(a - 1):
+        prev = doc.lower[a - 1]
+        if prev in _CLAUSE_STARTS or (prev in C.MATCH_STOPWORDS and prev not in _GROUP_WORDS):
+            break
+        if prev.endswith("ed") or prev in C.FINITE_HINTS:
+            return None  # "the plan worried voters said": a verb before, no subject here
+        a -= 1
+    opens = (a == floor or doc.sep(a - 1).strip() in (",", ";", ":", "\u2014", "(")
+             or doc.lower[a - 1] in _CLAUSE_STARTS)
+    return (a, k) if opens and doc.lower[a] not in ("of", "in") else None

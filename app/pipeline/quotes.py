@@ -206,15 +206,15 @@ def _cue_after(doc: TextIndex, span: _Span) -> Cue | None:
     t0 = bisect_left(doc.starts, span.limit + 1)
     if t0 >= len(doc.starts) or "\n" in doc.text[span.limit:doc.starts[t0]]:
         return None
-    i = bisect_left(doc.cue_firsts, t0)
-    if i >= len(doc.cues) or not (_short_gap(doc, span.limit + 1, t0, doc.cues[i].first)
-                                  or _apposition_gap(doc, t0, doc.cues[i].first)):
+    i = bisect_left(doc.quote_cue_firsts, t0)
+    if i >= len(doc.quote_cues) or not (_short_gap(doc, span.limit + 1, t0, doc.quote_cues[i].first)
+                                  or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
         return None
     tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
     if (doc.text[span.end - 1] not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014")
-            and not _closes_sentence(doc, doc.cues[i])):
+            and not _closes_sentence(doc, doc.quote_cues[i])):
         return None
-    return doc.cues[i]
+    return doc.quote_cues[i]
 
 
 # Full stops that end no sentence between a quote and its cue: a title or initial ("Gov. Ana
@@ -264,9 +264,9 @@ def _closes_sentence(doc: TextIndex, cue: Cue) -> bool:
 def _cue_before(doc: TextIndex, span: _Span) -> Cue | None:
     """The last cue before the quote in its own sentence: 'Xinhua said “...”'."""
     floor = max(doc.sentence_start(span.open), span.open - C.CUE_WINDOW)
-    i = bisect_left(doc.cue_firsts, bisect_left(doc.starts, span.open)) - 1
-    if i >= 0 and doc.starts[doc.cues[i].first] >= floor:
-        return doc.cues[i]
+    i = bisect_left(doc.quote_cue_firsts, bisect_left(doc.starts, span.open)) - 1
+    if i >= 0 and doc.starts[doc.quote_cues[i].first] >= floor:
+        return doc.quote_cues[i]
     return None
 
 

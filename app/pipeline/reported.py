@@ -177,7 +177,7 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
         k = later.first
         if doc.starts[k] >= end:
             break
-        if later.kind in ("verb", "participle", "source") and not _passive(doc, later):
+        if later.kind in ("verb", "claim", "participle", "source") and not _passive(doc, later):
             lead = _lead(doc, later)
             if lead and doc.ends[lead - 1] >= start:
                 return doc.ends[lead - 1]
@@ -192,8 +192,9 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
 def _lead(doc: TextIndex, cue: Cue) -> int | None:
     """First token of the ", <speaker> said" tail that closes a clause: the token after a plain
     comma, at most eight words before the cue ("..., Russian news agency TASS reported")."""
-    k = cue.first if cue.after or cue.kind != "verb" else (cue.subject[0] if cue.subject else cue.first)
-    for _ in range(8 if cue.kind == "verb" and not cue.after else 1):
+    verb = cue.kind in ("verb", "claim")
+    k = cue.first if cue.after or not verb else (cue.subject[0] if cue.subject else cue.first)
+    for _ in range(8 if verb and not cue.after else 1):
         if k <= 0:
             return None
         sep = doc.sep(k - 1)

@@ -22,6 +22,7 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     aside_start,
     canonical_speaker,
     clean_name,
+    group_phrase,
     expand_surname,
     full_name_index,
     person_like,
@@ -45,7 +46,7 @@ def _build_cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """First word -> (phrase words, kind), longest phrase first, nouns before same-word verbs."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     groups = (("noun", C.SPEECH_NOUNS), ("source", C.CUE_SOURCE_FIRST),
-              ("participle", C.CUE_PARTICIPLES), ("verb", C.CUE_VERBS))
+              ("participle", C.CUE_PARTICIPLES), ("verb", C.CUE_VERBS), ("claim", C.CLAIM_CUE_VERBS))
     for kind, phrases in groups:
         for phrase in phrases:
             words = tuple(phrase.split())
@@ -93,6 +94,9 @@ class TextIndex:
         self.para_ends = [s - 1 for s in para_starts[1:]] + [len(text)]
         self.cues = _find_cues(self)
         self.cue_firsts = [c.first for c in self.cues]
+        # Cues that may attribute a quotation in marks: not "claim" verbs ("denied", "showed")
+        self.quote_cues = [c for c in self.cues if c.kind != "claim"]
+        self.quote_cue_firsts = [c.first for c in self.quote_cues]
         self.best_names: dict[str, tuple[list[int], list[str]]] = {}
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
@@ -200,7 +204,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 caps = d
         if caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip()):
             return ("name", caps, k)  # a group or office named by its country or body
-    return _org_back(doc, k, floor) or _owned_role(doc, k, floor)
+    found = _org_back(doc, k, floor) or _owned_role(doc, k, floor)
+    if found is None and (group := group_phrase(doc, k, floor)):
+        return ("group", *group)  # "experts said", "28 percent of voters said": as written
+    return found
 
 
 def _owned_role(doc: TextIndex, k: int, floor: int):
@@ -476,6 +483,8 @@ def resolve_cues(doc: TextIndex) -> None:
             pass
         elif mention[0] == "speaker":
             speaker, person = mention[1], mention[2]
+        elif mention[0] == "group":
+            speaker = doc.text[doc.starts[mention[1]]:doc.ends[mention[2]]]
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
         elif mention[0] == "pronoun":
@@ -524,9 +533,18 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
     name, count, titled = clean_name(doc, a, b)
     if name is None:
         return (last_person, last_person is not None) if titled else (None, False)
+    if count == 1 and _opening_adverb(doc, b):
+        return None, False  # "Quickly said the mayor ...": the adverb is no speaker
     if count == 1:
         name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
     return name, person_like(name, count, titled)
+
+
+def _opening_adverb(doc: TextIndex, k: int) -> bool:
+    """Token k is an "-ly" word capitalised only because it opens its sentence, not a part of a
+    person's name seen in the text ("Kelly said" after "Megyn Kelly" is a name)."""
+    return (doc.lower[k].endswith("ly") and doc.sentence_start(doc.starts[k]) == doc.starts[k]
+            and doc.words[k] not in doc.full_names)
 
 

@@ -1,0 +1,50 @@
+"""Reported speech from groups and claim verbs (issue 10, PolNeAR all-attribution recall): a group
+named in plain words speaks as written, a claim verb reports only with "that", and neither an
+adverb nor a claim verb ever attributes a quotation. Examples written here."""
+from __future__ import annotations
+
+import pytest
+
+from app.pipeline.quotes import extract_quotes
+
+
+def _reported(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in extract_quotes(text) if q.kind == "reported"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Just 28 percent of voters said they had a positive view of the new ferry plan.", "28 percent of voters"),
+    ("The plan worried residents, while other voters said they had not heard anything to change "
+     "their minds.", "other voters"),
+])
+def test_a_group_named_in_plain_words_reports_a_statement(text, speaker):
+    [(content, who)] = _reported(text)
+    assert who == speaker and content.startswith("they had")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The harbour board met on Monday. Hale denied that the board had hidden the cost of the new ferry.",
+     "Hale"),
+    ("The survey showed that most residents support the new ferry plan for the harbour.", "The survey"),
+])
+def test_a_claim_verb_with_that_reports_a_statement(text, speaker):
+    assert _reported(text) and _reported(text)[0][1] == speaker
+
+
+def test_a_claim_verb_without_that_reports_nothing():
+    assert _reported("The harbour board met on Monday. Hale denied any wrongdoing at the board meeting.") == []
+
+
+def test_a_claim_verb_never_attributes_a_quotation():
+    text = "Hale, who denied the “secret deal with the ferry company” story, left early."
+    assert [q.speaker for q in extract_quotes(text) if q.kind != "reported"] == [None]
+
+
+def test_an_adverb_opening_the_sentence_never_speaks():
+    assert all(who != "Quickly" for _, who in
+               _reported("Quickly said the mayor would resign before the end of the month."))
+
+
+def test_a_surname_ending_in_ly_is_still_a_name():
+    text = "Megyn Kelly asked the first question. Kelly said the debate would be fair to every candidate."
+    assert [who for _, who in _reported(text)] == ["Megyn Kelly"]
