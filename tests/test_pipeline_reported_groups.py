@@ -48,3 +48,18 @@ def test_an_adverb_opening_the_sentence_never_speaks():
 def test_a_surname_ending_in_ly_is_still_a_name():
     text = "Megyn Kelly asked the first question. Kelly said the debate would be fair to every candidate."
     assert [who for _, who in _reported(text)] == ["Megyn Kelly"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The port raised $33 million through that account, according to a recent harbour board report "
+     "released on Friday.", "a recent harbour board report"),
+    ("Turnout fell sharply among young voters, according to exit polls.", "exit polls"),
+])
+def test_according_to_a_source_in_plain_words_closing_the_sentence(text, speaker):
+    [(content, who)] = _reported(text)
+    assert who == speaker and not content.endswith(",")
+
+
+def test_a_that_clause_may_open_with_a_preposition():
+    text = "Hale says that after the storm the ferry company was ready to rebuild the pier."
+    assert _reported(text) == [("after the storm the ferry company was ready to rebuild the pier", "Hale")]

@@ -217,9 +217,10 @@ def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int)
     if phrase in ("told", "tells"):
         j = skip_object(doc, j, limit) or j
     j = _skip_adjuncts(doc, j, limit)
-    if j < limit and not ("," in doc.sep(j - 1) and (
+    if cue.kind != "source" and j < limit and not ("," in doc.sep(j - 1) and (
             doc.lower[j] in _TAIL_OPENERS or (doc.lower[j].endswith("ing") and not doc.cap(j)))):
-        return None  # the sentence goes on: the cue does not close it ("..., killing three")
+        return None  # the sentence goes on: the cue does not close it ("..., killing three");
+        # but "..., according to a report released on Friday by the board" is all source
     return _checked(doc, sent, comma, finite=True)
 
 
@@ -274,7 +275,7 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     if start >= stop or text[start] in _MARKS:
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    if b - a < C.MIN_REPORTED_WORDS or (doc.lower[a] in C.CONTENT_BAD_STARTS and not (
+    if b - a < C.MIN_REPORTED_WORDS or (finite and doc.lower[a] in C.CONTENT_BAD_STARTS and not (
             doc.lower[a] in ("more", "less", "fewer") and doc.lower[a + 1] == "than")):
         return None  # "said more about it" is no statement; "said more than 200 cases had ..." is
     if doc.lower[a] in C.CUE_PARTICIPLES or doc.lower[a] in C.CUE_VERBS:

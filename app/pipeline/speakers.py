@@ -345,8 +345,9 @@ def _mention_after(doc: TextIndex, j: int):
         body = _org_forward(doc, j + 1, limit)
         if body is not None:
             return ("name", j + 1, body)
-    while a < limit and not doc.cap(a) and not doc.sep(a).strip():
-        a += 1
+    while (a < limit and not doc.cap(a) and not doc.sep(a).strip() and a - j < 4
+           and doc.lower[a] not in _SOURCE_PHRASE_ENDS):
+        a += 1  # "said senior party official Ana Ruiz"; not on to "... released on Friday"
     if (a + 1 < limit and doc.sep(a).strip() == "," and doc.lower[a] in C.ROLE_NOUNS
             and doc.cap(a + 1)):
         a += 1  # "said the study's lead author, Dr. Priya Raman": the name after the role
@@ -378,6 +379,26 @@ def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, in
         if titles or end > c:
             return c, end
     return a, b
+
+
+_SOURCE_PHRASE_ENDS = frozenset({"on", "in", "at", "by", "from", "who", "which", "that", "released",
+                                 "published", "conducted", "taken", "issued", "for", "to", "with"})
+
+
+def _source_phrase(doc: TextIndex, j: int):
+    """'according to a recent harbour board report', 'according to exit polls': a source named
+    in plain words, as written, up to a comma or a preposition (at most six words)."""
+    n = len(doc.words)
+    if j >= n or doc.inside(doc.starts[j]) or doc.sep(j - 1).strip():
+        return None
+    b = j
+    while (b + 1 < n and b + 1 - j < 6 and doc.sep(b) == " "
+           and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS):
+        b += 1
+    head = doc.lower[b]
+    if head in C.MATCH_STOPWORDS or head in C.PRONOUNS or head.endswith("ly"):
+        return None
+    return ("group", j, b)
 
 
 def _first_mention(doc: TextIndex, floor: int, stop: int):
@@ -449,7 +470,7 @@ def _subject(doc: TextIndex, idx: int):
     floor = bisect_left(doc.starts, max(sent, doc.starts[cue.first] - C.CUE_WINDOW))
     if cue.kind == "source":
         cue.after = True
-        return _mention_after(doc, cue.last)
+        return _mention_after(doc, cue.last) or _source_phrase(doc, cue.last)
     if cue.kind == "noun":
         return ("name", run_back(doc, cue.first - 1, floor), cue.first - 1)
     if cue.kind == "participle":
