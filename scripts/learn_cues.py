@@ -16,7 +16,10 @@ another. A word is kept when, in train,
   list in constants.py).
 A second, wider list ("that_verbs") reports a claim only with a "that" clause ("the poll showed
 that ...", "Hale denied that ..."): words cued at least MIN_THAT_CUES times in at least
-MIN_THAT_SHARE of their occurrences, any attribution type, same shape rule, no participles.
+MIN_THAT_SHARE of their occurrences, any attribution type, same shape rule, no participles; and
+the plain form of a kept "-s" verb ("shows" -> "show", "believes" -> "believe": "polls show
+that ...") when it is cued MIN_BASE_CUES times in MIN_BASE_SHARE of its uses (a plain form is
+also a noun or an infinitive, hence the lower share; "that" keeps it precise).
 Words ending in -ing become participles (they take the main clause's subject), the rest verbs.
 NOT_SPEECH drops verbs that pass the counts but introduce a text or a name rather than a person's
 words ("the memo reads", "a column titled", "dubbed the plan", "credited him with"), and nouns.
@@ -38,7 +41,9 @@ MIN_QUOTE_CUES = 3
 MIN_QUOTE_SHARE = 0.3
 QUOTE_REACH = 150
 MIN_THAT_CUES = 8
-MIN_THAT_SHARE = 0.5
+MIN_THAT_SHARE = 0.3
+MIN_BASE_CUES = 5
+MIN_BASE_SHARE = 0.05
 NOT_SPEECH = frozenset({"reads", "titled", "dubbed", "credited", "complaints"})  # "complaints": a noun
 _WORD = re.compile(r"[A-Za-z]+")
 _MARKS = re.compile("[\u201c\u201d\"]")
@@ -77,16 +82,22 @@ def learn(path: Path) -> dict:
         if n >= MIN_CUES and n >= MIN_CUE_SHARE * seen[w]
         and quote_cues[w] >= MIN_QUOTE_CUES and quote_cues[w] >= MIN_QUOTE_SHARE * near_quotes[w]
         and _verb_shaped(w))
-    that = sorted(w for w, n in cues.items()
-                  if n >= MIN_THAT_CUES and n >= MIN_THAT_SHARE * seen[w] and _verb_shaped(w)
-                  and w not in kept)
+    that = {w for w, n in cues.items()
+            if n >= MIN_THAT_CUES and n >= MIN_THAT_SHARE * seen[w] and _verb_shaped(w)}
+    for w in list(that | set(kept)):
+        if w.endswith("s") and not w.endswith("ss"):
+            base = w[:-1] if w[:-1] in seen else w[:-2]  # "notes" -> "note", "pushes" -> "push"
+            if cues[base] >= MIN_BASE_CUES and cues[base] >= MIN_BASE_SHARE * seen[base]:
+                that.add(base)
+    that = sorted(that - set(kept) - NOT_SPEECH)
     return {
         "source": "PolNeAR train (scripts/learn_cues.py); counts only, no text",
         "not_speech": sorted(NOT_SPEECH),
         "thresholds": {"min_cues": MIN_CUES, "min_cue_share": MIN_CUE_SHARE,
                        "min_quote_cues": MIN_QUOTE_CUES, "min_quote_share": MIN_QUOTE_SHARE,
                        "quote_reach": QUOTE_REACH, "min_that_cues": MIN_THAT_CUES,
-                       "min_that_share": MIN_THAT_SHARE},
+                       "min_that_share": MIN_THAT_SHARE,
+                       "min_base_cues": MIN_BASE_CUES, "min_base_share": MIN_BASE_SHARE},
         "verbs": [w for w in kept if not w.endswith("ing")],
         "participles": [w for w in kept if w.endswith("ing")],
         "that_verbs": [w for w in that if not w.endswith("ing")],

@@ -63,3 +63,20 @@ def test_according_to_a_source_in_plain_words_closing_the_sentence(text, speaker
 def test_a_that_clause_may_open_with_a_preposition():
     text = "Hale says that after the storm the ferry company was ready to rebuild the pier."
     assert _reported(text) == [("after the storm the ferry company was ready to rebuild the pier", "Hale")]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Most residents believe the ferry plan will fail before the winter.", "the ferry plan will fail before the winter"),
+    ("Mayor Ana Ruiz admits the harbour project didn't work as planned.", "the harbour project didn't work as planned"),
+    ("Polls show that the mayor has lost ground among younger voters.", "the mayor has lost ground among younger voters"),
+])
+def test_a_claim_verb_reports_a_clause_with_its_own_auxiliary_or_that(text, content):
+    assert [c for c, _ in _reported(text)] == [content]
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor praised the harbour plan as a triumph for the whole town.",
+    "The mayor urged the harbour board to act before the winter storms.",
+])
+def test_a_claim_verb_with_a_noun_object_reports_nothing(text):
+    assert _reported(text) == []

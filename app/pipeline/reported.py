@@ -32,6 +32,13 @@ _CLAUSE_OPENERS = frozenset({"but", "and", "yet", "however", "also", "still", "s
 _TAIL_OPENERS = C.APPOSITION_OPENERS | frozenset(C.CUE_PARTICIPLES) | {"citing", "as", "which"}
 _THIRD_PERSON = frozenset({"he", "she", "it"})
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i"})
+_AUXILIARIES = frozenset({
+    "is", "are", "was", "were", "will", "would", "should", "could", "can", "must", "might", "may",
+    "has", "have", "had", "won't", "can't", "cannot", "wouldn't", "isn't", "wasn't", "aren't",
+    "weren't", "didn't", "doesn't", "don't", "hasn't", "haven't", "shouldn't", "couldn't",
+    "won\u2019t", "can\u2019t", "wouldn\u2019t", "isn\u2019t", "wasn\u2019t", "aren\u2019t",
+    "didn\u2019t", "doesn\u2019t", "don\u2019t", "hasn\u2019t", "haven\u2019t",
+})
 _HEADLINE_SHARE = 0.6
 # A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
 # (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
@@ -96,13 +103,28 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
-    elif phrase not in C.REPORTING_BARE and not (
-            j + 1 < limit and doc.lower[j] in _CLAUSE_SUBJECTS and doc.lower[j + 1] in C.FINITE_HINTS):
+    elif phrase not in C.REPORTING_BARE and not _bare_clause(doc, j, limit):
         return None  # "warned of ...", "vowed to ...": but "warned it would retaliate" is a clause
     if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
         return None  # a colon or a mark: what follows is a direct quote or a list
     stop = _content_end(doc, idx, doc.starts[j], end)
     return _checked(doc, doc.starts[j], stop, finite=not that)
+
+
+def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
+    """A clause without "that" after a verb that needs one: a pronoun and its verb ("warned it
+    would retaliate"), or a short subject and an auxiliary within five words, nothing between
+    ("believes the plan will fail", "admits the war didn't work"; not "praised the plan")."""
+    if j + 1 < limit and doc.lower[j] in _CLAUSE_SUBJECTS and doc.lower[j + 1] in C.FINITE_HINTS:
+        return True
+    if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in C.ADJUNCT_PREPOSITIONS:
+        return False
+    for k in range(j + 1, min(limit, j + 6)):
+        if doc.sep(k - 1).strip():
+            return False
+        if doc.lower[k] in _AUXILIARIES:
+            return True
+    return False
 
 
 def skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
