@@ -146,3 +146,16 @@ def test_he_after_an_honorific_and_a_surname_is_that_person():
     text = ("Tom Ruiz spoke first. Later, Mr. Hale described the meeting. \"We were close to a deal "
             "on the port and then it fell apart,\" he said.")
     assert _speakers(text) == ["Hale"]
+
+
+def test_he_said_keeps_the_speaker_in_focus_over_a_person_mentioned_since():
+    text = ("Ana Ruiz, the harbour commissioner, said the search would go on through the night. "
+            "The pilot, Tom Hale, was among the dead. “We owe it to the families to keep looking,” she said.")
+    assert _speakers(text) == ["Ana Ruiz"]
+
+
+def test_a_new_paragraph_about_someone_else_moves_the_focus():
+    text = ("“We will keep looking,” Ana Ruiz said.\n\nIn a statement on Tuesday, ferry operator Tom Hale "
+            "was more careful. Though he called the loss “a tragedy for the town and the harbour,” he "
+            "gave no date.")
+    assert _speakers(text) == ["Ana Ruiz", "Tom Hale"]

@@ -9,7 +9,7 @@ speakers.py and only read it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -170,15 +170,32 @@ def person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
 
 
 def antecedent(doc: TextIndex, pos: int, last_speaker: str | None, speaker_pos: int) -> str | None:
-    """Who "he", "she" or "the spokesman" is at pos: the last person quoted, unless a later
-    sentence names someone -- then that sentence's first person (its subject, roughly)."""
+    """Who "he", "she" or "the spokesman" is at pos: the person in focus.
+
+    - a person named earlier in the pronoun's own sentence is its subject ("Wilson said he had
+      fought in Vietnam");
+    - else the subject of the last attribution while it stands in the pronoun's paragraph: people
+      named in between are mentioned, not in focus ("Ana Ruiz said ... The pilot, Tom Hale, was
+      among the dead. “...,” she said" is Ruiz);
+    - else the first person (roughly the subject) of the latest sentence naming someone after
+      that attribution: a new paragraph about somebody else moves the focus;
+    - else the last person quoted."""
     i = bisect_left(doc.mention_pos, pos) - 1
+    own = doc.sentence_start(pos)
+    if i >= 0 and doc.mention_pos[i] >= own and speaker_pos < own:
+        return doc.mention_names[bisect_left(doc.mention_pos, own)]
+    if speaker_pos >= 0 and _same_paragraph(doc, speaker_pos, pos):
+        return last_speaker  # None when the last to speak was somebody unnamed
     if i < 0:
         return last_speaker
     sent = doc.sentence_start(doc.mention_pos[i])
     if speaker_pos >= sent:
-        return last_speaker  # None when the last to speak was somebody unnamed
+        return last_speaker
     return doc.mention_names[bisect_left(doc.mention_pos, sent)]
+
+
+def _same_paragraph(doc: TextIndex, a: int, b: int) -> bool:
+    return bisect_right(doc.para_starts, a) == bisect_right(doc.para_starts, b)
 
 
 def best_full_names(seen: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
