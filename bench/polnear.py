@@ -127,7 +127,8 @@ def covered(starts: list[int], spans: Iterable[tuple[int, int]]) -> set[int]:
 def name_head(speaker: str | None) -> list[str]:
     """The words of a gold source written as a name, else []: "Rep. Gwen Moore (D-Wis.), head of
     ..." -> [Rep., Gwen, Moore]; "Sen. Tom Carper of Delaware" -> [Sen., Tom, Carper] (a name
-    of two words or more ends before "of"; "Secretary of State John Kerry" keeps its "of");
+    ends before "of" once a word that is not a title was seen; "Secretary of State John Kerry"
+    keeps its "of");
     "the president", "he", "a source close to him" -> []."""
     if not speaker:
         return []
@@ -135,8 +136,8 @@ def name_head(speaker: str | None) -> list[str]:
     words = [w.strip("\"'\u201c\u201d\u2018\u2019") for w in head.split()]
     words = [w for w in words if w]
     for i, w in enumerate(words):
-        named = [x for x in words[:i] if x.lower().strip(".") not in _GOLD_TITLES]
-        if w == "of" and len(named) >= 2 and all(x[:1].isupper() for x in words[:i]):
+        named = [x for x in words[:i] if x.lower().strip(".") not in _GOLD_TITLES and x[:1].isupper()]
+        if w == "of" and named:
             words = words[:i]
             break
     if not words or words[0].lower() in _NOT_NAME_OPENERS:
@@ -156,7 +157,8 @@ def _surname_words(name: str) -> list[str]:
 def same_person(ours: str | None, gold_words: list[str]) -> bool:
     """Our speaker and the gold name share a surname (see the module docstring)."""
     mine = _surname_words(ours or "")
-    gold = [w for w in _surname_words(" ".join(gold_words)) if w not in _GOLD_TITLES]
+    gold = _surname_words(" ".join(gold_words))
+    gold = [w for w in gold[:-1] if w not in _GOLD_TITLES] + gold[-1:]  # "Mr. Prince" keeps Prince
     if not mine or not gold:
         return False
     return mine[-1] == gold[-1] or (len(gold) == 1 and gold[0] in mine)
