@@ -159,3 +159,27 @@ def test_a_new_paragraph_about_someone_else_moves_the_focus():
             "was more careful. Though he called the loss “a tragedy for the town and the harbour,” he "
             "gave no date.")
     assert _speakers(text) == ["Ana Ruiz", "Tom Hale"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The levy will hurt small farmers more than anyone,” James Hale of the Harbour Institute said.",
+     "James Hale"),
+    ("“The levy will hurt small farmers more than anyone,” Mr. Hale of the Sierra Club said.", "Hale"),
+    ("“The levy will hurt small farmers more than anyone,” Secretary of State Ana Ruiz said.", "Ana Ruiz"),
+    ("Dashing into the hall, Senator Ana Ruiz, Republican of Ohio, called over her shoulder, "
+     "“His comments are not helping anyone.”", "Ana Ruiz"),
+    ("“The harbour will stay open all winter,” Tom Hale, commander of the district, said.", "Tom Hale"),
+])
+def test_the_person_of_a_body_or_place_speaks_not_the_body(text, speaker):
+    assert _speakers(text) == [speaker]
+
+
+def test_a_hyphenated_description_before_the_name_does_not_speak():
+    text = "“The harbour will stay open,” said Idaho nutritional-supplement executive Frank Vander, who backed it."
+    assert _speakers(text) == ["Frank Vander"]
+
+
+def test_an_opening_phrase_of_place_is_not_the_subject_of_a_participle():
+    text = ("Here in Columbia, Ana Ruiz stepped up her emphasis on the harbour, saying, “We have got "
+            "to rebuild the pier.”")
+    assert _speakers(text) == ["Ana Ruiz"]

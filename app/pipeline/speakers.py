@@ -176,7 +176,7 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return ("name", a, k)
+        return _person_of(doc, a, floor) or ("name", a, k)
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -208,6 +208,19 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
     if found is None and (group := group_phrase(doc, k, floor)):
         return ("group", *group)  # "experts said", "28 percent of voters said": as written
     return found
+
+
+def _person_of(doc: TextIndex, a: int, floor: int):
+    """'Jim Hale of the Harbour Institute said', 'Mr. Hale of the Sierra Club said': the person
+    before "of (the)", not the body after it ("Secretary of State Ana Ruiz" stays whole)."""
+    o = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" else a - 1
+    if o - 1 < floor or doc.lower[o] != "of" or doc.sep(o) != " " or doc.sep(o - 1) != " ":
+        return None
+    if not doc.cap(o - 1) or doc.lower[o - 1] == "the" and o == a - 1:
+        return None
+    start = run_back(doc, o - 1, floor)
+    name, count, titled = clean_name(doc, start, o - 1)
+    return ("name", start, o - 1) if name and person_like(name, count, titled) else None
 
 
 def _owned_role(doc: TextIndex, k: int, floor: int):
@@ -299,6 +312,21 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
     return None
 
 
+def _of_aside(doc: TextIndex, k: int, floor: int):
+    """'Ana Ruiz, Republican of Ohio, said', 'Tom Hale, commander of the district, said': the name
+    before an aside that says where the person belongs (of, at, for, from), not the place in it."""
+    for i in range(k - 1, max(floor, k - 12) - 1, -1):
+        if doc.sep(i).strip() == ",":
+            aside = range(i + 1, k + 1)
+            if (doc.cap(i) and any(doc.lower[t] in ("of", "at", "for", "from") for t in aside)
+                    and not any(doc.lower[t] in C.FINITE_HINTS for t in aside)):
+                return ("name", run_back(doc, i, floor), i)
+            return None
+        if doc.sep(i).strip():
+            return None
+    return None
+
+
 def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
     """Past a party-and-state tag closing a name: "Rep. Tom Hale (D-Ore.) said" reads "Hale"."""
     if (k - 2 >= floor and doc.words[k - 1] in ("R", "D", "I") and doc.sep(k - 1) == "-"
@@ -322,7 +350,8 @@ def _mention_before(doc: TextIndex, cue: Cue, floor: int):
         return "open"
     gap = "" if tagged else doc.sep(k).strip()
     if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
-        found = _anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
+        found = (_anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
+                 or _of_aside(doc, k, floor))
         if found is None and doc.cap(k):
             found = ("name", run_back(doc, k, floor), k)
         return found or "open"
@@ -370,7 +399,7 @@ def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, in
     ("Republican party boss Dana Whitfield", "Marquette pollster Lee Hart"): the person named
     after it, when the description is lowercase words and the name has two words or more."""
     c, titles = b + 1, True
-    while c < limit and c - b <= 4 and doc.sep(c - 1) == " " and not doc.cap(c) and (
+    while c < limit and c - b <= 4 and doc.sep(c - 1) in (" ", "-") and not doc.cap(c) and (
             doc.lower[c] not in C.MATCH_STOPWORDS and doc.lower[c] not in _CUE_INDEX):
         titles = titles and doc.lower[c] in C.TITLES | C.ROLE_NOUNS
         c += 1
@@ -401,8 +430,26 @@ def _source_phrase(doc: TextIndex, j: int):
     return ("group", j, b)
 
 
+_INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now"})
+
+
+def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
+    """Past an opening phrase closed by a comma ("Here in Columbia, Sanders said", "Asked about
+    the plan, Hale said"): it names a place or a time, not the subject."""
+    w = doc.lower[floor]
+    if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")):
+        return floor
+    for k in range(floor, min(stop - 1, floor + 12)):
+        if doc.sep(k).strip() == ",":
+            return k + 1
+        if doc.sep(k).strip():
+            break
+    return floor
+
+
 def _first_mention(doc: TextIndex, floor: int, stop: int):
     """The subject of a sentence: its first name or pronoun."""
+    floor = _past_introduction(doc, floor, stop)
     for k in range(floor, min(stop, floor + 30)):
         if doc.inside(doc.starts[k]):
             continue  # a word quoted at the sentence start is not its subject
