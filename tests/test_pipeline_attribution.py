@@ -183,3 +183,17 @@ def test_an_opening_phrase_of_place_is_not_the_subject_of_a_participle():
     text = ("Here in Columbia, Ana Ruiz stepped up her emphasis on the harbour, saying, “We have got "
             "to rebuild the pier.”")
     assert _speakers(text) == ["Ana Ruiz"]
+
+
+def test_a_cue_word_used_as_a_noun_inside_an_aside_is_not_the_attribution():
+    text = ("“It is an invasion of the county's power to regulate the harbour,” Dana Whitfield, the "
+            "attorney general of Ohio, one of the states suing the board, said on Monday.")
+    assert _speakers(text) == ["Dana Whitfield"]
+
+
+@pytest.mark.parametrize("text", [
+    "The claims of the harbour board were rejected by the court on Monday after a long hearing.",
+    "Voters in all the states watched the harbour debate on Monday night with growing alarm.",
+])
+def test_a_cue_word_after_a_determiner_is_a_noun_and_reports_nothing(text):
+    assert extract_quotes(text) == []

@@ -207,8 +207,12 @@ def _cue_after(doc: TextIndex, span: _Span) -> Cue | None:
     if t0 >= len(doc.starts) or "\n" in doc.text[span.limit:doc.starts[t0]]:
         return None
     i = bisect_left(doc.quote_cue_firsts, t0)
+    while i < min(len(doc.quote_cues), bisect_left(doc.quote_cue_firsts, t0) + 3) and not (
+            _short_gap(doc, span.limit + 1, t0, doc.quote_cues[i].first)
+            or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
+        i += 1  # a cue word inside the aside is not the attribution ("..., one of the states suing")
     if i >= len(doc.quote_cues) or not (_short_gap(doc, span.limit + 1, t0, doc.quote_cues[i].first)
-                                  or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
+                                        or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
         return None
     tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
     if (doc.text[span.end - 1] not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014")

@@ -40,6 +40,8 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENT_END_RE = re.compile(r"[.?!\u2026]+[\"\u201d\u2019)\]]*\s+")
 DETERMINERS = frozenset({"the", "this", "that"})
 _CLAUSE_OPENERS = frozenset({"but", "and", "so", "then", "later", "still", "yet"})
+_NOUN_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "its", "their", "his", "her",
+                               "our", "my", "your", "such", "many", "some", "all", "both"})
 _ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 
 def _build_cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -159,6 +161,8 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                     continue
                 if kind == "noun" and not (i > 0 and doc.cap(i - 1) and doc.possessive(i - 1)):
                     continue
+                if kind in ("verb", "claim") and i > 0 and lw[i - 1] in _NOUN_DETERMINERS:
+                    continue  # "the states", "his claims", "the reports": a noun, not a verb
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
