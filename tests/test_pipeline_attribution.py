@@ -197,3 +197,15 @@ def test_a_cue_word_used_as_a_noun_inside_an_aside_is_not_the_attribution():
 ])
 def test_a_cue_word_after_a_determiner_is_a_noun_and_reports_nothing(text):
     assert extract_quotes(text) == []
+
+
+def test_a_dateline_never_speaks():
+    text = ("Ruiz Defends The Harbour Levy.\n\nWASHINGTON — Sen. Ana Ruiz (D-Ore.) defended her call to "
+            "raise the harbour levy, saying the gains for the town would outweigh the costs.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Ana Ruiz"]
+
+
+def test_a_headline_in_capitals_never_speaks():
+    text = ("HARBOUR TURNOUT BEATS EVERY FORECAST IN NORTHERN STATES - Ana Ruiz: “At long last the harbour "
+            "vote has come and we now have the first solid look at turnout.”")
+    assert _speakers(text) == ["Ana Ruiz"]

@@ -88,6 +88,15 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     return b
 
 
+# A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
+# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
+# (AP) — ", "LONDON — ". The city in capitals, an optional state or country, date and agency,
+# then a dash.
+DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
+                       r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
+                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
+
+
 # A party-and-state tag between a name and the comma that closes it: "Rep. Tom Hale (D-Ore.),".
 _TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
 

@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left
 
 from app.pipeline import constants as C
+from app.pipeline.name_runs import DATELINE
 from app.pipeline.speakers import Cue, TextIndex
 
 _MARKS = frozenset("\u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019")
@@ -40,14 +41,6 @@ _AUXILIARIES = frozenset({
     "didn\u2019t", "doesn\u2019t", "don\u2019t", "hasn\u2019t", "haven\u2019t",
 })
 _HEADLINE_SHARE = 0.6
-# A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
-# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
-# (AP) — ", "LONDON — ". The city in capitals, an optional state or country, date and agency,
-# then a dash.
-_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
-                       r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
-                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
-
 
 def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue]]:
     """(start, end, cue) of every reported statement, in text order, never overlapping."""
@@ -290,7 +283,7 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     text = doc.text
     while start < stop and text[start].isspace():
         start += 1
-    if (dateline := _DATELINE.match(text, start, stop)) is not None:
+    if (dateline := DATELINE.match(text, start, stop)) is not None:
         start = dateline.end()
     while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ".,;:!\u2026"):
         stop -= 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the public name rules
+    DATELINE,
     POSSESSIVE_RE,
     antecedent,
     aside_start,
@@ -154,7 +155,8 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
     while i < n:
         options = _CUE_INDEX.get(lw[i])
         hyphenated = i > 0 and doc.sep(i - 1) == "-"  # "so-called" is not a speech cue
-        if options and not hyphenated and not doc.inside(doc.starts[i]):
+        shouted = len(doc.words[i]) > 1 and doc.words[i].isupper()  # a headline in capitals
+        if options and not hyphenated and not shouted and not doc.inside(doc.starts[i]):
             for words, kind in options:
                 k = len(words)
                 if tuple(lw[i:i + k]) != words:
@@ -440,6 +442,8 @@ _INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", 
 def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
     """Past an opening phrase closed by a comma ("Here in Columbia, Sanders said", "Asked about
     the plan, Hale said"): it names a place or a time, not the subject."""
+    if (dateline := DATELINE.match(doc.text, doc.starts[floor])) is not None:
+        return bisect_left(doc.starts, dateline.end())  # "WASHINGTON (AP) — Sen. Ruiz ..."
     w = doc.lower[floor]
     if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")):
         return floor
@@ -510,7 +514,7 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
 def _main_clause_speaker(doc: TextIndex, idx: int, floor: int, back: int):
     """The speaker of the nearest verb cue among the `back` cues before cue idx, in its sentence."""
     for prev in reversed(doc.cues[max(0, idx - back):idx]):
-        if prev.kind == "verb" and prev.first >= floor and prev.speaker:
+        if prev.kind in ("verb", "claim") and prev.first >= floor and prev.speaker:
             return ("speaker", prev.speaker, prev.person)
     return None
 
@@ -607,6 +611,8 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
         return (last_person, last_person is not None) if titled else (None, False)
     if count == 1 and _opening_adverb(doc, b):
         return None, False  # "Quickly said the mayor ...": the adverb is no speaker
+    if count >= 3 and name.upper() == name:
+        return None, False  # a headline in capitals ("RED STATES OUTNUMBER BLUE") speaks for nobody
     if count == 1:
         name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
