@@ -209,3 +209,19 @@ def test_a_headline_in_capitals_never_speaks():
     text = ("HARBOUR TURNOUT BEATS EVERY FORECAST IN NORTHERN STATES - Ana Ruiz: “At long last the harbour "
             "vote has come and we now have the first solid look at turnout.”")
     assert _speakers(text) == ["Ana Ruiz"]
+
+
+def test_a_quote_ending_in_an_inner_quotation_takes_the_attribution_after_it():
+    text = ("Hale spoke first.\n\n“I think she was found saying, ‘The harbour will be closed for good,’” "
+            "Ruiz said in a conference call with county reporters.")
+    assert _speakers(text) == ["Ruiz"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Ruiz Wins.\n\nORLANDO, Fla. (Reuters) - Mayor Ana Ruiz met the families on Thursday and said the "
+     "county must act to rebuild the harbour.", "Ana Ruiz"),
+    ("Ferries Return.\n\nWASHINGTON ― The Ruiz administration announced plans Tuesday to expand the "
+     "ferry service, acknowledging that the current system has failed.", "Ruiz administration"),
+])
+def test_a_dateline_is_never_the_subject_the_body_after_it_is(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]

@@ -94,7 +94,7 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
 # then a dash.
 DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
                        r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
-                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
+                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014|\u2015)\s+")
 
 
 # A party-and-state tag between a name and the comma that closes it: "Rep. Tom Hale (D-Ore.),".

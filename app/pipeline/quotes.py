@@ -215,7 +215,8 @@ def _cue_after(doc: TextIndex, span: _Span) -> Cue | None:
                                         or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
         return None
     tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
-    if (doc.text[span.end - 1] not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014")
+    last = doc.text[span.start:span.end].rstrip("\u2019'\"\u201d ")[-1:]  # past an inner quote's close
+    if (last not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014")
             and not _closes_sentence(doc, doc.quote_cues[i])):
         return None
     return doc.quote_cues[i]
@@ -260,7 +261,7 @@ def _closes_sentence(doc: TextIndex, cue: Cue) -> bool:
     last = max(cue.last, cue.subject[1] + 1 if cue.subject else 0)
     end = bisect_left(doc.starts, doc.sentence_end(doc.starts[cue.first]))
     rest = doc.lower[last:end]
-    return (len(rest) <= 6 and not any(w in C.FINITE_HINTS or w == "that" for w in rest)
+    return (len(rest) <= 8 and not any(w in C.FINITE_HINTS or w == "that" for w in rest)
             and not _MARK_RE.search(doc.text, doc.starts[cue.first], doc.starts[end - 1] if rest else
                                     doc.ends[cue.last - 1]))
 

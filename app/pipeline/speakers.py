@@ -273,6 +273,12 @@ def _org_back(doc: TextIndex, k: int, floor: int):
             return ("name", run_back(doc, a - 1, floor), k)
         if doc.lower[a - 1] == "the" and doc.sep(a - 1) == " ":
             return ("name", a, k)
+    if not (k - 1 >= floor and doc.cap(k - 1) and doc.sep(k - 1) == " " and doc.lower[k] in C.ORG_WORDS):
+        return None
+    a = run_back(doc, k - 1, floor)
+    the, a = (a, a + 1) if doc.lower[a] == "the" else (a - 1, a)  # a capital "The" opens the run
+    if a < k and the >= floor and doc.lower[the] == "the" and doc.sep(the) == " ":
+        return ("name", a, k)  # "the Obama administration said", "the Ruiz administration said"
     return None
 
 
@@ -471,7 +477,7 @@ def _first_mention(doc: TextIndex, floor: int, stop: int):
 def _sentence_subject(doc: TextIndex, floor: int, stop: int):
     """The subject opening the sentence, for a verb joined to it by "and": 'Dana Whitfield
     confirmed the deal and said, “...”'. Only a name, pronoun or "the <role>" standing first."""
-    k = floor
+    k = _past_introduction(doc, floor, stop)
     while k < stop and doc.lower[k] in _CLAUSE_OPENERS:
         k += 1
     if k >= stop:
