@@ -20,7 +20,6 @@ of text (a later cue in the same sentence cuts the earlier content short).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
 from app.pipeline import constants as C
