@@ -80,3 +80,14 @@ def test_a_claim_verb_reports_a_clause_with_its_own_auxiliary_or_that(text, cont
 ])
 def test_a_claim_verb_with_a_noun_object_reports_nothing(text):
     assert _reported(text) == []
+
+
+def test_a_paraphrase_opening_with_a_short_quotation_is_reported_speech():
+    text = ("“We are frustrated and horrified” by the shooting at the harbour that drew attention "
+            "from the whole county, Hale said.")
+    assert _reported(text) == [("“We are frustrated and horrified” by the shooting at the harbour "
+                                "that drew attention from the whole county", "Hale")]
+
+
+def test_a_whole_quotation_is_left_to_the_quote_finder():
+    assert _reported("“We are frustrated and horrified by the shooting at the harbour,” Hale said.") == []

@@ -286,7 +286,7 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
         start = dateline.end()
     while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ".,;:!\u2026"):
         stop -= 1
-    if start >= stop or text[start] in _MARKS:
+    if start >= stop or (text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
     if b - a < C.MIN_REPORTED_WORDS or (finite and doc.lower[a] in C.CONTENT_BAD_STARTS and not (
@@ -299,6 +299,17 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     if finite and not _has_finite_verb(doc, a, min(b, a + 25)):
         return None
     return start, stop
+
+
+def _quote_then_more(doc: TextIndex, start: int, stop: int) -> bool:
+    """Content opening with a quotation that closes early and goes on unquoted ('“We are
+    horrified” by the shooting at the harbour, Hale said'): a paraphrase holding a quote, not a
+    direct quote (those are left to the quote finder)."""
+    i = bisect_left(doc.opens, start)
+    if i >= len(doc.opens) or doc.opens[i] != start:
+        return False
+    close = doc.quoted[i][1]
+    return close < stop and bisect_left(doc.starts, stop) - bisect_left(doc.starts, close) >= 3
 
 
 def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
