@@ -225,3 +225,19 @@ def test_a_quote_ending_in_an_inner_quotation_takes_the_attribution_after_it():
 ])
 def test_a_dateline_is_never_the_subject_the_body_after_it_is(text, speaker):
     assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+def test_a_signature_on_its_own_line_after_the_quote_signs_it():
+    text = ("The fact check follows.\n\n\"Voters are worried about the future of their kids and the "
+            "harbour they grew up beside.\"\n\n- Ana Ruiz.\n\nThe senator was right.")
+    assert _speakers(text) == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Tuesday at the harbour, after winning the county, Gov. Ana Ruiz (R-OH), said, “I’m getting ready "
+     "to rent a covered wagon for the whole town.”", "Ana Ruiz"),
+    ("Sessions endorsed him. Trump jokingly said, “I hate to say it, I’m becoming mainstream with all "
+     "these endorsements.”", "Trump"),
+])
+def test_a_tag_with_a_comma_or_an_adverb_before_the_verb_keeps_the_subject(text, speaker):
+    assert _speakers(text) == [speaker]

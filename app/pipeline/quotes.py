@@ -241,12 +241,21 @@ def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
 
 
-_SIGNATURE_DASH = re.compile(r"[ \t\u00a0]*(?:[\u2015\u2014\u2013]|--)[ \t\u00a0]*")
+_SIGNATURE_DASH = re.compile(r"[ \t\u00a0]*(?:[\u2015\u2014\u2013]|--?)[ \t\u00a0]*")
 
 
 def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
-    """'“... for the vote.” ― Ana Ruiz' ending its line: a signed quotation (vox pops, epigraphs)."""
-    if not span.closed or not (dash := _SIGNATURE_DASH.match(doc.text, span.limit + 1)):
+    """'“... for the vote.” ― Ana Ruiz' ending its line, or on a line of its own after the quote's
+    ('“...”\n\n- Ana Ruiz'): a signed quotation (vox pops, epigraphs, debate fact checks)."""
+    if not span.closed:
+        return None
+    dash = _SIGNATURE_DASH.match(doc.text, span.limit + 1)
+    if dash is None and not doc.text[span.limit + 1:doc.para_ends[span.para]].strip(" .\t\u00a0"):
+        nxt = _next_line(doc, span.para)
+        dash = _SIGNATURE_DASH.match(doc.text, nxt[0]) if nxt else None
+        if dash is not None:
+            span = Span(span.open, span.limit, span.start, span.end, True, nxt[1])
+    if dash is None:
         return None
     a = bisect_left(doc.starts, dash.end())
     if a >= len(doc.starts) or doc.starts[a] != dash.end() or not doc.cap(a):
@@ -256,6 +265,15 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
     if doc.text[doc.ends[b]:line_end].strip(" .,\t\u00a0"):
         return None  # more follows on the line: a dash inside a sentence, not a signature
     return clean_name(doc, a, b)[0]
+
+
+def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
+    """(start, index) of the next non-empty paragraph after paragraph `para`."""
+    for p in range(para + 1, min(para + 3, len(doc.para_starts))):
+        line = doc.text[doc.para_starts[p]:doc.para_ends[p]]
+        if line.strip():
+            return doc.para_starts[p] + len(line) - len(line.lstrip()), p
+    return None
 
 
 def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: Span) -> Cue | None:

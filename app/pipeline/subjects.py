@@ -200,12 +200,17 @@ def _of_aside(doc: TextIndex, k: int, floor: int):
     return None
 
 
+def _adverb(doc: TextIndex, k: int) -> bool:
+    """A lowercase "-ly" word between a subject and its verb: "Trump jokingly said"."""
+    return not doc.cap(k) and len(doc.lower[k]) > 4 and doc.lower[k].endswith("ly")
+
+
 def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
     """Past a party-and-state tag closing a name: "Rep. Tom Hale (D-Ore.) said" reads "Hale"."""
     if (k - 2 >= floor and doc.words[k - 1] in ("R", "D", "I") and doc.sep(k - 1) == "-"
             and doc.sep(k - 2).strip() == "," and doc.sep(k).strip() in (",", ".,")):
         return k - 2  # "Mitch Hale, R-Ky., said"
-    if k < floor or not doc.sep(k).rstrip().endswith(")"):
+    if k < floor or not doc.sep(k).rstrip().rstrip(",").endswith(")"):
         return k
     for t in range(k, max(floor, k - 6) - 1, -1):
         if doc.sep(t).rstrip().endswith("(") and t < k:
@@ -217,7 +222,7 @@ def mention_before(doc: TextIndex, cue: Cue, floor: int):
     """Subject written before the verb; "open" when the verb starts its clause ("..., said X")."""
     k = _before_tag(doc, cue.first - 1, floor)
     tagged = k != cue.first - 1
-    while k >= floor and doc.lower[k] in C.SUBJECT_FILLERS and not doc.sep(k).strip():
+    while k >= floor and (doc.lower[k] in C.SUBJECT_FILLERS or _adverb(doc, k)) and not doc.sep(k).strip():
         k -= 1
     if k < floor or doc.inside(doc.starts[k]):
         return "open"
