@@ -76,6 +76,14 @@ def _learned_cues() -> dict[str, list[str]]:
         return {}
 
 
+#: Learned cue verbs that report the opposite of their clause, or no statement at all.
+_NOT_CLAIMS = frozenset({
+    "denied", "denies", "deny", "rejected", "rejects", "dismissed", "dismisses", "disputed",
+    "questioned", "doubted", "doubt", "doubts", "refused", "declined", "condemned", "denounced",
+    "decried", "challenged", "mocked", "attacked", "criticized", "slammed", "slams", "railed",
+})
+
+
 def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
     """Words not yet a cue; never a lone first word of a source cue ("according")."""
     phrases = {p for group in known for p in group}
@@ -90,7 +98,10 @@ CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), 
 #: Verbs that report a claim only with a "that" clause ("the poll showed that ...", "Hale denied
 #: that ..."), learned by scripts/learn_cues.py. Cues for reported speech only: they never
 #: attribute a quotation in marks (see speakers.TextIndex.quote_cues).
-CLAIM_CUE_VERBS: tuple[str, ...] = _new(tuple(_LEARNED.get("that_verbs", ())), CUE_VERBS)
+#: Verbs that deny or refuse are not among them: "Hale denied that the board hid the cost" does
+#: not state that the board hid it (see DENIAL_VERBS, read by the matching layer instead).
+CLAIM_CUE_VERBS: tuple[str, ...] = tuple(
+    w for w in _new(tuple(_LEARNED.get("that_verbs", ())), CUE_VERBS) if w not in _NOT_CLAIMS)
 CUE_PARTICIPLES = CUE_PARTICIPLES + _new(
     MORE_CUE_PARTICIPLES + tuple(_LEARNED.get("participles", ())), CUE_PARTICIPLES, CUE_VERBS,
     CUE_SOURCE_FIRST)

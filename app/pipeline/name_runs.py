@@ -315,8 +315,10 @@ def speaker_aliases(name: str) -> set[str]:
 #: Words that may open or sit inside a group's noun phrase though they are stopwords elsewhere.
 _GROUP_WORDS = frozenset({
     "the", "a", "an", "some", "many", "most", "other", "several", "few", "both", "all", "more",
-    "about", "almost", "nearly", "only", "half", "of", "in", "its", "their", "his", "her",
+    "about", "almost", "nearly", "only", "half", "of", "in",
 })
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                           "dozen", "hundred", "thousand", "half", "third", "quarter", "majority"})
 #: Words after which a clause (and so a group subject) may start.
 _CLAUSE_STARTS = frozenset({
     "while", "and", "but", "that", "so", "because", "as", "though", "although", "when", "if",
@@ -327,15 +329,19 @@ _CLAUSE_STARTS = frozenset({
 def group_phrase(doc: TextIndex, k: int, floor: int) -> tuple[int, int] | None:
     """Tokens [a, k] of a group named in plain words as a verb's subject: "other voters", "Digital
     experts", "one in four", "28 percent of voters", "Several Democratic operatives". The head is
-    a lowercase noun (never an adverb: "-ly"), the phrase at most six words, opening a clause."""
+    a plural lowercase noun or a number (never an adverb or a past tense: "-ly", "-ed"; a singular
+    "the operator" is a role, read elsewhere), the phrase at most six words, opening a clause."""
     w = doc.lower[k]
-    if (doc.cap(k) or w in C.MATCH_STOPWORDS or w in C.SUBJECT_FILLERS or w.endswith("ly")
+    if (doc.cap(k) or w in C.MATCH_STOPWORDS or w in C.SUBJECT_FILLERS or w.endswith(("ly", "ed"))
             or w in C.FINITE_HINTS or len(w) < 3 and not w.isdigit() or w in C.PRONOUNS):
         return None
+    if not (w.isdigit() or w in _NUMBER_WORDS or (w.endswith("s") and not w.endswith("ss"))):
+        return None  # a group is plural ("voters", "one in four"); "the operator" is a role
     a = k
     while a - 1 >= floor and k - a < 5 and doc.sep(a - 1) == " " and not doc.possessive(a - 1):
         prev = doc.lower[a - 1]
-        if prev in _CLAUSE_STARTS or (prev in C.MATCH_STOPWORDS and prev not in _GROUP_WORDS):
+        if prev in _CLAUSE_STARTS or (prev in C.MATCH_STOPWORDS and prev not in _GROUP_WORDS
+                                      and prev not in _NUMBER_WORDS and prev != "one"):
             break
         if prev.endswith("ed") or prev in C.FINITE_HINTS:
             return None  # "the plan worried voters said": a verb before, no subject here

@@ -33,6 +33,7 @@ DETERMINERS = frozenset({"the", "this", "that"})
 CUE_WORDS = frozenset(p.split()[0] for group in (C.SPEECH_NOUNS, C.CUE_SOURCE_FIRST, C.CUE_PARTICIPLES,
                                                  C.CUE_VERBS, C.CLAIM_CUE_VERBS) for p in group)
 _CLAUSE_OPENERS = frozenset({"but", "and", "so", "then", "later", "still", "yet"})
+_POSSESSIVE_PRONOUNS = frozenset({"its", "his", "her", "their", "our", "my", "your"})
 
 
 def _mention_at(doc: TextIndex, k: int, floor: int):
@@ -303,8 +304,9 @@ def source_phrase(doc: TextIndex, j: int):
            and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS):
         b += 1
     head = doc.lower[b]
-    if head in C.MATCH_STOPWORDS or head in C.PRONOUNS or head.endswith("ly"):
-        return None
+    if (head in C.MATCH_STOPWORDS or head in C.PRONOUNS or head.endswith("ly")
+            or doc.lower[j] in _POSSESSIVE_PRONOUNS):
+        return None  # "according to its chair" refers back to someone: no speaker as written
     return ("group", j, b)
 
 
