@@ -259,7 +259,7 @@ def test_a_statement_inside_a_long_sentence_is_matched_on_its_own_clause(session
         "spring rains arrive, according to the minutes of the meeting published on Wednesday.\n"))
     _, other = _ingest(session, ORIGINAL, long_sentence)
     [m] = _mentions(session, _claim(session).id, other)
-    assert m.excerpt.startswith("officials confirmed the river authority will open")
+    assert "the river authority will open the northern flood gates" in m.excerpt
     assert "budget" not in m.excerpt
 
 

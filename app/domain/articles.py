@@ -24,7 +24,6 @@ from app.domain.linking import (
 from app.domain.matching import (
     MatchConfig,
     claims_by_id,
-    decide,
     earlier_decisions,
     joinable_claim,
     passage_decisions,
@@ -35,9 +34,10 @@ from app.domain.matching import (
 from app.domain.passages import link_repeated_passages
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.domain.vectors import store_vectors
-from app.pipeline.claims import joined_halves, split_statements
+from app.pipeline.claims import joined_halves, normalized_key, split_statements
 from app.pipeline.documents import clean_field, first_line_title
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
+from app.pipeline.stance import stance
 from app.storage.models import Article, Claim, Mention, Quote
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -256,17 +256,20 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
     the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
     quoted = quote.kind != "reported"
     claim_id, score, scored = find_matching_claim(session, text), None, []
-    others: set[int] = set()   # the same words, but another speaker or moment: never linked here
-    if claim_id is not None and another_statement(session, claim_id, quote.speaker_id, article.published):
+    others: set[int] = set()   # claims it must not join: another speaker or moment, or not a repeat
+    if claim_id is not None and not _same_statement(session, claim_id, text, quote, article, config):
         others.add(claim_id)
         claim_id = None
     if claim_id is None:
         scored = scored_candidates(session, text, config)
-        others |= {s.claim_id for s in scored if decide(s.match, config) is not None
-                   and another_statement(session, s.claim_id, quote.speaker_id, article.published)}
-        join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
-        if join is not None:
-            claim_id, score = join.claim_id, join.match.score
+        for _ in range(JOIN_TRIES):
+            join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
+            if join is None:
+                break
+            if _same_statement(session, join.claim_id, text, quote, article, config):
+                claim_id, score = join.claim_id, join.match.score
+                break
+            others.add(join.claim_id)
     if claim_id is None:
         claim = Claim(text=text, norm_hash=text_hashes(text)[0], speaker_id=quote.speaker_id)
         session.add(claim)
@@ -283,13 +286,34 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
         touched.add(claim.id)
     for d in passage_decisions(scored, config, skip={claim.id}, passage=text):
         other = session.get(Claim, d.claim_id)
-        origin = "suggested" if d.claim_id in others else d.origin
+        origin = d.origin
+        if origin == "extracted" and (d.claim_id in others or another_statement(
+                session, d.claim_id, quote.speaker_id, article.published)):
+            origin = "suggested"   # the same words from another speaker or moment: proposed only
         if add_mention(session, other, article, *span, stance=d.stance, origin=origin,
                        quote_id=quote.id, quoted=quoted, score=d.match.score, flush=False,
                        known=known):
             counts["suggestions" if origin == "suggested" else "mentions"] += 1
             touched.add(other.id)
     return claim, touched
+
+
+# Candidates a statement may try to join, best first, before it starts a claim of its own.
+JOIN_TRIES = 3
+
+
+def _same_statement(session: Session, claim_id: int, text: str, quote: Quote, article: Article,
+                    config: MatchConfig) -> bool:
+    """May this statement join the claim: the same speaker and moment (see another_statement), and
+    a plain repeat by the stance model ("The authority may open the gates, officials say" only
+    discusses "The authority will open the gates": it is proposed beside it, not joined)."""
+    if another_statement(session, claim_id, quote.speaker_id, article.published):
+        return False
+    claim_text = session.get(Claim, claim_id).text
+    if normalized_key(claim_text) == normalized_key(text):
+        return True
+    read = stance(claim_text, text)
+    return read.label == "repeats" and read.prob >= config.stance_confidence
 
 
 def delete_article(session: Session, article_id: int, actor: str) -> dict:

@@ -43,7 +43,68 @@ CUE_PARTICIPLES: tuple[str, ...] = (
 )
 #: Cues followed by their source: "according to Xinhua", "in the words of the minister".
 CUE_SOURCE_FIRST: tuple[str, ...] = ("according to", "in the words of", "quoting")
+#: Speech verbs of real reporting, beyond the common ones above (hand list): the manner of saying
+#: ("gushed", "raged", "implored") is a cue as surely as "said" is.
+MORE_CUE_VERBS: tuple[str, ...] = (
+    "implored", "implores", "gushed", "gushes", "raged", "rages", "shouted", "shouts", "yelled",
+    "screamed", "exclaimed", "underscored", "underscores", "signaled", "signalled", "joked",
+    "jokes", "boasted", "boasts", "bragged", "retorted", "snapped", "scoffed", "fumed", "mused",
+    "lamented", "laments", "countered", "counters", "chided", "scolded", "recounted", "observed",
+    "opined", "pleaded", "marveled", "marvelled", "griped", "complained", "complains",
+    "thundered", "whispered", "interjected", "answered", "answers", "wondered", "reasoned",
+    "teased", "texted", "emailed", "testified", "charged", "alleged", "alleges", "contended",
+    "contends", "insist", "confided", "elaborated", "proclaimed", "barked", "sniped", "huffed",
+    "cracked", "ranted", "vented", "conceded", "concedes", "admits", "acknowledges", "added",
+    "demanded", "demands", "pressed", "sang", "sings", "cautioned", "summed up", "chimed in",
+    "went on", "goes on",
+)
+MORE_CUE_PARTICIPLES: tuple[str, ...] = (
+    "joking", "boasting", "complaining", "recalling", "pleading", "conceding", "acknowledging",
+    "admitting", "answering", "replying", "responding", "insisting", "lamenting", "remarking",
+)
+
+
+def _learned_cues() -> dict[str, list[str]]:
+    """Cue verbs learned from PolNeAR train by scripts/learn_cues.py (see its docstring)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).with_name("data") / "cue_verbs.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+#: Learned cue verbs that report the opposite of their clause, or no statement at all.
+_NOT_CLAIMS = frozenset({
+    "denied", "denies", "deny", "rejected", "rejects", "dismissed", "dismisses", "disputed",
+    "questioned", "doubted", "doubt", "doubts", "refused", "declined", "condemned", "denounced",
+    "decried", "challenged", "mocked", "attacked", "criticized", "slammed", "slams", "railed",
+})
+
+
+def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
+    """Words not yet a cue; never a lone first word of a source cue ("according")."""
+    phrases = {p for group in known for p in group}
+    firsts = {p.split()[0] for p in CUE_SOURCE_FIRST}
+    return tuple(dict.fromkeys(w for w in words if w not in phrases and w not in firsts))
+
+
+_LEARNED = _learned_cues()
+CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), CUE_VERBS)
+
 #: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
+#: Verbs that report a claim only with a "that" clause ("the poll showed that ...", "Hale denied
+#: that ..."), learned by scripts/learn_cues.py. Cues for reported speech only: they never
+#: attribute a quotation in marks (see speakers.TextIndex.quote_cues).
+#: Verbs that deny or refuse are not among them: "Hale denied that the board hid the cost" does
+#: not state that the board hid it (see DENIAL_VERBS, read by the matching layer instead).
+CLAIM_CUE_VERBS: tuple[str, ...] = tuple(
+    w for w in _new(tuple(_LEARNED.get("that_verbs", ())), CUE_VERBS) if w not in _NOT_CLAIMS)
+CUE_PARTICIPLES = CUE_PARTICIPLES + _new(
+    MORE_CUE_PARTICIPLES + tuple(_LEARNED.get("participles", ())), CUE_PARTICIPLES, CUE_VERBS,
+    CUE_SOURCE_FIRST)
 SPEECH_NOUNS: tuple[str, ...] = (
     "remarks", "remark", "comments", "comment", "statement", "words", "warning", "claim",
     "claims", "speech", "assertion", "pledge", "promise", "message", "post", "tweet",
@@ -69,6 +130,8 @@ REPORTING_THAT: frozenset[str] = frozenset({
     "remarks", "remark", "comments", "comment", "statement", "warning", "claim", "assertion",
     "pledge", "promise", "message",
 })
+REPORTING_THAT = REPORTING_THAT | frozenset(CLAIM_CUE_VERBS) | frozenset(
+    w for w in CUE_VERBS + CUE_PARTICIPLES if w not in REPORTING_BARE)
 #: Words before a cue that make it passive: "he was told ...", "it is said ...".
 PASSIVE_MARKERS: frozenset[str] = frozenset({"is", "was", "were", "are", "been", "being", "be"})
 #: Who a speaker "told": "told reporters", "told state media".
@@ -175,6 +238,7 @@ TITLES: frozenset[str] = frozenset({
     "coach", "manager", "inspector", "detective", "sheriff", "superintendent", "chairperson",
     "chair", "ceo", "executive", "editor", "founder", "economist", "strategist", "treasurer",
     "moderator", "presenter", "anchor", "campaigner", "activist", "candidate", "nominee",
+    "del", "delegate", "adm", "sgt", "cmdr", "amb", "supt", "insp",
 })
 
 #: Capitalised words that start a sentence or name a thing but are never a speaker's name.
@@ -232,7 +296,8 @@ APPOSITION_OPENERS: frozenset[str] = frozenset({"a", "an", "the", "who", "whose"
 ABBREVIATIONS: frozenset[str] = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "capt", "jr",
     "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "e.g", "i.e", "jan",
-    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev",
+    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "adm", "sgt", "cmdr",
+    "amb", "supt", "insp", "del",
 })
 
 #: US state abbreviations (AP style) in datelines and addresses: "SPRINGFIELD, Ill. (AP) —".
@@ -256,6 +321,9 @@ MIN_REPORTED_WORDS = 5
 MAX_REPORTED_CHARS = 1500
 #: Marked fragments up to this long with no cue attached are scare quotes ("no-limits").
 MAX_SCARE_WORDS = MIN_QUOTE_WORDS - 1
+#: Words an aside may take between a speaker's name and the cue after a quote: '“...,” Lena
+#: Marsh, director of research at the Harbour Institute, said'.
+MAX_APPOSITION_WORDS = 30
 #: How far (characters) to look around a quote for its cue; bounds work on huge inputs.
 CUE_WINDOW = 400
 #: A statement shorter than this (in words) is not worth tracking as a claim.

@@ -222,13 +222,13 @@ def score_match(claim_text: str, passage: str | Passage,
     passage_weight = _weight(weights, p.stems)
     containment = shared_weight / max(1e-9, min(claim_weight, passage_weight))
     query_share = shared_weight / max(1e-9, passage_weight)
+    lexical_ceiling = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4)
+    if lexical_ceiling < lexical_floor or (scorer is None and lexical_ceiling < floor):
+        return NO_MATCH
     shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
     best = MatchScore(0.0, round(coverage, 4), 1.0, shared, False, claim_words=len(claim.stems),
                       query_share=round(query_share, 4))
-    lexical_ceiling = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4)
-    if lexical_ceiling < lexical_floor:
-        return NO_MATCH
-    if (scorer.ceiling(best) if scorer is not None else lexical_ceiling) < floor:
+    if scorer is not None and scorer.ceiling(best) < floor:
         return NO_MATCH
     aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
     similarity = aligned.score / 100.0

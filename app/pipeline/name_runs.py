@@ -9,7 +9,7 @@ speakers.py and only read it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -88,6 +88,31 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     return b
 
 
+# A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
+# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
+# (AP) — ", "LONDON — ". The city in capitals, an optional state or country, date and agency,
+# then a dash.
+DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
+                       r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
+                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014|\u2015)\s+")
+
+
+# A party-and-state tag between a name and the comma that closes it: "Rep. Tom Hale (D-Ore.),".
+_TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
+
+
+def aside_start(doc: TextIndex, b: int) -> int | None:
+    """First token of the aside after the name ending at token b: "Hale, the mayor, said",
+    "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said"; None when no comma follows."""
+    if doc.sep(b).strip() == ",":
+        if (b + 3 < len(doc.words) and doc.words[b + 1] in ("R", "D", "I") and doc.sep(b + 1) == "-"
+                and doc.sep(b + 2).strip() in (",", ".,")):
+            return b + 3
+        return b + 1
+    m = _TAG_COMMA.match(doc.text, doc.ends[b])
+    return bisect_left(doc.starts, m.end()) if m else None
+
+
 def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     """Strip leading stopwords and titles; return (name, token count, had a title)."""
     while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
@@ -108,27 +133,28 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     return name, b - a + 1, titled
 
 
-def person_like(name: str, count: int) -> bool:
-    """Two or more plain capitalised words with no organisation word: a person's name."""
+def person_like(name: str, count: int, titled: bool = False) -> bool:
+    """Two or more plain capitalised words with no organisation word: a person's name; one word
+    is enough after a title ("Mr. Hale", "Sen. Ruiz", "President Obama")."""
     words = name.replace("-", " ").split()
-    return (count >= 2 and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
+    return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
             and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))
 
 
 def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], list]:
     """Map first and last name words to the full names seen, so "Tan" can become "Tan Kefei";
-    also return every cleaned capitalised run as (offset, name, word count)."""
+    also return every cleaned capitalised run as (offset, name, word count, had a title)."""
     index: dict[str, list[tuple[int, str]]] = {}
-    runs: list[tuple[int, str, int]] = []
+    runs: list[tuple[int, str, int, bool]] = []
     k, n = 0, len(doc.words)
     while k < n:
         if not doc.cap(k):
             k += 1
             continue
         b = run_forward(doc, k, n)
-        name, count, _ = clean_name(doc, k, b)
+        name, count, titled = clean_name(doc, k, b)
         if name:
-            runs.append((doc.starts[k], name, count))
+            runs.append((doc.starts[k], name, count, titled))
         if name and 2 <= count <= 4 and person_like(name, count):
             parts = name.replace("-", " ").split()
             for key in {parts[0], parts[-1]}:
@@ -140,28 +166,45 @@ def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], l
 def person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
     """Where people are named outside quotes, surnames expanded: candidates for "he" and "she"."""
     positions, names = [], []
-    for pos, name, count in runs:
+    for pos, name, count, titled in runs:
         if doc.inside(pos):
             continue
         if count == 1:
             name = expand_surname(doc, name, pos)
             count = len(name.split())
-        if person_like(name, count):
+        if person_like(name, count, titled):
             positions.append(pos)
             names.append(name)
     return positions, names
 
 
 def antecedent(doc: TextIndex, pos: int, last_speaker: str | None, speaker_pos: int) -> str | None:
-    """Who "he", "she" or "the spokesman" is at pos: the last person quoted, unless a later
-    sentence names someone -- then that sentence's first person (its subject, roughly)."""
+    """Who "he", "she" or "the spokesman" is at pos: the person in focus.
+
+    - a person named earlier in the pronoun's own sentence is its subject ("Wilson said he had
+      fought in Vietnam");
+    - else the subject of the last attribution while it stands in the pronoun's paragraph: people
+      named in between are mentioned, not in focus ("Ana Ruiz said ... The pilot, Tom Hale, was
+      among the dead. “...,” she said" is Ruiz);
+    - else the first person (roughly the subject) of the latest sentence naming someone after
+      that attribution: a new paragraph about somebody else moves the focus;
+    - else the last person quoted."""
     i = bisect_left(doc.mention_pos, pos) - 1
+    own = doc.sentence_start(pos)
+    if i >= 0 and doc.mention_pos[i] >= own and speaker_pos < own:
+        return doc.mention_names[bisect_left(doc.mention_pos, own)]
+    if speaker_pos >= 0 and _same_paragraph(doc, speaker_pos, pos):
+        return last_speaker  # None when the last to speak was somebody unnamed
     if i < 0:
         return last_speaker
     sent = doc.sentence_start(doc.mention_pos[i])
     if speaker_pos >= sent:
-        return last_speaker  # None when the last to speak was somebody unnamed
+        return last_speaker
     return doc.mention_names[bisect_left(doc.mention_pos, sent)]
+
+
+def _same_paragraph(doc: TextIndex, a: int, b: int) -> bool:
+    return bisect_right(doc.para_starts, a) == bisect_right(doc.para_starts, b)
 
 
 def best_full_names(seen: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
@@ -265,3 +308,44 @@ def speaker_aliases(name: str) -> set[str]:
         written = written.split(" ", 1)[1]
     aliases = {canonical.lower(), written} | surname_aliases(canonical)
     return {a for a in aliases if a}
+
+
+# --- Groups that speak: "experts said", "28 percent of voters said" --------------------------------
+
+#: Words that may open or sit inside a group's noun phrase though they are stopwords elsewhere.
+_GROUP_WORDS = frozenset({
+    "the", "a", "an", "some", "many", "most", "other", "several", "few", "both", "all", "more",
+    "about", "almost", "nearly", "only", "half", "of", "in",
+})
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                           "dozen", "hundred", "thousand", "half", "third", "quarter", "majority"})
+#: Words after which a clause (and so a group subject) may start.
+_CLAUSE_STARTS = frozenset({
+    "while", "and", "but", "that", "so", "because", "as", "though", "although", "when", "if",
+    "where", "since", "after", "before", "yet", "whereas", "just",
+})
+
+
+def group_phrase(doc: TextIndex, k: int, floor: int) -> tuple[int, int] | None:
+    """Tokens [a, k] of a group named in plain words as a verb's subject: "other voters", "Digital
+    experts", "one in four", "28 percent of voters", "Several Democratic operatives". The head is
+    a plural lowercase noun or a number (never an adverb or a past tense: "-ly", "-ed"; a singular
+    "the operator" is a role, read elsewhere), the phrase at most six words, opening a clause."""
+    w = doc.lower[k]
+    if (doc.cap(k) or w in C.MATCH_STOPWORDS or w in C.SUBJECT_FILLERS or w.endswith(("ly", "ed"))
+            or w in C.FINITE_HINTS or len(w) < 3 and not w.isdigit() or w in C.PRONOUNS):
+        return None
+    if not (w.isdigit() or w in _NUMBER_WORDS or (w.endswith("s") and not w.endswith("ss"))):
+        return None  # a group is plural ("voters", "one in four"); "the operator" is a role
+    a = k
+    while a - 1 >= floor and k - a < 5 and doc.sep(a - 1) == " " and not doc.possessive(a - 1):
+        prev = doc.lower[a - 1]
+        if prev in _CLAUSE_STARTS or (prev in C.MATCH_STOPWORDS and prev not in _GROUP_WORDS
+                                      and prev not in _NUMBER_WORDS and prev != "one"):
+            break
+        if prev.endswith("ed") or prev in C.FINITE_HINTS:
+            return None  # "the plan worried voters said": a verb before, no subject here
+        a -= 1
+    opens = (a == floor or doc.sep(a - 1).strip() in (",", ";", ":", "\u2014", "(")
+             or doc.lower[a - 1] in _CLAUSE_STARTS)
+    return (a, k) if opens and doc.lower[a] not in ("of", "in") else None

@@ -19,6 +19,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
+from app.pipeline.name_runs import aside_start, clean_name, run_forward
+from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
 
@@ -35,20 +37,6 @@ class QuoteCandidate:
     kind: str  # "direct", "partial", "reported" (stored); "scare" only from scare_quotes()
 
 
-_CLOSERS: dict[str, str] = {}
-for _o, _c in C.QUOTE_PAIRS:
-    _CLOSERS[_o] = _CLOSERS.get(_o, "") + _c
-_S_OPEN, _S_CLOSE = C.SINGLE_QUOTE_PAIR
-_CLOSERS[_S_OPEN] = _S_CLOSE
-_STRAIGHT = "'"
-_CLOSERS[_STRAIGHT] = _STRAIGHT
-_SINGLES = frozenset((_S_OPEN, _S_CLOSE, _STRAIGHT))
-_DOUBLE_RE = re.compile("[" + re.escape("".join({m for pair in C.QUOTE_PAIRS for m in pair})) + "]")
-_ALL_MARKS = "".join(sorted(set(_CLOSERS) | set("".join(_CLOSERS.values()))))
-_MARK_RE = re.compile("[" + re.escape(_ALL_MARKS) + "]")
-_DOUBLE_OPENERS = frozenset(o for o in _CLOSERS if o not in ('"', _S_OPEN, _STRAIGHT))
-_CONTINUE_OPENERS = {'"': frozenset('"'), _S_OPEN: frozenset(_S_OPEN), _STRAIGHT: frozenset(_STRAIGHT)}
-_MAX_DEPTH = 4
 # Between the halves of a split quotation: the first half closes on a comma, a short attribution
 # with no sentence end follows, then a comma: ',” Lopez said,' before the second half's mark.
 _SPLIT_GAP = re.compile(r',[\u201d"\u2019\u00bb]\s+[^.?!\u201c\u201d"\u00ab\u00bb]{1,60},$')
@@ -58,160 +46,84 @@ _AFTER_QUOTE_TRIGGER = frozenset(",?!\u2014\u2013-")
 _SUBJECT_WORDS = C.SUBJECT_FILLERS | C.PRONOUNS | C.ROLE_NOUNS | C.TITLES | DETERMINERS
 
 
-@dataclass(slots=True)
-class _Span:
-    open: int  # index of the opening mark
-    limit: int  # index of the closing mark, or paragraph end for a continued quote
-    start: int
-    end: int
-    closed: bool
-    para: int  # index of the paragraph
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """Lines are paragraphs: news text from extractors puts one paragraph per line."""
-    paras, pos = [], 0
-    for line in text.split("\n"):
-        paras.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return paras
-
-
-def _is_apostrophe(text: str, i: int, ps: int, pe: int, ch: str) -> bool:
-    """‘ after a letter or ’ before one is part of a word ("’90s", "country’s"), not a mark."""
-    if ch == _S_OPEN:
-        return i > ps and text[i - 1].isalnum()
-    return ch == _S_CLOSE and i + 1 < pe and text[i + 1].isalnum()
-
-
-def _straight_role(text: str, i: int, ps: int, pe: int) -> str | None:
-    """A straight ' opens a quote at a word's start ("'We will"), closes one after its last word
-    or punctuation ("do,' the"), and is an apostrophe elsewhere: "don't", "'90s", "rock 'n'
-    roll", and the plural possessive "the senators' votes" (an s, then a lowercase word)."""
-    before = text[i - 1] if i > ps else " "
-    after = text[i + 1] if i + 1 < pe else " "
-    if (before.isspace() or before in "([{\u2014\u2013-/") and after.isalpha():
-        return "open"
-    if not before.isspace() and not after.isalnum():
-        if before == "s" and text[i + 1:i + 3].startswith(" ") and text[i + 2:i + 3].islower():
-            return None
-        return "close"
-    return None
-
-
-def _closing_depth(stack: list[tuple[int, str]], ch: str) -> int | None:
-    """Depth of the innermost open mark that ch closes; marks opened inside it are abandoned."""
-    for d in range(len(stack) - 1, -1, -1):
-        if ch in _CLOSERS[stack[d][1]]:
-            return d
-    return None
-
-
-def _scan_paragraph(text: str, ps: int, pe: int, single: bool):
-    """Pair marks left to right with a small stack, so nesting works (“... ‘...’ ...”,
-    « ... “...” ... », „...“, and even “... “...” ...” when the paragraph balances that way).
-    Returns outermost pairs, inner pairs and the outermost mark left open. When the paragraph
-    does not balance, an opener seen again while still open restarts there instead (a missing
-    closer loses one quote, not the rest of the paragraph); a stray closer is ignored.
-    Top-level ‘ ’ and ' count when `single`, or in a paragraph without any double mark (a
-    writer who quotes with single marks); extract_quotes keeps those only when attributed."""
-    if not single:
-        single = _DOUBLE_RE.search(text, ps, pe) is None
-    found = _pair_marks(text, ps, pe, single, restart=False)
-    return found if found[2] is None else _pair_marks(text, ps, pe, single, restart=True)
-
-
-def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool):
-    outer: list[tuple[int, int]] = []
-    inner: list[tuple[int, int]] = []
-    stack: list[tuple[int, str]] = []
-    for m in _MARK_RE.finditer(text, ps, pe):
-        i, ch = m.start(), m.group()
-        role = _straight_role(text, i, ps, pe) if ch == _STRAIGHT else None
-        if ch == _STRAIGHT and role is None:
-            continue  # an apostrophe
-        if ch in (_S_OPEN, _S_CLOSE) and _is_apostrophe(text, i, ps, pe, ch):
-            continue
-        depth = _closing_depth(stack, ch)
-        if depth is not None:
-            (outer if depth == 0 else inner).append((stack[depth][0], i))
-            del stack[depth:]
-            continue
-        if ch not in _CLOSERS or (ch in (_S_OPEN, _STRAIGHT) and not (single or stack)):
-            continue
-        if ch == _STRAIGHT and role != "open":
-            continue
-        same = next((d for d, (_, o) in enumerate(stack) if o == ch), None) if restart else None
-        if same is not None:
-            del stack[same:]
-        if len(stack) < _MAX_DEPTH:
-            stack.append((i, ch))
-        elif not restart:
-            return outer, inner, stack[0]  # too deep to be nesting: pair again by restarting
-    return outer, inner, (stack[0] if stack else None)
-
-
-def _next_opens_with(text: str, paras: list, p: int, mark: str) -> bool:
-    """A quote left open continues only if the next non-empty paragraph opens a quote."""
-    openers = _CONTINUE_OPENERS.get(mark, _DOUBLE_OPENERS)
-    for ps, pe in paras[p + 1:p + 4]:
-        line = text[ps:pe].lstrip()
-        if line:
-            return line[0] in openers
-    return False
-
-
-def _trimmed(text: str, o: int, c: int, closed: bool, p: int) -> _Span | None:
-    start, end = o + 1, c
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return _Span(o, c, start, end, closed, p) if start < end else None
-
-
-def _find_spans(text: str, paras: list, single: bool) -> tuple[list[_Span], list[_Span]]:
-    """Outermost quotations (continued over paragraphs when left open) and quotes nested in them."""
-    spans, nested = [], []
-    for p, (ps, pe) in enumerate(paras):
-        outer, inner, dangling = _scan_paragraph(text, ps, pe, single)
-        found = [(o, c, True) for o, c in outer]
-        if dangling and _next_opens_with(text, paras, p, dangling[1]):
-            found.append((dangling[0], pe, False))
-        spans += filter(None, (_trimmed(text, o, c, closed, p) for o, c, closed in found))
-        nested += filter(None, (_trimmed(text, o, c, True, p) for o, c in inner))
-    return spans, nested
-
-
 # --- Attribution -----------------------------------------------------------------------------------
 
-def _cue_after(doc: TextIndex, span: _Span) -> Cue | None:
-    """'“...,” Tan said' / '“...,” according to TASS': a cue just after a quote ending in a comma."""
+def _cue_after(doc: TextIndex, span: Span) -> Cue | None:
+    """'“...,” Tan said' / '“...,” according to TASS': a cue just after a quote ending in a comma;
+    also after a long apposition ('“...,” Lena Marsh, director of research at the Harbour
+    Institute, said'), and after a quote closed by a full stop or by nothing when the cue closes
+    its own short sentence ('“... for the vote.” Hale said.')."""
     if not span.closed:
-        return None
-    tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
-    if doc.text[span.end - 1] not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014"):
         return None
     t0 = bisect_left(doc.starts, span.limit + 1)
     if t0 >= len(doc.starts) or "\n" in doc.text[span.limit:doc.starts[t0]]:
         return None
-    i = bisect_left(doc.cue_firsts, t0)
-    if i >= len(doc.cues) or doc.cues[i].first > t0 + 7:
+    i = bisect_left(doc.quote_cue_firsts, t0)
+    while i < min(len(doc.quote_cues), bisect_left(doc.quote_cue_firsts, t0) + 3) and not (
+            _short_gap(doc, span.limit + 1, t0, doc.quote_cues[i].first)
+            or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
+        i += 1  # a cue word inside the aside is not the attribution ("..., one of the states suing")
+    if i >= len(doc.quote_cues) or not (_short_gap(doc, span.limit + 1, t0, doc.quote_cues[i].first)
+                                        or _apposition_gap(doc, t0, doc.quote_cues[i].first)):
         return None
-    between = range(t0, doc.cues[i].first)
-    if sum(not doc.cap(k) and doc.lower[k] not in _SUBJECT_WORDS for k in between) > 3:
-        return None  # too many plain words: the cue belongs to a later clause
-    if any(ch in doc.text[span.limit + 1:doc.starts[doc.cues[i].first]] for ch in ".;:?!"):
+    tail = doc.text[span.limit + 1:span.limit + 3].lstrip(" ")
+    last = doc.text[span.start:span.end].rstrip("\u2019'\"\u201d ")[-1:]  # past an inner quote's close
+    if (last not in _AFTER_QUOTE_TRIGGER and not tail[:1] in (",", "\u2014")
+            and not _closes_sentence(doc, doc.quote_cues[i])):
         return None
-    return doc.cues[i]
+    return doc.quote_cues[i]
 
 
-def _cue_before(doc: TextIndex, span: _Span) -> Cue | None:
+# Full stops that end no sentence between a quote and its cue: a title or initial ("Gov. Ana
+# Ruiz", "Tom J. Hale") and a party-and-state tag ("Rep. Tom Hale (D-Ore.) said").
+_TAG = re.compile(r"\([^()\n]{0,40}\)")
+_ABBREVIATED = re.compile(r"\b([A-Za-z]{1,5})\.")
+
+
+def _sentence_marks(doc: TextIndex, a: int, b: int) -> bool:
+    """Whether text[a:b] holds a mark that ends a clause, ignoring abbreviations and tags."""
+    between = _TAG.sub(" ", doc.text[a:b])
+    between = _ABBREVIATED.sub(lambda m: m.group(1) if len(m.group(1)) == 1 or m.group(1).lower()
+                               in C.ABBREVIATIONS or m.group(1) in C.STATE_ABBREVIATIONS
+                               else m.group(), between)
+    return any(ch in between for ch in ".;:?!")
+
+
+def _short_gap(doc: TextIndex, after: int, t0: int, first: int) -> bool:
+    """A few words name the speaker between quote and cue ('Gov. Ana Ruiz replied')."""
+    if first > t0 + 7:
+        return False
+    if sum(not doc.cap(k) and doc.lower[k] not in _SUBJECT_WORDS for k in range(t0, first)) > 3:
+        return False  # too many plain words: the cue belongs to a later clause
+    return not _sentence_marks(doc, after, doc.starts[first])
+
+
+def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
+    """'Name, <who they are>, said': a name run, then an aside closed by a comma before the cue."""
+    if not t0 < first <= t0 + C.MAX_APPOSITION_WORDS or not doc.cap(t0):
+        return False
+    aside = aside_start(doc, run_forward(doc, t0, first))
+    return (aside is not None and doc.sep(first - 1).strip() == "," and aside < first
+            and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
+            and not MARK_RE.search(doc.text, doc.starts[t0], doc.starts[first]))
+
+
+def _closes_sentence(doc: TextIndex, cue: Cue) -> bool:
+    """The cue's clause is only speaker, verb and a short adjunct: 'Hale said on Tuesday.'"""
+    last = max(cue.last, cue.subject[1] + 1 if cue.subject else 0)
+    end = bisect_left(doc.starts, doc.sentence_end(doc.starts[cue.first]))
+    rest = doc.lower[last:end]
+    return (len(rest) <= 8 and not any(w in C.FINITE_HINTS or w == "that" for w in rest)
+            and not MARK_RE.search(doc.text, doc.starts[cue.first], doc.starts[end - 1] if rest else
+                                    doc.ends[cue.last - 1]))
+
+
+def _cue_before(doc: TextIndex, span: Span) -> Cue | None:
     """The last cue before the quote in its own sentence: 'Xinhua said “...”'."""
     floor = max(doc.sentence_start(span.open), span.open - C.CUE_WINDOW)
-    i = bisect_left(doc.cue_firsts, bisect_left(doc.starts, span.open)) - 1
-    if i >= 0 and doc.starts[doc.cues[i].first] >= floor:
-        return doc.cues[i]
+    i = bisect_left(doc.quote_cue_firsts, bisect_left(doc.starts, span.open)) - 1
+    if i >= 0 and doc.starts[doc.quote_cues[i].first] >= floor:
+        return doc.quote_cues[i]
     return None
 
 
@@ -223,7 +135,7 @@ def _cue_text(doc: TextIndex, cue: Cue) -> str:
     return doc.text[doc.starts[cue.first]:doc.ends[last - 1]]
 
 
-def _kind(doc: TextIndex, span: _Span) -> str:
+def _kind(doc: TextIndex, span: Span) -> str:
     """Direct when a whole statement is quoted: it starts a sentence or follows a cue or colon."""
     first = doc.text[span.start]
     before = doc.text[max(0, span.open - 80):span.open].rstrip()
@@ -236,12 +148,12 @@ def _kind(doc: TextIndex, span: _Span) -> str:
     return "direct" if words and words[-1].lower() in C.CUE_VERBS + C.CUE_PARTICIPLES else "partial"
 
 
-def _opens_paragraph(doc: TextIndex, span: _Span) -> bool:
+def _opens_paragraph(doc: TextIndex, span: Span) -> bool:
     ps = doc.para_starts[span.para]
     return not doc.text[ps:span.open].strip()
 
 
-def _inherits(doc: TextIndex, span: _Span, prev: _Span | None) -> bool:
+def _inherits(doc: TextIndex, span: Span, prev: Span | None) -> bool:
     """An unattributed quote continues the previous one: same paragraph, or a quote-only
     paragraph right after the paragraph holding the previous quote."""
     if prev is None:
@@ -252,9 +164,10 @@ def _inherits(doc: TextIndex, span: _Span, prev: _Span | None) -> bool:
     return _opens_paragraph(doc, span) and not gap.strip()
 
 
-def _prepare(text: str, single: bool) -> tuple[TextIndex, list[_Span], list[_Span]]:
-    paras = _paragraphs(text)
-    spans, nested = _find_spans(text, paras, single)
+def _prepare(text: str, single: bool) -> tuple[TextIndex, list[Span], list[Span]]:
+    text = doubled_as_marks(text)
+    paras = paragraphs(text)
+    spans, nested = find_spans(text, paras, single)
     doc = TextIndex(text, [ps for ps, _ in paras], [(s.open, s.limit) for s in spans])
     resolve_cues(doc)
     return doc, spans, nested
@@ -276,15 +189,17 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     clauses = find_reported(doc) if reported else []
     clause_starts = [a for a, _, _ in clauses]
     results: list[QuoteCandidate] = []
-    prev: _Span | None = None
+    prev: Span | None = None
     prev_speaker: str | None = None
     for span in spans:
         cue = _cue_after(doc, span) or _cue_before(doc, span)
         speaker = cue.speaker if cue else (prev_speaker if _inherits(doc, span, prev) else None)
-        if speaker is None and cue is None:
+        if cue is None and (signed := _dash_speaker(doc, span)):
+            speaker = signed
+        elif speaker is None and cue is None:
             speaker = _colon_speaker(doc, span)
         prev, prev_speaker = span, speaker
-        if not single_quotes and text[span.open] in _SINGLES and cue is None:
+        if not single_quotes and doc.text[span.open] in SINGLES and cue is None:
             continue  # single marks read on their own: only a span with a cue is a quotation
         if speaker is None:
             # A partial quote inside a reported clause is that clause's speaker's: 'The Fed will
@@ -314,7 +229,7 @@ def continues(text: str, first: QuoteCandidate, second: QuoteCandidate) -> bool:
             and _SPLIT_BETWEEN.fullmatch(text, first.end, second.start) is not None)
 
 
-def _colon_speaker(doc: TextIndex, span: _Span) -> str | None:
+def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     """'Maria Santos put it bluntly: “...”' (also with the quote in the next paragraph): no speech
     cue, but the sentence that opens the quote with a colon names its speaker: the first person
     it names (its subject, roughly, as for "he" in name_runs.antecedent)."""
@@ -326,7 +241,42 @@ def _colon_speaker(doc: TextIndex, span: _Span) -> str | None:
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
 
 
-def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: _Span) -> Cue | None:
+_SIGNATURE_DASH = re.compile(r"[ \t\u00a0]*(?:[\u2015\u2014\u2013]|--?)[ \t\u00a0]*")
+
+
+def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
+    """'“... for the vote.” ― Ana Ruiz' ending its line, or on a line of its own after the quote's
+    ('“...”\n\n- Ana Ruiz'): a signed quotation (vox pops, epigraphs, debate fact checks)."""
+    if not span.closed:
+        return None
+    dash = _SIGNATURE_DASH.match(doc.text, span.limit + 1)
+    if dash is None and not doc.text[span.limit + 1:doc.para_ends[span.para]].strip(" .\t\u00a0"):
+        nxt = _next_line(doc, span.para)
+        dash = _SIGNATURE_DASH.match(doc.text, nxt[0]) if nxt else None
+        if dash is not None:
+            span = Span(span.open, span.limit, span.start, span.end, True, nxt[1])
+    if dash is None:
+        return None
+    a = bisect_left(doc.starts, dash.end())
+    if a >= len(doc.starts) or doc.starts[a] != dash.end() or not doc.cap(a):
+        return None
+    line_end = doc.para_ends[span.para]
+    b = run_forward(doc, a, bisect_left(doc.starts, line_end))
+    if doc.text[doc.ends[b]:line_end].strip(" .,\t\u00a0"):
+        return None  # more follows on the line: a dash inside a sentence, not a signature
+    return clean_name(doc, a, b)[0]
+
+
+def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
+    """(start, index) of the next non-empty paragraph after paragraph `para`."""
+    for p in range(para + 1, min(para + 3, len(doc.para_starts))):
+        line = doc.text[doc.para_starts[p]:doc.para_ends[p]]
+        if line.strip():
+            return doc.para_starts[p] + len(line) - len(line.lstrip()), p
+    return None
+
+
+def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: Span) -> Cue | None:
     """The cue of the reported clause holding the span, if any (clauses never overlap)."""
     i = bisect_right(starts, span.start) - 1
     if i >= 0 and span.end <= clauses[i][1]:

@@ -20,10 +20,10 @@ of text (a later cue in the same sentence cuts the earlier content short).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
 from app.pipeline import constants as C
+from app.pipeline.name_runs import DATELINE
 from app.pipeline.speakers import Cue, TextIndex
 
 _MARKS = frozenset("\u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019")
@@ -32,15 +32,14 @@ _CLAUSE_OPENERS = frozenset({"but", "and", "yet", "however", "also", "still", "s
 _TAIL_OPENERS = C.APPOSITION_OPENERS | frozenset(C.CUE_PARTICIPLES) | {"citing", "as", "which"}
 _THIRD_PERSON = frozenset({"he", "she", "it"})
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i"})
+_AUXILIARIES = frozenset({
+    "is", "are", "was", "were", "will", "would", "should", "could", "can", "must", "might", "may",
+    "has", "have", "had", "won't", "can't", "cannot", "wouldn't", "isn't", "wasn't", "aren't",
+    "weren't", "didn't", "doesn't", "don't", "hasn't", "haven't", "shouldn't", "couldn't",
+    "won\u2019t", "can\u2019t", "wouldn\u2019t", "isn\u2019t", "wasn\u2019t", "aren\u2019t",
+    "didn\u2019t", "doesn\u2019t", "don\u2019t", "hasn\u2019t", "haven\u2019t",
+})
 _HEADLINE_SHARE = 0.6
-# A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
-# (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
-# (AP) — ", "LONDON — ". The city in capitals, an optional state or country, date and agency,
-# then a dash.
-_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
-                       r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
-                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014)\s+")
-
 
 def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue]]:
     """(start, end, cue) of every reported statement, in text order, never overlapping."""
@@ -96,13 +95,28 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
-    elif phrase not in C.REPORTING_BARE and not (
-            j + 1 < limit and doc.lower[j] in _CLAUSE_SUBJECTS and doc.lower[j + 1] in C.FINITE_HINTS):
+    elif phrase not in C.REPORTING_BARE and not _bare_clause(doc, j, limit):
         return None  # "warned of ...", "vowed to ...": but "warned it would retaliate" is a clause
     if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
         return None  # a colon or a mark: what follows is a direct quote or a list
     stop = _content_end(doc, idx, doc.starts[j], end)
     return _checked(doc, doc.starts[j], stop, finite=not that)
+
+
+def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
+    """A clause without "that" after a verb that needs one: a pronoun and its verb ("warned it
+    would retaliate"), or a short subject and an auxiliary within five words, nothing between
+    ("believes the plan will fail", "admits the war didn't work"; not "praised the plan")."""
+    if j + 1 < limit and doc.lower[j] in _CLAUSE_SUBJECTS and doc.lower[j + 1] in C.FINITE_HINTS:
+        return True
+    if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in C.ADJUNCT_PREPOSITIONS:
+        return False
+    for k in range(j + 1, min(limit, j + 6)):
+        if doc.sep(k - 1).strip():
+            return False
+        if doc.lower[k] in _AUXILIARIES:
+            return True
+    return False
 
 
 def skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
@@ -177,7 +191,7 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
         k = later.first
         if doc.starts[k] >= end:
             break
-        if later.kind in ("verb", "participle", "source") and not _passive(doc, later):
+        if later.kind in ("verb", "claim", "participle", "source") and not _passive(doc, later):
             lead = _lead(doc, later)
             if lead and doc.ends[lead - 1] >= start:
                 return doc.ends[lead - 1]
@@ -192,8 +206,9 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
 def _lead(doc: TextIndex, cue: Cue) -> int | None:
     """First token of the ", <speaker> said" tail that closes a clause: the token after a plain
     comma, at most eight words before the cue ("..., Russian news agency TASS reported")."""
-    k = cue.first if cue.after or cue.kind != "verb" else (cue.subject[0] if cue.subject else cue.first)
-    for _ in range(8 if cue.kind == "verb" and not cue.after else 1):
+    verb = cue.kind in ("verb", "claim")
+    k = cue.first if cue.after or not verb else (cue.subject[0] if cue.subject else cue.first)
+    for _ in range(8 if verb and not cue.after else 1):
         if k <= 0:
             return None
         sep = doc.sep(k - 1)
@@ -216,9 +231,10 @@ def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int)
     if phrase in ("told", "tells"):
         j = skip_object(doc, j, limit) or j
     j = _skip_adjuncts(doc, j, limit)
-    if j < limit and not ("," in doc.sep(j - 1) and (
+    if cue.kind != "source" and j < limit and not ("," in doc.sep(j - 1) and (
             doc.lower[j] in _TAIL_OPENERS or (doc.lower[j].endswith("ing") and not doc.cap(j)))):
-        return None  # the sentence goes on: the cue does not close it ("..., killing three")
+        return None  # the sentence goes on: the cue does not close it ("..., killing three");
+        # but "..., according to a report released on Friday by the board" is all source
     return _checked(doc, sent, comma, finite=True)
 
 
@@ -266,14 +282,14 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     text = doc.text
     while start < stop and text[start].isspace():
         start += 1
-    if (dateline := _DATELINE.match(text, start, stop)) is not None:
+    if (dateline := DATELINE.match(text, start, stop)) is not None:
         start = dateline.end()
     while stop > start and (text[stop - 1].isspace() or text[stop - 1] in ".,;:!\u2026"):
         stop -= 1
-    if start >= stop or text[start] in _MARKS:
+    if start >= stop or (text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    if b - a < C.MIN_REPORTED_WORDS or (doc.lower[a] in C.CONTENT_BAD_STARTS and not (
+    if b - a < C.MIN_REPORTED_WORDS or (finite and doc.lower[a] in C.CONTENT_BAD_STARTS and not (
             doc.lower[a] in ("more", "less", "fewer") and doc.lower[a + 1] == "than")):
         return None  # "said more about it" is no statement; "said more than 200 cases had ..." is
     if doc.lower[a] in C.CUE_PARTICIPLES or doc.lower[a] in C.CUE_VERBS:
@@ -283,6 +299,17 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     if finite and not _has_finite_verb(doc, a, min(b, a + 25)):
         return None
     return start, stop
+
+
+def _quote_then_more(doc: TextIndex, start: int, stop: int) -> bool:
+    """Content opening with a quotation that closes early and goes on unquoted ('“We are
+    horrified” by the shooting at the harbour, Hale said'): a paraphrase holding a quote, not a
+    direct quote (those are left to the quote finder)."""
+    i = bisect_left(doc.opens, start)
+    if i >= len(doc.opens) or doc.opens[i] != start:
+        return False
+    close = doc.quoted[i][1]
+    return close < stop and bisect_left(doc.starts, stop) - bisect_left(doc.starts, close) >= 3
 
 
 def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:

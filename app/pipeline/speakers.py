@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the public name rules
-    POSSESSIVE_RE,
     antecedent,
     canonical_speaker,
     clean_name,
@@ -26,9 +25,17 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     person_like,
     person_mentions,
     run_back,
-    run_forward,
     speaker_aliases,
     surname_aliases,
+)
+from app.pipeline.subjects import (
+    DETERMINERS,
+    first_mention,
+    mention_after,
+    mention_before,
+    sentence_subject,
+    source_phrase,
+    with_subject,
 )
 
 __all__ = ["Cue", "TextIndex", "resolve_cues", "canonical_speaker", "speaker_aliases",
@@ -36,14 +43,15 @@ __all__ = ["Cue", "TextIndex", "resolve_cues", "canonical_speaker", "speaker_ali
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENT_END_RE = re.compile(r"[.?!\u2026]+[\"\u201d\u2019)\]]*\s+")
-DETERMINERS = frozenset({"the", "this", "that"})
+_NOUN_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "its", "their", "his", "her",
+                               "our", "my", "your", "such", "many", "some", "all", "both"})
 _ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 
 def _build_cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """First word -> (phrase words, kind), longest phrase first, nouns before same-word verbs."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     groups = (("noun", C.SPEECH_NOUNS), ("source", C.CUE_SOURCE_FIRST),
-              ("participle", C.CUE_PARTICIPLES), ("verb", C.CUE_VERBS))
+              ("participle", C.CUE_PARTICIPLES), ("verb", C.CUE_VERBS), ("claim", C.CLAIM_CUE_VERBS))
     for kind, phrases in groups:
         for phrase in phrases:
             words = tuple(phrase.split())
@@ -91,6 +99,9 @@ class TextIndex:
         self.para_ends = [s - 1 for s in para_starts[1:]] + [len(text)]
         self.cues = _find_cues(self)
         self.cue_firsts = [c.first for c in self.cues]
+        # Cues that may attribute a quotation in marks: not "claim" verbs ("denied", "showed")
+        self.quote_cues = [c for c in self.cues if c.kind != "claim"]
+        self.quote_cue_firsts = [c.first for c in self.quote_cues]
         self.best_names: dict[str, tuple[list[int], list[str]]] = {}
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
@@ -146,203 +157,21 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
     while i < n:
         options = _CUE_INDEX.get(lw[i])
         hyphenated = i > 0 and doc.sep(i - 1) == "-"  # "so-called" is not a speech cue
-        if options and not hyphenated and not doc.inside(doc.starts[i]):
+        shouted = len(doc.words[i]) > 1 and doc.words[i].isupper()  # a headline in capitals
+        if options and not hyphenated and not shouted and not doc.inside(doc.starts[i]):
             for words, kind in options:
                 k = len(words)
                 if tuple(lw[i:i + k]) != words:
                     continue
                 if kind == "noun" and not (i > 0 and doc.cap(i - 1) and doc.possessive(i - 1)):
                     continue
+                if kind in ("verb", "claim") and i > 0 and lw[i - 1] in _NOUN_DETERMINERS:
+                    continue  # "the states", "his claims", "the reports": a noun, not a verb
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
         i += 1
     return cues
-
-
-# --- Subjects of cues ----------------------------------------------------------------------------
-
-def _mention_at(doc: TextIndex, k: int, floor: int):
-    """What token k names when it is a cue's subject: a name run, a pronoun or "the <role>"."""
-    if doc.cap(k) and doc.lower[k] not in C.PRONOUNS:
-        a = run_back(doc, k, floor)
-        if (a - 1 >= floor and doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " "
-                and doc.lower[k] in C.ORG_WORDS
-                and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
-            a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return ("name", a, k)
-    if doc.lower[k] in C.PRONOUNS:
-        return ("pronoun", doc.lower[k], k, k)
-    if doc.lower[k] in C.ROLE_NOUNS:
-        # "the spokesman", "the Fed chief", "the Chinese defense minister": at most two words
-        # between the determiner and the role (three after "a"), none a cue or a stopword.
-        caps = k  # capitalised words right before the role: "Ukrainian officials said"
-        for d in range(k - 1, max(floor, k - 4) - 1, -1):
-            if doc.sep(d).strip() or doc.possessive(d):
-                break  # "the mayor's spokesman" is not the mayor: _owned_role below
-            if doc.lower[d] in DETERMINERS:
-                if d < k - 3:
-                    break
-                if any(doc.lower[t] in C.ROLE_QUALIFIERS for t in range(d + 1, k)):
-                    # "the shadow chancellor", "the former president": not the chancellor or
-                    # president introduced earlier, but somebody named by these words
-                    return ("name", d + 1, k)
-                return ("role", doc.lower[k], d, k)
-            if doc.lower[d] in ("a", "an"):
-                # "a commission spokeswoman said": somebody new, named by the words as written
-                # (a bare "a spokeswoman" names nobody)
-                return ("name", d + 1, k) if d + 1 < k else None
-            if doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
-                break
-            if doc.cap(d) and caps == d + 1 and doc.lower[d] not in C.NAME_STOPWORDS:
-                caps = d
-        if caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip()):
-            return ("name", caps, k)  # a group or office named by its country or body
-    return _org_back(doc, k, floor) or _owned_role(doc, k, floor)
-
-
-def _owned_role(doc: TextIndex, k: int, floor: int):
-    """'Germany's finance minister said', 'the mayor's spokesman said', 'the French president's
-    office said': a role or body owned by a possessive names its own speaker (the words as
-    written), never the owner nor the last person quoted."""
-    if doc.lower[k] not in C.ROLE_NOUNS and doc.lower[k] not in C.ORG_WORDS:
-        return None
-    for d in range(k - 1, max(floor, k - 3) - 1, -1):
-        if doc.sep(d) != " " or doc.lower[d] in _CUE_INDEX or doc.lower[d] in C.MATCH_STOPWORDS:
-            return None
-        if not doc.possessive(d):
-            continue
-        if doc.cap(d):  # "Germany's", "the European Union's"
-            return ("name", run_back(doc, d, floor), k)
-        # "the mayor's", "the French president's": a determiner at most two words before
-        for a in range(d - 1, max(floor, d - 3) - 1, -1):
-            if doc.sep(a) != " " or doc.possessive(a):
-                return None
-            if doc.lower[a] in DETERMINERS:
-                return ("name", a, k)
-        return None
-    return None
-
-
-# Between the words of a lowercase body: a space, or a plural possessive ("the pilots' union").
-_BODY_GAPS = frozenset({" ", "' ", "\u2019 "})
-
-
-def _org_words(doc: TextIndex, a: int, b: int) -> bool:
-    """Tokens a..b are a lowercase body like "defense ministry": plain words ending in an org word."""
-    return (doc.lower[b] in C.ORG_WORDS and b - a < 3
-            and all(not doc.cap(t) and doc.lower[t] not in C.NAME_STOPWORDS
-                    and doc.lower[t] not in C.SUBJECT_FILLERS and doc.sep(t) in _BODY_GAPS for t in range(a, b))
-            and all(doc.lower[t] not in _CUE_INDEX for t in range(a, b + 1)))
-
-
-def _org_back(doc: TextIndex, k: int, floor: int):
-    """'China’s defense ministry said' / 'the foreign ministry said': a body named in lowercase."""
-    for a in range(k, max(floor, k - 2) - 1, -1):
-        if a - 1 < floor or not _org_words(doc, a, k):
-            continue
-        if doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " ":
-            return ("name", run_back(doc, a - 1, floor), k)
-        if doc.lower[a - 1] == "the" and doc.sep(a - 1) == " ":
-            return ("name", a, k)
-    return None
-
-
-def _org_forward(doc: TextIndex, j: int, limit: int) -> int | None:
-    """Last token of a lowercase body starting at j ("defense ministry, ..."), if there is one."""
-    for b in range(j, min(limit, j + 3)):
-        if _org_words(doc, j, b):
-            return b
-    return None
-
-
-def _apposition(doc: TextIndex, k: int, floor: int):
-    """'Tan Kefei, a spokesperson for ..., said': the name before ', a|an|the|who'; also before a
-    participle aside ('Janet Yellen, speaking in New York, said')."""
-    for i in range(k - 1, max(floor, k - 80) - 1, -1):
-        opener = doc.lower[i + 1]
-        if doc.cap(i) and doc.sep(i).strip() == "," and (
-                opener in C.APPOSITION_OPENERS or opener.isdigit()
-                or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
-            return ("name", run_back(doc, i, floor), i)
-        if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
-            # "A senior military official, who spoke on condition of anonymity, said"
-            return _mention_at(doc, i, floor)
-    return None
-
-
-def _mention_before(doc: TextIndex, cue: Cue, floor: int):
-    """Subject written before the verb; "open" when the verb starts its clause ("..., said X")."""
-    k = cue.first - 1
-    while k >= floor and doc.lower[k] in C.SUBJECT_FILLERS and not doc.sep(k).strip():
-        k -= 1
-    if k < floor or doc.inside(doc.starts[k]):
-        return "open"
-    gap = doc.sep(k).strip()
-    if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
-        found = _apposition(doc, k + 1, floor)
-        if found is None and doc.cap(k):
-            found = ("name", run_back(doc, k, floor), k)
-        return found or "open"
-    if gap:
-        return "open"
-    return _mention_at(doc, k, floor)
-
-
-def _mention_after(doc: TextIndex, j: int):
-    """Source written after the cue: "according to TASS", "said the spokesman", "said Tan"."""
-    n = len(doc.words)
-    if j >= n or doc.inside(doc.starts[j]) or doc.sep(j - 1).strip():
-        return None
-    if doc.lower[j] in C.PRONOUNS:
-        return ("pronoun", doc.lower[j], j, j)
-    if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
-        return ("role", doc.lower[j + 1], j, j + 1)
-    a, limit = j, min(n, j + 10)
-    if doc.lower[j] == "the" and not doc.sep(j).strip():
-        body = _org_forward(doc, j + 1, limit)
-        if body is not None:
-            return ("name", j + 1, body)
-    while a < limit and not doc.cap(a) and not doc.sep(a).strip():
-        a += 1
-    if (a + 1 < limit and doc.sep(a).strip() == "," and doc.lower[a] in C.ROLE_NOUNS
-            and doc.cap(a + 1)):
-        a += 1  # "said the study's lead author, Dr. Priya Raman": the name after the role
-    if a >= limit or not doc.cap(a):
-        return None
-    b = run_forward(doc, a, limit)
-    if doc.possessive(b) and b + 1 < limit and doc.sep(b) == " ":
-        body = _org_forward(doc, b + 1, limit)  # "according to China’s defense ministry"
-        if body is not None:
-            return ("name", a, body)
-    c = b + 1  # a title chain: "Nato secretary general Jens Stoltenberg"
-    while c < limit and not doc.sep(c - 1).strip() and doc.lower[c] in C.TITLES | C.ROLE_NOUNS:
-        c += 1
-    if c < limit and c > b + 1 and doc.cap(c) and not doc.sep(c - 1).strip():
-        a, b = c, run_forward(doc, c, limit)
-    return ("name", a, b)
-
-
-def _first_mention(doc: TextIndex, floor: int, stop: int):
-    """The subject of a sentence: its first name or pronoun."""
-    for k in range(floor, min(stop, floor + 30)):
-        if doc.lower[k] in C.PRONOUNS:
-            return ("pronoun", doc.lower[k], k, k)
-        if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
-            return ("name", k, run_forward(doc, k, stop))
-    return None
-
-
-def _with_subject(doc: TextIndex, cue: Cue, floor: int):
-    """'..., with Chinese analysts saying ...': the participle has its own subject. A name when
-    the words end in one, else False (a group such as "analysts" is nobody in particular)."""
-    for w in range(cue.first - 1, max(floor, cue.first - 5) - 1, -1):
-        if doc.sep(w).strip():
-            return None
-        if doc.lower[w] == "with":
-            last = cue.first - 1
-            return ("name", run_back(doc, last, w + 1), last) if last > w and doc.cap(last) else False
-    return None
 
 
 def _role_of(doc: TextIndex, cue: Cue) -> str | None:
@@ -362,7 +191,7 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
 def _main_clause_speaker(doc: TextIndex, idx: int, floor: int, back: int):
     """The speaker of the nearest verb cue among the `back` cues before cue idx, in its sentence."""
     for prev in reversed(doc.cues[max(0, idx - back):idx]):
-        if prev.kind == "verb" and prev.first >= floor and prev.speaker:
+        if prev.kind in ("verb", "claim") and prev.first >= floor and prev.speaker:
             return ("speaker", prev.speaker, prev.person)
     return None
 
@@ -373,21 +202,21 @@ def _subject(doc: TextIndex, idx: int):
     floor = bisect_left(doc.starts, max(sent, doc.starts[cue.first] - C.CUE_WINDOW))
     if cue.kind == "source":
         cue.after = True
-        return _mention_after(doc, cue.last)
+        return mention_after(doc, cue.last) or source_phrase(doc, cue.last)
     if cue.kind == "noun":
         return ("name", run_back(doc, cue.first - 1, floor), cue.first - 1)
     if cue.kind == "participle":
-        if (with_ := _with_subject(doc, cue, floor)) is not None:
+        if (with_ := with_subject(doc, cue, floor)) is not None:
             return with_ or None
-        return _main_clause_speaker(doc, idx, floor, 5) or _first_mention(doc, floor, cue.first)
+        return _main_clause_speaker(doc, idx, floor, 5) or first_mention(doc, floor, cue.first)
     if cue.first > floor and doc.lower[cue.first - 1] in ("and", "but") and not doc.sep(cue.first - 1).strip():
         # "He added that ..., but warned that ...": the verb shares the subject of the cue before it
-        if (shared := _main_clause_speaker(doc, idx, floor, 3)) is not None:
+        if (shared := _main_clause_speaker(doc, idx, floor, 3) or sentence_subject(doc, floor, cue.first)):
             return shared
-    found = _mention_before(doc, cue, floor)
+    found = mention_before(doc, cue, floor)
     if found == "open":
         cue.after = True
-        return _mention_after(doc, cue.last)
+        return mention_after(doc, cue.last)
     return found
 
 
@@ -407,6 +236,8 @@ def resolve_cues(doc: TextIndex) -> None:
             pass
         elif mention[0] == "speaker":
             speaker, person = mention[1], mention[2]
+        elif mention[0] == "group":
+            speaker = doc.text[doc.starts[mention[1]]:doc.ends[mention[2]]]
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
         elif mention[0] == "pronoun":
@@ -455,9 +286,20 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
     name, count, titled = clean_name(doc, a, b)
     if name is None:
         return (last_person, last_person is not None) if titled else (None, False)
+    if count == 1 and _opening_adverb(doc, b):
+        return None, False  # "Quickly said the mayor ...": the adverb is no speaker
+    if count >= 3 and name.upper() == name:
+        return None, False  # a headline in capitals ("RED STATES OUTNUMBER BLUE") speaks for nobody
     if count == 1:
         name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
-    return name, person_like(name, count)
+    return name, person_like(name, count, titled)
+
+
+def _opening_adverb(doc: TextIndex, k: int) -> bool:
+    """Token k is an "-ly" word capitalised only because it opens its sentence, not a part of a
+    person's name seen in the text ("Kelly said" after "Megyn Kelly" is a name)."""
+    return (doc.lower[k].endswith("ly") and doc.sentence_start(doc.starts[k]) == doc.starts[k]
+            and doc.words[k] not in doc.full_names)
 
 

@@ -1,0 +1,371 @@
+"""The subject of a speech cue: who the words before or after "said" name.
+
+Why apart from speakers.py: these are the reading rules of one clause ("Tan Kefei, a spokesperson
+for the ministry, said", "said Republican party boss Dana Whitfield", "according to exit polls",
+"Jim Hale of the Harbour Institute said"); speakers.py finds the cues and decides, across the
+text, who a pronoun or a role is. Functions take the TextIndex of speakers.py and only read it;
+a mention is ("name", first, last), ("pronoun", word, k, k), ("role", word, first, last) or
+("group", first, last) in token indexes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from app.pipeline import constants as C
+from app.pipeline.name_runs import (
+    DATELINE,
+    POSSESSIVE_RE,
+    aside_start,
+    clean_name,
+    group_phrase,
+    person_like,
+    run_back,
+    run_forward,
+)
+
+if TYPE_CHECKING:
+    from app.pipeline.speakers import Cue, TextIndex
+
+DETERMINERS = frozenset({"the", "this", "that"})
+#: First words of every cue phrase: a word that may itself be a cue is never part of a subject.
+CUE_WORDS = frozenset(p.split()[0] for group in (C.SPEECH_NOUNS, C.CUE_SOURCE_FIRST, C.CUE_PARTICIPLES,
+                                                 C.CUE_VERBS, C.CLAIM_CUE_VERBS) for p in group)
+_CLAUSE_OPENERS = frozenset({"but", "and", "so", "then", "later", "still", "yet"})
+_POSSESSIVE_PRONOUNS = frozenset({"its", "his", "her", "their", "our", "my", "your"})
+
+
+def _mention_at(doc: TextIndex, k: int, floor: int):
+    """What token k names when it is a cue's subject: a name run, a pronoun or "the <role>"."""
+    if doc.cap(k) and doc.lower[k] not in C.PRONOUNS:
+        a = run_back(doc, k, floor)
+        if (a - 1 >= floor and doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " "
+                and doc.lower[k] in C.ORG_WORDS
+                and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
+            a -= 1  # "Russia's Defense Ministry" is the Russian one
+        return _person_of(doc, a, floor) or ("name", a, k)
+    if doc.lower[k] in C.PRONOUNS:
+        return ("pronoun", doc.lower[k], k, k)
+    if doc.lower[k] in C.ROLE_NOUNS:
+        # "the spokesman", "the Fed chief", "the Chinese defense minister": at most two words
+        # between the determiner and the role (three after "a"), none a cue or a stopword.
+        caps = k  # capitalised words right before the role: "Ukrainian officials said"
+        for d in range(k - 1, max(floor, k - 4) - 1, -1):
+            if doc.sep(d).strip() or doc.possessive(d):
+                break  # "the mayor's spokesman" is not the mayor: _owned_role below
+            if doc.lower[d] in DETERMINERS:
+                if d < k - 3:
+                    break
+                if any(doc.lower[t] in C.ROLE_QUALIFIERS for t in range(d + 1, k)):
+                    # "the shadow chancellor", "the former president": not the chancellor or
+                    # president introduced earlier, but somebody named by these words
+                    return ("name", d + 1, k)
+                return ("role", doc.lower[k], d, k)
+            if doc.lower[d] in ("a", "an"):
+                # "a commission spokeswoman said": somebody new, named by the words as written
+                # (a bare "a spokeswoman" names nobody)
+                return ("name", d + 1, k) if d + 1 < k else None
+            if doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS:
+                break
+            if doc.cap(d) and caps == d + 1 and doc.lower[d] not in C.NAME_STOPWORDS:
+                caps = d
+        if caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip()):
+            return ("name", caps, k)  # a group or office named by its country or body
+    found = _org_back(doc, k, floor) or _owned_role(doc, k, floor)
+    if found is None and (group := group_phrase(doc, k, floor)):
+        return ("group", *group)  # "experts said", "28 percent of voters said": as written
+    return found
+
+
+def _person_of(doc: TextIndex, a: int, floor: int):
+    """'Jim Hale of the Harbour Institute said', 'Mr. Hale of the Sierra Club said': the person
+    before "of (the)", not the body after it ("Secretary of State Ana Ruiz" stays whole)."""
+    o = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" else a - 1
+    if o - 1 < floor or doc.lower[o] != "of" or doc.sep(o) != " " or doc.sep(o - 1) != " ":
+        return None
+    if not doc.cap(o - 1) or doc.lower[o - 1] == "the" and o == a - 1:
+        return None
+    start = run_back(doc, o - 1, floor)
+    name, count, titled = clean_name(doc, start, o - 1)
+    return ("name", start, o - 1) if name and person_like(name, count, titled) else None
+
+
+def _owned_role(doc: TextIndex, k: int, floor: int):
+    """'Germany's finance minister said', 'the mayor's spokesman said', 'the French president's
+    office said': a role or body owned by a possessive names its own speaker (the words as
+    written), never the owner nor the last person quoted."""
+    if doc.lower[k] not in C.ROLE_NOUNS and doc.lower[k] not in C.ORG_WORDS:
+        return None
+    for d in range(k - 1, max(floor, k - 3) - 1, -1):
+        if doc.sep(d) != " " or doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS:
+            return None
+        if not doc.possessive(d):
+            continue
+        if doc.cap(d):  # "Germany's", "the European Union's"
+            return ("name", run_back(doc, d, floor), k)
+        # "the mayor's", "the French president's": a determiner at most two words before
+        for a in range(d - 1, max(floor, d - 3) - 1, -1):
+            if doc.sep(a) != " " or doc.possessive(a):
+                return None
+            if doc.lower[a] in DETERMINERS:
+                return ("name", a, k)
+        return None
+    return None
+
+
+# Between the words of a lowercase body: a space, or a plural possessive ("the pilots' union").
+_BODY_GAPS = frozenset({" ", "' ", "\u2019 "})
+
+
+def _org_words(doc: TextIndex, a: int, b: int) -> bool:
+    """Tokens a..b are a lowercase body like "defense ministry": plain words ending in an org word."""
+    return (doc.lower[b] in C.ORG_WORDS and b - a < 3
+            and all(not doc.cap(t) and doc.lower[t] not in C.NAME_STOPWORDS
+                    and doc.lower[t] not in C.SUBJECT_FILLERS and doc.sep(t) in _BODY_GAPS for t in range(a, b))
+            and all(doc.lower[t] not in CUE_WORDS for t in range(a, b + 1)))
+
+
+def _org_back(doc: TextIndex, k: int, floor: int):
+    """'China’s defense ministry said' / 'the foreign ministry said': a body named in lowercase."""
+    for a in range(k, max(floor, k - 2) - 1, -1):
+        if a - 1 < floor or not _org_words(doc, a, k):
+            continue
+        if doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " ":
+            return ("name", run_back(doc, a - 1, floor), k)
+        if doc.lower[a - 1] == "the" and doc.sep(a - 1) == " ":
+            return ("name", a, k)
+    if not (k - 1 >= floor and doc.cap(k - 1) and doc.sep(k - 1) == " " and doc.lower[k] in C.ORG_WORDS):
+        return None
+    a = run_back(doc, k - 1, floor)
+    the, a = (a, a + 1) if doc.lower[a] == "the" else (a - 1, a)  # a capital "The" opens the run
+    if a < k and the >= floor and doc.lower[the] == "the" and doc.sep(the) == " ":
+        return ("name", a, k)  # "the Obama administration said", "the Ruiz administration said"
+    return None
+
+
+def _org_forward(doc: TextIndex, j: int, limit: int) -> int | None:
+    """Last token of a lowercase body starting at j ("defense ministry, ..."), if there is one."""
+    for b in range(j, min(limit, j + 3)):
+        if _org_words(doc, j, b):
+            return b
+    return None
+
+
+def _apposition(doc: TextIndex, k: int, floor: int):
+    """'Tan Kefei, a spokesperson for ..., said': the name before ', a|an|the|who'; also before a
+    participle aside ('Janet Yellen, speaking in New York, said')."""
+    for i in range(k - 1, max(floor, k - 80) - 1, -1):
+        opener = doc.lower[i + 1]
+        if doc.cap(i) and doc.sep(i).strip() == "," and (
+                opener in C.APPOSITION_OPENERS or opener.isdigit()
+                or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
+            return ("name", run_back(doc, i, floor), i)
+        if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
+            # "A senior military official, who spoke on condition of anonymity, said"
+            return _mention_at(doc, i, floor)
+    return None
+
+
+def _anchored_apposition(doc: TextIndex, k: int, floor: int):
+    """'“...,” Doug Lane, director of research at the Harbour Institute, said' (or the same
+    opening a sentence): the name run right after the closing mark or the sentence start, when
+    a comma ends it and the aside up to the cue has no verb of its own."""
+    for a in range(k - 2, max(floor, k - C.MAX_APPOSITION_WORDS) - 1, -1):
+        anchored = a == floor or (a > 0 and doc.sep(a - 1).strip()[-1:] in ("\u201d", '"'))
+        if not anchored:
+            continue
+        if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
+            return None
+        a, b = _described_name(doc, a, run_forward(doc, a, k), k)
+        aside = aside_start(doc, b)
+        if (aside is not None and aside < k
+                and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
+            return ("name", a, b)
+        return None
+    return None
+
+
+def _of_aside(doc: TextIndex, k: int, floor: int):
+    """'Ana Ruiz, Republican of Ohio, said', 'Tom Hale, commander of the district, said': the name
+    before an aside that says where the person belongs (of, at, for, from), not the place in it."""
+    for i in range(k - 1, max(floor, k - 12) - 1, -1):
+        if doc.sep(i).strip() == ",":
+            aside = range(i + 1, k + 1)
+            if (doc.cap(i) and any(doc.lower[t] in ("of", "at", "for", "from") for t in aside)
+                    and not any(doc.lower[t] in C.FINITE_HINTS for t in aside)):
+                return ("name", run_back(doc, i, floor), i)
+            return None
+        if doc.sep(i).strip():
+            return None
+    return None
+
+
+def _adverb(doc: TextIndex, k: int) -> bool:
+    """A lowercase "-ly" word between a subject and its verb: "Trump jokingly said"."""
+    return not doc.cap(k) and len(doc.lower[k]) > 4 and doc.lower[k].endswith("ly")
+
+
+def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
+    """Past a party-and-state tag closing a name: "Rep. Tom Hale (D-Ore.) said" reads "Hale"."""
+    if (k - 2 >= floor and doc.words[k - 1] in ("R", "D", "I") and doc.sep(k - 1) == "-"
+            and doc.sep(k - 2).strip() == "," and doc.sep(k).strip() in (",", ".,")):
+        return k - 2  # "Mitch Hale, R-Ky., said"
+    if k < floor or not doc.sep(k).rstrip().rstrip(",").endswith(")"):
+        return k
+    for t in range(k, max(floor, k - 6) - 1, -1):
+        if doc.sep(t).rstrip().endswith("(") and t < k:
+            return t if doc.sep(t).strip() == "(" else k
+    return k
+
+
+def mention_before(doc: TextIndex, cue: Cue, floor: int):
+    """Subject written before the verb; "open" when the verb starts its clause ("..., said X")."""
+    k = _before_tag(doc, cue.first - 1, floor)
+    tagged = k != cue.first - 1
+    while k >= floor and (doc.lower[k] in C.SUBJECT_FILLERS or _adverb(doc, k)) and not doc.sep(k).strip():
+        k -= 1
+    if k < floor or doc.inside(doc.starts[k]):
+        return "open"
+    gap = "" if tagged else doc.sep(k).strip()
+    if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
+        found = (_anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
+                 or _of_aside(doc, k, floor))
+        if found is None and doc.cap(k):
+            found = ("name", run_back(doc, k, floor), k)
+        return found or "open"
+    if gap:
+        return "open"
+    return _mention_at(doc, k, floor)
+
+
+def mention_after(doc: TextIndex, j: int):
+    """Source written after the cue: "according to TASS", "said the spokesman", "said Tan"."""
+    n = len(doc.words)
+    if j >= n or doc.inside(doc.starts[j]) or doc.sep(j - 1).strip():
+        return None
+    if doc.lower[j] in C.PRONOUNS:
+        return ("pronoun", doc.lower[j], j, j)
+    if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
+        return ("role", doc.lower[j + 1], j, j + 1)
+    a, limit = j, min(n, j + 14)
+    if doc.lower[j] == "the" and not doc.sep(j).strip():
+        body = _org_forward(doc, j + 1, limit)
+        if body is not None:
+            return ("name", j + 1, body)
+    while (a < limit and not doc.cap(a) and not doc.sep(a).strip() and a - j < 4
+           and doc.lower[a] not in _SOURCE_PHRASE_ENDS):
+        a += 1  # "said senior party official Ana Ruiz"; not on to "... released on Friday"
+    if (a + 1 < limit and doc.sep(a).strip() == "," and doc.lower[a] in C.ROLE_NOUNS
+            and doc.cap(a + 1)):
+        a += 1  # "said the study's lead author, Dr. Priya Raman": the name after the role
+    if a >= limit or not doc.cap(a):
+        return None
+    b = run_forward(doc, a, limit)
+    if doc.possessive(b) and b + 1 < limit and doc.sep(b) == " ":
+        body = _org_forward(doc, b + 1, limit)  # "according to China’s defense ministry"
+        if body is not None:
+            return ("name", a, body)
+    if doc.possessive(b) and b + 2 < limit and doc.sep(b) == " " and doc.cap(b + 1):
+        owned = run_forward(doc, b + 1, limit)  # "said Florida’s Rick Wilson": the person
+        if owned > b + 1:
+            return ("name", b + 1, owned)
+    return ("name", *_described_name(doc, a, b, limit))
+
+
+def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, int]:
+    """Past a title chain ("Nato secretary general Jens Stoltenberg") or a short description
+    ("Republican party boss Dana Whitfield", "Marquette pollster Lee Hart"): the person named
+    after it, when the description is lowercase words and the name has two words or more."""
+    c, titles = b + 1, True
+    while c < limit and c - b <= 4 and doc.sep(c - 1) in (" ", "-") and not doc.cap(c) and (
+            doc.lower[c] not in C.MATCH_STOPWORDS and doc.lower[c] not in CUE_WORDS):
+        titles = titles and doc.lower[c] in C.TITLES | C.ROLE_NOUNS
+        c += 1
+    if c < limit and c > b + 1 and doc.cap(c) and doc.sep(c - 1) == " ":
+        end = run_forward(doc, c, limit)
+        if titles or end > c:
+            return c, end
+    return a, b
+
+
+_SOURCE_PHRASE_ENDS = frozenset({"on", "in", "at", "by", "from", "who", "which", "that", "released",
+                                 "published", "conducted", "taken", "issued", "for", "to", "with"})
+
+
+def source_phrase(doc: TextIndex, j: int):
+    """'according to a recent harbour board report', 'according to exit polls': a source named
+    in plain words, as written, up to a comma or a preposition (at most six words)."""
+    n = len(doc.words)
+    if j >= n or doc.inside(doc.starts[j]) or doc.sep(j - 1).strip():
+        return None
+    b = j
+    while (b + 1 < n and b + 1 - j < 6 and doc.sep(b) == " "
+           and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS):
+        b += 1
+    head = doc.lower[b]
+    if (head in C.MATCH_STOPWORDS or head in C.PRONOUNS or head.endswith("ly")
+            or doc.lower[j] in _POSSESSIVE_PRONOUNS):
+        return None  # "according to its chair" refers back to someone: no speaker as written
+    return ("group", j, b)
+
+
+_INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now"})
+
+
+def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
+    """Past an opening phrase closed by a comma ("Here in Columbia, Sanders said", "Asked about
+    the plan, Hale said"): it names a place or a time, not the subject."""
+    if (dateline := DATELINE.match(doc.text, doc.starts[floor])) is not None:
+        return bisect_left(doc.starts, dateline.end())  # "WASHINGTON (AP) — Sen. Ruiz ..."
+    w = doc.lower[floor]
+    if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")):
+        return floor
+    for k in range(floor, min(stop - 1, floor + 12)):
+        if doc.sep(k).strip() == ",":
+            return k + 1
+        if doc.sep(k).strip():
+            break
+    return floor
+
+
+def first_mention(doc: TextIndex, floor: int, stop: int):
+    """The subject of a sentence: its first name or pronoun."""
+    floor = _past_introduction(doc, floor, stop)
+    for k in range(floor, min(stop, floor + 30)):
+        if doc.inside(doc.starts[k]):
+            continue  # a word quoted at the sentence start is not its subject
+        if doc.lower[k] in C.PRONOUNS:
+            return ("pronoun", doc.lower[k], k, k)
+        if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+            return ("name", k, run_forward(doc, k, stop))
+    return None
+
+
+def sentence_subject(doc: TextIndex, floor: int, stop: int):
+    """The subject opening the sentence, for a verb joined to it by "and": 'Dana Whitfield
+    confirmed the deal and said, “...”'. Only a name, pronoun or "the <role>" standing first."""
+    k = _past_introduction(doc, floor, stop)
+    while k < stop and doc.lower[k] in _CLAUSE_OPENERS:
+        k += 1
+    if k >= stop:
+        return None
+    if doc.lower[k] in C.PRONOUNS:
+        return ("pronoun", doc.lower[k], k, k)
+    if doc.lower[k] == "the" and k + 1 < stop and doc.lower[k + 1] in C.ROLE_NOUNS:
+        return ("role", doc.lower[k + 1], k, k + 1)
+    if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+        return ("name", k, run_forward(doc, k, stop))
+    return None
+
+
+def with_subject(doc: TextIndex, cue: Cue, floor: int):
+    """'..., with Chinese analysts saying ...': the participle has its own subject. A name when
+    the words end in one, else False (a group such as "analysts" is nobody in particular)."""
+    for w in range(cue.first - 1, max(floor, cue.first - 5) - 1, -1):
+        if doc.sep(w).strip():
+            return None
+        if doc.lower[w] == "with":
+            last = cue.first - 1
+            return ("name", run_back(doc, last, w + 1), last) if last > w and doc.cap(last) else False
+    return None

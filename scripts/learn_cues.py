@@ -1,0 +1,120 @@
+"""Learn speech-cue verbs from PolNeAR TRAIN: writes app/pipeline/data/cue_verbs.json, which
+app/pipeline/constants.py reads into the cue lists.
+
+Produced from ../shared/devdata/polnear_train.jsonl (PolNeAR, Newell et al., LREC 2018, train
+split only; never dev). Only words and counts leave the data: no text is copied.
+
+Why learned: real reporting attributes quotes with verbs a hand list misses ("interjected",
+"boasted", "chanted"), and a verb that is a cue in one sentence ("calls") is plain prose in
+another. A word is kept when, in train,
+- it is annotated as (part of) a cue at least MIN_CUES times, in at least MIN_CUE_SHARE of all its
+  occurrences (so "said" qualifies, "called" in "a man called Smith" mostly not);
+- it cues a quotation in marks at least MIN_QUOTE_CUES times, in at least MIN_QUOTE_SHARE of its
+  occurrences within QUOTE_REACH characters of a quotation mark (the pipeline uses these words to
+  attribute quotes, so precision is judged where quotes are);
+- it looks like a finite verb or participle (-ed, -s, -ing; irregular forms come from the hand
+  list in constants.py).
+A second, wider list ("that_verbs") reports a claim only with a "that" clause ("the poll showed
+that ...", "Hale denied that ..."): words cued at least MIN_THAT_CUES times in at least
+MIN_THAT_SHARE of their occurrences, any attribution type, same shape rule, no participles; and
+the plain form of a kept "-s" verb ("shows" -> "show", "believes" -> "believe": "polls show
+that ...") when it is cued MIN_BASE_CUES times in MIN_BASE_SHARE of its uses (a plain form is
+also a noun or an infinitive, hence the lower share; "that" keeps it precise).
+Words ending in -ing become participles (they take the main clause's subject), the rest verbs.
+NOT_SPEECH drops verbs that pass the counts but introduce a text or a name rather than a person's
+words ("the memo reads", "a column titled", "dubbed the plan", "credited him with"), and nouns.
+
+    .venv/bin/python scripts/learn_cues.py [--devdata ../shared/devdata]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+MIN_CUES = 3
+MIN_CUE_SHARE = 0.4
+MIN_QUOTE_CUES = 3
+MIN_QUOTE_SHARE = 0.3
+QUOTE_REACH = 150
+MIN_THAT_CUES = 8
+MIN_THAT_SHARE = 0.3
+MIN_BASE_CUES = 5
+MIN_BASE_SHARE = 0.05
+NOT_SPEECH = frozenset({"reads", "titled", "dubbed", "credited", "complaints"})  # "complaints": a noun
+_WORD = re.compile(r"[A-Za-z]+")
+_MARKS = re.compile("[\u201c\u201d\"]")
+OUT = Path(__file__).resolve().parent.parent / "app" / "pipeline" / "data" / "cue_verbs.json"
+
+
+def count(path: Path) -> tuple[Counter, Counter, Counter, Counter]:
+    cues, quote_cues, seen, near_quotes = Counter(), Counter(), Counter(), Counter()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            text = doc["text"]
+            for q in doc["quotes"]:
+                for w in {m.group().lower() for m in _WORD.finditer(q.get("cue") or "")}:
+                    cues[w] += 1
+                    quote_cues[w] += q["type"] in ("direct", "mixed")
+            marks = [m.start() for m in _MARKS.finditer(text)]
+            j = 0
+            for m in _WORD.finditer(text):
+                w = m.group().lower()
+                seen[w] += 1
+                while j < len(marks) and marks[j] < m.start() - QUOTE_REACH:
+                    j += 1
+                near_quotes[w] += j < len(marks) and marks[j] <= m.end() + QUOTE_REACH
+    return cues, quote_cues, seen, near_quotes
+
+
+def _verb_shaped(w: str) -> bool:
+    return len(w) > 3 and w.endswith(("ed", "s", "ing")) and not w.endswith("ss") and w not in NOT_SPEECH
+
+
+def learn(path: Path) -> dict:
+    cues, quote_cues, seen, near_quotes = count(path)
+    kept = sorted(
+        w for w, n in cues.items()
+        if n >= MIN_CUES and n >= MIN_CUE_SHARE * seen[w]
+        and quote_cues[w] >= MIN_QUOTE_CUES and quote_cues[w] >= MIN_QUOTE_SHARE * near_quotes[w]
+        and _verb_shaped(w))
+    that = {w for w, n in cues.items()
+            if n >= MIN_THAT_CUES and n >= MIN_THAT_SHARE * seen[w] and _verb_shaped(w)}
+    for w in list(that | set(kept)):
+        if w.endswith("s") and not w.endswith("ss"):
+            base = w[:-1] if w[:-1] in seen else w[:-2]  # "notes" -> "note", "pushes" -> "push"
+            if cues[base] >= MIN_BASE_CUES and cues[base] >= MIN_BASE_SHARE * seen[base]:
+                that.add(base)
+    that = sorted(that - set(kept) - NOT_SPEECH)
+    return {
+        "source": "PolNeAR train (scripts/learn_cues.py); counts only, no text",
+        "not_speech": sorted(NOT_SPEECH),
+        "thresholds": {"min_cues": MIN_CUES, "min_cue_share": MIN_CUE_SHARE,
+                       "min_quote_cues": MIN_QUOTE_CUES, "min_quote_share": MIN_QUOTE_SHARE,
+                       "quote_reach": QUOTE_REACH, "min_that_cues": MIN_THAT_CUES,
+                       "min_that_share": MIN_THAT_SHARE,
+                       "min_base_cues": MIN_BASE_CUES, "min_base_share": MIN_BASE_SHARE},
+        "verbs": [w for w in kept if not w.endswith("ing")],
+        "participles": [w for w in kept if w.endswith("ing")],
+        "that_verbs": [w for w in that if not w.endswith("ing")],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devdata", type=Path, default=Path("../shared/devdata"))
+    args = parser.parse_args(argv)
+    learned = learn(args.devdata / "polnear_train.jsonl")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(learned, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(learned['verbs'])} verbs, {len(learned['participles'])} participles -> {OUT}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
