@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from safetensors import safe_open
+from threadpoolctl import ThreadpoolController
 from tokenizers import Tokenizer
 
 from app.pipeline.bert import BertEncoder, mean_pool
@@ -31,16 +32,24 @@ MEAN_POOLING = {"pooling_mode_mean_tokens": True, "pooling_mode_cls_token": Fals
 # (sentences x 12 heads x length^2) outgrow the CPU cache for no gain in speed.
 BATCH_SENTENCES = 32
 BATCH_TOKENS = 2048
+# BLAS threads for the forward pass. One: on two shared cores OpenBLAS's own two threads wait on
+# each other, and made one sentence 5-10 times slower (2-6 against 30 sentences/s) and a batch of
+# 512 about half as fast; a server also runs several calls at once. Compare with
+# scripts/bench_embeddings.py --blas-threads 0.
+BLAS_THREADS = 1
 
 
 class MiniLMEmbedder:
     """Unit vectors for texts, remembered by text (claims are compared again and again)."""
 
-    def __init__(self, encoder: BertEncoder, tokenizer: Tokenizer, *, cache_size: int = 4096) -> None:
+    def __init__(self, encoder: BertEncoder, tokenizer: Tokenizer, *, cache_size: int = 4096,
+                 blas_threads: int | None = BLAS_THREADS) -> None:
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.dimension = encoder.word_embeddings.shape[1]
         self.cache_size = cache_size
+        self.blas_threads = blas_threads   # None: leave BLAS as the environment set it
+        self._threadpools = ThreadpoolController()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -84,14 +93,15 @@ class MiniLMEmbedder:
         encodings = self.tokenizer.encode_batch([str(t).strip() for t in texts])
         lengths = np.array([len(e.ids) for e in encodings])
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for rows in _length_batches(lengths):
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for j, row in enumerate(rows):
-                ids[j, :lengths[row]] = encodings[row].ids
-                mask[j, :lengths[row]] = 1
-            out[rows] = mean_pool(self.encoder.hidden_states(ids, mask), mask)
+        with self._threadpools.limit(limits=self.blas_threads, user_api="blas"):
+            for rows in _length_batches(lengths):
+                width = int(lengths[rows].max())
+                ids = np.zeros((len(rows), width), dtype=np.int64)
+                mask = np.zeros((len(rows), width), dtype=np.int64)
+                for j, row in enumerate(rows):
+                    ids[j, :lengths[row]] = encodings[row].ids
+                    mask[j, :lengths[row]] = 1
+                out[rows] = mean_pool(self.encoder.hidden_states(ids, mask), mask)
         return out
 
 
