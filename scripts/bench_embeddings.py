@@ -1,13 +1,14 @@
 """Benchmark: sentence embeddings with the bundled all-MiniLM-L6-v2 in numpy. Prints the load time,
 sentences per second for calls of several sizes, and the process's peak RSS; asserts nothing.
 
-    .venv/bin/python scripts/bench_embeddings.py [--sentences 512] [--seed 1]
+    .venv/bin/python scripts/bench_embeddings.py [--sentences 512] [--seed 1] [--blas-threads N]
 
 Sentences are synthetic news sentences of 10-40 words built from a small phrase grammar, so their
 length in word pieces is like that of quoted claims (about 1.2 pieces a word). Every sentence is
 new to the embedder (the cache is bypassed), except in the last line, which repeats a batch to show
-what the cache saves. BLAS threads follow the environment (OPENBLAS_NUM_THREADS); on a machine
-that other work shares, timings vary from run to run.
+what the cache saves. BLAS threads: as the app runs them (app/pipeline/minilm.py BLAS_THREADS)
+unless --blas-threads says otherwise (0: as the environment sets them). On a machine that other
+work shares, timings vary from run to run.
 """
 from __future__ import annotations
 
@@ -58,12 +59,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=512)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--blas-threads", type=int, default=None)
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
     start = time.perf_counter()
     embedder = load_embedder(BUNDLED)
     print(f"load (sha256 check, weights, tokenizer): {time.perf_counter() - start:.2f} s")
+    if args.blas_threads is not None:
+        embedder.blas_threads = args.blas_threads or None
+    print(f"BLAS threads in the forward pass: {embedder.blas_threads or 'as the environment sets them'}")
 
     sentences = [news_sentence(rng) for _ in range(args.sentences)]
     pieces = [len(e.ids) for e in embedder.tokenizer.encode_batch(sentences)]

@@ -44,7 +44,7 @@ def model_directory(spec: str) -> Path:
 
 @lru_cache(maxsize=4)
 def load_embedder(spec: str) -> Embedder:
-    """Load once per process (about a second: the weights' hash, then the model). numpy and the
+    """Load once per process (0.3-0.5 s here: the weights' hash, then the model). numpy and the
     tokenizer are imported here, not with this module, so lexical-only runs never load them."""
     directory = model_directory(spec)
     from app.pipeline.minilm import load_minilm

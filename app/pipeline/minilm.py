@@ -1,6 +1,6 @@
 """all-MiniLM-L6-v2 sentence embeddings on CPU: Hugging Face's Rust tokenizer, the numpy BERT
-in app/pipeline/bert.py, mean pooling, unit length. Same vectors as sentence-transformers gives
-for this model (to ~1e-6), without PyTorch.
+in app/pipeline/bert.py, mean pooling, unit length. The vectors sentence-transformers gives for
+this model (within 3e-7 a dimension on 32 test sentences), without PyTorch.
 
 The weights are checked against the SHA-256 pinned here before they are used: the directory may
 come from a setting, and a swapped or damaged file would otherwise give quietly wrong scores.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from safetensors import safe_open
+from threadpoolctl import ThreadpoolController
 from tokenizers import Tokenizer
 
 from app.pipeline.bert import BertEncoder, mean_pool
@@ -27,20 +28,28 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 REQUIRED_FILES = ("config.json", "tokenizer.json", "model.safetensors", "1_Pooling/config.json")
 MEAN_POOLING = {"pooling_mode_mean_tokens": True, "pooling_mode_cls_token": False,
                 "pooling_mode_max_tokens": False, "pooling_mode_mean_sqrt_len_tokens": False}
-# Sentences per forward pass, and padded tokens per pass: past these the attention scores
-# (sentences x 12 heads x length^2) outgrow the CPU cache for no gain in speed.
+# Sentences per forward pass, and padded tokens per pass (which bounds the attention scores,
+# sentences x 12 heads x length^2). Batches of 8 to 128 ran about as fast; 32 was best by a little.
 BATCH_SENTENCES = 32
 BATCH_TOKENS = 2048
+# BLAS threads for the forward pass. One: on two shared cores OpenBLAS's own two threads wait on
+# each other, and made one sentence 5-10 times slower (2-6 against 30 sentences/s) and a batch of
+# 512 about half as fast; a server also runs several calls at once. Compare with
+# scripts/bench_embeddings.py --blas-threads 0.
+BLAS_THREADS = 1
 
 
 class MiniLMEmbedder:
     """Unit vectors for texts, remembered by text (claims are compared again and again)."""
 
-    def __init__(self, encoder: BertEncoder, tokenizer: Tokenizer, *, cache_size: int = 4096) -> None:
+    def __init__(self, encoder: BertEncoder, tokenizer: Tokenizer, *, cache_size: int = 4096,
+                 blas_threads: int | None = BLAS_THREADS) -> None:
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.dimension = encoder.word_embeddings.shape[1]
         self.cache_size = cache_size
+        self.blas_threads = blas_threads   # None: leave BLAS as the environment set it
+        self._threadpools = ThreadpoolController()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -67,7 +76,7 @@ class MiniLMEmbedder:
             with self._lock:
                 for (text, rows), vector in zip(missing.items(), fresh):
                     out[rows] = vector
-                    self._remember(text, vector)
+                    self._remember(text, vector.copy())   # not a view pinning all of `fresh`
         return out
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
@@ -84,14 +93,15 @@ class MiniLMEmbedder:
         encodings = self.tokenizer.encode_batch([str(t).strip() for t in texts])
         lengths = np.array([len(e.ids) for e in encodings])
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for rows in _length_batches(lengths):
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for j, row in enumerate(rows):
-                ids[j, :lengths[row]] = encodings[row].ids
-                mask[j, :lengths[row]] = 1
-            out[rows] = mean_pool(self.encoder.hidden_states(ids, mask), mask)
+        with self._threadpools.limit(limits=self.blas_threads, user_api="blas"):
+            for rows in _length_batches(lengths):
+                width = int(lengths[rows].max())
+                ids = np.zeros((len(rows), width), dtype=np.int64)
+                mask = np.zeros((len(rows), width), dtype=np.int64)
+                for j, row in enumerate(rows):
+                    ids[j, :lengths[row]] = encodings[row].ids
+                    mask[j, :lengths[row]] = 1
+                out[rows] = mean_pool(self.encoder.hidden_states(ids, mask), mask)
         return out
 
 
