@@ -42,7 +42,11 @@ def session_cookie(app, name: str, role: str) -> str:
 
 
 def with_csrf(client: TestClient) -> TestClient:
-    """The token cookie and the header htmx would send, so form posts pass the CSRF check."""
+    """The token cookie and the header htmx would send, so form posts pass the CSRF check. A token
+    the server set before (at login, for its host) is dropped first: with two cookies of one name
+    the client may send the server's, which no longer matches the header."""
+    for cookie in [c for c in client.cookies.jar if c.name == CSRF_COOKIE]:
+        client.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
     client.cookies.set(CSRF_COOKIE, CSRF)
     client.headers[CSRF_HEADER] = CSRF
     return client
