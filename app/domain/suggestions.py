@@ -7,7 +7,7 @@ dismissed_matches, so matching never proposes it again. Every decision is one ev
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from app.domain.linking import refresh_outlet_counts
 from app.domain.matching import match_weights
 from app.pipeline.context import sentence_bounds
 from app.pipeline.matching import MatchScore, claim_stems, highlight_spans, score_match, stems
+from app.pipeline.scorer import default_scorer
 from app.storage.engine import insert_ignoring_conflicts
 from app.storage.models import Article, Claim, DismissedMatch, Event, Mention, Outlet, utcnow
 from app.vocab import STANCES
@@ -115,7 +116,7 @@ def _view(row, weights: dict[str, float]) -> SuggestionView:
         mention_id=m.id, claim_id=m.claim_id, claim_text=claim_text, claim_status=status,
         article_id=m.article_id, article_title=title, outlet=outlet, outlet_slug=outlet_slug,
         published=published, start=m.start, end=m.end, excerpt=m.excerpt, stance=m.stance,
-        fidelity=m.fidelity, score=m.score, match=score_match(claim_text, m.excerpt, weights),
+        fidelity=m.fidelity, score=m.score, match=_reason_match(claim_text, m, weights),
         marks=tuple(highlight_spans(m.excerpt, claim_text)),
         before=text[lo:m.start], after=text[m.end:hi])
 
@@ -182,3 +183,11 @@ def bulk_accept(session: Session, mention_ids: Iterable[int], actor: str) -> tup
         except DomainError as exc:  # taken by someone else, or gone: report it, go on
             skipped.append(exc.message)
     return done, skipped
+
+
+def _reason_match(claim_text: str, mention: Mention, weights) -> MatchScore:
+    """The measures behind a stored suggestion, shown as its reason: computed again from the
+    excerpt, with the score the matcher stored (it may have read the meaning too)."""
+    match = score_match(claim_text, mention.excerpt, weights, scorer=default_scorer())
+    return replace(match, score=mention.score if mention.score is not None else match.score)
+
