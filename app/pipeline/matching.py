@@ -172,7 +172,10 @@ class Passage:
     negated: bool
 
 
+@lru_cache(maxsize=8192)
 def prepare(passage: str) -> Passage:
+    """Pure, and cached: matching back prepares the same stored articles' sentences for each new
+    claim on their subject."""
     words = normalize_words(passage)
     return Passage(passage, frozenset(stem(w) for w in _content(words)), " ".join(words), _negated(words))
 
