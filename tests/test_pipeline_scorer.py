@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from app.pipeline.matching import prepare, score_match
 from app.pipeline.scorer import (
     LEXICAL_FEATURES,
     PARAMS,
+    SEMANTIC_FEATURES,
     LogisticModel,
     MatchScorer,
     default_scorer,
@@ -58,8 +61,8 @@ def test_a_floor_above_the_ceiling_skips_the_candidate():
 
 def test_semantic_model_is_used_only_when_a_cosine_is_there():
     lexical = LogisticModel(LEXICAL_FEATURES, tuple([0.0] * len(LEXICAL_FEATURES)), 0.0)
-    semantic = LogisticModel(LEXICAL_FEATURES + ("semantic", "semantic_sq"),
-                             tuple([0.0] * len(LEXICAL_FEATURES)) + (4.0, 0.0), -2.0)
+    semantic = LogisticModel(SEMANTIC_FEATURES,
+                             tuple([0.0] * len(LEXICAL_FEATURES)) + (4.0, 0.0, 0.0), -2.0)
     scorer = MatchScorer(lexical, semantic)
     from dataclasses import replace
     match = score_match("The pier will close for repairs", "The pier will close for repairs soon")
@@ -91,3 +94,14 @@ def test_clean_post_splits_tags_and_drops_links_but_keeps_plain_text():
     assert "October 4, 2015" in cleaned and "some one" in cleaned   # who posted it, and when, stay
     news = "The minister said the plan, costing $4bn, would start in 2025."
     assert clean_post(news) == news
+
+
+def test_the_gap_to_the_best_candidate_is_read_with_the_cosine():
+    from dataclasses import replace
+    match = replace(score_match("The pier will close for repairs", "The pier will close for repairs soon"),
+                    semantic=0.6)
+    alone = features(replace(match, semantic_best=None), True)
+    behind = features(replace(match, semantic_best=0.9), True)
+    assert alone[-1] == 0.0 and behind[-1] == pytest.approx(-0.3)
+    assert alone[:-1] == behind[:-1]
+

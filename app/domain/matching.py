@@ -121,7 +121,8 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
     scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate))
               for cid, ctext in hits]
     if config.embedder is not None:
-        scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config))
+        best = max(sims.values(), default=0.0)
+        scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best))
                   for s in scored]
     scored = [s for s in scored if s.match.score > 0]
     scored.sort(key=lambda s: (-s.match.score, s.claim_id))
@@ -158,9 +159,10 @@ def live_claim_texts(session: Session, ids: list[int]) -> list[tuple[int, str]]:
     return [(cid, texts[cid]) for cid in ids if cid in texts]
 
 
-def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig) -> MatchScore:
-    """The match with its meaning similarity, scored again by whichever scorer config uses."""
-    match = replace(s.match, semantic=round(sim, 4),
+def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, best: float) -> MatchScore:
+    """The match with its meaning similarity (and the best among the text's candidates: how close
+    the nearest claim is says how telling this one's cosine is), scored again by the scorer."""
+    match = replace(s.match, semantic=round(sim, 4), semantic_best=round(best, 4),
                     polarity_differs=s.match.polarity_differs if s.match.shared
                     else negated(s.text) != passage.negated)
     if config.scorer is not None and config.scorer.semantic is not None:

@@ -149,6 +149,7 @@ class MatchScore:
     claim_words: int = 0            # the claim's distinct content stems
     query_share: float = 0.0        # the passage's word weight the claim carries (coverage seen from the passage)
     lexical: float = 0.0            # the hand-weighted blend of coverage, containment and similarity
+    semantic_best: float | None = None   # the best cosine among the same text's candidates
 
     @property
     def reason(self) -> str:

@@ -26,7 +26,7 @@ from app.pipeline.matching import MatchScore
 PARAMS = Path(__file__).with_name("data") / "match_scorer.json"
 
 LEXICAL_FEATURES = ("coverage", "query_share", "similarity", "both_shares", "shared_words", "claim_length")
-SEMANTIC_FEATURES = LEXICAL_FEATURES + ("semantic", "semantic_sq")
+SEMANTIC_FEATURES = LEXICAL_FEATURES + ("semantic", "semantic_sq", "semantic_gap")
 
 
 def features(match: MatchScore, semantic: bool) -> list[float]:
@@ -36,7 +36,8 @@ def features(match: MatchScore, semantic: bool) -> list[float]:
            math.log1p(shared) / math.log(10), math.log1p(match.claim_words) / math.log(30)]
     if semantic:
         cos = max(0.0, match.semantic or 0.0)
-        row += [cos, cos * cos]
+        best = match.semantic_best if match.semantic_best is not None else cos
+        row += [cos, cos * cos, cos - max(best, cos)]
     return row
 
 
