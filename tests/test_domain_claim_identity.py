@@ -17,6 +17,13 @@ def _article(outlet: str, day: date, speaker: str, title: str) -> ArticleInput:
                         text=f"{title}\n\n“{WORDS},” {speaker} said on Tuesday.\n")
 
 
+def _ingest(session, first_day: date, second: ArticleInput) -> None:
+    """The transport chief says WORDS in the Bay Post on `first_day`, then `second` is ingested."""
+    ingest_article(session, _article("Bay Post", first_day, "transport chief Ana Ruiz", "Ferries"), "t")
+    ingest_article(session, second, "t")
+    session.commit()
+
+
 def _claims(session) -> list[Claim]:
     return list(session.scalars(select(Claim).where(Claim.text == WORDS).order_by(Claim.id)))
 
@@ -26,17 +33,13 @@ def _origins(session, claim_id: int) -> list[str]:
 
 
 def test_the_same_speaker_days_later_joins_the_claim(session):
-    ingest_article(session, _article("Bay Post", date(2024, 5, 2), "transport chief Ana Ruiz", "Ferries"), "t")
-    ingest_article(session, _article("Coast News", date(2024, 5, 9), "Ana Ruiz", "Hourly ferries"), "t")
-    session.commit()
+    _ingest(session, date(2024, 5, 2), _article("Coast News", date(2024, 5, 9), "Ana Ruiz", "Hourly ferries"))
     [claim] = _claims(session)
     assert _origins(session, claim.id) == ["extracted", "extracted"]
 
 
 def test_the_same_words_from_another_speaker_are_another_claim(session):
-    ingest_article(session, _article("Bay Post", date(2024, 5, 2), "transport chief Ana Ruiz", "Ferries"), "t")
-    ingest_article(session, _article("Coast News", date(2024, 5, 3), "union leader Tom Hale", "Union view"), "t")
-    session.commit()
+    _ingest(session, date(2024, 5, 2), _article("Coast News", date(2024, 5, 3), "union leader Tom Hale", "Union view"))
     first, second = _claims(session)
     assert first.speaker_id != second.speaker_id
     # the first claim is not linked to the union leader's words; at most it is proposed there
@@ -44,27 +47,21 @@ def test_the_same_words_from_another_speaker_are_another_claim(session):
 
 
 def test_the_same_words_months_later_are_another_claim(session):
-    ingest_article(session, _article("Bay Post", date(2024, 1, 10), "transport chief Ana Ruiz", "Ferries"), "t")
-    ingest_article(session, _article("Coast News", date(2024, 9, 20), "Ana Ruiz", "Ferries again"), "t")
-    session.commit()
+    _ingest(session, date(2024, 1, 10), _article("Coast News", date(2024, 9, 20), "Ana Ruiz", "Ferries again"))
     first, second = _claims(session)
     assert first.speaker_id == second.speaker_id
     assert _origins(session, first.id) in (["extracted"], ["extracted", "suggested"])
 
 
 def test_an_unknown_date_or_speaker_never_splits_a_claim(session):
-    ingest_article(session, _article("Bay Post", date(2024, 1, 10), "transport chief Ana Ruiz", "Ferries"), "t")
     undated = ArticleInput(outlet="Coast News", published=None, title="Ferries",
                            text=f"Ferries\n\nThe plan is simple: “{WORDS}.”\n")
-    ingest_article(session, undated, "t")
-    session.commit()
+    _ingest(session, date(2024, 1, 10), undated)
     [claim] = _claims(session)
     assert _origins(session, claim.id) == ["extracted", "extracted"]
 
 
 def test_a_body_saying_what_its_official_said_is_the_same_claim(session):
-    ingest_article(session, _article("Bay Post", date(2024, 5, 2), "transport chief Ana Ruiz", "Ferries"), "t")
-    ingest_article(session, _article("Coast News", date(2024, 5, 3), "the transport authority", "Ferries"), "t")
-    session.commit()
+    _ingest(session, date(2024, 5, 2), _article("Coast News", date(2024, 5, 3), "the transport authority", "Ferries"))
     [claim] = _claims(session)
     assert _origins(session, claim.id) == ["extracted", "extracted"]

@@ -83,7 +83,6 @@ class MatchScorer:
         row[at] = 1.0
         high = model.probability(row)
         row[at] = 0.0
-        row[3] = match.coverage * match.query_share   # both_shares does not read similarity
         return round(max(high, model.probability(row)), 4)
 
 

@@ -25,4 +25,3 @@ def upgrade_connection(connection, revision: str = "head") -> None:
     cfg = alembic_config("")
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, revision)
-
