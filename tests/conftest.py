@@ -96,3 +96,30 @@ def app_session(app) -> Iterator[Session]:
     """A session on the app's own database, to arrange data before requests."""
     with app.state.sessionmaker() as s:
         yield s
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly what did not run: skipped browser tests and the PostgreSQL engine when it is not set."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = _skip_reason(report)
+        reasons[reason] = reasons.get(reason, 0) + 1
+    lines = [f"{count} skipped: {reason}" for reason, count in sorted(reasons.items(), key=lambda r: -r[1])]
+    if not PG_URL:
+        lines.append("PostgreSQL not tested: set CLAIMTRACKER_TEST_POSTGRES_URL "
+                     "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run every database test on it too")
+    browser = [r for r in skipped if "Chromium" in _skip_reason(r) or "playwright" in _skip_reason(r)]
+    if browser:
+        # A key of its own puts "N browser tests NOT RUN" in pytest's final summary line too.
+        terminalreporter.stats["browser tests NOT RUN (no Chromium)"] = list(browser)
+    if lines:
+        terminalreporter.section("NOT TESTED in this run", sep="!", yellow=True, bold=True)
+        for line in lines:
+            terminalreporter.write_line(line, yellow=True, bold=True)
