@@ -13,6 +13,7 @@ run, so a second run only pays for the queries (and embeddings only for claims n
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
 import tempfile
@@ -88,7 +89,9 @@ def build_store(claims_file: Path) -> str:
     if path.exists():
         upgrade(url)   # a store cached before a new migration (its vectors are worth keeping)
         return url
-    partial = path.with_suffix(".partial")
+    # a name of this process's own: two benchmarks building the same store at once (several
+    # checkouts share the cache) once renamed each other's half-built file into place, empty
+    partial = path.with_suffix(f".{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     partial_url = f"sqlite:///{partial}"
     upgrade(partial_url)
