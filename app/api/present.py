@@ -47,7 +47,8 @@ def claim_out(request: Request, claim: Claim, tags: list[str]) -> schemas.ClaimO
         speaker=schemas.SpeakerRef(name=speaker.name, slug=speaker.slug) if speaker else None,
         version=claim.version, outlet_count=claim.outlet_count, tags=tags,
         created_at=utc(claim.created_at), updated_at=utc(claim.updated_at),
-        url=claim_page_url(request, claim.id))
+        url=claim_page_url(request, claim.id),
+        fact_check_url=claim.source_url, fact_check_headline=claim.review_title)
 
 
 def claim_detail_out(request: Request, session, claim: Claim) -> schemas.ClaimDetail:

@@ -92,6 +92,9 @@ class ClaimOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     url: str | None = Field(None, description="The claim's HTML permalink; null when the web UI is not mounted.")
+    fact_check_url: str | None = Field(None, description="For a claim imported from a fact-checker: its review page.")
+    fact_check_headline: str | None = Field(
+        None, description="For a claim imported from a fact-checker: its review's headline, which matching reads too.")
 
 
 class ClaimDetail(ClaimOut):

@@ -63,7 +63,8 @@ def _same_words_claim(session: Session, norm_hash: int) -> Claim | None:
 
 def _record_out(record: KnownClaim, source: str) -> dict:
     return {"source": source, "rating": record.rating, "reviewer": record.reviewer,
-            "url": record.url, "date": record.date.isoformat() if record.date else None}
+            "url": record.url, "date": record.date.isoformat() if record.date else None,
+            "headline": record.title}
 
 
 def _create(session: Session, record: KnownClaim, text: str, norm_hash: int, actor: str,
@@ -71,13 +72,14 @@ def _create(session: Session, record: KnownClaim, text: str, norm_hash: int, act
     speaker = get_or_create_speaker(session, record.speaker)
     claim = Claim(text=text, norm_hash=norm_hash, speaker_id=speaker.id if speaker else None,
                   status=record.status or "unreviewed", status_reason=status_reason(record),
-                  source_url=record.url)
+                  source_url=record.url, review_title=record.title)
     session.add(claim)
     session.flush()
     index_claim_text(session, claim.id, text)
     record_event(session, actor, ACTION, "claim", claim.id, claim_id=claim.id,
                  after={"text": text, "status": claim.status, "reason": claim.status_reason,
-                        "source_url": claim.source_url, **_record_out(record, source)})
+                        "source_url": claim.source_url, "review_title": claim.review_title,
+                        **_record_out(record, source)})
     return claim
 
 
@@ -92,6 +94,9 @@ def _fill(session: Session, claim: Claim, record: KnownClaim, actor: str, source
     if record.url and not claim.source_url:
         before["source_url"], claim.source_url = None, record.url
         after["source_url"] = record.url
+    if record.title and not claim.review_title:
+        before["review_title"], claim.review_title = None, record.title
+        after["review_title"] = record.title
     if record.speaker and claim.speaker_id is None:
         speaker = get_or_create_speaker(session, record.speaker)
         before["speaker"], claim.speaker_id = None, speaker.id

@@ -31,6 +31,7 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
+    with_headline,
 )
 from app.pipeline.stance import StanceResult, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
@@ -64,6 +65,9 @@ class MatchConfig:
     # A passage the stance model reads as a repeat with less probability than this is suggested,
     # never linked (see decide).
     stance_confidence: float = 0.6
+    # Score a known claim's fact-check headline too (see pipeline.matching.with_headline); off only
+    # where the text's own measures are wanted alone (scripts/train_match_scorer.py).
+    headlines: bool = True
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -115,48 +119,56 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
     if config.embedder is not None:
         hits, sims = semantic_candidates(session, text, hits, config)
     passage = prepare(text)
-    weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t in hits)))
+    titles = {cid: title for cid, _, title in hits if title} if config.headlines else {}
+    weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t, _ in hits),
+                                                          *(claim_stems(t) for t in titles.values())))
     gate = config.lexical_gate if floor is None else 0.0   # `similar` ranks every candidate
     floor = config.floor if floor is None else floor
     scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate))
-              for cid, ctext in hits]
+              for cid, ctext, _ in hits]
     if config.embedder is not None:
         best = max(sims.values(), default=0.0)
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best))
+                  for s in scored]
+    if titles:
+        scored = [s if s.claim_id not in titles else ScoredClaim(s.claim_id, s.text, with_headline(
+                      s.match, score_match(titles[s.claim_id], passage, weights, floor, config.scorer, gate),
+                      config.scorer))
                   for s in scored]
     scored = [s for s in scored if s.match.score > 0]
     scored.sort(key=lambda s: (-s.match.score, s.claim_id))
     return scored
 
 
-def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str]],
-                        config: MatchConfig) -> tuple[list[tuple[int, str]], dict[int, float]]:
+def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, str | None]],
+                        config: MatchConfig) -> tuple[list[tuple[int, str, str | None]], dict[int, float]]:
     """The lexical candidates plus the nearest stored claim vectors (a paraphrase that shares few
     words), and the cosine of each with the text. A candidate without a stored vector (made
     before embeddings were on) is embedded here and not stored: reads never write."""
     query = config.embedder.encode([text])[0]
     near = nearest_claims(session, config.embedder_model, query, config.candidates)
     sims = dict(near)
-    have = {cid for cid, _ in hits}
+    have = {cid for cid, _, _ in hits}
     extra = live_claim_texts(session, [cid for cid, _ in near if cid not in have])
     hits = hits + extra
-    missing = [cid for cid, _ in hits if cid not in sims]
+    missing = [cid for cid, _, _ in hits if cid not in sims]
     for cid, vector in stored_vectors(session, config.embedder_model, missing).items():
         sims[cid] = float(vector @ query)
-    todo = [(cid, t) for cid, t in hits if cid not in sims]
+    todo = [(cid, t) for cid, t, _ in hits if cid not in sims]
     if todo:
         for (cid, _), vector in zip(todo, config.embedder.encode([t for _, t in todo])):
             sims[cid] = float(vector @ query)
     return hits, {cid: round(sim, 4) for cid, sim in sims.items()}
 
 
-def live_claim_texts(session: Session, ids: list[int]) -> list[tuple[int, str]]:
-    """(id, text) of the live claims among `ids`, in the order given."""
+def live_claim_texts(session: Session, ids: list[int]) -> list[tuple[int, str, str | None]]:
+    """(id, text, review_title) of the live claims among `ids`, in the order given."""
     if not ids:
         return []
-    texts = dict(session.execute(select(Claim.id, Claim.text)
-                                 .where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))).all())
-    return [(cid, texts[cid]) for cid in ids if cid in texts]
+    rows = {cid: (cid, text, title) for cid, text, title in session.execute(
+        select(Claim.id, Claim.text, Claim.review_title)
+        .where(Claim.id.in_(ids), Claim.merged_into_id.is_(None)))}
+    return [rows[cid] for cid in ids if cid in rows]
 
 
 def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, best: float) -> MatchScore:

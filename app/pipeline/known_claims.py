@@ -34,6 +34,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "reviewurl", "link"),
     "date": ("date", "claimdate", "datepublished", "reviewdate"),
     "reviewer": ("reviewer", "publisher", "factchecker", "reviewedby"),
+    "title": ("title", "headline", "reviewtitle", "reviewheadline"),
 }
 _KEY_TO_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 
@@ -68,6 +69,7 @@ class KnownClaim:
     url: str | None = None
     date: date | None = None
     reviewer: str | None = None
+    title: str | None = None           # the fact-check's headline, another wording of the claim
     where: str | None = field(default=None, compare=False)  # "line 7" / "item 3", for messages
 
 
@@ -134,7 +136,7 @@ def _date(value: str | None) -> date | None:
 
 
 def make_known_claim(text, speaker=None, rating=None, url=None, date_text=None, reviewer=None,
-                     status: str | None = None, where: str | None = None) -> KnownClaim:
+                     status: str | None = None, where: str | None = None, title=None) -> KnownClaim:
     """One checked record; raises _BadRow with the reason it cannot be imported."""
     text = _storable(_text(text), "claim text")
     if not text:
@@ -150,7 +152,10 @@ def make_known_claim(text, speaker=None, rating=None, url=None, date_text=None, 
     rating = rating[:MAX_NAME] if rating else None
     speaker = _storable(_text(speaker), "claimant")
     reviewer = _storable(_text(reviewer), "reviewer")
-    return KnownClaim(text=text, speaker=speaker[:MAX_NAME] if speaker else None, rating=rating,
+    title = _storable(_text(title), "headline")
+    if title and len(title) > MAX_KNOWN_CLAIM_TEXT:
+        raise _BadRow(f"headline is longer than {MAX_KNOWN_CLAIM_TEXT} characters")
+    return KnownClaim(title=title, text=text, speaker=speaker[:MAX_NAME] if speaker else None, rating=rating,
                       status=status or rating_status(rating), url=url,
                       date=_date(_text(date_text)), where=where,
                       reviewer=reviewer[:MAX_NAME] if reviewer else None)
@@ -165,7 +170,7 @@ def _flat_record(row: dict, where: str) -> KnownClaim:
             values[name] = value
     return make_known_claim(values.get("text"), values.get("speaker"), values.get("rating"),
                             values.get("url"), values.get("date"), values.get("reviewer"),
-                            where=where)
+                            where=where, title=values.get("title"))
 
 
 # --- ClaimReview -----------------------------------------------------------------------------------
@@ -204,8 +209,11 @@ def _claim_review(node: dict, where: str) -> KnownClaim:
     rating, status = _review_rating(node.get("reviewRating"))
     reviewer = node.get("author") or node.get("publisher")
     claim_date = item.get("datePublished") or node.get("datePublished")
+    # the review's own title: schema.org's headline, else its name
+    title = node.get("headline") or node.get("name")
     return make_known_claim(node.get("claimReviewed"), item.get("author"), rating,
-                            node.get("url"), claim_date, reviewer, status=status, where=where)
+                            node.get("url"), claim_date, reviewer, status=status, where=where,
+                            title=title)
 
 
 def _json_nodes(doc) -> Iterator[dict]:

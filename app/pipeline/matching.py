@@ -150,6 +150,7 @@ class MatchScore:
     query_share: float = 0.0        # the passage's word weight the claim carries (coverage seen from the passage)
     lexical: float = 0.0            # the hand-weighted blend of coverage, containment and similarity
     semantic_best: float | None = None   # the best cosine among the same text's candidates
+    headline: float | None = None   # the score against the claim's fact-check headline, when it counted
 
     @property
     def reason(self) -> str:
@@ -157,10 +158,26 @@ class MatchScore:
         return (f"score {self.score:.2f}: {len(self.shared)} shared words ({words}); "
                 f"wording similarity {self.similarity:.2f}"
                 + (f"; meaning similarity {self.semantic:.2f}" if self.semantic is not None else "")
+                + (f"; fact-check headline {self.headline:.2f}" if self.headline is not None else "")
                 + ("; polarity differs (one side denies)" if self.polarity_differs else ""))
 
 
 NO_MATCH = MatchScore(0.0, 0.0, 0.0, (), False)
+
+
+def with_headline(text_match: MatchScore, headline_match: MatchScore, scorer=None) -> MatchScore:
+    """A known claim's text and its fact-check's headline are two wordings of one claim, and a
+    passage that restates either restates the claim. With a scorer (app/pipeline/scorer.py) its
+    learned odds join the two scores; without, the hand blends are no probabilities and the higher
+    counts. The measures shown are the stronger match's; the meaning similarity stays the text's
+    (the headline is not embedded)."""
+    if headline_match.score <= 0:
+        return text_match
+    stronger = text_match if text_match.score >= headline_match.score else headline_match
+    a, b = text_match.score, headline_match.score
+    score = scorer.either(a, b, text_match.semantic is not None) if scorer is not None else max(a, b)
+    return replace(stronger, score=score, headline=round(b, 4),
+                   semantic=text_match.semantic, semantic_best=text_match.semantic_best)
 
 
 @dataclass(frozen=True, slots=True)

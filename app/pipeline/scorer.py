@@ -27,6 +27,19 @@ PARAMS = Path(__file__).with_name("data") / "match_scorer.json"
 
 LEXICAL_FEATURES = ("coverage", "query_share", "similarity", "both_shares", "shared_words", "claim_length")
 SEMANTIC_FEATURES = LEXICAL_FEATURES + ("semantic", "semantic_sq", "semantic_gap")
+# A known claim with a fact-check headline is scored twice, on its text and on the headline; a
+# third small model reads the two odds (as logits) into one (see pipeline.matching.with_headline).
+HEADLINE_FEATURES = ("text_logit", "headline_logit")
+_LOGIT_EDGE = 1e-4
+
+
+def _logit(p: float) -> float:
+    p = min(1.0 - _LOGIT_EDGE, max(_LOGIT_EDGE, p))
+    return math.log(p / (1.0 - p))
+
+
+def headline_features(text_score: float, headline_score: float) -> list[float]:
+    return [_logit(text_score), _logit(headline_score)]
 
 
 def features(match: MatchScore, semantic: bool) -> list[float]:
@@ -61,10 +74,22 @@ class LogisticModel:
 
 @dataclass(frozen=True, slots=True)
 class MatchScorer:
-    """Two models: one for lexical measures only, one that also reads the embeddings' cosine."""
+    """Two models: one for lexical measures only, one that also reads the embeddings' cosine; and
+    for each, the model that joins a claim's text odds and its headline odds."""
 
     lexical: LogisticModel
     semantic: LogisticModel | None
+    headline_lexical: LogisticModel | None = None
+    headline_semantic: LogisticModel | None = None
+
+    def either(self, text_score: float, headline_score: float, semantic: bool = False) -> float:
+        """The odds that a passage restates a claim, from its odds against the claim's text and
+        against the claim's fact-check headline. Without a trained model: the chance that either
+        is right, read as independent (which over-trusts two weak matches)."""
+        model = (self.headline_semantic if semantic else None) or self.headline_lexical
+        if model is None:
+            return round(1.0 - (1.0 - text_score) * (1.0 - headline_score), 4)
+        return round(model.probability(headline_features(text_score, headline_score)), 4)
 
     def _model(self, match: MatchScore) -> tuple[LogisticModel, bool]:
         with_semantic = match.semantic is not None and self.semantic is not None
@@ -88,9 +113,9 @@ class MatchScorer:
 
 def load_params(path: Path = PARAMS) -> MatchScorer:
     data = json.loads(path.read_text(encoding="utf-8"))
-    semantic = data.get("semantic")
-    return MatchScorer(LogisticModel.from_dict(data["lexical"]),
-                       LogisticModel.from_dict(semantic) if semantic else None)
+    optional = {k: LogisticModel.from_dict(data[k]) if data.get(k) else None
+                for k in ("semantic", "headline_lexical", "headline_semantic")}
+    return MatchScorer(LogisticModel.from_dict(data["lexical"]), **optional)
 
 
 @lru_cache(maxsize=1)

@@ -125,6 +125,10 @@ class Claim(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
     # Where an imported known claim came from (a fact-check's review page); None for extracted claims.
     source_url: Mapped[str | None] = mapped_column(String(2000))
+    # The headline of that fact-check ("Did the mayor ban cars downtown?"): it words the claim
+    # another way, so the search index holds it beside the text and matching scores a passage
+    # against both (app/domain/matching.py). None for extracted claims.
+    review_title: Mapped[str | None] = mapped_column(Text)
 
     speaker: Mapped[Speaker | None] = relationship(lazy="joined")
 
