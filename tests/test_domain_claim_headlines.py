@@ -52,7 +52,7 @@ def test_a_post_worded_like_the_headline_finds_the_claim(session):
     [best, *_] = similar_claims(session, POST, 3)
     assert best.claim_id == claim_id and best.text == TEXT
     assert best.match.headline is not None and "fact-check headline" in best.match.reason
-    assert best.match.score > 0.5
+    assert best.match.headline > best.match.score > 0   # the learned join trusts a headline alone less
 
 
 def test_without_the_headline_the_post_does_not_find_it(session):

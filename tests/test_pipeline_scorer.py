@@ -105,3 +105,16 @@ def test_the_gap_to_the_best_candidate_is_read_with_the_cosine():
     assert alone[-1] == 0.0 and behind[-1] == pytest.approx(-0.3)
     assert alone[:-1] == behind[:-1]
 
+
+
+def test_the_headline_join_rises_with_either_score():
+    from app.pipeline.scorer import LogisticModel, MatchScorer, default_scorer
+
+    shipped = default_scorer()
+    assert shipped.headline_lexical is not None   # scripts/train_match_scorer.py writes it
+    for scorer in (shipped, MatchScorer(shipped.lexical, None)):   # learned, and the noisy-or fallback
+        assert scorer.either(0.6, 0.2) < scorer.either(0.6, 0.7) < scorer.either(0.9, 0.7)
+        assert 0.0 <= scorer.either(0.0, 0.0) <= scorer.either(1.0, 1.0) <= 1.0
+    assert MatchScorer(shipped.lexical, None).either(0.5, 0.5) == 0.75
+    flat = LogisticModel(("text_logit", "headline_logit"), (1.0, 1.0), 0.0)
+    assert MatchScorer(shipped.lexical, None, headline_lexical=flat).either(0.5, 0.5) == 0.5
