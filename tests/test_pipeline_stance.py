@@ -106,8 +106,39 @@ def test_the_learned_lexicon_counts_claims_not_passages():
     read = dict(lexicon_features(lexicon, "The quay will close", "Quay closure, gossip has it"))
     added = {"closure", "gossip", "has", "it"} & set(lexicon)   # "quay": no training claim had it
     assert "gossip" in added
-    assert read["lexicon discusses"] == pytest.approx(sum(lexicon[w][LABELS.index("discusses")] for w in added))
+    assert read["lexicon discusses"] == pytest.approx(sum(lexicon[w][LABELS.index("discusses")] for w in added) / (len(added) + 2))
     assert lexicon_features(lexicon, "The quay will close", "The quay will close") == ()
+
+
+def test_a_speakers_words_in_a_long_news_sentence_are_a_confident_repeat():
+    """Headlines (what the model learns on) are short; a news sentence carries the claim among
+    many more words, which must not wash the repeat out below the link confidence."""
+    claim = "The city will build three new bridges over the river by 2027"
+    for passage in ('"The city will build three new bridges over the river by 2027," Holt told reporters, '
+                    "adding that funding had been secured from the state.",
+                    "The city will build three new bridges over the river by 2027, Mayor Jane Holt said "
+                    "on Tuesday at a press conference in the town hall."):
+        result = stance(claim, passage)
+        assert result.label == "repeats" and result.prob >= 0.6
+
+
+def test_the_lexicon_reads_a_mean_and_leaves_attribution_to_the_hand_features():
+    lexicon = {w: [0.0, 0.0, 1.0] for w in ("gossip", "rumble", "murmur", "whisper")} | {"said": [0.0, 0.0, 5.0]}
+    one = dict(lexicon_features(lexicon, "The pier will close", "The pier will close, gossip has it"))
+    four = dict(lexicon_features(lexicon, "The pier will close",
+                                 "The pier will close, gossip, rumble, murmur and whisper have it"))
+    # a mean shrunk by two neutral words: one known word says less than four, and no number of
+    # words says more than one word's own lean (a sum would give 4.0)
+    assert one["lexicon discusses"] == pytest.approx(1 / 3)
+    assert four["lexicon discusses"] == pytest.approx(4 / 6)
+    assert lexicon_features(lexicon, "The pier will close", "The pier will close, the mayor said") == ()
+
+
+def test_any_denial_verb_is_read_as_one_even_when_its_form_is_rare():
+    assert dict(features(CLAIM, "The council disputed that the harbour tunnel will close next month.")).get(
+        "denial verb") == 1.0
+    assert "denial verb" not in dict(features("The council denied the tunnel will close",
+                                              "The council denied the tunnel will close"))
 
 
 def test_not_only_but_also_is_no_denial():

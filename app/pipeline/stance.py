@@ -12,7 +12,7 @@ predicting is a sparse dot product, no library.
 Beside the hand lexicons, a learned one: the words a passage adds to the claim ("boasts",
 "analyst", "website"), each with how much more often it stood in a passage of each stance than the
 stances' shares, counted once per training claim so no single story makes a cue (see
-stance_train.learn_lexicon); a passage's sums over its words are three features. Where a hedge or
+stance_train.learn_lexicon); a passage's means over its words are three features. Where a hedge or
 refute word stands matters too: "Video purportedly shows X" doubts X, "X, a fan could say" does not,
 so the distance from a cue to the nearest word shared with the claim is read (Ferreira & Vlachos's
 distance to the root, without a parser).
@@ -34,6 +34,7 @@ from rapidfuzz import fuzz
 
 from app.pipeline.claims import normalize_words
 from app.pipeline.constants import (
+    DENIAL_VERBS,
     MATCH_STOPWORDS,
     STANCE_AFFIRMING_NO,
     STANCE_CONFIRM_CUES,
@@ -53,6 +54,13 @@ _REACH_LEFT, _REACH_RIGHT = 50, 40
 # "claims" or "reportedly" passes on that same report rather than doubting it.
 _SAYING = frozenset({"say", "says", "said", "saying", "claim", "claims", "claimed", "claiming", "tell",
                      "tells", "told", "alleges", "alleged", "reportedly", "reports", "reported"})
+# Words of attribution the learned lexicon leaves to the hand features: on Emergent "says" and
+# "according to" mostly pass on a rumour, in a news sentence they name the claim's own speaker
+# ("..., the minister said"), and only the hand features tell a named source from "sources say".
+ATTRIBUTION_WORDS = _SAYING | {"according", "adding", "added", "stated", "states", "announced"}
+_DENIALS = frozenset(DENIAL_VERBS)
+# The lexicon's mean counts this many neutral words beside those it knows (see lexicon_features).
+_LEXICON_PRIOR = 2
 # A hedge or refute word at most this many words from a word shared with the claim bears on it.
 _NEAR = 2
 # "no-show", "no-fly": one word, not a "no" (normalize_words splits at hyphens, so join first).
@@ -104,9 +112,11 @@ def _read(claim_text: str, passage_text: str) -> tuple[str, str]:
 
 
 def added_words(claim_text: str, passage_text: str) -> set[str]:
-    """The passage's words (where it carries the claim) that the claim lacks."""
+    """The passage's words (where it carries the claim) that the claim lacks, but for words of
+    attribution (see ATTRIBUTION_WORDS) and stopwords: headlines drop "the" and "of" that every
+    news sentence has, so what they lean to on Emergent is the headline style, not a stance."""
     cj, pj = _read(claim_text, passage_text)
-    return set(pj.split()).difference(cj.split())
+    return set(pj.split()).difference(cj.split(), ATTRIBUTION_WORDS, MATCH_STOPWORDS)
 
 
 @lru_cache(maxsize=4096)
@@ -126,6 +136,8 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
         if kind != "confirm" and found:
             out.update(_cue_distance(kind, found, claim_text, pj))
     out.update(_shape(claim_text, cj, pj))
+    if not _DENIALS.isdisjoint(pj.split()) and _DENIALS.isdisjoint(cj.split()):
+        out["denial verb"] = 1.0   # "denied", "refuted", "disputed": one feature for the rarer forms
     if _TELLER_RE.search(pj) and not _TELLER_RE.search(cj):
         out["teller"] = 1.0
     if "?" in passage and "?" not in claim:
@@ -199,12 +211,16 @@ def _overlap(claim: str, passage: str, whole_polarity_differs: bool) -> dict[str
 
 def lexicon_features(lexicon: Mapping[str, list[float]], claim_text: str,
                      passage_text: str) -> tuple[tuple[str, float], ...]:
-    """The learned lexicon's reading: per label, the sum over the words the passage adds to the
-    claim of how much each word leans to that label (nothing when no added word is known)."""
+    """The learned lexicon's reading: per label, the mean over the words the passage adds to the
+    claim of how much each word leans to that label (nothing when no added word is known). A mean,
+    not a sum: a news sentence adds many more words to its claim than a headline does, and a sum
+    would grow with them; shrunk toward 0 by _LEXICON_PRIOR words, so one known word alone (a
+    "statement" in a long sentence) does not speak for the whole passage."""
     known = [lexicon[w] for w in sorted(added_words(claim_text, passage_text)) if w in lexicon]
     if not known:
         return ()
-    return tuple((f"lexicon {label}", round(sum(v[k] for v in known), 6)) for k, label in enumerate(LABELS))
+    return tuple((f"lexicon {label}", round(sum(v[k] for v in known) / (len(known) + _LEXICON_PRIOR), 6))
+                 for k, label in enumerate(LABELS))
 
 
 def probabilities(weights: Mapping[str, list[float]], feats) -> list[float]:
