@@ -20,10 +20,14 @@ from bench.emergent import FILE, load  # noqa: E402
 
 
 def write_parameters(params: dict, out: Path) -> None:
-    """One weight row a line, so a retrained file reads as a diff of weights."""
-    head = {k: v for k, v in sorted(params.items()) if k != "weights"}
-    rows = [f"  {json.dumps(n)}: {json.dumps(w)}" for n, w in sorted(params["weights"].items())]
-    text = json.dumps(head, indent=1)[:-2] + ',\n "weights": {\n' + ",\n".join(rows) + "\n }\n}\n"
+    """One weight row (and one lexicon word) a line, so a retrained file reads as a diff."""
+    tables = [k for k in ("lexicon", "weights") if k in params]
+    head = {k: v for k, v in sorted(params.items()) if k not in tables}
+    text = json.dumps(head, indent=1)[:-2]
+    for key in tables:
+        rows = [f"  {json.dumps(n)}: {json.dumps(w)}" for n, w in sorted(params[key].items())]
+        text += f',\n "{key}": {{\n' + ",\n".join(rows) + "\n }"
+    text += "\n}\n"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
 

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from app.pipeline.stance import LABELS, PARAMETERS, StanceResult, features, load_parameters, stance
-from app.pipeline.stance_train import TrainSettings, train
+from app.pipeline.stance import (
+    LABELS,
+    PARAMETERS,
+    StanceResult,
+    features,
+    lexicon_features,
+    load_parameters,
+    stance,
+)
+from app.pipeline.stance_train import TrainSettings, learn_lexicon, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from train_stance import write_parameters  # noqa: E402
@@ -60,6 +68,79 @@ def test_no_joke_and_no_show_are_not_denials():
     assert "passage negated" in dict(features(claim, "The mayor was not at the opening of the harbour tunnel."))
 
 
+@pytest.mark.parametrize("passage", [
+    "The lighthouse keeper is alive and well after the storm",
+    "Lighthouse keeper says he is safe after the storm",
+    "Reports of the lighthouse keeper's death in the storm are greatly exaggerated",
+])
+def test_a_death_story_answered_by_its_subject_contradicts_it(passage):
+    claim = "The lighthouse keeper died in the storm"
+    assert stance(claim, passage).label == "contradicts"
+    assert stance(claim, "Lighthouse keeper died in the storm").label == "repeats"
+
+
+def test_a_claim_that_reports_a_saying_is_not_doubted_by_another_saying_verb():
+    claim = "The mayor says the harbour tunnel will close next month"
+    passage = "Mayor claims the harbour tunnel will close next month"
+    assert "hedge=claims" not in dict(features(claim, passage))
+    assert "hedge=claims" in dict(features(CLAIM, "The mayor claims the harbour tunnel will close next month"))
+
+
+def test_how_far_a_cue_stands_from_the_claim_is_read():
+    near = dict(features(CLAIM, "The council denied that the harbour tunnel will close for repairs next month."))
+    assert near.get("refute near") == 1.0 and "refute far" not in near
+    far = dict(features(CLAIM, "Maybe the long wait is over at last as the harbour tunnel will close for repairs."))
+    assert far.get("hedge far") == 1.0 and "hedge near" not in far
+
+
+def test_the_learned_lexicon_counts_claims_not_passages():
+    one_story = [("The pier will close", f"Pier closure boasts version {i}", "repeats") for i in range(6)]
+    many = [(f"The {place} will close", f"{place.title()} closure, gossip has it", label)
+            for place, label in (("pier", "discusses"), ("school", "discusses"), ("mill", "discusses"),
+                                 ("bank", "repeats"))]
+    lexicon = learn_lexicon(one_story + many, min_claims=3)
+    assert "boasts" not in lexicon            # six passages, one claim
+    assert "gossip" in lexicon                # four claims, three of them discussed
+    assert lexicon["gossip"][LABELS.index("discusses")] > 0 > lexicon["gossip"][LABELS.index("contradicts")]
+    assert not any(ch.isdigit() for word in lexicon for ch in word)
+    read = dict(lexicon_features(lexicon, "The quay will close", "Quay closure, gossip has it"))
+    added = {"closure", "gossip", "has", "it"} & set(lexicon)   # "quay": no training claim had it
+    assert "gossip" in added
+    assert read["lexicon discusses"] == pytest.approx(sum(lexicon[w][LABELS.index("discusses")] for w in added) / (len(added) + 2))
+    assert lexicon_features(lexicon, "The quay will close", "The quay will close") == ()
+
+
+def test_a_speakers_words_in_a_long_news_sentence_are_a_confident_repeat():
+    """Headlines (what the model learns on) are short; a news sentence carries the claim among
+    many more words, which must not wash the repeat out below the link confidence."""
+    claim = "The city will build three new bridges over the river by 2027"
+    for passage in ('"The city will build three new bridges over the river by 2027," Holt told reporters, '
+                    "adding that funding had been secured from the state.",
+                    "The city will build three new bridges over the river by 2027, Mayor Jane Holt said "
+                    "on Tuesday at a press conference in the town hall."):
+        result = stance(claim, passage)
+        assert result.label == "repeats" and result.prob >= 0.6
+
+
+def test_the_lexicon_reads_a_mean_and_leaves_attribution_to_the_hand_features():
+    lexicon = {w: [0.0, 0.0, 1.0] for w in ("gossip", "rumble", "murmur", "whisper")} | {"said": [0.0, 0.0, 5.0]}
+    one = dict(lexicon_features(lexicon, "The pier will close", "The pier will close, gossip has it"))
+    four = dict(lexicon_features(lexicon, "The pier will close",
+                                 "The pier will close, gossip, rumble, murmur and whisper have it"))
+    # a mean shrunk by two neutral words: one known word says less than four, and no number of
+    # words says more than one word's own lean (a sum would give 4.0)
+    assert one["lexicon discusses"] == pytest.approx(1 / 3)
+    assert four["lexicon discusses"] == pytest.approx(4 / 6)
+    assert lexicon_features(lexicon, "The pier will close", "The pier will close, the mayor said") == ()
+
+
+def test_any_denial_verb_is_read_as_one_even_when_its_form_is_rare():
+    assert dict(features(CLAIM, "The council disputed that the harbour tunnel will close next month.")).get(
+        "denial verb") == 1.0
+    assert "denial verb" not in dict(features("The council denied the tunnel will close",
+                                              "The council denied the tunnel will close"))
+
+
 def test_not_only_but_also_is_no_denial():
     passage = "The harbour tunnel will not only close for repairs next month but also get new lights."
     assert stance(CLAIM, passage).label != "contradicts"
@@ -101,7 +182,8 @@ def test_the_shipped_parameters_load_with_a_weight_per_label():
     params = load_parameters()
     assert tuple(params["labels"]) == LABELS
     assert params["trained_on"] == "emergent_stance_train.jsonl"
-    assert {"bias", "hedge cues", "refute cues", "polarity differs"} <= set(params["weights"])
+    assert {"bias", "hedge cues", "refute cues", "polarity differs", "lexicon discusses"} <= set(params["weights"])
+    assert params["lexicon"] and all(len(v) == len(LABELS) for v in params["lexicon"].values())
     assert all(len(w) == len(LABELS) and all(isinstance(x, float) for x in w)
                for w in params["weights"].values())
     assert PARAMETERS.name == "stance.json"
@@ -127,6 +209,7 @@ def test_training_is_deterministic_and_learns_the_cues(tmp_path):
     write_parameters(second, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert json.loads((tmp_path / "a.json").read_text())["weights"] == first["weights"]
+    assert json.loads((tmp_path / "a.json").read_text())["lexicon"] == first["lexicon"]
     # an unseen pair with the cues it learned
     assert stance("The dam will open", "The dam will allegedly open, sources say", params=first).label == "discusses"
     assert stance("The dam will open", "The dam will open", params=first).label == "repeats"

@@ -498,6 +498,12 @@ STANCE_REFUTE_CUES: tuple[str, ...] = (
     "doubt", "doubts", "skeptical", "sceptical", "unlikely", "bailed", "backs out", "backed out",
     "pulls out", "pulled out", "cancels", "cancelled", "canceled", "retracts", "retracted",
     "correction", "not", "no", "never", "didn't", "isn't", "wasn't", "won't", "doesn't", "contrary",
+    "hasn't", "haven't", "aren't", "weren't", "denying", "debunking", "busted", "exaggerated",
+    "staged", "conspiracy", "misinformation", "fact check", "urban legend", "rubbish", "bs",
+    "bullshit", "nope", "shoots down", "record straight", "falls for", "fell for", "questions",
+    "despite", "rumours of", "rumors of",
+    # a death or capture story denied by its subject: "X is alive", "says she is safe"
+    "alive", "safe",
 )
 #: "no"/"not" that negates nothing: "No joke", "no wonder", "not only ... but", beside
 #: NOT_NEGATIONS ("no-show" is one word: the hyphen is joined before reading).

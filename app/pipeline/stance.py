@@ -9,6 +9,14 @@ grouped by claim, the passage's own words and bigrams added under 0.003 accuracy
 weights were the training stories' names, which say nothing about the next story. The weights are a data file (data/stance.json) made by scripts/train_stance.py;
 predicting is a sparse dot product, no library.
 
+Beside the hand lexicons, a learned one: the words a passage adds to the claim ("boasts",
+"analyst", "website"), each with how much more often it stood in a passage of each stance than the
+stances' shares, counted once per training claim so no single story makes a cue (see
+stance_train.learn_lexicon); a passage's means over its words are three features. Where a hedge or
+refute word stands matters too: "Video purportedly shows X" doubts X, "X, a fan could say" does not,
+so the distance from a cue to the nearest word shared with the claim is read (Ferreira & Vlachos's
+distance to the root, without a parser).
+
 Features are named strings with values, so another measure (a sentence-embedding cosine) can be
 passed in as `extra` later; a name the parameters do not know weighs nothing.
 """
@@ -26,6 +34,8 @@ from rapidfuzz import fuzz
 
 from app.pipeline.claims import normalize_words
 from app.pipeline.constants import (
+    DENIAL_VERBS,
+    MATCH_STOPWORDS,
     STANCE_AFFIRMING_NO,
     STANCE_CONFIRM_CUES,
     STANCE_HEDGE_CUES,
@@ -33,13 +43,26 @@ from app.pipeline.constants import (
     STANCE_TELLERS,
     STANCE_TELLING_VERBS,
 )
-from app.pipeline.matching import negated, score_match
+from app.pipeline.matching import content_words, negated, score_match, stem
 
 LABELS = ("repeats", "contradicts", "discusses")
 PARAMETERS = Path(__file__).parent / "data" / "stance.json"
 
 # Characters of a long passage read either side of where it aligns with the claim (see _window).
 _REACH_LEFT, _REACH_RIGHT = 50, 40
+# Verbs that attribute: a claim holding one is a report of what someone says, and a passage's
+# "claims" or "reportedly" passes on that same report rather than doubting it.
+_SAYING = frozenset({"say", "says", "said", "saying", "claim", "claims", "claimed", "claiming", "tell",
+                     "tells", "told", "alleges", "alleged", "reportedly", "reports", "reported"})
+# Words of attribution the learned lexicon leaves to the hand features: on Emergent "says" and
+# "according to" mostly pass on a rumour, in a news sentence they name the claim's own speaker
+# ("..., the minister said"), and only the hand features tell a named source from "sources say".
+ATTRIBUTION_WORDS = _SAYING | {"according", "adding", "added", "stated", "states", "announced"}
+_DENIALS = frozenset(DENIAL_VERBS)
+# The lexicon's mean counts this many neutral words beside those it knows (see lexicon_features).
+_LEXICON_PRIOR = 2
+# A hedge or refute word at most this many words from a word shared with the claim bears on it.
+_NEAR = 2
 # "no-show", "no-fly": one word, not a "no" (normalize_words splits at hyphens, so join first).
 _NO_COMPOUND = re.compile(r"\b([Nn]o)-(?=[^\W\d_])")
 _TELLERS = "(?:" + "|".join(STANCE_TELLERS) + ")"
@@ -79,18 +102,42 @@ def _split_cues(cues: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]
 
 
 @lru_cache(maxsize=4096)
+def _read(claim_text: str, passage_text: str) -> tuple[str, str]:
+    """The claim's words and the passage's (where it carries the claim, see _window), each joined
+    with a space either side, affirming "no" phrases cut."""
+    claim, passage = _clean(claim_text), _clean(passage_text)
+    cj = _affirmed(" " + " ".join(normalize_words(claim)) + " ")
+    pj = _affirmed(" " + _window(" ".join(normalize_words(claim)), " ".join(normalize_words(passage))) + " ")
+    return cj, pj
+
+
+def added_words(claim_text: str, passage_text: str) -> set[str]:
+    """The passage's words (where it carries the claim) that the claim lacks, but for words of
+    attribution (see ATTRIBUTION_WORDS) and stopwords: headlines drop "the" and "of" that every
+    news sentence has, so what they lean to on Emergent is the headline style, not a stance."""
+    cj, pj = _read(claim_text, passage_text)
+    return set(pj.split()).difference(cj.split(), ATTRIBUTION_WORDS, MATCH_STOPWORDS)
+
+
+@lru_cache(maxsize=4096)
 def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...]:
     """(name, value) pairs describing the passage against the claim (see the module docstring).
     A cue counts only when the claim lacks it: "X could close" restates "X could close"."""
     claim, passage = _clean(claim_text), _clean(passage_text)
-    cj = _affirmed(" " + " ".join(normalize_words(claim)) + " ")
-    pj = _affirmed(" " + _window(" ".join(normalize_words(claim)), " ".join(normalize_words(passage))) + " ")
+    cj, pj = _read(claim_text, passage_text)
     out: dict[str, float] = {"bias": 1.0}
     for kind, cues in (("hedge", STANCE_HEDGE_CUES), ("refute", STANCE_REFUTE_CUES),
                        ("confirm", STANCE_CONFIRM_CUES)):
         found = _cues(pj, cues) - _cues(cj, cues)
+        if kind == "hedge" and not _SAYING.isdisjoint(cj.split()):
+            found -= _SAYING   # "X says Y" told as "X claims Y": the claim's own attribution
         out.update((f"{kind}={cue}", 1.0) for cue in sorted(found))
         out[f"{kind} cues"] = min(len(found), 3) / 3
+        if kind != "confirm" and found:
+            out.update(_cue_distance(kind, found, claim_text, pj))
+    out.update(_shape(claim_text, cj, pj))
+    if not _DENIALS.isdisjoint(pj.split()) and _DENIALS.isdisjoint(cj.split()):
+        out["denial verb"] = 1.0   # "denied", "refuted", "disputed": one feature for the rarer forms
     if _TELLER_RE.search(pj) and not _TELLER_RE.search(cj):
         out["teller"] = 1.0
     if "?" in passage and "?" not in claim:
@@ -102,6 +149,38 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
     if c_neg:
         out["claim negated"] = 1.0
     return tuple(out.items())
+
+
+def _cue_distance(kind: str, found: set[str], claim_text: str, pj: str) -> dict[str, float]:
+    """How far (in words) the passage's one-word cues of a kind stand from the nearest word it
+    shares with the claim: near, far, and the distance (0..1, 1 at 8 words or none shared)."""
+    # counted over content words and cues ("denied that the tunnel": one word apart)
+    words = [w for w in pj.split() if w in found or w not in MATCH_STOPWORDS]
+    stems = {stem(w) for w in content_words(claim_text)}
+    shared = [i for i, w in enumerate(words) if stem(w) in stems]
+    at = [i for i, w in enumerate(words) if w in found]
+    if not at:   # phrases only ("made up"): counted, not placed
+        return {}
+    gap = min((abs(i - j) for i in at for j in shared), default=8)
+    return {f"{kind} near" if gap <= _NEAR else f"{kind} far": 1.0, f"{kind} distance": min(gap, 8) / 8}
+
+
+def _shape(claim_text: str, cj: str, pj: str) -> dict[str, float]:
+    """How much the passage says besides the claim: the share of its words the claim lacks, and
+    how much of it follows the last word it shares with the claim ("X was killed, his family
+    says" trails; "X was killed" does not). Not its length: Emergent's headlines are short
+    whatever their stance, news sentences long, and a length weight learned on one would push
+    every sentence of the other toward one stance."""
+    words = pj.split()
+    if not words:
+        return {}
+    out = {"added share": len(set(words).difference(cj.split())) / len(set(words))}
+    stems = {stem(w) for w in content_words(claim_text)}
+    passage = [stem(w) for w in content_words(pj)]
+    shared = [i for i, s in enumerate(passage) if s in stems]
+    if shared:
+        out["trailing"] = (len(passage) - 1 - shared[-1]) / len(passage)
+    return out
 
 
 def _window(claim: str, passage: str) -> str:
@@ -128,6 +207,20 @@ def _overlap(claim: str, passage: str, whole_polarity_differs: bool) -> dict[str
     if differs:
         out["polarity differs"] = 1.0
     return out
+
+
+def lexicon_features(lexicon: Mapping[str, list[float]], claim_text: str,
+                     passage_text: str) -> tuple[tuple[str, float], ...]:
+    """The learned lexicon's reading: per label, the mean over the words the passage adds to the
+    claim of how much each word leans to that label (nothing when no added word is known). A mean,
+    not a sum: a news sentence adds many more words to its claim than a headline does, and a sum
+    would grow with them; shrunk toward 0 by _LEXICON_PRIOR words, so one known word alone (a
+    "statement" in a long sentence) does not speak for the whole passage."""
+    known = [lexicon[w] for w in sorted(added_words(claim_text, passage_text)) if w in lexicon]
+    if not known:
+        return ()
+    return tuple((f"lexicon {label}", round(sum(v[k] for v in known) / (len(known) + _LEXICON_PRIOR), 6))
+                 for k, label in enumerate(LABELS))
 
 
 def probabilities(weights: Mapping[str, list[float]], feats) -> list[float]:
@@ -159,7 +252,8 @@ def stance(claim_text: str, passage_text: str, extra: Mapping[str, float] | None
     if extra is None and params is None:
         return _shipped_stance(claim_text, passage_text)
     params = params or load_parameters()
-    feats = features(claim_text, passage_text)
+    feats = features(claim_text, passage_text) + lexicon_features(params.get("lexicon", {}),
+                                                                   claim_text, passage_text)
     if extra:
         feats = feats + tuple(extra.items())
     probs = probabilities(params["weights"], feats)
