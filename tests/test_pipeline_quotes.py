@@ -298,3 +298,16 @@ def test_continues_joins_only_the_halves_of_one_split_sentence(text, joined):
     from app.pipeline.quotes import continues
     first, second = marked(text)
     assert continues(text, first, second) is joined
+
+
+def test_curly_and_straight_marks_mixed_up_pair_by_where_they_stand():
+    # A straight mark after a word closes, one after a space opens: the attribution between the
+    # halves is not a quotation nested in one long quote, and each half keeps its speaker.
+    text = ('“The harbour will reopen before the summer season," Mia Holt said at the pier. "The '
+            'ferries will run every hour from June.”')
+    found = [(q.text, q.speaker) for q in marked(text)]
+    assert found == [("The harbour will reopen before the summer season,", "Mia Holt"),
+                     ("The ferries will run every hour from June.", "Mia Holt")]
+    # A straight pair nested in a curly quote stays nested.
+    nested = '“They called the plan "a costly folly for the town" on Monday,” Ana Ruiz said.'
+    assert [q.text for q in marked(nested)] == ['They called the plan "a costly folly for the town" on Monday,']

@@ -250,7 +250,8 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
     if not span.closed:
         return None
     dash = _SIGNATURE_DASH.match(doc.text, span.limit + 1)
-    if dash is None and not doc.text[span.limit + 1:doc.para_ends[span.para]].strip(" .\t\u00a0"):
+    para_end = doc.para_ends[span.para]
+    if dash is None and _line_rest_empty(doc.text, span.limit + 1, para_end, _BLANK_OR_STOP):
         nxt = _next_line(doc, span.para)
         dash = _SIGNATURE_DASH.match(doc.text, nxt[0]) if nxt else None
         if dash is not None:
@@ -262,9 +263,19 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
         return None
     line_end = doc.para_ends[span.para]
     b = run_forward(doc, a, bisect_left(doc.starts, line_end))
-    if doc.text[doc.ends[b]:line_end].strip(" .,\t\u00a0"):
+    if not _line_rest_empty(doc.text, doc.ends[b], line_end, _BLANK_OR_STOP_OR_COMMA):
         return None  # more follows on the line: a dash inside a sentence, not a signature
     return clean_name(doc, a, b)[0]
+
+
+_BLANK_OR_STOP = re.compile(r"[ .\t\u00a0]*")
+_BLANK_OR_STOP_OR_COMMA = re.compile(r"[ .,\t\u00a0]*")
+
+
+def _line_rest_empty(text: str, a: int, b: int, blank: re.Pattern) -> bool:
+    """Only blanks and stops in text[a:b], read without copying it (a one-paragraph text of
+    many quotes would copy the rest of it once a quote)."""
+    return a >= b or blank.match(text, a, b).end() == b
 
 
 def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
