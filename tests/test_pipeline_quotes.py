@@ -311,3 +311,9 @@ def test_curly_and_straight_marks_mixed_up_pair_by_where_they_stand():
     # A straight pair nested in a curly quote stays nested.
     nested = '“They called the plan "a costly folly for the town" on Monday,” Ana Ruiz said.'
     assert [q.text for q in marked(nested)] == ['They called the plan "a costly folly for the town" on Monday,']
+
+
+def test_a_title_in_marks_is_no_quotation():
+    text = ("Mia Holt spoke on Harbour Radio’s “Morning Talk With Dana Reed” on Sunday. Her memoir, "
+            "“The Long Night at the Pier,” came out in May. “We will open the pier in May,” Holt said.")
+    assert [(q.text, q.speaker) for q in marked(text)] == [("We will open the pier in May,", "Mia Holt")]

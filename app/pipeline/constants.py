@@ -312,6 +312,13 @@ STATE_ABBREVIATIONS: frozenset[str] = frozenset({
 
 #: Quoted fragments shorter than this are labels and scare quotes ("no-limits", "rules").
 MIN_QUOTE_WORDS = 4
+#: A quoted piece up to this long (characters) with every word capitalised but TITLE_SMALL_WORDS
+#: is the title of a work, show or slogan, not speech ("The Art of the Deal").
+MAX_TITLE_CHARS = 90
+TITLE_SMALL_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "nor", "but", "with", "at", "by",
+    "from", "as", "vs", "via", "into", "over", "per",
+})
 #: A fragment this short with no speaker found is a term being mentioned, not a quotation.
 MIN_UNATTRIBUTED_WORDS = 6
 #: Reported speech needs a content clause at least this long (words) to be worth a record.

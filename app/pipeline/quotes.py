@@ -210,6 +210,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
+        if _title_case(text, span.start, span.end):
+            continue  # the name of a book, show or slogan ("Crippled America", "State of the Union")
         results.append(QuoteCandidate(
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
@@ -218,6 +220,18 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
                                    cue=_cue_text(doc, cue), kind="reported") for a, b, cue in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _title_case(text: str, a: int, b: int) -> bool:
+    """text[a:b] is a title set in marks, not words somebody said: short, every word capitalised
+    but the small ones ("The Art of the Deal", "This Week With George Stephanopoulos")."""
+    if b - a > C.MAX_TITLE_CHARS:
+        return False
+    words = [w for w in _TITLE_WORD.findall(text, a, b) if w.lower() not in C.TITLE_SMALL_WORDS]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)
 
 
 def continues(text: str, first: QuoteCandidate, second: QuoteCandidate) -> bool:
