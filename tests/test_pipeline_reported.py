@@ -233,3 +233,30 @@ def test_said_more_than_a_number_is_a_statement():
     found = one("Diallo said more than 12,000 cases and 230 deaths had been reported since August.")
     assert found.text == "more than 12,000 cases and 230 deaths had been reported since August"
     assert reported("Diallo said more about the outbreak at the end of her visit to the region.") == []
+
+
+def test_an_unnamed_source_written_before_the_verb_speaks_as_written():
+    text = ("A harbour board report said the pier had lost money for six years.\n"
+            "Around that time, 41 percent said the ferry fares were too high for families.\n"
+            "The only hope the traders have now is a new ferry line from the islands.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the pier had lost money for six years": "A harbour board report",
+                     "the ferry fares were too high for families": "41 percent"}
+
+
+def test_an_unnamed_source_is_never_a_headline():
+    assert reported("Harbour Board Report Says the Pier Will Close In May After the Storm") == []
+
+
+def test_a_clause_after_a_that_verb_may_show_its_verb_later_or_contracted():
+    text = ("Mia Holt believes the long delayed plans for the eastern pier will pass in May.\n"
+            "Ana Ruiz told reporters she’d support the new ferry line to the islands.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the long delayed plans for the eastern pier will pass in May": "Mia Holt",
+                     "she’d support the new ferry line to the islands": "Ana Ruiz"}
+
+
+def test_a_line_without_a_full_stop_is_a_headline_not_reported_speech():
+    text = ("Harbour board says it’s open to a new ferry line to the islands\n\n"
+            "The harbour board said on Monday it would open a new ferry line to the islands.")
+    assert [q.text for q in reported(text)] == ["it would open a new ferry line to the islands"]

@@ -94,6 +94,9 @@ def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
 _LEARNED = _learned_cues()
 CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), CUE_VERBS)
 
+#: Last words of unnamed sources ("the poll", "47 percent", "many Republicans"), learned by
+#: scripts/learn_cues.py: a subject ending in one reports speech though it names nobody.
+SOURCE_HEADS: frozenset[str] = frozenset(_LEARNED.get("source_heads", ()))
 #: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
 #: Verbs that report a claim only with a "that" clause ("the poll showed that ...", "Hale denied
 #: that ..."), learned by scripts/learn_cues.py. Cues for reported speech only: they never
@@ -321,6 +324,9 @@ TITLE_SMALL_WORDS = frozenset({
 })
 #: A fragment this short with no speaker found is a term being mentioned, not a quotation.
 MIN_UNATTRIBUTED_WORDS = 6
+#: After a verb that reports only a clause ("believes", "showed"), the clause's own verb must come
+#: within this many words of it, with no punctuation between ("believes the new pier will fail").
+BARE_CLAUSE_REACH = 9
 #: Reported speech needs a content clause at least this long (words) to be worth a record.
 MIN_REPORTED_WORDS = 5
 #: A sentence longer than this (characters) is not searched for reported speech: prose rarely

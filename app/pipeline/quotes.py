@@ -187,7 +187,7 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         return []
     doc, spans, _ = _prepare(text, single_quotes)
     clauses = find_reported(doc) if reported else []
-    clause_starts = [a for a, _, _ in clauses]
+    clause_starts = [a for a, _, _, _ in clauses]
     results: list[QuoteCandidate] = []
     prev: Span | None = None
     prev_speaker: str | None = None
@@ -206,7 +206,7 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
             # hold rates "for as long as it takes", the chair said.'
             clause = _enclosing(clauses, clause_starts, span)
             if clause is not None:
-                cue, speaker = clause, clause.speaker
+                cue, speaker = clause
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
@@ -216,8 +216,9 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
     if clauses:
-        results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=cue.speaker,
-                                   cue=_cue_text(doc, cue), kind="reported") for a, b, cue in clauses]
+        results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=speaker,
+                                   cue=_cue_text(doc, cue), kind="reported")
+                    for a, b, cue, speaker in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
 
@@ -301,11 +302,13 @@ def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
     return None
 
 
-def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: Span) -> Cue | None:
-    """The cue of the reported clause holding the span, if any (clauses never overlap)."""
+def _enclosing(clauses: list[tuple[int, int, Cue, str]], starts: list[int],
+               span: Span) -> tuple[Cue, str] | None:
+    """The cue and speaker of the reported clause holding the span, if any (clauses never
+    overlap)."""
     i = bisect_right(starts, span.start) - 1
     if i >= 0 and span.end <= clauses[i][1]:
-        return clauses[i][2]
+        return clauses[i][2], clauses[i][3]
     return None
 
 

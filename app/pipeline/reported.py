@@ -20,7 +20,7 @@ of text (a later cue in the same sentence cuts the earlier content short).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import DATELINE
@@ -41,20 +41,66 @@ _AUXILIARIES = frozenset({
 })
 _HEADLINE_SHARE = 0.6
 
-def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue]]:
-    """(start, end, cue) of every reported statement, in text order, never overlapping."""
-    found: list[tuple[int, int, Cue]] = []
+def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue, str]]:
+    """(start, end, cue, speaker) of every reported statement, in text order, never overlapping.
+    The speaker is the cue's, else the subject as written before the verb (see written_subject)."""
+    found: list[tuple[int, int, Cue, str]] = []
     last_end = -1
     for idx, cue in enumerate(doc.cues):
         phrase = " ".join(doc.lower[cue.first:cue.last])
-        if (not cue.speaker or cue.kind == "noun" or _passive(doc, cue)
+        if (cue.kind == "noun" or _passive(doc, cue)
                 or (phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+            continue
+        speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
+        if not speaker:
             continue
         span = _reported_span(doc, idx, phrase)
         if span and span[0] >= last_end:
-            found.append((span[0], span[1], cue))
+            found.append((span[0], span[1], cue, speaker))
             last_end = span[1]
     return found
+
+
+_SUBJECT_GAPS = frozenset({" ", "-", "/", "\u00a0"})
+_SUBJECT_STOPS = frozenset({
+    "that", "which", "who", "whom", "whose", "and", "but", "or", "nor", "when", "if", "because",
+    "as", "while", "after", "before", "since", "where", "than", "though", "although", "so", "yet",
+    "then", "not", "to", "of", "in", "on", "at", "for", "with", "by", "from", "what", "how",
+    "why",
+})
+_BOUNDARY_WORDS = frozenset({"and", "but", "while", "that", "after", "as", "because", "so", "yet",
+                             "whereas", "though", "although", "when"})
+_NOBODY = frozenset({"i", "you", "we", "it", "this", "that", "there", "one", "what", "which", "who",
+                     "he", "she", "they", "me", "us", "him", "them", "here", "these", "those"})
+_MAX_SUBJECT_WORDS = 7
+_SOURCE_HEADS = C.SOURCE_HEADS | C.ROLE_NOUNS | C.ORG_WORDS
+
+
+def written_subject(doc: TextIndex, cue: Cue) -> str | None:
+    """'A news report published Wednesday said ...', '47 percent said ...', 'The latest poll
+    showed ...': when the cue index names nobody (no person, body or role it knows), the subject
+    as written: a short run of words right before the verb, with no punctuation in it, opening
+    its clause, ending in a word that heads sources ("poll", "percent", "officials": learned
+    from PolNeAR train by scripts/learn_cues.py, with the role and body words). Never a pronoun
+    or "it" (who those are is the cue index's business)."""
+    b = cue.first - 1
+    while b >= 0 and doc.sep(b) == " " and doc.lower[b] not in _SUBJECT_STOPS and (
+            doc.lower[b] in C.SUBJECT_FILLERS or (doc.lower[b].endswith("ly") and not doc.cap(b))):
+        b -= 1
+    if b < 0 or doc.sep(b) != " " or doc.lower[b] in _SUBJECT_STOPS or doc.inside(doc.starts[b]):
+        return None
+    a = b
+    while (a > 0 and b - a < _MAX_SUBJECT_WORDS - 1 and doc.sep(a - 1) in _SUBJECT_GAPS
+           and doc.lower[a - 1] not in _SUBJECT_STOPS and doc.lower[a - 1] not in C.CUE_VERBS):
+        a -= 1
+    opens = (a == 0 or doc.sentence_start(doc.starts[a]) == doc.starts[a]
+             or doc.sep(a - 1).strip()[-1:] in (",", ";", ":", "\u2014", "\u2013", "(")
+             or doc.lower[a - 1] in _BOUNDARY_WORDS)
+    words = doc.lower[a:b + 1]
+    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY or words[-1] not in _SOURCE_HEADS
+            or any(w in C.FINITE_HINTS or w in C.CUE_VERBS for w in words)):
+        return None  # a capital "Says" is a headline's; "The only hope" is no source
+    return doc.text[doc.starts[a]:doc.ends[b]]
 
 
 def _passive(doc: TextIndex, cue: Cue) -> bool:
@@ -70,8 +116,11 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
     sent, end = doc.sentence_start(pos), doc.sentence_end(pos)
     if end - sent > C.MAX_REPORTED_CHARS:
         return None  # not a sentence of prose (and bounds the work on a huge unpunctuated text)
-    if doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)").endswith("?"):
+    closing = doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)")
+    if closing.endswith("?"):
         return None
+    if _unpunctuated_line(doc, pos):
+        return None  # a headline, caption or summary line, never a claim
     limit = bisect_left(doc.starts, end)
     if cue.kind == "source":
         return _source_first(doc, cue, sent, limit) or _content_first(doc, cue, phrase, sent, limit)
@@ -80,6 +129,17 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
         if span or cue.kind == "participle":
             return span
     return _content_first(doc, cue, phrase, sent, limit)
+
+
+def _unpunctuated_line(doc: TextIndex, pos: int) -> bool:
+    """The paragraph holding pos ends with no full stop (or ! ? … or a closing mark): a
+    headline ("China says it's open to more drills"), a caption or a bullet, not prose."""
+    p = bisect_right(doc.para_starts, pos) - 1
+    line = doc.text[doc.para_starts[p]:doc.para_ends[p]].rstrip()
+    return not line.endswith(_LINE_ENDS)
+
+
+_LINE_ENDS = tuple(".!?\u2026\"\u201d\u2019')]:;")
 
 
 # --- Cue first: "X said (that) <clause>" ---------------------------------------------------------
@@ -111,10 +171,11 @@ def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
         return True
     if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in C.ADJUNCT_PREPOSITIONS:
         return False
-    for k in range(j + 1, min(limit, j + 6)):
+    for k in range(j + 1, min(limit, j + C.BARE_CLAUSE_REACH)):
         if doc.sep(k - 1).strip():
             return False
-        if doc.lower[k] in _AUXILIARIES:
+        w = doc.lower[k].replace("\u2019", "'")
+        if w in _AUXILIARIES or w in C.FINITE_HINTS or w.endswith(_CONTRACTED):
             return True
     return False
 
@@ -312,11 +373,18 @@ def _quote_then_more(doc: TextIndex, start: int, stop: int) -> bool:
     return close < stop and bisect_left(doc.starts, stop) - bisect_left(doc.starts, close) >= 3
 
 
+_CONTRACTED = ("'d", "'ll", "'re", "'ve", "'m", "n't")
+_PRONOUN_IS = frozenset({"he's", "she's", "it's", "that's", "there's", "what's", "who's"})
+
+
 def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
     for k in range(a, b):
-        w = doc.lower[k]
-        if w in C.FINITE_HINTS or (len(w) > 4 and w.endswith("ed")):
-            return True
+        w = doc.lower[k].replace("\u2019", "'")
+        if (w in C.FINITE_HINTS or (len(w) > 4 and w.endswith("ed")) or w.endswith(_CONTRACTED)
+                or w in _PRONOUN_IS):
+            return True  # "aren’t", "he’d", "they’re", "it’s"
+        if k > a and doc.lower[k - 1] in _CLAUSE_SUBJECTS and not w.endswith("ly") and doc.sep(k - 1) == " ":
+            return True  # a pronoun and the word after it: "they want", "we need"
         if (k > a and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))
                 and "'" not in w and "\u2019" not in w
                 and (doc.cap(k - 1) or doc.lower[k - 1] in _THIRD_PERSON)):
