@@ -12,8 +12,8 @@ another. A word is kept when, in train,
 - it cues a quotation in marks at least MIN_QUOTE_CUES times, in at least MIN_QUOTE_SHARE of its
   occurrences within QUOTE_REACH characters of a quotation mark (the pipeline uses these words to
   attribute quotes, so precision is judged where quotes are);
-- it looks like a finite verb or participle (-ed, -s, -ing; irregular forms come from the hand
-  list in constants.py).
+- it looks like a finite verb or participle (-ed, -s, -ing, or one of the irregular past forms
+  in IRREGULAR_PAST; other irregular forms come from the hand list in constants.py).
 A second, wider list ("that_verbs") reports a claim only with a "that" clause ("the poll showed
 that ...", "Hale denied that ..."): words cued at least MIN_THAT_CUES times in at least
 MIN_THAT_SHARE of their occurrences, any attribution type, same shape rule, no participles; and
@@ -45,10 +45,13 @@ MIN_CUE_SHARE = 0.4
 MIN_QUOTE_CUES = 3
 MIN_QUOTE_SHARE = 0.3
 QUOTE_REACH = 150
-MIN_THAT_CUES = 8
-MIN_THAT_SHARE = 0.3
+MIN_THAT_CUES = 5
+MIN_THAT_SHARE = 0.15
 MIN_BASE_CUES = 5
 MIN_BASE_SHARE = 0.05
+#: Past forms without "-ed" that pass the shape rule ("a poll found that ...", "he thought").
+IRREGULAR_PAST = frozenset({"found", "thought", "knew", "felt", "saw", "heard", "meant", "understood",
+                            "taught", "held", "foresaw", "forgot", "swore"})
 MIN_HEAD_COUNT = 5
 _HEAD_SPLIT = re.compile(r"[,(]| (?:who|that|which|of|from|at|in|for|with|on|to|about|whose) ")
 _DETERMINER_OPENERS = frozenset({"the", "a", "an", "some", "many", "most", "several", "one", "two",
@@ -60,7 +63,16 @@ NOT_HEADS = frozenset({
     "i", "my", "your", "all", "many", "few", "several", "other", "three", "four", "five", "a",
     "an", "the", "and", "or", "but", "not", "what", "close", "month", "year", "day",
 })
-NOT_SPEECH = frozenset({"reads", "titled", "dubbed", "credited", "complaints"})  # "complaints": a noun
+NOT_SPEECH = frozenset({
+    "reads", "titled", "dubbed", "credited",
+    # nouns ("the allegations that ...", "questions that remain") and verbs of doing, not saying
+    "complaints", "accusations", "allegations", "concern", "concerns", "consensus", "question",
+    "questions", "details", "focus", "focuses", "focused", "look", "looks", "put", "puts", "follows",
+    "turns", "opened", "covered", "watched", "designed", "intended", "interested", "impassioned",
+    "devoted", "emerged", "picked", "fired", "hired", "filed", "booed", "rattled", "knocked", "sided",
+    "adopted", "appointed", "launched", "introduced", "delivered", "sponsored", "blocked", "avoided",
+    "tried", "attempted", "aimed", "required", "allowed", "allow", "allows", "plan", "plans",
+})
 _WORD = re.compile(r"[A-Za-z]+")
 _MARKS = re.compile("[\u201c\u201d\"]")
 OUT = Path(__file__).resolve().parent.parent / "app" / "pipeline" / "data" / "cue_verbs.json"
@@ -105,7 +117,8 @@ def source_heads(path: Path) -> list[str]:
 
 
 def _verb_shaped(w: str) -> bool:
-    return len(w) > 3 and w.endswith(("ed", "s", "ing")) and not w.endswith("ss") and w not in NOT_SPEECH
+    return ((len(w) > 3 and w.endswith(("ed", "s", "ing")) and not w.endswith("ss")) or w in IRREGULAR_PAST) \
+        and w not in NOT_SPEECH
 
 
 def learn(path: Path) -> dict:

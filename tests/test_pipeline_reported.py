@@ -260,3 +260,11 @@ def test_a_line_without_a_full_stop_is_a_headline_not_reported_speech():
     text = ("Harbour board says it’s open to a new ferry line to the islands\n\n"
             "The harbour board said on Monday it would open a new ferry line to the islands.")
     assert [q.text for q in reported(text)] == ["it would open a new ferry line to the islands"]
+
+
+def test_learned_that_verbs_include_irregular_past_forms():
+    text = ("A harbour board survey found that most traders wanted the eastern pier rebuilt.\n"
+            "Mia Holt knew that the ferry fares would rise again in the spring.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"most traders wanted the eastern pier rebuilt": "A harbour board survey",
+                     "the ferry fares would rise again in the spring": "Mia Holt"}
