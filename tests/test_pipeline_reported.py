@@ -268,3 +268,14 @@ def test_learned_that_verbs_include_irregular_past_forms():
     found = {q.text: q.speaker for q in reported(text)}
     assert found == {"most traders wanted the eastern pier rebuilt": "A harbour board survey",
                      "the ferry fares would rise again in the spring": "Mia Holt"}
+
+
+def test_a_request_or_proposal_is_the_speakers_position():
+    text = ("Mayor Ana Ruiz urged the harbour board to close the eastern pier before the storm, "
+            "which had been forecast for days.\n"
+            "Mia Holt called for a ban on night flights over the old town.\n"
+            "Tomas Lindgren has pushed for months to reopen the pier.\n"
+            "Reporters asked Ruiz whether the pier would close.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the harbour board to close the eastern pier before the storm": "Ana Ruiz",
+                     "a ban on night flights over the old town": "Mia Holt"}

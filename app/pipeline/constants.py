@@ -327,6 +327,31 @@ MIN_UNATTRIBUTED_WORDS = 6
 #: After a verb that reports only a clause ("believes", "showed"), the clause's own verb must come
 #: within this many words of it, with no punctuation between ("believes the new pier will fail").
 BARE_CLAUSE_REACH = 9
+#: Verbs that report a position rather than a clause (app/pipeline/reported.py _position):
+#: an object and a to-infinitive ("urged the board to close the pier"), "on" and the same
+#: ("called on the board to ..."), "for" and what is wanted ("called for a ban on ..."), or what
+#: is wanted right after the verb ("proposed closing the pier", "demanded a recount").
+POSITION_TO_VERBS: frozenset[str] = frozenset({
+    "urged", "urges", "urging", "asked", "asks", "asking", "pressed", "presses", "pressing",
+    "encouraged", "encourages", "encouraging", "implored", "implores", "challenged", "challenges",
+    "invited", "invites", "begged", "told", "tells", "telling", "warned", "warns", "warning",
+    "advised", "advises", "pushed", "pushes", "pushing", "pleaded", "called", "calls", "calling",
+})
+POSITION_ON_VERBS: frozenset[str] = frozenset({"called", "calls", "calling"})
+POSITION_FOR_VERBS: frozenset[str] = frozenset({
+    "called", "calls", "calling", "pushed", "pushes", "pushing", "argued", "argues", "arguing",
+    "pressed", "presses", "pressing", "advocated", "advocates", "lobbied", "pleaded", "begged",
+})
+POSITION_NP_VERBS: frozenset[str] = frozenset({
+    "proposed", "proposes", "proposing", "demanded", "demands", "demanding", "advocated",
+    "advocates", "recommended", "recommends",
+})
+#: Verbs of asking: what follows is a question (never a claim) or, with "to", a request.
+QUESTION_VERBS: frozenset[str] = frozenset({
+    "asked", "asks", "ask", "asking", "wondered", "wonders", "wondering", "inquired", "questioned",
+})
+#: Words an object may take before the "to" of a request ("urged the state's largest union to").
+POSITION_OBJECT_WORDS = 6
 #: Reported speech needs a content clause at least this long (words) to be worth a record.
 MIN_REPORTED_WORDS = 5
 #: A sentence longer than this (characters) is not searched for reported speech: prose rarely

@@ -147,6 +147,15 @@ _LINE_ENDS = tuple(".!?\u2026\"\u201d\u2019')]:;")
 def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> tuple[int, int] | None:
     cue = doc.cues[idx]
     j = cue.last
+    if (wanted := _position(doc, cue, limit)) is not None:
+        stop = _content_end(doc, idx, doc.starts[wanted], end)
+        for k in range(wanted, bisect_left(doc.starts, stop) - 1):
+            if doc.sep(k).strip()[:1] in (",", ";", "\u2014", "\u2013") and not _in_number(doc, k):
+                stop = doc.ends[k]  # what is wanted ends at the first comma: "..., which ..."
+                break
+        return _checked(doc, doc.starts[wanted], stop, finite=False)
+    if phrase in C.QUESTION_VERBS:
+        return None  # "asked Ruiz whether the pier would close": a question is no claim
     if phrase in ("told", "tells", "telling"):
         j = skip_object(doc, j, limit)
         if j is None:
@@ -163,6 +172,34 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     return _checked(doc, doc.starts[j], stop, finite=not that)
 
 
+def _position(doc: TextIndex, cue: Cue, limit: int) -> int | None:
+    """Where a request or a proposal starts: what a speaker wants done is their position as
+    surely as a clause is their claim. 'urged the board to close the pier' and 'called on the
+    board to close it' (an object of a few words, then "to" and a verb: from the object), 'called
+    for a ban on night flights', 'proposed closing the pier' (from what is called for)."""
+    j, verb = cue.last, doc.lower[cue.last - 1]
+    if j >= limit or doc.sep(j - 1) != " ":
+        return None
+    if verb in C.POSITION_FOR_VERBS and doc.lower[j] == "for" and j + 1 < limit and doc.sep(j) == " ":
+        nxt = doc.lower[j + 1]
+        return None if nxt in C.TIME_NOUNS or nxt.rstrip("s") in C.TIME_NOUNS or nxt.isdigit() else j + 1
+    if verb in C.POSITION_NP_VERBS and doc.lower[j] not in C.CONTENT_BAD_STARTS | {"that"} | _AUXILIARIES:
+        return j
+    if verb in C.POSITION_ON_VERBS and doc.lower[j] in ("on", "upon") and doc.sep(j) == " ":
+        j += 1
+    elif verb not in C.POSITION_TO_VERBS:
+        return None
+    if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in ("whether", "if"):
+        return None
+    for k in range(j + 1, min(limit - 1, j + C.POSITION_OBJECT_WORDS + 1)):
+        if doc.sep(k - 1) != " ":
+            return None
+        if doc.lower[k] == "to" and doc.sep(k) == " " and not doc.cap(k + 1) and (
+                doc.lower[k + 1] not in _DETERMINERS):
+            return j
+    return None
+
+
 def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
     """A clause without "that" after a verb that needs one: a pronoun and its verb ("warned it
     would retaliate"), or a short subject and an auxiliary within five words, nothing between
@@ -175,9 +212,14 @@ def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
         if doc.sep(k - 1).strip():
             return False
         w = doc.lower[k].replace("\u2019", "'")
+        if w in _QUESTION_WORDS:
+            return False  # "told them why the pier closed": a question or a topic, not a claim
         if w in _AUXILIARIES or w in C.FINITE_HINTS or w.endswith(_CONTRACTED):
             return True
     return False
+
+
+_QUESTION_WORDS = frozenset({"whether", "if", "why", "how", "what", "when", "where", "who", "which"})
 
 
 def skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
