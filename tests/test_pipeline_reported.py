@@ -279,3 +279,14 @@ def test_a_request_or_proposal_is_the_speakers_position():
     found = {q.text: q.speaker for q in reported(text)}
     assert found == {"the harbour board to close the eastern pier before the storm": "Ana Ruiz",
                      "a ban on night flights over the old town": "Mia Holt"}
+
+
+def test_a_verb_no_list_holds_reports_a_that_clause():
+    text = ("Mia Holt conceded that the ferry fares would rise again in the spring.\n"
+            "Ana Ruiz backed the plan, reasoning that the new pier will pay for itself within ten years.\n"
+            "Tomas Lindgren ridiculed that assessment as a fantasy from the harbour office.\n"
+            "The board drafted a ruling that the pier must close for the winter season.\n"
+            "A union spokesman denied that the board will replace every pier by May.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the ferry fares would rise again in the spring": "Mia Holt",
+                     "the new pier will pay for itself within ten years": "Ana Ruiz"}

@@ -84,6 +84,10 @@ _NOT_CLAIMS = frozenset({
 })
 
 
+#: The same, public: a verb no list holds is never read as a cue when it is one of these.
+NOT_CLAIM_VERBS = _NOT_CLAIMS
+
+
 def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
     """Words not yet a cue; never a lone first word of a source cue ("according")."""
     phrases = {p for group in known for p in group}
@@ -349,6 +353,18 @@ POSITION_NP_VERBS: frozenset[str] = frozenset({
 #: Verbs of asking: what follows is a question (never a claim) or, with "to", a request.
 QUESTION_VERBS: frozenset[str] = frozenset({
     "asked", "asks", "ask", "asking", "wondered", "wonders", "wondering", "inquired", "questioned",
+})
+#: Words shaped like a verb ("-ed", "-ing") that are no speech cue before "that": "so worried
+#: that", "the morning that", "during the meeting that" (see speakers._shaped_cue).
+NOT_SHAPED_CUES: frozenset[str] = frozenset({
+    "nothing", "something", "anything", "everything", "thing", "things", "morning", "evening",
+    "meeting", "building", "during", "including", "following", "regarding", "concerning",
+    "according", "ensuring", "ensured", "assumed", "assuming", "provided", "providing", "given",
+    "supposed", "expected", "worried", "convinced", "surprised", "pleased", "disappointed",
+    "concerned", "interested", "excited", "relieved", "shocked", "amazed", "needed", "wanted",
+    "believed", "designed", "intended", "happened", "seemed", "passed", "required", "proved",
+    "so-called", "unfounded", "guaranteed", "assured", "meaning", "causing", "ensuring",
+    "followed", "renewed", "offering", "having",
 })
 #: Words an object may take before the "to" of a request ("urged the state's largest union to").
 POSITION_OBJECT_WORDS = 6

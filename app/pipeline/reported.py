@@ -48,8 +48,8 @@ def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue, str]]:
     last_end = -1
     for idx, cue in enumerate(doc.cues):
         phrase = " ".join(doc.lower[cue.first:cue.last])
-        if (cue.kind == "noun" or _passive(doc, cue)
-                or (phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+        if (cue.kind == "noun" or _passive(doc, cue) or (
+                not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
             continue
         speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
         if not speaker:
@@ -164,6 +164,8 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
+        if cue.shaped and not _bare_clause(doc, j, limit):
+            return None  # "ridiculed that assessment": "that" is no conjunction here
     elif phrase not in C.REPORTING_BARE and not _bare_clause(doc, j, limit):
         return None  # "warned of ...", "vowed to ...": but "warned it would retaliate" is a clause
     if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
