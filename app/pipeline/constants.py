@@ -370,6 +370,9 @@ NOT_SHAPED_CUES: frozenset[str] = frozenset({
 POSITION_OBJECT_WORDS = 6
 #: Reported speech needs a content clause at least this long (words) to be worth a record.
 MIN_REPORTED_WORDS = 5
+#: A line up to this long (characters) that ends with no full stop is a headline, caption or
+#: bullet: it reports nothing (app/pipeline/reported.py).
+MAX_HEADLINE_CHARS = 400
 #: A sentence longer than this (characters) is not searched for reported speech: prose rarely
 #: runs so long, and the bound keeps the work linear on text with no full stops.
 MAX_REPORTED_CHARS = 1500

@@ -132,11 +132,13 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
 
 
 def _unpunctuated_line(doc: TextIndex, pos: int) -> bool:
-    """The paragraph holding pos ends with no full stop (or ! ? … or a closing mark): a
-    headline ("China says it's open to more drills"), a caption or a bullet, not prose."""
+    """The paragraph holding pos is short and ends with no full stop (or ! ? … or a closing
+    mark): a headline ("China says it's open to more drills"), a caption or a bullet, not prose."""
     p = bisect_right(doc.para_starts, pos) - 1
-    line = doc.text[doc.para_starts[p]:doc.para_ends[p]].rstrip()
-    return not line.endswith(_LINE_ENDS)
+    a, b = doc.para_starts[p], doc.para_ends[p]
+    if b - a > C.MAX_HEADLINE_CHARS:
+        return False  # a paragraph of prose, however it ends (and no copy of a huge one)
+    return not doc.text[a:b].rstrip().endswith(_LINE_ENDS)
 
 
 _LINE_ENDS = tuple(".!?\u2026\"\u201d\u2019')]:;")
