@@ -290,3 +290,11 @@ def test_a_verb_no_list_holds_reports_a_that_clause():
     found = {q.text: q.speaker for q in reported(text)}
     assert found == {"the ferry fares would rise again in the spring": "Mia Holt",
                      "the new pier will pay for itself within ten years": "Ana Ruiz"}
+
+
+def test_the_that_clause_may_come_after_whom_and_where_the_speaker_told_it():
+    text = ("Mia Holt told dock workers at the harbour that the ferry fares would rise in spring.\n"
+            "Ana Ruiz complained to a radio host on Sunday that the pier had been closed for weeks.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the ferry fares would rise in spring": "Mia Holt",
+                     "the pier had been closed for weeks": "Ana Ruiz"}

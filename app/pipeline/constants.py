@@ -368,6 +368,15 @@ NOT_SHAPED_CUES: frozenset[str] = frozenset({
 })
 #: Words an object may take before the "to" of a request ("urged the state's largest union to").
 POSITION_OBJECT_WORDS = 6
+#: Words a speaker's audience and setting may take between a cue and its "that": "told
+#: their allies in the party that ..." (app/pipeline/reported.py _that_ahead).
+THAT_REACH = 8
+#: Verbs whose object is the listener ("told voters that", "assured the board that").
+TELL_VERBS: frozenset[str] = frozenset({
+    "told", "tells", "telling", "tell", "warned", "warns", "warning", "assured", "assures",
+    "reminded", "reminds", "informed", "informs", "convinced", "promised", "promises", "notified",
+    "persuaded", "advised", "urged", "wrote",
+})
 #: Reported speech needs a content clause at least this long (words) to be worth a record.
 MIN_REPORTED_WORDS = 5
 #: A line up to this long (characters) that ends with no full stop is a headline, caption or

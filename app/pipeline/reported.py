@@ -158,11 +158,15 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
         return _checked(doc, doc.starts[wanted], stop, finite=False)
     if phrase in C.QUESTION_VERBS:
         return None  # "asked Ruiz whether the pier would close": a question is no claim
-    if phrase in ("told", "tells", "telling"):
-        j = skip_object(doc, j, limit)
-        if j is None:
-            return None
-    j = _skip_adjuncts(doc, j, limit)
+    if (j < limit and (doc.lower[j] in C.ADJUNCT_PREPOSITIONS or doc.lower[j - 1] in C.TELL_VERBS)
+            and (later := _that_ahead(doc, j, limit)) is not None):
+        j = later  # "told their allies in the party that ...", "complained to CBS News that ..."
+    else:
+        if phrase in ("told", "tells", "telling"):
+            j = skip_object(doc, j, limit)
+            if j is None:
+                return None
+        j = _skip_adjuncts(doc, j, limit)
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
@@ -201,6 +205,22 @@ def _position(doc: TextIndex, cue: Cue, limit: int) -> int | None:
         if doc.lower[k] == "to" and doc.sep(k) == " " and not doc.cap(k + 1) and (
                 doc.lower[k + 1] not in _DETERMINERS):
             return j
+    return None
+
+
+def _that_ahead(doc: TextIndex, j: int, limit: int) -> int | None:
+    """The "that" opening the content a few words on, past whom and where a speaker told it
+    ("told voters here on Sunday that", "complained to a radio host that"): after a verb of
+    telling or from a preposition on, only plain words between, no verb, no punctuation ("said
+    the report that ..." is left alone: "that" may open a relative clause there)."""
+    for k in range(j, min(limit, j + C.THAT_REACH + 1)):
+        w = doc.lower[k]
+        if w == "that":
+            return k if k > j and doc.sep(k).strip() == "" else None
+        if (doc.sep(k).strip() or w in C.FINITE_HINTS or w in C.CUE_VERBS or w in _AUXILIARIES
+                or w in C.CONTENT_BAD_STARTS and w not in C.ADJUNCT_PREPOSITIONS
+                or (len(w) > 4 and w.endswith("ed"))):
+            return None
     return None
 
 
