@@ -298,3 +298,19 @@ def test_the_that_clause_may_come_after_whom_and_where_the_speaker_told_it():
     found = {q.text: q.speaker for q in reported(text)}
     assert found == {"the ferry fares would rise in spring": "Mia Holt",
                      "the pier had been closed for weeks": "Ana Ruiz"}
+
+
+def test_content_that_opens_its_sentence_may_open_with_a_preposition():
+    text = ("In all, the harbour board has spent 40 million euros on the eastern pier, Mia Holt said.\n"
+            "According to the port authority, about 270 ships have used the new berth since May.\n"
+            "Ana Ruiz said in a statement on the pier.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {
+        "In all, the harbour board has spent 40 million euros on the eastern pier": "Mia Holt",
+        "about 270 ships have used the new berth since May": "port authority"}
+
+
+def test_a_source_opening_the_sentence_leaves_a_named_speakers_words_to_them():
+    text = ("According to the harbour office, during the meeting with the board, Mia Holt said that the "
+            "pier would reopen in May.")
+    assert [(q.text, q.speaker) for q in reported(text)] == [("the pier would reopen in May", "Mia Holt")]

@@ -362,7 +362,7 @@ def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int)
             doc.lower[j] in _TAIL_OPENERS or (doc.lower[j].endswith("ing") and not doc.cap(j)))):
         return None  # the sentence goes on: the cue does not close it ("..., killing three");
         # but "..., according to a report released on Friday by the board" is all source
-    return _checked(doc, sent, comma, finite=True)
+    return _checked(doc, sent, comma, finite=True, opening=True)
 
 
 def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int, int] | None:
@@ -378,12 +378,26 @@ def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int,
         if sep == ",":
             skip = _apposition_end(doc, u + 1, limit)
             if skip is None:
+                if _speaks_within(doc, u + 1, limit):
+                    return None  # "According to the media, ..., Li said that ...": Li's words
                 return _checked(doc, doc.starts[u + 1], doc.sentence_end(doc.starts[u + 1]),
-                                finite=True)
+                                finite=True, opening=True)
             u = skip
             continue
         u += 1
     return None
+
+
+def _speaks_within(doc: TextIndex, a: int, b: int) -> bool:
+    """A speech verb with a speaker of its own among tokens [a, b): the words there are that
+    speaker's, not the source's that introduces the sentence."""
+    i = bisect_left(doc.cue_firsts, a)
+    while i < len(doc.cues) and doc.cues[i].first < b:
+        c = doc.cues[i]
+        if c.speaker and c.kind in ("verb", "claim") and not c.after:
+            return True
+        i += 1
+    return False
 
 
 def _apposition_end(doc: TextIndex, k: int, limit: int) -> int | None:
@@ -405,7 +419,11 @@ def _in_number(doc: TextIndex, v: int) -> bool:
 
 # --- Is it a clause? -------------------------------------------------------------------------------
 
-def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[int, int] | None:
+def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool,
+             opening: bool = False) -> tuple[int, int] | None:
+    """(start, stop) trimmed when text[start:stop] reads as a statement. `opening`: the content
+    opens a sentence ("In all, the senator has raised ...", "About 270 people have ...", "But
+    ..."), so its first word may be one that never follows "said" ("said in ...", "said about")."""
     text = doc.text
     while start < stop and text[start].isspace():
         start += 1
@@ -416,7 +434,8 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     if start >= stop or (text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    if b - a < C.MIN_REPORTED_WORDS or (finite and doc.lower[a] in C.CONTENT_BAD_STARTS and not (
+    bad_start = finite and not opening and doc.lower[a] in C.CONTENT_BAD_STARTS
+    if b - a < C.MIN_REPORTED_WORDS or (bad_start and not (
             doc.lower[a] in ("more", "less", "fewer") and doc.lower[a + 1] == "than")):
         return None  # "said more about it" is no statement; "said more than 200 cases had ..." is
     if doc.lower[a] in C.CUE_PARTICIPLES or doc.lower[a] in C.CUE_VERBS:
