@@ -317,3 +317,13 @@ def test_a_title_in_marks_is_no_quotation():
     text = ("Mia Holt spoke on Harbour Radio’s “Morning Talk With Dana Reed” on Sunday. Her memoir, "
             "“The Long Night at the Pier,” came out in May. “We will open the pier in May,” Holt said.")
     assert [(q.text, q.speaker) for q in marked(text)] == [("We will open the pier in May,", "Mia Holt")]
+
+
+def test_a_quoted_transcript_line_is_spoken_by_its_label():
+    text = ("Harbour master Tomas Lindgren spoke to Radio Kust on Sunday. A partial transcript:\n\n"
+            "\"REED: Will the eastern pier reopen before the summer season starts?\n\n"
+            "\"LINDGREN: We expect the eastern pier to reopen in May, before the ferries return.\"")
+    found = [(q.text, q.speaker) for q in marked(text)]
+    assert found == [("Will the eastern pier reopen before the summer season starts?", "Reed"),
+                     ("We expect the eastern pier to reopen in May, before the ferries return.",
+                      "Tomas Lindgren")]

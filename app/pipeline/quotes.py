@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import aside_start, clean_name, run_forward
+from app.pipeline.name_runs import aside_start, clean_name, expand_surname, run_forward
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
@@ -198,6 +198,11 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
             speaker = signed
         elif speaker is None and cue is None:
             speaker = _colon_speaker(doc, span)
+        if (label := _TRANSCRIPT_LABEL.match(text, span.start, span.end)) is not None:
+            # '"WALLACE: Let's start with ...' in a quoted transcript: the label speaks, and is
+            # no part of what was said
+            cue, speaker = None, _label_speaker(doc, label.group(1), span.start)
+            span = Span(span.open, span.limit, label.end(), span.end, span.closed, span.para)
         prev, prev_speaker = span, speaker
         if not single_quotes and doc.text[span.open] in SINGLES and cue is None:
             continue  # single marks read on their own: only a span with a cue is a quotation
@@ -254,6 +259,18 @@ def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     colon = span.open - len(lead) + lead.rindex(":")
     i = bisect_left(doc.mention_pos, doc.sentence_start(colon))
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
+
+
+# A speaker's name in capitals and a colon opening a line of a transcript: "PENCE: Well, ...".
+_TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'\u2019.-]+(?: [A-Z][A-Z'\u2019.-]+){0,2}):[ \t\u00a0]+(?=\S)")
+
+
+def _label_speaker(doc: TextIndex, label: str, pos: int) -> str:
+    """'PENCE' -> 'Mike Pence' when the text names him in full, else 'Pence'."""
+    words = [w.capitalize() for w in label.split()]
+    if len(words) == 1:
+        return expand_surname(doc, words[0], pos)
+    return " ".join(words)
 
 
 _SIGNATURE_DASH = re.compile(r"[ \t\u00a0]*(?:[\u2015\u2014\u2013]|--?)[ \t\u00a0]*")
