@@ -2,20 +2,28 @@
 
 "Tan said China and Russia's relationship was not like the alliances of the Cold War" carries a
 claim and a speaker as surely as a quotation does, and outlets often paraphrase where others quote.
-Every record is anchored on a speech cue whose speaker the cue index already resolved, in one of
-three shapes (the span is the content clause only, never the cue or "that"):
+Every record is anchored on a speech cue whose speaker the cue index already resolved (or, when
+it names nobody, an unnamed source written before the verb: "47 percent said", "the poll showed",
+see written_subject), in one of these shapes (the span is the content only, never the cue or
+"that"):
 
 - cue, then content: "X said (on Monday) (that) <clause>", "X told reporters <clause>",
-  "X warned that <clause>", "..., adding that <clause>", "according to X, <clause>";
+  "X warned that <clause>", "X told voters at the rally that <clause>", "..., adding that
+  <clause>", "according to X, <clause>";
 - content, then cue, closing the sentence: "<clause>, X said on Monday.", "<clause>, said the
-  spokesman.", "<clause>, according to X."
+  spokesman.", "<clause>, according to X.";
+- a position: "X urged the board to <do something>", "X called for <what is wanted>".
 
+Cues come from the lists in constants.py (partly learned from PolNeAR train by
+scripts/learn_cues.py), and any verb shaped like one right before "that" ("X conceded that").
 Precision first, because a wrong record becomes a wrong claim: a speaker must be known; verbs other
-than say/tell/add/write/state need "that" ("Tan warned of ...", "Tan vowed to ..." are not
-statements); a bare clause must show a finite verb ("told the story of ..." is not one); passives
-("he was told", "it is said"), questions and Title Case headlines are skipped; content that opens
-with a quotation mark is a direct quote, left to the quote finder; at most one record per stretch
-of text (a later cue in the same sentence cuts the earlier content short).
+than say/tell/add/write/state need "that" or a clause with its own verb ("Tan warned of ...",
+"Tan vowed to ..." are not statements); a bare clause must show a finite verb ("told the story
+of ..." is not one); passives ("he was told", "it is said"), questions (and whatever follows a
+verb of asking but a request), denials, Title Case headlines and short lines without a full stop
+(headlines, captions, bullets) are skipped; content that opens with a quotation mark is a direct
+quote, left to the quote finder; at most one record per stretch of text (a later cue in the same
+sentence cuts the earlier content short).
 """
 
 from __future__ import annotations
