@@ -157,6 +157,9 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
     cues, lw, n, i = [], doc.lower, len(doc.lower), 0
     while i < n:
         options = _CUE_INDEX.get(lw[i])
+        if not options and not (i + 1 < n and lw[i + 1] == "that"):
+            i += 1  # most words: no cue, and no verb before "that" (see _shaped_cue)
+            continue
         hyphenated = i > 0 and doc.sep(i - 1) == "-"  # "so-called" is not a speech cue
         shouted = len(doc.words[i]) > 1 and doc.words[i].isupper()  # a headline in capitals
         if options and not hyphenated and not shouted and not doc.inside(doc.starts[i]):
@@ -172,9 +175,10 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                 i += k - 1
                 break
             else:
-                if (shaped := _shaped_cue(doc, i)) is not None:
+                if i + 1 < n and lw[i + 1] == "that" and (shaped := _shaped_cue(doc, i)) is not None:
                     cues.append(shaped)
-        elif not options and not hyphenated and not shouted and (shaped := _shaped_cue(doc, i)):
+        elif (not options and i + 1 < n and lw[i + 1] == "that" and not hyphenated and not shouted
+              and (shaped := _shaped_cue(doc, i))):
             cues.append(shaped)
         i += 1
     return cues
