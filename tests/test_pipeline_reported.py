@@ -314,3 +314,10 @@ def test_a_source_opening_the_sentence_leaves_a_named_speakers_words_to_them():
     text = ("According to the harbour office, during the meeting with the board, Mia Holt said that the "
             "pier would reopen in May.")
     assert [(q.text, q.speaker) for q in reported(text)] == [("the pier would reopen in May", "Mia Holt")]
+
+
+def test_a_clause_after_whom_a_speaker_told_is_no_request():
+    text = ("Mia Holt told Harbour Radio she planned to stay neutral in the vote.\n"
+            "Ana Ruiz has told her supporters that “we will rebuild the pier together.”")
+    assert [(q.text, q.speaker) for q in reported(text)] == [
+        ("she planned to stay neutral in the vote", "Mia Holt")]

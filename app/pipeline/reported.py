@@ -174,6 +174,8 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
             j = skip_object(doc, j, limit)
             if j is None:
                 return None
+            if j < limit and doc.lower[j] != "that" and (later := _that_ahead(doc, j, limit)):
+                j = later  # "told her supporters that ..."
         j = _skip_adjuncts(doc, j, limit)
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
@@ -208,8 +210,10 @@ def _position(doc: TextIndex, cue: Cue, limit: int) -> int | None:
     if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in ("whether", "if"):
         return None
     for k in range(j + 1, min(limit - 1, j + C.POSITION_OBJECT_WORDS + 1)):
-        if doc.sep(k - 1) != " ":
-            return None
+        w = doc.lower[k]
+        if doc.sep(k - 1) != " " or w in _CLAUSE_SUBJECTS or w in C.FINITE_HINTS or (
+                len(w) > 4 and w.endswith("ed")):
+            return None  # "told Politico he planned to stay neutral": a clause, not a request
         if doc.lower[k] == "to" and doc.sep(k) == " " and not doc.cap(k + 1) and (
                 doc.lower[k + 1] not in _DETERMINERS):
             return j
@@ -224,7 +228,8 @@ def _that_ahead(doc: TextIndex, j: int, limit: int) -> int | None:
     for k in range(j, min(limit, j + C.THAT_REACH + 1)):
         w = doc.lower[k]
         if w == "that":
-            return k if k > j and doc.sep(k).strip() == "" else None
+            after = doc.sep(k).strip()
+            return k if k > j and (not after or after[-1] in _MARKS) else None
         if (doc.sep(k).strip() or w in C.FINITE_HINTS or w in C.CUE_VERBS or w in _AUXILIARIES
                 or w in C.CONTENT_BAD_STARTS and w not in C.ADJUNCT_PREPOSITIONS
                 or (len(w) > 4 and w.endswith("ed"))):
