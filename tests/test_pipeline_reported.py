@@ -321,3 +321,9 @@ def test_a_clause_after_whom_a_speaker_told_is_no_request():
             "Ana Ruiz has told her supporters that “we will rebuild the pier together.”")
     assert [(q.text, q.speaker) for q in reported(text)] == [
         ("she planned to stay neutral in the vote", "Mia Holt")]
+
+
+def test_a_speaker_in_the_progressive_is_no_passive():
+    text = "Mia Holt is warning that the ferry fares will rise again in the spring."
+    assert [(q.text, q.speaker) for q in reported(text)] == [
+        ("the ferry fares will rise again in the spring", "Mia Holt")]

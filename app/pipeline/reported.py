@@ -112,10 +112,12 @@ def written_subject(doc: TextIndex, cue: Cue) -> str | None:
 
 
 def _passive(doc: TextIndex, cue: Cue) -> bool:
-    """"He was told ...": the subject is the listener; "it is said": nobody speaks."""
+    """"He was told ...": the subject is the listener; "it is said": nobody speaks. (But "he is
+    saying that ...", "they are warning that ..." speak: a form in -ing is no passive.)"""
     k = cue.first - 1
     return (k >= 0 and doc.lower[k] in C.PASSIVE_MARKERS and doc.sep(k) == " "
-            and "quoted" not in doc.lower[cue.first:cue.last])
+            and "quoted" not in doc.lower[cue.first:cue.last]
+            and not doc.lower[cue.first].endswith("ing"))
 
 
 def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | None:
