@@ -60,6 +60,7 @@ def _why(docs: list[dict], limit: int) -> None:
     """Attributions we miss whole, grouped by what became of the annotated cue: no cue found
     there (a verb no list holds), a cue without a speaker, or a cue whose content was rejected."""
     from app.pipeline.quotes import _prepare
+    from app.pipeline.reported import written_subject
 
     tokens, shown = Counter(), Counter()
     for doc in docs:
@@ -73,7 +74,9 @@ def _why(docs: list[dict], limit: int) -> None:
                 continue
             a, b = g["cue_start"], g["cue_end"]
             cue = next((c for c in index.cues if a <= index.starts[c.first] < b), None)
-            kind = ("no cue" if cue is None else "cue, no speaker" if not cue.speaker
+            speaker = cue and (cue.speaker or (None if cue.after or cue.subject
+                                               else written_subject(index, cue)))
+            kind = ("no cue" if cue is None else "cue, no speaker" if not speaker
                     else f"cue ({cue.kind}), content rejected")
             tokens[kind] += len(gold)
             if shown[kind] < limit:

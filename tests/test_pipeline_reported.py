@@ -327,3 +327,11 @@ def test_a_speaker_in_the_progressive_is_no_passive():
     text = "Mia Holt is warning that the ferry fares will rise again in the spring."
     assert [(q.text, q.speaker) for q in reported(text)] == [
         ("the ferry fares will rise again in the spring", "Mia Holt")]
+
+
+def test_an_unnamed_source_may_belong_to_something_or_stand_before_an_adverb():
+    text = ("Supporters of the new pier hope the ferries will return before the summer season.\n"
+            "Campaign workers here said they had knocked on every door in the harbour district.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the ferries will return before the summer season": "Supporters of the new pier",
+                     "they had knocked on every door in the harbour district": "Campaign workers"}

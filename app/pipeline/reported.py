@@ -84,6 +84,20 @@ _MAX_SUBJECT_WORDS = 7
 _SOURCE_HEADS = C.SOURCE_HEADS | C.ROLE_NOUNS | C.ORG_WORDS
 
 
+_SUBJECT_ADVERBS = frozenset({"here", "there", "today", "now", "too", "themselves", "itself", "all",
+                              "both", "alike", "instead"})
+_OF_WORDS = frozenset({"of", "on", "for", "at", "in", "from", "with"})
+
+
+def _run_start(doc: TextIndex, b: int) -> int:
+    """First token of the plain run of words ending at token b (at most _MAX_SUBJECT_WORDS)."""
+    a = b
+    while (a > 0 and b - a < _MAX_SUBJECT_WORDS - 1 and doc.sep(a - 1) in _SUBJECT_GAPS
+           and doc.lower[a - 1] not in _SUBJECT_STOPS and doc.lower[a - 1] not in C.CUE_VERBS):
+        a -= 1
+    return a
+
+
 def written_subject(doc: TextIndex, cue: Cue) -> str | None:
     """'A news report published Wednesday said ...', '47 percent said ...', 'The latest poll
     showed ...': when the cue index names nobody (no person, body or role it knows), the subject
@@ -93,19 +107,22 @@ def written_subject(doc: TextIndex, cue: Cue) -> str | None:
     or "it" (who those are is the cue index's business)."""
     b = cue.first - 1
     while b >= 0 and doc.sep(b) == " " and doc.lower[b] not in _SUBJECT_STOPS and (
-            doc.lower[b] in C.SUBJECT_FILLERS or (doc.lower[b].endswith("ly") and not doc.cap(b))):
-        b -= 1
+            doc.lower[b] in C.SUBJECT_FILLERS or doc.lower[b] in _SUBJECT_ADVERBS
+            or (doc.lower[b].endswith("ly") and not doc.cap(b))):
+        b -= 1  # "Her campaign workers here said", "The party today agrees"
     if b < 0 or doc.sep(b) != " " or doc.lower[b] in _SUBJECT_STOPS or doc.inside(doc.starts[b]):
         return None
-    a = b
-    while (a > 0 and b - a < _MAX_SUBJECT_WORDS - 1 and doc.sep(a - 1) in _SUBJECT_GAPS
-           and doc.lower[a - 1] not in _SUBJECT_STOPS and doc.lower[a - 1] not in C.CUE_VERBS):
-        a -= 1
+    a = _run_start(doc, b)
+    head = b
+    if (a > 1 and doc.lower[a - 1] in _OF_WORDS and doc.sep(a - 1) == " " and doc.sep(a - 2) == " "
+            and doc.lower[a - 2] not in _SUBJECT_STOPS):
+        head = a - 2  # "Supporters of the law hope", "few on either side of the debate think"
+        a = _run_start(doc, head)
     opens = (a == 0 or doc.sentence_start(doc.starts[a]) == doc.starts[a]
              or doc.sep(a - 1).strip()[-1:] in (",", ";", ":", "\u2014", "\u2013", "(")
              or doc.lower[a - 1] in _BOUNDARY_WORDS)
     words = doc.lower[a:b + 1]
-    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY or words[-1] not in _SOURCE_HEADS
+    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY or doc.lower[head] not in _SOURCE_HEADS
             or any(w in C.FINITE_HINTS or w in C.CUE_VERBS for w in words)):
         return None  # a capital "Says" is a headline's; "The only hope" is no source
     return doc.text[doc.starts[a]:doc.ends[b]]
