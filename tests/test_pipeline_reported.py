@@ -335,3 +335,11 @@ def test_an_unnamed_source_may_belong_to_something_or_stand_before_an_adverb():
     found = {q.text: q.speaker for q in reported(text)}
     assert found == {"the ferries will return before the summer season": "Supporters of the new pier",
                      "they had knocked on every door in the harbour district": "Campaign workers"}
+
+
+def test_a_source_name_may_hold_full_stops_and_slashes():
+    text = ("According to the U.S. Coast Guard, more than 300 ships have used the new harbour this year.\n"
+            "According to a Reuters/Ipsos poll, most voters would welcome a new pier in the harbour.")
+    found = [q.text for q in reported(text)]
+    assert found == ["more than 300 ships have used the new harbour this year",
+                     "most voters would welcome a new pier in the harbour"]

@@ -405,8 +405,8 @@ def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int,
     u = cue.subject[1]
     while u < min(limit - 1, cue.subject[1] + 25):
         sep = "" if _in_number(doc, u) else doc.sep(u).strip()
-        if sep and sep != ",":
-            return None
+        if sep and sep != "," and sep.strip(_IN_NAME_MARKS):
+            return None  # but "the U.S. Census Bureau", "a Reuters/Ipsos poll" go on
         if sep == ",":
             skip = _apposition_end(doc, u + 1, limit)
             if skip is None:
@@ -418,6 +418,9 @@ def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int,
             continue
         u += 1
     return None
+
+
+_IN_NAME_MARKS = "./-&'\u2019"
 
 
 def _speaks_within(doc: TextIndex, a: int, b: int) -> bool:
