@@ -3,7 +3,8 @@ the text around it, so a fix can aim at a pattern (look at TRAIN, confirm on dev
 third-party text to the terminal only; nothing is written to the repository.
 
     .venv/bin/python -m bench.polnear_failures --split train --what speakers --limit 60
-    --what: speakers (direct quotes), all-speakers, direct-fp, direct-fn, reported-fp, reported-fn
+    --what: speakers (direct quotes), all-speakers, direct-fp, direct-fn, reported-fp, reported-fn,
+            reported-why (attributions we miss whole, by what the cue index made of their cue)
 """
 from __future__ import annotations
 
@@ -55,6 +56,36 @@ def _spans(docs: list[dict], kinds: set[str], marked: bool, false_pos: bool, lim
     print("tokens by kind:", dict(sizes))
 
 
+def _why(docs: list[dict], limit: int) -> None:
+    """Attributions we miss whole, grouped by what became of the annotated cue: no cue found
+    there (a verb no list holds), a cue without a speaker, or a cue whose content was rejected."""
+    from app.pipeline.quotes import _prepare
+    from app.pipeline.reported import written_subject
+
+    tokens, shown = Counter(), Counter()
+    for doc in docs:
+        text = doc["text"]
+        starts = token_starts(text)
+        mine = covered(starts, [(p.start, p.end) for p in ours(text)])
+        index, _, _ = _prepare(text, False)
+        for g in doc["quotes"]:
+            gold = covered(starts, g["content_spans"])
+            if not gold or gold & mine or g.get("cue_start") is None:
+                continue
+            a, b = g["cue_start"], g["cue_end"]
+            cue = next((c for c in index.cues if a <= index.starts[c.first] < b), None)
+            speaker = cue and (cue.speaker or (None if cue.after or cue.subject
+                                               else written_subject(index, cue)))
+            kind = ("no cue" if cue is None else "cue, no speaker" if not speaker
+                    else f"cue ({cue.kind}), content rejected")
+            tokens[kind] += len(gold)
+            if shown[kind] < limit:
+                shown[kind] += 1
+                print(f"- {kind}: cue {g['cue']!r}, source {g['speaker']!r}\n"
+                      f"    {_ctx(text, g['start'], g['end'])}")
+    print("missed tokens by what became of the cue:", dict(tokens))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devdata", type=Path, default=Path("../shared/devdata"))
@@ -67,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     docs = load(args.devdata / f"polnear_{args.split}.jsonl", quick=False)
     if args.docs:
         docs = random.Random(args.seed).sample(docs, min(args.docs, len(docs)))
-    if args.what in ("speakers", "all-speakers"):
+    if args.what == "reported-why":
+        _why(docs, args.limit)
+    elif args.what in ("speakers", "all-speakers"):
         scores = Scores()
         for doc in docs:
             score_doc(doc, ours(doc["text"]), scores)

@@ -298,3 +298,32 @@ def test_continues_joins_only_the_halves_of_one_split_sentence(text, joined):
     from app.pipeline.quotes import continues
     first, second = marked(text)
     assert continues(text, first, second) is joined
+
+
+def test_curly_and_straight_marks_mixed_up_pair_by_where_they_stand():
+    # A straight mark after a word closes, one after a space opens: the attribution between the
+    # halves is not a quotation nested in one long quote, and each half keeps its speaker.
+    text = ('“The harbour will reopen before the summer season," Mia Holt said at the pier. "The '
+            'ferries will run every hour from June.”')
+    found = [(q.text, q.speaker) for q in marked(text)]
+    assert found == [("The harbour will reopen before the summer season,", "Mia Holt"),
+                     ("The ferries will run every hour from June.", "Mia Holt")]
+    # A straight pair nested in a curly quote stays nested.
+    nested = '“They called the plan "a costly folly for the town" on Monday,” Ana Ruiz said.'
+    assert [q.text for q in marked(nested)] == ['They called the plan "a costly folly for the town" on Monday,']
+
+
+def test_a_title_in_marks_is_no_quotation():
+    text = ("Mia Holt spoke on Harbour Radio’s “Morning Talk With Dana Reed” on Sunday. Her memoir, "
+            "“The Long Night at the Pier,” came out in May. “We will open the pier in May,” Holt said.")
+    assert [(q.text, q.speaker) for q in marked(text)] == [("We will open the pier in May,", "Mia Holt")]
+
+
+def test_a_quoted_transcript_line_is_spoken_by_its_label():
+    text = ("Harbour master Tomas Lindgren spoke to Radio Kust on Sunday. A partial transcript:\n\n"
+            "\"REED: Will the eastern pier reopen before the summer season starts?\n\n"
+            "\"LINDGREN: We expect the eastern pier to reopen in May, before the ferries return.\"")
+    found = [(q.text, q.speaker) for q in marked(text)]
+    assert found == [("Will the eastern pier reopen before the summer season starts?", "Reed"),
+                     ("We expect the eastern pier to reopen in May, before the ferries return.",
+                      "Tomas Lindgren")]

@@ -233,3 +233,113 @@ def test_said_more_than_a_number_is_a_statement():
     found = one("Diallo said more than 12,000 cases and 230 deaths had been reported since August.")
     assert found.text == "more than 12,000 cases and 230 deaths had been reported since August"
     assert reported("Diallo said more about the outbreak at the end of her visit to the region.") == []
+
+
+def test_an_unnamed_source_written_before_the_verb_speaks_as_written():
+    text = ("A harbour board report said the pier had lost money for six years.\n"
+            "Around that time, 41 percent said the ferry fares were too high for families.\n"
+            "The only hope the traders have now is a new ferry line from the islands.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the pier had lost money for six years": "A harbour board report",
+                     "the ferry fares were too high for families": "41 percent"}
+
+
+def test_an_unnamed_source_is_never_a_headline():
+    assert reported("Harbour Board Report Says the Pier Will Close In May After the Storm") == []
+
+
+def test_a_clause_after_a_that_verb_may_show_its_verb_later_or_contracted():
+    text = ("Mia Holt believes the long delayed plans for the eastern pier will pass in May.\n"
+            "Ana Ruiz told reporters she’d support the new ferry line to the islands.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the long delayed plans for the eastern pier will pass in May": "Mia Holt",
+                     "she’d support the new ferry line to the islands": "Ana Ruiz"}
+
+
+def test_a_line_without_a_full_stop_is_a_headline_not_reported_speech():
+    text = ("Harbour board says it’s open to a new ferry line to the islands\n\n"
+            "The harbour board said on Monday it would open a new ferry line to the islands.")
+    assert [q.text for q in reported(text)] == ["it would open a new ferry line to the islands"]
+
+
+def test_learned_that_verbs_include_irregular_past_forms():
+    text = ("A harbour board survey found that most traders wanted the eastern pier rebuilt.\n"
+            "Mia Holt knew that the ferry fares would rise again in the spring.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"most traders wanted the eastern pier rebuilt": "A harbour board survey",
+                     "the ferry fares would rise again in the spring": "Mia Holt"}
+
+
+def test_a_request_or_proposal_is_the_speakers_position():
+    text = ("Mayor Ana Ruiz urged the harbour board to close the eastern pier before the storm, "
+            "which had been forecast for days.\n"
+            "Mia Holt called for a ban on night flights over the old town.\n"
+            "Tomas Lindgren has pushed for months to reopen the pier.\n"
+            "Reporters asked Ruiz whether the pier would close.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the harbour board to close the eastern pier before the storm": "Ana Ruiz",
+                     "a ban on night flights over the old town": "Mia Holt"}
+
+
+def test_a_verb_no_list_holds_reports_a_that_clause():
+    text = ("Mia Holt conceded that the ferry fares would rise again in the spring.\n"
+            "Ana Ruiz backed the plan, reasoning that the new pier will pay for itself within ten years.\n"
+            "Tomas Lindgren ridiculed that assessment as a fantasy from the harbour office.\n"
+            "The board drafted a ruling that the pier must close for the winter season.\n"
+            "A union spokesman denied that the board will replace every pier by May.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the ferry fares would rise again in the spring": "Mia Holt",
+                     "the new pier will pay for itself within ten years": "Ana Ruiz"}
+
+
+def test_the_that_clause_may_come_after_whom_and_where_the_speaker_told_it():
+    text = ("Mia Holt told dock workers at the harbour that the ferry fares would rise in spring.\n"
+            "Ana Ruiz complained to a radio host on Sunday that the pier had been closed for weeks.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the ferry fares would rise in spring": "Mia Holt",
+                     "the pier had been closed for weeks": "Ana Ruiz"}
+
+
+def test_content_that_opens_its_sentence_may_open_with_a_preposition():
+    text = ("In all, the harbour board has spent 40 million euros on the eastern pier, Mia Holt said.\n"
+            "According to the port authority, about 270 ships have used the new berth since May.\n"
+            "Ana Ruiz said in a statement on the pier.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {
+        "In all, the harbour board has spent 40 million euros on the eastern pier": "Mia Holt",
+        "about 270 ships have used the new berth since May": "port authority"}
+
+
+def test_a_source_opening_the_sentence_leaves_a_named_speakers_words_to_them():
+    text = ("According to the harbour office, during the meeting with the board, Mia Holt said that the "
+            "pier would reopen in May.")
+    assert [(q.text, q.speaker) for q in reported(text)] == [("the pier would reopen in May", "Mia Holt")]
+
+
+def test_a_clause_after_whom_a_speaker_told_is_no_request():
+    text = ("Mia Holt told Harbour Radio she planned to stay neutral in the vote.\n"
+            "Ana Ruiz has told her supporters that “we will rebuild the pier together.”")
+    assert [(q.text, q.speaker) for q in reported(text)] == [
+        ("she planned to stay neutral in the vote", "Mia Holt")]
+
+
+def test_a_speaker_in_the_progressive_is_no_passive():
+    text = "Mia Holt is warning that the ferry fares will rise again in the spring."
+    assert [(q.text, q.speaker) for q in reported(text)] == [
+        ("the ferry fares will rise again in the spring", "Mia Holt")]
+
+
+def test_an_unnamed_source_may_belong_to_something_or_stand_before_an_adverb():
+    text = ("Supporters of the new pier hope the ferries will return before the summer season.\n"
+            "Campaign workers here said they had knocked on every door in the harbour district.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {"the ferries will return before the summer season": "Supporters of the new pier",
+                     "they had knocked on every door in the harbour district": "Campaign workers"}
+
+
+def test_a_source_name_may_hold_full_stops_and_slashes():
+    text = ("According to the U.S. Coast Guard, more than 300 ships have used the new harbour this year.\n"
+            "According to a Reuters/Ipsos poll, most voters would welcome a new pier in the harbour.")
+    found = [q.text for q in reported(text)]
+    assert found == ["more than 300 ships have used the new harbour this year",
+                     "most voters would welcome a new pier in the harbour"]

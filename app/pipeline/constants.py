@@ -84,6 +84,10 @@ _NOT_CLAIMS = frozenset({
 })
 
 
+#: The same, public: a verb no list holds is never read as a cue when it is one of these.
+NOT_CLAIM_VERBS = _NOT_CLAIMS
+
+
 def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
     """Words not yet a cue; never a lone first word of a source cue ("according")."""
     phrases = {p for group in known for p in group}
@@ -94,6 +98,9 @@ def _new(words, *known: tuple[str, ...]) -> tuple[str, ...]:
 _LEARNED = _learned_cues()
 CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), CUE_VERBS)
 
+#: Last words of unnamed sources ("the poll", "47 percent", "many Republicans"), learned by
+#: scripts/learn_cues.py: a subject ending in one reports speech though it names nobody.
+SOURCE_HEADS: frozenset[str] = frozenset(_LEARNED.get("source_heads", ()))
 #: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
 #: Verbs that report a claim only with a "that" clause ("the poll showed that ...", "Hale denied
 #: that ..."), learned by scripts/learn_cues.py. Cues for reported speech only: they never
@@ -312,10 +319,69 @@ STATE_ABBREVIATIONS: frozenset[str] = frozenset({
 
 #: Quoted fragments shorter than this are labels and scare quotes ("no-limits", "rules").
 MIN_QUOTE_WORDS = 4
+#: A quoted piece up to this long (characters) with every word capitalised but TITLE_SMALL_WORDS
+#: is the title of a work, show or slogan, not speech ("The Art of the Deal").
+MAX_TITLE_CHARS = 90
+TITLE_SMALL_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "nor", "but", "with", "at", "by",
+    "from", "as", "vs", "via", "into", "over", "per",
+})
 #: A fragment this short with no speaker found is a term being mentioned, not a quotation.
 MIN_UNATTRIBUTED_WORDS = 6
+#: After a verb that reports only a clause ("believes", "showed"), the clause's own verb must come
+#: within this many words of it, with no punctuation between ("believes the new pier will fail").
+BARE_CLAUSE_REACH = 9
+#: Verbs that report a position rather than a clause (app/pipeline/reported.py _position):
+#: an object and a to-infinitive ("urged the board to close the pier"), "on" and the same
+#: ("called on the board to ..."), "for" and what is wanted ("called for a ban on ..."), or what
+#: is wanted right after the verb ("proposed closing the pier", "demanded a recount").
+POSITION_TO_VERBS: frozenset[str] = frozenset({
+    "urged", "urges", "urging", "asked", "asks", "asking", "pressed", "presses", "pressing",
+    "encouraged", "encourages", "encouraging", "implored", "implores", "challenged", "challenges",
+    "invited", "invites", "begged", "told", "tells", "telling", "warned", "warns", "warning",
+    "advised", "advises", "pushed", "pushes", "pushing", "pleaded", "called", "calls", "calling",
+})
+POSITION_ON_VERBS: frozenset[str] = frozenset({"called", "calls", "calling"})
+POSITION_FOR_VERBS: frozenset[str] = frozenset({
+    "called", "calls", "calling", "pushed", "pushes", "pushing", "argued", "argues", "arguing",
+    "pressed", "presses", "pressing", "advocated", "advocates", "lobbied", "pleaded", "begged",
+})
+POSITION_NP_VERBS: frozenset[str] = frozenset({
+    "proposed", "proposes", "proposing", "demanded", "demands", "demanding", "advocated",
+    "advocates", "recommended", "recommends",
+})
+#: Verbs of asking: what follows is a question (never a claim) or, with "to", a request.
+QUESTION_VERBS: frozenset[str] = frozenset({
+    "asked", "asks", "ask", "asking", "wondered", "wonders", "wondering", "inquired", "questioned",
+})
+#: Words shaped like a verb ("-ed", "-ing") that are no speech cue before "that": "so worried
+#: that", "the morning that", "during the meeting that" (see speakers._shaped_cue).
+NOT_SHAPED_CUES: frozenset[str] = frozenset({
+    "nothing", "something", "anything", "everything", "thing", "things", "morning", "evening",
+    "meeting", "building", "during", "including", "following", "regarding", "concerning",
+    "according", "ensuring", "ensured", "assumed", "assuming", "provided", "providing", "given",
+    "supposed", "expected", "worried", "convinced", "surprised", "pleased", "disappointed",
+    "concerned", "interested", "excited", "relieved", "shocked", "amazed", "needed", "wanted",
+    "believed", "designed", "intended", "happened", "seemed", "passed", "required", "proved",
+    "so-called", "unfounded", "guaranteed", "assured", "meaning", "causing", "ensuring",
+    "followed", "renewed", "offering", "having",
+})
+#: Words an object may take before the "to" of a request ("urged the state's largest union to").
+POSITION_OBJECT_WORDS = 6
+#: Words a speaker's audience and setting may take between a cue and its "that": "told
+#: their allies in the party that ..." (app/pipeline/reported.py _that_ahead).
+THAT_REACH = 8
+#: Verbs whose object is the listener ("told voters that", "assured the board that").
+TELL_VERBS: frozenset[str] = frozenset({
+    "told", "tells", "telling", "tell", "warned", "warns", "warning", "assured", "assures",
+    "reminded", "reminds", "informed", "informs", "convinced", "promised", "promises", "notified",
+    "persuaded", "advised", "urged", "wrote",
+})
 #: Reported speech needs a content clause at least this long (words) to be worth a record.
 MIN_REPORTED_WORDS = 5
+#: A line up to this long (characters) that ends with no full stop is a headline, caption or
+#: bullet: it reports nothing (app/pipeline/reported.py).
+MAX_HEADLINE_CHARS = 400
 #: A sentence longer than this (characters) is not searched for reported speech: prose rarely
 #: runs so long, and the bound keeps the work linear on text with no full stops.
 MAX_REPORTED_CHARS = 1500

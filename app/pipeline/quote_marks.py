@@ -88,20 +88,40 @@ def _scan_paragraph(text: str, ps: int, pe: int, single: bool):
     writer who quotes with single marks); extract_quotes keeps those only when attributed."""
     if not single:
         single = _DOUBLE_RE.search(text, ps, pe) is None
+    mixed_up = '"' in text[ps:pe] and ("\u201c" in text[ps:pe] or "\u201d" in text[ps:pe])
+    if mixed_up:
+        # Curly and straight marks mixed up by the writer ('“It is over," said Hale. "We
+        # lost.”'): a straight mark closes when it follows a word or punctuation and opens
+        # after a space, and then it may close a curly mark and the reverse. Read so first,
+        # when that balances the paragraph: read as nesting, the attribution between the
+        # halves would become a quotation inside one long quote.
+        by_role = _pair_marks(text, ps, pe, single, restart=False, closers=_MIXED_CLOSERS,
+                              roles=True)
+        if by_role[2] is None:
+            return by_role
     found = _pair_marks(text, ps, pe, single, restart=False)
     if found[2] is None:
         return found
-    if '"' in text[ps:pe] and "\u201c" in text[ps:pe]:
-        # Curly and straight marks mixed up by the writer ('“It is over," said Hale'): a
-        # straight mark may close a curly one and the reverse, when that balances the paragraph.
+    if mixed_up:
+        # Failing that, any pairing that balances the paragraph.
         mixed = _pair_marks(text, ps, pe, single, restart=False, closers=_MIXED_CLOSERS)
         if mixed[2] is None:
             return mixed
     return _pair_marks(text, ps, pe, single, restart=True)
 
 
+_OPENING_CONTEXT = frozenset("([{\u2014\u2013-/\u201c\u2018\u201e\u00ab")
+
+
+def _double_role(text: str, i: int, ps: int) -> str:
+    """A straight double mark opens after a space, a paragraph start, a bracket or a dash, and
+    closes after anything else (a word, a comma, a full stop)."""
+    before = text[i - 1] if i > ps else " "
+    return "open" if before.isspace() or before in _OPENING_CONTEXT else "close"
+
+
 def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool,
-                closers: dict[str, str] = _CLOSERS):
+                closers: dict[str, str] = _CLOSERS, roles: bool = False):
     outer: list[tuple[int, int]] = []
     inner: list[tuple[int, int]] = []
     stack: list[tuple[int, str]] = []
@@ -112,7 +132,10 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool,
             continue  # an apostrophe
         if ch in (_S_OPEN, _S_CLOSE) and _is_apostrophe(text, i, ps, pe, ch):
             continue
-        depth = _closing_depth(stack, ch, closers)
+        double = _double_role(text, i, ps) if roles and ch == '"' else None
+        depth = None if double == "open" else _closing_depth(stack, ch, closers)
+        if double == "close" and depth is None:
+            continue  # a stray closer
         if depth is not None:
             (outer if depth == 0 else inner).append((stack[depth][0], i))
             del stack[depth:]

@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import aside_start, clean_name, run_forward
+from app.pipeline.name_runs import aside_start, clean_name, expand_surname, run_forward
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
@@ -187,7 +187,7 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         return []
     doc, spans, _ = _prepare(text, single_quotes)
     clauses = find_reported(doc) if reported else []
-    clause_starts = [a for a, _, _ in clauses]
+    clause_starts = [a for a, _, _, _ in clauses]
     results: list[QuoteCandidate] = []
     prev: Span | None = None
     prev_speaker: str | None = None
@@ -198,6 +198,11 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
             speaker = signed
         elif speaker is None and cue is None:
             speaker = _colon_speaker(doc, span)
+        if (label := _TRANSCRIPT_LABEL.match(text, span.start, span.end)) is not None:
+            # '"WALLACE: Let's start with ...' in a quoted transcript: the label speaks, and is
+            # no part of what was said
+            cue, speaker = None, _label_speaker(doc, label.group(1), span.start)
+            span = Span(span.open, span.limit, label.end(), span.end, span.closed, span.para)
         prev, prev_speaker = span, speaker
         if not single_quotes and doc.text[span.open] in SINGLES and cue is None:
             continue  # single marks read on their own: only a span with a cue is a quotation
@@ -206,18 +211,33 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
             # hold rates "for as long as it takes", the chair said.'
             clause = _enclosing(clauses, clause_starts, span)
             if clause is not None:
-                cue, speaker = clause, clause.speaker
+                cue, speaker = clause
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
+        if _title_case(text, span.start, span.end):
+            continue  # the name of a book, show or slogan ("Crippled America", "State of the Union")
         results.append(QuoteCandidate(
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
     if clauses:
-        results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=cue.speaker,
-                                   cue=_cue_text(doc, cue), kind="reported") for a, b, cue in clauses]
+        results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=speaker,
+                                   cue=_cue_text(doc, cue), kind="reported")
+                    for a, b, cue, speaker in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _title_case(text: str, a: int, b: int) -> bool:
+    """text[a:b] is a title set in marks, not words somebody said: short, every word capitalised
+    but the small ones ("The Art of the Deal", "This Week With George Stephanopoulos")."""
+    if b - a > C.MAX_TITLE_CHARS:
+        return False
+    words = [w for w in _TITLE_WORD.findall(text, a, b) if w.lower() not in C.TITLE_SMALL_WORDS]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)
 
 
 def continues(text: str, first: QuoteCandidate, second: QuoteCandidate) -> bool:
@@ -241,6 +261,18 @@ def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
 
 
+# A speaker's name in capitals and a colon opening a line of a transcript: "PENCE: Well, ...".
+_TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'\u2019.-]+(?: [A-Z][A-Z'\u2019.-]+){0,2}):[ \t\u00a0]+(?=\S)")
+
+
+def _label_speaker(doc: TextIndex, label: str, pos: int) -> str:
+    """'PENCE' -> 'Mike Pence' when the text names him in full, else 'Pence'."""
+    words = [w.capitalize() for w in label.split()]
+    if len(words) == 1:
+        return expand_surname(doc, words[0], pos)
+    return " ".join(words)
+
+
 _SIGNATURE_DASH = re.compile(r"[ \t\u00a0]*(?:[\u2015\u2014\u2013]|--?)[ \t\u00a0]*")
 
 
@@ -250,7 +282,8 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
     if not span.closed:
         return None
     dash = _SIGNATURE_DASH.match(doc.text, span.limit + 1)
-    if dash is None and not doc.text[span.limit + 1:doc.para_ends[span.para]].strip(" .\t\u00a0"):
+    para_end = doc.para_ends[span.para]
+    if dash is None and _line_rest_empty(doc.text, span.limit + 1, para_end, _BLANK_OR_STOP):
         nxt = _next_line(doc, span.para)
         dash = _SIGNATURE_DASH.match(doc.text, nxt[0]) if nxt else None
         if dash is not None:
@@ -262,9 +295,19 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
         return None
     line_end = doc.para_ends[span.para]
     b = run_forward(doc, a, bisect_left(doc.starts, line_end))
-    if doc.text[doc.ends[b]:line_end].strip(" .,\t\u00a0"):
+    if not _line_rest_empty(doc.text, doc.ends[b], line_end, _BLANK_OR_STOP_OR_COMMA):
         return None  # more follows on the line: a dash inside a sentence, not a signature
     return clean_name(doc, a, b)[0]
+
+
+_BLANK_OR_STOP = re.compile(r"[ .\t\u00a0]*")
+_BLANK_OR_STOP_OR_COMMA = re.compile(r"[ .,\t\u00a0]*")
+
+
+def _line_rest_empty(text: str, a: int, b: int, blank: re.Pattern) -> bool:
+    """Only blanks and stops in text[a:b], read without copying it (a one-paragraph text of
+    many quotes would copy the rest of it once a quote)."""
+    return a >= b or blank.match(text, a, b).end() == b
 
 
 def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
@@ -276,11 +319,13 @@ def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
     return None
 
 
-def _enclosing(clauses: list[tuple[int, int, Cue]], starts: list[int], span: Span) -> Cue | None:
-    """The cue of the reported clause holding the span, if any (clauses never overlap)."""
+def _enclosing(clauses: list[tuple[int, int, Cue, str]], starts: list[int],
+               span: Span) -> tuple[Cue, str] | None:
+    """The cue and speaker of the reported clause holding the span, if any (clauses never
+    overlap)."""
     i = bisect_right(starts, span.start) - 1
     if i >= 0 and span.end <= clauses[i][1]:
-        return clauses[i][2]
+        return clauses[i][2], clauses[i][3]
     return None
 
 

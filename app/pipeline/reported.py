@@ -2,25 +2,33 @@
 
 "Tan said China and Russia's relationship was not like the alliances of the Cold War" carries a
 claim and a speaker as surely as a quotation does, and outlets often paraphrase where others quote.
-Every record is anchored on a speech cue whose speaker the cue index already resolved, in one of
-three shapes (the span is the content clause only, never the cue or "that"):
+Every record is anchored on a speech cue whose speaker the cue index already resolved (or, when
+it names nobody, an unnamed source written before the verb: "47 percent said", "the poll showed",
+see written_subject), in one of these shapes (the span is the content only, never the cue or
+"that"):
 
 - cue, then content: "X said (on Monday) (that) <clause>", "X told reporters <clause>",
-  "X warned that <clause>", "..., adding that <clause>", "according to X, <clause>";
+  "X warned that <clause>", "X told voters at the rally that <clause>", "..., adding that
+  <clause>", "according to X, <clause>";
 - content, then cue, closing the sentence: "<clause>, X said on Monday.", "<clause>, said the
-  spokesman.", "<clause>, according to X."
+  spokesman.", "<clause>, according to X.";
+- a position: "X urged the board to <do something>", "X called for <what is wanted>".
 
+Cues come from the lists in constants.py (partly learned from PolNeAR train by
+scripts/learn_cues.py), and any verb shaped like one right before "that" ("X conceded that").
 Precision first, because a wrong record becomes a wrong claim: a speaker must be known; verbs other
-than say/tell/add/write/state need "that" ("Tan warned of ...", "Tan vowed to ..." are not
-statements); a bare clause must show a finite verb ("told the story of ..." is not one); passives
-("he was told", "it is said"), questions and Title Case headlines are skipped; content that opens
-with a quotation mark is a direct quote, left to the quote finder; at most one record per stretch
-of text (a later cue in the same sentence cuts the earlier content short).
+than say/tell/add/write/state need "that" or a clause with its own verb ("Tan warned of ...",
+"Tan vowed to ..." are not statements); a bare clause must show a finite verb ("told the story
+of ..." is not one); passives ("he was told", "it is said"), questions (and whatever follows a
+verb of asking but a request), denials, Title Case headlines and short lines without a full stop
+(headlines, captions, bullets) are skipped; content that opens with a quotation mark is a direct
+quote, left to the quote finder; at most one record per stretch of text (a later cue in the same
+sentence cuts the earlier content short).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import DATELINE
@@ -41,27 +49,92 @@ _AUXILIARIES = frozenset({
 })
 _HEADLINE_SHARE = 0.6
 
-def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue]]:
-    """(start, end, cue) of every reported statement, in text order, never overlapping."""
-    found: list[tuple[int, int, Cue]] = []
+def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue, str]]:
+    """(start, end, cue, speaker) of every reported statement, in text order, never overlapping.
+    The speaker is the cue's, else the subject as written before the verb (see written_subject)."""
+    found: list[tuple[int, int, Cue, str]] = []
     last_end = -1
     for idx, cue in enumerate(doc.cues):
         phrase = " ".join(doc.lower[cue.first:cue.last])
-        if (not cue.speaker or cue.kind == "noun" or _passive(doc, cue)
-                or (phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+        if (cue.kind == "noun" or _passive(doc, cue) or (
+                not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+            continue
+        speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
+        if not speaker:
             continue
         span = _reported_span(doc, idx, phrase)
         if span and span[0] >= last_end:
-            found.append((span[0], span[1], cue))
+            found.append((span[0], span[1], cue, speaker))
             last_end = span[1]
     return found
 
 
+_SUBJECT_GAPS = frozenset({" ", "-", "/", "\u00a0"})
+_SUBJECT_STOPS = frozenset({
+    "that", "which", "who", "whom", "whose", "and", "but", "or", "nor", "when", "if", "because",
+    "as", "while", "after", "before", "since", "where", "than", "though", "although", "so", "yet",
+    "then", "not", "to", "of", "in", "on", "at", "for", "with", "by", "from", "what", "how",
+    "why",
+})
+_BOUNDARY_WORDS = frozenset({"and", "but", "while", "that", "after", "as", "because", "so", "yet",
+                             "whereas", "though", "although", "when"})
+_NOBODY = frozenset({"i", "you", "we", "it", "this", "that", "there", "one", "what", "which", "who",
+                     "he", "she", "they", "me", "us", "him", "them", "here", "these", "those"})
+_MAX_SUBJECT_WORDS = 7
+_SOURCE_HEADS = C.SOURCE_HEADS | C.ROLE_NOUNS | C.ORG_WORDS
+
+
+_SUBJECT_ADVERBS = frozenset({"here", "there", "today", "now", "too", "themselves", "itself", "all",
+                              "both", "alike", "instead"})
+_OF_WORDS = frozenset({"of", "on", "for", "at", "in", "from", "with"})
+
+
+def _run_start(doc: TextIndex, b: int) -> int:
+    """First token of the plain run of words ending at token b (at most _MAX_SUBJECT_WORDS)."""
+    a = b
+    while (a > 0 and b - a < _MAX_SUBJECT_WORDS - 1 and doc.sep(a - 1) in _SUBJECT_GAPS
+           and doc.lower[a - 1] not in _SUBJECT_STOPS and doc.lower[a - 1] not in C.CUE_VERBS):
+        a -= 1
+    return a
+
+
+def written_subject(doc: TextIndex, cue: Cue) -> str | None:
+    """'A news report published Wednesday said ...', '47 percent said ...', 'The latest poll
+    showed ...': when the cue index names nobody (no person, body or role it knows), the subject
+    as written: a short run of words right before the verb, with no punctuation in it, opening
+    its clause, ending in a word that heads sources ("poll", "percent", "officials": learned
+    from PolNeAR train by scripts/learn_cues.py, with the role and body words). Never a pronoun
+    or "it" (who those are is the cue index's business)."""
+    b = cue.first - 1
+    while b >= 0 and doc.sep(b) == " " and doc.lower[b] not in _SUBJECT_STOPS and (
+            doc.lower[b] in C.SUBJECT_FILLERS or doc.lower[b] in _SUBJECT_ADVERBS
+            or (doc.lower[b].endswith("ly") and not doc.cap(b))):
+        b -= 1  # "Her campaign workers here said", "The party today agrees"
+    if b < 0 or doc.sep(b) != " " or doc.lower[b] in _SUBJECT_STOPS or doc.inside(doc.starts[b]):
+        return None
+    a = _run_start(doc, b)
+    head = b
+    if (a > 1 and doc.lower[a - 1] in _OF_WORDS and doc.sep(a - 1) == " " and doc.sep(a - 2) == " "
+            and doc.lower[a - 2] not in _SUBJECT_STOPS):
+        head = a - 2  # "Supporters of the law hope", "few on either side of the debate think"
+        a = _run_start(doc, head)
+    opens = (a == 0 or doc.sentence_start(doc.starts[a]) == doc.starts[a]
+             or doc.sep(a - 1).strip()[-1:] in (",", ";", ":", "\u2014", "\u2013", "(")
+             or doc.lower[a - 1] in _BOUNDARY_WORDS)
+    words = doc.lower[a:b + 1]
+    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY or doc.lower[head] not in _SOURCE_HEADS
+            or any(w in C.FINITE_HINTS or w in C.CUE_VERBS for w in words)):
+        return None  # a capital "Says" is a headline's; "The only hope" is no source
+    return doc.text[doc.starts[a]:doc.ends[b]]
+
+
 def _passive(doc: TextIndex, cue: Cue) -> bool:
-    """"He was told ...": the subject is the listener; "it is said": nobody speaks."""
+    """"He was told ...": the subject is the listener; "it is said": nobody speaks. (But "he is
+    saying that ...", "they are warning that ..." speak: a form in -ing is no passive.)"""
     k = cue.first - 1
     return (k >= 0 and doc.lower[k] in C.PASSIVE_MARKERS and doc.sep(k) == " "
-            and "quoted" not in doc.lower[cue.first:cue.last])
+            and "quoted" not in doc.lower[cue.first:cue.last]
+            and not doc.lower[cue.first].endswith("ing"))
 
 
 def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | None:
@@ -70,8 +143,11 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
     sent, end = doc.sentence_start(pos), doc.sentence_end(pos)
     if end - sent > C.MAX_REPORTED_CHARS:
         return None  # not a sentence of prose (and bounds the work on a huge unpunctuated text)
-    if doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)").endswith("?"):
+    closing = doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)")
+    if closing.endswith("?"):
         return None
+    if _unpunctuated_line(doc, pos):
+        return None  # a headline, caption or summary line, never a claim
     limit = bisect_left(doc.starts, end)
     if cue.kind == "source":
         return _source_first(doc, cue, sent, limit) or _content_first(doc, cue, phrase, sent, limit)
@@ -82,25 +158,102 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
     return _content_first(doc, cue, phrase, sent, limit)
 
 
+def _unpunctuated_line(doc: TextIndex, pos: int) -> bool:
+    """The paragraph holding pos is short and ends with no full stop (or ! ? … or a closing
+    mark): a headline ("China says it's open to more drills"), a caption or a bullet, not prose."""
+    p = bisect_right(doc.para_starts, pos) - 1
+    a, b = doc.para_starts[p], doc.para_ends[p]
+    if b - a > C.MAX_HEADLINE_CHARS:
+        return False  # a paragraph of prose, however it ends (and no copy of a huge one)
+    return not doc.text[a:b].rstrip().endswith(_LINE_ENDS)
+
+
+_LINE_ENDS = tuple(".!?\u2026\"\u201d\u2019')]:;")
+
+
 # --- Cue first: "X said (that) <clause>" ---------------------------------------------------------
 
 def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> tuple[int, int] | None:
     cue = doc.cues[idx]
     j = cue.last
-    if phrase in ("told", "tells", "telling"):
-        j = skip_object(doc, j, limit)
-        if j is None:
-            return None
-    j = _skip_adjuncts(doc, j, limit)
+    if (wanted := _position(doc, cue, limit)) is not None:
+        stop = _content_end(doc, idx, doc.starts[wanted], end)
+        for k in range(wanted, bisect_left(doc.starts, stop) - 1):
+            if doc.sep(k).strip()[:1] in (",", ";", "\u2014", "\u2013") and not _in_number(doc, k):
+                stop = doc.ends[k]  # what is wanted ends at the first comma: "..., which ..."
+                break
+        return _checked(doc, doc.starts[wanted], stop, finite=False)
+    if phrase in C.QUESTION_VERBS:
+        return None  # "asked Ruiz whether the pier would close": a question is no claim
+    if (j < limit and (doc.lower[j] in C.ADJUNCT_PREPOSITIONS or doc.lower[j - 1] in C.TELL_VERBS)
+            and (later := _that_ahead(doc, j, limit)) is not None):
+        j = later  # "told their allies in the party that ...", "complained to CBS News that ..."
+    else:
+        if phrase in ("told", "tells", "telling"):
+            j = skip_object(doc, j, limit)
+            if j is None:
+                return None
+            if j < limit and doc.lower[j] != "that" and (later := _that_ahead(doc, j, limit)):
+                j = later  # "told her supporters that ..."
+        j = _skip_adjuncts(doc, j, limit)
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
+        if cue.shaped and not _bare_clause(doc, j, limit):
+            return None  # "ridiculed that assessment": "that" is no conjunction here
     elif phrase not in C.REPORTING_BARE and not _bare_clause(doc, j, limit):
         return None  # "warned of ...", "vowed to ...": but "warned it would retaliate" is a clause
     if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
         return None  # a colon or a mark: what follows is a direct quote or a list
     stop = _content_end(doc, idx, doc.starts[j], end)
     return _checked(doc, doc.starts[j], stop, finite=not that)
+
+
+def _position(doc: TextIndex, cue: Cue, limit: int) -> int | None:
+    """Where a request or a proposal starts: what a speaker wants done is their position as
+    surely as a clause is their claim. 'urged the board to close the pier' and 'called on the
+    board to close it' (an object of a few words, then "to" and a verb: from the object), 'called
+    for a ban on night flights', 'proposed closing the pier' (from what is called for)."""
+    j, verb = cue.last, doc.lower[cue.last - 1]
+    if j >= limit or doc.sep(j - 1) != " ":
+        return None
+    if verb in C.POSITION_FOR_VERBS and doc.lower[j] == "for" and j + 1 < limit and doc.sep(j) == " ":
+        nxt = doc.lower[j + 1]
+        return None if nxt in C.TIME_NOUNS or nxt.rstrip("s") in C.TIME_NOUNS or nxt.isdigit() else j + 1
+    if verb in C.POSITION_NP_VERBS and doc.lower[j] not in C.CONTENT_BAD_STARTS | {"that"} | _AUXILIARIES:
+        return j
+    if verb in C.POSITION_ON_VERBS and doc.lower[j] in ("on", "upon") and doc.sep(j) == " ":
+        j += 1
+    elif verb not in C.POSITION_TO_VERBS:
+        return None
+    if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in ("whether", "if"):
+        return None
+    for k in range(j + 1, min(limit - 1, j + C.POSITION_OBJECT_WORDS + 1)):
+        w = doc.lower[k]
+        if doc.sep(k - 1) != " " or w in _CLAUSE_SUBJECTS or w in C.FINITE_HINTS or (
+                len(w) > 4 and w.endswith("ed")):
+            return None  # "told Politico he planned to stay neutral": a clause, not a request
+        if doc.lower[k] == "to" and doc.sep(k) == " " and not doc.cap(k + 1) and (
+                doc.lower[k + 1] not in _DETERMINERS):
+            return j
+    return None
+
+
+def _that_ahead(doc: TextIndex, j: int, limit: int) -> int | None:
+    """The "that" opening the content a few words on, past whom and where a speaker told it
+    ("told voters here on Sunday that", "complained to a radio host that"): after a verb of
+    telling or from a preposition on, only plain words between, no verb, no punctuation ("said
+    the report that ..." is left alone: "that" may open a relative clause there)."""
+    for k in range(j, min(limit, j + C.THAT_REACH + 1)):
+        w = doc.lower[k]
+        if w == "that":
+            after = doc.sep(k).strip()
+            return k if k > j and (not after or after[-1] in _MARKS) else None
+        if (doc.sep(k).strip() or w in C.FINITE_HINTS or w in C.CUE_VERBS or w in _AUXILIARIES
+                or w in C.CONTENT_BAD_STARTS and w not in C.ADJUNCT_PREPOSITIONS
+                or (len(w) > 4 and w.endswith("ed"))):
+            return None
+    return None
 
 
 def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
@@ -111,12 +264,18 @@ def _bare_clause(doc: TextIndex, j: int, limit: int) -> bool:
         return True
     if j >= limit or doc.lower[j] in C.CONTENT_BAD_STARTS or doc.lower[j] in C.ADJUNCT_PREPOSITIONS:
         return False
-    for k in range(j + 1, min(limit, j + 6)):
+    for k in range(j + 1, min(limit, j + C.BARE_CLAUSE_REACH)):
         if doc.sep(k - 1).strip():
             return False
-        if doc.lower[k] in _AUXILIARIES:
+        w = doc.lower[k].replace("\u2019", "'")
+        if w in _QUESTION_WORDS:
+            return False  # "told them why the pier closed": a question or a topic, not a claim
+        if w in _AUXILIARIES or w in C.FINITE_HINTS or w.endswith(_CONTRACTED):
             return True
     return False
+
+
+_QUESTION_WORDS = frozenset({"whether", "if", "why", "how", "what", "when", "where", "who", "which"})
 
 
 def skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
@@ -235,7 +394,7 @@ def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int)
             doc.lower[j] in _TAIL_OPENERS or (doc.lower[j].endswith("ing") and not doc.cap(j)))):
         return None  # the sentence goes on: the cue does not close it ("..., killing three");
         # but "..., according to a report released on Friday by the board" is all source
-    return _checked(doc, sent, comma, finite=True)
+    return _checked(doc, sent, comma, finite=True, opening=True)
 
 
 def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int, int] | None:
@@ -246,17 +405,34 @@ def _source_first(doc: TextIndex, cue: Cue, sent: int, limit: int) -> tuple[int,
     u = cue.subject[1]
     while u < min(limit - 1, cue.subject[1] + 25):
         sep = "" if _in_number(doc, u) else doc.sep(u).strip()
-        if sep and sep != ",":
-            return None
+        if sep and sep != "," and sep.strip(_IN_NAME_MARKS):
+            return None  # but "the U.S. Census Bureau", "a Reuters/Ipsos poll" go on
         if sep == ",":
             skip = _apposition_end(doc, u + 1, limit)
             if skip is None:
+                if _speaks_within(doc, u + 1, limit):
+                    return None  # "According to the media, ..., Li said that ...": Li's words
                 return _checked(doc, doc.starts[u + 1], doc.sentence_end(doc.starts[u + 1]),
-                                finite=True)
+                                finite=True, opening=True)
             u = skip
             continue
         u += 1
     return None
+
+
+_IN_NAME_MARKS = "./-&'\u2019"
+
+
+def _speaks_within(doc: TextIndex, a: int, b: int) -> bool:
+    """A speech verb with a speaker of its own among tokens [a, b): the words there are that
+    speaker's, not the source's that introduces the sentence."""
+    i = bisect_left(doc.cue_firsts, a)
+    while i < len(doc.cues) and doc.cues[i].first < b:
+        c = doc.cues[i]
+        if c.speaker and c.kind in ("verb", "claim") and not c.after:
+            return True
+        i += 1
+    return False
 
 
 def _apposition_end(doc: TextIndex, k: int, limit: int) -> int | None:
@@ -278,7 +454,11 @@ def _in_number(doc: TextIndex, v: int) -> bool:
 
 # --- Is it a clause? -------------------------------------------------------------------------------
 
-def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[int, int] | None:
+def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool,
+             opening: bool = False) -> tuple[int, int] | None:
+    """(start, stop) trimmed when text[start:stop] reads as a statement. `opening`: the content
+    opens a sentence ("In all, the senator has raised ...", "About 270 people have ...", "But
+    ..."), so its first word may be one that never follows "said" ("said in ...", "said about")."""
     text = doc.text
     while start < stop and text[start].isspace():
         start += 1
@@ -289,7 +469,8 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool) -> tuple[in
     if start >= stop or (text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    if b - a < C.MIN_REPORTED_WORDS or (finite and doc.lower[a] in C.CONTENT_BAD_STARTS and not (
+    bad_start = finite and not opening and doc.lower[a] in C.CONTENT_BAD_STARTS
+    if b - a < C.MIN_REPORTED_WORDS or (bad_start and not (
             doc.lower[a] in ("more", "less", "fewer") and doc.lower[a + 1] == "than")):
         return None  # "said more about it" is no statement; "said more than 200 cases had ..." is
     if doc.lower[a] in C.CUE_PARTICIPLES or doc.lower[a] in C.CUE_VERBS:
@@ -312,11 +493,18 @@ def _quote_then_more(doc: TextIndex, start: int, stop: int) -> bool:
     return close < stop and bisect_left(doc.starts, stop) - bisect_left(doc.starts, close) >= 3
 
 
+_CONTRACTED = ("'d", "'ll", "'re", "'ve", "'m", "n't")
+_PRONOUN_IS = frozenset({"he's", "she's", "it's", "that's", "there's", "what's", "who's"})
+
+
 def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
     for k in range(a, b):
-        w = doc.lower[k]
-        if w in C.FINITE_HINTS or (len(w) > 4 and w.endswith("ed")):
-            return True
+        w = doc.lower[k].replace("\u2019", "'")
+        if (w in C.FINITE_HINTS or (len(w) > 4 and w.endswith("ed")) or w.endswith(_CONTRACTED)
+                or w in _PRONOUN_IS):
+            return True  # "aren’t", "he’d", "they’re", "it’s"
+        if k > a and doc.lower[k - 1] in _CLAUSE_SUBJECTS and not w.endswith("ly") and doc.sep(k - 1) == " ":
+            return True  # a pronoun and the word after it: "they want", "we need"
         if (k > a and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))
                 and "'" not in w and "\u2019" not in w
                 and (doc.cap(k - 1) or doc.lower[k - 1] in _THIRD_PERSON)):

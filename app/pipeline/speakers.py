@@ -75,6 +75,7 @@ class Cue:
     person: bool = False
     subject: tuple[int, int] | None = None  # tokens [first, last] naming the speaker, if written
     after: bool = False  # the speaker is written after the cue ("..., said Tan", "according to X")
+    shaped: bool = False  # no listed cue: a verb-shaped word before "that" (see _shaped_cue)
 
 
 
@@ -100,7 +101,7 @@ class TextIndex:
         self.cues = _find_cues(self)
         self.cue_firsts = [c.first for c in self.cues]
         # Cues that may attribute a quotation in marks: not "claim" verbs ("denied", "showed")
-        self.quote_cues = [c for c in self.cues if c.kind != "claim"]
+        self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
         self.quote_cue_firsts = [c.first for c in self.quote_cues]
         self.best_names: dict[str, tuple[list[int], list[str]]] = {}
         self.full_names, runs = full_name_index(self)
@@ -156,6 +157,9 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
     cues, lw, n, i = [], doc.lower, len(doc.lower), 0
     while i < n:
         options = _CUE_INDEX.get(lw[i])
+        if not options and not (i + 1 < n and lw[i + 1] == "that"):
+            i += 1  # most words: no cue, and no verb before "that" (see _shaped_cue)
+            continue
         hyphenated = i > 0 and doc.sep(i - 1) == "-"  # "so-called" is not a speech cue
         shouted = len(doc.words[i]) > 1 and doc.words[i].isupper()  # a headline in capitals
         if options and not hyphenated and not shouted and not doc.inside(doc.starts[i]):
@@ -170,8 +174,33 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
+            else:
+                if i + 1 < n and lw[i + 1] == "that" and (shaped := _shaped_cue(doc, i)) is not None:
+                    cues.append(shaped)
+        elif (not options and i + 1 < n and lw[i + 1] == "that" and not hyphenated and not shouted
+              and (shaped := _shaped_cue(doc, i))):
+            cues.append(shaped)
         i += 1
     return cues
+
+
+def _shaped_cue(doc: TextIndex, i: int) -> Cue | None:
+    """A verb no list holds, told by its shape and the "that" after it: "Hale conceded that",
+    "..., suggesting that", "the board later clarified that". Reported speech only (never a
+    quote's cue); the clause after "that" must still look like one (app/pipeline/reported.py)."""
+    w = doc.lower[i]
+    if (i + 1 >= len(doc.lower) or doc.lower[i + 1] != "that" or doc.sep(i) != " " or doc.cap(i)
+            or len(w) < 6 or not w.endswith(("ed", "ing")) or w in C.NOT_SHAPED_CUES
+            or w in C.NOT_CLAIM_VERBS or w in C.DENIAL_VERBS
+            or (i > 0 and doc.lower[i - 1] in _NOUN_DETERMINERS) or doc.inside(doc.starts[i])):
+        return None
+    if w.endswith("ing") and not (doc.sep(i - 1).strip() == "," or doc.lower[i - 1] in _ING_AUXILIARIES):
+        return None  # ", suggesting that", "is suggesting that"; not "a ruling that"
+    return Cue(i, i + 1, "participle" if w.endswith("ing") else "claim", shaped=True)
+
+
+_ING_AUXILIARIES = frozenset({"is", "are", "was", "were", "been", "he's", "she's", "he\u2019s",
+                              "she\u2019s", "they're", "they\u2019re", "also", "now", "still"})
 
 
 def _role_of(doc: TextIndex, cue: Cue) -> str | None:
