@@ -64,6 +64,10 @@ class MatchConfig:
     # A passage the stance model reads as a repeat with less probability than this is suggested,
     # never linked (see decide).
     stance_confidence: float = 0.6
+    # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
+    # see domain.articles.plan_article): quotations stored and linked, statements linked a quotation.
+    max_quotes: int = 1000
+    max_statements: int = 50
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -71,7 +75,8 @@ class MatchConfig:
         return cls(link_threshold=settings.match_link_threshold,
                    suggest_threshold=settings.match_suggest_threshold,
                    contradict_threshold=settings.match_contradict_threshold,
-                   embedder=load_embedder(model) if model else None, embedder_model=model or "")
+                   embedder=load_embedder(model) if model else None, embedder_model=model or "",
+                   max_quotes=settings.max_article_quotes, max_statements=settings.max_quote_statements)
 
     @property
     def lexical_gate(self) -> float:
