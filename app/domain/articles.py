@@ -16,9 +16,11 @@ from app.domain.linking import (
     another_statement,
     find_matching_claim,
     forget_identities,
+    hold_loaded_rows,
     index_claim_text,
     mention_keys,
     refresh_outlet_counts,
+    release_loaded_rows,
     text_hashes,
 )
 from app.domain.matching import (
@@ -200,7 +202,14 @@ def link_article(session: Session, article: Article, config: MatchConfig,
                  plan: ArticlePlan | None = None) -> dict[str, int]:
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too."""
-    plan = plan or plan_article(article.text, config)
+    hold_loaded_rows(session)
+    try:
+        return _link_article(session, article, config, plan or plan_article(article.text, config))
+    finally:
+        release_loaded_rows(session)
+
+
+def _link_article(session: Session, article: Article, config: MatchConfig, plan: ArticlePlan) -> dict[str, int]:
     counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0, **plan.left_out}
     touched: set[int] = set()
     created: list[Claim] = []

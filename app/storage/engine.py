@@ -28,6 +28,26 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+#: What a request or a batch item refused for a busy database says (a 503 with Retry-After on the web).
+BUSY_MESSAGE = "the database is busy with another write; try again in a few seconds"
+BUSY_RETRY_AFTER_SECONDS = 5
+
+# PostgreSQL SQLSTATEs of a wait given up: lock_not_available (lock_timeout, NOWAIT),
+# deadlock_detected, serialization_failure, query_canceled (statement_timeout).
+_PG_BUSY_STATES = frozenset({"55P03", "40P01", "40001", "57014"})
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """A write that gave up waiting for another one: SQLite's "database is locked" / "database
+    table is locked" (busy_timeout ran out), or a PostgreSQL lock or statement timeout. Retrying
+    later succeeds; nothing is wrong with the request itself."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) in _PG_BUSY_STATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalize_url(url)
     if is_sqlite(url):
