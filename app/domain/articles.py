@@ -34,7 +34,7 @@ from app.domain.matching import (
     sentences_not_matched,
 )
 from app.domain.passages import link_repeated_passages
-from app.domain.people import get_or_create_outlet, get_or_create_speaker
+from app.domain.people import SPEAKER_MEMO, get_or_create_outlet, get_or_create_speaker
 from app.domain.vectors import store_vectors
 from app.pipeline.claims import Statement, joined_halves, normalized_key, split_statements
 from app.pipeline.documents import clean_field, first_line_title
@@ -203,9 +203,11 @@ def link_article(session: Session, article: Article, config: MatchConfig,
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too."""
     hold_loaded_rows(session)
+    session.info[SPEAKER_MEMO] = {}
     try:
         return _link_article(session, article, config, plan or plan_article(article.text, config))
     finally:
+        session.info.pop(SPEAKER_MEMO, None)
         release_loaded_rows(session)
 
 
