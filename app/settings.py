@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     # quotation. An article past a bound is stored whole, the rest is left unlinked and the ingest
     # says so (domain.articles.plan_article). They bound how long an ingest holds the database's
     # write lock on SQLite, where every other writer (a login too) waits for it.
-    max_article_quotes: int = Field(default=1000, ge=1)
+    max_article_quotes: int = Field(default=500, ge=1)
     max_quote_statements: int = Field(default=50, ge=1)
     # Request bodies over these are a 413 before they are read (app/web/security.py): multipart
     # uploads and raw claims-file imports up to max_upload_bytes (a 20 MiB import file plus framing,

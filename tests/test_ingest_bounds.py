@@ -90,7 +90,7 @@ def test_every_channel_says_what_the_bound_left_out(small_bound, tmp_path, datab
 
 @pytest.mark.slow
 def test_a_large_ingest_fails_no_login_and_no_write_beside_it(app):
-    """A 3,000-quotation article (the default bound links 1,000 of them) through the API, while
+    """A 3,000-quotation article (the default bound links 500 of them) through the API, while
     four others log in through the form and paste small articles, again and again until it is done
     (and at least three rounds each): every answer is below 500."""
     big = long_article(3000)

@@ -67,7 +67,7 @@ class MatchConfig:
     stance_confidence: float = 0.6
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
     # see domain.articles.plan_article): quotations stored and linked, statements linked a quotation.
-    max_quotes: int = 1000
+    max_quotes: int = 500
     max_statements: int = 50
 
     @classmethod
