@@ -136,3 +136,24 @@ def test_a_large_ingest_fails_no_login_and_no_write_beside_it(app):
     assert failed == [], f"{len(failed)} of {len(answers)} requests failed beside a large ingest"
     assert {a for a in answers if a[0] == "login"} == {("login", 303)}
     assert len([a for a in answers if a[0] == "paste"]) >= 12
+
+
+def test_a_statement_links_what_the_matcher_links_beside_its_own_claim(session, monkeypatch):
+    """The claims a statement's passage decisions name are loaded in one query; a decision to link
+    one (origin "extracted", same speaker and moment) stays a link, not a suggestion."""
+    from dataclasses import replace as dc_replace
+
+    from app.domain import articles as articles_module
+    from app.domain.matching import Decision
+    from app.pipeline.matching import NO_MATCH
+    from app.storage.models import Claim, Mention
+
+    other = Claim(text="The board will widen the ferry ramp at berth 9 this year", norm_hash=1)
+    session.add(other)
+    session.flush()
+    decision = Decision(other.id, "repeats", "extracted", dc_replace(NO_MATCH, score=0.95, lexical=0.95))
+    monkeypatch.setattr(articles_module, "passage_decisions",
+                        lambda scored, config, skip, passage=None: [decision] if other.id not in skip else [])
+    ingest_article(session, ArticleInput(text=long_article(1), outlet="Port Post"), "t")
+    origin = session.scalar(select(Mention.origin).where(Mention.claim_id == other.id))
+    assert origin == "extracted"

@@ -371,9 +371,9 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
         counts["mentions"] += 1
         touched.add(claim.id)
     decisions = passage_decisions(scored, config, skip={claim.id}, passage=text)
-    others = claims_by_id(session, {d.claim_id for d in decisions})   # one query, not one a decision
+    loaded = claims_by_id(session, {d.claim_id for d in decisions})   # one query, not one a decision
     for d in decisions:
-        other = others[d.claim_id]
+        other = loaded[d.claim_id]
         origin = d.origin
         if origin == "extracted" and (d.claim_id in others or another_statement(
                 session, d.claim_id, quote.speaker_id, article.published)):
