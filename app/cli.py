@@ -82,7 +82,9 @@ def _result_line(result) -> str:
         return f"{result.name}: failed: {result.error}"
     if result.status == "present":
         return f"{result.name}: already present (article {result.article_id})"
-    return f"{result.name}: added article {result.article_id} ({result.quotes} quotes, {result.new_claims} new claims)"
+    notes = "".join(f"; note: {n}" for n in getattr(result, "notes", ()))
+    return (f"{result.name}: added article {result.article_id} ({result.quotes} quotes, "
+            f"{result.new_claims} new claims){notes}")
 
 
 def _exit_with_summary(results, also_failed: int = 0) -> None:

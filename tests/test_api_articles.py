@@ -21,7 +21,7 @@ def test_ingest_creates_then_is_idempotent(client):
     again = client.post(f"{API}/articles", json=LEDGER)
     assert again.status_code == 200
     assert again.json() == {"id": body["id"], "created": False, "quotes": 0, "new_claims": 0,
-                            "mentions": 0}
+                            "mentions": 0, "notes": []}
     assert len(client.get(f"{API}/articles").json()) == 1
 
 

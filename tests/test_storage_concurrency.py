@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select, text
 
 from app.domain.articles import ArticleInput, ingest_article
-from app.storage.engine import is_sqlite, make_engine, make_sessionmaker
+from app.storage.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, make_engine, make_sessionmaker
 from app.storage.models import Article, Outlet, Speaker
 
 
@@ -18,7 +18,7 @@ def test_sqlite_pragmas(database_url):
     with engine.connect() as conn:
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
-        assert conn.scalar(text("PRAGMA busy_timeout")) == 5000
+        assert conn.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
     engine.dispose()
 
 

@@ -53,7 +53,7 @@ def ingest(body: schemas.ArticleIn, request: Request, response: Response, sessio
     response.status_code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
     response.headers["Location"] = api_url(request, "api_article", article_id=result.article_id)
     return schemas.IngestOut(id=result.article_id, created=result.created, quotes=result.quotes,
-                             new_claims=result.new_claims, mentions=result.mentions)
+                             new_claims=result.new_claims, mentions=result.mentions, notes=list(result.notes))
 
 
 @router.get(

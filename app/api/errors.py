@@ -4,31 +4,43 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.errors import DomainError
+from app.storage.engine import BUSY_MESSAGE, BUSY_RETRY_AFTER_SECONDS, is_busy_error
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error_response(request: Request, status: int, message: str, details=None):
+def _error_response(request: Request, status: int, message: str, details=None, headers=None):
     if _wants_json(request):
         body = {"message": message}
         if details is not None:
             body["errors"] = details
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status, headers=headers)
     from app.web.templating import render
 
     return render(request, "error.html", {"status": status, "message": message},
-                  block="content", status_code=status)
+                  block="content", status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError):
         return _error_response(request, exc.status_code, exc.message)
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: OperationalError):
+        """Another writer held the database past our wait (SQLite's busy_timeout, a PostgreSQL lock
+        or statement timeout): 503 with Retry-After, a message the page or client can show. Any
+        other database failure is a fault and stays a 500."""
+        if not is_busy_error(exc):
+            raise exc
+        return _error_response(request, 503, BUSY_MESSAGE,
+                               headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -245,6 +245,8 @@ class IngestOut(BaseModel):
     quotes: int
     new_claims: int
     mentions: int
+    notes: list[str] = Field(default=[], description="What the bounds on work per article left out "
+                                                     "(quotations or statements not linked), one sentence each.")
 
 
 class ArticleDeleted(BaseModel):

@@ -16,9 +16,11 @@ from app.domain.linking import (
     another_statement,
     find_matching_claim,
     forget_identities,
+    hold_loaded_rows,
     index_claim_text,
     mention_keys,
     refresh_outlet_counts,
+    release_loaded_rows,
     text_hashes,
 )
 from app.domain.matching import (
@@ -32,11 +34,12 @@ from app.domain.matching import (
     sentences_not_matched,
 )
 from app.domain.passages import link_repeated_passages
-from app.domain.people import get_or_create_outlet, get_or_create_speaker
+from app.domain.people import SPEAKER_MEMO, get_or_create_outlet, get_or_create_speaker
 from app.domain.vectors import store_vectors
-from app.pipeline.claims import joined_halves, normalized_key, split_statements
+from app.pipeline.claims import Statement, joined_halves, normalized_key, split_statements
 from app.pipeline.documents import clean_field, first_line_title
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
+from app.pipeline.constants import MATCH_MAX_SENTENCES
 from app.pipeline.stance import stance
 from app.storage.models import Article, Claim, Mention, Quote
 
@@ -62,6 +65,71 @@ class IngestResult:
     new_claims: int = 0
     mentions: int = 0
     suggestions: int = 0
+    # What the bounds on work per article left out (see ArticlePlan), one sentence each.
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuoteUnit:
+    """One quotation to store and link, or two halves of one split by its attribution ('"If the
+    port does not pay," Lopez said, "the night shift will go."'), with the statements it makes:
+    of the quotation, or of the joined halves (text up to head_end is the first half's, text from
+    tail_start the second's; see pipeline.claims.joined_halves)."""
+
+    quote: QuoteCandidate
+    claimable: bool                       # False: a reported clause framing a quotation
+    statements: list[Statement]
+    second: QuoteCandidate | None = None
+    head_end: int = 0
+    tail_start: int = 0
+
+
+@dataclass(frozen=True)
+class ArticlePlan:
+    """What linking an article will work through, found from its text alone before anything is
+    written: extraction and statement splitting hold no database lock. The work is bounded
+    (MatchConfig.max_quotes quotations an article, max_statements statements a quotation; the
+    sentences matched are bounded by MATCH_MAX_SENTENCES), and what a bound left out is counted
+    and said in `notes`."""
+
+    units: list[QuoteUnit]
+    left_out: dict[str, int]
+    notes: tuple[str, ...]
+
+
+def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
+    found = _quotes_in_linking_order(text)
+    kept = found[:config.max_quotes]
+    units: list[QuoteUnit] = []
+    cut = i = 0
+    while i < len(kept):
+        cand, claimable = kept[i]
+        nxt = kept[i + 1] if i + 1 < len(kept) else None
+        if claimable and nxt is not None and nxt[1] and continues(text, cand, nxt[0]):
+            joined, head_end, tail_start = joined_halves(cand.text, nxt[0].text)
+            pieces = split_statements(joined)
+            units.append(QuoteUnit(cand, True, pieces[:config.max_statements], nxt[0], head_end, tail_start))
+            i += 2
+        else:
+            pieces = split_statements(cand.text) if claimable else []
+            units.append(QuoteUnit(cand, claimable, pieces[:config.max_statements]))
+            i += 1
+        cut += max(0, len(pieces) - config.max_statements)
+    left_out = {"quotes_not_linked": len(found) - len(kept), "statements_not_linked": cut,
+                "sentences_not_matched": sentences_not_matched(text)}
+    notes = []
+    if left_out["quotes_not_linked"]:
+        notes.append(f"only the first {len(kept):,} of its {len(found):,} quotations were stored and "
+                     f"linked (the limit is {config.max_quotes:,} an article: "
+                     "CLAIMTRACKER_MAX_ARTICLE_QUOTES)")
+    if cut:
+        notes.append(f"{cut:,} statements past the first {config.max_statements:,} of a quotation "
+                     "were not linked (CLAIMTRACKER_MAX_QUOTE_STATEMENTS)")
+    if left_out["sentences_not_matched"]:
+        notes.append(f"only its first {MATCH_MAX_SENTENCES:,} sentences were matched against the "
+                     f"stored claims ({left_out['sentences_not_matched']:,} were not)")
+    return ArticlePlan(units, {k: n for k, n in left_out.items() if n or k == "sentences_not_matched"},
+                       tuple(notes))
 
 
 def content_hash(text: str) -> str:
@@ -78,14 +146,23 @@ def validate_article(data: ArticleInput, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         raise InvalidInput("missing outlet")
 
 
+def stored_article_id(session: Session, digest: str) -> int | None:
+    return session.scalar(select(Article.id).where(Article.content_hash == digest))
+
+
 def ingest_article(session: Session, data: ArticleInput, actor: str,
                    max_bytes: int = DEFAULT_MAX_BYTES, matching: MatchConfig | None = None) -> IngestResult:
-    """Store the text untouched, extract its quotes and link each to a claim; same text twice is a no-op."""
+    """Store the text untouched, extract its quotes and link each to a claim; same text twice is a no-op.
+
+    Everything found from the text alone (quotes, statements, the bounds) is found before the
+    first write: on SQLite a write holds the database's one write lock until the commit."""
     validate_article(data, max_bytes)
     digest = content_hash(data.text)
-    existing = session.scalar(select(Article.id).where(Article.content_hash == digest))
+    existing = stored_article_id(session, digest)
     if existing is not None:
         return IngestResult(article_id=existing, created=False)
+    config = matching or MatchConfig()
+    plan = plan_article(data.text, config)
     outlet = get_or_create_outlet(session, data.outlet)
     article = Article(
         outlet_id=outlet.id, text=data.text, content_hash=digest,
@@ -94,54 +171,63 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
         published=data.published, source_name=clean_field(data.source_name, 500))
     session.add(article)
     session.flush()
-    counts = link_article(session, article, matching or MatchConfig())
+    counts = link_article(session, article, config, plan)
     record_event(session, actor, "article.ingest", "article", article.id,
                  after={"title": article.title, "outlet": outlet.name, **counts})
     return IngestResult(article.id, True, counts["quotes"], counts["new_claims"], counts["mentions"],
-                        counts["suggestions"])
+                        counts["suggestions"], plan.notes)
 
 
 def ingest_and_commit(session: Session, data: ArticleInput, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
                       matching: MatchConfig | None = None) -> IngestResult:
-    """Ingest and commit; if a concurrent request stored the same text first, ours becomes a no-op."""
+    """Ingest and commit. Two ingests of one text at the same moment both check that it is not
+    stored, and one commits first: the other's insert then breaks the unique content hash, and it
+    answers with the article stored, `created=False`, as if it had come second (which it did).
+    Any other conflict is retried once (a row a concurrent ingest made meanwhile is found then)."""
     try:
         result = ingest_article(session, data, actor, max_bytes, matching)
         session.commit()
+        return result
     except IntegrityError:
         session.rollback()
-        result = ingest_article(session, data, actor, max_bytes, matching)
-        session.commit()
+    existing = stored_article_id(session, content_hash(data.text))
+    if existing is not None:
+        return IngestResult(article_id=existing, created=False)
+    result = ingest_article(session, data, actor, max_bytes, matching)
+    session.commit()
     return result
 
 
-def link_article(session: Session, article: Article, config: MatchConfig) -> dict[str, int]:
+def link_article(session: Session, article: Article, config: MatchConfig,
+                 plan: ArticlePlan | None = None) -> dict[str, int]:
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too."""
-    counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0,
-              "sentences_not_matched": sentences_not_matched(article.text)}
+    hold_loaded_rows(session)
+    session.info[SPEAKER_MEMO] = {}
+    try:
+        return _link_article(session, article, config, plan or plan_article(article.text, config))
+    finally:
+        session.info.pop(SPEAKER_MEMO, None)
+        release_loaded_rows(session)
+
+
+def _link_article(session: Session, article: Article, config: MatchConfig, plan: ArticlePlan) -> dict[str, int]:
+    counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0, **plan.left_out}
     touched: set[int] = set()
     created: list[Claim] = []
     known = mention_keys(session, article.id)
     forget_identities(session)
-    found = _quotes_in_linking_order(article.text)
-    i = 0
-    while i < len(found):
-        cand, claimable = found[i]
+    for unit in plan.units:
         counts["quotes"] += 1
-        quote = _store_quote(session, article, cand)
-        nxt = found[i + 1][0] if i + 1 < len(found) else None
-        if claimable and nxt is not None and found[i + 1][1] and continues(article.text, cand, nxt):
+        quote = _store_quote(session, article, unit.quote)
+        if unit.second is not None:
             counts["quotes"] += 1
-            second = _store_quote(session, article, nxt)
-            touched.update(_link_split_quote(session, article, (quote, cand), (second, nxt), config,
-                                             counts, known, created))
-            i += 2
+            second = _store_quote(session, article, unit.second)
+            touched.update(_link_split_quote(session, article, (quote, unit.quote), (second, unit.second),
+                                             unit, config, counts, known, created))
             continue
-        i += 1
-        if not claimable:
-            continue
-        for st in split_statements(cand.text):
-            span = (cand.start + st.start, cand.start + st.end)
+        for st in unit.statements:
+            span = (unit.quote.start + st.start, unit.quote.start + st.end)
             _, made = _link_statement(session, article, quote, st.text, span, config, counts, known, created)
             touched.update(made)
     if config.embedder is not None and created:
@@ -158,14 +244,14 @@ def link_article(session: Session, article: Article, config: MatchConfig) -> dic
 
 
 def _link_split_quote(session: Session, article: Article, first: tuple, second: tuple,
-                      config: MatchConfig, counts: dict[str, int], known: set,
+                      unit: QuoteUnit, config: MatchConfig, counts: dict[str, int], known: set,
                       created: list[Claim]) -> set[int]:
     """A quotation split by its attribution makes the statements of its joined halves; a statement
     running across the split has a mention on each side (each half renders part of it)."""
     (quote_a, a), (quote_b, b) = first, second
-    joined, head_end, tail_start = joined_halves(a.text, b.text)
+    head_end, tail_start = unit.head_end, unit.tail_start
     touched: set[int] = set()
-    for st in split_statements(joined):
+    for st in unit.statements:
         spans = []
         if st.start < head_end:
             spans.append((quote_a, (a.start + st.start, a.start + min(st.end, head_end))))
@@ -284,8 +370,10 @@ def _link_statement(session: Session, article: Article, quote: Quote, text: str,
                    flush=False, known=known):
         counts["mentions"] += 1
         touched.add(claim.id)
-    for d in passage_decisions(scored, config, skip={claim.id}, passage=text):
-        other = session.get(Claim, d.claim_id)
+    decisions = passage_decisions(scored, config, skip={claim.id}, passage=text)
+    loaded = claims_by_id(session, {d.claim_id for d in decisions})   # one query, not one a decision
+    for d in decisions:
+        other = loaded[d.claim_id]
         origin = d.origin
         if origin == "extracted" and (d.claim_id in others or another_statement(
                 session, d.claim_id, quote.speaker_id, article.published)):

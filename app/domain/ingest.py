@@ -5,12 +5,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.domain.articles import ArticleInput, ingest_article
+from app.domain.articles import ArticleInput, ingest_and_commit
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_date, parse_document
+from app.storage.engine import BUSY_MESSAGE, is_busy_error
 
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
@@ -25,6 +27,7 @@ class BatchResult:
     new_claims: int = 0
     mentions: int = 0
     suggestions: int = 0
+    notes: tuple[str, ...] = ()       # what the bounds on work per article left out
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -50,18 +53,18 @@ def article_input(name: str, data: bytes, meta: dict[str, str | None]) -> Articl
 
 def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str | None], actor: str,
                  max_bytes: int, matching: MatchConfig | None = None) -> BatchResult:
-    """One file, committed on success and rolled back on failure, reported either way."""
+    """One file, committed on success and rolled back on failure, reported either way. The same
+    text stored by another request or process at the same moment is "present" (ingest_and_commit)."""
     try:
         if len(data) > max_bytes:
             raise DocumentError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
-        result = ingest_article(session, article_input(name, data, meta), actor, max_bytes, matching)
-        session.commit()
+        result = ingest_and_commit(session, article_input(name, data, meta), actor, max_bytes, matching)
     except (DocumentError, DomainError) as exc:
         session.rollback()
         return BatchResult(name, "failed", error=getattr(exc, "message", None) or str(exc))
     return BatchResult(name, "added" if result.created else "present", result.article_id,
                        quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions,
-                       suggestions=result.suggestions)
+                       suggestions=result.suggestions, notes=result.notes)
 
 
 def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],
@@ -76,7 +79,15 @@ def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | 
         except OSError as exc:
             result = BatchResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}")
         else:
-            result = ingest_bytes(session, str(path), data, meta, actor, max_bytes, matching)
+            try:
+                result = ingest_bytes(session, str(path), data, meta, actor, max_bytes, matching)
+            except OperationalError as exc:
+                # Another writer held the database past the wait: this file fails, the batch goes
+                # on, and running the batch again adds it (stored files are "already present").
+                if not is_busy_error(exc):
+                    raise
+                session.rollback()
+                result = BatchResult(str(path), "failed", error=BUSY_MESSAGE)
         results.append(result)
         if progress:
             progress(result)

@@ -9,6 +9,7 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,6 +69,10 @@ class MatchConfig:
     # Score a known claim's fact-check headline too (see pipeline.matching.with_headline); off only
     # where the text's own measures are wanted alone (scripts/train_match_scorer.py).
     headlines: bool = True
+    # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
+    # see domain.articles.plan_article): quotations stored and linked, statements linked a quotation.
+    max_quotes: int = 500
+    max_statements: int = 50
 
     @classmethod
     def from_settings(cls, settings) -> MatchConfig:
@@ -75,7 +80,8 @@ class MatchConfig:
         return cls(link_threshold=settings.match_link_threshold,
                    suggest_threshold=settings.match_suggest_threshold,
                    contradict_threshold=settings.match_contradict_threshold,
-                   embedder=load_embedder(model) if model else None, embedder_model=model or "")
+                   embedder=load_embedder(model) if model else None, embedder_model=model or "",
+                   max_quotes=settings.max_article_quotes, max_statements=settings.max_quote_statements)
 
     @property
     def lexical_gate(self) -> float:
@@ -328,7 +334,13 @@ def matchable_sentences(text: str) -> list[tuple[int, int]]:
 
 def matchable_windows(text: str) -> list[tuple[int, int]]:
     """The passages matching scores: each matchable sentence, long ones cut into clause windows."""
-    return [w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end)]
+    return list(_windows(text))
+
+
+@lru_cache(maxsize=512)
+def _windows(text: str) -> tuple[tuple[int, int], ...]:
+    """Pure, so cached: matching back cuts the same stored articles for each new claim on their subject."""
+    return tuple(w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end))
 
 
 def sentences_not_matched(text: str) -> int:
@@ -381,23 +393,26 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
         taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
+    floor, gate = config.floor, config.lexical_gate
     for other in session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)):
-        windows = matchable_windows(other.text)
-        passages = [prepare(other.text[start:end]) for start, end in windows]
-        weights = match_weights(session, set().union(*(p.stems for p in passages),
-                                                     *(claim_stems(c.text) for c in wanted[other.id])))
+        text, other_id = other.text, other.id
+        windows = matchable_windows(text)
+        passages = [prepare(text[start:end]) for start, end in windows]
+        here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
+        weights = match_weights(session, set().union(*(p.stems for p in passages), *(st for _, _, st in here)))
         for (start, end), passage in zip(windows, passages):
-            for claim in wanted[other.id]:
-                spans = taken.get((claim.id, other.id), [])
+            for claim_id, claim_text, stems_ in here:
+                if len(stems_ & passage.stems) < 2:
+                    continue   # score_match's own first test (two shared content words), made here
+                spans = taken.get((claim_id, other_id), [])
                 if _overlaps(spans, start, end):
                     continue
-                match = score_match(claim.text, passage, weights, config.floor, config.scorer,
-                                    config.lexical_gate)
-                verdict = (decide(match, config, _stance(match, config, claim.text, other.text[start:end]))
+                match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
+                verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end]))
                            if match.score > 0 else None)
                 if verdict is not None:
-                    out.append((other, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
-                    taken.setdefault((claim.id, other.id), []).append((start, end))
+                    out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))
+                    taken.setdefault((claim_id, other_id), []).append((start, end))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
 
 

@@ -68,18 +68,34 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     name = " ".join((name or "").split())[:200]
     if not name:
         return None
+    memo = session.info.get(SPEAKER_MEMO)
+    if memo is not None and name in memo:
+        return memo[name]
     canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
     person = parse_person(canonical)
     found = _speaker_by_alias(session, {canonical.lower(), name.lower()})
-    if found is None and person is not None:
+    if found is not None:
+        speaker = live_speaker(session, found)
+        if memo is not None:
+            memo[name] = speaker       # found by reading only: the same until a speaker is written
+        return speaker
+    if memo is not None:
+        memo.clear()                   # what follows may write a speaker, an alias or a new name
+    if person is not None:
         found = _same_person(session, person) or _adopt_lone_surname(session, canonical)
         if found is not None:
             _record_aliases(session, found, name, canonical, person)
-    if found is not None:
-        return live_speaker(session, found)
+            return live_speaker(session, found)
     speaker = live_speaker(session, get_or_create_named(session, Speaker, canonical))
     _record_aliases(session, speaker, name, canonical, person)
     return speaker
+
+
+#: session.info key: while set (to a dict, by an article's linking), a name found by reading alone
+#: is answered from it. An article names its speakers again and again, and each lookup was a query
+#: with a flush before it; any call that may write empties it, so the answers stay what a fresh
+#: lookup would give.
+SPEAKER_MEMO = "speaker_memo"
 
 
 def live_speaker(session: Session, speaker: Speaker) -> Speaker:

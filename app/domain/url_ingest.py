@@ -81,4 +81,4 @@ def ingest_url(session: Session, url: str, meta: dict[str, str | None], actor: s
         return BatchResult(name, "failed", error=getattr(exc, "message", None) or str(exc))
     return BatchResult(name, "added" if result.created else "present", result.article_id,
                        quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions,
-                       suggestions=result.suggestions)
+                       suggestions=result.suggestions, notes=result.notes)

@@ -19,13 +19,40 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalize_url(url)).get_backend_name() == "sqlite"
 
 
+# How long a write waits for SQLite's one write lock before "database is locked" (then a 503).
+# An ingest holds the lock while it links one article, bounded by max_article_quotes (a few seconds
+# for the largest allowed article on an idle machine, several times that on a loaded one); at 5 s
+# a login behind a large ingest failed, and at 30 s on a machine running four benchmarks at once.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+#: What a request or a batch item refused for a busy database says (a 503 with Retry-After on the web).
+BUSY_MESSAGE = "the database is busy with another write; try again in a few seconds"
+BUSY_RETRY_AFTER_SECONDS = 5
+
+# PostgreSQL SQLSTATEs of a wait given up: lock_not_available (lock_timeout, NOWAIT),
+# deadlock_detected, serialization_failure, query_canceled (statement_timeout).
+_PG_BUSY_STATES = frozenset({"55P03", "40P01", "40001", "57014"})
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """A write that gave up waiting for another one: SQLite's "database is locked" / "database
+    table is locked" (busy_timeout ran out), or a PostgreSQL lock or statement timeout. Retrying
+    later succeeds; nothing is wrong with the request itself."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) in _PG_BUSY_STATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def make_engine(url: str, **kwargs) -> Engine:
