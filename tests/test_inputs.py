@@ -201,6 +201,13 @@ def test_paste_over_the_article_limit_says_so(client, settings):
     assert "over the limit" in soup(response).select_one("#ingest-results").get_text()
 
 
+def test_htmx_gets_a_generic_refusal_in_the_flash_area(client):
+    response = client.post("/ingest/text", data={"text": "a\x00b", "outlet": "Wire"}, headers=HX)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert "NUL" in soup(response).select_one("p.flash.error").get_text()
+
+
 # --- the CLI ------------------------------------------------------------------------------------
 
 
