@@ -244,3 +244,11 @@ def test_cli_metadata_with_a_lone_surrogate_fails_each_file_with_a_line(empty_da
                                   "--database-url", empty_database_url], catch_exceptions=False)
     assert result.exit_code == 1
     assert "herald.txt: failed: outlet must be valid Unicode" in result.stderr
+
+
+def test_cli_argument_that_is_not_utf8_is_one_line_not_a_traceback(empty_database_url):
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade", "--database-url", empty_database_url]).exit_code == 0
+    result = runner.invoke(main, ["user", "disable", "bad\udcffname", "--database-url", empty_database_url])
+    assert result.exit_code == 1, result.output
+    assert "Error: an argument is not valid UTF-8 text" in result.output
