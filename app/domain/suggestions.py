@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.claims import touch
 from app.domain.errors import MAX_ID, Conflict, DomainError, InvalidInput, NotFound, get_or_404
-from app.domain.inputs import is_ascii_int
 from app.domain.events import record_event
+from app.domain.inputs import is_ascii_int
 from app.domain.linking import refresh_outlet_counts
 from app.domain.matching import match_weights
 from app.pipeline.context import sentence_bounds
