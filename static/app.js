@@ -3,8 +3,9 @@
 (function () {
   "use strict";
 
-  // htmx settings: swap our 4xx pages (they carry the message for the form that failed), never eval,
-  // no injected inline styles, and a full reload when history has no cached copy of a page.
+  // htmx settings: swap every 4xx (each carries the message for the form that failed; the app's
+  // error page comes with HX-Retarget: #flash), never eval, no injected inline styles, and a full
+  // reload when history has no cached copy of a page. A 5xx or a lost connection is said in #flash.
   if (window.htmx) {
     window.htmx.config.allowEval = false;
     window.htmx.config.includeIndicatorStyles = false;
@@ -13,10 +14,32 @@
     window.htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
-      { code: "(404|409|413|422)", swap: true, error: false },
-      { code: "[45]..", swap: false, error: true },
+      { code: "4..", swap: true, error: false },
+      { code: "5..", swap: false, error: true },
     ];
   }
+
+  function flash(text) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.replaceChildren();
+    if (!text) return;
+    var p = document.createElement("p");
+    p.className = "flash error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    box.appendChild(p);
+  }
+  document.addEventListener("htmx:beforeRequest", function () { flash(""); });
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status >= 500) {
+      flash("The server could not answer (HTTP " + xhr.status + "). Reload the page to see what was saved, then try again.");
+    }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    flash("The server could not be reached. Check the connection and try again.");
+  });
 
   // A point in the DOM -> a character offset into the article's ORIGINAL text. Each piece of the
   // text carries data-start/data-end; counting inside one piece only keeps the offset exact even

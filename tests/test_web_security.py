@@ -156,11 +156,14 @@ def test_streamed_oversize_body_is_413_on_both(limited):
     assert f"{MAX_BODY:,} bytes" in assert_error(api, 413)["message"]
 
 
-def test_htmx_gets_the_refusal_as_the_content_block(limited):
+def test_htmx_gets_the_refusal_in_the_flash_area(limited):
+    """The form's own target expects its results block; the app's error goes to the page's #flash."""
     response = limited.post("/ingest/text", data=_big_article(MAX_BODY), headers=HX)
     assert response.status_code == 413
+    assert response.headers["HX-Retarget"] == "#flash"
     page = soup(response)
-    assert page.select_one("html") is None and page.select_one(".error-page .error") is not None
+    assert page.select_one("html") is None
+    assert f"{MAX_BODY:,} bytes" in page.select_one("p.flash.error").get_text()
 
 
 def test_uploads_may_be_larger_than_other_bodies(limited):

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.articles import article_mentions, article_quotes, get_article, list_articles
 from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
+from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
+from app.domain.inputs import is_ascii_int
 from app.domain.mentions import claim_sources, group_by_stance
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
@@ -141,9 +143,10 @@ def claim_choices(session: Session, q: str, limit: int = 10) -> list[Claim]:
     """Claims to offer when linking a selection: text search, or nothing for an empty query."""
     if not q or not q.strip():
         return []
-    if q.strip().isdigit():
-        claim = session.scalar(select(Claim).where(Claim.id == int(q.strip()),
-                                                   Claim.merged_into_id.is_(None)))
+    if is_ascii_int(q.strip()):
+        ident = int(q.strip())
+        claim = session.scalar(select(Claim).where(Claim.id == ident, Claim.merged_into_id.is_(None))
+                               ) if 0 < ident <= MAX_ID else None
         return [claim] if claim else []
     return list_claims(session, ClaimFilter(q=q), limit=limit).claims
 

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from app.deps import ActorDep, SessionDep
 from app.domain.articles import delete_article, get_article
 from app.domain.errors import MAX_ID, DomainError, InvalidInput
+from app.domain.inputs import optional_int
 from app.domain.mentions import link_selection
 from app.domain.views import article_detail, claim_choices
 from app.storage.models import Mention
@@ -20,7 +21,7 @@ from app.web.templating import is_htmx, render, url_with
 
 router = APIRouter()
 
-Num = Annotated[int | None, Query(ge=0)]
+Num = Annotated[int | None, Query(ge=0, le=MAX_ID)]
 
 
 def _article_response(request: Request, session, article_id: int, form: dict, *,
@@ -65,15 +66,6 @@ def choices(request: Request, session: SessionDep, article_id: int,
     return render(request, "_choices.html", ctx)
 
 
-def _optional_int(raw: str, name: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.lstrip("-").isdigit():
-        raise InvalidInput(f"{name} must be a whole number")
-    return int(raw)
-
-
 @router.post("/articles/{article_id}/mentions", name="link_selection")
 def link(request: Request, session: SessionDep, actor: ActorDep, article_id: int,
          start: Annotated[str, Form(max_length=20)] = "", end: Annotated[str, Form(max_length=20)] = "",
@@ -84,11 +76,11 @@ def link(request: Request, session: SessionDep, actor: ActorDep, article_id: int
     """Link the selected span to a chosen claim, or to a new claim made from it."""
     form = {"start": None, "end": None, "stance": stance, "q": q, "new_claim_text": new_claim_text}
     try:
-        form["start"], form["end"] = _optional_int(start, "start"), _optional_int(end, "end")
+        form["start"], form["end"] = optional_int(start, "start"), optional_int(end, "end")
         if form["start"] is None or form["end"] is None:
             raise InvalidInput("select some text, or give start and end offsets")
         mention = link_selection(session, article_id, form["start"], form["end"], stance, actor,
-                                 claim_id=_optional_int(claim_id, "claim id"),
+                                 claim_id=optional_int(claim_id, "claim id", low=1),
                                  new_claim_text=new_claim_text.strip() or None)
         session.commit()
     except DomainError as exc:

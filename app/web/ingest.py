@@ -15,6 +15,7 @@ from app.domain.ingest import BatchResult, ingest_bytes
 from app.domain.matching import MatchConfig
 from app.domain.people import list_outlets
 from app.domain.url_ingest import ingest_url
+from app.web.inputs import read_form
 from app.web.templating import render
 
 router = APIRouter()
@@ -77,7 +78,7 @@ def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict,
 async def ingest_files(request: Request, session: SessionDep, settings: SettingsDep,
                        actor: ActorDep):
     """Uploaded files, with the outlet and date of the form applied to every one of them."""
-    form = await request.form(max_files=MAX_FILES)
+    form = await read_form(request, max_files=MAX_FILES)
     meta = {k: (str(form.get(k) or "").strip() or None) for k in ("outlet", "published")}
     limit = settings.max_article_bytes
     uploads: list[tuple[str, bytes | int]] = []

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.routing import NoMatchFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.domain.inputs import is_ascii_int
 from app.settings import Settings
 
 # Every page: scripts and styles only from our own /static, nothing inline, no plugins, no framing.
@@ -150,7 +151,7 @@ class BodyLimit:
         headers = Headers(scope=scope)
         limit = self.limit_for(scope, headers)
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if is_ascii_int(declared) and int(declared) > limit:
             await refuse(scope, receive, send, BodyTooLarge(limit))
             return
         received = 0
