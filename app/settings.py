@@ -1,7 +1,9 @@
 """Settings come from the environment so a test, a CLI call and a server can each point at their own database."""
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +28,10 @@ class Settings(BaseSettings):
     # /docs (Swagger UI) and /redoc load their scripts from a CDN under a relaxed policy of their
     # own; false removes both pages (the schema stays at /openapi.json).
     api_docs: bool = True
+    # The site's address as readers reach it (https://claims.example.org, with any path prefix the
+    # proxy adds): full URLs the app hands out (canonical links, og:url, the API's `url` fields and
+    # Location headers) start with it. Unset: taken from each request, i.e. from its Host header.
+    public_base_url: str | None = None
     # Where `make run`/npm put htmx; pages work without it.
     static_dir: str | None = None
     # Matching across outlets. The match score is the learned odds (0..1) that a passage is about a
@@ -63,3 +69,15 @@ class Settings(BaseSettings):
     login_delay_seconds: float = Field(default=2.0, ge=0)
     login_max_delay_seconds: float = Field(default=900.0, ge=0)
     login_failure_window_seconds: float = Field(default=3600.0, gt=0)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("public_base_url must be an http(s) URL without query or fragment, "
+                             "like https://claims.example.org")
+        return value

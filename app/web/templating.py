@@ -26,7 +26,17 @@ def url_with(request: Request, name: str, query: dict | None = None, **path_para
     return f"{url}?{urlencode(params)}" if params else url
 
 
-templates.env.globals["url_with"] = url_with
+def absolute_url(request: Request, name: str, **path_params) -> str:
+    """A full URL for links that leave the site (canonical, og:url, the API's `url` fields): under
+    the configured public_base_url when set, so a forged Host header cannot rewrite them; else from
+    the request as it came in."""
+    base = request.app.state.settings.public_base_url
+    if base:
+        return base + str(request.app.url_path_for(name, **path_params))
+    return str(request.url_for(name, **path_params))
+
+
+templates.env.globals.update(url_with=url_with, absolute_url=absolute_url)
 
 
 def render(request: Request, template: str, context: dict, *, block: str | None = None,
