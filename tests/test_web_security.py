@@ -75,6 +75,20 @@ def test_every_kind_of_response_carries_the_headers(client, path, status, kind):
     assert_secure(response)
 
 
+@pytest.mark.parametrize("path", ["/", "/claims", "/outlets", "/ingest", f"{API}/claims", "/claims/999999",
+                                  "/static/app.css", "/login", "/openapi.json"])
+def test_head_answers_like_get_without_a_body(client, path):
+    """Link checkers and monitors send HEAD: same status and headers as GET, no body (not a 405)."""
+    got, head = client.get(path), client.head(path)
+    assert (head.status_code, head.headers["content-type"]) == (got.status_code, got.headers["content-type"])
+    assert head.content == b""
+    assert_secure(head)
+
+
+def test_head_on_a_post_only_route_is_still_405(client):
+    assert client.head("/ingest/text").status_code == 405
+
+
 def test_a_500_carries_the_headers_too(client, app, monkeypatch):
     monkeypatch.setitem(RULES, "boom_for_test", "public")  # every route needs an access rule
 

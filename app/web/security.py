@@ -194,10 +194,31 @@ def docs_paths(app: FastAPI) -> set[str]:
     return {p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p}
 
 
+class HeadAsGet:
+    """HEAD is answered as GET without the body (RFC 9110 9.3.2): FastAPI routes declare GET only,
+    so a HEAD on a page (link checkers, monitors, `curl -I`) was a 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
 def install_security(app: FastAPI, settings: Settings) -> None:
     """Body limit as ordinary middleware; the headers around the whole stack built at first call."""
     max_body, max_upload = body_limits(settings)
     app.add_middleware(BodyLimit, max_body=max_body, max_upload=max_upload)
+    app.add_middleware(HeadAsGet)
     build_stack = app.build_middleware_stack
     paths = docs_paths(app)
 
