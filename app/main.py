@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # /docs and /redoc come from app/web/api_docs.py (assets from /static/vendor, not a CDN).
     app = FastAPI(title="claimtracker", version="1", openapi_url="/openapi.json",
-                  docs_url="/docs" if settings.api_docs else None,
-                  redoc_url="/redoc" if settings.api_docs else None)
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
@@ -33,6 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web.security import install_security
 
     install_error_handlers(app)
+    if settings.api_docs:
+        from app.web.api_docs import install_api_docs
+
+        install_api_docs(app)
     install_access(app)
     install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"

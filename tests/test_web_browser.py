@@ -129,3 +129,25 @@ def test_paste_form_clears_and_selection_after_emoji_counts_code_points(served, 
     with make_sessionmaker(engine)() as session:
         assert session.scalar(select(Article.text)) == EMOJI_TEXT
     engine.dispose()
+
+
+@pytest.mark.parametrize("path, ready", [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
+def test_api_docs_render_offline_without_policy_errors(served, path, ready):
+    """/docs and /redoc load everything from this server (any other request is refused here, as
+    on a machine without internet) and run under their policy. The one refusal allowed is ReDoc's
+    sidebar logo, hard-coded to its CDN in the bundle: the policy blocks it before any request."""
+    base, _ = served
+    outside, errors = [], []
+    with chromium_page() as page:
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                   else (outside.append(route.request.url), route.abort()))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(base + path)
+        page.locator(ready).first.wait_for()
+        assert page.get_by_text("Recent articles").count() > 0
+        shot = os.environ.get("CLAIMTRACKER_SCREENSHOT_DIR")
+        if shot:
+            page.screenshot(path=str(Path(shot) / f"{path.strip('/')}.png"))
+    logo = [e for e in errors if "https://cdn.redoc.ly/redoc/logo-mini.svg" in e and "Content Security Policy" in e]
+    assert outside == [] and [e for e in errors if e not in logo] == []

@@ -113,11 +113,24 @@ def test_a_header_a_route_sets_itself_is_kept(client, app, monkeypatch):
     assert client.get("/own-policy-for-test").headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_api_docs_get_their_own_policy_or_are_switched_off(client, database_url):
-    docs = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_load_only_our_own_assets_under_their_own_policy(client, path):
+    """Every script and stylesheet of /docs and /redoc is under /static/vendor (from the npm
+    registry, no CDN); the page's inline start-up script is allowed by its hash, no other inline one."""
+    docs = client.get(path)
     assert docs.status_code == 200
+    page = soup(docs)
+    urls = [t["src"] for t in page.select("script[src]")] + [t["href"] for t in page.select("link[href]")]
+    assert urls and all(u.startswith("/static/vendor/") for u in urls), urls
+    assert all(client.get(u).status_code == 200 for u in urls)
     csp = directives(docs)
-    assert "'unsafe-inline'" in csp["script-src"] and csp["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in csp["script-src"] and csp["frame-ancestors"] == ["'none'"]
+    assert not any("http" in source for sources in csp.values() for source in sources), csp
+    inline = [s.string for s in page.select("script:not([src])")]
+    assert len([h for h in csp["script-src"] if h.startswith("'sha256-")]) == len(inline)
+
+
+def test_api_docs_are_switched_off_by_the_setting(client, database_url):
     assert "'unsafe-inline'" not in directives(client.get("/openapi.json"))["script-src"]
     app = create_app(Settings(database_url=database_url, api_docs=False))
     with TestClient(app) as off:
