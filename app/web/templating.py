@@ -100,7 +100,15 @@ def can(request: Request, role: str) -> bool:
     return user is not None and user.has_role(role)
 
 
+def may(request: Request, route: str) -> bool:
+    """Whether this caller passes the access rule of a route (app/web/access.py): the navigation
+    offers only the pages the caller may open."""
+    from app.web.access import allows, rule_for
+
+    return allows(rule_for(route), current_user(request), request.app.state.settings.public_read)
+
+
 from app.web.csrf import csrf_field, csrf_token  # noqa: E402  (csrf imports nothing from here)
 
 templates.env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field, current_user=current_user,
-                             can=can)
+                             can=can, may=may)
