@@ -1,10 +1,19 @@
 """Settings come from the environment so a test, a CLI call and a server can each point at their own database."""
 from __future__ import annotations
 
+import getpass
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def operator_name() -> str:
+    """Who runs the CLI on this machine (the OS user: LOGNAME, USER, else the password database)."""
+    try:
+        return getpass.getuser().strip() or "cli"
+    except (OSError, KeyError, ImportError):
+        return "cli"
 
 
 class Settings(BaseSettings):
@@ -14,9 +23,10 @@ class Settings(BaseSettings):
         default="sqlite:///./claimtracker.db",
         validation_alias=AliasChoices("DATABASE_URL", "CLAIMTRACKER_DATABASE_URL"),
     )
-    # The actor the CLI records on events (it runs as the machine's operator). Web and API requests
-    # record the logged-in user instead.
-    actor: str = "analyst"
+    # The actor the CLI records on events: the machine's operator, by default the OS user running
+    # it (`--actor` on `claimtracker user ...` overrides). Web and API requests record the
+    # logged-in user instead.
+    actor: str = Field(default_factory=operator_name, min_length=1, max_length=200)
     page_size: int = 25
     max_article_bytes: int = 2 * 1024 * 1024
     # Request bodies over these are a 413 before they are read (app/web/security.py): multipart
