@@ -18,9 +18,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     settings = settings or Settings()
     limits = form_limits(*body_limits(settings))
+    # /docs and /redoc come from app/web/api_docs.py (assets from /static/vendor, not a CDN).
     app = FastAPI(title="claimtracker", version="1", openapi_url="/openapi.json",
-                  docs_url="/docs" if settings.api_docs else None,
-                  redoc_url="/redoc" if settings.api_docs else None, form_limits=limits)
+                  docs_url=None, redoc_url=None, form_limits=limits)
     app.state.settings = settings
     app.state.form_limits = limits
     app.state.engine = make_engine(settings.database_url)
@@ -40,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_input_checks(app)  # before the access guard: bad input is refused before any login work
+    if settings.api_docs:
+        from app.web.api_docs import install_api_docs
+
+        install_api_docs(app)
     install_access(app)
     install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"

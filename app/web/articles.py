@@ -17,6 +17,7 @@ from app.domain.inputs import optional_int
 from app.domain.mentions import link_selection
 from app.domain.views import article_detail, claim_choices
 from app.storage.models import Mention
+from app.web.access import sees_suggestions
 from app.web.templating import is_htmx, render, url_with
 
 router = APIRouter()
@@ -29,7 +30,7 @@ def _article_response(request: Request, session, article_id: int, form: dict, *,
                       error_kind: str | None = None, linked=None):
     selection = (form["start"], form["end"]) if form.get("start") is not None and \
         form.get("end") is not None else None
-    ctx = {**article_detail(session, article_id, selection), "form": form,
+    ctx = {**article_detail(session, article_id, selection, sees_suggestions(request)), "form": form,
            "choices": claim_choices(session, form.get("q") or ""), "message": message,
            "error_kind": error_kind, "linked": linked}
     return render(request, "article.html", ctx, block="article", status_code=status_code)
@@ -44,15 +45,17 @@ def article(request: Request, session: SessionDep, article_id: int, start: Num =
     message = None
     mention = None
     if linked is not None:
-        mention = _linked_mention(session, article_id, linked)
+        mention = _linked_mention(session, article_id, linked, sees_suggestions(request))
         message = "Linked:" if mention else None
     return _article_response(request, session, article_id, form, message=message, linked=mention)
 
 
-def _linked_mention(session, article_id: int, mention_id: int) -> Mention | None:
+def _linked_mention(session, article_id: int, mention_id: int, suggested: bool) -> Mention | None:
     """The mention a `?linked=` redirect names, if it belongs to this article (it is only a notice)."""
     mention = session.get(Mention, mention_id) if 0 < mention_id <= MAX_ID else None
-    return mention if mention is not None and mention.article_id == article_id else None
+    if mention is None or (not suggested and mention.origin == "suggested"):
+        return None
+    return mention if mention.article_id == article_id else None
 
 
 @router.get("/articles/{article_id}/claim-choices", name="claim_choices")

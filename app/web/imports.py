@@ -41,7 +41,7 @@ def _claims_by_id(session, result: ImportResult | None) -> dict[int, Claim]:
 
 def _page(request: Request, session, *, result: ImportResult | None = None,
           error: str | None = None, values: dict | None = None, status_code: int = 200):
-    ctx = {"nav": "claims", "result": result, "error": error, "formats": FORMATS,
+    ctx = {"nav": "import_claims", "result": result, "error": error, "formats": FORMATS,
            "values": values or {}, "claims": _claims_by_id(session, result),
            "shown": SHOWN_PER_GROUP}
     return render(request, "import_claims.html", ctx, block="results", status_code=status_code)
