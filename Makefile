@@ -39,6 +39,9 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt requirements/mod
 $(HTMX): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	mkdir -p $(dir $@)
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/redoc/bundles/redoc.standalone.js $(dir $@)
+	cp node_modules/swagger-ui-dist/favicon-32x32.png $(dir $@)swagger-favicon-32x32.png
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 install: $(VENV)/.installed $(HTMX)

@@ -31,12 +31,21 @@ def db() -> None:
 @db.command("upgrade")
 @click.option("--database-url", envvar="DATABASE_URL", help="Defaults to the setting (SQLite file).")
 def db_upgrade(database_url: str | None) -> None:
-    """Apply every migration up to the newest."""
-    from app.storage.migrate import upgrade
+    """Apply every migration up to the newest; say so when the database was new, and how to make
+    the first admin while there is no user."""
+    from app.domain.users import any_user_exists
+    from app.storage.migrate import database_is_empty, upgrade
 
     settings = cli_settings(database_url)
+    new = database_is_empty(settings.database_url)
     upgrade(settings.database_url)
-    click.echo(f"database is at the newest schema ({_safe(settings.database_url)})")
+    where = _safe(settings.database_url)
+    click.echo(f"created a new database ({where})" if new else f"database is at the newest schema ({where})")
+    if not run_in_session(settings, any_user_exists):
+        click.echo("No users yet. While the server runs, create the first admin from another terminal:\n"
+                   "    .venv/bin/claimtracker user add NAME --role admin\n"
+                   "(under docker compose: docker compose exec app claimtracker user add NAME --role admin)",
+                   err=True)
 
 
 def _safe(url: str) -> str:

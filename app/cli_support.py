@@ -30,5 +30,9 @@ def run_in_session(settings: Settings, work, commit: bool = False):
         raise click.ClickException(exc.message) from None
     except (OperationalError, ProgrammingError) as exc:
         raise click.ClickException(f"database not ready ({exc.orig}); run `claimtracker db upgrade`") from None
+    except UnicodeEncodeError:
+        # An argument with bytes that were not UTF-8 reaches Python as lone surrogates, which no
+        # driver can send; nothing was written (the session rolls back on close).
+        raise click.ClickException("an argument is not valid UTF-8 text; nothing was changed") from None
     finally:
         engine.dispose()

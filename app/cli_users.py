@@ -1,6 +1,7 @@
 """`claimtracker user ...`: accounts from the server's shell. This is how the first admin is made, so it
 needs no login: whoever can run it already controls the database. Events record the operator as
-`settings.actor` (CLAIMTRACKER_ACTOR), as every CLI change does."""
+`--actor`, else `settings.actor` (CLAIMTRACKER_ACTOR, by default the OS user running the command), as
+every CLI change does."""
 from __future__ import annotations
 
 import sys
@@ -11,10 +12,12 @@ from app.cli_support import cli_settings, run_in_session
 from app.storage.models import ROLES
 
 
-def _run(database_url: str | None, work):
-    """One transaction as the operator (settings.actor); a refused change is one line and exit 1."""
+def _run(database_url: str | None, work, actor: str | None = None):
+    """One transaction as the operator (--actor, else settings.actor: CLAIMTRACKER_ACTOR or the OS
+    user); a refused change is one line and exit 1."""
     settings = cli_settings(database_url)
-    return run_in_session(settings, lambda session: work(session, settings.actor), commit=True)
+    who = (actor or "").strip() or settings.actor
+    return run_in_session(settings, lambda session: work(session, who), commit=True)
 
 
 def _read_password() -> str:
@@ -25,6 +28,9 @@ def _read_password() -> str:
 
 
 database_option = click.option("--database-url", envvar="DATABASE_URL")
+actor_option = click.option(
+    "--actor", envvar="CLAIMTRACKER_ACTOR",
+    help="Name the audit log records for this change (default: your OS user name).")
 
 
 @click.group()
@@ -36,12 +42,13 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
 @database_option
-def user_add(name: str, role: str, database_url: str | None) -> None:
+@actor_option
+def user_add(name: str, role: str, database_url: str | None, actor: str | None) -> None:
     """Add a user; the password is asked at the prompt, or read from stdin."""
     from app.domain.users import add_user
 
     password = _read_password()
-    _run(database_url, lambda s, actor: add_user(s, actor, name, password, role))
+    _run(database_url, lambda s, who: add_user(s, who, name, password, role), actor)
     click.echo(f"user {name} added ({role})")
 
 
@@ -61,21 +68,23 @@ def user_list(database_url: str | None) -> None:
 @user.command("disable")
 @click.argument("name")
 @database_option
-def user_disable(name: str, database_url: str | None) -> None:
+@actor_option
+def user_disable(name: str, database_url: str | None, actor: str | None) -> None:
     """Refuse the user's logins and tokens from now on; their sessions end at once."""
     from app.domain.users import set_disabled
 
-    _run(database_url, lambda s, actor: set_disabled(s, actor, name, True))
+    _run(database_url, lambda s, who: set_disabled(s, who, name, True), actor)
     click.echo(f"user {name} disabled")
 
 
 @user.command("enable")
 @click.argument("name")
 @database_option
-def user_enable(name: str, database_url: str | None) -> None:
+@actor_option
+def user_enable(name: str, database_url: str | None, actor: str | None) -> None:
     from app.domain.users import set_disabled
 
-    _run(database_url, lambda s, actor: set_disabled(s, actor, name, False))
+    _run(database_url, lambda s, who: set_disabled(s, who, name, False), actor)
     click.echo(f"user {name} enabled")
 
 
@@ -83,23 +92,25 @@ def user_enable(name: str, database_url: str | None) -> None:
 @click.argument("name")
 @click.argument("role", type=click.Choice(ROLES))
 @database_option
-def user_role(name: str, role: str, database_url: str | None) -> None:
+@actor_option
+def user_role(name: str, role: str, database_url: str | None, actor: str | None) -> None:
     """Change a user's role; it applies to their next request."""
     from app.domain.users import set_role
 
-    _run(database_url, lambda s, actor: set_role(s, actor, name, role))
+    _run(database_url, lambda s, who: set_role(s, who, name, role), actor)
     click.echo(f"user {name} is now {role}")
 
 
 @user.command("password")
 @click.argument("name")
 @database_option
-def user_password(name: str, database_url: str | None) -> None:
-    """Set a new password (prompt or stdin); the user's sessions end."""
+@actor_option
+def user_password(name: str, database_url: str | None, actor: str | None) -> None:
+    """Set a new password (prompt or stdin); the user's sessions end and API tokens are revoked."""
     from app.domain.users import set_password
 
     password = _read_password()
-    _run(database_url, lambda s, actor: set_password(s, actor, name, password))
+    _run(database_url, lambda s, who: set_password(s, who, name, password), actor)
     click.echo(f"password of {name} changed")
 
 

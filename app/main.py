@@ -13,11 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from app.web.inputs import form_limits
+    from app.web.security import body_limits
+
     settings = settings or Settings()
+    limits = form_limits(*body_limits(settings))
+    # /docs and /redoc come from app/web/api_docs.py (assets from /static/vendor, not a CDN).
     app = FastAPI(title="claimtracker", version="1", openapi_url="/openapi.json",
-                  docs_url="/docs" if settings.api_docs else None,
-                  redoc_url="/redoc" if settings.api_docs else None)
+                  docs_url=None, redoc_url=None, form_limits=limits)
     app.state.settings = settings
+    app.state.form_limits = limits
     app.state.engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     if settings.embeddings_model:
@@ -29,10 +34,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.api.errors import install_error_handlers
     from app.api.v1 import router as api_router
     from app.web.access import install_access
+    from app.web.inputs import install_input_checks
     from app.web.routes import router as web_router
     from app.web.security import install_security
 
     install_error_handlers(app)
+    install_input_checks(app)  # before the access guard: bad input is refused before any login work
+    if settings.api_docs:
+        from app.web.api_docs import install_api_docs
+
+        install_api_docs(app)
     install_access(app)
     install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"

@@ -1,8 +1,19 @@
 """Settings come from the environment so a test, a CLI call and a server can each point at their own database."""
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+import getpass
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def operator_name() -> str:
+    """Who runs the CLI on this machine (the OS user: LOGNAME, USER, else the password database)."""
+    try:
+        return getpass.getuser().strip() or "cli"
+    except (OSError, KeyError, ImportError):
+        return "cli"
 
 
 class Settings(BaseSettings):
@@ -12,9 +23,10 @@ class Settings(BaseSettings):
         default="sqlite:///./claimtracker.db",
         validation_alias=AliasChoices("DATABASE_URL", "CLAIMTRACKER_DATABASE_URL"),
     )
-    # The actor the CLI records on events (it runs as the machine's operator). Web and API requests
-    # record the logged-in user instead.
-    actor: str = "analyst"
+    # The actor the CLI records on events: the machine's operator, by default the OS user running
+    # it (`--actor` on `claimtracker user ...` overrides). Web and API requests record the
+    # logged-in user instead.
+    actor: str = Field(default_factory=operator_name, min_length=1, max_length=200)
     page_size: int = 25
     max_article_bytes: int = 2 * 1024 * 1024
     # Work on one article at most: quotations stored and linked, and statements linked of one
@@ -32,6 +44,10 @@ class Settings(BaseSettings):
     # /docs (Swagger UI) and /redoc load their scripts from a CDN under a relaxed policy of their
     # own; false removes both pages (the schema stays at /openapi.json).
     api_docs: bool = True
+    # The site's address as readers reach it (https://claims.example.org, with any path prefix the
+    # proxy adds): full URLs the app hands out (canonical links, og:url, the API's `url` fields and
+    # Location headers) start with it. Unset: taken from each request, i.e. from its Host header.
+    public_base_url: str | None = None
     # Where `make run`/npm put htmx; pages work without it.
     static_dir: str | None = None
     # Matching across outlets. The match score is the learned odds (0..1) that a passage is about a
@@ -69,3 +85,15 @@ class Settings(BaseSettings):
     login_delay_seconds: float = Field(default=2.0, ge=0)
     login_max_delay_seconds: float = Field(default=900.0, ge=0)
     login_failure_window_seconds: float = Field(default=3600.0, gt=0)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("public_base_url must be an http(s) URL without query or fragment, "
+                             "like https://claims.example.org")
+        return value

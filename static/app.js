@@ -3,8 +3,9 @@
 (function () {
   "use strict";
 
-  // htmx settings: swap our 4xx pages (they carry the message for the form that failed), never eval,
-  // no injected inline styles, and a full reload when history has no cached copy of a page.
+  // htmx settings: swap every 4xx (each carries the message for the form that failed; the app's
+  // error page comes with HX-Retarget: #flash), never eval, no injected inline styles, and a full
+  // reload when history has no cached copy of a page. A 5xx or a lost connection is said in #flash.
   if (window.htmx) {
     window.htmx.config.allowEval = false;
     window.htmx.config.includeIndicatorStyles = false;
@@ -13,9 +14,45 @@
     window.htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
-      { code: "(404|409|413|422)", swap: true, error: false },
-      { code: "[45]..", swap: false, error: true },
+      { code: "4..", swap: true, error: false },
+      { code: "5..", swap: false, error: true },
     ];
+  }
+
+  function flash(text) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.replaceChildren();
+    if (!text) return;
+    var p = document.createElement("p");
+    p.className = "flash error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    box.appendChild(p);
+  }
+  document.addEventListener("htmx:beforeRequest", function () { flash(""); });
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status >= 500) {
+      flash("The server could not answer (HTTP " + xhr.status + "). Reload the page to see what was saved, then try again.");
+    }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    flash("The server could not be reached. Check the connection and try again.");
+  });
+
+  // Offsets are counted as the server counts them, in Unicode code points (Python str indexes);
+  // JavaScript string lengths are UTF-16 units, where an emoji or any character beyond U+FFFF is 2.
+  function codePoints(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++, n++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+    }
+    return n;
   }
 
   // A point in the DOM -> a character offset into the article's ORIGINAL text. Each piece of the
@@ -34,8 +71,8 @@
         var before = document.createRange();
         before.setStart(piece, 0);
         before.setEnd(node, offset);
-        var n = before.toString().length;
-        return n >= piece.textContent.length ? Number(piece.dataset.end) : Number(piece.dataset.start) + n;
+        var n = codePoints(before.toString());
+        return n >= codePoints(piece.textContent) ? Number(piece.dataset.end) : Number(piece.dataset.start) + n;
       }
       last = Number(piece.dataset.end);
     }
@@ -57,8 +94,8 @@
     end.value = b;
     var preview = document.getElementById("selection-preview");
     if (preview) {
-      var s = range.toString();
-      preview.textContent = "Selected " + a + "–" + b + ": “" + (s.length > 160 ? s.slice(0, 157) + "…" : s) + "”";
+      var s = Array.from(range.toString());  // by code point: a cut never splits an emoji
+      preview.textContent = "Selected " + a + "–" + b + ": “" + (s.length > 160 ? s.slice(0, 157).join("") + "…" : s.join("")) + "”";
       preview.hidden = false;
     }
   }
@@ -68,12 +105,13 @@
     if (e.shiftKey || e.key === "Shift") onSelection();
   });
 
-  // Pasting a second article should start from an empty box once the first one went in.
+  // Pasting a second article should start from an empty form once the first one went in: its text,
+  // title, author and URL belong to that article; the outlet and date often carry over.
   document.addEventListener("htmx:afterRequest", function (e) {
     var form = e.target;
     if (form && form.classList && form.classList.contains("ingest-text") && e.detail.xhr && e.detail.xhr.status < 300) {
-      var box = form.querySelector("textarea[name=text]");
-      if (box) box.value = "";
+      var fields = form.querySelectorAll("textarea[name=text], input[name=title], input[name=author], input[name=url]");
+      for (var i = 0; i < fields.length; i++) fields[i].value = "";
     }
   });
 })();

@@ -1,6 +1,8 @@
 """/api/v1/claims writes: status with optimistic locking, text edits, tags and merges."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.test_api_support import API, LEDGER, assert_error, ingest, new_claim
@@ -75,6 +77,15 @@ def test_tags_add_and_remove(client, claim_id):
     assert_error(client.post(f"{API}/claims/{claim_id}/tags", json={"tag": "x" * 61}), 422)
     actions = [e["action"] for e in client.get(f"{API}/claims/{claim_id}/history").json()["events"]]
     assert actions[:3] == ["claim.tag.remove", "claim.tag.add", "claim.tag.add"]
+
+
+@pytest.mark.parametrize("tag", ["news/politics", "..", ".", "a/../b", "/lead", "trail/", "50% off?#x"])
+def test_every_tag_the_api_adds_it_can_remove(client, claim_id, tag):
+    """A tag is one path segment only once encoded: "/" and dot segments must still reach the route."""
+    assert client.post(f"{API}/claims/{claim_id}/tags", json={"tag": tag}).json()["tags"] == [tag]
+    removed = client.delete(f"{API}/claims/{claim_id}/tags/{quote(tag, safe='').replace('.', '%2E')}")
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["tags"] == []
 
 
 def test_merge_then_old_id_redirects_to_survivor(client, claim_id):

@@ -54,6 +54,23 @@ def test_cli_adds_lists_and_disables_users(database_url):
     assert actions == [("operator", "user.add"), ("operator", "user.add"), ("operator", "user.disable")]
 
 
+def test_cli_changes_are_recorded_under_the_operator_not_a_made_up_name(database_url):
+    """Without CLAIMTRACKER_ACTOR the audit log names the OS user who ran the command (not a default
+    "analyst" nobody is); --actor names someone else."""
+    from app.storage.engine import make_engine, make_sessionmaker
+
+    runner = CliRunner()
+    env = {"DATABASE_URL": database_url, "CLAIMTRACKER_ACTOR": None, "LOGNAME": "jane-ops"}
+    assert runner.invoke(cli, ["user", "add", "maria", "--role", "admin"], input=PASSWORD + "\n",
+                         env=env).exit_code == 0
+    assert runner.invoke(cli, ["user", "role", "maria", "analyst", "--actor", "k.lee"], env=env).exit_code == 0
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session:
+        actions = session.execute(select(Event.actor, Event.action).order_by(Event.id)).all()
+    engine.dispose()
+    assert actions == [("jane-ops", "user.add"), ("k.lee", "user.role")]
+
+
 def test_login_sets_a_locked_down_cookie_and_logout_ends_it(app, anon_client):
     ensure_user(app, "maria", "analyst")
     response = login_form(anon_client, "maria", PASSWORD, next_url="/claims?status=disputed")

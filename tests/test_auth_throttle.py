@@ -2,6 +2,7 @@
 pages to anyone while every change still needs an analyst."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,10 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from app.domain import throttle
 from app.main import create_app
 from app.settings import Settings
+from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import LoginThrottle
 from tests.auth import PASSWORD, ensure_user, with_csrf
 from tests.test_api_support import API
@@ -88,3 +91,68 @@ def test_public_read_opens_reading_but_not_changing(database_url):
         assert anon.post(f"{API}/articles", json={}).status_code == 401
         assert anon.post("/claims/1/status", data={"status": "verified"}).status_code == 303
     app.state.engine.dispose()
+
+
+def _in_parallel(count: int, work) -> list:
+    """Run work(i) in `count` threads released at once; returns results (or the exceptions raised)."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned for the assertion
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def test_parallel_attempts_lose_no_count(database_url):
+    """40 attempts at once on a key with 30 free failures: each is counted exactly once (the count
+    is one atomic UPDATE, not read-add-write), and exactly 31 may check a password."""
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    config = throttle.ThrottleConfig(free_failures=30, base_delay=60)
+    keys = throttle.throttle_keys("maria", "192.0.2.7")
+
+    def work(_i: int) -> float:
+        with factory() as session:
+            attempt = throttle.begin_attempt(session, keys, config)
+            session.commit()
+            return attempt.wait
+
+    waits = _in_parallel(40, work)
+    assert [w for w in waits if isinstance(w, BaseException)] == []
+    assert waits.count(0.0) == 31 and all(w > 0 for w in waits if w)
+    with factory() as session:
+        assert {r.key: r.failures for r in session.scalars(select(LoginThrottle))} == {
+            "name:maria": 31, "addr:192.0.2.7": 31}
+    engine.dispose()
+
+
+def test_parallel_guesses_check_no_more_passwords_than_one_after_another(strict):
+    """40 simultaneous wrong passwords with 2 free failures: 3 are checked (as in a row of
+    attempts: two free, the third locks), the other 37 are refused unchecked, none is a 500."""
+    app, client = strict
+    statuses = _in_parallel(40, lambda _i: attempt(client, "maria", "wrong guess").status_code)
+    assert sorted(statuses) == [401] * 3 + [429] * 37
+    with app.state.sessionmaker() as session:
+        assert session.get(LoginThrottle, "name:maria").failures == 3
+
+
+def test_a_correct_password_gives_its_attempt_back_to_the_address(strict):
+    """The address counts only failures: a login that succeeds leaves its count and lock as they were."""
+    app, client = strict
+    assert attempt(client, "ann", "wrong guess").status_code == 401
+    assert attempt(client, "bob", "wrong guess").status_code == 401
+    assert attempt(client, "maria", PASSWORD).status_code == 303
+    with app.state.sessionmaker() as session:
+        row = session.get(LoginThrottle, "addr:testclient")
+        assert (row.failures, row.locked_until) == (2, None)
+        assert session.get(LoginThrottle, "name:maria") is None

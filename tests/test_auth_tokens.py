@@ -92,3 +92,20 @@ def test_a_token_needs_a_name(client):
     response = client.post("/account/tokens", data={"name": "  "})
     assert response.status_code == 422
     assert soup(response).select_one("#account .error") is not None
+
+
+def test_a_new_password_revokes_the_users_tokens(app, client):
+    """Whoever knew the old password may have made a token with it: a password change kills those
+    too (the event lists them), not only the sessions."""
+    secret = make_token(client)
+    bearer = {"Authorization": f"Bearer {secret}"}
+    with TestClient(app) as script:
+        assert script.get(f"{API}/claims", headers=bearer).status_code == 200
+        with app.state.sessionmaker() as session:
+            users.set_password(session, "operator", "tester", "a brand new password")
+            session.commit()
+        assert script.get(f"{API}/claims", headers=bearer).status_code == 401
+    with app.state.sessionmaker() as session:
+        token = session.scalars(select(ApiToken)).one()
+        event = session.scalars(select(Event).where(Event.action == "user.password")).one()
+    assert token.revoked_at is not None and event.after == {"tokens_revoked": [token.id]}

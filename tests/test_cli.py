@@ -108,3 +108,17 @@ def test_extract_prints_quotes_as_json_from_stdin():
 def test_extract_refuses_binary_with_a_reason():
     result = CliRunner().invoke(main, ["extract", "-"], input=b"\x00\x01\x02")
     assert result.exit_code == 1 and "binary" in result.output
+
+
+def test_db_upgrade_says_when_it_made_a_new_database_and_how_to_add_the_first_admin(empty_database_url):
+    first = CliRunner().invoke(main, ["db", "upgrade", "--database-url", empty_database_url])
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("created a new database")
+    assert "claimtracker user add NAME --role admin" in first.stderr
+    again = CliRunner().invoke(main, ["db", "upgrade", "--database-url", empty_database_url])
+    assert again.stdout.startswith("database is at the newest schema") and "No users" in again.stderr
+    added = CliRunner().invoke(main, ["user", "add", "ada", "--role", "admin", "--database-url",
+                                      empty_database_url], input="a long enough password\n")
+    assert added.exit_code == 0, added.output
+    third = CliRunner().invoke(main, ["db", "upgrade", "--database-url", empty_database_url])
+    assert third.stdout.startswith("database is at the newest schema") and third.stderr == ""

@@ -147,7 +147,7 @@ def test_correct_slug_renders_and_stale_slug_redirects(client, claim_id):
     assert response.status_code == 301
     assert response.headers["location"] == f"/claims/{claim_id}/{slug}"
     canonical = soup(client.get(f"/claims/{claim_id}/{slug}")).select_one('link[rel=canonical]')
-    assert canonical["href"] == f"/claims/{claim_id}"
+    assert canonical["href"] == f"http://testserver/claims/{claim_id}"
 
 
 def test_merge_through_the_form_redirects_the_old_id(client, app_session, claim_id):

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.domain.review import add_tag, set_status
+from app.main import create_app
 from app.settings import Settings
+from tests.auth import log_in
 from tests.test_web_support import (
     HILL_GAZETTE, RIVER, RIVERSIDE_NEWS, VALLEY_POST, claim_id_for, ingest_all, soup)
 
@@ -113,7 +116,30 @@ def test_dashboard_lists_recent_disputed_and_outlets(client, claims):
     outlets = {a.get_text(): a["href"] for a in page.select(".dash-outlets a")}
     assert outlets["Hill Gazette"] == "/outlets/hill-gazette"
     nav = [a.get_text() for a in page.select("header nav a")]
-    assert nav == ["Dashboard", "Claims", "Outlets", "Speakers", "Suggestions", "Ingest"]
+    assert nav == ["Dashboard", "Claims", "Outlets", "Speakers", "Suggestions", "Ingest", "Import",
+                   "Audit log"]
+
+
+READING = ["Dashboard", "Claims", "Outlets", "Speakers"]
+
+
+@pytest.mark.parametrize("role, expected", [
+    (None, READING),
+    ("viewer", READING + ["Suggestions"]),
+    ("analyst", READING + ["Suggestions", "Ingest", "Import"]),
+    ("admin", READING + ["Suggestions", "Ingest", "Import", "Audit log"]),
+])
+def test_the_navigation_offers_the_pages_the_role_may_open(database_url, role, expected):
+    """The import and audit pages are in the navigation for those allowed, and no one is offered a
+    page that would only send them to the login or answer 403."""
+    app = create_app(Settings(database_url=database_url, public_read=True))
+    with TestClient(app, follow_redirects=False) as browser:
+        if role:
+            log_in(browser, app, f"a-{role}", role)
+        links = {a.get_text(strip=True): a["href"] for a in soup(browser.get("/claims")).select("header nav a")}
+        assert list(links) == expected
+        assert all(browser.get(href).status_code == 200 for href in links.values())
+    app.state.engine.dispose()
 
 
 def test_outlet_and_speaker_pages_list_their_claims(client, claims):

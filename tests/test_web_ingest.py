@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.storage.models import Article, Claim
+from app.storage.models import Article, Claim, Event
 from tests.test_web_support import RIVER, RIVERSIDE_NEWS, VALLEY_POST, paste, soup
 
 
@@ -92,3 +92,18 @@ def test_dashboard_offers_the_ingest_forms(client):
     upload = page.select_one("form.ingest-files")
     assert upload["enctype"] == "multipart/form-data"
     assert upload.select_one("input[type=file]").has_attr("multiple")
+
+
+def test_an_untitled_paste_has_one_name_everywhere(client, app_session):
+    """Without a title the article is named by its first line: the results row, the article page
+    and the audit log all say that, not "pasted text" in one place and the line in another."""
+    untitled = {**VALLEY_POST, "title": "", "text": "  Gates open at dawn\n\n" + VALLEY_POST["text"]}
+    response = paste(client, untitled)
+    article = app_session.scalar(select(Article))
+    assert article.title == "Gates open at dawn"
+    assert _rows(response) == [("Gates open at dawn", "added")]
+    assert _rows(paste(client, untitled)) == [("Gates open at dawn", "present")]
+    page = soup(client.get(f"/articles/{article.id}"))
+    assert page.select_one(".article-head h1").get_text(strip=True) == "Gates open at dawn"
+    event = app_session.scalar(select(Event).where(Event.action == "article.ingest"))
+    assert event.after["title"] == "Gates open at dawn"

@@ -75,6 +75,20 @@ def test_every_kind_of_response_carries_the_headers(client, path, status, kind):
     assert_secure(response)
 
 
+@pytest.mark.parametrize("path", ["/", "/claims", "/outlets", "/ingest", f"{API}/claims", "/claims/999999",
+                                  "/static/app.css", "/login", "/openapi.json"])
+def test_head_answers_like_get_without_a_body(client, path):
+    """Link checkers and monitors send HEAD: same status and headers as GET, no body (not a 405)."""
+    got, head = client.get(path), client.head(path)
+    assert (head.status_code, head.headers["content-type"]) == (got.status_code, got.headers["content-type"])
+    assert head.content == b""
+    assert_secure(head)
+
+
+def test_head_on_a_post_only_route_is_still_405(client):
+    assert client.head("/ingest/text").status_code == 405
+
+
 def test_a_500_carries_the_headers_too(client, app, monkeypatch):
     monkeypatch.setitem(RULES, "boom_for_test", "public")  # every route needs an access rule
 
@@ -99,11 +113,24 @@ def test_a_header_a_route_sets_itself_is_kept(client, app, monkeypatch):
     assert client.get("/own-policy-for-test").headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_api_docs_get_their_own_policy_or_are_switched_off(client, database_url):
-    docs = client.get("/docs")
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_load_only_our_own_assets_under_their_own_policy(client, path):
+    """Every script and stylesheet of /docs and /redoc is under /static/vendor (from the npm
+    registry, no CDN); the page's inline start-up script is allowed by its hash, no other inline one."""
+    docs = client.get(path)
     assert docs.status_code == 200
+    page = soup(docs)
+    urls = [t["src"] for t in page.select("script[src]")] + [t["href"] for t in page.select("link[href]")]
+    assert urls and all(u.startswith("/static/vendor/") for u in urls), urls
+    assert all(client.get(u).status_code == 200 for u in urls)
     csp = directives(docs)
-    assert "'unsafe-inline'" in csp["script-src"] and csp["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in csp["script-src"] and csp["frame-ancestors"] == ["'none'"]
+    assert not any("http" in source for sources in csp.values() for source in sources), csp
+    inline = [s.string for s in page.select("script:not([src])")]
+    assert len([h for h in csp["script-src"] if h.startswith("'sha256-")]) == len(inline)
+
+
+def test_api_docs_are_switched_off_by_the_setting(client, database_url):
     assert "'unsafe-inline'" not in directives(client.get("/openapi.json"))["script-src"]
     app = create_app(Settings(database_url=database_url, api_docs=False))
     with TestClient(app) as off:
@@ -156,11 +183,14 @@ def test_streamed_oversize_body_is_413_on_both(limited):
     assert f"{MAX_BODY:,} bytes" in assert_error(api, 413)["message"]
 
 
-def test_htmx_gets_the_refusal_as_the_content_block(limited):
+def test_htmx_gets_the_refusal_in_the_flash_area(limited):
+    """The form's own target expects its results block; the app's error goes to the page's #flash."""
     response = limited.post("/ingest/text", data=_big_article(MAX_BODY), headers=HX)
     assert response.status_code == 413
+    assert response.headers["HX-Retarget"] == "#flash"
     page = soup(response)
-    assert page.select_one("html") is None and page.select_one(".error-page .error") is not None
+    assert page.select_one("html") is None
+    assert f"{MAX_BODY:,} bytes" in page.select_one("p.flash.error").get_text()
 
 
 def test_uploads_may_be_larger_than_other_bodies(limited):

@@ -22,6 +22,7 @@ from app.domain.errors import InvalidInput
 from app.domain.matching import MatchConfig
 from app.domain.people import outlet_by_slug
 from app.pipeline.documents import DocumentError, parse_date
+from app.web.access import sees_suggestions
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -74,7 +75,7 @@ def recent_articles(
     summary="One article", description="Metadata, the stored text, the quotes found in it and the "
     "claims it mentions; every start/end is a character offset into `text`.",
     responses=schemas.error_responses(404, 422))
-def article_detail(article_id: ArticleId, session: SessionDep) -> schemas.ArticleDetail:
+def article_detail(article_id: ArticleId, request: Request, session: SessionDep) -> schemas.ArticleDetail:
     article = get_article(session, article_id)
     quotes = article_quotes(session, article.id)
     slugs = speaker_slugs(session, (q.speaker_id for q in quotes))
@@ -84,7 +85,7 @@ def article_detail(article_id: ArticleId, session: SessionDep) -> schemas.Articl
                                  start=q.start, end=q.end, text=q.text, cue=q.cue, kind=q.kind)
                 for q in quotes],
         mentions=[schemas.ArticleMentionOut(**mention_out(m).model_dump(), claim_text=c.text)
-                  for m, c in article_mentions(session, article.id)])
+                  for m, c in article_mentions(session, article.id, sees_suggestions(request))])
 
 
 @router.delete(

@@ -21,8 +21,13 @@ def _error_response(request: Request, status: int, message: str, details=None, h
         if details is not None:
             body["errors"] = details
         return JSONResponse(body, status_code=status, headers=headers)
-    from app.web.templating import render
+    from app.web.templating import is_htmx, render
 
+    if is_htmx(request):
+        # The route's own target expects its own block; the message goes to the page's #flash.
+        return render(request, "_flash.html", {"status": status, "message": message},
+                      status_code=status,
+                      headers={**(headers or {}), "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
     return render(request, "error.html", {"status": status, "message": message},
                   block="content", status_code=status, headers=headers)
 

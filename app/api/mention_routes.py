@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from app.api import schemas
 from app.api.present import api_url, mention_out
 from app.deps import ActorDep, SessionDep
-from app.domain.errors import Conflict
+from app.domain.errors import Conflict, NotFound
 from app.domain.mentions import get_mention, link_selection, set_stance, unlink
+from app.web.access import sees_suggestions
 
 router = APIRouter(prefix="/mentions", tags=["mentions"])
 
@@ -42,8 +43,12 @@ def mention_create(body: schemas.MentionIn, request: Request, response: Response
 @router.get(
     "/{mention_id}", name="api_mention", response_model=schemas.MentionOut, summary="One mention",
     responses=schemas.error_responses(404, 422))
-def mention_detail(mention_id: MentionId, session: SessionDep) -> schemas.MentionOut:
-    return mention_out(get_mention(session, mention_id))
+def mention_detail(mention_id: MentionId, request: Request, session: SessionDep) -> schemas.MentionOut:
+    """A suggestion is a 404 to a reader who may not see the suggestions queue, like a missing id."""
+    mention = get_mention(session, mention_id)
+    if mention.origin == "suggested" and not sees_suggestions(request):
+        raise NotFound(f"no mention {mention_id}")
+    return mention_out(mention)
 
 
 @router.patch(

@@ -16,6 +16,7 @@ from app.domain.api_views import mention_count
 from app.domain.claims import ClaimPage as DomainClaimPage
 from app.domain.claims import tags_for_claims
 from app.storage.models import Article, Claim, Event, Mention
+from app.web.templating import absolute_url
 
 # Names the HTML claim page may have in app/web/ (the brief said `claim_page`, the web router
 # names it `claim`); the API links to the first that exists.
@@ -30,14 +31,14 @@ def claim_page_url(request: Request, claim_id: int) -> str | None:
     """The claim's HTML permalink, or None while the web router (or that route) is not there."""
     for name in CLAIM_PAGE_ROUTES:
         try:
-            return str(request.url_for(name, claim_id=claim_id))
+            return absolute_url(request, name, claim_id=claim_id)
         except NoMatchFound:
             continue
     return None
 
 
 def api_url(request: Request, name: str, **params) -> str:
-    return str(request.url_for(name, **params))
+    return absolute_url(request, name, **params)
 
 
 def claim_out(request: Request, claim: Claim, tags: list[str]) -> schemas.ClaimOut:

@@ -63,8 +63,9 @@ def claim_tag_add(claim_id: ClaimId, body: schemas.TagIn, request: Request, sess
 
 
 @router.delete(
-    "/{claim_id}/tags/{tag}", name="api_claim_tag_remove", response_model=schemas.ClaimDetail,
-    summary="Untag a claim", description="404 when the claim does not carry the tag.",
+    "/{claim_id}/tags/{tag:path}", name="api_claim_tag_remove", response_model=schemas.ClaimDetail,
+    summary="Untag a claim", description="404 when the claim does not carry the tag. Percent-encode "
+    "the tag (`/` as `%2F`, `.` as `%2E`): every tag that can be added can be removed.",
     responses=schemas.error_responses(404, 422))
 def claim_tag_remove(claim_id: ClaimId, tag: TagName, request: Request, session: SessionDep,
                      actor: ActorDep) -> schemas.ClaimDetail:

@@ -441,7 +441,12 @@ def article_quotes(session: Session, article_id: int) -> list[Quote]:
     return list(session.scalars(select(Quote).where(Quote.article_id == article_id).order_by(Quote.start)))
 
 
-def article_mentions(session: Session, article_id: int) -> list[tuple[Mention, Claim]]:
+def article_mentions(session: Session, article_id: int,
+                     suggested: bool = True) -> list[tuple[Mention, Claim]]:
+    """The article's mentions with their claims; `suggested=False` leaves out the suggestions still
+    awaiting an analyst (the queue is for the team, not for anonymous readers)."""
     stmt = (select(Mention, Claim).join(Claim, Claim.id == Mention.claim_id)
             .where(Mention.article_id == article_id).order_by(Mention.start, Mention.id))
+    if not suggested:
+        stmt = stmt.where(Mention.origin != "suggested")
     return [tuple(row) for row in session.execute(stmt)]

@@ -4,13 +4,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.domain.errors import Conflict, InvalidInput, NotFound, get_or_404
+from app.domain.errors import MAX_ID, Conflict, InvalidInput, NotFound, get_or_404
+from app.domain.inputs import is_ascii_int
 from app.domain.linking import LINKED
 from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag, utcnow
 from app.storage.search import claim_text_matches
@@ -90,9 +91,17 @@ def _encode_cursor(claim: Claim, sort: str) -> str:
 
 
 def _small_int(text: str) -> int:
-    if not text.isdigit() or len(text) > 12:
+    """A count or id from a cursor: ASCII digits within the 32-bit columns' range."""
+    if not is_ascii_int(text) or not 0 <= int(text) <= MAX_ID:
         raise ValueError(text)
     return int(text)
+
+
+def _cursor_time(text: str) -> datetime:
+    """A cursor's timestamp, in UTC when it names a zone: a date the conversion takes past the
+    calendar (year 9999 at -23:59) fails here, not in the driver."""
+    value = datetime.fromisoformat(text)
+    return value.astimezone(timezone.utc) if value.tzinfo else value
 
 
 def _after_cursor(stmt: Select, cursor: str, sort: str) -> Select:
@@ -102,11 +111,11 @@ def _after_cursor(stmt: Select, cursor: str, sort: str) -> Select:
         if sort == "newest":
             return stmt.where(Claim.id < _small_int(raw))
         value, _, last_id = raw.rpartition("~")
-        key = datetime.fromisoformat(value) if sort == "changed" else _small_int(value)
+        key = _cursor_time(value) if sort == "changed" else _small_int(value)
         col = Claim.updated_at if sort == "changed" else Claim.outlet_count
         return stmt.where(or_(col < key, and_(col == key, Claim.id < _small_int(last_id))))
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise InvalidInput(f"bad cursor {cursor!r}") from None
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
+        raise InvalidInput(f"bad cursor {cursor[:40]!r}") from None
 
 
 def list_claims(session: Session, f: ClaimFilter, limit: int = 25, cursor: str | None = None) -> ClaimPage:

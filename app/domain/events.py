@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Row, Select, and_, or_, select, text
 from sqlalchemy.orm import Session
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import MAX_ID, InvalidInput
+from app.domain.inputs import is_ascii_int
 from app.storage.models import Event, Mention
 
 MAX_FILTER = 200
@@ -114,10 +115,10 @@ def _after_cursor(stmt: Select, cursor: str) -> Select:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at_text, _, id_text = raw.rpartition("~")
-        if not id_text.isdigit() or len(id_text) > 12:
+        if not is_ascii_int(id_text) or not 0 <= int(id_text) <= MAX_ID:
             raise ValueError(id_text)
         at, last_id = as_utc(datetime.fromisoformat(at_text)), int(id_text)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput(f"bad cursor {cursor[:40]!r}") from None
     return stmt.where(or_(Event.at < at, and_(Event.at == at, Event.id < last_id)))
 

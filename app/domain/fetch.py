@@ -30,6 +30,7 @@ import httpcore
 import httpx
 
 from app.domain.errors import DomainError
+from app.domain.inputs import is_ascii_int
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOWED_PORTS = (80, 443, 8080, 8443)
@@ -265,7 +266,7 @@ def _fetch_once(client: httpx.Client, url: httpx.URL, deadline: float, limits: F
             raise FetchError(f"{url.host} answered {response.status_code} {response.reason_phrase}".rstrip())
         content_type, charset = _content_type(response)
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limits.max_bytes:
+        if is_ascii_int(declared) and int(declared) > limits.max_bytes:
             raise FetchRefused(f"refused: the page is {int(declared):,} bytes, over the limit of "
                                f"{limits.max_bytes:,} bytes")
         server = response.extensions["network_stream"].get_extra_info("server_addr")

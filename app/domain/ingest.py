@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.articles import ArticleInput, ingest_and_commit
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
+from app.domain.inputs import check_storable
 from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_date, parse_document
 from app.storage.engine import BUSY_MESSAGE, is_busy_error
 
@@ -41,14 +42,31 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def shown_name(name: str | Path) -> str:
+    """A file name fit to print and store: bytes that were not UTF-8 (read with surrogateescape)
+    become U+FFFD instead of lone surrogates that no encoder or text column takes."""
+    try:
+        raw = str(name).encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        raw = str(name).encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 def article_input(name: str, data: bytes, meta: dict[str, str | None]) -> ArticleInput:
-    """Parse a file and merge its metadata: given fields win over what the document says."""
+    """Parse a file and merge its metadata: given fields win over what the document says. Text no
+    column can store (NUL, a lone surrogate) in the metadata is refused here, naming the field."""
+    for key, value in meta.items():
+        check_storable(value, key)
     doc = parse_document(name, data)
     published = meta.get("published") or doc.published
-    return ArticleInput(
+    article = ArticleInput(
         text=doc.text, outlet=(meta.get("outlet") or "").strip(),
         title=meta.get("title") or doc.title, author=meta.get("author") or doc.author,
-        url=meta.get("url") or doc.url, published=parse_date(published), source_name=Path(name).name)
+        url=meta.get("url") or doc.url, published=parse_date(published),
+        source_name=shown_name(Path(name).name))
+    for key in ("text", "title", "author", "url"):
+        check_storable(getattr(article, key), key)
+    return article
 
 
 def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str | None], actor: str,
@@ -77,17 +95,18 @@ def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | 
         try:
             data = path.read_bytes()
         except OSError as exc:
-            result = BatchResult(str(path), "failed", error=f"cannot read: {exc.strerror or exc}")
+            result = BatchResult(shown_name(path), "failed", error=f"cannot read: {exc.strerror or exc}")
         else:
             try:
                 result = ingest_bytes(session, str(path), data, meta, actor, max_bytes, matching)
+                result = replace(result, name=shown_name(result.name))
             except OperationalError as exc:
                 # Another writer held the database past the wait: this file fails, the batch goes
                 # on, and running the batch again adds it (stored files are "already present").
                 if not is_busy_error(exc):
                     raise
                 session.rollback()
-                result = BatchResult(str(path), "failed", error=BUSY_MESSAGE)
+                result = BatchResult(shown_name(path), "failed", error=BUSY_MESSAGE)
         results.append(result)
         if progress:
             progress(result)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.claims import touch
 from app.domain.errors import MAX_ID, Conflict, DomainError, InvalidInput, NotFound, get_or_404
 from app.domain.events import record_event
+from app.domain.inputs import is_ascii_int
 from app.domain.linking import refresh_outlet_counts
 from app.domain.matching import match_weights
 from app.pipeline.context import sentence_bounds
@@ -101,6 +102,8 @@ def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
         return None
     score, _, ident = cursor.partition("_")
     try:
+        if not score.isascii() or not is_ascii_int(ident):  # float() and int() take any digits
+            raise ValueError(cursor)
         after = (float(score), int(ident))
     except ValueError:
         raise InvalidInput(f"bad cursor {cursor[:40]!r}") from None

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, NotFound, get_or_404
@@ -129,11 +129,16 @@ def set_role(session: Session, actor: str, name: str, role: str) -> User:
 
 
 def set_password(session: Session, actor: str, name: str, password: str) -> User:
-    """A new password ends every session of the user: whoever knew the old one is logged out."""
+    """A new password ends every session of the user and revokes every API token they hold: whoever
+    knew the old password (and may have made a token with it) is locked out. Scripts get new tokens."""
     user = get_user(session, name)
     user.password_hash = hash_password(password)
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    record_event(session, actor, "user.password", "user", user.id)
+    revoked = session.scalars(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).returning(ApiToken.id)).all()
+    record_event(session, actor, "user.password", "user", user.id,
+                 after={"tokens_revoked": sorted(revoked)} if revoked else None)
     return user
 
 

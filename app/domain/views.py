@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.articles import article_mentions, article_quotes, get_article, list_articles
 from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
+from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
+from app.domain.inputs import is_ascii_int
 from app.domain.mentions import claim_sources, group_by_stance
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
@@ -35,8 +37,9 @@ def dashboard(session: Session) -> dict:
     }
 
 
-def claim_detail(session: Session, claim: Claim) -> dict:
-    """Everything the claim page shows, for a live (already resolved) claim."""
+def claim_detail(session: Session, claim: Claim, suggested: bool = True) -> dict:
+    """Everything the claim page shows, for a live (already resolved) claim; `suggested=False` for a
+    reader who may not see the suggestions queue."""
     sources = claim_sources(session, claim.id)
     return {
         "claim": claim,
@@ -45,26 +48,28 @@ def claim_detail(session: Session, claim: Claim) -> dict:
         "sources": sources,
         "groups": group_by_stance(sources),
         "outlet_names": sorted({s["outlet"] for s in sources}),
-        "renderings": claim_renderings(session, claim),
+        "renderings": claim_renderings(session, claim, suggested),
     }
 
 
-def claim_renderings(session: Session, claim: Claim) -> dict:
+def claim_renderings(session: Session, claim: Claim, suggested: bool = True) -> dict:
     """Each mention's wording set against the canonical text, for "how each outlet renders it".
 
     Why one query of its own: it covers suggestions awaiting an analyst as well as linked
     mentions, whatever the stance groups show, and it reads excerpts rather than whole article
     texts; the diff itself is pure text work. Suggestions come last, marked, so an analyst sees
     how a proposed match words the claim before accepting it."""
-    suggested = Mention.origin == "suggested"
+    is_suggested = Mention.origin == "suggested"
     stmt = (select(Mention.id, Mention.article_id, Mention.excerpt, Mention.fidelity,
                    Mention.origin, Mention.stance, Article.title, Article.published,
                    Outlet.name.label("outlet"), Outlet.slug.label("outlet_slug"))
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
             .where(Mention.claim_id == claim.id)
-            .order_by(suggested, Article.published.is_(None), Article.published, Article.id,
+            .order_by(is_suggested, Article.published.is_(None), Article.published, Article.id,
                       Mention.start, Mention.id))
+    if not suggested:
+        stmt = stmt.where(~is_suggested)
     rows = [{**r._asdict(), "suggested": r.origin == "suggested",
              "diff": word_diff(claim.text, r.excerpt)} for r in session.execute(stmt)]
     counts = Counter(r["fidelity"] for r in rows if not r["suggested"])
@@ -121,11 +126,11 @@ def article_pieces(text: str, quotes: list[Quote], mentions: list[tuple[Mention,
 
 
 def article_detail(session: Session, article_id: int,
-                   selection: tuple[int, int] | None = None) -> dict:
+                   selection: tuple[int, int] | None = None, suggested: bool = True) -> dict:
     """The article page; a selection outside the text is dropped rather than refused (it is a link)."""
     article: Article = get_article(session, article_id)
     quotes = article_quotes(session, article_id)
-    mentions = article_mentions(session, article_id)
+    mentions = article_mentions(session, article_id, suggested)
     if selection and not (0 <= selection[0] < selection[1] <= len(article.text)):
         selection = None
     return {
@@ -141,9 +146,10 @@ def claim_choices(session: Session, q: str, limit: int = 10) -> list[Claim]:
     """Claims to offer when linking a selection: text search, or nothing for an empty query."""
     if not q or not q.strip():
         return []
-    if q.strip().isdigit():
-        claim = session.scalar(select(Claim).where(Claim.id == int(q.strip()),
-                                                   Claim.merged_into_id.is_(None)))
+    if is_ascii_int(q.strip()):
+        ident = int(q.strip())
+        claim = session.scalar(select(Claim).where(Claim.id == ident, Claim.merged_into_id.is_(None))
+                               ) if 0 < ident <= MAX_ID else None
         return [claim] if claim else []
     return list_claims(session, ClaimFilter(q=q), limit=limit).claims
 

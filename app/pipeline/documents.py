@@ -26,9 +26,11 @@ class Document:
 
 
 def decode_text(data: bytes) -> str:
-    """Accept UTF-8 (with or without BOM) and refuse binary, so offsets always index real text."""
-    if b"\x00" in data[:8192]:
-        raise DocumentError("binary file (contains NUL bytes)")
+    """Accept UTF-8 (with or without BOM) and refuse binary, so offsets always index real text. The
+    whole file is searched for NUL (no database text column stores one), not only its start."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DocumentError(f"binary file (contains a NUL byte at offset {nul:,})")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

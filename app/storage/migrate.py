@@ -16,6 +16,19 @@ def alembic_config(database_url: str) -> Config:
     return cfg
 
 
+def database_is_empty(database_url: str) -> bool:
+    """No table yet (a new SQLite file, an empty PostgreSQL database or schema)."""
+    from sqlalchemy import inspect
+
+    from app.storage.engine import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        return not inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 

@@ -129,6 +129,12 @@ def current_principal(request: Request) -> Principal | None:
     return getattr(request.state, "principal", None)
 
 
+def sees_suggestions(request: Request) -> bool:
+    """Whoever may open the suggestions queue may see a suggestion anywhere else (claim and article
+    pages, the API); an anonymous reader of a public-read site sees linked mentions only."""
+    return allows(RULES["suggestions"], current_principal(request), request.app.state.settings.public_read)
+
+
 def _login_required(request: Request, exc: LoginRequired) -> Response:
     if is_api(request):
         return JSONResponse({"message": str(exc) or "log in first"}, status_code=401,

@@ -15,6 +15,7 @@ from app.deps import ActorDep, SessionDep
 from app.domain import mentions, review
 from app.domain.claims import resolve_claim
 from app.domain.errors import Conflict, DomainError, InvalidInput
+from app.domain.inputs import optional_int, parse_id
 from app.storage.models import Claim
 from app.web.claim_pages import claim_page_response
 from app.web.templating import claim_url, is_htmx
@@ -25,8 +26,8 @@ FormText = Annotated[str, Form(max_length=10_000)]
 
 
 def _version(raw: str) -> int | None:
-    """The version the form was rendered with; a missing or garbled one skips the check."""
-    return int(raw) if raw.strip().isdigit() else None
+    """The version the form was rendered with; a missing one skips the check, a garbled one is a 422."""
+    return optional_int(raw, "version")
 
 
 def _apply(request: Request, session: Session, claim_id: int, form: str, values: dict,
@@ -97,9 +98,10 @@ def merge_claim(request: Request, session: SessionDep, actor: ActorDep, claim_id
                 target_id: FormText = ""):
     """Merge this claim into `target_id`; afterwards this claim's URL 301s to the survivor."""
     def change():
-        if not target_id.strip().isdigit():
+        if not target_id.strip():
             raise InvalidInput("give the id of the claim to merge into")
-        return review.merge_claims(session, claim_id, int(target_id), actor)
+        return review.merge_claims(session, claim_id, parse_id(target_id, "the claim to merge into"),
+                                   actor)
     return _apply(request, session, claim_id, "merge", {"target_id": target_id}, change)
 
 

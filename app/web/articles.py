@@ -13,14 +13,16 @@ from fastapi.responses import RedirectResponse
 from app.deps import ActorDep, SessionDep
 from app.domain.articles import delete_article, get_article
 from app.domain.errors import MAX_ID, DomainError, InvalidInput
+from app.domain.inputs import optional_int
 from app.domain.mentions import link_selection
 from app.domain.views import article_detail, claim_choices
 from app.storage.models import Mention
+from app.web.access import sees_suggestions
 from app.web.templating import is_htmx, render, url_with
 
 router = APIRouter()
 
-Num = Annotated[int | None, Query(ge=0)]
+Num = Annotated[int | None, Query(ge=0, le=MAX_ID)]
 
 
 def _article_response(request: Request, session, article_id: int, form: dict, *,
@@ -28,7 +30,7 @@ def _article_response(request: Request, session, article_id: int, form: dict, *,
                       error_kind: str | None = None, linked=None):
     selection = (form["start"], form["end"]) if form.get("start") is not None and \
         form.get("end") is not None else None
-    ctx = {**article_detail(session, article_id, selection), "form": form,
+    ctx = {**article_detail(session, article_id, selection, sees_suggestions(request)), "form": form,
            "choices": claim_choices(session, form.get("q") or ""), "message": message,
            "error_kind": error_kind, "linked": linked}
     return render(request, "article.html", ctx, block="article", status_code=status_code)
@@ -43,15 +45,17 @@ def article(request: Request, session: SessionDep, article_id: int, start: Num =
     message = None
     mention = None
     if linked is not None:
-        mention = _linked_mention(session, article_id, linked)
+        mention = _linked_mention(session, article_id, linked, sees_suggestions(request))
         message = "Linked:" if mention else None
     return _article_response(request, session, article_id, form, message=message, linked=mention)
 
 
-def _linked_mention(session, article_id: int, mention_id: int) -> Mention | None:
+def _linked_mention(session, article_id: int, mention_id: int, suggested: bool) -> Mention | None:
     """The mention a `?linked=` redirect names, if it belongs to this article (it is only a notice)."""
     mention = session.get(Mention, mention_id) if 0 < mention_id <= MAX_ID else None
-    return mention if mention is not None and mention.article_id == article_id else None
+    if mention is None or (not suggested and mention.origin == "suggested"):
+        return None
+    return mention if mention.article_id == article_id else None
 
 
 @router.get("/articles/{article_id}/claim-choices", name="claim_choices")
@@ -65,15 +69,6 @@ def choices(request: Request, session: SessionDep, article_id: int,
     return render(request, "_choices.html", ctx)
 
 
-def _optional_int(raw: str, name: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.lstrip("-").isdigit():
-        raise InvalidInput(f"{name} must be a whole number")
-    return int(raw)
-
-
 @router.post("/articles/{article_id}/mentions", name="link_selection")
 def link(request: Request, session: SessionDep, actor: ActorDep, article_id: int,
          start: Annotated[str, Form(max_length=20)] = "", end: Annotated[str, Form(max_length=20)] = "",
@@ -84,11 +79,11 @@ def link(request: Request, session: SessionDep, actor: ActorDep, article_id: int
     """Link the selected span to a chosen claim, or to a new claim made from it."""
     form = {"start": None, "end": None, "stance": stance, "q": q, "new_claim_text": new_claim_text}
     try:
-        form["start"], form["end"] = _optional_int(start, "start"), _optional_int(end, "end")
+        form["start"], form["end"] = optional_int(start, "start"), optional_int(end, "end")
         if form["start"] is None or form["end"] is None:
             raise InvalidInput("select some text, or give start and end offsets")
         mention = link_selection(session, article_id, form["start"], form["end"], stance, actor,
-                                 claim_id=_optional_int(claim_id, "claim id"),
+                                 claim_id=optional_int(claim_id, "claim id", low=1),
                                  new_claim_text=new_claim_text.strip() or None)
         session.commit()
     except DomainError as exc:

@@ -56,19 +56,18 @@ def login_submit(request: Request, session: SessionDep, settings: SettingsDep, n
                  password: Field = "", next: Field = ""):  # noqa: A002
     target = safe_next(request, next)
     keys = throttle.throttle_keys(name, request.client.host if request.client else None)
-    wait = throttle.seconds_to_wait(session, keys)
-    if wait > 0:
-        seconds = int(wait) + 1
+    attempt = throttle.begin_attempt(session, keys, throttle_config(settings))
+    session.commit()  # counted before the (slow) password check, so parallel guesses see it
+    if attempt.wait > 0:
+        seconds = int(attempt.wait) + 1
         return _login_page(request, session, next_url=target, name=name, status_code=429,
                            message=f"Too many failed logins: try again in {seconds} seconds.",
                            headers={"Retry-After": str(seconds)})
     user = users.check_password(session, name.strip(), password)
-    if user is None:
-        throttle.record_failure(session, keys, throttle_config(settings))
-        session.commit()
+    if user is None:  # counted as a failure already
         return _login_page(request, session, next_url=target, name=name, status_code=401,
                            message="Wrong name or password, or the account is disabled.")
-    throttle.clear_failures(session, keys[0])
+    throttle.succeeded(session, attempt)
     token = users.start_session(session, user, timedelta(hours=settings.session_hours))
     session.commit()
     response = RedirectResponse(target, status_code=303)

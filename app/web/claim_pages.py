@@ -18,8 +18,9 @@ from app.domain.claims import resolve_claim
 from app.domain.mentions import claim_sources
 from app.domain.views import claim_detail
 from app.storage.models import Claim
+from app.web.access import sees_suggestions
 from app.web.csv_export import MEDIA_TYPE, safe_writer
-from app.web.templating import claim_slug, render, url_with
+from app.web.templating import absolute_url, claim_slug, render, url_with
 
 router = APIRouter()
 
@@ -31,7 +32,7 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
                         message: str | None = None, error_kind: str | None = None,
                         errors: dict | None = None, values: dict | None = None) -> Response:
     """The claim page (or its `claim` block for htmx), optionally with a message from an action."""
-    ctx = {**claim_detail(session, claim), "nav": "claims", "editable": True, "message": message,
+    ctx = {**claim_detail(session, claim, sees_suggestions(request)), "nav": "claims", "editable": True, "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
 
@@ -74,7 +75,7 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
         "claim": {"id": claim.id, "text": claim.text, "status": claim.status,
                   "reason": claim.status_reason,
                   "speaker": claim.speaker.name if claim.speaker else None,
-                  "url": str(request.url_for("claim", claim_id=claim.id))},
+                  "url": absolute_url(request, "claim", claim_id=claim.id)},
         "sources": [{"outlet": r["outlet"], "article_id": r["article_id"], "title": r["title"],
                      "published": r["published"].isoformat() if r["published"] else None,
                      "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
@@ -107,8 +108,8 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     claim, moved = _sources_claim(request, session, claim_id, "claim_sources")
     if moved:
         return moved
-    detail = claim_detail(session, claim)
-    share_url = str(request.url_for("claim_sources", claim_id=claim.id))
+    detail = claim_detail(session, claim, sees_suggestions(request))
+    share_url = absolute_url(request, "claim_sources", claim_id=claim.id)
     return render(request, "sources.html", {**detail, "nav": "claims", "share_url": share_url})
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.errors import DomainError
+from app.web.inputs import read_form
 
 CSRF_COOKIE = "claimtracker_csrf"
 CSRF_FIELD = "csrf_token"
@@ -45,7 +46,7 @@ async def check_cross_site(request: Request, *, token_auth: bool) -> None:
     # Only pages take the token as a form field; the JSON API sends the header (and a route there may
     # read its body as a stream, which parsing a form here would consume).
     if sent is None and _is_form(request) and not request.url.path.startswith("/api/"):
-        value = (await request.form()).get(CSRF_FIELD)
+        value = (await read_form(request)).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not secrets.compare_digest(expected, sent):
         raise CrossSiteRefused("the form token is missing or stale: reload the page and try again")

@@ -10,9 +10,11 @@ from starlette.datastructures import UploadFile
 
 from app.deps import ActorDep, SessionDep
 from app.domain.errors import DomainError, InvalidInput, TooLarge
+from app.domain.inputs import is_ascii_int
 from app.domain.known_claims import ImportResult, import_claims_file
 from app.pipeline.known_claims import FORMATS, MAX_IMPORT_BYTES
 from app.storage.models import Claim
+from app.web.inputs import read_form
 from app.web.templating import render
 
 router = APIRouter()
@@ -39,7 +41,7 @@ def _claims_by_id(session, result: ImportResult | None) -> dict[int, Claim]:
 
 def _page(request: Request, session, *, result: ImportResult | None = None,
           error: str | None = None, values: dict | None = None, status_code: int = 200):
-    ctx = {"nav": "claims", "result": result, "error": error, "formats": FORMATS,
+    ctx = {"nav": "import_claims", "result": result, "error": error, "formats": FORMATS,
            "values": values or {}, "claims": _claims_by_id(session, result),
            "shown": SHOWN_PER_GROUP}
     return render(request, "import_claims.html", ctx, block="results", status_code=status_code)
@@ -54,9 +56,9 @@ async def read_import_form(request: Request) -> tuple[bytes | str | None, str | 
     """(data, file name, format, pasted text) from the form; TooLarge before reading a body or a
     file over the limit."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_IMPORT_BYTES + FORM_OVERHEAD:
+    if is_ascii_int(length) and int(length) > MAX_IMPORT_BYTES + FORM_OVERHEAD:
         raise TooLarge(too_large_message())
-    form = await request.form(max_files=1, max_part_size=MAX_IMPORT_BYTES + FORM_OVERHEAD)
+    form = await read_form(request, max_files=1, max_part_size=MAX_IMPORT_BYTES + FORM_OVERHEAD)
     fmt = str(form.get("format") or "auto")
     text = str(form.get("text") or "")
     upload = form.get("file")

@@ -11,10 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from app.deps import ActorDep, SessionDep, SettingsDep
+from app.domain.articles import get_article
 from app.domain.ingest import BatchResult, ingest_bytes
 from app.domain.matching import MatchConfig
 from app.domain.people import list_outlets
 from app.domain.url_ingest import ingest_url
+from app.web.inputs import read_form
 from app.web.templating import render
 
 router = APIRouter()
@@ -46,7 +48,10 @@ def ingest_text(request: Request, session: SessionDep, settings: SettingsDep, ac
     result = ingest_bytes(session, "pasted.txt", text.encode("utf-8"),
                           {k: v.strip() or None for k, v in meta.items()}, actor,
                           settings.max_article_bytes, MatchConfig.from_settings(settings))
-    result = replace(result, name=title.strip()[:200] or "pasted text")
+    # The row names the article as stored (an untitled paste is named by its first line there),
+    # so the results, the article page and the audit log say the same.
+    name = get_article(session, result.article_id).title if result.article_id else ""
+    result = replace(result, name=name or title.strip()[:200] or "pasted text")
     return _results_page(request, session, [result], meta if result.status == "failed" else {})
 
 
@@ -77,7 +82,7 @@ def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict,
 async def ingest_files(request: Request, session: SessionDep, settings: SettingsDep,
                        actor: ActorDep):
     """Uploaded files, with the outlet and date of the form applied to every one of them."""
-    form = await request.form(max_files=MAX_FILES)
+    form = await read_form(request, max_files=MAX_FILES)
     meta = {k: (str(form.get(k) or "").strip() or None) for k in ("outlet", "published")}
     limit = settings.max_article_bytes
     uploads: list[tuple[str, bytes | int]] = []

@@ -12,8 +12,6 @@ raising a 413 HTTPException the moment the count passes the limit.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -21,6 +19,7 @@ from starlette.requests import Request
 from starlette.routing import NoMatchFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.domain.inputs import is_ascii_int
 from app.settings import Settings
 
 # Every page: scripts and styles only from our own /static, nothing inline, no plugins, no framing.
@@ -35,21 +34,7 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
 ))
 
-# Swagger UI and ReDoc (FastAPI's /docs and /redoc) load their bundles from a CDN and start them with
-# an inline script. They show only the OpenAPI schema, never stored data, so they get this policy of
-# their own; CLAIMTRACKER_API_DOCS=false removes both pages instead.
-DOCS_CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
-    "font-src 'self' https://fonts.gstatic.com",
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-))
+# /docs and /redoc set a policy of their own (app/web/api_docs.py), which the headers keep.
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -83,16 +68,14 @@ def too_large_message(limit: int) -> str:
 class SecurityHeaders:
     """Adds the policy and the usual headers to every HTTP response; a header a route set stays."""
 
-    def __init__(self, app: ASGIApp, *, docs_paths: Iterable[str] = ()) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.docs_paths = frozenset(docs_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = (DOCS_CONTENT_SECURITY_POLICY if scope["path"] in self.docs_paths
-                  else CONTENT_SECURITY_POLICY)
+        policy = CONTENT_SECURITY_POLICY
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
@@ -150,7 +133,7 @@ class BodyLimit:
         headers = Headers(scope=scope)
         limit = self.limit_for(scope, headers)
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if is_ascii_int(declared) and int(declared) > limit:
             await refuse(scope, receive, send, BodyTooLarge(limit))
             return
         received = 0
@@ -190,18 +173,34 @@ async def refuse(scope: Scope, receive: Receive, send: Send, exc: BodyTooLarge) 
     await response(scope, receive, send)
 
 
-def docs_paths(app: FastAPI) -> set[str]:
-    return {p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p}
+class HeadAsGet:
+    """HEAD is answered as GET without the body (RFC 9110 9.3.2): FastAPI routes declare GET only,
+    so a HEAD on a page (link checkers, monitors, `curl -I`) was a 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 def install_security(app: FastAPI, settings: Settings) -> None:
     """Body limit as ordinary middleware; the headers around the whole stack built at first call."""
     max_body, max_upload = body_limits(settings)
     app.add_middleware(BodyLimit, max_body=max_body, max_upload=max_upload)
+    app.add_middleware(HeadAsGet)
     build_stack = app.build_middleware_stack
-    paths = docs_paths(app)
 
     def build_with_headers() -> ASGIApp:
-        return SecurityHeaders(build_stack(), docs_paths=paths)
+        return SecurityHeaders(build_stack())
 
     app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]

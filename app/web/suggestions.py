@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain import suggestions
-from app.domain.errors import MAX_ID, Conflict, DomainError, InvalidInput
+from app.domain.errors import Conflict, DomainError, InvalidInput
+from app.domain.inputs import is_ascii_int, optional_int, parse_id
 from app.pipeline.context import segments
 from app.web.templating import is_htmx, render, url_with
 
@@ -32,11 +33,7 @@ KINDS = (("", "All"), ("repeats", "Possible repeats"), ("contradicts", "Possible
 
 def _claim_filter(raw: str | None) -> int | None:
     """The optional claim id filter; anything but a plain id is a 422 with a message."""
-    if not raw or not raw.strip():
-        return None
-    if not raw.strip().isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise InvalidInput(f"claim must be a claim id, not {raw[:40]!r}")
-    return int(raw)
+    return optional_int(raw, "claim", low=1)
 
 
 def _filters(kind: str | None, claim: str | None, cursor: str | None) -> dict:
@@ -77,9 +74,10 @@ def suggestions_page(request: Request, session: SessionDep, settings: SettingsDe
     """The queue, best score first; htmx (the kind tabs, the claim filter) gets the `queue` block.
     `accepted`/`skipped` are what the bulk form's 303 reports; they are not carried further."""
     extra = {}
-    if accepted and accepted.isdigit():
-        count = int(skipped) if skipped and skipped.isdigit() else 0
-        extra = {"message": bulk_message(int(accepted), count), "error": bool(count)}
+    done = optional_int(accepted, "accepted")
+    if done is not None:
+        count = optional_int(skipped, "skipped") or 0
+        extra = {"message": bulk_message(done, count), "error": bool(count)}
     ctx = queue_context(request, session, settings.page_size, _filters(kind, claim, cursor), **extra)
     return render(request, "suggestions.html", ctx, block="queue")
 
@@ -87,7 +85,7 @@ def suggestions_page(request: Request, session: SessionDep, settings: SettingsDe
 def _back(request: Request, filters: dict, next_id: str = "", **query) -> str:
     """The queue the analyst came from, at the item after the one just decided."""
     url = url_with(request, "suggestions", {**filters, **query})
-    return url + (f"#s{next_id}" if next_id.isdigit() else "")
+    return url + (f"#s{next_id}" if is_ascii_int(next_id) else "")
 
 
 def _refused(request: Request, session: Session, settings, filters: dict, mention_id: int | None,
@@ -148,9 +146,7 @@ def suggestion_reject(request: Request, session: SessionDep, settings: SettingsD
 def _ids(raw: list[str]) -> list[int]:
     if not raw:
         raise InvalidInput("select at least one suggestion to accept")
-    if not all(r.strip().isdigit() and len(r.strip()) <= 10 for r in raw):
-        raise InvalidInput("suggestion ids must be numbers")
-    return [int(r) for r in raw]
+    return [parse_id(r, "suggestion id") for r in raw]
 
 
 @router.post("/suggestions/accept", name="suggestions_bulk_accept")

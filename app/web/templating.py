@@ -26,7 +26,17 @@ def url_with(request: Request, name: str, query: dict | None = None, **path_para
     return f"{url}?{urlencode(params)}" if params else url
 
 
-templates.env.globals["url_with"] = url_with
+def absolute_url(request: Request, name: str, **path_params) -> str:
+    """A full URL for links that leave the site (canonical, og:url, the API's `url` fields): under
+    the configured public_base_url when set, so a forged Host header cannot rewrite them; else from
+    the request as it came in."""
+    base = request.app.state.settings.public_base_url
+    if base:
+        return base + str(request.app.url_path_for(name, **path_params))
+    return str(request.url_for(name, **path_params))
+
+
+templates.env.globals.update(url_with=url_with, absolute_url=absolute_url)
 
 
 def render(request: Request, template: str, context: dict, *, block: str | None = None,
@@ -90,7 +100,15 @@ def can(request: Request, role: str) -> bool:
     return user is not None and user.has_role(role)
 
 
+def may(request: Request, route: str) -> bool:
+    """Whether this caller passes the access rule of a route (app/web/access.py): the navigation
+    offers only the pages the caller may open."""
+    from app.web.access import allows, rule_for
+
+    return allows(rule_for(route), current_user(request), request.app.state.settings.public_read)
+
+
 from app.web.csrf import csrf_field, csrf_token  # noqa: E402  (csrf imports nothing from here)
 
 templates.env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field, current_user=current_user,
-                             can=can)
+                             can=can, may=may)
