@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.domain.articles import ArticleInput, ingest_article
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
-from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_date, parse_document
+from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_document, parse_published
 
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
@@ -41,11 +41,12 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 def article_input(name: str, data: bytes, meta: dict[str, str | None]) -> ArticleInput:
     """Parse a file and merge its metadata: given fields win over what the document says."""
     doc = parse_document(name, data)
-    published = meta.get("published") or doc.published
+    published, published_at = parse_published(meta.get("published") or doc.published)
     return ArticleInput(
         text=doc.text, outlet=(meta.get("outlet") or "").strip(),
         title=meta.get("title") or doc.title, author=meta.get("author") or doc.author,
-        url=meta.get("url") or doc.url, published=parse_date(published), source_name=Path(name).name)
+        url=meta.get("url") or doc.url, published=published, source_name=Path(name).name,
+        published_at=published_at)
 
 
 def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str | None], actor: str,

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from app.deps import SessionDep
 from app.domain.claims import resolve_claim
 from app.domain.mentions import claim_sources
+from app.domain.spread import claim_spread, spread_json
 from app.domain.views import claim_detail
 from app.storage.models import Claim
+from app.web.claim_spread import sees_suggestions, spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
 from app.web.templating import claim_slug, render, url_with
 
@@ -31,7 +33,8 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
                         message: str | None = None, error_kind: str | None = None,
                         errors: dict | None = None, values: dict | None = None) -> Response:
     """The claim page (or its `claim` block for htmx), optionally with a message from an action."""
-    ctx = {**claim_detail(session, claim), "nav": "claims", "editable": True, "message": message,
+    ctx = {**claim_detail(session, claim), **spread_context(request, session, claim),
+           "nav": "claims", "editable": True, "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
 
@@ -80,6 +83,9 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
                      "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
                      "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
                      "end": r["end"], "mention_id": r["id"]} for r in rows],
+        "spread": spread_json(claim_spread(session, claim.id, sees_suggestions(request)),
+                              lambda m: str(request.url_for("article", article_id=m.article_id))
+                              + f"#m{m.id}"),
     }
     return JSONResponse(body)
 
@@ -107,7 +113,7 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     claim, moved = _sources_claim(request, session, claim_id, "claim_sources")
     if moved:
         return moved
-    detail = claim_detail(session, claim)
+    detail = {**claim_detail(session, claim), **spread_context(request, session, claim)}
     share_url = str(request.url_for("claim_sources", claim_id=claim.id))
     return render(request, "sources.html", {**detail, "nav": "claims", "share_url": share_url})
 
