@@ -110,10 +110,13 @@ def _months(t: datetime, n: int) -> datetime:
                      microsecond=0)
 
 
-def _tick_times(t0: datetime, t1: datetime) -> tuple[list[datetime], str]:
+def _tick_times(t0: datetime, t1: datetime, days_only: bool) -> tuple[list[datetime], str]:
     """Round ticks (hours, days, weeks or months) covering [t0, t1], at most MAX_TICKS of them,
-    and the unit they step in. The axis runs from the first tick to the last."""
+    and the unit they step in. The axis runs from the first tick to the last. Hours only for a
+    spread within a day whose times are known: a day-only date sits mid-way between two days."""
     for step in _STEPS:
+        if step < _DAY and (days_only or t1 - t0 > _DAY):
+            continue
         lo = _floor(t0, step)
         ticks = [lo]
         while ticks[-1] < t1:
@@ -140,7 +143,7 @@ def _tick_times(t0: datetime, t1: datetime) -> tuple[list[datetime], str]:
 
 def _tick_label(t: datetime, unit: str, first: bool) -> str:
     if unit == "hour":
-        return t.strftime("%d %b %H:%M") if first or (t.hour == 0) else t.strftime("%H:%M")
+        return t.strftime("%d %b %H:%M") if first else t.strftime("%d %b") if t.hour == 0 else t.strftime("%H:%M")
     if unit == "day":
         return t.strftime("%d %b %Y") if first or (t.month == 1 and t.day == 1) else t.strftime("%d %b")
     return t.strftime("%b %Y") if first or t.month == 1 else t.strftime("%b")
@@ -181,7 +184,7 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     for m in dated:
         by_outlet.setdefault(m.outlet, []).append(m)
     t0, t1 = dated[0].moment, max(m.moment for m in dated)
-    ticks, unit = _tick_times(t0, t1)
+    ticks, unit = _tick_times(t0, t1, days_only=not any(m.has_time for m in dated))
     lo, hi = ticks[0], ticks[-1]
     shown = list(by_outlet.items())[:max_rows]
     rows = tuple(_row(outlet, ms, i * ROW_HEIGHT, lo, hi, first_id, href)
