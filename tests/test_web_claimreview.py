@@ -135,6 +135,8 @@ def test_claim_with_a_verdict_carries_valid_claimreview(client, app_session, cla
 
     for path in (f"/claims/{claim_id}", f"/claims/{claim_id}/sources"):
         assert ld_scripts(soup(client.get(path))) == [review]
+    link = soup(client.get(f"/claims/{claim_id}")).select_one("a.claimreview-link")
+    assert link["href"] == f"/claims/{claim_id}/claimreview.json"
 
 
 def test_the_organization_comes_from_the_settings(database_url, claim_id, app_session):

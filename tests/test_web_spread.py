@@ -203,11 +203,13 @@ def test_timeline_stays_readable_from_3_to_300_outlets(client, app_session, n):
     rows = svg.findall(f"{SVG}g[@class='tl-row']")
     assert len(rows) == min(n, MAX_ROWS)
     height = int(svg.get("height"))
-    assert height <= MAX_ROWS * ROW_HEIGHT + 80
-    more = svg.find(f"{SVG}a[@class='tl-more']")
+    assert height <= (MAX_ROWS + 1) * ROW_HEIGHT + 80
+    more = svg.find(f".//{SVG}a[@class='tl-more']")
     if n > MAX_ROWS:
         assert more.findtext(f"{SVG}text").startswith(f"+{n - MAX_ROWS} more outlets")
         assert more.get("href") == f"/claims/{claim_id}/sources#sources-table"
+        rest = svg.find(f"{SVG}g[@class='tl-rest']")
+        assert len(rest.findall(f"{SVG}a[@data-mention-id]")) == n - MAX_ROWS   # still drawn, in one row
     else:
         assert more is None
     ticks = [t.text for t in svg.findall(f"{SVG}text[@class='tl-tick']")]
@@ -225,3 +227,13 @@ def test_undated_mentions_are_listed_beside_the_timeline(client, app_session):
     undated = [a.get_text() for a in page.select(".undated a")]
     assert f"Riverside News: {RIVERSIDE_NEWS['title']}" in undated
     assert {t.split(": ")[0] for t in undated} == {"Riverside News"}
+
+
+def test_sources_list_the_publication_time_in_utc(client, timed):
+    page = soup(client.get(f"/claims/{timed}/sources"))
+    dates = [td.get_text(" ", strip=True) for td in page.select("tr.source .date")]
+    assert dates == ["2024-03-01 06:00 UTC", "2024-03-01 08:30 UTC"]
+    sources = client.get(f"/claims/{timed}/sources.json").json()["sources"]
+    assert [s["published_at"] for s in sources] == ["2024-03-01T06:00:00+00:00", "2024-03-01T08:30:00+00:00"]
+    claim_page = soup(client.get(f"/claims/{timed}"))
+    assert "2024-03-01 08:30 UTC" in [s.get_text(" ", strip=True) for s in claim_page.select(".mention .date")]

@@ -92,7 +92,7 @@ class Spread:
         return len({m.outlet for m in self.confirmed})
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     """SQLite gives back naive datetimes; every stored moment is UTC."""
     if value is None:
         return None
@@ -114,7 +114,7 @@ def spread_mentions(session: Session, claim_id: int, include_suggested: bool) ->
             .where(Mention.claim_id == claim_id))
     if not include_suggested:
         stmt = stmt.where(Mention.origin != "suggested")
-    rows = [SpreadMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _utc(r[7]), *r[8:])
+    rows = [SpreadMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], as_utc(r[7]), *r[8:])
             for r in session.execute(stmt)]
     return sorted(rows, key=_order_key)
 

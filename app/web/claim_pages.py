@@ -80,6 +80,7 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
                   "url": str(request.url_for("claim", claim_id=claim.id))},
         "sources": [{"outlet": r["outlet"], "article_id": r["article_id"], "title": r["title"],
                      "published": r["published"].isoformat() if r["published"] else None,
+                     "published_at": r["published_at"].isoformat() if r["published_at"] else None,
                      "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
                      "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
                      "end": r["end"], "mention_id": r["id"]} for r in rows],

@@ -7,8 +7,8 @@ marks are SVG links, so it works without JavaScript and under the app's CSP (col
 presentation attributes, not inline styles).
 
 Readable at 3 and at 300 outlets: one row per outlet in order of first appearance, at most
-`max_rows` rows; the outlets past them are summed up as "+N more outlets" with a link to the full
-list of sources. Marks at the same spot in one row are fanned out a few pixels apart.
+`max_rows` rows; the outlets past them share one last row, "+N more outlets", whose label links
+to the full list of sources, so the picture still shows when the later outlets took it up. Marks at the same spot in one row are fanned out a few pixels apart.
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ ROW_HEIGHT = 38          # px: outlet name above, marks on a line below it
 LABEL_Y = 13             # px from the row's top to the name's baseline
 MARK_Y = 28              # px from the row's top to the marks' centre line
 AXIS_HEIGHT = 30         # px below the rows for the axis and its labels
-MORE_HEIGHT = 24         # px for the "+N more outlets" line
 X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's radius at the ends)
 FAN_PX = 14              # px between marks at the same spot
 MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
@@ -89,9 +88,9 @@ class Timeline:
     ticks: tuple[Tick, ...]
     height: int
     axis_y: int
-    more_outlets: int    # outlets past max_rows, not drawn
-    more_marks: int      # their mentions
-    more_y: int
+    more: Row | None     # the outlets past max_rows, all in one row
+    more_outlets: int    # how many outlets that row holds
+    more_marks: int      # and their mentions
     title: str
     desc: str
 
@@ -187,11 +186,14 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     ticks, unit = _tick_times(t0, t1, days_only=not any(m.has_time for m in dated))
     lo, hi = ticks[0], ticks[-1]
     shown = list(by_outlet.items())[:max_rows]
-    rows = tuple(_row(outlet, ms, i * ROW_HEIGHT, lo, hi, first_id, href)
+    rows = tuple(_row(_short(outlet), ms, i * ROW_HEIGHT, lo, hi, first_id, href)
                  for i, (outlet, ms) in enumerate(shown))
     hidden = list(by_outlet.items())[max_rows:]
-    more_y = len(rows) * ROW_HEIGHT + (MORE_HEIGHT if hidden else 0)
-    axis_y = more_y + 8
+    rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
+    more = _row(f"+{len(hidden)} more outlet{'s' * (len(hidden) != 1)} ({len(rest)} "
+                f"mention{'s' * (len(rest) != 1)}): all sources", rest, len(rows) * ROW_HEIGHT, lo, hi,
+                first_id, href) if hidden else None
+    axis_y = (len(rows) + bool(hidden)) * ROW_HEIGHT + 8
     n = len(ticks) - 1
     tick_marks = tuple(Tick(_x(t, lo, hi), _tick_label(t, unit, i == 0),
                             "start" if i == 0 else "end" if i == n else "middle")
@@ -203,11 +205,10 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
             f"colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
             f"Times in UTC; a date without a time sits at midday.")
     return Timeline(rows=rows, ticks=tick_marks, height=axis_y + AXIS_HEIGHT, axis_y=axis_y,
-                    more_outlets=len(hidden), more_marks=sum(len(ms) for _, ms in hidden),
-                    more_y=more_y - 8, title=title, desc=desc)
+                    more=more, more_outlets=len(hidden), more_marks=len(rest), title=title, desc=desc)
 
 
-def _row(outlet: str, mentions: list[SpreadMention], top: int, lo: datetime, hi: datetime,
+def _row(label: str, mentions: list[SpreadMention], top: int, lo: datetime, hi: datetime,
          first_id: int | None, href: Callable[[SpreadMention], str]) -> Row:
     marks, seen = [], {}
     for m in mentions:
@@ -219,4 +220,4 @@ def _row(outlet: str, mentions: list[SpreadMention], top: int, lo: datetime, hi:
         first = m.id == first_id
         marks.append(Mark(m.id, x, top + MARK_Y, fan, colour, shape, m.suggested, first, href(m),
                           mark_label(m, first)))
-    return Row(_short(outlet), top, tuple(marks))
+    return Row(label, top, tuple(marks))
