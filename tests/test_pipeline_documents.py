@@ -95,6 +95,11 @@ def test_html_metadata_time_survives_extraction():
     assert parse_published(parse_document("page.html", day_only).published) == (date(2024, 5, 2), None)
 
 
+def test_a_moment_outside_the_calendar_is_refused_not_a_crash():
+    with pytest.raises(DocumentError, match="out of range"):
+        parse_published("9999-12-31T23:00:00-05:00")
+
+
 def test_bad_date_names_itself():
     with pytest.raises(DocumentError, match="'yesterday'"):
         parse_date("yesterday")
