@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from app.domain.mentions import link_selection
+from app.domain.spread import as_utc
 from app.main import create_app
 from app.settings import Settings
 from app.storage.models import Article, Claim, Mention, Outlet
@@ -62,7 +63,7 @@ def test_first_appearance_goes_by_the_time_of_day(client, app_session, timed):
     assert first.select_one("a.article-link")["href"] == f"/articles/{riverside.article_id}#m{riverside.id}"
     stored = app_session.get(Article, riverside.article_id)
     assert stored.published == date(2024, 3, 1)
-    assert stored.published_at.replace(tzinfo=timezone.utc) == datetime(2024, 3, 1, 6, tzinfo=timezone.utc)
+    assert as_utc(stored.published_at) == datetime(2024, 3, 1, 6, tzinfo=timezone.utc)
 
     body = client.get(f"/claims/{timed}/sources.json").json()["spread"]
     assert body["first"]["outlet"] == "Riverside News"
@@ -237,3 +238,29 @@ def test_sources_list_the_publication_time_in_utc(client, timed):
     assert [s["published_at"] for s in sources] == ["2024-03-01T06:00:00+00:00", "2024-03-01T08:30:00+00:00"]
     claim_page = soup(client.get(f"/claims/{timed}"))
     assert "2024-03-01 08:30 UTC" in [s.get_text(" ", strip=True) for s in claim_page.select(".mention .date")]
+
+
+def test_a_sources_csv_time_is_kept(tmp_path):
+    """`claimtracker ingest --sources`: a datetime in the published column keeps its time (in UTC)."""
+    from click.testing import CliRunner
+    from sqlalchemy import select
+
+    from app.cli import main
+    from app.storage.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'csv.db'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade", "--database-url", url]).exit_code == 0
+    (tmp_path / "valley.txt").write_text(VALLEY_POST["text"], encoding="utf-8")
+    (tmp_path / "sources.csv").write_text("file,outlet,published,author,title\n"
+                                          "valley.txt,Valley Post,2024-03-01T09:30:00+02:00,,\n",
+                                          encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(tmp_path / "valley.txt"), "--sources",
+                                  str(tmp_path / "sources.csv"), "--database-url", url])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        published, published_at = conn.execute(select(Article.published, Article.published_at)).one()
+    engine.dispose()
+    assert published == date(2024, 3, 1)
+    assert published_at.replace(tzinfo=timezone.utc) == datetime(2024, 3, 1, 7, 30, tzinfo=timezone.utc)
