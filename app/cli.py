@@ -59,7 +59,7 @@ def _safe(url: str) -> str:
 @click.option("--sources", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with columns file,outlet,published,author,title.")
 @click.option("--outlet", help="Outlet for files the CSV does not name.")
-@click.option("--published", help="Publication date (YYYY-MM-DD) for files the CSV does not name.")
+@click.option("--published", help="Publication date (YYYY-MM-DD, or an ISO datetime with its offset) for files the CSV does not name.")
 @click.option("--author")
 @click.option("--title")
 @click.option("--url")

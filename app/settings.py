@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     # Private, link-local and cloud-metadata addresses stay refused even with it.
     fetch_allow_loopback_for_tests: bool = False
 
+    # Who publishes the verdicts: the author of every schema.org ClaimReview the app exports
+    # (app/domain/claimreview.py), e.g. CLAIMTRACKER_ORGANIZATION="Example Fact Check".
+    organization: str = Field(default="claimtracker", min_length=1, max_length=200)
+    organization_url: str | None = None
+
     # --- Accounts ---
     # True: read pages and GET /api/v1 are open to anyone (permalinks can be shared publicly); every
     # change still needs an analyst. False (default): everything but the login page needs a login.

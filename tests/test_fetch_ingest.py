@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from app.cli import main
+from app.domain.spread import as_utc
 from app.domain.url_ingest import ingest_url
 from app.settings import Settings
 from app.storage.engine import make_engine, make_sessionmaker
@@ -30,6 +31,8 @@ def test_article_is_stored_with_final_url_and_site_name(server, session, setting
     assert article.outlet.name == "Harbour Ledger"            # og:site_name
     assert article.title == "Ferry timetable to change in spring"
     assert article.published.isoformat() == "2024-04-02"
+    # the page's article:published_time keeps its time of day (UTC)
+    assert as_utc(article.published_at).strftime("%Y-%m-%d %H:%M") == "2024-04-02 09:00"
     assert "every forty minutes" in article.text and "Sport" not in article.text
     again = ingest_url(session, server.url("/article"), {}, "tester", settings)
     assert (again.status, again.article_id) == ("present", article.id)

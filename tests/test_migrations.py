@@ -55,6 +55,7 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
     with engine.begin() as conn:  # columns of later revisions, so today's models can write at 0010
         conn.execute(text("ALTER TABLE speakers ADD COLUMN merged_into_id INTEGER"))
         conn.execute(text("ALTER TABLE claims ADD COLUMN review_title TEXT"))
+        conn.execute(text("ALTER TABLE articles ADD COLUMN published_at DATETIME"))
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
              for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]
     with make_sessionmaker(engine)() as session:

@@ -1,12 +1,18 @@
 """Files to documents: text kept as is, HTML reduced to its article, dates and CSV read strictly."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
 from app.pipeline.context import segments, sentence_bounds
-from app.pipeline.documents import DocumentError, parse_date, parse_document, parse_sources_csv
+from app.pipeline.documents import (
+    DocumentError,
+    parse_date,
+    parse_document,
+    parse_published,
+    parse_sources_csv,
+)
 
 HTML = b"""<!doctype html><html><head><title>Dam report | Valley Post</title>
 <meta name="author" content="Jo Bell"><meta property="article:published_time" content="2024-05-02T09:00:00Z">
@@ -53,6 +59,45 @@ def test_undecodable_files_are_refused(data, reason):
 ])
 def test_dates(text, expected):
     assert parse_date(text) == expected
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("text, day, moment", [
+    # a time with its offset: the day as the source states it, the moment in UTC
+    ("2024-03-01T14:05:00+08:00", date(2024, 3, 1), datetime(2024, 3, 1, 6, 5, tzinfo=UTC)),
+    ("2024-03-01T01:30:00+0800", date(2024, 3, 1), datetime(2024, 2, 29, 17, 30, tzinfo=UTC)),
+    ("2024-03-01T09:30Z", date(2024, 3, 1), datetime(2024, 3, 1, 9, 30, tzinfo=UTC)),
+    # a time without an offset is read as UTC
+    ("2024-03-01 14:05", date(2024, 3, 1), datetime(2024, 3, 1, 14, 5, tzinfo=UTC)),
+    # feeds write RFC 2822
+    ("Fri, 01 Mar 2024 14:05:00 +0100", date(2024, 3, 1), datetime(2024, 3, 1, 13, 5, tzinfo=UTC)),
+    # a day alone, or the zone-less midnight date tools print for one, has no moment
+    ("2024-03-01", date(2024, 3, 1), None),
+    ("2024-03-01T00:00:00", date(2024, 3, 1), None),
+    ("March 1, 2024", date(2024, 3, 1), None),
+    # an explicit midnight with its offset is a real time
+    ("2024-03-01T00:00:00+00:00", date(2024, 3, 1), datetime(2024, 3, 1, tzinfo=UTC)),
+    ("", None, None),
+])
+def test_published_keeps_the_time_of_day_when_the_source_gives_one(text, day, moment):
+    assert parse_published(text) == (day, moment)
+
+
+def test_html_metadata_time_survives_extraction():
+    """trafilatura/htmldate print the page's article:published_time with its offset."""
+    page = HTML.replace(b"2024-05-02T09:00:00Z", b"2024-05-02T09:15:00+02:00")
+    doc = parse_document("page.html", page)
+    assert parse_published(doc.published) == (date(2024, 5, 2), datetime(2024, 5, 2, 7, 15, tzinfo=UTC))
+    day_only = HTML.replace(b'<meta property="article:published_time" content="2024-05-02T09:00:00Z">',
+                            b'<meta name="date" content="2024-05-02">')
+    assert parse_published(parse_document("page.html", day_only).published) == (date(2024, 5, 2), None)
+
+
+def test_a_moment_outside_the_calendar_is_refused_not_a_crash():
+    with pytest.raises(DocumentError, match="out of range"):
+        parse_published("9999-12-31T23:00:00-05:00")
 
 
 def test_bad_date_names_itself():

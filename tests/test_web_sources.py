@@ -33,7 +33,8 @@ def test_sources_page_lists_every_outlet_with_og_and_alternates(client, claim_id
     assert "verified" in og["og:description"] and "Riverside News" in og["og:description"]
     alternates = {link["type"]: link["href"] for link in page.select("head link[rel=alternate]")}
     assert alternates == {"application/json": f"/claims/{claim_id}/sources.json",
-                          "text/csv": f"/claims/{claim_id}/sources.csv"}
+                          "text/csv": f"/claims/{claim_id}/sources.csv",
+                          "application/ld+json": f"/claims/{claim_id}/claimreview.json"}
     assert page.select_one(".status-reason").get_text() == "Confirmed by the river authority"
     rows = page.select("tr.source")
     assert [r.select_one("td a").get_text() for r in rows] == ["Valley Post", "Riverside News"]

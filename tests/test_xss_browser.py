@@ -5,6 +5,8 @@ element or attribute a payload could have made), on both engines. Then in real C
 read back as visible text, including where a mention's <mark> covers one exactly."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.main import create_app
@@ -47,7 +49,11 @@ def test_every_page_shows_payloads_as_text_under_the_policy(app, client, app_ses
         assert response.status_code == 200, path
         assert "script-src 'self';" in response.headers["Content-Security-Policy"], path
         page = soup(response)
-        assert [s for s in page.find_all("script") if not s.get("src")] == [], path
+        inline = [s for s in page.find_all("script") if not s.get("src")]
+        # the only inline block is the ClaimReview JSON-LD: data, never run, and still whole JSON
+        # whatever payload the claim or its reason holds
+        assert [s for s in inline if s.get("type") != "application/ld+json"] == [], path
+        assert all(json.loads(s.string)["@type"] == "ClaimReview" for s in inline), path
         assert markup_problems(response.text) == [], path
     shown = soup(client.get(str(app.url_path_for("claim", claim_id=corpus.marked[0][1]))))
     text = shown.select_one("blockquote.claim-text").get_text()

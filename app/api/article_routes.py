@@ -21,7 +21,7 @@ from app.domain.articles import (
 from app.domain.errors import InvalidInput
 from app.domain.matching import MatchConfig
 from app.domain.people import outlet_by_slug
-from app.pipeline.documents import DocumentError, parse_date
+from app.pipeline.documents import DocumentError, parse_published
 from app.web.access import sees_suggestions
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -32,11 +32,11 @@ ArticleId = Annotated[int, Path(ge=1, le=schemas.MAX_ID, description="Article id
 def _article_input(body: schemas.ArticleIn) -> ArticleInput:
     """The domain's input, with the date read the way every other entry point reads it."""
     try:
-        published = parse_date(body.published)
+        published, published_at = parse_published(body.published)
     except DocumentError as exc:
         raise InvalidInput(f"published: {exc}") from None
     return ArticleInput(text=body.text, outlet=body.outlet, title=body.title, author=body.author,
-                        url=body.url, published=published)
+                        url=body.url, published=published, published_at=published_at)
 
 
 @router.post(

@@ -236,7 +236,9 @@ class ArticleIn(BaseModel):
     author: Annotated[Text, Field(max_length=300)] | None = None
     url: Annotated[Text, Field(max_length=2000)] | None = None
     published: Annotated[Text, Field(max_length=40)] | None = Field(
-        None, description="Publication date, YYYY-MM-DD.", examples=["2024-05-01"])
+        None, description="Publication date, YYYY-MM-DD, or an ISO 8601 date and time with its UTC "
+                          "offset (2024-05-01T14:05+02:00; a time without an offset is read as UTC).",
+        examples=["2024-05-01", "2024-05-01T14:05:00+02:00"])
 
 
 class IngestOut(BaseModel):
@@ -263,6 +265,8 @@ class ArticleSummary(BaseModel):
     author: str | None
     url: str | None
     published: date | None
+    published_at: datetime | None = Field(
+        None, description="The publication moment (UTC) when the source gave a time of day.")
     ingested_at: datetime
 
 

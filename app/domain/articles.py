@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +55,7 @@ class ArticleInput:
     url: str | None = None
     published: date | None = None
     source_name: str | None = None
+    published_at: datetime | None = None   # UTC, when the source gives a time of day
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
         outlet_id=outlet.id, text=data.text, content_hash=digest,
         title=clean_field(data.title, 1000) or first_line_title(data.text) or "(untitled)",
         author=clean_field(data.author, 300), url=clean_field(data.url, 2000),
-        published=data.published, source_name=clean_field(data.source_name, 500))
+        published=data.published, published_at=data.published_at,
+        source_name=clean_field(data.source_name, 500))
     session.add(article)
     session.flush()
     counts = link_article(session, article, config, plan)

@@ -12,7 +12,7 @@ from app.domain.articles import ArticleInput, ingest_and_commit
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.domain.inputs import check_storable
-from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_date, parse_document
+from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_document, parse_published
 from app.storage.engine import BUSY_MESSAGE, is_busy_error
 
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -58,11 +58,11 @@ def article_input(name: str, data: bytes, meta: dict[str, str | None]) -> Articl
     for key, value in meta.items():
         check_storable(value, key)
     doc = parse_document(name, data)
-    published = meta.get("published") or doc.published
+    published, published_at = parse_published(meta.get("published") or doc.published)
     article = ArticleInput(
         text=doc.text, outlet=(meta.get("outlet") or "").strip(),
         title=meta.get("title") or doc.title, author=meta.get("author") or doc.author,
-        url=meta.get("url") or doc.url, published=parse_date(published),
+        url=meta.get("url") or doc.url, published=published, published_at=published_at,
         source_name=shown_name(Path(name).name))
     for key in ("text", "title", "author", "url"):
         check_storable(getattr(article, key), key)

@@ -12,6 +12,7 @@ from app.domain.claims import clean_claim_text, resolve_claim, touch
 from app.domain.errors import Conflict, InvalidInput, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import LINKED, add_mention, index_claim_text, refresh_outlet_counts, text_hashes
+from app.domain.spread import as_utc
 from app.pipeline.context import sentence_bounds
 from app.storage.models import Article, Claim, Mention, Outlet
 from app.vocab import STANCES
@@ -148,15 +149,17 @@ def claim_sources(session: Session, claim_id: int, suggested: bool = False) -> l
     Linked mentions by default; `suggested=True` gives the suggestions still awaiting an analyst."""
     rows = session.execute(
         select(Mention, Article.title, Article.published, Article.url, Article.text,
-               Outlet.name, Outlet.slug)
+               Outlet.name, Outlet.slug, Article.published_at)
         .join(Article, Article.id == Mention.article_id)
         .join(Outlet, Outlet.id == Article.outlet_id)
         .where(Mention.claim_id == claim_id, LINKED if not suggested else ~LINKED)
-        .order_by(Article.published.is_(None), Article.published, Article.id, Mention.start))
+        .order_by(Article.published.is_(None), Article.published, Article.published_at.is_(None),
+                  Article.published_at, Article.id, Mention.start))
     out = []
-    for m, title, published, url, text, outlet, outlet_slug in rows:
+    for m, title, published, url, text, outlet, outlet_slug, published_at in rows:
         lo, hi = sentence_bounds(text, m.start, m.end)
         out.append({**_mention_dict(m), "title": title, "published": published, "url": url,
+                    "published_at": as_utc(published_at),
                     "outlet": outlet, "outlet_slug": outlet_slug,
                     "before": text[lo:m.start], "after": text[m.end:hi]})
     return out

@@ -14,7 +14,7 @@ from app.domain.errors import DomainError
 from app.domain.fetch import FetchedPage, FetchError, FetchLimits, fetch_page
 from app.domain.ingest import BatchResult
 from app.domain.matching import MatchConfig
-from app.pipeline.documents import Document, DocumentError, parse_date, parse_document
+from app.pipeline.documents import Document, DocumentError, parse_document, parse_published
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -39,11 +39,13 @@ def page_text(page: FetchedPage) -> bytes:
 def page_input(page: FetchedPage, meta: dict[str, str | None]) -> ArticleInput:
     """What to store: the page's text and metadata, with the fields given winning."""
     doc = parse_document("page" + page.suffix, page_text(page))
+    published, published_at = parse_published(meta.get("published"))
+    if published is None:
+        published, published_at = _page_date(doc)
     return ArticleInput(
         text=doc.text, outlet=(meta.get("outlet") or "").strip() or outlet_of(doc, page),
         title=meta.get("title") or doc.title, author=meta.get("author") or doc.author,
-        url=page.final_url, published=parse_date(meta.get("published")) or _page_date(doc),
-        source_name=None)
+        url=page.final_url, published=published, published_at=published_at, source_name=None)
 
 
 def outlet_of(doc: Document, page: FetchedPage) -> str:
@@ -55,11 +57,12 @@ def outlet_of(doc: Document, page: FetchedPage) -> str:
 
 
 def _page_date(doc: Document):
-    """A date the page states; one we cannot read is left out rather than failing the article."""
+    """The date (and time) the page states; one we cannot read is left out rather than failing
+    the article."""
     try:
-        return parse_date(doc.published)
+        return parse_published(doc.published)
     except DocumentError:
-        return None
+        return None, None
 
 
 def ingest_page(session: Session, page: FetchedPage, meta: dict[str, str | None], actor: str,

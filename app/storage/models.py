@@ -81,6 +81,9 @@ class Article(Base):
     author: Mapped[str | None] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(2000))
     published: Mapped[date | None] = mapped_column(Date, index=True)
+    # The moment of publication in UTC, when the source gives a time of day (HTML metadata, a
+    # sources.csv cell, an ISO datetime); `published` stays the day as the source states it.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source_name: Mapped[str | None] = mapped_column(String(500))
     # The text exactly as ingested: every offset in quotes and mentions points into it.
     text: Mapped[str] = mapped_column(Text)

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from app.deps import SessionDep
 from app.domain.claims import resolve_claim
 from app.domain.mentions import claim_sources
+from app.domain.spread import claim_spread, spread_json
 from app.domain.views import claim_detail
 from app.storage.models import Claim
 from app.web.access import sees_suggestions
+from app.web.claim_spread import spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
 from app.web.templating import absolute_url, claim_slug, render, url_with
 
@@ -32,7 +34,8 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
                         message: str | None = None, error_kind: str | None = None,
                         errors: dict | None = None, values: dict | None = None) -> Response:
     """The claim page (or its `claim` block for htmx), optionally with a message from an action."""
-    ctx = {**claim_detail(session, claim, sees_suggestions(request)), "nav": "claims", "editable": True, "message": message,
+    ctx = {**claim_detail(session, claim, sees_suggestions(request)), **spread_context(request, session, claim),
+           "nav": "claims", "editable": True, "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
 
@@ -78,9 +81,13 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
                   "url": absolute_url(request, "claim", claim_id=claim.id)},
         "sources": [{"outlet": r["outlet"], "article_id": r["article_id"], "title": r["title"],
                      "published": r["published"].isoformat() if r["published"] else None,
+                     "published_at": r["published_at"].isoformat() if r["published_at"] else None,
                      "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
                      "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
                      "end": r["end"], "mention_id": r["id"]} for r in rows],
+        "spread": spread_json(claim_spread(session, claim.id, sees_suggestions(request)),
+                              lambda m: str(request.url_for("article", article_id=m.article_id))
+                              + f"#m{m.id}"),
     }
     return JSONResponse(body)
 
@@ -108,7 +115,7 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     claim, moved = _sources_claim(request, session, claim_id, "claim_sources")
     if moved:
         return moved
-    detail = claim_detail(session, claim, sees_suggestions(request))
+    detail = {**claim_detail(session, claim, sees_suggestions(request)), **spread_context(request, session, claim)}
     share_url = absolute_url(request, "claim_sources", claim_id=claim.id)
     return render(request, "sources.html", {**detail, "nav": "claims", "share_url": share_url})
 

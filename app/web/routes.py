@@ -10,6 +10,7 @@ from app.web import (
     articles,
     audit,
     claim_pages,
+    claim_spread,
     imports,
     ingest,
     pages,
@@ -19,5 +20,5 @@ from app.web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
-               claim_pages):
+               claim_spread, claim_pages):
     router.include_router(module.router)

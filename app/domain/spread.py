@@ -1,0 +1,184 @@
+"""How a claim spread: who carried it first, when each outlet did, and how faithfully.
+
+Why a module of its own: the claim page, its shareable sources page, their JSON and the
+ClaimReview export all answer "who said it first, and how did it travel?" from the same ordered
+list, so first appearance and the counts are decided once, here. One plain select of the columns
+the picture needs (no article texts, no ORM identity map), so a claim carried by hundreds of
+outlets costs one query.
+
+Order: by publication moment. An article with a time of day (`published_at`, UTC) sits at that
+time; one with only a day sits at noon UTC of that day (the middle of the day's possible times,
+so it is neither pushed first nor last among same-day articles); undated articles come after
+every dated one and are left off the time axis.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.storage.models import Article, Mention, Outlet
+from app.vocab import FIDELITIES, STANCES
+
+#: Where a date-only article sits within its day.
+DATE_ONLY_TIME = time(12, 0, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class SpreadMention:
+    """One mention placed in time: what a timeline mark and a "first" line show."""
+
+    id: int
+    article_id: int
+    title: str
+    url: str | None
+    outlet: str
+    outlet_slug: str
+    published: date | None
+    published_at: datetime | None    # UTC, only when the source gave a time of day
+    stance: str
+    fidelity: str
+    origin: str
+    excerpt: str
+
+    @property
+    def suggested(self) -> bool:
+        return self.origin == "suggested"
+
+    @property
+    def moment(self) -> datetime | None:
+        """Where it sits on the time axis; None when the article has no date."""
+        if self.published_at is not None:
+            return self.published_at
+        if self.published is not None:
+            return datetime.combine(self.published, DATE_ONLY_TIME)
+        return None
+
+    @property
+    def has_time(self) -> bool:
+        return self.published_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """The claim's mentions in time order and what the summary says of the confirmed ones."""
+
+    mentions: tuple[SpreadMention, ...]       # dated first, by moment; suggestions included if asked
+    first: SpreadMention | None               # the earliest confirmed, dated mention ("first seen")
+    # Other outlets that may have been as early: the same day, and one of the two without a time.
+    first_ties: tuple[SpreadMention, ...]
+    last_seen: SpreadMention | None           # the latest confirmed, dated mention
+    outlets: dict[str, tuple[str, ...]]       # stance -> outlets (confirmed), by first appearance
+    fidelity: dict[str, int]                  # fidelity -> confirmed mentions, every value present
+    suggested_count: int
+
+    @property
+    def confirmed(self) -> tuple[SpreadMention, ...]:
+        return tuple(m for m in self.mentions if not m.suggested)
+
+    @property
+    def dated(self) -> tuple[SpreadMention, ...]:
+        return tuple(m for m in self.mentions if m.moment is not None)
+
+    @property
+    def undated(self) -> tuple[SpreadMention, ...]:
+        return tuple(m for m in self.mentions if m.moment is None)
+
+    @property
+    def outlet_count(self) -> int:
+        return len({m.outlet for m in self.confirmed})
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; every stored moment is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _order_key(m: SpreadMention) -> tuple:
+    moment = m.moment
+    return (moment is None, moment or datetime.min.replace(tzinfo=timezone.utc), m.article_id, m.id)
+
+
+def spread_mentions(session: Session, claim_id: int, include_suggested: bool) -> list[SpreadMention]:
+    """Every mention of the claim with the article columns the picture needs, in time order."""
+    stmt = (select(Mention.id, Mention.article_id, Article.title, Article.url,
+                   Outlet.name, Outlet.slug, Article.published, Article.published_at,
+                   Mention.stance, Mention.fidelity, Mention.origin, Mention.excerpt)
+            .join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id)
+            .where(Mention.claim_id == claim_id))
+    if not include_suggested:
+        stmt = stmt.where(Mention.origin != "suggested")
+    rows = [SpreadMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], as_utc(r[7]), *r[8:])
+            for r in session.execute(stmt)]
+    return sorted(rows, key=_order_key)
+
+
+def summarize(mentions: list[SpreadMention]) -> Spread:
+    """First and last appearance, outlets per stance and fidelity counts, over confirmed mentions
+    only: a suggestion awaiting an analyst is drawn (hollow) but never counted."""
+    confirmed = [m for m in mentions if not m.suggested]
+    dated = [m for m in confirmed if m.moment is not None]
+    outlets: dict[str, dict[str, None]] = {s: {} for s in STANCES}
+    for m in confirmed:
+        outlets[m.stance].setdefault(m.outlet, None)
+    counts = Counter(m.fidelity for m in confirmed)
+    first = dated[0] if dated else None
+    return Spread(mentions=tuple(mentions), first=first, first_ties=_ties(first, dated),
+                  last_seen=dated[-1] if dated else None,
+                  outlets={s: tuple(names) for s, names in outlets.items()},
+                  fidelity={f: counts[f] for f in FIDELITIES},
+                  suggested_count=len(mentions) - len(confirmed))
+
+
+def _ties(first: SpreadMention | None, dated: list[SpreadMention]) -> tuple[SpreadMention, ...]:
+    """One mention per other outlet that a day-only date cannot tell apart from the first."""
+    if first is None:
+        return ()
+    ties: dict[str, SpreadMention] = {}
+    for m in dated[1:]:
+        if (m.published == first.published and m.outlet != first.outlet
+                and not (m.has_time and first.has_time)):
+            ties.setdefault(m.outlet, m)
+    return tuple(ties.values())
+
+
+def claim_spread(session: Session, claim_id: int, include_suggested: bool = False) -> Spread:
+    """The spread of one claim; `include_suggested` only for a reader allowed to see the queue."""
+    return summarize(spread_mentions(session, claim_id, include_suggested))
+
+
+def moment_text(m: SpreadMention | None) -> str | None:
+    """ISO 8601: the UTC moment when a time is known, else the day."""
+    if m is None:
+        return None
+    if m.published_at is not None:
+        return m.published_at.isoformat().replace("+00:00", "Z")
+    return m.published.isoformat() if m.published else None
+
+
+def spread_json(spread: Spread, mention_url) -> dict:
+    """The spread as JSON: `mention_url(m)` gives the link to each excerpt."""
+    def item(m: SpreadMention) -> dict:
+        return {"mention_id": m.id, "article_id": m.article_id, "outlet": m.outlet,
+                "title": m.title, "published": m.published.isoformat() if m.published else None,
+                "published_at": moment_text(m) if m.has_time else None,
+                "stance": m.stance, "fidelity": m.fidelity, "origin": m.origin,
+                "suggested": m.suggested, "url": mention_url(m)}
+
+    return {
+        "first": item(spread.first) if spread.first else None,
+        "first_tied_with": [item(m) for m in spread.first_ties],
+        "first_seen": moment_text(spread.first),
+        "last_seen": moment_text(spread.last_seen),
+        "outlet_count": spread.outlet_count,
+        "outlets": {s: list(names) for s, names in spread.outlets.items()},
+        "fidelity": spread.fidelity,
+        "suggested": spread.suggested_count,
+        "timeline": [item(m) for m in spread.mentions],
+    }

@@ -1,0 +1,66 @@
+"""A claim's spread and its ClaimReview for the claim and sources pages, and
+`/claims/{id}/claimreview.json`.
+
+Who sees what: suggestions awaiting an analyst are drawn (hollow) only for a logged-in reader;
+an anonymous reader of a public-read site sees confirmed mentions only, in the picture and in the
+JSON alike. The ClaimReview never holds suggestions, whoever asks.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from app.deps import SessionDep
+from app.domain.claimreview import claim_review, has_review, reviewed_at
+from app.domain.claims import resolve_claim
+from app.domain.spread import Spread, SpreadMention, claim_spread
+from app.storage.models import Claim
+from app.web.access import sees_suggestions
+from app.web.templating import external_href, mention_url
+from app.web.timeline import STANCE_MARKS, X_END, X_START, timeline_layout
+
+router = APIRouter()
+
+LD_JSON = "application/ld+json"
+
+
+def review_for(request: Request, session: Session, claim: Claim, spread: Spread) -> dict | None:
+    """The claim's ClaimReview with absolute URLs (it is read by other sites), or None."""
+    if not has_review(claim):
+        return None
+    settings = request.app.state.settings
+
+    def article_url(m: SpreadMention) -> str:
+        return external_href(m.url) or str(request.url_for("article", article_id=m.article_id))
+
+    return claim_review(claim, spread, organization=settings.organization,
+                        organization_url=settings.organization_url,
+                        review_url=str(request.url_for("claim", claim_id=claim.id)),
+                        article_url=article_url, at=reviewed_at(session, claim))
+
+
+def spread_context(request: Request, session: Session, claim: Claim) -> dict:
+    """What templates/_spread.html and the JSON-LD in the page head need."""
+    spread = claim_spread(session, claim.id, include_suggested=sees_suggestions(request))
+    timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None,
+                               lambda m: mention_url(request, m.article_id, m.id))
+    return {"spread": spread, "timeline": timeline, "claim_review": review_for(request, session, claim, spread),
+            "stance_marks": STANCE_MARKS, "axis_x": (X_START, X_END)}
+
+
+@router.get("/claims/{claim_id}/claimreview.json", name="claim_claimreview_json")
+def claim_claimreview_json(request: Request, session: SessionDep, claim_id: int):
+    """The ClaimReview alone, for a fact-check feed or `claimtracker import-claims` elsewhere."""
+    claim = resolve_claim(session, claim_id)
+    if claim.id != claim_id:
+        return RedirectResponse(str(request.app.url_path_for("claim_claimreview_json", claim_id=claim.id)),
+                                status_code=301)
+    if not has_review(claim):
+        return JSONResponse({"message": f"claim {claim.id} has no verdict yet (status "
+                                        f"{claim.status}), so there is no ClaimReview to publish"},
+                            status_code=404)
+    spread = claim_spread(session, claim.id, include_suggested=False)
+    review = review_for(request, session, claim, spread)
+    headers = {"Content-Disposition": f'inline; filename="claim-{claim.id}-claimreview.json"'}
+    return JSONResponse(review, media_type=LD_JSON, headers=headers)

@@ -1,0 +1,223 @@
+"""The timeline picture of a claim's spread, laid out as plain numbers for templates/_timeline.html.
+
+Why percentages: the SVG is inline and as wide as the page, from a 390 px phone to a desktop.
+Horizontal positions are percentages of that width and everything else (text, marks, rows) is in
+pixels, so text keeps its size at every width instead of shrinking with a viewBox. No script: the
+marks are SVG links, so it works without JavaScript and under the app's CSP (colours are
+presentation attributes, not inline styles).
+
+Readable at 3 and at 300 outlets: one row per outlet in order of first appearance, at most
+`max_rows` rows; the outlets past them share one last row, "+N more outlets", whose label links
+to the full list of sources, so the picture still shows when the later outlets took it up. Marks at the same spot in one row are fanned out a few pixels apart.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.domain.spread import SpreadMention
+
+MAX_ROWS = 25
+ROW_HEIGHT = 38          # px: outlet name above, marks on a line below it
+LABEL_Y = 13             # px from the row's top to the name's baseline
+MARK_Y = 28              # px from the row's top to the marks' centre line
+AXIS_HEIGHT = 30         # px below the rows for the axis and its labels
+X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's radius at the ends)
+FAN_PX = 14              # px between marks at the same spot
+MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
+MAX_LABEL = 48           # characters of an outlet name
+
+#: Stance -> (colour, shape id in the template's <defs>). Shape as well as colour, so the picture
+#: reads without colour vision too.
+STANCE_MARKS = {"repeats": ("#9a7400", "tl-repeats"), "contradicts": ("#c0392b", "tl-contradicts"),
+                "discusses": ("#2f6fd6", "tl-discusses")}
+_DAY = timedelta(days=1)
+_STEPS = [timedelta(hours=h) for h in (1, 2, 3, 6, 12)] + [timedelta(days=d) for d in (1, 2, 7, 14)]
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
+MAX_TICKS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    mention_id: int
+    x: float             # % of the width
+    y: int               # px
+    dx: int              # px, fanning out marks at one spot
+    colour: str
+    shape: str
+    suggested: bool
+    first: bool
+    href: str
+    label: str           # the link's accessible name and tooltip
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    outlet: str
+    top: int
+    marks: tuple[Mark, ...]
+
+    @property
+    def only_suggested(self) -> bool:
+        return all(m.suggested for m in self.marks)
+
+    @property
+    def has_first(self) -> bool:
+        return any(m.first for m in self.marks)
+
+    @property
+    def label_y(self) -> int:
+        return self.top + LABEL_Y
+
+    @property
+    def line_y(self) -> int:
+        return self.top + MARK_Y
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: float
+    label: str
+    anchor: str          # text-anchor: start, middle or end
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    rows: tuple[Row, ...]
+    ticks: tuple[Tick, ...]
+    height: int
+    axis_y: int
+    more: Row | None     # the outlets past max_rows, all in one row
+    more_outlets: int    # how many outlets that row holds
+    more_marks: int      # and their mentions
+    title: str
+    desc: str
+
+
+def _floor(t: datetime, step: timedelta) -> datetime:
+    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    if step < _DAY:
+        hours = int(step.total_seconds() // 3600)
+        return day.replace(hour=t.hour - t.hour % hours)
+    return day
+
+
+def _months(t: datetime, n: int) -> datetime:
+    months = t.year * 12 + t.month - 1 + n
+    return t.replace(year=months // 12, month=months % 12 + 1, day=1, hour=0, minute=0, second=0,
+                     microsecond=0)
+
+
+def _tick_times(t0: datetime, t1: datetime, days_only: bool) -> tuple[list[datetime], str]:
+    """Round ticks (hours, days, weeks or months) covering [t0, t1], at most MAX_TICKS of them,
+    and the unit they step in. The axis runs from the first tick to the last. Hours only for a
+    spread within a day whose times are known: a day-only date sits mid-way between two days."""
+    for step in _STEPS:
+        if step < _DAY and (days_only or t1 - t0 > _DAY):
+            continue
+        lo = _floor(t0, step)
+        ticks = [lo]
+        while ticks[-1] < t1:
+            ticks.append(ticks[-1] + step)
+        if len(ticks) <= MAX_TICKS:
+            if len(ticks) == 1:
+                ticks.append(lo + step)
+            return ticks, "hour" if step < _DAY else "day"
+    for n in _MONTH_STEPS:
+        start = _months(t0, 0)
+        start = _months(start, -((start.year * 12 + start.month - 1) % n))
+        ticks = [start]
+        while ticks[-1] < t1:
+            ticks.append(_months(ticks[-1], n))
+        if len(ticks) <= MAX_TICKS:
+            return ticks, "month"
+    years = max(1, (t1.year - t0.year) // (MAX_TICKS - 1) + 1)
+    ticks = [t0.replace(year=t0.year - t0.year % years, month=1, day=1, hour=0, minute=0, second=0,
+                        microsecond=0)]
+    while ticks[-1] < t1:
+        ticks.append(ticks[-1].replace(year=ticks[-1].year + years))
+    return ticks, "month"
+
+
+def _tick_label(t: datetime, unit: str, first: bool) -> str:
+    if unit == "hour":
+        return t.strftime("%d %b %H:%M") if first else t.strftime("%d %b") if t.hour == 0 else t.strftime("%H:%M")
+    if unit == "day":
+        return t.strftime("%d %b %Y") if first or (t.month == 1 and t.day == 1) else t.strftime("%d %b")
+    return t.strftime("%b %Y") if first or t.month == 1 else t.strftime("%b")
+
+
+def _x(t: datetime, lo: datetime, hi: datetime) -> float:
+    return round(X_START + (X_END - X_START) * ((t - lo) / (hi - lo)), 3)
+
+
+def when_text(m: SpreadMention) -> str:
+    if m.published_at is not None:
+        return m.published_at.strftime("%Y-%m-%d %H:%M UTC")
+    return m.published.isoformat() if m.published else "undated"
+
+
+def mark_label(m: SpreadMention, first: bool) -> str:
+    """What a mark says to a screen reader and in its tooltip."""
+    excerpt = m.excerpt if len(m.excerpt) <= 120 else m.excerpt[:117].rstrip() + "…"
+    parts = [f"{m.outlet}, {when_text(m)}", m.stance, m.fidelity]
+    if m.suggested:
+        parts.append("suggested, not confirmed")
+    if first:
+        parts.append("first appearance")
+    return ", ".join(parts) + f": “{excerpt}”"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_LABEL else name[:MAX_LABEL - 1].rstrip() + "…"
+
+
+def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
+                    href: Callable[[SpreadMention], str], max_rows: int = MAX_ROWS) -> Timeline | None:
+    """Rows, marks and ticks for the dated mentions (already in time order); None when none is dated."""
+    dated = [m for m in mentions if m.moment is not None]
+    if not dated:
+        return None
+    by_outlet: dict[str, list[SpreadMention]] = {}
+    for m in dated:
+        by_outlet.setdefault(m.outlet, []).append(m)
+    t0, t1 = dated[0].moment, max(m.moment for m in dated)
+    ticks, unit = _tick_times(t0, t1, days_only=not any(m.has_time for m in dated))
+    lo, hi = ticks[0], ticks[-1]
+    shown = list(by_outlet.items())[:max_rows]
+    rows = tuple(_row(_short(outlet), ms, i * ROW_HEIGHT, lo, hi, first_id, href)
+                 for i, (outlet, ms) in enumerate(shown))
+    hidden = list(by_outlet.items())[max_rows:]
+    rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
+    more = _row(f"+{len(hidden)} more outlet{'s' * (len(hidden) != 1)} ({len(rest)} "
+                f"mention{'s' * (len(rest) != 1)}): all sources", rest, len(rows) * ROW_HEIGHT, lo, hi,
+                first_id, href) if hidden else None
+    axis_y = (len(rows) + bool(hidden)) * ROW_HEIGHT + 8
+    n = len(ticks) - 1
+    tick_marks = tuple(Tick(_x(t, lo, hi), _tick_label(t, unit, i == 0),
+                            "start" if i == 0 else "end" if i == n else "middle")
+                       for i, t in enumerate(ticks))
+    outlets = len(by_outlet)
+    title = f"Timeline: {len(dated)} mention{'s' * (len(dated) != 1)} in {outlets} outlet{'s' * (outlets != 1)}"
+    desc = (f"One row per outlet in order of first appearance, one mark per mention from "
+            f"{when_text(dated[0])} to {when_text(max(dated, key=lambda m: m.moment))}; "
+            f"colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
+            f"Times in UTC; a date without a time sits at midday.")
+    return Timeline(rows=rows, ticks=tick_marks, height=axis_y + AXIS_HEIGHT, axis_y=axis_y,
+                    more=more, more_outlets=len(hidden), more_marks=len(rest), title=title, desc=desc)
+
+
+def _row(label: str, mentions: list[SpreadMention], top: int, lo: datetime, hi: datetime,
+         first_id: int | None, href: Callable[[SpreadMention], str]) -> Row:
+    marks, seen = [], {}
+    for m in mentions:
+        x = _x(m.moment, lo, hi)
+        k = seen.get(x, 0)
+        seen[x] = k + 1
+        fan = min(k, MAX_FAN) * FAN_PX * (-1 if x > 50 else 1)
+        colour, shape = STANCE_MARKS[m.stance]
+        first = m.id == first_id
+        marks.append(Mark(m.id, x, top + MARK_Y, fan, colour, shape, m.suggested, first, href(m),
+                          mark_label(m, first)))
+    return Row(label, top, tuple(marks))
