@@ -221,3 +221,17 @@ def test_detect_format(name, text, fmt):
 def test_empty_input_gives_nothing():
     assert parse_known_claims(b"") == ([], [])
     assert parse_known_claims(" \n\n", fmt="csv") == ([], [])
+
+
+def test_a_rating_explanation_becomes_the_reason():
+    from app.domain.known_claims import status_reason
+
+    review = ('{"@type": "ClaimReview", "claimReviewed": "The harbour ferry will stop running every winter", '
+              '"author": {"name": "Check Desk"}, "reviewRating": {"alternateName": "False", '
+              '"ratingExplanation": "The timetable runs all year"}}')
+    [record], errors = parse_known_claims(review.encode(), "review.json", "auto")
+    assert errors == [] and record.explanation == "The timetable runs all year"
+    assert status_reason(record) == "The timetable runs all year"
+    plain = review.replace(', "ratingExplanation": "The timetable runs all year"', "")
+    [record], _ = parse_known_claims(plain.encode(), "review.json", "auto")
+    assert status_reason(record) == "False (Check Desk)"

@@ -94,8 +94,10 @@ def claim_id(client, app_session) -> int:
     return claim_id_for(app_session, RIVER)
 
 
-def _verdict(session, claim_id: int, status: str = "false",
-             reason: str = "The authority says no gate opens before May") -> None:
+REASON = "The authority says no gate opens before May"
+
+
+def _verdict(session, claim_id: int, status: str = "false", reason: str = REASON) -> None:
     set_status(session, claim_id, status, reason, "tester")
     session.commit()
 
@@ -185,7 +187,8 @@ def _import(tmp_path, name: str, content: str) -> list[tuple]:
     assert result.stdout.strip() == "1 created, 0 already known, 0 updated"
     engine = make_engine(url)
     with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(select(Claim.text, Claim.status, Claim.source_url))]
+        rows = [tuple(r) for r in conn.execute(select(Claim.text, Claim.status, Claim.source_url,
+                                                          Claim.status_reason))]
     engine.dispose()
     return rows
 
@@ -194,11 +197,12 @@ def _import(tmp_path, name: str, content: str) -> list[tuple]:
 def test_an_exported_review_imports_back_unchanged(client, app_session, claim_id, tmp_path, status):
     _verdict(app_session, claim_id, status)
     exported = client.get(f"/claims/{claim_id}/claimreview.json").text
-    expected = [(RIVER, status, f"http://testserver/claims/{claim_id}")]
+    expected = [(RIVER, status, f"http://testserver/claims/{claim_id}", REASON)]
     assert _import(tmp_path, "review.jsonld", exported) == expected
 
 
 def test_the_claim_page_itself_imports_back(client, app_session, claim_id, tmp_path):
     _verdict(app_session, claim_id, "misleading")
     page = client.get(f"/claims/{claim_id}/sources").text
-    assert _import(tmp_path, "page.html", page) == [(RIVER, "misleading", f"http://testserver/claims/{claim_id}")]
+    assert _import(tmp_path, "page.html", page) == [
+        (RIVER, "misleading", f"http://testserver/claims/{claim_id}", REASON)]

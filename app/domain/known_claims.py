@@ -45,7 +45,11 @@ class ImportResult:
 
 
 def status_reason(record: KnownClaim) -> str | None:
-    """The rating as the source wrote it, with who gave it: "Pants on Fire (PolitiFact)"."""
+    """The reviewer's own explanation when it gives one (ClaimReview's ratingExplanation: a review
+    this app exported comes back with its analyst's reason), else the rating as the source wrote
+    it, with who gave it: "Pants on Fire (PolitiFact)"."""
+    if record.explanation:
+        return record.explanation[:MAX_REASON]
     if not record.rating:
         return None
     reason = f"{record.rating} ({record.reviewer})" if record.reviewer else record.rating

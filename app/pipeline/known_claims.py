@@ -70,6 +70,7 @@ class KnownClaim:
     date: date | None = None
     reviewer: str | None = None
     title: str | None = None           # the fact-check's headline, another wording of the claim
+    explanation: str | None = None     # why the rating (ClaimReview ratingExplanation)
     where: str | None = field(default=None, compare=False)  # "line 7" / "item 3", for messages
 
 
@@ -136,7 +137,8 @@ def _date(value: str | None) -> date | None:
 
 
 def make_known_claim(text, speaker=None, rating=None, url=None, date_text=None, reviewer=None,
-                     status: str | None = None, where: str | None = None, title=None) -> KnownClaim:
+                     status: str | None = None, where: str | None = None, title=None,
+                     explanation=None) -> KnownClaim:
     """One checked record; raises _BadRow with the reason it cannot be imported."""
     text = _storable(_text(text), "claim text")
     if not text:
@@ -155,7 +157,8 @@ def make_known_claim(text, speaker=None, rating=None, url=None, date_text=None, 
     title = _storable(_text(title), "headline")
     if title and len(title) > MAX_KNOWN_CLAIM_TEXT:
         raise _BadRow(f"headline is longer than {MAX_KNOWN_CLAIM_TEXT} characters")
-    return KnownClaim(title=title, text=text, speaker=speaker[:MAX_NAME] if speaker else None, rating=rating,
+    explanation = _storable(_text(explanation), "rating explanation")
+    return KnownClaim(title=title, explanation=explanation or None, text=text, speaker=speaker[:MAX_NAME] if speaker else None, rating=rating,
                       status=status or rating_status(rating), url=url,
                       date=_date(_text(date_text)), where=where,
                       reviewer=reviewer[:MAX_NAME] if reviewer else None)
@@ -180,6 +183,12 @@ def _is_claim_review(node: dict) -> bool:
     types = types if isinstance(types, list) else [types]
     return any(isinstance(t, str) and t.endswith("ClaimReview") for t in types) or (
         "claimReviewed" in node and ("reviewRating" in node or "itemReviewed" in node))
+
+
+def _rating_explanation(rating) -> str | None:
+    if isinstance(rating, list):
+        rating = next((r for r in rating if isinstance(r, dict)), None)
+    return _text(rating.get("ratingExplanation")) if isinstance(rating, dict) else None
 
 
 def _review_rating(rating) -> tuple[str | None, str | None]:
@@ -213,7 +222,7 @@ def _claim_review(node: dict, where: str) -> KnownClaim:
     title = node.get("headline") or node.get("name")
     return make_known_claim(node.get("claimReviewed"), item.get("author"), rating,
                             node.get("url"), claim_date, reviewer, status=status, where=where,
-                            title=title)
+                            title=title, explanation=_rating_explanation(node.get("reviewRating")))
 
 
 def _json_nodes(doc) -> Iterator[dict]:
