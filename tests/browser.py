@@ -59,6 +59,22 @@ def require_browser() -> None:
         pytest.skip(problem)
 
 
+def require_htmx() -> None:
+    """htmx comes from the npm registry through `make install`; without it the pages cannot work."""
+    if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
+        pytest.skip("htmx not installed (make install)")
+
+
+@contextmanager
+def serve_new(tmp_path: Path, name: str = "app.db"):
+    """Chromium and htmx required, the app served on a new SQLite file: (base URL, database URL)."""
+    require_browser()
+    require_htmx()
+    url = f"sqlite:///{tmp_path / name}"
+    with serve(url) as base:
+        yield base, url
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import Article, Claim, Mention
-from tests.browser import ROOT, chromium_page, require_browser, serve
+from tests.browser import chromium_page, serve_new
 from tests.test_web_support import RIVER, VALLEY_POST
 
 pytestmark = pytest.mark.e2e
@@ -42,12 +42,8 @@ SELECT_JS = """(needle) => {
 
 @pytest.fixture
 def served(tmp_path):
-    require_browser()
-    if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
-        pytest.skip("htmx not installed (make install)")
-    url = f"sqlite:///{tmp_path / 'select.db'}"
-    with serve(url) as base:
-        yield base, url
+    with serve_new(tmp_path, "select.db") as served:
+        yield served
 
 
 def _upload(page, base: str, path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ROOT, chromium_page, require_browser, serve
+from tests.browser import chromium_page, serve_new
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +18,7 @@ SET_TEXT = """([selector, text]) => {
 
 @pytest.fixture
 def served(tmp_path):
-    require_browser()
-    if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
-        pytest.skip("htmx not installed (make install)")
-    with serve(f"sqlite:///{tmp_path / 'inputs.db'}") as base:
+    with serve_new(tmp_path, "inputs.db") as (base, _):
         yield base
 
 

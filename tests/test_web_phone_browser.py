@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import chromium_page, require_browser, serve
+from tests.browser import chromium_page, serve_new
 
 pytestmark = pytest.mark.e2e
 
@@ -12,9 +12,8 @@ PHONE = {"width": 390, "height": 800}
 
 
 def test_the_top_bar_fits_a_phone(tmp_path):
-    require_browser()
     # SQLite only: the layout does not depend on the engine
-    with serve(f"sqlite:///{tmp_path / 'phone.db'}") as base, chromium_page(base) as page:
+    with serve_new(tmp_path, "phone.db") as (base, _), chromium_page(base) as page:
         page.set_viewport_size(PHONE)
         for path in ("/", "/claims"):
             page.goto(base + path)

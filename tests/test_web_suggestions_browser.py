@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.migrate import upgrade
 from app.storage.models import DismissedMatch, Mention
-from tests.browser import ROOT, chromium_page, require_browser, serve
+from tests.browser import chromium_page, require_browser, require_htmx, serve
 from tests.test_web_suggestions import ingest_sample, pending
 
 pytestmark = pytest.mark.e2e
@@ -52,8 +52,7 @@ def wait_count(page, expected: str) -> None:
 
 
 def test_keys_accept_and_reject_in_place(served):
-    if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
-        pytest.skip("htmx not installed (make install)")
+    require_htmx()
     base, url, (first, second, third) = served
     with chromium_page(base) as page:
         page.goto(base + "/suggestions")

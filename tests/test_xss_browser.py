@@ -11,7 +11,7 @@ import pytest
 
 from app.main import create_app
 from app.settings import Settings
-from tests.browser import ROOT, chromium_page, require_browser, serve
+from tests.browser import chromium_page, require_browser, require_htmx, serve
 from tests.xss_corpus import (
     FORBIDDEN_TAGS, GROUP, MARKUP_PROBLEMS_JS, URL_ATTRS, load_payloads, markup_problems, page_paths,
     populate)
@@ -77,8 +77,7 @@ STATE_JS = "() => ({xss: window.__xss, title: document.title, csp: window.__csp 
 @pytest.fixture
 def served_corpus(tmp_path, monkeypatch):
     require_browser()
-    if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
-        pytest.skip("htmx not installed (make install)")
+    require_htmx()
     from app.storage.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'xss.db'}"
