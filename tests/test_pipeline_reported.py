@@ -343,3 +343,19 @@ def test_a_source_name_may_hold_full_stops_and_slashes():
     found = [q.text for q in reported(text)]
     assert found == ["more than 300 ships have used the new harbour this year",
                      "most voters would welcome a new pier in the harbour"]
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Mayor Dana Hale on Thursday declared that she would not sign the budget.",
+     "she would not sign the budget", "Dana Hale"),
+    ("Union chief Mark Ode on Tuesday evening said the strike was over for good.",
+     "the strike was over for good", "Mark Ode"),
+    ("Senator Ann Vos earlier this month said she had voted against the plan.",
+     "she had voted against the plan", "Ann Vos"),
+    ("Ann Vos Wednesday said the port would reopen within days.",
+     "the port would reopen within days", "Ann Vos"),
+])
+def test_a_time_between_the_speaker_and_the_verb_is_not_the_subject(text, content, speaker):
+    """"X on Thursday said": the time is skipped back to the name, and is never part of it."""
+    q = one(text)
+    assert (q.text, q.speaker) == (content, speaker)

@@ -219,10 +219,41 @@ def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
     return k
 
 
+_DAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                        "today", "yesterday", "tonight"})
+_PERIOD_OPENERS = frozenset({"last", "this", "next", "late", "early"})
+
+
+def _time_back(doc: TextIndex, k: int, floor: int) -> int:
+    """Past a time written between a subject and its verb, read backwards: "Spicer on Thursday
+    evening said", "Trump Wednesday said", "the senator last week said", "Ryan earlier this month
+    declared" (the mirror of reported._adjunct, which skips them after the verb)."""
+    def joined(t: int) -> bool:   # token t and the one after it stand in one phrase
+        return t >= floor and doc.sep(t) == " "
+
+    j = k
+    if doc.lower[j] in C.TIME_NOUNS and joined(j - 1) and (
+            doc.lower[j - 1] in _DAY_WORDS or doc.lower[j - 1] in _PERIOD_OPENERS):
+        j -= 1   # "Thursday evening", "last week"
+    if doc.lower[j] in _PERIOD_OPENERS and j < k:
+        j -= 1
+        if joined(j) and doc.lower[j] in ("earlier", "later"):
+            j -= 1   # "earlier this month"
+    elif doc.lower[j] in _DAY_WORDS:
+        j -= 1
+        if joined(j) and doc.lower[j] == "on":
+            j -= 1   # "on Thursday"
+    else:
+        return k
+    return j if joined(j) else k
+
+
 def mention_before(doc: TextIndex, cue: Cue, floor: int):
     """Subject written before the verb; "open" when the verb starts its clause ("..., said X")."""
     k = _before_tag(doc, cue.first - 1, floor)
     tagged = k != cue.first - 1
+    if k >= floor and not doc.sep(k).strip():
+        k = _time_back(doc, k, floor)
     while k >= floor and (doc.lower[k] in C.SUBJECT_FILLERS or _adverb(doc, k)) and not doc.sep(k).strip():
         k -= 1
     if k < floor or doc.inside(doc.starts[k]):
