@@ -359,3 +359,34 @@ def test_a_time_between_the_speaker_and_the_verb_is_not_the_subject(text, conten
     """"X on Thursday said": the time is skipped back to the name, and is never part of it."""
     q = one(text)
     assert (q.text, q.speaker) == (content, speaker)
+
+
+_INTRO = "Harbour master Karl Lindgren spoke to reporters at noon. "
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    (_INTRO + "Lindgren told host Ana Ruiz the pier was likely to collapse.",
+     "the pier was likely to collapse", "Karl Lindgren"),
+    (_INTRO + "Lindgren told radio anchor Ana Ruiz the pier was likely to collapse.",
+     "the pier was likely to collapse", "Karl Lindgren"),
+    (_INTRO + "He tells audiences the mayor may be prosecuted over the contracts.",
+     "the mayor may be prosecuted over the contracts", "Karl Lindgren"),
+    (_INTRO + "Lindgren also said for the first time that some ferries would be withdrawn.",
+     "some ferries would be withdrawn", "Karl Lindgren"),
+    (_INTRO + "The Port Authority acknowledged for the first time Friday that cracks had been found in the pier.",
+     "cracks had been found in the pier", "Port Authority"),
+    (_INTRO + "Dock workers and city officials, however, said they believed the storm had weakened the pier.",
+     "they believed the storm had weakened the pier", "city officials"),
+])
+def test_whom_they_told_and_asides_before_the_content_are_skipped(text, content, speaker):
+    q = one(text)
+    assert (q.text, q.speaker) == (content, speaker)
+
+
+def test_a_clause_after_a_place_name_is_no_apposition_of_the_speaker():
+    """'In Vessby, the terminal is ..., said the port's chief executive, Karl Meyer': the place is
+    not the speaker (its comma looked like 'Tan Kefei, a spokesman, said')."""
+    q = one(_INTRO + "In nearby Vessby, the old ferry terminal is hanging on, but it is under "
+                     "intense pressure, said the port's chief executive, Karl Meyer.")
+    assert q.speaker == "Karl Meyer"
+    assert q.text.endswith("it is under intense pressure")

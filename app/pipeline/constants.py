@@ -146,6 +146,14 @@ TOLD_OBJECTS: frozenset[str] = frozenset({
     "reporters", "journalists", "media", "lawmakers", "parliament", "him", "her", "them", "us",
     "me", "delegates", "supporters", "lawmakers", "legislators", "students", "listeners", "viewers",
     "readers", "congress", "senators", "members", "investors", "analysts", "residents",
+    "audience", "audiences", "crowd", "crowds", "voters", "donors", "followers", "fans",
+    "employees", "staff", "colleagues", "police", "investigators", "officials",
+})
+#: Lowercase words that describe whom a speaker told before that person's name: "told host
+#: Dana Ruiz", "told CNN anchor Jake Tapper" (with ROLE_NOUNS and TITLES).
+TOLD_DESCRIPTIONS: frozenset[str] = frozenset({
+    "host", "anchor", "interviewer", "moderator", "presenter", "reporter", "journalist",
+    "columnist", "radio", "television", "tv", "podcast", "show",
 })
 #: Words that may follow a determiner in an adjunct or object: "in a televised address",
 #: "at a regular press briefing", "told a news conference", "told state media".
@@ -219,7 +227,9 @@ ROLE_NOUNS: frozenset[str] = frozenset({
     "chair", "director", "governor", "mayor", "senator", "premier", "chancellor", "general",
     "commander", "analyst", "expert", "researcher", "professor", "prosecutor", "judge", "lawyer",
     "attorney", "head", "adviser", "advisor", "representative", "lawmaker", "king", "queen",
-    "prince", "pope", "author", "source", "fellow", "commentator",
+    "prince", "pope", "author", "source", "fellow", "commentator", "executive", "officer",
+    "economist", "strategist", "pollster", "aide", "founder", "editor", "manager", "consultant",
+    "organizer", "scientist", "engineer", "correspondent", "activist",
 })
 
 #: Roles any named speaker may be called later whatever title introduced them: "Fed Chair Jerome

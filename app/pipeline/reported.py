@@ -289,7 +289,24 @@ def skip_object(doc: TextIndex, j: int, limit: int) -> int | None:
     while (k < limit and k - first < 5 and doc.sep(k - 1) == " "
            and (doc.cap(k) or doc.lower[k] in C.EVENT_WORDS or doc.lower[k] in C.TOLD_OBJECTS)):
         k += 1
+    k = _described_person(doc, k, limit)   # "told host Dana Ruiz", "told CNN anchor Jake Tapper"
     return k if k > first else None
+
+
+def _described_person(doc: TextIndex, k: int, limit: int) -> int:
+    """Past lowercase words describing a person and the name after them ("host Dana Ruiz"), when
+    token k opens them; else k."""
+    d = k
+    while d < limit and d - k < 3 and doc.sep(d) == " " and not doc.cap(d) and doc.lower[d] in _TOLD_DESCRIBED:
+        d += 1
+    if d == k or d >= limit or not doc.cap(d):
+        return k
+    while d < limit and doc.cap(d) and doc.sep(d - 1) == " " and d - k < 7:
+        d += 1
+    return d
+
+
+_TOLD_DESCRIBED = C.TOLD_DESCRIPTIONS | C.ROLE_NOUNS | C.TITLES
 
 
 def _skip_adjuncts(doc: TextIndex, j: int, limit: int) -> int:
@@ -304,8 +321,14 @@ def _skip_adjuncts(doc: TextIndex, j: int, limit: int) -> int:
     return j
 
 
+_ORDINALS = frozenset({"first", "second", "third", "last", "only"})
+
+
 def _adjunct(doc: TextIndex, j: int, limit: int) -> int:
     w = doc.lower[j]
+    if (w == "for" and j + 3 < limit and doc.lower[j + 1] == "the" and doc.lower[j + 2] in _ORDINALS
+            and doc.lower[j + 3] == "time" and doc.sep(j) == doc.sep(j + 1) == doc.sep(j + 2) == " "):
+        return j + 4   # "acknowledged for the first time Friday that"
     if w in C.ADJUNCT_WORDS:
         return j + 1 + (j + 1 < limit and doc.lower[j + 1] in C.TIME_NOUNS and doc.sep(j) == " ")
     if w in ("last", "this", "next", "late", "early") and j + 1 < limit and doc.sep(j) == " ":

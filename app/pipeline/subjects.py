@@ -160,11 +160,24 @@ def _apposition(doc: TextIndex, k: int, floor: int):
         if doc.cap(i) and doc.sep(i).strip() == "," and (
                 opener in C.APPOSITION_OPENERS or opener.isdigit()
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
+            if _clause_aside(doc, i + 1, k):
+                return None   # "In nearby Vessby, the terminal is under pressure, said X": a clause
             return ("name", run_back(doc, i, floor), i)
         if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
             # "A senior military official, who spoke on condition of anonymity, said"
             return _mention_at(doc, i, floor)
     return None
+
+
+def _clause_aside(doc: TextIndex, a: int, k: int) -> bool:
+    """Tokens [a, k) hold a verb of their own before any "who" ("the old terminal is hanging on"):
+    a clause, not an aside describing a name ("a spokesman who has worked there for years")."""
+    for t in range(a, k):
+        if doc.lower[t] in ("who", "whose", "which", "that"):
+            return False
+        if doc.lower[t] in C.FINITE_HINTS:
+            return True
+    return False
 
 
 def _anchored_apposition(doc: TextIndex, k: int, floor: int):
@@ -222,6 +235,8 @@ def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
 _DAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                         "today", "yesterday", "tonight"})
 _PERIOD_OPENERS = frozenset({"last", "this", "next", "late", "early"})
+_ASIDE_ADVERBS = frozenset({"however", "meanwhile", "though", "too", "instead", "nevertheless",
+                            "likewise", "separately", "similarly"})
 
 
 def _time_back(doc: TextIndex, k: int, floor: int) -> int:
@@ -254,6 +269,10 @@ def mention_before(doc: TextIndex, cue: Cue, floor: int):
     tagged = k != cue.first - 1
     if k >= floor and not doc.sep(k).strip():
         k = _time_back(doc, k, floor)
+    if (k - 1 >= floor and doc.lower[k] in _ASIDE_ADVERBS and doc.sep(k).strip() == ","
+            and doc.sep(k - 1).strip() == ","):
+        k -= 1   # "Engineers and officials, however, said": the subject is before the aside
+        tagged = True   # the comma before the adverb is no apposition
     while k >= floor and (doc.lower[k] in C.SUBJECT_FILLERS or _adverb(doc, k)) and not doc.sep(k).strip():
         k -= 1
     if k < floor or doc.inside(doc.starts[k]):
