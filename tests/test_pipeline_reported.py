@@ -390,3 +390,9 @@ def test_a_clause_after_a_place_name_is_no_apposition_of_the_speaker():
                      "intense pressure, said the port's chief executive, Karl Meyer.")
     assert q.speaker == "Karl Meyer"
     assert q.text.endswith("it is under intense pressure")
+
+
+def test_a_verb_after_and_with_an_auxiliary_shares_the_sentence_subject():
+    q = one("Dana Hale has been a supporter of the port for years and has pledged that the ferries "
+            "would keep running.")
+    assert (q.text, q.speaker) == ("the ferries would keep running", "Dana Hale")

@@ -225,6 +225,10 @@ def _main_clause_speaker(doc: TextIndex, idx: int, floor: int, back: int):
     return None
 
 
+# Words between "and" and a verb that share the subject before "and": "... and has also said".
+_AUXILIARY_FILLERS = C.SUBJECT_FILLERS - {"which", "who"}
+
+
 def _subject(doc: TextIndex, idx: int):
     cue = doc.cues[idx]
     sent = doc.sentence_start(doc.starts[cue.first])
@@ -238,7 +242,10 @@ def _subject(doc: TextIndex, idx: int):
         if (with_ := with_subject(doc, cue, floor)) is not None:
             return with_ or None
         return _main_clause_speaker(doc, idx, floor, 5) or first_mention(doc, floor, cue.first)
-    if cue.first > floor and doc.lower[cue.first - 1] in ("and", "but") and not doc.sep(cue.first - 1).strip():
+    j = cue.first - 1
+    while j > floor and doc.lower[j] in _AUXILIARY_FILLERS and not doc.sep(j).strip():
+        j -= 1   # "Dayton has been a supporter and has pledged that ..."
+    if j >= floor and doc.lower[j] in ("and", "but") and not doc.sep(j).strip():
         # "He added that ..., but warned that ...": the verb shares the subject of the cue before it
         if (shared := _main_clause_speaker(doc, idx, floor, 3) or sentence_subject(doc, floor, cue.first)):
             return shared
