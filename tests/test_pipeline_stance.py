@@ -215,3 +215,19 @@ def test_training_is_deterministic_and_learns_the_cues(tmp_path):
     assert stance("The dam will open", "The dam will open", params=first).label == "repeats"
     assert isinstance(stance("The dam will open", "The dam opening is a hoax", params=first), StanceResult)
     assert stance("The dam will open", "The dam opening is a hoax", params=first).label == "contradicts"
+
+
+@pytest.mark.parametrize("passage, labelled", [
+    ("Councillor: harbour tunnel to close for repairs next month", True),
+    ("Port officials: harbour tunnel will close next month", True),
+    ("At 10:30 the harbour tunnel will close: repairs begin", False),
+    ("The harbour tunnel will close for repairs next month", False),
+])
+def test_a_passage_opening_with_a_labelled_source_is_read(passage, labelled):
+    """"Councillor: ..." passes on someone's words (a headline's way of saying "X says")."""
+    assert ("labelled source" in dict(features(CLAIM, passage))) is labelled
+
+
+def test_a_labelled_source_leans_to_discusses_in_the_shipped_model():
+    weights = load_parameters()["weights"]["labelled source"]
+    assert weights[LABELS.index("discusses")] > weights[LABELS.index("repeats")]

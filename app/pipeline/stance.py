@@ -70,6 +70,11 @@ _TELLER_RE = re.compile(rf"\b{_TELLERS}\s+(?:{'|'.join(STANCE_TELLING_VERBS)})\b
                         rf"|\baccording to (?:\w+ ){{0,2}}{_TELLERS}\b", re.IGNORECASE)
 
 
+# A passage that opens with a short label and a colon gives someone's words: "Congressman: ...",
+# "US officials: ...", "Tim Cook: ..." (not a time, "10:30", nor a long clause).
+_LABELLED = re.compile(r"\s*(?:[^\W\d_][\w.'\u2019-]*\s+){0,3}[^\W\d_][\w.'\u2019-]*:\s")
+
+
 @dataclass(frozen=True, slots=True)
 class StanceResult:
     """label is the likeliest stance, prob its probability (0..1); probs are all three by LABELS."""
@@ -142,6 +147,8 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
         out["teller"] = 1.0
     if "?" in passage and "?" not in claim:
         out["question"] = 1.0
+    if _LABELLED.match(passage) and not _LABELLED.match(claim):
+        out["labelled source"] = 1.0   # "Analyst: Apple Watch to cost $950" passes a word on
     p_neg, c_neg = negated(pj.strip()), negated(cj.strip())
     out.update(_overlap(claim, passage, p_neg != c_neg))
     if p_neg:
