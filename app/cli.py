@@ -48,6 +48,30 @@ def db_upgrade(database_url: str | None) -> None:
                    err=True)
 
 
+@db.command("copy")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The empty database to copy into, e.g. postgresql+psycopg://user@host/claimtracker.")
+@click.option("--database-url", envvar="DATABASE_URL", help="The store to copy; defaults to the setting (SQLite file).")
+def db_copy(target: str, database_url: str | None) -> None:
+    """Copy the whole store (every table, ids kept, so permalinks stay the same) into an empty
+    database, migrated to the newest schema first; nothing is written to the source. Stop the app
+    (or keep it read-only) while it runs, then point DATABASE_URL at the target."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.storage.copy import CopyError, copy_database
+
+    settings = cli_settings(database_url)
+    try:
+        report = copy_database(settings.database_url, target,
+                               progress=lambda table, n: click.echo(f"  {table}: {n} rows", err=True))
+    except CopyError as exc:
+        raise click.ClickException(f"copy failed, the target is unchanged: {exc}") from None
+    except (SQLAlchemyError, OSError, ValueError) as exc:  # a refused connection, a bad URL
+        raise click.ClickException(f"copy failed, the target is unchanged: {type(exc).__name__}: {exc}") from None
+    click.echo(f"copied {report.total} rows in {len(report.rows)} tables from {_safe(settings.database_url)} "
+               f"to {_safe(target)}; counts checked in the target")
+
+
 def _safe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
