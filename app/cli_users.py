@@ -52,6 +52,35 @@ def user_add(name: str, role: str, database_url: str | None, actor: str | None) 
     click.echo(f"user {name} added ({role})")
 
 
+@user.command("first-admin")
+@database_option
+@actor_option
+def user_first_admin(database_url: str | None, actor: str | None) -> None:
+    """Make the first admin from CLAIMTRACKER_ADMIN_NAME and CLAIMTRACKER_ADMIN_PASSWORD (or
+    CLAIMTRACKER_ADMIN_PASSWORD_FILE, e.g. a Docker secret) while the database has no user; with
+    users already there, or without those variables, it changes nothing and says so (exit 0, so a
+    container's start goes on)."""
+    import os
+
+    from app.domain.users import first_admin
+
+    name = os.environ.get("CLAIMTRACKER_ADMIN_NAME", "").strip()
+    password = os.environ.get("CLAIMTRACKER_ADMIN_PASSWORD", "")
+    secret = os.environ.get("CLAIMTRACKER_ADMIN_PASSWORD_FILE", "").strip()
+    if secret and not password:
+        try:
+            with open(secret, encoding="utf-8") as f:
+                password = f.readline().rstrip("\r\n")
+        except OSError as exc:
+            raise click.ClickException(f"cannot read CLAIMTRACKER_ADMIN_PASSWORD_FILE: {exc.strerror}") from None
+    if not name or not password:
+        click.echo("no first admin made: set CLAIMTRACKER_ADMIN_NAME and CLAIMTRACKER_ADMIN_PASSWORD "
+                   "(or _FILE), or run: claimtracker user add NAME --role admin", err=True)
+        return
+    made = _run(database_url, lambda s, who: first_admin(s, who, name, password) is not None, actor)
+    click.echo(f"first admin {name} added" if made else "users exist already: no admin added")
+
+
 @user.command("list")
 @database_option
 def user_list(database_url: str | None) -> None:

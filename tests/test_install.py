@@ -57,3 +57,24 @@ def test_html_extraction_imports_what_it_needs():
 
     html = "<html><body><article><p>The mayor said “the bridge opens in May,” on Tuesday.</p></article></body></html>"
     assert "bridge opens in May" in (trafilatura.extract(html) or "")
+
+
+def test_the_container_serves_a_health_check_and_makes_its_first_admin():
+    """Read, not run (no Docker engine here): the compose file and the Dockerfile agree with the app."""
+    import yaml   # schemathesis (a test dependency) installs PyYAML
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    app = compose["services"]["app"]
+    assert "/healthz" in " ".join(app["healthcheck"]["test"])
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+    assert app["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert {"CLAIMTRACKER_ADMIN_NAME", "CLAIMTRACKER_ADMIN_PASSWORD_FILE"} <= set(app["environment"])
+    assert "pgdata" in compose["volumes"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    stages = dockerfile.split("\nFROM ")[1:]
+    assert len(stages) == 2 and stages[0].startswith("node:") and " AS assets" in stages[0].splitlines()[0]
+    final = stages[-1]
+    assert "npm" not in final and "nodejs" not in final   # htmx comes from the asset stage
+    assert "COPY --from=assets" in final and "/healthz" in final
+    assert "claimtracker db upgrade && claimtracker user first-admin" in final
+    assert "scripts/vendor_assets.sh" in dockerfile and "scripts/vendor_assets.sh" in (ROOT / "Makefile").read_text()

@@ -106,6 +106,14 @@ def add_user(session: Session, actor: str, name: str, password: str, role: str) 
     return user
 
 
+def first_admin(session: Session, actor: str, name: str, password: str) -> User | None:
+    """The first admin, made only while there is no user at all (a container's start from its
+    environment); None when an account exists already, which is then left as it is."""
+    if any_user_exists(session):
+        return None
+    return add_user(session, actor, name, password, "admin")
+
+
 def set_disabled(session: Session, actor: str, name: str, disabled: bool) -> User:
     """A disabled user's sessions end at once; its tokens stop working while it stays disabled."""
     user = get_user(session, name)

@@ -42,7 +42,7 @@ RULES: dict[str, str] = {
     "static": PUBLIC, "openapi": PUBLIC, "swagger_ui_html": PUBLIC, "swagger_ui_redirect": PUBLIC,
     "redoc_html": PUBLIC,
     # Accounts.
-    "login": PUBLIC, "login_submit": PUBLIC, "logout": PUBLIC,
+    "login": PUBLIC, "login_submit": PUBLIC, "logout": PUBLIC, "healthz": PUBLIC,
     "account": USER, "token_create": USER, "token_revoke": USER,
     "admin_users": ADMIN, "admin_user_add": ADMIN, "admin_user_update": ADMIN,
     # Reading.

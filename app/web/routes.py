@@ -11,6 +11,7 @@ from app.web import (
     audit,
     claim_pages,
     claim_spread,
+    health,
     imports,
     ingest,
     pages,
@@ -19,6 +20,6 @@ from app.web import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
+for module in (health, pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
                claim_spread, claim_pages):
     router.include_router(module.router)
