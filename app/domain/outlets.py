@@ -33,8 +33,8 @@ from app.domain.people import outlet_by_slug
 from app.domain.review import clean_tag
 from app.domain.spread import SpreadMention, confirmed_spreads
 from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag
+from app.vocab import PAIR_KINDS
 
-PAIR_KINDS = ("both_repeat", "split")
 SIDES = ("repeats", "contradicts")
 DEFAULT_TOP, MIN_TOP, MAX_TOP = 20, 2, 60
 MAX_CELL_CLAIMS = 200

@@ -13,12 +13,13 @@ from app.web import (
     claim_spread,
     imports,
     ingest,
+    outlet_matrix,
     pages,
     speaker_actions,
     suggestions,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
-               claim_spread, claim_pages):
+for module in (pages, outlet_matrix, ingest, imports, actions, speaker_actions, articles, suggestions,
+               audit, claim_spread, claim_pages):
     router.include_router(module.router)
