@@ -8,6 +8,7 @@ hand so the tests can state each count. (No tests here; shared by the domain and
     c4     Omar            Alpha repeats 04-01, Alpha contradicts 04-05, Gamma repeats 04-02
     c5     (merged into c1)  Alpha repeats 01-05, Beta repeats 01-05
     c7                     Alpha repeats 06-01, Gamma repeats 06-01 (same day, no time: a tie)
+    c9                     Delta discusses 07-01 (no other outlet: first by default)
 
 Both repeat: Alpha-Beta 1 (c1), Alpha-Gamma 2 (c4, c7), Beta-Gamma 1 (c3); diagonal: Alpha 4,
 Beta 2, Gamma 3. One repeats, the other contradicts: Alpha-Beta 1 (c2), Alpha-Gamma 2 (c1, c4),
@@ -32,6 +33,7 @@ TEXTS = {
     "c4": "The harbour dredging budget was cut by a fifth",
     "c5": "The ferry terminal moves to the east quay in spring",
     "c7": "A new pilot boat will be bought before winter",
+    "c9": "The lighthouse keeper's cottage may become a museum",
 }
 MENTIONS = [  # claim, outlet, stance, day, origin
     ("c1", "Alpha", "repeats", date(2024, 1, 10), "extracted"),
@@ -50,6 +52,7 @@ MENTIONS = [  # claim, outlet, stance, day, origin
     ("c5", "Beta", "repeats", date(2024, 1, 5), "extracted"),
     ("c7", "Alpha", "repeats", date(2024, 6, 1), "extracted"),
     ("c7", "Gamma", "repeats", date(2024, 6, 1), "extracted"),
+    ("c9", "Delta", "discusses", date(2024, 7, 1), "analyst"),
 ]
 
 

@@ -151,12 +151,13 @@ def test_outlet_record_firsts_and_contradictions(session, data):
         return outlet_record(session, outlet_by_slug(session, data.outlets[name]))
 
     alpha = record("Alpha")
-    # c3's earliest Alpha mention is only a suggestion: Beta carried it first.
-    assert [f.claim_id for f in alpha.firsts] == [data.claims[c] for c in ("c7", "c4", "c2", "c1")]
-    assert alpha.firsts[0].tied_with == ("Gamma",)
-    assert all(f.tied_with == () for f in alpha.firsts[1:])
-    assert alpha.firsts[1].mention.id == data.mentions[("c4", "Alpha", "repeats")]
-    assert (alpha.first_total, alpha.scanned, alpha.capped) == (4, 4, False)
+    # c3's earliest Alpha mention is only a suggestion: Beta carried it first. Most other outlets first.
+    assert [(f.claim_id, f.others) for f in alpha.firsts] == [
+        (data.claims["c1"], 2), (data.claims["c7"], 1), (data.claims["c4"], 1), (data.claims["c2"], 1)]
+    assert alpha.firsts[1].tied_with == ("Gamma",)
+    assert [f.tied_with for f in alpha.firsts if f.claim_id != data.claims["c7"]] == [(), (), ()]
+    assert alpha.firsts[2].mention.id == data.mentions[("c4", "Alpha", "repeats")]
+    assert (alpha.first_total, alpha.only_here, alpha.scanned, alpha.capped) == (4, 0, 4, False)
     assert [(c, m.id) for c, _, m in alpha.contradicts] == [
         (data.claims["c4"], data.mentions[("c4", "Alpha", "contradicts")])]
     assert alpha.contradict_total == 1
@@ -167,5 +168,6 @@ def test_outlet_record_firsts_and_contradictions(session, data):
     gamma = record("Gamma")
     assert [(f.claim_id, f.tied_with) for f in gamma.firsts] == [(data.claims["c7"], ("Alpha",))]
     assert [c for c, _, _ in gamma.contradicts] == [data.claims["c1"]]
-    delta = record("Delta")
-    assert delta.firsts == () and delta.contradicts == ()
+    delta = record("Delta")    # c9 is Delta's alone: counted, not listed
+    assert (delta.firsts, delta.first_total, delta.only_here, delta.scanned) == ((), 0, 1, 2)
+    assert delta.contradicts == ()

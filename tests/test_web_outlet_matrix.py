@@ -62,10 +62,14 @@ def test_matrix_page_draws_both_heatmaps_with_linked_counts(client, data):
             url = urlsplit(href)
             assert url.path == "/outlet-matrix/cell"
             assert parse_qs(url.query) == {"a": [a], "b": [b], "kind": [kind]}
-    # Shading by class only: the darkest off-diagonal cell of each kind is level 5, a zero level 0.
+    # Shading by class only: the largest count between two outlets is level 5.
     table = page.select_one('table.matrix[data-kind="split"]')
     assert "h5" in table.select_one('tr[data-outlet="alpha"] td[data-b="gamma"]')["class"]
-    assert "h0" in table.select_one('tr[data-outlet="beta"] td[data-b="beta"]')["class"]
+    # The diagonal (an outlet with itself) is outlined, never shaded: Alpha's 4 would pale the rest.
+    diagonal = page.select_one('table.matrix[data-kind="both_repeat"] tr[data-outlet="alpha"] td[data-b="alpha"]')
+    assert {"diag", "h0"} <= set(diagonal["class"]) and diagonal.get_text(strip=True) == "4"
+    assert "h3" in page.select_one('table.matrix[data-kind="both_repeat"] tr[data-outlet="alpha"] '
+                                   'td[data-b="beta"]')["class"]     # 1 of at most 2: ceil(5 * 1 / 2)
     assert not page.select("table.matrix [style]")
     note = " ".join(page.select_one("p.hint").get_text().split())
     assert "confirmed mentions only" in note and "suggestions" in note
@@ -183,13 +187,17 @@ def test_json_has_every_pair_once_and_links_to_its_claims(client, data):
 def test_outlet_page_shows_what_it_carried_first_and_what_it_contradicts(client, data):
     page = soup(client.get(f"/outlets/{data.outlets['Alpha']}"))
     firsts = page.select(".record-firsts li")
-    assert [int(li["data-claim-id"]) for li in firsts] == [data.claims[c] for c in ("c7", "c4", "c2", "c1")]
-    assert firsts[0].select_one(".tie").get_text(strip=True) == "same day as Gamma"
+    assert [int(li["data-claim-id"]) for li in firsts] == [data.claims[c] for c in ("c1", "c7", "c4", "c2")]
+    assert firsts[1].select_one(".tie").get_text(strip=True) == "same day as Gamma"
+    assert firsts[0].select_one(".others").get_text(strip=True) == "then 2 other outlets"
     contradicts = page.select(".record-contradicts li")
     assert [int(li["data-claim-id"]) for li in contradicts] == [data.claims["c4"]]
     assert contradicts[0].select("a")[1]["href"].endswith(f"#m{data.mentions[('c4', 'Alpha', 'contradicts')]}")
     beta = soup(client.get(f"/outlets/{data.outlets['Beta']}"))
     assert [int(li["data-claim-id"]) for li in beta.select(".record-firsts li")] == [data.claims["c3"]]
+    delta = soup(client.get(f"/outlets/{data.outlets['Delta']}"))
+    assert not delta.select(".record-firsts li")
+    assert " ".join(delta.select_one(".only-here").get_text().split()) == "1 claim no other outlet carried."
     assert page.select_one("a.matrix-link")["href"] == "/outlet-matrix"
     outlets = soup(client.get("/outlets"))
     assert outlets.select_one("a.matrix-link")["href"] == "/outlet-matrix"

@@ -253,43 +253,51 @@ class FirstHere:
     text: str
     mention: SpreadMention           # this outlet's earliest mention of the claim
     tied_with: tuple[str, ...]       # other outlets a day-only date cannot tell apart from it
+    others: int                      # other outlets that carried it (confirmed, any stance)
 
 
 @dataclass(frozen=True)
 class OutletRecord:
-    firsts: tuple[FirstHere, ...]    # newest claim first, at most OUTLET_LIST
-    first_total: int                 # among the claims scanned
+    firsts: tuple[FirstHere, ...]    # most other outlets first, at most OUTLET_LIST
+    first_total: int                 # claims it carried first that others took up (among those scanned)
+    only_here: int                   # claims no other outlet carried (first by default)
     scanned: int                     # claims examined (its newest, at most FIRST_SCAN)
     capped: bool                     # it has more claims than were examined
     contradicts: tuple[tuple[int, str, CellMention], ...]   # (claim id, text, its mention), newest first
     contradict_total: int
 
 
-def _firsts(session: Session, outlet: Outlet) -> tuple[list[FirstHere], int, int, bool]:
+def _firsts(session: Session, outlet: Outlet) -> tuple[list[FirstHere], int, int, int, bool]:
     """Claims whose first appearance (spread.py's rule: earliest confirmed dated mention) is this
-    outlet's, or tied with it; one query for the spreads of all the claims examined."""
+    outlet's, or tied with it, and that other outlets took up: a claim only this outlet carried is
+    first by default and only counted. One query for the spreads of every claim examined."""
     ids = list(session.scalars(
         _joined(Mention.claim_id).where(Article.outlet_id == outlet.id, LINKED, Claim.merged_into_id.is_(None))
         .distinct().order_by(Mention.claim_id.desc()).limit(FIRST_SCAN + 1)))
     scanned = ids[:FIRST_SCAN]
-    out: list[tuple[int, SpreadMention, tuple[str, ...]]] = []
-    for claim_id, spread in sorted(confirmed_spreads(session, scanned).items(), reverse=True):
-        first = spread.first
-        if first is None:
+    found: list[tuple[int, SpreadMention, tuple[str, ...], int]] = []
+    only_here = 0
+    for claim_id, spread in confirmed_spreads(session, scanned).items():
+        if spread.first is None:
             continue
-        ties = [first, *spread.first_ties]
+        ties = [spread.first, *spread.first_ties]
         mine = next((m for m in ties if m.outlet_slug == outlet.slug), None)
-        if mine is not None:
-            out.append((claim_id, mine, tuple(m.outlet for m in ties if m is not mine)))
-    texts = dict(session.execute(select(Claim.id, Claim.text)
-                                 .where(Claim.id.in_([c for c, _, _ in out[:OUTLET_LIST]]))).all())
-    firsts = [FirstHere(c, texts[c], m, t) for c, m, t in out[:OUTLET_LIST]]
-    return firsts, len(out), len(scanned), len(ids) > FIRST_SCAN
+        if mine is None:
+            continue
+        if spread.outlet_count <= 1:
+            only_here += 1
+            continue
+        found.append((claim_id, mine, tuple(m.outlet for m in ties if m is not mine), spread.outlet_count - 1))
+    found.sort(key=lambda f: (-f[3], -f[0]))
+    shown = found[:OUTLET_LIST]
+    texts = dict(session.execute(select(Claim.id, Claim.text).where(Claim.id.in_([f[0] for f in shown]))).all())
+    firsts = [FirstHere(c, texts[c], m, t, n) for c, m, t, n in shown]
+    return firsts, len(found), only_here, len(scanned), len(ids) > FIRST_SCAN
 
 
 def outlet_record(session: Session, outlet: Outlet) -> OutletRecord:
     """What the outlet page shows beside its claims: what it carried first and what it contradicts."""
-    firsts, first_total, scanned, capped = _firsts(session, outlet)
+    firsts, first_total, only_here, scanned, capped = _firsts(session, outlet)
     where = [Article.outlet_id == outlet.id, LINKED, Mention.stance == "contradicts",
              Claim.merged_into_id.is_(None)]
     rows = session.execute(
@@ -300,5 +308,5 @@ def outlet_record(session: Session, outlet: Outlet) -> OutletRecord:
     seen: dict[int, tuple[int, str, CellMention]] = {}
     for claim_id, text, *m in rows:
         seen.setdefault(claim_id, (claim_id, text, CellMention(*m)))
-    return OutletRecord(firsts=tuple(firsts), first_total=first_total, scanned=scanned, capped=capped,
-                        contradicts=tuple(seen.values()), contradict_total=total)
+    return OutletRecord(firsts=tuple(firsts), first_total=first_total, only_here=only_here, scanned=scanned,
+                        capped=capped, contradicts=tuple(seen.values()), contradict_total=total)

@@ -83,14 +83,19 @@ class Heatmap:
     top: int        # the largest count between two different outlets: the darkest shade
     total: int      # off-diagonal pairs with a count
 
+    @property
+    def empty(self) -> bool:
+        return not any(c.count for row in self.rows for c in row.cells)
+
 
 def heatmap(matrix: OutletMatrix, kind: str, href) -> Heatmap:
-    """The table for one kind: `href(a, b, kind)` links a cell to its claims."""
+    """The table for one kind: `href(a, b, kind)` links a cell to its claims. The diagonal (an
+    outlet with itself) is not shaded: its counts are of another order and would pale the rest."""
     outlets = matrix.outlets
     off = [matrix.count(kind, a.id, b.id) for i, a in enumerate(outlets) for b in outlets[i + 1:]]
     top = max(off, default=0)
     rows = tuple(HeatRow(a, tuple(
-        HeatCell(n, heat_level(n, top), a.id == b.id, href(a, b, kind) if n else None,
+        HeatCell(n, 0 if a.id == b.id else heat_level(n, top), a.id == b.id, href(a, b, kind) if n else None,
                  cell_label(kind, a, b, n), b.slug)
         for b in outlets for n in (matrix.count(kind, a.id, b.id),)))
         for a in outlets)
