@@ -94,3 +94,30 @@ def build(session) -> Built:
         add_tag(session, built.claims[label], tag, "tester")
     session.commit()
     return built
+
+
+def build_many(session, outlets: int = 300, claims: int = 4) -> list[str]:
+    """Many outlets on a few claims: outlet i repeats claim k when i < outlets // (k + 1), so the
+    first quarter carries every claim and the last half only the first. Returns the outlet names."""
+    names = [f"Outlet {i:03d}" for i in range(outlets)]
+    ids = []
+    for k in range(claims):
+        text = f"Claim number {k} about the harbour, said by nobody in particular"
+        claim = Claim(text=text, norm_hash=stable_hash(text))
+        session.add(claim)
+        session.flush()
+        ids.append(claim.id)
+    for i, name in enumerate(names):
+        outlet = get_or_create_outlet(session, name)
+        for k, claim_id in enumerate(ids):
+            if i >= outlets // (k + 1):
+                continue
+            body = f"{name} carries claim {k}."
+            article = Article(outlet_id=outlet.id, title=body, published=date(2024, 1, 1 + k), text=body,
+                              content_hash=f"many-{i}-{k}")
+            session.add(article)
+            session.flush()
+            session.add(Mention(claim_id=claim_id, article_id=article.id, start=0, end=len(body), excerpt=body,
+                                stance="repeats", origin="extracted"))
+    session.commit()
+    return names

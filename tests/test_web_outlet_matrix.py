@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app.domain.suggestions import accept
 from app.main import create_app
 from app.settings import Settings
-from tests.outlet_dataset import build
+from tests.outlet_dataset import build, build_many
 from tests.test_web_support import soup
 
 API = "/api/v1"
@@ -215,3 +215,22 @@ def test_public_read_opens_the_matrix_to_anonymous_readers_only_when_set(anon_cl
             assert anon.get("/outlet-matrix/cell", params={"a": "alpha", "b": "beta", "kind": "split"}).status_code == 200
     finally:
         app.state.engine.dispose()
+
+
+@pytest.mark.parametrize(("top", "drawn"), [(None, 20), ("60", 60)])
+def test_three_hundred_outlets_draw_the_top_ones_and_say_how_many_are_left_out(client, app_session, top, drawn):
+    names = build_many(app_session, outlets=300)
+    page = soup(client.get("/outlet-matrix", params={"top": top} if top else {}))
+    rows = page.select('table.matrix[data-kind="both_repeat"] tbody tr')
+    # outlets 0-74 carry all four claims: the most claims first, then by name
+    assert [tr.select_one("th.row").get_text(strip=True) for tr in rows] == names[:drawn]
+    assert all(len(tr.select("td.cell")) == drawn for tr in rows)
+    cap = " ".join(page.select_one("p.matrix-cap").get_text().split())
+    assert f"Showing the {drawn} outlets with the most claims; {300 - drawn} more outlets not shown" in cap
+    counts = {n for (a, b), (n, _) in cells(page, "both_repeat").items() if a != b}
+    assert counts == {4}
+    assert page.select_one('table.matrix[data-kind="split"]') is None
+    assert page.select_one('section[data-kind="split"] p.empty') is not None
+    body = client.get(f"{API}/outlet-matrix", params={"top": top or 20}).json()
+    assert (body["outlet_count"], body["outlets_left_out"], len(body["outlets"])) == (300, 300 - drawn, drawn)
+    assert len(body["pairs"]) == drawn * (drawn + 1) // 2
