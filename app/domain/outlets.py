@@ -118,7 +118,14 @@ def pair_kinds(a: int, b: int, repeat: set[int], contra: set[int]) -> tuple[str,
     return kinds
 
 
-def pair_counts(stances: dict[int, tuple[set[int], set[int]]]) -> dict[str, Counter]:
+Stances = dict[int, tuple[set[int], set[int]]]   # claim -> (outlets repeating it, outlets contradicting it)
+
+
+def _add_stance(stances: Stances, claim_id: int, outlet_id: int, stance: str) -> None:
+    stances.setdefault(claim_id, (set(), set()))[0 if stance == "repeats" else 1].add(outlet_id)
+
+
+def pair_counts(stances: Stances) -> dict[str, Counter]:
     """kind -> (a, b) with a <= b -> claims. `stances` maps a claim to (repeating, contradicting)
     outlets. The diagonal (a, a) counts the claims a repeats, and those it both repeats and
     contradicts."""
@@ -171,13 +178,12 @@ def outlet_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> 
     ranked = sorted((MatrixOutlet(*row) for row in per_outlet), key=lambda o: (-o.claims, o.name))
     shown = tuple(ranked[:top])
     claim_total = session.scalar(_joined(func.count(distinct(Mention.claim_id))).where(*where)) or 0
-    stances: dict[int, tuple[set[int], set[int]]] = {}
+    stances: Stances = {}
     if shown:
         rows = session.execute(_joined(Mention.claim_id, Article.outlet_id, Mention.stance).distinct()
                                .where(*where, Article.outlet_id.in_([o.id for o in shown])))
         for claim_id, outlet_id, stance in rows:
-            side = stances.setdefault(claim_id, (set(), set()))
-            side[0 if stance == "repeats" else 1].add(outlet_id)
+            _add_stance(stances, claim_id, outlet_id, stance)
     return OutletMatrix(filter=f, outlets=shown, outlet_total=len(ranked), claim_total=claim_total,
                         top=top, counts=pair_counts(stances))
 
@@ -224,11 +230,12 @@ def matrix_cell(session: Session, f: MatrixFilter, a_slug: str, b_slug: str, kin
                 Article.published, Mention.stance, Mention.excerpt)
         .where(*_where(f), Article.outlet_id.in_({a.id, b.id}))
         .order_by(Article.published.is_(None), Article.published, Mention.id))
-    stances: dict[int, tuple[set[int], set[int]]] = {}
+    stances: Stances = {}
     mentions: dict[tuple[int, int], list[CellMention]] = {}
-    for claim_id, outlet_id, *m in rows:
-        stances.setdefault(claim_id, (set(), set()))[0 if m[4] == "repeats" else 1].add(outlet_id)
-        mentions.setdefault((claim_id, outlet_id), []).append(CellMention(*m))
+    for claim_id, outlet_id, *columns in rows:
+        mention = CellMention(*columns)
+        _add_stance(stances, claim_id, outlet_id, mention.stance)
+        mentions.setdefault((claim_id, outlet_id), []).append(mention)
     ids = sorted((c for c, (rep, con) in stances.items() if kind in pair_kinds(a.id, b.id, rep, con)),
                  reverse=True)
     claims = session.execute(

@@ -81,7 +81,6 @@ class Heatmap:
     title: str
     rows: tuple[HeatRow, ...]
     top: int        # the largest count between two different outlets: the darkest shade
-    total: int      # off-diagonal pairs with a count
 
     @property
     def empty(self) -> bool:
@@ -99,7 +98,7 @@ def heatmap(matrix: OutletMatrix, kind: str, href) -> Heatmap:
                  cell_label(kind, a, b, n), b.slug)
         for b in outlets for n in (matrix.count(kind, a.id, b.id),)))
         for a in outlets)
-    return Heatmap(kind, KIND_TITLES[kind], rows, top, sum(1 for n in off if n))
+    return Heatmap(kind, KIND_TITLES[kind], rows, top)
 
 
 def _cell_href(request: Request, f: MatrixFilter):
