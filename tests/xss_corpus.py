@@ -155,6 +155,11 @@ def page_paths(app, corpus: Corpus) -> list[str]:
     paths.append(url("article", {"q": corpus.payloads[0]}, article_id=article_id))
     paths += [url("outlet", slug=s) for s in corpus.outlet_slugs]
     paths += [url("speaker", slug=s) for s in corpus.speaker_slugs]
+    # Outlets side by side: outlet, speaker and tag names in the heatmap, the filters and a cell's list.
+    paths += [url("outlet_matrix"), url("outlet_matrix", {"tag": corpus.tags[0], "top": 60})]
+    slugs = corpus.outlet_slugs
+    paths += [url("outlet_matrix_cell", {"a": a, "b": b, "kind": kind})
+              for a, b in zip(slugs[:3], slugs[1:4]) for kind in ("both_repeat", "split")]
     return paths
 
 

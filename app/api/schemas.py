@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from app.vocab import FIDELITIES, ORIGINS, QUOTE_KINDS, STANCES, STATUSES
+from app.vocab import FIDELITIES, ORIGINS, PAIR_KINDS, QUOTE_KINDS, STANCES, STATUSES
 
 MAX_ID = 2_147_483_647
 
@@ -292,6 +292,75 @@ class ArticleDetail(ArticleSummary):
 
 
 OutletDetail.model_rebuild()
+
+
+# --- outlets side by side ------------------------------------------------------------------------
+
+
+PairKind = Literal[PAIR_KINDS]  # type: ignore[valid-type]
+
+
+class MatrixFilterOut(BaseModel):
+    tag: str | None
+    speaker: str | None = Field(description="Speaker slug")
+    since: date | None = Field(description="First publication day counted (inclusive)")
+    until: date | None = Field(description="Last publication day counted (inclusive)")
+
+
+class MatrixOutletOut(OutletRef):
+    claims: int = Field(description="Claims it repeats or contradicts, within the filter")
+    repeats: int
+    contradicts: int
+    url: str = Field(description="The outlet's HTML page")
+
+
+class MatrixPairOut(BaseModel):
+    a: str = Field(description="Outlet slug; a comes before b in `outlets` (a == b: the outlet with itself)")
+    b: str
+    both_repeat: int = Field(description="Claims both repeat (a == b: claims the outlet repeats)")
+    split: int = Field(description="Claims one repeats and the other contradicts "
+                                   "(a == b: claims the outlet both repeats and contradicts)")
+    both_repeat_url: str | None = Field(description="Those claims (/api/v1/outlet-matrix/cell); null when none")
+    split_url: str | None
+
+
+class OutletMatrixOut(BaseModel):
+    filter: MatrixFilterOut
+    claim_count: int = Field(description="Claims some outlet repeats or contradicts, within the filter")
+    outlet_count: int = Field(description="Outlets that repeat or contradict at least one of them")
+    top: int
+    outlets_left_out: int = Field(description="Outlets past `top` (fewest claims), not in `outlets`")
+    outlets: list[MatrixOutletOut] = Field(description="Most claims first")
+    pairs: list[MatrixPairOut] = Field(description="Every pair of `outlets` with a count, each pair once")
+
+
+class CellMentionOut(BaseModel):
+    mention_id: int
+    article_id: int
+    title: str
+    published: date | None
+    stance: Stance
+    excerpt: str
+    url: str = Field(description="The excerpt in its article (HTML)")
+
+
+class CellClaimOut(BaseModel):
+    id: int
+    text: str
+    status: Status
+    speaker: SpeakerRef | None
+    url: str | None
+    a: list[CellMentionOut] = Field(description="Outlet a's confirmed repeats and contradictions of the claim")
+    b: list[CellMentionOut]
+
+
+class MatrixCellOut(BaseModel):
+    a: OutletRef
+    b: OutletRef
+    kind: PairKind
+    filter: MatrixFilterOut
+    total: int
+    items: list[CellClaimOut] = Field(description="Newest claim first; at most 200")
 
 
 _ERROR_TEXT = {

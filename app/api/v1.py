@@ -13,6 +13,7 @@ from app.api import (
     fetch_routes,
     import_routes,
     mention_routes,
+    outlet_matrix_routes,
     people_routes,
     review_routes,
     similar_routes,
@@ -21,5 +22,5 @@ from app.api import (
 
 router = APIRouter(prefix="/api/v1")
 for module in (fetch_routes, article_routes, import_routes, similar_routes, claim_routes, review_routes,
-               mention_routes, people_routes, suggestion_routes):
+               mention_routes, outlet_matrix_routes, people_routes, suggestion_routes):
     router.include_router(module.router)

@@ -12,10 +12,12 @@ string before it reaches a column."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from app.domain.errors import MAX_ID, InvalidInput
 
 _ASCII_INT = re.compile(r"-?[0-9]{1,30}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -47,6 +49,20 @@ def optional_int(raw: str | None, name: str, *, low: int = 0, high: int = MAX_ID
     if raw is None or not str(raw).strip():
         return None
     return parse_int(raw, name, low=low, high=high)
+
+
+def optional_day(raw: str | None, name: str) -> date | None:
+    """None for a missing or blank value, else a day written YYYY-MM-DD (ASCII digits, a real
+    calendar day): `date.fromisoformat` alone would also take "20240501" and other forms."""
+    if raw is None or not str(raw).strip():
+        return None
+    text = str(raw).strip()
+    try:
+        if _ISO_DAY.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InvalidInput(f"{name} must be a day written YYYY-MM-DD, not {_shown(raw)}")
 
 
 def is_ascii_int(text: str) -> bool:

@@ -104,19 +104,33 @@ def _order_key(m: SpreadMention) -> tuple:
     return (moment is None, moment or datetime.min.replace(tzinfo=timezone.utc), m.article_id, m.id)
 
 
-def spread_mentions(session: Session, claim_id: int, include_suggested: bool) -> list[SpreadMention]:
-    """Every mention of the claim with the article columns the picture needs, in time order."""
-    stmt = (select(Mention.id, Mention.article_id, Article.title, Article.url,
+def _spread_rows(session: Session, where, include_suggested: bool) -> dict[int, list[SpreadMention]]:
+    """Mentions matching `where` with the article columns the picture needs, by claim, in time order."""
+    stmt = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.title, Article.url,
                    Outlet.name, Outlet.slug, Article.published, Article.published_at,
                    Mention.stance, Mention.fidelity, Mention.origin, Mention.excerpt)
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.claim_id == claim_id))
+            .where(where))
     if not include_suggested:
         stmt = stmt.where(Mention.origin != "suggested")
-    rows = [SpreadMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], as_utc(r[7]), *r[8:])
-            for r in session.execute(stmt)]
-    return sorted(rows, key=_order_key)
+    by_claim: dict[int, list[SpreadMention]] = {}
+    for r in session.execute(stmt):
+        by_claim.setdefault(r[0], []).append(
+            SpreadMention(r[1], r[2], r[3], r[4], r[5], r[6], r[7], as_utc(r[8]), *r[9:]))
+    return {claim_id: sorted(rows, key=_order_key) for claim_id, rows in by_claim.items()}
+
+
+def spread_mentions(session: Session, claim_id: int, include_suggested: bool) -> list[SpreadMention]:
+    """Every mention of the claim with the article columns the picture needs, in time order."""
+    return _spread_rows(session, Mention.claim_id == claim_id, include_suggested).get(claim_id, [])
+
+
+def confirmed_spreads(session: Session, claim_ids) -> dict[int, Spread]:
+    """The spread of many claims in one query (`claim_ids` a list or a subquery of ids): what an
+    outlet page needs to tell which claims it carried first, without a query per claim."""
+    rows = _spread_rows(session, Mention.claim_id.in_(claim_ids), include_suggested=False)
+    return {claim_id: summarize(ms) for claim_id, ms in rows.items()}
 
 
 def summarize(mentions: list[SpreadMention]) -> Spread:

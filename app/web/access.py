@@ -24,10 +24,10 @@ USER = VIEWER
 
 _READ_PAGES = ("dashboard", "claims", "outlets", "speakers", "outlet", "speaker", "article", "claim",
                "claim_sources", "claim_sources_json", "claim_sources_csv", "claim_slug",
-               "claim_claimreview_json")
+               "claim_claimreview_json", "outlet_matrix", "outlet_matrix_cell")
 _READ_API = ("api_articles", "api_article", "api_claims", "api_claims_similar", "api_claim",
              "api_claim_sources", "api_claim_history", "api_mention", "api_outlets", "api_outlet",
-             "api_speakers", "api_speaker")
+             "api_speakers", "api_speaker", "api_outlet_matrix", "api_outlet_matrix_cell")
 _ANALYST_PAGES = ("ingest", "ingest_text", "ingest_files", "ingest_url", "import_claims",
                   "import_claims_upload", "set_status", "edit_text", "add_tag", "remove_tag",
                   "set_stance", "unlink_mention", "link_selection", "suggestion_accept",

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from app.deps import SessionDep, SettingsDep
 from app.domain.articles import list_articles
 from app.domain.claims import ClaimFilter, list_claims
+from app.domain.outlets import outlet_record
 from app.domain.people import list_outlets, list_speakers, outlet_by_slug
 from app.domain.speakers import resolve_speaker
 from app.domain.views import dashboard as dashboard_data
@@ -69,14 +70,14 @@ def speakers(request: Request, session: SessionDep):
 
 def _owner_page(request: Request, session, settings, kind: str, owner, status, sort, cursor,
                 articles=None, *, status_code: int = 200, errors: dict | None = None,
-                values: dict | None = None):
+                values: dict | None = None, record=None):
     """An outlet's or a speaker's claims: the claims list with one facet fixed by the URL; a refused
     form (the speaker merge) shows its message beside it with the refusal's status code."""
     f = ClaimFilter(status=status or None, sort=sort or "outlets", **{kind: owner.slug})
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     here = url_with(request, kind, slug=owner.slug)
     ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
-           "articles": articles or [], "errors": errors or {}, "values": values or {},
+           "articles": articles or [], "errors": errors or {}, "values": values or {}, "record": record,
            "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}
     return render(request, "owner.html", ctx, block="results", status_code=status_code)
 
@@ -86,7 +87,9 @@ def outlet(request: Request, session: SessionDep, settings: SettingsDep, slug: s
            status: Text = None, sort: Text = None, cursor: Text = None):
     owner = outlet_by_slug(session, slug)
     articles = list_articles(session, limit=100, outlet_id=owner.id)
-    return _owner_page(request, session, settings, "outlet", owner, status, sort, cursor, articles)
+    record = None if is_htmx(request) else outlet_record(session, owner)
+    return _owner_page(request, session, settings, "outlet", owner, status, sort, cursor, articles,
+                       record=record)
 
 
 @router.get("/speakers/{slug}", name="speaker")

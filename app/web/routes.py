@@ -14,12 +14,13 @@ from app.web import (
     health,
     imports,
     ingest,
+    outlet_matrix,
     pages,
     speaker_actions,
     suggestions,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (health, pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
-               claim_spread, claim_pages):
+for module in (health, pages, outlet_matrix, ingest, imports, actions, speaker_actions, articles,
+               suggestions, audit, claim_spread, claim_pages):
     router.include_router(module.router)

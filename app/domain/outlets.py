@@ -1,0 +1,319 @@
+"""Outlets side by side, and one outlet's record.
+
+The matrix answers "which outlets carry the same claims, and which disagree?" for a filter of
+claims (a tag, a speaker, a range of publication days): for each pair of outlets, how many claims
+both repeat, and how many one repeats while the other contradicts. A cell lists its claims. An
+outlet's page shows the claims it carried first (spread's first appearance) and those it contradicts.
+
+Confirmed mentions only (extracted or made by an analyst): a suggestion is the matcher's guess,
+waiting for an analyst, and never counts here, as it never counts toward a claim's outlets. A
+mention that only discusses a claim takes no side, so it counts in neither kind.
+
+One rule decides what a pair of outlets shares on a claim (`pair_kinds`): the matrix counts with it
+and a cell lists with it, so a cell's list is always as long as its number. An outlet that both
+repeats and contradicts one claim (in two articles) counts on both sides.
+
+Cost: a few grouped queries and one pass over the (claim, outlet, stance) rows of the outlets shown,
+never a query per claim or per cell. Only the `top` outlets by claim count are drawn (the rest are
+counted and said to be left out), so the page stays readable at 300 outlets.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import InvalidInput
+from app.domain.inputs import check_storable, optional_day, optional_int
+from app.domain.linking import LINKED
+from app.domain.people import outlet_by_slug
+from app.domain.review import clean_tag
+from app.domain.spread import SpreadMention, confirmed_spreads
+from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag
+from app.vocab import PAIR_KINDS
+
+SIDES = ("repeats", "contradicts")
+DEFAULT_TOP, MIN_TOP, MAX_TOP = 20, 2, 60
+MAX_CELL_CLAIMS = 200
+MAX_SLUG = 200
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixFilter:
+    tag: str | None = None
+    speaker: str | None = None     # speaker slug; a merged speaker's slug means its survivor
+    since: date | None = None      # the article's publication day, inclusive
+    until: date | None = None
+
+    def query(self) -> dict[str, str | None]:
+        """The filter as URL query values (None for an unset field)."""
+        return {"tag": self.tag, "speaker": self.speaker,
+                "since": self.since.isoformat() if self.since else None,
+                "until": self.until.isoformat() if self.until else None}
+
+
+def matrix_filter(tag: str | None = None, speaker: str | None = None, since: str | None = None,
+                  until: str | None = None) -> MatrixFilter:
+    """The filter from what a person typed; a bad value is an InvalidInput naming the field."""
+    tag = clean_tag(tag) if tag and tag.strip() else None
+    speaker = check_storable((speaker or "").strip(), "speaker") or None
+    if speaker and len(speaker) > MAX_SLUG:
+        raise InvalidInput(f"speaker is longer than {MAX_SLUG} characters")
+    first, last = optional_day(since, "since"), optional_day(until, "until")
+    if first and last and first > last:
+        raise InvalidInput(f"since ({first}) is after until ({last})")
+    return MatrixFilter(tag=check_storable(tag, "tag"), speaker=speaker, since=first, until=last)
+
+
+def parse_top(raw: str | None) -> int:
+    value = optional_int(raw, "top", low=MIN_TOP, high=MAX_TOP)
+    return DEFAULT_TOP if value is None else value
+
+
+def parse_kind(raw: str | None) -> str:
+    if raw not in PAIR_KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(PAIR_KINDS)}")
+    return raw
+
+
+def _check_filter(session: Session, f: MatrixFilter) -> None:
+    """A tag or speaker that does not exist is a mistyped filter, not an empty result."""
+    if f.tag and session.scalar(select(Tag.id).where(Tag.name == f.tag)) is None:
+        raise InvalidInput(f"no tag {f.tag!r}")
+    if f.speaker and session.scalar(select(Speaker.id).where(Speaker.slug == f.speaker)) is None:
+        raise InvalidInput(f"no speaker {f.speaker!r}")
+
+
+def _where(f: MatrixFilter) -> list:
+    """Confirmed repeats and contradictions of live claims, within the filter."""
+    where = [LINKED, Mention.stance.in_(SIDES), Claim.merged_into_id.is_(None)]
+    if f.tag:
+        where.append(Claim.id.in_(select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id)
+                                  .where(Tag.name == f.tag)))
+    if f.speaker:
+        survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
+        where.append(Claim.speaker_id.in_(select(survivor).where(Speaker.slug == f.speaker)))
+    if f.since:
+        where.append(Article.published >= f.since)
+    if f.until:
+        where.append(Article.published <= f.until)
+    return where
+
+
+def _joined(*columns):
+    return (select(*columns).select_from(Mention).join(Article, Article.id == Mention.article_id)
+            .join(Claim, Claim.id == Mention.claim_id))
+
+
+def pair_kinds(a: int, b: int, repeat: set[int], contra: set[int]) -> tuple[str, ...]:
+    """What outlets a and b share on one claim, given the outlets repeating and contradicting it."""
+    kinds = ()
+    if a in repeat and b in repeat:
+        kinds += ("both_repeat",)
+    if (a in repeat and b in contra) or (a in contra and b in repeat):
+        kinds += ("split",)
+    return kinds
+
+
+Stances = dict[int, tuple[set[int], set[int]]]   # claim -> (outlets repeating it, outlets contradicting it)
+
+
+def _add_stance(stances: Stances, claim_id: int, outlet_id: int, stance: str) -> None:
+    stances.setdefault(claim_id, (set(), set()))[0 if stance == "repeats" else 1].add(outlet_id)
+
+
+def pair_counts(stances: Stances) -> dict[str, Counter]:
+    """kind -> (a, b) with a <= b -> claims. `stances` maps a claim to (repeating, contradicting)
+    outlets. The diagonal (a, a) counts the claims a repeats, and those it both repeats and
+    contradicts."""
+    counts = {k: Counter() for k in PAIR_KINDS}
+    for repeat, contra in stances.values():
+        involved = sorted(repeat | contra)
+        for i, a in enumerate(involved):
+            for b in involved[i:]:
+                for kind in pair_kinds(a, b, repeat, contra):
+                    counts[kind][(a, b)] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixOutlet:
+    id: int
+    name: str
+    slug: str
+    claims: int        # claims it repeats or contradicts, within the filter
+    repeats: int
+    contradicts: int
+
+
+@dataclass(frozen=True)
+class OutletMatrix:
+    filter: MatrixFilter
+    outlets: tuple[MatrixOutlet, ...]   # the ones drawn, most claims first
+    outlet_total: int                   # every outlet with a claim in the filter
+    claim_total: int                    # claims some outlet repeats or contradicts
+    top: int
+    counts: dict[str, Counter]          # pair_counts over the outlets drawn
+
+    def count(self, kind: str, a: int, b: int) -> int:
+        return self.counts[kind][(a, b) if a <= b else (b, a)]
+
+    @property
+    def left_out(self) -> int:
+        return self.outlet_total - len(self.outlets)
+
+
+def outlet_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> OutletMatrix:
+    _check_filter(session, f)
+    where = _where(f)
+    per_outlet = session.execute(
+        _joined(Outlet.id, Outlet.name, Outlet.slug, func.count(distinct(Mention.claim_id)),
+                func.count(distinct(case((Mention.stance == "repeats", Mention.claim_id)))),
+                func.count(distinct(case((Mention.stance == "contradicts", Mention.claim_id)))))
+        .join(Outlet, Outlet.id == Article.outlet_id).where(*where)
+        .group_by(Outlet.id, Outlet.name, Outlet.slug)).all()
+    ranked = sorted((MatrixOutlet(*row) for row in per_outlet), key=lambda o: (-o.claims, o.name))
+    shown = tuple(ranked[:top])
+    claim_total = session.scalar(_joined(func.count(distinct(Mention.claim_id))).where(*where)) or 0
+    stances: Stances = {}
+    if shown:
+        rows = session.execute(_joined(Mention.claim_id, Article.outlet_id, Mention.stance).distinct()
+                               .where(*where, Article.outlet_id.in_([o.id for o in shown])))
+        for claim_id, outlet_id, stance in rows:
+            _add_stance(stances, claim_id, outlet_id, stance)
+    return OutletMatrix(filter=f, outlets=shown, outlet_total=len(ranked), claim_total=claim_total,
+                        top=top, counts=pair_counts(stances))
+
+
+@dataclass(frozen=True, slots=True)
+class CellMention:
+    id: int
+    article_id: int
+    title: str
+    published: date | None
+    stance: str
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellClaim:
+    id: int
+    text: str
+    status: str
+    speaker: str | None
+    speaker_slug: str | None
+    a: tuple[CellMention, ...]     # outlet a's confirmed repeats and contradictions of it
+    b: tuple[CellMention, ...]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    filter: MatrixFilter
+    kind: str
+    a: Outlet
+    b: Outlet
+    claims: tuple[CellClaim, ...]   # newest claim first, at most `limit`
+    total: int
+
+
+def matrix_cell(session: Session, f: MatrixFilter, a_slug: str, b_slug: str, kind: str,
+                limit: int = MAX_CELL_CLAIMS) -> MatrixCell:
+    """The claims behind one cell of the matrix, with each outlet's excerpts."""
+    kind = parse_kind(kind)
+    a, b = outlet_by_slug(session, a_slug), outlet_by_slug(session, b_slug)
+    _check_filter(session, f)
+    rows = session.execute(
+        _joined(Mention.claim_id, Article.outlet_id, Mention.id, Mention.article_id, Article.title,
+                Article.published, Mention.stance, Mention.excerpt)
+        .where(*_where(f), Article.outlet_id.in_({a.id, b.id}))
+        .order_by(Article.published.is_(None), Article.published, Mention.id))
+    stances: Stances = {}
+    mentions: dict[tuple[int, int], list[CellMention]] = {}
+    for claim_id, outlet_id, *columns in rows:
+        mention = CellMention(*columns)
+        _add_stance(stances, claim_id, outlet_id, mention.stance)
+        mentions.setdefault((claim_id, outlet_id), []).append(mention)
+    ids = sorted((c for c, (rep, con) in stances.items() if kind in pair_kinds(a.id, b.id, rep, con)),
+                 reverse=True)
+    claims = session.execute(
+        select(Claim.id, Claim.text, Claim.status, Speaker.name, Speaker.slug)
+        .outerjoin(Speaker, Speaker.id == Claim.speaker_id).where(Claim.id.in_(ids[:limit]))
+        .order_by(Claim.id.desc())).all()
+    items = tuple(CellClaim(*c, a=tuple(mentions.get((c[0], a.id), ())), b=tuple(mentions.get((c[0], b.id), ())))
+                  for c in claims)
+    return MatrixCell(filter=f, kind=kind, a=a, b=b, claims=items, total=len(ids))
+
+
+# --- One outlet's record -----------------------------------------------------------------------
+
+#: How many of an outlet's claims (newest first) are examined for first appearances.
+FIRST_SCAN = 1000
+OUTLET_LIST = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FirstHere:
+    claim_id: int
+    text: str
+    mention: SpreadMention           # this outlet's earliest mention of the claim
+    tied_with: tuple[str, ...]       # other outlets a day-only date cannot tell apart from it
+    others: int                      # other outlets that carried it (confirmed, any stance)
+
+
+@dataclass(frozen=True)
+class OutletRecord:
+    firsts: tuple[FirstHere, ...]    # most other outlets first, at most OUTLET_LIST
+    first_total: int                 # claims it carried first that others took up (among those scanned)
+    only_here: int                   # claims no other outlet carried (first by default)
+    scanned: int                     # claims examined (its newest, at most FIRST_SCAN)
+    capped: bool                     # it has more claims than were examined
+    contradicts: tuple[tuple[int, str, CellMention], ...]   # (claim id, text, its mention), newest first
+    contradict_total: int
+
+
+def _firsts(session: Session, outlet: Outlet) -> tuple[list[FirstHere], int, int, int, bool]:
+    """Claims whose first appearance (spread.py's rule: earliest confirmed dated mention) is this
+    outlet's, or tied with it, and that other outlets took up: a claim only this outlet carried is
+    first by default and only counted. One query for the spreads of every claim examined."""
+    ids = list(session.scalars(
+        _joined(Mention.claim_id).where(Article.outlet_id == outlet.id, LINKED, Claim.merged_into_id.is_(None))
+        .distinct().order_by(Mention.claim_id.desc()).limit(FIRST_SCAN + 1)))
+    scanned = ids[:FIRST_SCAN]
+    found: list[tuple[int, SpreadMention, tuple[str, ...], int]] = []
+    only_here = 0
+    for claim_id, spread in confirmed_spreads(session, scanned).items():
+        if spread.first is None:
+            continue
+        ties = [spread.first, *spread.first_ties]
+        mine = next((m for m in ties if m.outlet_slug == outlet.slug), None)
+        if mine is None:
+            continue
+        if spread.outlet_count <= 1:
+            only_here += 1
+            continue
+        found.append((claim_id, mine, tuple(m.outlet for m in ties if m is not mine), spread.outlet_count - 1))
+    found.sort(key=lambda f: (-f[3], -f[0]))
+    shown = found[:OUTLET_LIST]
+    texts = dict(session.execute(select(Claim.id, Claim.text).where(Claim.id.in_([f[0] for f in shown]))).all())
+    firsts = [FirstHere(c, texts[c], m, t, n) for c, m, t, n in shown]
+    return firsts, len(found), only_here, len(scanned), len(ids) > FIRST_SCAN
+
+
+def outlet_record(session: Session, outlet: Outlet) -> OutletRecord:
+    """What the outlet page shows beside its claims: what it carried first and what it contradicts."""
+    firsts, first_total, only_here, scanned, capped = _firsts(session, outlet)
+    where = [Article.outlet_id == outlet.id, LINKED, Mention.stance == "contradicts",
+             Claim.merged_into_id.is_(None)]
+    rows = session.execute(
+        _joined(Claim.id, Claim.text, Mention.id, Mention.article_id, Article.title, Article.published,
+                Mention.stance, Mention.excerpt).where(*where)
+        .order_by(Claim.id.desc(), Mention.id).limit(OUTLET_LIST)).all()
+    total = session.scalar(_joined(func.count(distinct(Mention.claim_id))).where(*where)) or 0
+    seen: dict[int, tuple[int, str, CellMention]] = {}
+    for claim_id, text, *m in rows:
+        seen.setdefault(claim_id, (claim_id, text, CellMention(*m)))
+    return OutletRecord(firsts=tuple(firsts), first_total=first_total, only_here=only_here, scanned=scanned,
+                        capped=capped, contradicts=tuple(seen.values()), contradict_total=total)
