@@ -12,6 +12,7 @@ from app.domain.articles import ArticleInput, ingest_and_commit
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.domain.inputs import check_storable
+from app.pipeline.article_records import RecordsError, is_records_file, parse_article_records
 from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_document, parse_published
 from app.storage.engine import BUSY_MESSAGE, is_busy_error
 
@@ -85,29 +86,91 @@ def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str |
                        suggestions=result.suggestions, notes=result.notes)
 
 
-def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],
-                 sources: dict[str, dict[str, str]], actor: str, max_bytes: int,
-                 progress: Callable[[BatchResult], None] | None = None,
-                 matching: MatchConfig | None = None) -> list[BatchResult]:
-    results = []
+@dataclass(frozen=True)
+class BatchItem:
+    """One article of a batch: a file (read when its turn comes), a record of a JSON lines or CSV
+    file (its text in hand), or what could not be read (error)."""
+
+    name: str                            # as reported and stored: the file, or "file.jsonl:LINE"
+    meta: dict[str, str | None]
+    path: Path | None = None
+    data: bytes | None = None
+    error: str | None = None
+
+
+def _given(meta: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in meta.items() if v}
+
+
+def record_items(name: str, data: bytes, defaults: dict[str, str | None]) -> list[BatchItem]:
+    """The articles of a .jsonl or .csv file, each with its own metadata over `defaults`."""
+    try:
+        records = parse_article_records(name, data)
+    except RecordsError as exc:
+        return [BatchItem(name, {}, error=str(exc))]
+    if not records:
+        return [BatchItem(name, {}, error="no articles in the file")]
+    return [BatchItem(f"{name}:{r.line}", {**_given(defaults), **r.meta},
+                      data=r.text.encode("utf-8", "surrogatepass") if r.text is not None else None,
+                      error=r.error) for r in records]
+
+
+def batch_items(files: list[Path], defaults: dict[str, str | None],
+                sources: dict[str, dict[str, str]]) -> list[BatchItem]:
+    """What a batch of files holds: a file is one article (its sources.csv row over `defaults`),
+    a .jsonl or .csv file named on its own is one article a record."""
+    items: list[BatchItem] = []
     for path in files:
-        meta = {**{k: v for k, v in defaults.items() if v}, **sources.get(path.name, {})}
+        name = shown_name(path)
+        if not is_records_file(path.name):
+            items.append(BatchItem(name, {**_given(defaults), **sources.get(path.name, {})}, path=path))
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
-            result = BatchResult(shown_name(path), "failed", error=f"cannot read: {exc.strerror or exc}")
-        else:
-            try:
-                result = ingest_bytes(session, str(path), data, meta, actor, max_bytes, matching)
-                result = replace(result, name=shown_name(result.name))
-            except OperationalError as exc:
-                # Another writer held the database past the wait: this file fails, the batch goes
-                # on, and running the batch again adds it (stored files are "already present").
-                if not is_busy_error(exc):
-                    raise
-                session.rollback()
-                result = BatchResult(shown_name(path), "failed", error=BUSY_MESSAGE)
+            items.append(BatchItem(name, {}, error=f"cannot read: {exc.strerror or exc}"))
+            continue
+        items.extend(record_items(name, data, defaults))
+    return items
+
+
+def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes: int,
+                 progress: Callable[[BatchResult], None] | None = None,
+                 matching: MatchConfig | None = None) -> list[BatchResult]:
+    """Each item in its own transaction; a failed one is reported and the batch goes on."""
+    results = []
+    for item in items:
+        result = _ingest_item(session, item, actor, max_bytes, matching)
         results.append(result)
         if progress:
             progress(result)
     return results
+
+
+def _ingest_item(session: Session, item: BatchItem, actor: str, max_bytes: int,
+                 matching: MatchConfig | None) -> BatchResult:
+    if item.error:
+        return BatchResult(item.name, "failed", error=item.error)
+    data = item.data
+    if data is None:
+        try:
+            data = item.path.read_bytes()
+        except OSError as exc:
+            return BatchResult(item.name, "failed", error=f"cannot read: {exc.strerror or exc}")
+    try:
+        result = ingest_bytes(session, str(item.path or item.name), data, item.meta, actor, max_bytes, matching)
+    except OperationalError as exc:
+        # Another writer held the database past the wait: this item fails, the batch goes on, and
+        # running the batch again adds it (stored articles are "already present").
+        if not is_busy_error(exc):
+            raise
+        session.rollback()
+        return BatchResult(item.name, "failed", error=BUSY_MESSAGE)
+    return replace(result, name=item.name)
+
+
+def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],
+                 sources: dict[str, dict[str, str]], actor: str, max_bytes: int,
+                 progress: Callable[[BatchResult], None] | None = None,
+                 matching: MatchConfig | None = None) -> list[BatchResult]:
+    return ingest_items(session, batch_items(files, defaults, sources), actor, max_bytes, progress, matching)
