@@ -12,8 +12,15 @@ from app.domain.articles import ArticleInput, ingest_and_commit
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.domain.inputs import check_storable
-from app.pipeline.article_records import RecordsError, is_records_file, parse_article_records
-from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_document, parse_published
+from app.pipeline.article_records import RecordsError, is_records_file, is_sources_csv, parse_article_records
+from app.pipeline.documents import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    DocumentError,
+    parse_document,
+    parse_published,
+    parse_sources_csv,
+)
 from app.storage.engine import BUSY_MESSAGE, is_busy_error
 
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -132,6 +139,51 @@ def batch_items(files: list[Path], defaults: dict[str, str | None],
             continue
         items.extend(record_items(name, data, defaults))
     return items
+
+
+@dataclass
+class Uploads:
+    items: list[BatchItem]
+    sources: list[str]              # the sources CSVs among the uploads
+    files: int = 0                  # single-article files among the uploads
+    described: int = 0              # of which a sources CSV row gave metadata to
+
+
+def upload_items(uploads: list[tuple[str, bytes | int]], defaults: dict[str, str | None],
+                 max_bytes: int) -> Uploads:
+    """Files uploaded together (the browser's several files): a CSV naming files is their
+    sources.csv (each file's own outlet, date, author, title over the form's `defaults`), a .jsonl
+    or articles .csv is one article a record, any other file one article. An int in place of the
+    bytes is the size of a file too large to read."""
+    tables = {i for i, (n, d) in enumerate(uploads) if isinstance(d, bytes) and is_sources_csv(n, d)}
+    sources: dict[str, dict[str, str]] = {}
+    out = Uploads([], [shown_name(uploads[i][0]) for i in sorted(tables)])
+    for i in sorted(tables):
+        try:
+            sources.update(parse_sources_csv(decode_sources(uploads[i][1])))
+        except DocumentError as exc:
+            out.items.append(BatchItem(shown_name(uploads[i][0]), {}, error=str(exc)))
+    for i, (name, data) in enumerate(uploads):
+        if i in tables:
+            continue
+        shown = shown_name(name)
+        if isinstance(data, int):
+            out.items.append(BatchItem(shown, {}, error=f"file is {data:,} bytes, over the limit of {max_bytes:,} bytes"))
+        elif is_records_file(name):
+            out.items.extend(record_items(shown, data, defaults))
+        else:
+            row = sources.get(Path(name).name, {})
+            out.files += 1
+            out.described += bool(row)
+            out.items.append(BatchItem(shown, {**_given(defaults), **row}, data=data))
+    return out
+
+
+def decode_sources(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"sources CSV is not UTF-8 (undecodable byte at offset {exc.start})") from None
 
 
 def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes: int,

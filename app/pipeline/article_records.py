@@ -33,6 +33,15 @@ def is_records_file(name: str) -> bool:
     return name.lower().endswith(RECORD_SUFFIXES)
 
 
+def is_sources_csv(name: str, data: bytes) -> bool:
+    """A CSV that describes other files (a 'file' column, no 'text'): sources.csv, not articles."""
+    if not name.lower().endswith(".csv"):
+        return False
+    first = data[:65536].decode("utf-8-sig", "replace").splitlines()[:1]
+    header = [c.strip().lower() for c in next(csv.reader(first), [])]
+    return "file" in header and "text" not in header
+
+
 def parse_article_records(name: str, data: bytes) -> list[ArticleRecord]:
     """Every record of a .jsonl or .csv file, in file order."""
     try:
