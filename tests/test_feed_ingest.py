@@ -113,7 +113,10 @@ def test_feed_items_go_through_the_address_guard(server, session, settings):
     guarded = settings.model_copy(update={"fetch_allow_loopback_for_tests": False})
     refused = ingest_feed(session, server.url("/other.xml"), {}, "tester", guarded)
     assert refused.status == "failed" and refused.error.startswith("refused: ")
+    scheme = ingest_feed(session, "file:///etc/passwd", {}, "tester", settings)
+    assert scheme.error == "refused: only http and https URLs can be fetched, not file:"
     assert _count(session, Article) == 0
+    assert session.scalars(select(Feed.url)).all() == [url]     # no row for the refused ones
 
 
 @pytest.mark.parametrize("ctype, body, message", [

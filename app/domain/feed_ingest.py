@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.fetch import FEED, FetchError, FetchLimits, fetch_page
+from app.domain.fetch import FEED, FetchError, FetchLimits, check_url, fetch_page
 from app.domain.ingest import BatchResult
 from app.domain.matching import MatchConfig
 from app.domain.url_ingest import ingest_url
@@ -77,10 +77,15 @@ def ingest_feed(session: Session, url: str, meta: dict[str, str | None], actor: 
                 progress: Callable[[BatchResult], None] | None = None) -> FeedRun:
     """Read one feed and ingest the pages of its new items, oldest first. `meta` (the outlet)
     applies to every item; the feed's title and time for each item win over its page's."""
+    limits = FetchLimits.from_settings(settings)
+    try:
+        check_url(url, limits.allow_loopback)    # nothing is stored for a URL that is refused
+    except FetchError as exc:
+        return FeedRun(url.strip()[:500], "failed", exc.message)
     feed = feed_for(session, url)
     run = FeedRun(feed.url, "read")
     try:
-        page = fetch_page(feed.url, FetchLimits.from_settings(settings), FEED, _validators(feed))
+        page = fetch_page(feed.url, limits, FEED, _validators(feed))
         parsed = None if page.not_modified else parse_feed(page.body, page.final_url, page.content_type)
     except (FetchError, FeedError) as exc:
         session.rollback()
