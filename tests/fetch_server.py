@@ -51,8 +51,18 @@ class Hits:
     hosts: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Served:
+    """A page a test put on the server (LocalServer.serve): answered 304 to a matching If-None-Match."""
+
+    content_type: str
+    body: bytes
+    etag: str | None = None
+
+
 class _Handler(BaseHTTPRequestHandler):
     hits: Hits
+    served: dict[str, Served]
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args) -> None:  # keep pytest output clean
@@ -62,6 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.hits.paths.append(self.path)
         self.hits.hosts.append(self.headers.get("Host", ""))
         url = urlsplit(self.path)
+        if url.path in self.served:
+            return self._serve(self.served[url.path])
         route = getattr(self, "page_" + url.path.strip("/").split("/")[0].replace("-", "_"), None)
         if route is None:
             return self._send(404, "text/html", b"<p>no such page</p>")
@@ -78,6 +90,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _redirect(self, target: str) -> None:
         self._send(302, "text/html", b"", {"Location": target})
+
+    def _serve(self, page: Served) -> None:
+        if page.etag and self.headers.get("If-None-Match") == page.etag:
+            self.send_response(304)
+            self.send_header("ETag", page.etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self._send(200, page.content_type, page.body, {"ETag": page.etag} if page.etag else None)
 
     def page_article(self, url) -> None:
         self._send(200, "text/html; charset=utf-8", ARTICLE_HTML.encode())
@@ -143,7 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
 class LocalServer:
     def __init__(self) -> None:
         self.hits = Hits()
-        handler = type("Handler", (_Handler,), {"hits": self.hits})
+        self.served: dict[str, Served] = {}
+        handler = type("Handler", (_Handler,), {"hits": self.hits, "served": self.served})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
@@ -151,6 +173,12 @@ class LocalServer:
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
+
+    def serve(self, path: str, content_type: str, body: str | bytes, etag: str | None = None) -> str:
+        """Put a page at `path` (replacing what was there); its full URL."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.served[path] = Served(content_type, data, etag)
+        return self.url(path)
 
 
 @pytest.fixture

@@ -107,3 +107,56 @@ def test_an_untitled_paste_has_one_name_everywhere(client, app_session):
     assert page.select_one(".article-head h1").get_text(strip=True) == "Gates open at dawn"
     event = app_session.scalar(select(Event).where(Event.action == "article.ingest"))
     assert event.after["title"] == "Gates open at dawn"
+
+
+def test_several_files_with_a_sources_csv_each_get_their_own_outlet_and_date(client, app_session):
+    sources = ("file,outlet,published,author,title\n"
+               "a.txt,Valley Post,2024-03-01T09:30+01:00,Ana Brook,Gates open\n"
+               "b.txt,Riverside News,2024-03-02,,\n").encode()
+    files = [("files", ("sources.csv", sources, "text/csv")),
+             ("files", ("a.txt", VALLEY_POST["text"].encode(), "text/plain")),
+             ("files", ("b.txt", RIVERSIDE_NEWS["text"].encode(), "text/plain")),
+             ("files", ("c.txt", b"Unlisted\n\nA file the table does not name.", "text/plain"))]
+    response = client.post("/ingest/files", files=files, data={"outlet": "", "published": ""})
+    assert response.status_code == 200
+    assert _rows(response) == [("a.txt", "added"), ("b.txt", "added"), ("c.txt", "failed")]
+    assert "outlet" in soup(response).select_one("tr.result-failed .reason").get_text()
+    note = soup(response).select_one("#ingest-results .batch-note").get_text(strip=True)
+    assert note == "sources.csv gave the outlet and date of 2 of 3 files."
+    a, b = app_session.scalars(select(Article).order_by(Article.id)).all()
+    assert (a.outlet.name, a.published.isoformat(), a.author, a.title) == (
+        "Valley Post", "2024-03-01", "Ana Brook", "Gates open")
+    assert a.published_at.strftime("%H:%M") == "08:30"
+    assert (b.outlet.name, b.published.isoformat()) == ("Riverside News", "2024-03-02")
+
+
+def test_form_outlet_fills_what_the_sources_csv_leaves_out(client, app_session):
+    sources = b"file,outlet\na.txt,Valley Post\n"
+    files = [("files", ("a.txt", VALLEY_POST["text"].encode(), "text/plain")),
+             ("files", ("b.txt", RIVERSIDE_NEWS["text"].encode(), "text/plain")),
+             ("files", ("sources.csv", sources, "text/csv"))]
+    response = client.post("/ingest/files", files=files, data={"outlet": "Wire", "published": "2024-04-04"})
+    assert _rows(response) == [("a.txt", "added"), ("b.txt", "added")]
+    outlets = [a.outlet.name for a in app_session.scalars(select(Article).order_by(Article.id))]
+    assert outlets == ["Valley Post", "Wire"]
+
+
+def test_upload_of_json_lines_ingests_each_record(client, app_session):
+    import json
+
+    lines = "\n".join([json.dumps({"text": VALLEY_POST["text"], "outlet": "Valley Post"}),
+                       "not json",
+                       json.dumps({"text": RIVERSIDE_NEWS["text"]})]).encode()
+    response = client.post("/ingest/files", files=[("files", ("batch.jsonl", lines, "application/x-ndjson"))],
+                           data={"outlet": "Wire"})
+    assert _rows(response) == [("batch.jsonl:1", "added"), ("batch.jsonl:2", "failed"),
+                               ("batch.jsonl:3", "added")]
+    outlets = [a.outlet.name for a in app_session.scalars(select(Article).order_by(Article.id))]
+    assert outlets == ["Valley Post", "Wire"]
+
+
+def test_only_a_sources_csv_asks_for_the_files(client):
+    files = [("files", ("sources.csv", b"file,outlet\na.txt,Valley Post\n", "text/csv"))]
+    response = client.post("/ingest/files", files=files, data={"outlet": ""})
+    assert response.status_code == 422
+    assert "names files: choose them too" in soup(response).select_one("tr.result-failed .reason").get_text()

@@ -34,7 +34,8 @@ def test_sources_page_lists_every_outlet_with_og_and_alternates(client, claim_id
     alternates = {link["type"]: link["href"] for link in page.select("head link[rel=alternate]")}
     assert alternates == {"application/json": f"/claims/{claim_id}/sources.json",
                           "text/csv": f"/claims/{claim_id}/sources.csv",
-                          "application/ld+json": f"/claims/{claim_id}/claimreview.json"}
+                          "application/ld+json": f"/claims/{claim_id}/claimreview.json",
+                          "application/atom+xml": f"/claims/{claim_id}/feed.atom"}
     assert page.select_one(".status-reason").get_text() == "Confirmed by the river authority"
     rows = page.select("tr.source")
     assert [r.select_one("td a").get_text() for r in rows] == ["Valley Post", "Riverside News"]

@@ -21,6 +21,7 @@ pages from their own server; private, link-local and metadata addresses stay ref
 """
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import socket
 import time
@@ -36,6 +37,10 @@ ALLOWED_SCHEMES = ("http", "https")
 ALLOWED_PORTS = (80, 443, 8080, 8443)
 # Content types read, and the suffix that tells parse_document how to read the body.
 CONTENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt"}
+# What an RSS or Atom feed is served as (feedparser reads the body whatever it says it is).
+FEED_TYPES = {"application/rss+xml": ".xml", "application/atom+xml": ".xml", "application/rdf+xml": ".xml",
+              "application/x-rss+xml": ".xml", "application/xml": ".xml", "text/xml": ".xml",
+              "text/plain": ".xml"}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CONNECT_TIMEOUT = 5.0
 USER_AGENT = "claimtracker/0.1 (article fetch for analysts)"
@@ -59,6 +64,20 @@ class FetchError(DomainError):
     status_code = 502
 
 
+@dataclass(frozen=True)
+class FetchKind:
+    """What a fetch asks for and accepts: article pages, or feeds."""
+
+    content_types: dict[str, str]
+    accept: str
+    what: str
+
+
+PAGE = FetchKind(CONTENT_TYPES, "text/html,application/xhtml+xml,text/plain;q=0.9", "an HTML or text page")
+FEED = FetchKind(FEED_TYPES, "application/atom+xml,application/rss+xml,application/xml;q=0.9,text/xml;q=0.9",
+                 "an RSS or Atom feed")
+
+
 class FetchRefused(FetchError):
     """The URL, an address it resolves to, or what it answered is not allowed."""
 
@@ -74,6 +93,9 @@ class FetchedPage:
     body: bytes
     address: str                  # the IP address the page came from
     redirects: tuple[str, ...] = field(default=())
+    etag: str | None = None       # validators for the next conditional GET of a feed
+    last_modified: str | None = None
+    not_modified: bool = False    # a 304 to a conditional GET: no body, nothing changed
 
     @property
     def host(self) -> str:
@@ -81,7 +103,7 @@ class FetchedPage:
 
     @property
     def suffix(self) -> str:
-        return CONTENT_TYPES[self.content_type]
+        return {**CONTENT_TYPES, **FEED_TYPES}.get(self.content_type, ".txt")
 
 
 def address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool = False) -> str | None:
@@ -231,47 +253,60 @@ class FetchLimits:
                    settings.fetch_allow_loopback_for_tests)
 
 
-def fetch_page(url: str, limits: FetchLimits) -> FetchedPage:
-    """GET an HTML or text page, following redirects one checked hop at a time, within the limits."""
+def fetch_page(url: str, limits: FetchLimits, kind: FetchKind = PAGE,
+               validators: dict[str, str] | None = None) -> FetchedPage:
+    """GET an HTML or text page (or a feed), following redirects one checked hop at a time, within
+    the limits. `validators` (If-None-Match, If-Modified-Since) make it conditional: a 304 is a
+    FetchedPage with not_modified set and no body."""
     current = check_url(url, limits.allow_loopback)
     deadline = time.monotonic() + limits.timeout
     hops: list[str] = []
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9"}
+    headers = {"User-Agent": USER_AGENT, "Accept": kind.accept, **(validators or {})}
     with httpx.Client(transport=PinnedTransport(limits.allow_loopback), follow_redirects=False,
                       trust_env=False, headers=headers) as client:
         while True:
             try:
-                page = _fetch_once(client, current, deadline, limits)
+                page = _fetch_once(client, current, deadline, limits, kind)
             except httpx.TimeoutException:
                 raise FetchError(f"timed out: {current.host} took longer than {limits.timeout:g} s") from None
             except httpx.HTTPError as exc:
                 raise FetchError(f"cannot fetch {current.host}: {exc or type(exc).__name__}") from None
             if isinstance(page, FetchedPage):
-                return FetchedPage(str(url), page.final_url, page.content_type, page.charset, page.body,
-                                   page.address, tuple(hops))
+                return dataclasses.replace(page, url=str(url), redirects=tuple(hops))
             if len(hops) >= limits.max_redirects:
                 raise FetchRefused(f"refused: more than {limits.max_redirects} redirects")
             current = check_url(page, limits.allow_loopback)
             hops.append(str(current))
 
 
-def _fetch_once(client: httpx.Client, url: httpx.URL, deadline: float, limits: FetchLimits) -> FetchedPage | httpx.URL:
+def _fetch_once(client: httpx.Client, url: httpx.URL, deadline: float, limits: FetchLimits,
+                kind: FetchKind) -> FetchedPage | httpx.URL:
     """One request: the page, or the URL a redirect points to (not yet checked)."""
     remaining = _remaining(deadline, url, limits)
     timeout = httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT, remaining))
     with client.stream("GET", url, timeout=timeout) as response:
         if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
             return url.join(response.headers["location"])
+        validators = {"etag": _header(response, "etag"), "last_modified": _header(response, "last-modified")}
+        if response.status_code == 304:
+            return FetchedPage(str(url), str(url), "", None, b"", "", not_modified=True, **validators)
         if response.status_code != 200:
             raise FetchError(f"{url.host} answered {response.status_code} {response.reason_phrase}".rstrip())
-        content_type, charset = _content_type(response)
+        content_type, charset = _content_type(response, kind)
         declared = response.headers.get("content-length", "")
         if is_ascii_int(declared) and int(declared) > limits.max_bytes:
             raise FetchRefused(f"refused: the page is {int(declared):,} bytes, over the limit of "
                                f"{limits.max_bytes:,} bytes")
         server = response.extensions["network_stream"].get_extra_info("server_addr")
         body = _read_body(response, deadline, url, limits)
-        return FetchedPage(str(url), str(url), content_type, charset, body, str(server[0]) if server else "")
+        return FetchedPage(str(url), str(url), content_type, charset, body, str(server[0]) if server else "",
+                           **validators)
+
+
+def _header(response: httpx.Response, name: str) -> str | None:
+    """A validator header worth sending back: present, printable and short enough to store."""
+    value = response.headers.get(name, "").strip()
+    return value if value and len(value) <= 200 and value.isprintable() else None
 
 
 def _remaining(deadline: float, url: httpx.URL, limits: FetchLimits) -> float:
@@ -281,12 +316,12 @@ def _remaining(deadline: float, url: httpx.URL, limits: FetchLimits) -> float:
     return remaining
 
 
-def _content_type(response: httpx.Response) -> tuple[str, str | None]:
+def _content_type(response: httpx.Response, kind: FetchKind) -> tuple[str, str | None]:
     raw = response.headers.get("content-type", "")
     media = raw.split(";")[0].strip().lower()
-    if media not in CONTENT_TYPES:
+    if media not in kind.content_types:
         shown = media or "no content type"
-        raise FetchRefused(f"refused: {response.url.host} sent {shown}, not an HTML or text page")
+        raise FetchRefused(f"refused: {response.url.host} sent {shown}, not {kind.what}")
     return media, response.charset_encoding
 
 

@@ -12,7 +12,15 @@ from app.domain.articles import ArticleInput, ingest_and_commit
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.domain.inputs import check_storable
-from app.pipeline.documents import HTML_SUFFIXES, TEXT_SUFFIXES, DocumentError, parse_document, parse_published
+from app.pipeline.article_records import RecordsError, is_records_file, is_sources_csv, parse_article_records
+from app.pipeline.documents import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    DocumentError,
+    parse_document,
+    parse_published,
+    parse_sources_csv,
+)
 from app.storage.engine import BUSY_MESSAGE, is_busy_error
 
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -85,29 +93,136 @@ def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str |
                        suggestions=result.suggestions, notes=result.notes)
 
 
-def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],
-                 sources: dict[str, dict[str, str]], actor: str, max_bytes: int,
-                 progress: Callable[[BatchResult], None] | None = None,
-                 matching: MatchConfig | None = None) -> list[BatchResult]:
-    results = []
+@dataclass(frozen=True)
+class BatchItem:
+    """One article of a batch: a file (read when its turn comes), a record of a JSON lines or CSV
+    file (its text in hand), or what could not be read (error)."""
+
+    name: str                            # as reported and stored: the file, or "file.jsonl:LINE"
+    meta: dict[str, str | None]
+    path: Path | None = None
+    data: bytes | None = None
+    error: str | None = None
+
+
+def _given(meta: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in meta.items() if v}
+
+
+def record_items(name: str, data: bytes, defaults: dict[str, str | None]) -> list[BatchItem]:
+    """The articles of a .jsonl or .csv file, each with its own metadata over `defaults`."""
+    try:
+        records = parse_article_records(name, data)
+    except RecordsError as exc:
+        return [BatchItem(name, {}, error=str(exc))]
+    if not records:
+        return [BatchItem(name, {}, error="no articles in the file")]
+    return [BatchItem(f"{name}:{r.line}", {**_given(defaults), **r.meta},
+                      data=r.text.encode("utf-8", "surrogatepass") if r.text is not None else None,
+                      error=r.error) for r in records]
+
+
+def batch_items(files: list[Path], defaults: dict[str, str | None],
+                sources: dict[str, dict[str, str]]) -> list[BatchItem]:
+    """What a batch of files holds: a file is one article (its sources.csv row over `defaults`),
+    a .jsonl or .csv file named on its own is one article a record."""
+    items: list[BatchItem] = []
     for path in files:
-        meta = {**{k: v for k, v in defaults.items() if v}, **sources.get(path.name, {})}
+        name = shown_name(path)
+        if not is_records_file(path.name):
+            items.append(BatchItem(name, {**_given(defaults), **sources.get(path.name, {})}, path=path))
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
-            result = BatchResult(shown_name(path), "failed", error=f"cannot read: {exc.strerror or exc}")
+            items.append(BatchItem(name, {}, error=f"cannot read: {exc.strerror or exc}"))
+            continue
+        items.extend(record_items(name, data, defaults))
+    return items
+
+
+@dataclass
+class Uploads:
+    items: list[BatchItem]
+    sources: list[str]              # the sources CSVs among the uploads
+    files: int = 0                  # single-article files among the uploads
+    described: int = 0              # of which a sources CSV row gave metadata to
+
+
+def upload_items(uploads: list[tuple[str, bytes | int]], defaults: dict[str, str | None],
+                 max_bytes: int) -> Uploads:
+    """Files uploaded together (the browser's several files): a CSV naming files is their
+    sources.csv (each file's own outlet, date, author, title over the form's `defaults`), a .jsonl
+    or articles .csv is one article a record, any other file one article. An int in place of the
+    bytes is the size of a file too large to read."""
+    tables = {i for i, (n, d) in enumerate(uploads) if isinstance(d, bytes) and is_sources_csv(n, d)}
+    sources: dict[str, dict[str, str]] = {}
+    out = Uploads([], [shown_name(uploads[i][0]) for i in sorted(tables)])
+    for i in sorted(tables):
+        try:
+            sources.update(parse_sources_csv(decode_sources(uploads[i][1])))
+        except DocumentError as exc:
+            out.items.append(BatchItem(shown_name(uploads[i][0]), {}, error=str(exc)))
+    for i, (name, data) in enumerate(uploads):
+        if i in tables:
+            continue
+        shown = shown_name(name)
+        if isinstance(data, int):
+            out.items.append(BatchItem(shown, {}, error=f"file is {data:,} bytes, over the limit of {max_bytes:,} bytes"))
+        elif is_records_file(name):
+            out.items.extend(record_items(shown, data, defaults))
         else:
-            try:
-                result = ingest_bytes(session, str(path), data, meta, actor, max_bytes, matching)
-                result = replace(result, name=shown_name(result.name))
-            except OperationalError as exc:
-                # Another writer held the database past the wait: this file fails, the batch goes
-                # on, and running the batch again adds it (stored files are "already present").
-                if not is_busy_error(exc):
-                    raise
-                session.rollback()
-                result = BatchResult(shown_name(path), "failed", error=BUSY_MESSAGE)
+            row = sources.get(Path(name).name, {})
+            out.files += 1
+            out.described += bool(row)
+            out.items.append(BatchItem(shown, {**_given(defaults), **row}, data=data))
+    return out
+
+
+def decode_sources(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"sources CSV is not UTF-8 (undecodable byte at offset {exc.start})") from None
+
+
+def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes: int,
+                 progress: Callable[[BatchResult], None] | None = None,
+                 matching: MatchConfig | None = None) -> list[BatchResult]:
+    """Each item in its own transaction; a failed one is reported and the batch goes on."""
+    results = []
+    for item in items:
+        result = _ingest_item(session, item, actor, max_bytes, matching)
         results.append(result)
         if progress:
             progress(result)
     return results
+
+
+def _ingest_item(session: Session, item: BatchItem, actor: str, max_bytes: int,
+                 matching: MatchConfig | None) -> BatchResult:
+    if item.error:
+        return BatchResult(item.name, "failed", error=item.error)
+    data = item.data
+    if data is None:
+        try:
+            data = item.path.read_bytes()
+        except OSError as exc:
+            return BatchResult(item.name, "failed", error=f"cannot read: {exc.strerror or exc}")
+    try:
+        result = ingest_bytes(session, str(item.path or item.name), data, item.meta, actor, max_bytes, matching)
+    except OperationalError as exc:
+        # Another writer held the database past the wait: this item fails, the batch goes on, and
+        # running the batch again adds it (stored articles are "already present").
+        if not is_busy_error(exc):
+            raise
+        session.rollback()
+        return BatchResult(item.name, "failed", error=BUSY_MESSAGE)
+    return replace(result, name=item.name)
+
+
+def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],
+                 sources: dict[str, dict[str, str]], actor: str, max_bytes: int,
+                 progress: Callable[[BatchResult], None] | None = None,
+                 matching: MatchConfig | None = None) -> list[BatchResult]:
+    return ingest_items(session, batch_items(files, defaults, sources), actor, max_bytes, progress, matching)

@@ -247,6 +247,46 @@ class Event(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
+# --- Feeds read by `claimtracker ingest-feed`: what each one answered last and which items it gave --
+
+FEED_ITEM_STATUSES = ("added", "present", "failed")
+
+
+class Feed(Base):
+    """An RSS or Atom feed polled from cron: its validators (ETag, Last-Modified) make a poll of an
+    unchanged feed one short 304, and the last run's outcome is kept for whoever wonders why."""
+
+    __tablename__ = "feeds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    url_hash: Mapped[str] = mapped_column(String(64), unique=True)   # sha256 of url: indexable at any length
+    title: Mapped[str | None] = mapped_column(String(1000))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    modified: Mapped[str | None] = mapped_column(String(200))       # Last-Modified as the server sent it
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FeedItem(Base):
+    """One item a feed listed, by its guid (else its link): ingested (added or already present) it
+    is never fetched again; a failed one is tried again on later runs, up to a few attempts."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (UniqueConstraint("feed_id", "key_hash", name="uq_feed_items_feed_id_key_hash"),
+                      _one_of("status", FEED_ITEM_STATUSES, "status"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(2000))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    link: Mapped[str | None] = mapped_column(String(2000))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(1000))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # --- Accounts: users, their browser sessions and API tokens, and the login throttle -------------
 
 # Ordered weakest first: a role may do everything the roles before it may.

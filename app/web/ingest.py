@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain.articles import get_article
-from app.domain.ingest import BatchResult, ingest_bytes
+from app.domain.ingest import BatchResult, Uploads, ingest_bytes, ingest_items, upload_items
 from app.domain.matching import MatchConfig
 from app.domain.people import list_outlets
 from app.domain.url_ingest import ingest_url
@@ -25,10 +25,12 @@ Field = Annotated[str, Form(max_length=2000)]
 MAX_FILES = 200
 
 
-def _results_page(request: Request, session, results: list[BatchResult], meta: dict):
+def _results_page(request: Request, session, results: list[BatchResult], meta: dict,
+                  notes: tuple[str, ...] = ()):
     """Full ingest page, or only its results block for htmx; 422 when nothing could be ingested."""
     failed = bool(results) and all(r.status == "failed" for r in results)
-    ctx = {"nav": "ingest", "results": results, "meta": meta, "outlets": list_outlets(session)}
+    ctx = {"nav": "ingest", "results": results, "meta": meta, "outlets": list_outlets(session),
+           "batch_notes": notes}
     return render(request, "ingest.html", ctx, block="results", status_code=422 if failed else 200)
 
 
@@ -65,23 +67,18 @@ def ingest_from_url(request: Request, session: SessionDep, settings: SettingsDep
     return _results_page(request, session, [result], kept)
 
 
-def _ingest_uploads(session, uploads: list[tuple[str, bytes | int]], meta: dict, actor: str,
-                    max_bytes: int, matching: MatchConfig) -> list[BatchResult]:
-    """In upload order; an int in place of the bytes is the size of a file too large to read."""
-    results = []
-    for name, data in uploads:
-        if isinstance(data, int):
-            results.append(BatchResult(name, "failed", error=(
-                f"file is {data:,} bytes, over the limit of {max_bytes:,} bytes")))
-        else:
-            results.append(ingest_bytes(session, name, data, meta, actor, max_bytes, matching))
-    return results
+def _sources_note(batch: Uploads) -> tuple[str, ...]:
+    if not batch.sources:
+        return ()
+    return (f"{', '.join(batch.sources)} gave the outlet and date of {batch.described} of "
+            f"{batch.files} file{'s' if batch.files != 1 else ''}",)
 
 
 @router.post("/ingest/files", name="ingest_files")
 async def ingest_files(request: Request, session: SessionDep, settings: SettingsDep,
                        actor: ActorDep):
-    """Uploaded files, with the outlet and date of the form applied to every one of them."""
+    """Uploaded files: a sources CSV among them gives each file its own outlet and date, the form's
+    apply to the rest; .jsonl and articles .csv files hold one article a record."""
     form = await read_form(request, max_files=MAX_FILES)
     meta = {k: (str(form.get(k) or "").strip() or None) for k in ("outlet", "published")}
     limit = settings.max_article_bytes
@@ -90,8 +87,10 @@ async def ingest_files(request: Request, session: SessionDep, settings: Settings
         if isinstance(item, UploadFile) and item.filename:
             too_big = item.size is not None and item.size > limit
             uploads.append((item.filename, item.size if too_big else await item.read()))
-    results = await run_in_threadpool(_ingest_uploads, session, uploads, meta, actor, limit,
+    batch = upload_items(uploads, meta, limit)
+    results = await run_in_threadpool(ingest_items, session, batch.items, actor, limit, None,
                                       MatchConfig.from_settings(settings))
-    if not uploads:
-        results = [BatchResult("(no file)", "failed", error="choose at least one file")]
-    return await run_in_threadpool(_results_page, request, session, results, {})
+    if not batch.items:
+        why = "choose at least one file" if not uploads else "the sources CSV names files: choose them too"
+        results = [BatchResult("(no file)", "failed", error=why)]
+    return await run_in_threadpool(_results_page, request, session, results, {}, _sources_note(batch))

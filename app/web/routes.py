@@ -11,6 +11,7 @@ from app.web import (
     audit,
     claim_pages,
     claim_spread,
+    feeds,
     health,
     imports,
     ingest,
@@ -22,5 +23,5 @@ from app.web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (health, pages, outlet_matrix, ingest, imports, actions, speaker_actions, articles,
-               suggestions, audit, claim_spread, claim_pages):
+               suggestions, audit, claim_spread, feeds, claim_pages):
     router.include_router(module.router)

@@ -76,7 +76,15 @@ def fmt_date(value) -> str:
     return value.isoformat() if value else "undated"
 
 
-templates.env.globals.update(claim_url=claim_url, claim_slug=claim_slug, mention_url=mention_url)
+def tag_feed_path(request: Request, tag: str) -> str:
+    """A tag's Atom feed: the tag escaped whole, a slash too (the route reads the path to its end)."""
+    from urllib.parse import quote
+
+    return url_with(request, "tag_feed", tag=quote(tag, safe=""))
+
+
+templates.env.globals.update(claim_url=claim_url, claim_slug=claim_slug, mention_url=mention_url,
+                             tag_feed_path=tag_feed_path)
 templates.env.filters.update(fmt_time=fmt_time, fmt_date=fmt_date)
 
 
