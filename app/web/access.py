@@ -31,7 +31,9 @@ _READ_API = ("api_articles", "api_article", "api_claims", "api_claims_similar", 
 _ANALYST_PAGES = ("ingest", "ingest_text", "ingest_files", "ingest_url", "import_claims",
                   "import_claims_upload", "set_status", "edit_text", "add_tag", "remove_tag",
                   "set_stance", "unlink_mention", "link_selection", "suggestion_accept",
-                  "suggestion_reject", "suggestions_bulk_accept")
+                  "suggestion_reject", "suggestions_bulk_accept", "suggestions_bulk_reject",
+                  "article_suggestion_accept", "article_suggestion_reject",
+                  "claim_suggestion_accept", "claim_suggestion_reject")
 _ANALYST_API = ("api_ingest_article", "api_fetch_article", "api_import_claims", "api_claim_status",
                 "api_claim_edit", "api_claim_tag_add", "api_claim_tag_remove", "api_mention_create",
                 "api_mention_stance", "api_mention_delete", "api_suggestions_accept",

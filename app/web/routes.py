@@ -15,10 +15,12 @@ from app.web import (
     ingest,
     pages,
     speaker_actions,
+    suggestion_actions,
     suggestions,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestions, audit,
+for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestion_actions,
+               suggestions, audit,
                claim_spread, claim_pages):
     router.include_router(module.router)
