@@ -125,3 +125,20 @@ def test_the_link_panel_never_covers_the_mentions(served, viewport):
                 item = page.locator(".mention-list li").nth(i).bounding_box()
                 assert not _overlap(panel, item), (y, panel, item)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_bulk_reject_in_the_queue(served):
+    base, url, ids = served
+    chosen = sorted(ids["suggestions"].values())[:2]
+    with chromium_page(base) as page:
+        page.goto(f"{base}/suggestions")
+        page.wait_for_function("() => window.htmx !== undefined")
+        for mid in chosen:
+            page.locator(f"li#s{mid} input[name=ids]").check()
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Reject selected").click()
+        page.wait_for_function("() => document.querySelector('#queue-flash').textContent.includes('Rejected')")
+        assert page.locator("#queue-flash").inner_text().strip() == "Rejected 2 suggestions."
+        assert page.url == f"{base}/suggestions"
+        assert page.locator("li.suggestion").count() == len(ids["suggestions"]) - 2
+    assert [origin_of(url, mid) for mid in chosen] == [None, None]

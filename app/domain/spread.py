@@ -104,19 +104,32 @@ def _order_key(m: SpreadMention) -> tuple:
     return (moment is None, moment or datetime.min.replace(tzinfo=timezone.utc), m.article_id, m.id)
 
 
-def spread_mentions(session: Session, claim_id: int, include_suggested: bool) -> list[SpreadMention]:
-    """Every mention of the claim with the article columns the picture needs, in time order."""
-    stmt = (select(Mention.id, Mention.article_id, Article.title, Article.url,
+def _spread_rows(session: Session, claim_ids, include_suggested: bool):
+    """(claim id, SpreadMention) for every mention of the claims, with the article columns."""
+    stmt = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.title, Article.url,
                    Outlet.name, Outlet.slug, Article.published, Article.published_at,
                    Mention.stance, Mention.fidelity, Mention.origin, Mention.excerpt)
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.claim_id == claim_id))
+            .where(Mention.claim_id.in_(claim_ids)))
     if not include_suggested:
         stmt = stmt.where(Mention.origin != "suggested")
-    rows = [SpreadMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], as_utc(r[7]), *r[8:])
-            for r in session.execute(stmt)]
-    return sorted(rows, key=_order_key)
+    for r in session.execute(stmt):
+        yield r[0], SpreadMention(r[1], r[2], r[3], r[4], r[5], r[6], r[7], as_utc(r[8]), *r[9:])
+
+
+def spread_mentions(session: Session, claim_id: int, include_suggested: bool) -> list[SpreadMention]:
+    """Every mention of the claim with the article columns the picture needs, in time order."""
+    return sorted((m for _, m in _spread_rows(session, [claim_id], include_suggested)), key=_order_key)
+
+
+def spreads_for_claims(session: Session, claim_ids: list[int]) -> dict[int, Spread]:
+    """The confirmed spread of each claim (a list of claims, the queue), in one query."""
+    by_claim: dict[int, list[SpreadMention]] = {cid: [] for cid in claim_ids}
+    if claim_ids:
+        for cid, m in _spread_rows(session, claim_ids, False):
+            by_claim[cid].append(m)
+    return {cid: summarize(sorted(rows, key=_order_key)) for cid, rows in by_claim.items()}
 
 
 def summarize(mentions: list[SpreadMention]) -> Spread:
