@@ -9,6 +9,7 @@ from app.web import (
     actions,
     articles,
     audit,
+    claim_exports,
     claim_pages,
     claim_spread,
     imports,
@@ -20,7 +21,7 @@ from app.web import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (pages, ingest, imports, actions, speaker_actions, articles, suggestion_actions,
+for module in (claim_exports, pages, ingest, imports, actions, speaker_actions, articles, suggestion_actions,
                suggestions, audit,
                claim_spread, claim_pages):
     router.include_router(module.router)
