@@ -70,9 +70,9 @@ def test_status_with_reason_redirects_and_shows_status_reason_and_history(client
     assert page.select_one(".status-line .badge").get_text() == "disputed"
     assert page.select_one(".status-reason").get_text() == "The mayor denies it"
     event = page.select_one('.events li[data-action="claim.status"]')
-    assert event.select_one(".who").get_text() == "tester"
-    assert "status=unreviewed" in event.select_one(".before").get_text()
-    assert "status=disputed" in event.select_one(".after").get_text()
+    assert event.select_one(".sentence").get_text() == \
+        "tester set status to disputed (was unreviewed) because The mayor denies it"
+    assert "=" not in event.get_text()   # a sentence, never key=value
 
 
 def test_htmx_status_change_returns_the_claim_block(client, claim_id):
