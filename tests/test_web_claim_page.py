@@ -198,9 +198,12 @@ def test_htmx_merge_sends_the_browser_to_the_survivor(client, app_session, claim
 
 
 def test_claim_forms_work_with_and_without_htmx(client, claim_id):
-    """Each action is a real form (method + action) that htmx enhances with the same URL."""
+    """Each action is a real form (method + action) that htmx enhances with the same URL; the merge
+    starts with a plain search (GET) that leads to its preview and confirmation."""
     page = soup(client.get(f"/claims/{claim_id}"))
-    forms = page.select("article#claim form")
+    search = page.select_one("article#claim form.merge-search")
+    assert search["method"] == "get" and search["action"] == f"/claims/{claim_id}/merge"
+    forms = page.select("article#claim form:not(.merge-search)")
     assert len(forms) >= 5
     for form in forms:
         assert form["method"] == "post"

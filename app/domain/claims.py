@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.domain.errors import MAX_ID, Conflict, InvalidInput, NotFound, get_or_404
 from app.domain.inputs import check_range, is_ascii_int
 from app.domain.linking import LINKED
+from app.domain.speakers import speakers_named
 from app.storage.models import (
     Article,
     Claim,
@@ -21,7 +22,6 @@ from app.storage.models import (
     Mention,
     Outlet,
     Speaker,
-    SpeakerAlias,
     Tag,
     utcnow,
 )
@@ -75,7 +75,7 @@ def _sort_columns(sort: str):
 def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
     stmt = stmt.where(Claim.merged_into_id.is_(None))
     if f.q and f.q.strip():
-        stmt = stmt.where(or_(claim_text_matches(f.q), Claim.speaker_id.in_(_speakers_named(f.q))))
+        stmt = stmt.where(or_(claim_text_matches(f.q), Claim.speaker_id.in_(speakers_named(f.q))))
     if f.status:
         stmt = stmt.where(Claim.status == f.status)
     if f.speaker:
@@ -97,18 +97,6 @@ def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
             dated = dated.where(Article.published <= f.until)
         stmt = stmt.where(Claim.id.in_(dated))
     return stmt
-
-
-def _speakers_named(q: str) -> Select:
-    """Speakers whose name or an alias contains the query (any case), as the ids their claims
-    carry: a merged speaker's old name finds the claims of the speaker it was merged into. The
-    speakers table is small beside the claims, so a substring scan of it is cheap."""
-    needle = " ".join(q.split()).lower()
-    named = select(Speaker.id).where(func.lower(Speaker.name).contains(needle, autoescape=True))
-    aliased = select(SpeakerAlias.speaker_id).where(
-        func.lower(SpeakerAlias.alias).contains(needle, autoescape=True))
-    survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
-    return select(survivor).where(or_(Speaker.id.in_(named), Speaker.id.in_(aliased)))
 
 
 COUNT_CAP = 1000

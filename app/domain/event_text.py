@@ -18,7 +18,7 @@ def _quoted(text: object) -> str:
 
 def _plural(n: object, word: str) -> str:
     n = n if isinstance(n, int) else 0
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{n} {word}" if n == 1 else f"{n} {word}{'es' if word.endswith('s') else 's'}"
 
 
 def _article(values: dict) -> str:
@@ -42,7 +42,8 @@ def _merge(actor: str, before: dict, after: dict) -> str:
 
 
 def _speaker_merge(actor: str, before: dict, after: dict) -> str:
-    moved = ", ".join(_plural(after.get(f"{k}_moved"), k[:-1]) for k in ("quotes", "claims", "aliases"))
+    moved = ", ".join(_plural(after.get(f"{k}_moved"), one)
+                      for k, one in (("quotes", "quote"), ("claims", "claim"), ("aliases", "alias")))
     return (f"{actor} merged speaker {before.get('name')} into {after.get('name')}, moving {moved}; "
             f"{before.get('name')} is now another name of {after.get('name')}")
 

@@ -54,8 +54,8 @@ RULES: dict[str, str] = {
     **dict.fromkeys(_ANALYST_PAGES + _ANALYST_API, ANALYST),
     # Merging. Two speakers are merged by an analyst (the task of telling people apart that the
     # matcher leaves to them); a claim merge stays with admins.
-    "merge_claim": ADMIN, "api_claim_merge": ADMIN,
-    "merge_speaker": ANALYST, "api_speaker_merge": ANALYST,
+    "merge_claim": ADMIN, "api_claim_merge": ADMIN, "merge_claim_preview": ADMIN,
+    "merge_speaker": ANALYST, "api_speaker_merge": ANALYST, "merge_speaker_preview": ANALYST,
     "delete_article": ADMIN, "api_article_delete": ADMIN,
     # The audit log (whole history of every change and who made it).
     "audit": ADMIN, "audit_csv": ADMIN,

@@ -14,7 +14,7 @@ from app.domain.articles import list_articles
 from app.domain.claims import ClaimFilter, count_claims, list_claims
 from app.domain.inputs import parse_day
 from app.domain.people import list_outlets, list_speakers, outlet_by_slug
-from app.domain.speakers import resolve_speaker
+from app.domain.speakers import resolve_speaker, speaker_history
 from app.domain.spread import spreads_for_claims
 from app.domain.views import dashboard as dashboard_data
 from app.domain.views import tag_names
@@ -96,6 +96,7 @@ def _owner_page(request: Request, session, settings, kind: str, owner, status, s
     here = url_with(request, kind, slug=owner.slug)
     ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
            "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+           "history": speaker_history(session, owner) if kind == "speaker" else [],
            "articles": articles or [], "errors": errors or {}, "values": values or {},
            "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}
     return render(request, "owner.html", ctx, block="results", status_code=status_code)

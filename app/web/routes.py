@@ -13,6 +13,7 @@ from app.web import (
     claim_pages,
     claim_spread,
     imports,
+    merge_pages,
     ingest,
     pages,
     speaker_actions,
@@ -21,7 +22,6 @@ from app.web import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (claim_exports, pages, ingest, imports, actions, speaker_actions, articles, suggestion_actions,
-               suggestions, audit,
-               claim_spread, claim_pages):
+for module in (claim_exports, merge_pages, pages, ingest, imports, actions, speaker_actions,
+               articles, suggestion_actions, suggestions, audit, claim_spread, claim_pages):
     router.include_router(module.router)
