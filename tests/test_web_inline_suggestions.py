@@ -3,23 +3,16 @@ mentions (own class, a "suggested" label, never counted as outlets or mentions) 
 place (plain POST + 303 back, or the page's block for htmx), for those allowed to review only."""
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.storage.models import Claim, DismissedMatch, Event, Mention
 from tests.auth import log_in
-from tests.test_web_suggestions import LIBRARY, PIPES, ingest_sample, pending, suggestion_of
+from tests.test_web_suggestions import sample  # noqa: F401  (the fixture)
+from tests.test_web_suggestions import LIBRARY, PIPES, suggestion_of
 from tests.test_web_support import soup
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def sample(app_session):
-    ingest_sample(app_session)
-    assert len(pending(app_session)) == 3
-    return app_session
 
 
 def _claim_id(session, text: str) -> int:

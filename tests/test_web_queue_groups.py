@@ -7,17 +7,11 @@ from sqlalchemy import func, select
 
 from app.domain.suggestions import list_claim_groups
 from app.storage.models import Claim, DismissedMatch, Event, Mention
-from tests.test_web_suggestions import PIPES, ingest_sample, items, pending, queue_order, suggestion_of
+from tests.test_web_suggestions import sample  # noqa: F401  (the fixture)
+from tests.test_web_suggestions import PIPES, items, queue_order, suggestion_of
 from tests.test_web_support import soup
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def sample(app_session):
-    ingest_sample(app_session)
-    assert len(pending(app_session)) == 3
-    return app_session
 
 
 def test_each_claim_shows_its_spread_beside_its_suggestions(client, sample):

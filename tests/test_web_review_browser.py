@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.storage.engine import make_engine, make_sessionmaker
-from app.storage.migrate import upgrade
 from app.storage.models import Article, Claim, Mention
-from tests.browser import chromium_page, require_browser, require_htmx, serve
+from tests.browser import chromium_page, require_htmx, serve_filled
 from tests.test_web_suggestions import COURIER, PIPES, ingest_sample, pending
 
 pytestmark = pytest.mark.e2e
@@ -21,20 +20,16 @@ PHONE = {"width": 390, "height": 800}
 @pytest.fixture
 def served(tmp_path):
     """The app under uvicorn on a database holding the three sample suggestions."""
-    require_browser()
     require_htmx()
-    url = f"sqlite:///{tmp_path / 'review.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_sessionmaker(engine)() as session:
+
+    def fill(session):
         ingest_sample(session)
-        found = {(m.claim_id, m.article_id): m.id for m in pending(session)}
-        ids = {"courier": session.scalar(select(Article.id).where(Article.title == COURIER.title)),
-               "pipes": session.scalar(select(Claim.id).where(Claim.text == PIPES)),
-               "suggestions": found}
-    engine.dispose()
-    with serve(url) as base:
-        yield base, url, ids
+        return {"courier": session.scalar(select(Article.id).where(Article.title == COURIER.title)),
+                "pipes": session.scalar(select(Claim.id).where(Claim.text == PIPES)),
+                "suggestions": {(m.claim_id, m.article_id): m.id for m in pending(session)}}
+
+    with serve_filled(tmp_path, fill, "review.db") as served_app:
+        yield served_app
 
 
 def origin_of(url: str, mention_id: int) -> str | None:
