@@ -100,6 +100,24 @@
     }
   }
 
+  // A highlight is plain text (selecting inside it must work), so a click on one, without a
+  // selection, points at its entry in the lists beside the text, where its claim is a link.
+  function pointAt(e) {
+    var sel = window.getSelection();
+    if (sel && !sel.isCollapsed) return;
+    var mark = e.target && e.target.closest ? e.target.closest("#article-text mark[data-mention-ids], #article-text mark[data-suggestion-ids]") : null;
+    if (!mark) return;
+    var ids = (mark.dataset.mentionIds || mark.dataset.suggestionIds || "").split(" ");
+    var item = document.getElementById((mark.dataset.mentionIds ? "mention-item-" : "suggestion-item-") + ids[0]);
+    if (!item) return;
+    var old = document.querySelectorAll(".is-pointed");
+    for (var i = 0; i < old.length; i++) old[i].classList.remove("is-pointed");
+    item.classList.add("is-pointed");
+    mark.classList.add("is-pointed");
+    item.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("click", pointAt);
   document.addEventListener("mouseup", onSelection);
   document.addEventListener("keyup", function (e) {
     if (e.shiftKey || e.key === "Shift") onSelection();

@@ -75,6 +75,24 @@ def serve_new(tmp_path: Path, name: str = "app.db"):
         yield base, url
 
 
+@contextmanager
+def serve_filled(tmp_path: Path, fill, name: str = "app.db"):
+    """Chromium required, the app served on a new SQLite file that `fill(session)` stocked first:
+    (base URL, database URL, what fill returned)."""
+    from app.storage.engine import make_engine, make_sessionmaker
+    from app.storage.migrate import upgrade
+
+    require_browser()
+    url = f"sqlite:///{tmp_path / name}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        made = fill(session)
+    engine.dispose()
+    with serve(url) as base:
+        yield base, url, made
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

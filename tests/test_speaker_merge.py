@@ -167,12 +167,17 @@ def test_api_merge_needs_an_analyst(client, app, api_rulings, role, status):
 # --- the speaker page -----------------------------------------------------------------------------
 
 def test_speaker_page_has_the_merge_form_for_analysts_only(client, app, api_rulings):
-    form = soup(client.get("/speakers/solberg")).select_one("form.merge-form")
+    """The speaker page starts a merge with a search; the preview page holds the POST that merges."""
+    search = soup(client.get("/speakers/solberg")).select_one("form.merge-search")
+    assert search["action"] == "/speakers/solberg/merge" and search["method"] == "get"
+    preview = soup(client.get(search["action"], params={"q": "henrik", "into": "henrik-solberg"}))
+    form = preview.select_one("form.merge-form")
     assert form["action"] == "/speakers/solberg/merge" and form["method"] == "post"
-    assert form.select_one("input[name=target]") is not None
-    assert form.select_one("input[type=hidden][name]")["value"]  # the CSRF token
+    assert form.select_one("input[name=target]")["value"] == "henrik-solberg"
+    assert form.select_one("input[type=hidden][name=csrf_token]")["value"]
     log_in(client, app, name="v", role="viewer")
-    assert soup(client.get("/speakers/solberg")).select_one("form.merge-form") is None
+    assert soup(client.get("/speakers/solberg")).select_one("form.merge-search") is None
+    assert client.get("/speakers/solberg/merge", params={"q": "henrik"}).status_code == 403
 
 
 def test_merge_through_the_form_redirects_the_old_page(client, app_session, api_rulings):
@@ -203,7 +208,7 @@ def test_a_refused_merge_shows_its_reason_beside_the_form(client, api_rulings, t
     page = soup(response)
     assert words in page.select_one(".merge .field-error").get_text()
     assert page.select_one(".merge")["open"] is not None
-    assert page.select_one(".merge input[name=target]")["value"] == target
+    assert page.select_one(".merge input[name=q]")["value"] == target
 
 
 def test_merge_of_an_unknown_speaker_is_the_404_page(client):

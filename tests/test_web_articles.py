@@ -42,7 +42,11 @@ def test_mentions_and_quotes_are_highlighted_with_ids(client, app_session, ids):
     assert mark is not None
     assert "mention" in mark["class"] and "stance-repeats" in mark["class"] and "quote" in mark["class"]
     assert (int(mark["data-start"]), int(mark["data-end"])) == (mention.start, mention.end)
-    assert mark.select_one("a")["href"] == f"/claims/{ids['claim']}"
+    # A highlight is not a link (dragging across one must select text); its list entry links the claim.
+    assert mark.find("a") is None and page.select_one("#article-text a") is None
+    assert mark["data-mention-ids"] == str(mention.id)
+    item = page.select_one(f"#mention-item-{mention.id}")
+    assert item.select_one("a.claim-link")["href"] == f"/claims/{ids['claim']}"
     assert mark.get_text() == RIVER
     assert "Tomas Ferreira" in mark["title"]
 

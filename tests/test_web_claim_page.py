@@ -70,9 +70,9 @@ def test_status_with_reason_redirects_and_shows_status_reason_and_history(client
     assert page.select_one(".status-line .badge").get_text() == "disputed"
     assert page.select_one(".status-reason").get_text() == "The mayor denies it"
     event = page.select_one('.events li[data-action="claim.status"]')
-    assert event.select_one(".who").get_text() == "tester"
-    assert "status=unreviewed" in event.select_one(".before").get_text()
-    assert "status=disputed" in event.select_one(".after").get_text()
+    assert event.select_one(".sentence").get_text() == \
+        "tester set status to disputed (was unreviewed) because The mayor denies it"
+    assert "=" not in event.get_text()   # a sentence, never key=value
 
 
 def test_htmx_status_change_returns_the_claim_block(client, claim_id):
@@ -198,9 +198,12 @@ def test_htmx_merge_sends_the_browser_to_the_survivor(client, app_session, claim
 
 
 def test_claim_forms_work_with_and_without_htmx(client, claim_id):
-    """Each action is a real form (method + action) that htmx enhances with the same URL."""
+    """Each action is a real form (method + action) that htmx enhances with the same URL; the merge
+    starts with a plain search (GET) that leads to its preview and confirmation."""
     page = soup(client.get(f"/claims/{claim_id}"))
-    forms = page.select("article#claim form")
+    search = page.select_one("article#claim form.merge-search")
+    assert search["method"] == "get" and search["action"] == f"/claims/{claim_id}/merge"
+    forms = page.select("article#claim form:not(.merge-search)")
     assert len(forms) >= 5
     for form in forms:
         assert form["method"] == "post"

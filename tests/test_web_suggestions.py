@@ -53,6 +53,16 @@ def pending(session) -> list[Mention]:
     return sorted(rows, key=lambda m: (-(m.score or 0), m.id))
 
 
+def queue_order(session) -> list[Mention]:
+    """The queue's order: claims by their best pending score (ties by claim id), then each claim's
+    suggestions best first."""
+    found = pending(session)
+    best: dict[int, float] = {}
+    for m in found:
+        best[m.claim_id] = max(best.get(m.claim_id, 0.0), m.score or 0.0)
+    return sorted(found, key=lambda m: (-best[m.claim_id], m.claim_id, -(m.score or 0), m.id))
+
+
 def suggestion_of(session, claim_text: str, outlet: str) -> Mention:
     return next(m for m in pending(session)
                 if session.get(Claim, m.claim_id).text == claim_text
@@ -84,10 +94,17 @@ def sample(app_session):
 
 
 def test_queue_lists_items_best_first_with_marks_reason_and_links(client, app, sample):
-    expected = pending(sample)
+    expected = queue_order(sample)
     page = soup(client.get("/suggestions"))
     rows = items(page)
     assert [int(li["data-mention-id"]) for li in rows] == [m.id for m in expected]
+    # Grouped by claim: one group per claim, each holding only its own suggestions.
+    groups = page.select("li.claim-group")
+    assert [int(g["data-claim-id"]) for g in groups] == list(dict.fromkeys(m.claim_id for m in expected))
+    for g in groups:
+        mine = {m.id for m in expected if m.claim_id == int(g["data-claim-id"])}
+        assert {int(li["data-mention-id"]) for li in g.select("li.suggestion")} == mine
+        assert g.select_one(".group-pending").get_text() == f"{len(mine)} pending"
     assert page.select_one("#queue-count .pending-count").get_text() == "3"
     nav = page.select_one("nav[aria-label=Main] a[aria-current=page]")
     assert nav["href"] == app.url_path_for("suggestions") and nav.select_one(".nav-count").get_text() == "3"
@@ -95,7 +112,7 @@ def test_queue_lists_items_best_first_with_marks_reason_and_links(client, app, s
 
     voice = suggestion_of(sample, PIPES, "Eastside Voice")
     li = page.select_one(f"li#s{voice.id}")
-    claim_link = li.select_one("blockquote.claim-text a")
+    claim_link = li.find_parent("li", class_="claim-group").select_one(".group-head blockquote.claim-text a")
     assert claim_link.get_text() == PIPES
     assert claim_link["href"] == app.url_path_for("claim", claim_id=voice.claim_id)
     article = li.select_one("a.article-link")
@@ -137,21 +154,23 @@ def test_filter_by_kind_and_claim_in_the_query_string(client, sample):
 
 
 def test_keyset_pages_keep_the_filter_and_never_repeat(database_url, sample):
-    """Pages of two here, so three suggestions make two pages."""
-    small = create_app(Settings(database_url=database_url, actor="tester", page_size=2))
+    """A page is a number of claims: pages of one claim here, so the two claims make two pages."""
+    small = create_app(Settings(database_url=database_url, actor="tester", page_size=1))
+    expected = queue_order(sample)
     with TestClient(small) as client:
         log_in(client, small)
         first = soup(client.get("/suggestions"))
         next_link = first.select_one("a.next-page")
-        assert len(items(first)) == 2 and next_link is not None
+        assert len(first.select("li.claim-group")) == 1 and next_link is not None
         second = soup(client.get(next_link["href"]))
-        assert second.select_one("a.next-page") is None and len(items(second)) == 1
+        assert second.select_one("a.next-page") is None and len(second.select("li.claim-group")) == 1
         seen = [int(li["data-mention-id"]) for li in items(first) + items(second)]
-        assert seen == [m.id for m in pending(sample)]
+        assert seen == [m.id for m in expected]
         # Deciding the first page meanwhile moves nothing under the cursor.
         for li in items(first):
             client.post(li.select_one("form.decide-accept")["action"])
-        assert [int(li["data-mention-id"]) for li in items(soup(client.get(next_link["href"])))] == seen[2:]
+        assert [int(li["data-mention-id"]) for li in items(soup(client.get(next_link["href"])))] == \
+            seen[len(items(first)):]
         repeats = soup(client.get("/suggestions", params={"kind": "repeats", "claim": ""}))
         assert len(items(repeats)) == 1 and repeats.select_one("a.next-page") is None
     small.state.engine.dispose()

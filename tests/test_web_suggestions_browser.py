@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.storage.engine import make_engine, make_sessionmaker
-from app.storage.migrate import upgrade
 from app.storage.models import DismissedMatch, Mention
-from tests.browser import chromium_page, require_browser, require_htmx, serve
+from tests.browser import chromium_page, require_htmx, serve_filled
 from tests.test_web_suggestions import ingest_sample, pending
 
 pytestmark = pytest.mark.e2e
@@ -19,16 +18,12 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def served(tmp_path):
     """The app under uvicorn on a database holding the three sample suggestions, best first."""
-    require_browser()
-    url = f"sqlite:///{tmp_path / 'queue.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_sessionmaker(engine)() as session:
+    def fill(session):
         ingest_sample(session)
-        ids = [m.id for m in pending(session)]
-    engine.dispose()
-    assert len(ids) == 3
-    with serve(url) as base:
+        return [m.id for m in pending(session)]
+
+    with serve_filled(tmp_path, fill, "queue.db") as (base, url, ids):
+        assert len(ids) == 3
         yield base, url, ids
 
 

@@ -3,17 +3,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.errors import MAX_ID, Conflict, InvalidInput, NotFound, get_or_404
-from app.domain.inputs import is_ascii_int
+from app.domain.inputs import check_range, is_ascii_int
 from app.domain.linking import LINKED
-from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag, utcnow
+from app.domain.speakers import speakers_named
+from app.storage.models import (
+    Article,
+    Claim,
+    ClaimTag,
+    Mention,
+    Outlet,
+    Speaker,
+    Tag,
+    utcnow,
+)
 from app.storage.search import claim_text_matches
 from app.vocab import STATUSES
 
@@ -30,6 +41,8 @@ class ClaimFilter:
     speaker: str | None = None     # speaker slug
     tag: str | None = None         # tag name
     sort: str = "outlets"
+    since: date | None = None      # with a confirmed mention published on or after this day
+    until: date | None = None      # ... and on or before this day
 
 
 @dataclass
@@ -62,7 +75,7 @@ def _sort_columns(sort: str):
 def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
     stmt = stmt.where(Claim.merged_into_id.is_(None))
     if f.q and f.q.strip():
-        stmt = stmt.where(claim_text_matches(f.q))
+        stmt = stmt.where(or_(claim_text_matches(f.q), Claim.speaker_id.in_(speakers_named(f.q))))
     if f.status:
         stmt = stmt.where(Claim.status == f.status)
     if f.speaker:
@@ -76,7 +89,38 @@ def _apply_filter(stmt: Select, f: ClaimFilter) -> Select:
     if f.tag:
         stmt = stmt.where(Claim.id.in_(
             select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id).where(Tag.name == f.tag)))
+    if f.since or f.until:
+        dated = select(Mention.claim_id).join(Article, Article.id == Mention.article_id).where(LINKED)
+        if f.since:
+            dated = dated.where(Article.published >= f.since)
+        if f.until:
+            dated = dated.where(Article.published <= f.until)
+        stmt = stmt.where(Claim.id.in_(dated))
     return stmt
+
+
+COUNT_CAP = 1000
+
+
+def count_claims(session: Session, f: ClaimFilter, cap: int | None = None) -> tuple[int, bool]:
+    """How many claims the filter finds, counted up to `cap` (True when there are more): an exact
+    count at a million claims is a scan, and the list says "more than" instead."""
+    cap = cap or COUNT_CAP
+    found = session.scalar(select(func.count()).select_from(
+        _apply_filter(select(Claim.id), f).limit(cap + 1).subquery())) or 0
+    return min(found, cap), found > cap
+
+
+def iter_claims(session: Session, f: ClaimFilter, batch: int = 500) -> Iterator[ClaimPage]:
+    """Every claim the filter finds, a keyset page at a time (an export never holds one cursor
+    open across pages, nor the whole list)."""
+    cursor = None
+    while True:
+        page = list_claims(session, f, limit=batch, cursor=cursor)
+        yield page
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
 
 
 def _encode_cursor(claim: Claim, sort: str) -> str:
@@ -123,6 +167,7 @@ def list_claims(session: Session, f: ClaimFilter, limit: int = 25, cursor: str |
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
     if f.status and f.status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    check_range(f.since, f.until)
     stmt = _apply_filter(select(Claim), f)
     if cursor:
         stmt = _after_cursor(stmt, cursor, f.sort)

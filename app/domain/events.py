@@ -17,7 +17,7 @@ from sqlalchemy import Row, Select, and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.errors import MAX_ID, InvalidInput
-from app.domain.inputs import is_ascii_int
+from app.domain.inputs import check_range, is_ascii_int, parse_day
 from app.storage.models import Event, Mention
 
 MAX_FILTER = 200
@@ -66,25 +66,13 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def parse_day(raw: str | None, label: str) -> date | None:
-    """A YYYY-MM-DD filter from the query string; empty means no bound."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"{label} must be a date like 2024-05-31") from None
-
-
 def event_filter(actor: str | None = None, action: str | None = None, since: str | None = None,
                  until: str | None = None) -> EventFilter:
     """The filter as a person typed it: blanks dropped, dates checked."""
     actor, action = (actor or "").strip()[:MAX_FILTER], (action or "").strip()[:MAX_FILTER]
     f = EventFilter(actor=actor or None, action=action or None,
                     since=parse_day(since, "from"), until=parse_day(until, "to"))
-    if f.since and f.until and f.since > f.until:
-        raise InvalidInput("'from' is after 'to'")
+    check_range(f.since, f.until)
     return f
 
 

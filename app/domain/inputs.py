@@ -83,3 +83,20 @@ def check_storable(value: str | None, name: str) -> str | None:
     if value is not None and (reason := unstorable(value)):
         raise InvalidInput(f"{name} {reason}")
     return value
+
+
+def parse_day(raw: str | None, label: str) -> date | None:
+    """A YYYY-MM-DD filter from the query string; empty means no bound."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"{label} must be a date like 2024-05-31") from None
+
+
+def check_range(since: date | None, until: date | None) -> None:
+    """A from/to pair of days: 'from' may not come after 'to'."""
+    if since and until and since > until:
+        raise InvalidInput("'from' is after 'to'")

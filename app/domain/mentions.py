@@ -159,7 +159,7 @@ def claim_sources(session: Session, claim_id: int, suggested: bool = False) -> l
     for m, title, published, url, text, outlet, outlet_slug, published_at in rows:
         lo, hi = sentence_bounds(text, m.start, m.end)
         out.append({**_mention_dict(m), "title": title, "published": published, "url": url,
-                    "published_at": as_utc(published_at),
+                    "published_at": as_utc(published_at), "score": m.score,
                     "outlet": outlet, "outlet_slug": outlet_slug,
                     "before": text[lo:m.start], "after": text[m.end:hi]})
     return out

@@ -8,14 +8,16 @@ name resolves through people.live_speaker) land on the target.
 """
 from __future__ import annotations
 
-from sqlalchemy import update
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput
 from app.domain.events import record_event
 from app.domain.people import live_speaker, speaker_by_slug
 from app.storage.engine import insert_ignoring_conflicts
-from app.storage.models import Claim, Quote, Speaker, SpeakerAlias
+from app.storage.models import Claim, Event, Quote, Speaker, SpeakerAlias
 
 
 def resolve_speaker(session: Session, slug: str) -> Speaker:
@@ -24,11 +26,10 @@ def resolve_speaker(session: Session, slug: str) -> Speaker:
     return live_speaker(session, speaker_by_slug(session, slug))
 
 
-def merge_speakers(session: Session, source: str, target: str, actor: str) -> Speaker:
-    """Fold the speaker with slug `source` into the one with slug `target`; returns the target.
-
-    Refused: a speaker into itself (InvalidInput), a source already merged or a target merged
-    away (Conflict: the analyst should pick the survivor, not build a chain)."""
+def _merge_pair(session: Session, source: str, target: str) -> tuple[Speaker, Speaker]:
+    """The two speakers of a merge, as the merge and its preview both refuse them: a speaker into
+    itself (InvalidInput), a source already merged or a target merged away (Conflict: the analyst
+    should pick the survivor, not build a chain)."""
     src, dst = speaker_by_slug(session, source), speaker_by_slug(session, target)
     if src.id == dst.id:
         raise InvalidInput("cannot merge a speaker into itself")
@@ -37,6 +38,12 @@ def merge_speakers(session: Session, source: str, target: str, actor: str) -> Sp
             survivor = live_speaker(session, row)
             raise Conflict(f"speaker {row.slug!r} ({role}) was already merged into {survivor.slug!r}; "
                            f"use {survivor.slug!r} instead")
+    return src, dst
+
+
+def merge_speakers(session: Session, source: str, target: str, actor: str) -> Speaker:
+    """Fold the speaker with slug `source` into the one with slug `target`; returns the target."""
+    src, dst = _merge_pair(session, source, target)
     _both_live(session, src.id, dst.id)
     before = {"speaker": src.id, "slug": src.slug, "name": src.name}
     after = {"merged_into": dst.id, "slug": dst.slug, "name": dst.name}
@@ -72,3 +79,59 @@ def _repoint(session: Session, table, source_id: int, target_id: int) -> int:
     result = session.execute(update(table).where(table.c.speaker_id == source_id)
                              .values(speaker_id=target_id))
     return result.rowcount
+
+
+@dataclass(frozen=True)
+class SpeakerMergePreview:
+    """What a merge would move, shown before the analyst confirms it."""
+
+    source: Speaker
+    target: Speaker
+    quotes: int
+    claims: list[Claim]          # the first PREVIEW_CLAIMS of them, newest first
+    claim_count: int
+    aliases: list[str]           # the source's other names; its own name becomes one too
+
+
+PREVIEW_CLAIMS = 50
+
+
+def speaker_merge_preview(session: Session, source: str, target: str) -> SpeakerMergePreview:
+    src, dst = _merge_pair(session, source, target)
+    count = session.scalar(select(func.count(Claim.id)).where(Claim.speaker_id == src.id)) or 0
+    claims = list(session.scalars(select(Claim).where(Claim.speaker_id == src.id)
+                                  .order_by(Claim.id.desc()).limit(PREVIEW_CLAIMS)))
+    aliases = list(session.scalars(select(SpeakerAlias.alias).where(SpeakerAlias.speaker_id == src.id)
+                                   .order_by(SpeakerAlias.alias)))
+    quotes = session.scalar(select(func.count(Quote.id)).where(Quote.speaker_id == src.id)) or 0
+    return SpeakerMergePreview(src, dst, quotes, claims, count, aliases)
+
+
+def speakers_named(q: str) -> Select:
+    """Speakers whose name or an alias contains the query (any case), as the ids their claims
+    carry: a merged speaker's old name finds the claims of the speaker it was merged into. The
+    speakers table is small beside the claims, so a substring scan of it is cheap."""
+    needle = " ".join(q.split()).lower()
+    named = select(Speaker.id).where(func.lower(Speaker.name).contains(needle, autoescape=True))
+    aliased = select(SpeakerAlias.speaker_id).where(
+        func.lower(SpeakerAlias.alias).contains(needle, autoescape=True))
+    survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
+    return select(survivor).where(or_(Speaker.id.in_(named), Speaker.id.in_(aliased)))
+
+
+def merge_candidates(session: Session, source: Speaker, q: str, limit: int = 20) -> list[Speaker]:
+    """Live speakers a search names, to merge `source` into (never itself)."""
+    if not q.strip():
+        return []
+    stmt = (select(Speaker).where(Speaker.id.in_(speakers_named(q)), Speaker.id != source.id,
+                                  Speaker.merged_into_id.is_(None)).order_by(Speaker.name).limit(limit))
+    return list(session.scalars(stmt))
+
+
+def speaker_history(session: Session, speaker: Speaker, limit: int = 100) -> list[Event]:
+    """The speaker's events, newest first: merges into it and any of its own."""
+    merged = select(Speaker.id).where(Speaker.merged_into_id == speaker.id)
+    stmt = (select(Event).where(Event.entity == "speaker",
+                                or_(Event.entity_id == speaker.id, Event.entity_id.in_(merged)))
+            .order_by(Event.at.desc(), Event.id.desc()).limit(limit))
+    return list(session.scalars(stmt))

@@ -133,6 +133,13 @@ def confirmed_spreads(session: Session, claim_ids) -> dict[int, Spread]:
     return {claim_id: summarize(ms) for claim_id, ms in rows.items()}
 
 
+def spreads_for_claims(session: Session, claim_ids: list[int]) -> dict[int, Spread]:
+    """The confirmed spread of each claim of a list (a page of the queue or of the claims list), in
+    one query; a claim without a confirmed mention has an empty spread."""
+    found = confirmed_spreads(session, claim_ids) if claim_ids else {}
+    return {cid: found.get(cid) or summarize([]) for cid in claim_ids}
+
+
 def summarize(mentions: list[SpreadMention]) -> Spread:
     """First and last appearance, outlets per stance and fidelity counts, over confirmed mentions
     only: a suggestion awaiting an analyst is drawn (hollow) but never counted."""

@@ -65,30 +65,95 @@ def pending_count(session: Session, stance: str | None = None) -> int:
     return session.scalar(stmt) or 0
 
 
-def list_suggestions(session: Session, *, stance: str | None = None, claim_id: int | None = None,
-                     after: tuple[float, int] | None = None, limit: int = 50) -> list[SuggestionView]:
-    """Pending suggestions, best score first (ties by id), keyset-paged by (score, id)."""
+def _suggestion_select(stance: str | None):
     if stance is not None and stance not in STANCES:
         raise InvalidInput(f"stance must be one of {', '.join(STANCES)}")
-    score = func.coalesce(Mention.score, 0.0)
-    stmt = (select(Mention, Claim.text, Claim.status, Article.title, Article.published,
-                   Article.text, Outlet.name, Outlet.slug)
-            .join(Claim, Claim.id == Mention.claim_id)
-            .join(Article, Article.id == Mention.article_id)
-            .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.origin == "suggested")
-            .order_by(score.desc(), Mention.id).limit(max(1, min(limit, 200))))
-    if stance:
-        stmt = stmt.where(Mention.stance == stance)
-    if claim_id is not None:
-        stmt = stmt.where(Mention.claim_id == claim_id)
-    if after is not None:
-        stmt = stmt.where((score < after[0]) | ((score == after[0]) & (Mention.id > after[1])))
+    stmt = select(Mention, Claim.text, Claim.status, Article.title, Article.published,
+                  Article.text, Outlet.name, Outlet.slug) \
+        .join(Claim, Claim.id == Mention.claim_id) \
+        .join(Article, Article.id == Mention.article_id) \
+        .join(Outlet, Outlet.id == Article.outlet_id) \
+        .where(Mention.origin == "suggested")
+    return stmt.where(Mention.stance == stance) if stance else stmt
+
+
+def _views(session: Session, stmt) -> list[SuggestionView]:
     rows = list(session.execute(stmt))
     # The reason is scored as the matcher scores now: words weighed by their rarity among the claims
     # (the stored score is the one from when it was proposed, as the store was then).
     weights = match_weights(session, set().union(*(claim_stems(r[1]) | stems(r[0].excerpt) for r in rows)))
     return [_view(row, weights) for row in rows]
+
+
+def list_suggestions(session: Session, *, stance: str | None = None, claim_id: int | None = None,
+                     after: tuple[float, int] | None = None, limit: int = 50) -> list[SuggestionView]:
+    """Pending suggestions, best score first (ties by id), keyset-paged by (score, id)."""
+    score = func.coalesce(Mention.score, 0.0)
+    stmt = _suggestion_select(stance).order_by(score.desc(), Mention.id).limit(max(1, min(limit, 200)))
+    if claim_id is not None:
+        stmt = stmt.where(Mention.claim_id == claim_id)
+    if after is not None:
+        stmt = stmt.where((score < after[0]) | ((score == after[0]) & (Mention.id > after[1])))
+    return _views(session, stmt)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """One claim of the queue with its pending suggestions (the best `per_claim` of them)."""
+
+    claim_id: int
+    best: float                       # its best pending score: the queue's order
+    pending: int                      # how many are pending for it (of the kind asked for)
+    items: tuple[SuggestionView, ...]
+
+    @property
+    def claim_text(self) -> str:
+        return self.items[0].claim_text
+
+    @property
+    def claim_status(self) -> str:
+        return self.items[0].claim_status
+
+
+def list_claim_groups(session: Session, *, stance: str | None = None, claim_id: int | None = None,
+                      after: tuple[float, int] | None = None, limit: int = 20,
+                      per_claim: int = 20) -> list[ClaimGroup]:
+    """The queue by claim: claims with pending suggestions, best pending score first (ties by claim
+    id), keyset-paged by (best score, claim id); each with its own best suggestions first. Two
+    queries whatever the page size: the claims, then their suggestions ranked within each claim."""
+    _suggestion_select(stance)   # checks the stance
+    score = func.coalesce(Mention.score, 0.0)
+    best = func.max(score)
+    heads = select(Mention.claim_id, best, func.count(Mention.id)).where(Mention.origin == "suggested")
+    if stance:
+        heads = heads.where(Mention.stance == stance)
+    if claim_id is not None:
+        heads = heads.where(Mention.claim_id == claim_id)
+    heads = heads.group_by(Mention.claim_id)
+    if after is not None:
+        heads = heads.having((best < after[0]) | ((best == after[0]) & (Mention.claim_id > after[1])))
+    heads = list(session.execute(heads.order_by(best.desc(), Mention.claim_id)
+                                 .limit(max(1, min(limit, 100)))))
+    if not heads:
+        return []
+    ranked = select(Mention.id, func.row_number().over(
+        partition_by=Mention.claim_id, order_by=(score.desc(), Mention.id)).label("rank")) \
+        .where(Mention.origin == "suggested", Mention.claim_id.in_([h[0] for h in heads]))
+    if stance:
+        ranked = ranked.where(Mention.stance == stance)
+    ranked = ranked.subquery()
+    stmt = _suggestion_select(stance).where(Mention.id.in_(
+        select(ranked.c.id).where(ranked.c.rank <= per_claim))).order_by(score.desc(), Mention.id)
+    by_claim: dict[int, list[SuggestionView]] = {}
+    for view in _views(session, stmt):
+        by_claim.setdefault(view.claim_id, []).append(view)
+    return [ClaimGroup(cid, float(top or 0.0), count, tuple(by_claim.get(cid, ())))
+            for cid, top, count in heads if by_claim.get(cid)]
+
+
+def group_cursor_after(group: ClaimGroup) -> str:
+    """The keyset position after this claim, as `score_claimid` (read back by parse_cursor)."""
+    return f"{group.best!r}_{group.claim_id}"
 
 
 def cursor_after(view: SuggestionView) -> str:
@@ -173,19 +238,28 @@ def reject(session: Session, mention_id: int, actor: str) -> int:
     return claim_id
 
 
-def bulk_accept(session: Session, mention_ids: Iterable[int], actor: str) -> tuple[list[int], list[str]]:
-    """Accept many at once: (accepted ids, one line per id that could not be accepted and why)."""
+def _bulk(session: Session, mention_ids: Iterable[int], decide) -> tuple[list[int], list[str]]:
     ids = list(dict.fromkeys(int(i) for i in mention_ids))
     if len(ids) > MAX_BULK:
         raise InvalidInput(f"at most {MAX_BULK} suggestions at once, got {len(ids)}")
     done, skipped = [], []
     for mention_id in ids:
         try:
-            accept(session, mention_id, actor)
+            decide(mention_id)
             done.append(mention_id)
         except DomainError as exc:  # taken by someone else, or gone: report it, go on
             skipped.append(exc.message)
     return done, skipped
+
+
+def bulk_accept(session: Session, mention_ids: Iterable[int], actor: str) -> tuple[list[int], list[str]]:
+    """Accept many at once: (accepted ids, one line per id that could not be accepted and why)."""
+    return _bulk(session, mention_ids, lambda i: accept(session, i, actor))
+
+
+def bulk_reject(session: Session, mention_ids: Iterable[int], actor: str) -> tuple[list[int], list[str]]:
+    """Reject many at once, each as one reject (remembered, one event): (rejected ids, why not)."""
+    return _bulk(session, mention_ids, lambda i: reject(session, i, actor))
 
 
 def _reason_match(claim_text: str, mention: Mention, weights) -> MatchScore:

@@ -47,6 +47,8 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True) -> dict
         "history": claim_history(session, claim.id),
         "sources": sources,
         "groups": group_by_stance(sources),
+        # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
+        "suggestions": claim_sources(session, claim.id, suggested=True) if suggested else [],
         "outlet_names": sorted({s["outlet"] for s in sources}),
         "renderings": claim_renderings(session, claim, suggested),
     }
@@ -88,6 +90,16 @@ class Piece:
     mentions: tuple[tuple[Mention, Claim], ...]
     anchors: tuple[int, ...]   # ids of mentions that begin here (for #m{id} links)
     selected: bool = False     # inside the span a `?start=&end=` link points at
+
+    @property
+    def confirmed(self) -> tuple[tuple[Mention, Claim], ...]:
+        """The linked mentions here: these colour the text by stance."""
+        return tuple(mc for mc in self.mentions if mc[0].origin != "suggested")
+
+    @property
+    def suggested(self) -> tuple[tuple[Mention, Claim], ...]:
+        """Suggestions awaiting an analyst here: drawn apart (dashed, muted), never as a link."""
+        return tuple(mc for mc in self.mentions if mc[0].origin == "suggested")
 
 
 def _split_lines(start: int, text: str) -> list[tuple[int, str]]:
@@ -137,6 +149,8 @@ def article_detail(session: Session, article_id: int,
         "article": article,
         "quotes": quotes,
         "mentions": mentions,
+        "confirmed": [mc for mc in mentions if mc[0].origin != "suggested"],
+        "suggestions": [mc for mc in mentions if mc[0].origin == "suggested"],
         "selection": selection,
         "pieces": article_pieces(article.text, quotes, mentions, selection),
     }

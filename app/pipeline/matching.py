@@ -154,8 +154,14 @@ class MatchScore:
 
     @property
     def reason(self) -> str:
+        return f"score {self.score:.2f}: {self.evidence}"
+
+    @property
+    def evidence(self) -> str:
+        """The measures behind the score, without the score itself (a card that shows the score
+        once beside them)."""
         words = ", ".join(self.shared[:12]) + (" ..." if len(self.shared) > 12 else "")
-        return (f"score {self.score:.2f}: {len(self.shared)} shared words ({words}); "
+        return (f"{len(self.shared)} shared words ({words}); "
                 f"wording similarity {self.similarity:.2f}"
                 + (f"; meaning similarity {self.semantic:.2f}" if self.semantic is not None else "")
                 + (f"; fact-check headline {self.headline:.2f}" if self.headline is not None else "")

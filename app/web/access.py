@@ -25,14 +25,16 @@ USER = VIEWER
 _READ_PAGES = ("dashboard", "claims", "outlets", "speakers", "outlet", "speaker", "article", "claim",
                "claim_sources", "claim_sources_json", "claim_sources_csv", "claim_slug",
                "claim_claimreview_json", "outlet_matrix", "outlet_matrix_cell", "claim_feed", "outlet_feed",
-               "speaker_feed", "tag_feed", "status_changes_feed")
+               "speaker_feed", "tag_feed", "status_changes_feed", "claims_csv", "claims_json")
 _READ_API = ("api_articles", "api_article", "api_claims", "api_claims_similar", "api_claim",
              "api_claim_sources", "api_claim_history", "api_mention", "api_outlets", "api_outlet",
              "api_speakers", "api_speaker", "api_outlet_matrix", "api_outlet_matrix_cell")
 _ANALYST_PAGES = ("ingest", "ingest_text", "ingest_files", "ingest_url", "import_claims",
                   "import_claims_upload", "set_status", "edit_text", "add_tag", "remove_tag",
                   "set_stance", "unlink_mention", "link_selection", "suggestion_accept",
-                  "suggestion_reject", "suggestions_bulk_accept")
+                  "suggestion_reject", "suggestions_bulk_accept", "suggestions_bulk_reject",
+                  "article_suggestion_accept", "article_suggestion_reject",
+                  "claim_suggestion_accept", "claim_suggestion_reject")
 _ANALYST_API = ("api_ingest_article", "api_fetch_article", "api_import_claims", "api_claim_status",
                 "api_claim_edit", "api_claim_tag_add", "api_claim_tag_remove", "api_mention_create",
                 "api_mention_stance", "api_mention_delete", "api_suggestions_accept",
@@ -53,8 +55,8 @@ RULES: dict[str, str] = {
     **dict.fromkeys(_ANALYST_PAGES + _ANALYST_API, ANALYST),
     # Merging. Two speakers are merged by an analyst (the task of telling people apart that the
     # matcher leaves to them); a claim merge stays with admins.
-    "merge_claim": ADMIN, "api_claim_merge": ADMIN,
-    "merge_speaker": ANALYST, "api_speaker_merge": ANALYST,
+    "merge_claim": ADMIN, "api_claim_merge": ADMIN, "merge_claim_preview": ADMIN,
+    "merge_speaker": ANALYST, "api_speaker_merge": ANALYST, "merge_speaker_preview": ANALYST,
     "delete_article": ADMIN, "api_article_delete": ADMIN,
     # The audit log (whole history of every change and who made it).
     "audit": ADMIN, "audit_csv": ADMIN,

@@ -25,7 +25,7 @@ router = APIRouter()
 Num = Annotated[int | None, Query(ge=0, le=MAX_ID)]
 
 
-def _article_response(request: Request, session, article_id: int, form: dict, *,
+def article_response(request: Request, session, article_id: int, form: dict, *,
                       status_code: int = 200, message: str | None = None,
                       error_kind: str | None = None, linked=None):
     selection = (form["start"], form["end"]) if form.get("start") is not None and \
@@ -47,7 +47,7 @@ def article(request: Request, session: SessionDep, article_id: int, start: Num =
     if linked is not None:
         mention = _linked_mention(session, article_id, linked, sees_suggestions(request))
         message = "Linked:" if mention else None
-    return _article_response(request, session, article_id, form, message=message, linked=mention)
+    return article_response(request, session, article_id, form, message=message, linked=mention)
 
 
 def _linked_mention(session, article_id: int, mention_id: int, suggested: bool) -> Mention | None:
@@ -88,10 +88,10 @@ def link(request: Request, session: SessionDep, actor: ActorDep, article_id: int
         session.commit()
     except DomainError as exc:
         session.rollback()
-        return _article_response(request, session, article_id, form, status_code=exc.status_code,
+        return article_response(request, session, article_id, form, status_code=exc.status_code,
                                  message=exc.message, error_kind=type(exc).__name__)
     if is_htmx(request):
-        return _article_response(request, session, article_id, {"stance": stance},
+        return article_response(request, session, article_id, {"stance": stance},
                                  message="Linked:", linked=mention)
     url = url_with(request, "article", {"linked": mention.id}, article_id=article_id)
     return RedirectResponse(f"{url}#m{mention.id}", status_code=303)

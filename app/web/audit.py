@@ -22,6 +22,7 @@ from app.domain.events import (
     list_events,
     mention_articles,
 )
+from app.domain.event_text import event_sentence
 from app.web.csv_export import csv_response
 from app.web.templating import mention_url, render, url_with
 
@@ -74,6 +75,7 @@ def _view(request: Request, e: Row, articles: dict[int, int]) -> dict:
     return {"id": e.id, "at": as_utc(e.at), "actor": e.actor, "action": e.action,
             "entity": e.entity, "entity_id": e.entity_id, "claim_id": e.claim_id,
             "href": _entity_href(request, e, articles), "claim_href": _claim_href(request, e),
+            "sentence": event_sentence(e.action, e.actor, e.before, e.after),
             "before": _changed(e.before, e.after), "after": _changed(e.after, e.before)}
 
 

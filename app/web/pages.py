@@ -11,12 +11,15 @@ from fastapi.responses import RedirectResponse
 
 from app.deps import SessionDep, SettingsDep
 from app.domain.articles import list_articles
-from app.domain.claims import ClaimFilter, list_claims
+from app.domain.claims import ClaimFilter, count_claims, list_claims
+from app.domain.inputs import parse_day
 from app.domain.outlets import outlet_record
 from app.domain.people import list_outlets, list_speakers, outlet_by_slug
-from app.domain.speakers import resolve_speaker
+from app.domain.speakers import resolve_speaker, speaker_history
+from app.domain.spread import spreads_for_claims
 from app.domain.views import dashboard as dashboard_data
 from app.domain.views import tag_names
+from app.web.audit import Since, Until
 from app.web.templating import is_htmx, render, url_with
 
 router = APIRouter()
@@ -30,8 +33,7 @@ def _next_url(request: Request, f: ClaimFilter, cursor: str | None, name: str,
     path already fixes (an outlet page needs no `outlet=` in its query)."""
     if not cursor:
         return None
-    query = {"q": f.q, "status": f.status, "outlet": f.outlet, "speaker": f.speaker, "tag": f.tag,
-             "sort": f.sort, "cursor": cursor}
+    query = {**filter_query(f), "cursor": cursor}
     query.pop(fixed, None)
     return url_with(request, name, query, **path)
 
@@ -42,15 +44,32 @@ def dashboard(request: Request, session: SessionDep):
     return render(request, "dashboard.html", {**ctx, "nav": "dashboard", "meta": {}})
 
 
+def filter_query(f: ClaimFilter) -> dict:
+    """The query string that gives this filter back (the next page, the exports)."""
+    return {"q": f.q, "status": f.status, "outlet": f.outlet, "speaker": f.speaker, "tag": f.tag,
+            "from": f.since.isoformat() if f.since else None,
+            "to": f.until.isoformat() if f.until else None, "sort": f.sort}
+
+
+def claim_filter(q, status, outlet, speaker, tag, sort, since, until) -> ClaimFilter:
+    """The claims filter as a person typed it in the query string; a bad date is a 422."""
+    return ClaimFilter(q=q or None, status=status or None, outlet=outlet or None,
+                       speaker=speaker or None, tag=tag or None, sort=sort or "outlets",
+                       since=parse_day(since, "from"), until=parse_day(until, "to"))
+
+
 @router.get("/claims", name="claims")
 def claims(request: Request, session: SessionDep, settings: SettingsDep, q: Text = None,
            status: Text = None, outlet: Text = None, speaker: Text = None, tag: Text = None,
-           sort: Text = None, cursor: Text = None):
-    """Active search: the full page, or only the results block when htmx asks as the user types."""
-    f = ClaimFilter(q=q or None, status=status or None, outlet=outlet or None,
-                    speaker=speaker or None, tag=tag or None, sort=sort or "outlets")
+           sort: Text = None, cursor: Text = None, since: Since = None, until: Until = None):
+    """Active search over claim text and speakers: the full page, or only the results block when
+    htmx asks as the user types. Each row carries its spread; the total is counted up to a cap."""
+    f = claim_filter(q, status, outlet, speaker, tag, sort, since, until)
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
-    ctx = {"nav": "claims", "f": f, "page": page,
+    total, capped = count_claims(session, f)
+    ctx = {"nav": "claims", "f": f, "page": page, "total": total, "capped": capped,
+           "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+           "export_query": filter_query(f),
            "next_url": _next_url(request, f, page.next_cursor, "claims")}
     if not is_htmx(request):
         ctx.update(outlets=list_outlets(session), speakers=list_speakers(session),
@@ -77,6 +96,8 @@ def _owner_page(request: Request, session, settings, kind: str, owner, status, s
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     here = url_with(request, kind, slug=owner.slug)
     ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
+           "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+           "history": speaker_history(session, owner) if kind == "speaker" else [],
            "articles": articles or [], "errors": errors or {}, "values": values or {}, "record": record,
            "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}
     return render(request, "owner.html", ctx, block="results", status_code=status_code)

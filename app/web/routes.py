@@ -9,19 +9,23 @@ from app.web import (
     actions,
     articles,
     audit,
+    claim_exports,
     claim_pages,
     claim_spread,
     feeds,
     health,
     imports,
+    merge_pages,
     ingest,
     outlet_matrix,
     pages,
     speaker_actions,
+    suggestion_actions,
     suggestions,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (health, pages, outlet_matrix, ingest, imports, actions, speaker_actions, articles,
-               suggestions, audit, claim_spread, feeds, claim_pages):
+for module in (health, claim_exports, merge_pages, pages, outlet_matrix, ingest, imports, actions,
+               speaker_actions, articles, suggestion_actions, suggestions, audit, claim_spread, feeds,
+               claim_pages):
     router.include_router(module.router)

@@ -18,6 +18,7 @@ from app.deps import ActorDep, SessionDep, SettingsDep
 from app.domain import suggestions
 from app.domain.errors import Conflict, DomainError, InvalidInput
 from app.domain.inputs import is_ascii_int, optional_int, parse_id
+from app.domain.spread import spreads_for_claims
 from app.pipeline.context import segments
 from app.web.templating import is_htmx, render, url_with
 
@@ -49,19 +50,25 @@ def _item(view: suggestions.SuggestionView, next_id: int | None) -> dict:
 
 
 def queue_context(request: Request, session: Session, limit: int, filters: dict, **extra) -> dict:
-    """Everything the page shows for these filters: one page of items, the counts, the next link."""
+    """Everything the page shows for these filters: one page of claims, each with its suggestions
+    and its spread so far, the counts, the next link."""
     stance = filters["kind"] or None
-    views = suggestions.list_suggestions(
+    groups = suggestions.list_claim_groups(
         session, stance=stance, claim_id=_claim_filter(filters["claim"]),
         after=suggestions.parse_cursor(filters["cursor"]), limit=limit + 1)
-    more, views = len(views) > limit, views[:limit]
-    items = [_item(v, views[i + 1].mention_id if i + 1 < len(views) else None)
-             for i, v in enumerate(views)]
+    more, groups = len(groups) > limit, groups[:limit]
+    views = [v for g in groups for v in g.items]
+    following = {v.mention_id: views[i + 1].mention_id if i + 1 < len(views) else None
+                 for i, v in enumerate(views)}
+    spreads = spreads_for_claims(session, [g.claim_id for g in groups])
+    shown = [{"g": g, "spread": spreads[g.claim_id],
+              "items": [_item(v, following[v.mention_id]) for v in g.items]} for g in groups]
     next_url = None
-    if more and views:
+    if more and groups:
         next_url = url_with(request, "suggestions",
-                            {**filters, "cursor": suggestions.cursor_after(views[-1])})
-    return {"nav": "suggestions", "items": items, "f": filters, "kinds": KINDS, "next_url": next_url,
+                            {**filters, "cursor": suggestions.group_cursor_after(groups[-1])})
+    return {"nav": "suggestions", "groups": shown, "items": views, "f": filters, "kinds": KINDS,
+            "next_url": next_url,
             "oob_nav": is_htmx(request), "pending_total": suggestions.pending_count(session),
             "pending_here": suggestions.pending_count(session, stance) if stance else None,
             "message": None, "error": False, **extra}
@@ -70,14 +77,15 @@ def queue_context(request: Request, session: Session, limit: int, filters: dict,
 @router.get("/suggestions", name="suggestions")
 def suggestions_page(request: Request, session: SessionDep, settings: SettingsDep,
                      kind: Param = None, claim: Param = None, cursor: Param = None,
-                     accepted: Param = None, skipped: Param = None):
+                     accepted: Param = None, rejected: Param = None, skipped: Param = None):
     """The queue, best score first; htmx (the kind tabs, the claim filter) gets the `queue` block.
-    `accepted`/`skipped` are what the bulk form's 303 reports; they are not carried further."""
+    `accepted`/`rejected`/`skipped` are what a bulk form's 303 reports; they are not carried further."""
     extra = {}
-    done = optional_int(accepted, "accepted")
-    if done is not None:
-        count = optional_int(skipped, "skipped") or 0
-        extra = {"message": bulk_message(done, count), "error": bool(count)}
+    for verb, raw in (("Accepted", accepted), ("Rejected", rejected)):
+        done = optional_int(raw, verb.lower())
+        if done is not None:
+            count = optional_int(skipped, "skipped") or 0
+            extra = {"message": bulk_message(done, count, verb), "error": bool(count)}
     ctx = queue_context(request, session, settings.page_size, _filters(kind, claim, cursor), **extra)
     return render(request, "suggestions.html", ctx, block="queue")
 
@@ -143,38 +151,54 @@ def suggestion_reject(request: Request, session: SessionDep, settings: SettingsD
                    lambda: suggestions.reject(session, mention_id, actor), done)
 
 
-def _ids(raw: list[str]) -> list[int]:
+def _ids(raw: list[str], verb: str) -> list[int]:
     if not raw:
-        raise InvalidInput("select at least one suggestion to accept")
+        raise InvalidInput(f"select at least one suggestion to {verb}")
     return [parse_id(r, "suggestion id") for r in raw]
 
 
-@router.post("/suggestions/accept", name="suggestions_bulk_accept")
-def suggestions_bulk_accept(request: Request, session: SessionDep, settings: SettingsDep,
-                            actor: ActorDep, ids: Annotated[list[str], Form()] = [],  # noqa: B006
-                            kind: Param = None, claim: Param = None, cursor: Param = None):
-    """Accept every checked suggestion; the ones another analyst took meanwhile are listed, not fatal."""
-    filters = _filters(kind, claim, cursor)
+def _bulk(request: Request, session: Session, settings, actor: str, ids: list[str],
+          filters: dict, verb: str) -> Response:
+    """Decide every checked suggestion; the ones another analyst took meanwhile are listed, not fatal."""
+    decide = suggestions.bulk_accept if verb == "accept" else suggestions.bulk_reject
+    past = "Accepted" if verb == "accept" else "Rejected"
     try:
-        done, skipped = suggestions.bulk_accept(session, _ids(ids), actor)
+        done, skipped = decide(session, _ids(ids, verb), actor)
         session.commit()
     except DomainError as exc:
         return _refused(request, session, settings, filters, None, exc)
     if not is_htmx(request):
-        return RedirectResponse(_back(request, filters, accepted=len(done), skipped=len(skipped)),
-                                status_code=303)
-    message = bulk_message(len(done), skipped)
-    ctx = queue_context(request, session, settings.page_size, filters, message=message,
-                        error=bool(skipped))
+        return RedirectResponse(_back(request, filters, **{past.lower(): len(done)},
+                                      skipped=len(skipped)), status_code=303)
+    ctx = queue_context(request, session, settings.page_size, filters,
+                        message=bulk_message(len(done), skipped, past), error=bool(skipped))
     return render(request, "suggestions.html", ctx, block="queue")
 
 
-def bulk_message(accepted: int, skipped: list[str] | int) -> str:
-    """One line on what a bulk accept did; the reasons when the caller still has them."""
+Ids = Annotated[list[str], Form()]
+
+
+@router.post("/suggestions/accept", name="suggestions_bulk_accept")
+def suggestions_bulk_accept(request: Request, session: SessionDep, settings: SettingsDep,
+                            actor: ActorDep, ids: Ids = [],  # noqa: B006
+                            kind: Param = None, claim: Param = None, cursor: Param = None):
+    return _bulk(request, session, settings, actor, ids, _filters(kind, claim, cursor), "accept")
+
+
+@router.post("/suggestions/reject", name="suggestions_bulk_reject")
+def suggestions_bulk_reject(request: Request, session: SessionDep, settings: SettingsDep,
+                            actor: ActorDep, ids: Ids = [],  # noqa: B006
+                            kind: Param = None, claim: Param = None, cursor: Param = None):
+    """Reject every checked suggestion: each is remembered, never proposed again, one event each."""
+    return _bulk(request, session, settings, actor, ids, _filters(kind, claim, cursor), "reject")
+
+
+def bulk_message(count_done: int, skipped: list[str] | int, verb: str = "Accepted") -> str:
+    """One line on what a bulk decision did; the reasons when the caller still has them."""
     count = skipped if isinstance(skipped, int) else len(skipped)
-    text = f"Accepted {accepted} suggestion{'' if accepted == 1 else 's'}."
+    text = f"{verb} {count_done} suggestion{'' if count_done == 1 else 's'}."
     if count:
-        text += f" {count} could not be accepted"
+        text += f" {count} could not be {verb.lower()}"
         text += (": " + "; ".join(skipped) + ".") if isinstance(skipped, list) else \
             " (another analyst decided them first, or they are gone)."
     return text

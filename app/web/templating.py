@@ -118,5 +118,20 @@ def may(request: Request, route: str) -> bool:
 
 from app.web.csrf import csrf_field, csrf_token  # noqa: E402  (csrf imports nothing from here)
 
+def event_sentence(event) -> str:
+    """An event (ORM row or plain row) as the sentence app/domain/event_text.py tells."""
+    from app.domain.event_text import event_sentence as tell
+
+    return tell(event.action, event.actor, event.before, event.after)
+
+
+def event_article(event) -> int | None:
+    from app.domain.event_text import event_article_id
+
+    return event_article_id(event.before, event.after)
+
+
+templates.env.filters["sentence"] = event_sentence
+templates.env.filters["event_article"] = event_article
 templates.env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field, current_user=current_user,
                              can=can, may=may)
