@@ -6,8 +6,6 @@ aware ones, and an API client should not be able to tell which engine it talks t
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from fastapi import Request
 from starlette.routing import NoMatchFound
 
@@ -15,16 +13,12 @@ from app.api import schemas
 from app.domain.api_views import mention_count
 from app.domain.claims import ClaimPage as DomainClaimPage
 from app.domain.claims import tags_for_claims
-from app.storage.models import Article, Claim, Event, Mention
+from app.storage.models import Article, Claim, Event, Mention, as_utc
 from app.web.templating import absolute_url
 
 # Names the HTML claim page may have in app/web/ (the brief said `claim_page`, the web router
 # names it `claim`); the API links to the first that exists.
 CLAIM_PAGE_ROUTES = ("claim_page", "claim")
-
-
-def utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 def claim_page_url(request: Request, claim_id: int) -> str | None:
@@ -47,7 +41,7 @@ def claim_out(request: Request, claim: Claim, tags: list[str]) -> schemas.ClaimO
         id=claim.id, text=claim.text, status=claim.status, status_reason=claim.status_reason,
         speaker=schemas.SpeakerRef(name=speaker.name, slug=speaker.slug) if speaker else None,
         version=claim.version, outlet_count=claim.outlet_count, tags=tags,
-        created_at=utc(claim.created_at), updated_at=utc(claim.updated_at),
+        created_at=as_utc(claim.created_at), updated_at=as_utc(claim.updated_at),
         url=claim_page_url(request, claim.id),
         fact_check_url=claim.source_url, fact_check_headline=claim.review_title)
 
@@ -75,11 +69,11 @@ def article_summary(a: Article) -> schemas.ArticleSummary:
     return schemas.ArticleSummary(
         id=a.id, title=a.title, outlet=schemas.OutletRef(name=a.outlet.name, slug=a.outlet.slug),
         author=a.author, url=a.url, published=a.published,
-        published_at=utc(a.published_at) if a.published_at else None, ingested_at=utc(a.ingested_at))
+        published_at=as_utc(a.published_at) if a.published_at else None, ingested_at=as_utc(a.ingested_at))
 
 
 def event_out(e: Event) -> schemas.EventOut:
-    return schemas.EventOut(id=e.id, at=utc(e.at), actor=e.actor, action=e.action, entity=e.entity,
+    return schemas.EventOut(id=e.id, at=as_utc(e.at), actor=e.actor, action=e.action, entity=e.entity,
                             entity_id=e.entity_id, before=e.before, after=e.after)
 
 

@@ -10,13 +10,13 @@ status, so an exported review imports back unchanged; the analyst's reason trave
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.spread import Spread, SpreadMention, moment_text
-from app.storage.models import Claim, Event
+from app.storage.models import Claim, Event, as_utc
 
 CONTEXT = "https://schema.org"
 #: Status -> (ratingValue on a 1..5 scale, alternateName). 5 is true, 1 is false; "disputed"
@@ -40,7 +40,7 @@ def reviewed_at(session: Session, claim: Claim) -> datetime:
                                                Event.action.in_(STATUS_ACTIONS))
                         .order_by(Event.at.desc(), Event.id.desc()).limit(1))
     at = at or claim.updated_at or claim.created_at
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+    return as_utc(at)
 
 
 def _work(m: SpreadMention, article_url: Callable[[SpreadMention], str]) -> dict:

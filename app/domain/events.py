@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import MAX_ID, InvalidInput
 from app.domain.inputs import check_range, is_ascii_int, parse_day
-from app.storage.models import Event, Mention
+from app.storage.models import Event, Mention, as_utc
 
 MAX_FILTER = 200
 EVENT_COLUMNS = tuple(Event.__table__.c)
@@ -59,11 +59,6 @@ class EventFilter:
 class EventPage:
     events: list[Row]
     next_cursor: str | None
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def event_filter(actor: str | None = None, action: str | None = None, since: str | None = None,

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.events import as_utc
+from app.storage.models import as_utc
 from app.domain.linking import LINKED
 from app.domain.review import clean_tag
 from app.domain.errors import NotFound

@@ -12,7 +12,7 @@ from app.domain.claims import clean_claim_text, resolve_claim, touch
 from app.domain.errors import Conflict, InvalidInput, get_or_404
 from app.domain.events import record_event
 from app.domain.linking import LINKED, add_mention, index_claim_text, refresh_outlet_counts, text_hashes
-from app.domain.spread import as_utc
+from app.storage.models import as_utc
 from app.pipeline.context import sentence_bounds
 from app.storage.models import Article, Claim, Mention, Outlet
 from app.vocab import STANCES

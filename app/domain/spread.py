@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.storage.models import Article, Mention, Outlet
+from app.storage.models import Article, Mention, Outlet, as_utc
 from app.vocab import FIDELITIES, STANCES
 
 #: Where a date-only article sits within its day.
@@ -90,13 +90,6 @@ class Spread:
     @property
     def outlet_count(self) -> int:
         return len({m.outlet for m in self.confirmed})
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; every stored moment is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _order_key(m: SpreadMention) -> tuple:

@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.orm import Session
 
-from app.domain.users import aware
 from app.storage.engine import insert_ignoring_conflicts
-from app.storage.models import LoginThrottle, utcnow
+from app.storage.models import LoginThrottle, as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def throttle_keys(name: str, address: str | None) -> list[str]:
 def _wait(session: Session, keys: list[str], now: datetime) -> float:
     wait = 0.0
     for locked in session.scalars(select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys))):
-        locked = aware(locked)
+        locked = as_utc(locked)
         if locked and locked > now:
             wait = max(wait, (locked - now).total_seconds())
     return wait

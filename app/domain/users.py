@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, NotFound, get_or_404
 from app.domain.events import record_event
-from app.storage.models import ROLES, ApiToken, User, UserSession, utcnow
+from app.storage.models import ROLES, ApiToken, User, UserSession, as_utc, utcnow
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 MIN_PASSWORD = 8
@@ -40,13 +40,6 @@ class Principal:
 
     def has_role(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands timestamps back without a zone; every stored one is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
 
 
 def digest(secret: str) -> str:
@@ -234,7 +227,7 @@ def principal_for_token(session: Session, secret: str) -> Principal | None:
         return None
     token, user = row
     now = utcnow()
-    last = aware(token.last_used_at)
+    last = as_utc(token.last_used_at)
     if last is None or now - last > TOKEN_TOUCH_EVERY:
         token.last_used_at = now
         session.commit()

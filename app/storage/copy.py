@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timezone
 
 from sqlalchemy import DateTime, Table, bindparam, func, select, text
 from sqlalchemy.engine import Connection
 
 from app.storage.engine import is_sqlite, make_engine
 from app.storage.migrate import upgrade
-from app.storage.models import Base
+from app.storage.models import Base, as_utc
 
 BATCH = 1000
 
@@ -101,14 +100,6 @@ def _self_references(table: Table) -> list[str]:
     return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
 
 
-def _in_utc(value):
-    """SQLite keeps times without their zone (the app writes UTC); PostgreSQL gives them in the
-    session's zone. Either way the copy writes the same instant, in UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
 def _copy_table(src: Connection, dst: Connection, table: Table) -> int:
     later = _self_references(table)
     times = [c.name for c in table.columns if isinstance(c.type, DateTime) and c.type.timezone]
@@ -120,7 +111,7 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> int:
         rows = [dict(r) for r in chunk]
         for row in rows:
             for c in times:
-                row[c] = _in_utc(row[c])
+                row[c] = as_utc(row[c])   # SQLite keeps no zone; PostgreSQL answers in the session's
             if any(row.get(c) is not None for c in later):
                 pending.append({"_pk": row[pk[0].name], **{c: row[c] for c in later}})
                 row.update({c: None for c in later})

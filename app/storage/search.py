@@ -20,7 +20,6 @@ import unicodedata
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select, table, true
-from sqlalchemy import text as sql_text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import Boolean
 

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Row
 from app.deps import SessionDep, SettingsDep
 from app.domain.events import (
     EventFilter,
-    as_utc,
     event_actions,
     event_filter,
     iter_events,
@@ -23,6 +22,7 @@ from app.domain.events import (
     mention_articles,
 )
 from app.domain.event_text import event_sentence
+from app.storage.models import as_utc
 from app.web.csv_export import csv_response
 from app.web.templating import mention_url, render, url_with
 
