@@ -9,6 +9,13 @@ each page with wrk (32 connections, --seconds each) -> serve the same file with 
 its row page, filtered table and full-text search -> ingest a few generated articles through the
 normal ingest path (extraction, matching, stance), one commit each, for at most --ingest-seconds.
 Prints one table (our figure over Datasette's as a ratio where one compares) and writes it as JSON.
+
+Reading the table: req/s, p50 and p99 are wrk's over the requests that finished within the run, so
+a page slower than --seconds under 32 connections shows 0 req/s and no percentiles (give it more
+--seconds); "alone ms" is one request of the page with nothing else running, taken just before the
+load, once the server is idle again (after a run it goes on answering what the run left queued;
+meanwhile a queued request may wait 30 s for a pooled connection and get a 500: the app's log has
+them); "err" counts non-2xx answers and socket errors wrk saw within the run.
 """
 from __future__ import annotations
 
@@ -120,7 +127,7 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
                  port, {"CLAIMTRACKER_DATABASE_URL": f"sqlite:///{db}", "CLAIMTRACKER_PUBLIC_READ": "true"},
                  out / "app.log", "/healthz")
     try:
-        ours = [run_wrk(name, app.base, path, args.seconds, args.connections, headers)
+        ours = [run_wrk(name, app, path, args.seconds, args.connections, headers)
                 for name, path, headers in app_targets(gen, ids)]
         app_peak = app.peak_rss_mib()
     finally:
@@ -135,7 +142,7 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
                      "--metadata", str(meta)], port, {}, out / "datasette.log", "/-/versions.json")
         try:
             for key, (name, path) in datasette_targets(db, gen, ids).items():
-                theirs[key] = run_wrk(f"datasette {name}", ds.base, path, args.seconds, args.connections)
+                theirs[key] = run_wrk(f"datasette {name}", ds, path, args.seconds, args.connections)
             ds_peak = ds.peak_rss_mib()
         finally:
             ds.stop()
@@ -183,14 +190,15 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
 
 
 def table(result: dict) -> str:
-    rows = [f"{'what':52} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'KB':>7} {'err':>4}  {'vs Datasette':>12}"]
+    rows = [f"{'what':52} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'alone ms':>9} {'KB':>7} {'err':>4}  "
+            f"{'vs Datasette':>12}"]
     theirs = result["datasette"]
     for load in result["ours"] + list(theirs.values()):
         d = load if isinstance(load, dict) else asdict(load)
         other = theirs.get(_versus(d["name"]) or "")
         ratio = f"{d['requests_per_s'] / other.requests_per_s:.2f}x" if other and other.requests_per_s else ""
         rows.append(f"{d['name'][:52]:52} {d['requests_per_s']:8.1f} {d['p50_ms']:9.1f} {d['p99_ms']:9.1f} "
-                    f"{d['bytes_per_request'] / 1024:7.0f} {d['errors']:4d}  {ratio:>12}")
+                    f"{d['alone_ms']:9.1f} {d['bytes_per_request'] / 1024:7.0f} {d['errors']:4d}  {ratio:>12}")
     rows.append(f"peak memory: app {result['app_peak_mib']:.0f} MiB, Datasette "
                 + (f"{result['datasette_peak_mib']:.0f} MiB" if result["datasette_peak_mib"] else "not run"))
     ing = result["ingest"]

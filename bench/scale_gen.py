@@ -108,7 +108,9 @@ class _Writer:
     def __init__(self, shape: Shape, rng: np.random.Generator) -> None:
         self.shape, self.rng = shape, rng
         self.words = make_words(shape.vocabulary, rng)
-        self.word_p = zipf_p(shape.vocabulary, 1.05)
+        # Cumulative, so a sentence is drawn by bisection: rng.choice(p=...) sums the whole
+        # vocabulary again on every call (most of the generation time at 100k claims).
+        self.word_cdf = np.cumsum(zipf_p(shape.vocabulary, 1.05))
         names = make_words(shape.speakers // 2 + 500, rng)
         first, last = names[:500], names[500:]
         chosen: dict[str, None] = {}
@@ -123,7 +125,7 @@ class _Writer:
         self.claim_word_ids: dict[int, np.ndarray] = {}
 
     def sentence(self, lo: int, hi: int) -> tuple[str, np.ndarray]:
-        ids = self.rng.choice(self.shape.vocabulary, size=int(self.rng.integers(lo, hi)), p=self.word_p)
+        ids = np.searchsorted(self.word_cdf, self.rng.random(int(self.rng.integers(lo, hi))) * self.word_cdf[-1])
         text = " ".join(self.words[i] for i in ids)
         return text[0].upper() + text[1:], ids
 

@@ -29,6 +29,7 @@ class Load:
     requests: int
     errors: int                # non-2xx/3xx answers, socket errors and timeouts
     bytes_per_request: int
+    alone_ms: float            # one request with nothing else running, before the load
 
 
 def free_port() -> int:
@@ -66,6 +67,21 @@ class Server:
         status = Path(f"/proc/{self.proc.pid}/status").read_text()
         return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, most: float = 600) -> None:
+        """Until the server has used almost no CPU for a second: it has answered what the last
+        run left queued (wrk stops sending, not the server working)."""
+        deadline, quiet = time.monotonic() + most, 0
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline and quiet < 2:
+            time.sleep(0.5)
+            now = self.cpu_seconds()
+            quiet = quiet + 1 if now - before < 0.02 else 0
+            before = now
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
@@ -76,16 +92,19 @@ class Server:
                 self.proc.wait()
 
 
-def final_path(base: str, path: str, headers: dict | None = None, patience: float = 300) -> tuple[str, int]:
-    """The path a GET of `path` ends at after redirects (wrk does not follow them), and the size of
-    its body. The server may still be working through the requests the last run queued (wrk stops
+def final_path(base: str, path: str, headers: dict | None = None,
+               patience: float = 300) -> tuple[str, int, float]:
+    """The path a GET of `path` ends at after redirects (wrk does not follow them), the size of its
+    body and how long it took (ms). The server may still be working through the requests the last run queued (wrk stops
     sending, not the server answering; meanwhile a request can wait past the connection pool's
     timeout and get a 500): asked again until it answers, then a failure stops the benchmark
     rather than measuring an error page."""
     deadline = time.monotonic() + patience
     while True:
         try:
+            started = time.monotonic()
             r = httpx.get(base + path, headers=headers or {}, follow_redirects=True, timeout=patience)
+            took = (time.monotonic() - started) * 1000
             if r.status_code < 500 or time.monotonic() > deadline:
                 break
         except httpx.TimeoutException:
@@ -93,7 +112,7 @@ def final_path(base: str, path: str, headers: dict | None = None, patience: floa
                 raise
         time.sleep(2)
     r.raise_for_status()
-    return r.url.raw_path.decode(), len(r.content)
+    return r.url.raw_path.decode(), len(r.content), took
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -104,16 +123,18 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def run_wrk(name: str, base: str, path: str, seconds: int, connections: int,
+def run_wrk(name: str, server: Server, path: str, seconds: int, connections: int,
             headers: dict | None = None) -> Load:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
-    path, size = final_path(base, path, headers)
+    base = server.base
+    server.wait_idle()
+    path, size, alone = final_path(base, path, headers)
     argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "60s"]
     for k, v in (headers or {}).items():
         argv += ["-H", f"{k}: {v}"]
     out = subprocess.run(argv + [base + path], capture_output=True, text=True, check=True).stdout
-    return Load(name, path, *parse_wrk(out), size)
+    return Load(name, path, *parse_wrk(out), size, alone)
 
 
 def parse_wrk(out: str) -> tuple[float, float, float, int, int]:
