@@ -17,7 +17,7 @@ HTMX = static/vendor/htmx.min.js
 
 .DEFAULT_GOAL := run
 
-.PHONY: help install run test seed eval quality lock clean
+.PHONY: help install run test seed eval quality lock clean bench-scale
 
 help:
 	@echo "make run    install, apply migrations, serve http://$(HOST):$(PORT) (SQLite ./claimtracker.db unless DATABASE_URL is set)"
@@ -25,6 +25,7 @@ help:
 	@echo "make seed   ingest $(SEEDS) (needs ../shared beside this checkout)"
 	@echo "make eval   score extraction against $(SEEDS)/gold.json"
 	@echo "make quality  figures on ../shared/devdata (public benchmarks) beside their baselines"
+	@echo "make bench-scale SIZE=100000  scale benchmark against Datasette (needs wrk; not part of make test)"
 	@echo "make lock   re-resolve dependencies into requirements/constraints.txt (then make test)"
 	@echo "make clean  remove .venv, node_modules and static/vendor"
 
@@ -60,6 +61,22 @@ QUALITY_ARGS ?=
 
 quality: install
 	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) --json quality.json $(QUALITY_ARGS)
+
+# The scale benchmark (bench/scale.py): a generated store of SIZE claims served by the app and by
+# Datasette (in a venv of its own under SCALE_OUT, never in the app's dependencies), under wrk.
+SIZE ?= 10000
+SCALE_OUT ?= bench/out
+SCALE_ARGS ?=
+DATASETTE_VERSION ?= 0.65.5
+DATASETTE = $(SCALE_OUT)/venv-datasette/bin/datasette
+
+$(DATASETTE):
+	$(PY) -m venv $(SCALE_OUT)/venv-datasette
+	$(SCALE_OUT)/venv-datasette/bin/python -m pip install --quiet datasette==$(DATASETTE_VERSION)
+
+bench-scale: install $(DATASETTE)
+	@command -v wrk >/dev/null || { echo "bench-scale needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
+	$(BIN)/python -m bench.scale --claims $(SIZE) --out $(SCALE_OUT) --datasette $(DATASETTE) $(SCALE_ARGS)
 
 lock:
 	bash scripts/lock.sh

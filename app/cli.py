@@ -151,6 +151,31 @@ def _run_ingest(settings: Settings, items):
     return results
 
 
+@main.command("bulk-load")
+@click.argument("source", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000),
+              help="Articles written (and committed) together.")
+@click.option("--database-url", envvar="DATABASE_URL")
+def bulk_load(source: Path, batch: int, database_url: str | None) -> None:
+    """Load articles whose quotes, claims and mentions are already found, from a JSON lines FILE
+    (format: app/domain/bulk.py), in batches; every derived table and the search index are kept as
+    ingest keeps them. Lines that cannot be loaded are printed and skipped; exit code: how many."""
+    from app.domain.bulk import load_records, read_jsonl
+
+    settings = cli_settings(database_url)
+
+    def progress(report) -> None:
+        click.echo(f"  {report.added + report.present} articles, {report.claims} claims, "
+                   f"{report.mentions} mentions", err=True)
+
+    report = run_in_session(settings, lambda session: load_records(
+        session, read_jsonl(source), settings.actor, batch, progress))
+    for line in report.errors:
+        click.echo(f"{source}: {line}", err=True)
+    click.echo(report.summary())
+    sys.exit(min(len(report.errors), 125))
+
+
 @main.command("eval")
 @click.argument("seeds", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def eval_command(seeds: Path) -> None:

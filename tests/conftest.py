@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,12 +28,9 @@ def _pg_schema_url(schema: str) -> str:
     return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=ENGINES)
-def empty_database_url(request, tmp_path) -> Iterator[str]:
-    """A URL to an empty database: a temp SQLite file, or a private schema in the PostgreSQL test db."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
+@contextmanager
+def private_pg_schema() -> Iterator[str]:
+    """A URL to a new schema of its own in the PostgreSQL test database, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
@@ -45,14 +43,29 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def database_url(empty_database_url) -> str:
-    engine = make_engine(empty_database_url)
+@pytest.fixture(params=ENGINES)
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """A URL to an empty database: a temp SQLite file, or a private schema in the PostgreSQL test db."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    with private_pg_schema() as url:
+        yield url
+
+
+def prepare_database(url: str) -> str:
+    """The app's tables, search index and append-only audit log in the empty database at `url`."""
+    engine = make_engine(url)
     Base.metadata.create_all(engine)
     install_search_index(engine)
     install_append_only_events(engine)
     engine.dispose()
-    return empty_database_url
+    return url
+
+
+@pytest.fixture
+def database_url(empty_database_url) -> str:
+    return prepare_database(empty_database_url)
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def link_repeated_passages(session: Session, article: Article) -> tuple[int, int
     for start, end in matchable_sentences(article.text):
         if taken.overlaps(start, end) or end - start > MAX_CLAIM_CHARS:
             continue
-        hashes = {stable_hash(s) for s in shingles(normalize_words(article.text[start:end]), MIN_SHARED_RUN)}
+        hashes = sentence_runs(article.text, start, end)
         if not hashes:
             continue
         for h in hashes:
@@ -77,6 +77,25 @@ def link_repeated_passages(session: Session, article: Article) -> tuple[int, int
                         for h, (s, e) in rows.items())
         session.flush()
     return links, suggestions, touched
+
+
+def sentence_runs(text: str, start: int, end: int) -> set[int]:
+    """The hashed 8-word runs of text[start:end], as passage_shingles stores them."""
+    return {stable_hash(s) for s in shingles(normalize_words(text[start:end]), MIN_SHARED_RUN)}
+
+
+def passage_rows(text: str, spans) -> dict[int, tuple[int, int]]:
+    """hash -> (start, end) of the sentence first holding it: the passage_shingles rows of an
+    article whose linked spans are `spans` and that links no copied passage of its own (what
+    link_repeated_passages stores for it then; the bulk loader writes these)."""
+    taken = _Coverage(len(text), spans)
+    rows: dict[int, tuple[int, int]] = {}
+    for start, end in matchable_sentences(text):
+        if taken.overlaps(start, end) or end - start > MAX_CLAIM_CHARS:
+            continue
+        for h in sentence_runs(text, start, end):
+            rows.setdefault(h, (start, end))
+    return rows
 
 
 def _link_pair(session: Session, article: Article, span: tuple[int, int], hit) -> tuple[str, int] | None:

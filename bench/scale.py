@@ -1,0 +1,242 @@
+"""Scale benchmark: a synthetic store of N claims, served by the app and by Datasette on the same
+SQLite file, measured under load; and ingest throughput into that store. Not a test.
+
+    make bench-scale SIZE=100000            (or: python -m bench.scale --claims 100000 --out DIR)
+
+Steps, each timed: generate the archive (bench/scale_gen.py) -> `db upgrade` a new SQLite file ->
+bulk-load it (app/domain/bulk.py) -> serve it with uvicorn (one worker, public read on) and drive
+each page with wrk (32 connections, --seconds each) -> serve the same file with Datasette and drive
+its row page, filtered table and full-text search -> ingest a few generated articles through the
+normal ingest path (extraction, matching, stance), one commit each, for at most --ingest-seconds.
+Prints one table (our figure over Datasette's as a ratio where one compares) and writes it as JSON.
+
+Reading the table: req/s, p50 and p99 are wrk's over the requests that finished within the run, so
+a page slower than --seconds under 32 connections shows 0 req/s and no percentiles (give it more
+--seconds); "alone ms" is one request of the page with nothing else running, taken just before the
+load, once the server is idle again (after a run it goes on answering what the run left queued;
+meanwhile a queued request may wait 30 s for a pooled connection and get a 500: the app's log has
+them); "err" counts non-2xx answers and socket errors wrk saw within the run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.scale_gen import Generated, generate, ingest_articles
+from bench.scale_serve import Load, Server, free_port, run_wrk
+
+
+def build_store(out: Path, claims: int, reuse: bool) -> tuple[Path, Generated, dict]:
+    """The generated JSONL and the loaded SQLite file, with how long each took (seconds)."""
+    from app.domain.bulk import load_records, read_jsonl
+    from app.storage.engine import make_engine, make_sessionmaker
+    from app.storage.migrate import upgrade
+
+    data, db, meta = out / f"scale-{claims}.jsonl", out / f"scale-{claims}.db", out / f"scale-{claims}.json"
+    if reuse and db.exists() and meta.exists():
+        saved = json.loads(meta.read_text())
+        return db, Generated(**saved["generated"]), saved["timings"]
+    timings = {}
+    t = time.monotonic()
+    gen = generate(data, claims)
+    timings["generate_s"] = time.monotonic() - t
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        p.unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    upgrade(url)
+    engine = make_engine(url)
+    t = time.monotonic()
+    with make_sessionmaker(engine)() as session:
+        report = load_records(session, read_jsonl(data), "bench", batch=1000,
+                              progress=lambda r: print(f"  loaded {r.added} articles, {r.claims} claims, "
+                                                       f"{r.mentions} mentions", file=sys.stderr))
+    timings["bulk_load_s"] = time.monotonic() - t
+    engine.dispose()
+    if report.errors:
+        raise SystemExit(f"bulk load refused {len(report.errors)} lines, first: {report.errors[0]}")
+    timings["db_mib"] = db.stat().st_size / 2**20
+    data.unlink()      # the JSONL is as big as the store; the store is what is measured
+    meta.write_text(json.dumps({"generated": asdict(gen), "timings": timings}))
+    return db, gen, timings
+
+
+def lookups(db: Path, gen: Generated) -> dict:
+    """Ids and slugs the URLs need, read from the store."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        counts = con.execute("SELECT claim_id, count(*) FROM mentions GROUP BY claim_id").fetchall()
+        big = max(counts, key=lambda r: r[1])
+        medium = min(counts, key=lambda r: (abs(r[1] - 50), r[0]))
+        outlet = con.execute("SELECT id, slug FROM outlets WHERE name = ?", (gen.filter_outlet,)).fetchone()
+        fts = {label: con.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH ?",
+                                  (f'"{w}"*',)).fetchone()[0] for label, w in gen.words.items()}
+    finally:
+        con.close()
+    return {"big": big, "medium": medium, "outlet_slug": outlet[1], "outlet_id": outlet[0], "fts": fts}
+
+
+def app_targets(gen: Generated, ids: dict) -> list[tuple[str, str, dict]]:
+    hx = {"HX-Request": "true"}
+    listing = f"/claims?outlet={ids['outlet_slug']}&status={gen.filter_status}"
+    targets = [(f"claim page, {ids['medium'][1]} mentions", f"/claims/{ids['medium'][0]}", {}),
+               (f"claim page, {ids['big'][1]} mentions", f"/claims/{ids['big'][0]}", {}),
+               ("claims list, outlet+status, full page", listing, {}),
+               ("claims list, outlet+status, fragment", listing, hx)]
+    for label, word in gen.words.items():
+        targets.append((f"search {label} ({ids['fts'][label]} claims), full page", f"/claims?q={word}", {}))
+        targets.append((f"search {label} ({ids['fts'][label]} claims), fragment", f"/claims?q={word}", hx))
+    targets.append((f"sources.json, {ids['big'][1]} mentions", f"/claims/{ids['big'][0]}/sources.json", {}))
+    return targets
+
+
+def datasette_targets(db: Path, gen: Generated, ids: dict) -> dict[str, tuple[str, str]]:
+    name = db.stem
+    words = {label: f"/{name}/claims?_search={w}" for label, w in gen.words.items()}
+    return {"row": ("row page /claims/{id}", f"/{name}/claims/{ids['medium'][0]}"),
+            "row.json": ("row JSON", f"/{name}/claims/{ids['big'][0]}.json"),
+            "filtered": ("claims?status=&outlet_count__gte=2", f"/{name}/claims?status={gen.filter_status}"
+                                                             f"&outlet_count__gte=2"),
+            **{f"search {label}": (f"_search {label}", url) for label, url in words.items()}}
+
+
+# Which Datasette figure each of ours is set against.
+def _versus(name: str) -> str | None:
+    if name.startswith("claim page"):
+        return "row"
+    if name.startswith("claims list"):
+        return "filtered"
+    if name.startswith("search"):
+        return name.split(" (")[0]
+    if name.startswith("sources.json"):
+        return "row.json"
+    return None
+
+
+def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
+    out: Path = args.out
+    port = free_port()
+    app = Server([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+                  "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
+                 port, {"CLAIMTRACKER_DATABASE_URL": f"sqlite:///{db}", "CLAIMTRACKER_PUBLIC_READ": "true"},
+                 out / "app.log", "/healthz")
+    try:
+        ours = [run_wrk(name, app, path, args.seconds, args.connections, headers)
+                for name, path, headers in app_targets(gen, ids)]
+        app_peak = app.peak_rss_mib()
+    finally:
+        app.stop()
+    theirs, ds_peak = {}, None
+    if args.datasette:
+        meta = out / "datasette.json"
+        meta.write_text(json.dumps({"databases": {db.stem: {"tables": {
+            "claims": {"fts_table": "claims_fts", "fts_pk": "id"}}}}}))
+        port = free_port()
+        ds = Server([args.datasette, "serve", str(db), "--host", "127.0.0.1", "--port", str(port),
+                     "--metadata", str(meta)], port, {}, out / "datasette.log", "/-/versions.json")
+        try:
+            for key, (name, path) in datasette_targets(db, gen, ids).items():
+                theirs[key] = run_wrk(f"datasette {name}", ds, path, args.seconds, args.connections)
+            ds_peak = ds.peak_rss_mib()
+        finally:
+            ds.stop()
+    return {"ours": ours, "datasette": theirs, "app_peak_mib": app_peak, "datasette_peak_mib": ds_peak}
+
+
+def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
+    """Articles a second through the normal ingest path into the generated store."""
+    import sqlite3
+
+    from app.domain.articles import ArticleInput, ingest_and_commit
+    from app.domain.matching import MatchConfig
+    from app.settings import Settings
+    from app.storage.engine import make_engine, make_sessionmaker
+
+    con = sqlite3.connect(db)
+    stored = con.execute("SELECT c.text, s.name FROM claims AS c JOIN speakers AS s ON s.id = c.speaker_id "
+                         "ORDER BY c.id DESC LIMIT 200").fetchall()
+    copy = db.with_name(db.stem + "-ingest.db")
+    target = sqlite3.connect(copy)
+    con.backup(target)         # ingest writes to a copy: a --reuse run measures the store as loaded
+    target.close()
+    con.close()
+    texts = ingest_articles(claims, stored, count)
+    settings = Settings(database_url=f"sqlite:///{copy}")
+    config = MatchConfig.from_settings(settings)
+    engine = make_engine(settings.database_url)
+    done, new_claims, mentions = 0, 0, 0
+    start = time.monotonic()
+    with make_sessionmaker(engine)() as session:
+        for i, text in enumerate(texts):
+            result = ingest_and_commit(session, ArticleInput(text=text, outlet=f"Bench Wire {i % 5}"), "bench",
+                                       matching=config)
+            done += 1
+            new_claims += result.new_claims
+            mentions += result.mentions
+            if time.monotonic() - start > seconds:
+                break
+    elapsed = time.monotonic() - start
+    engine.dispose()
+    for p in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        p.unlink(missing_ok=True)
+    return {"articles": done, "seconds": elapsed, "articles_per_s": done / elapsed,
+            "new_claims": new_claims, "mentions": mentions}
+
+
+def table(result: dict) -> str:
+    rows = [f"{'what':52} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'alone ms':>9} {'KB':>7} {'err':>4}  "
+            f"{'vs Datasette':>12}"]
+    theirs = result["datasette"]
+    for load in result["ours"] + list(theirs.values()):
+        d = load if isinstance(load, dict) else asdict(load)
+        other = theirs.get(_versus(d["name"]) or "")
+        ratio = f"{d['requests_per_s'] / other.requests_per_s:.2f}x" if other and other.requests_per_s else ""
+        rows.append(f"{d['name'][:52]:52} {d['requests_per_s']:8.1f} {d['p50_ms']:9.1f} {d['p99_ms']:9.1f} "
+                    f"{d['alone_ms']:9.1f} {d['bytes_per_request'] / 1024:7.0f} {d['errors']:4d}  {ratio:>12}")
+    rows.append(f"peak memory: app {result['app_peak_mib']:.0f} MiB, Datasette "
+                + (f"{result['datasette_peak_mib']:.0f} MiB" if result["datasette_peak_mib"] else "not run"))
+    ing = result["ingest"]
+    rows.append(f"ingest: {ing['articles']} articles in {ing['seconds']:.1f} s = {ing['articles_per_s']:.2f} "
+                f"articles/s ({ing['new_claims']} new claims, {ing['mentions']} mentions)")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--claims", type=int, default=10_000)
+    p.add_argument("--out", type=Path, default=Path("bench/out"))
+    p.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--datasette", default=shutil.which("datasette"), help="datasette executable")
+    p.add_argument("--ingest-articles", type=int, default=200)
+    p.add_argument("--ingest-seconds", type=float, default=60)
+    p.add_argument("--reuse", action="store_true", help="measure the store a previous run built")
+    p.add_argument("--json", type=Path, help="default: OUT/scale-N-result.json")
+    args = p.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    db, gen, timings = build_store(args.out, args.claims, args.reuse)
+    print(f"store: {gen.shape} {gen.mentions} mentions; generate {timings['generate_s']:.0f} s, "
+          f"bulk load {timings['bulk_load_s']:.0f} s, {timings['db_mib']:.0f} MiB", file=sys.stderr)
+    ids = lookups(db, gen)
+    result = measure(args, db, gen, ids)
+    result["ingest"] = measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)
+    result.update(claims=args.claims, shape=gen.shape, mentions=gen.mentions, timings=timings,
+                  words={k: [w, ids["fts"][k]] for k, w in gen.words.items()},
+                  seconds_per_url=args.seconds, connections=args.connections)
+    text = table(result)
+    print(text)
+    result["ours"] = [asdict(x) for x in result["ours"]]
+    result["datasette"] = {k: asdict(v) for k, v in result["datasette"].items()}
+    path = args.json or args.out / f"scale-{args.claims}-result.json"
+    path.write_text(json.dumps(result, indent=2))
+    print(f"written: {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
