@@ -90,7 +90,7 @@ class WriteTransactions:
 
 
 class ProbeWriter(threading.Thread):
-    """Another writer: updates one row (no change) and commits, every 20 ms, on its own engine;
+    """Another writer: updates one row (no change) and commits, every 50 ms, on its own engine;
     keeps its longest wait."""
 
     def __init__(self, url: str) -> None:
@@ -102,7 +102,7 @@ class ProbeWriter(threading.Thread):
         self.failures = 0
 
     def run(self) -> None:
-        while not self.stop.wait(0.02):
+        while not self.stop.wait(0.05):
             t0 = time.perf_counter()
             try:
                 with self.engine.begin() as conn:

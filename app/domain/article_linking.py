@@ -39,7 +39,7 @@ from app.domain.passages import link_repeated_passages
 from app.domain.people import SPEAKER_MEMO, get_or_create_speaker
 from app.domain.vectors import store_vectors
 from app.domain.write_steps import STEP_ROWS, WriteSteps
-from app.pipeline.claims import Statement, joined_halves, normalized_key, split_statements
+from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
 from app.pipeline.constants import MATCH_MAX_SENTENCES
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
 from app.pipeline.stance import stance
@@ -182,15 +182,17 @@ def link_sentences(steps: WriteSteps, session: Session, article: Article, config
                    counts: dict[str, int], known: set) -> None:
     decisions = sentence_decisions(session, article, config)
     claims = claims_by_id(session, {d.claim_id for _, _, d in decisions})
+    judged = [fidelity(claims[d.claim_id].text, article.text[start:end], quoted=False)
+              for start, end, d in decisions]
     for at in range(0, len(decisions), STEP_ROWS):
         batch = decisions[at:at + STEP_ROWS]
         with steps.write() as touched:
             live = steps.live_claims(d.claim_id for _, _, d in batch)
             steps.sync_known(known, ((d.claim_id, article.id, start, end) for start, end, d in batch))
-            for start, end, d in batch:
+            for (start, end, d), judged_ in zip(batch, judged[at:at + STEP_ROWS]):
                 if d.claim_id in live and add_mention(
                         session, claims[d.claim_id], article, start, end, stance=d.stance, origin=d.origin,
-                        quoted=False, score=d.match.score, flush=False, known=known):
+                        quoted=False, score=d.match.score, flush=False, known=known, judged=judged_):
                     counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
                     touched.add(d.claim_id)
 
@@ -208,16 +210,18 @@ def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article
     # loop are all add_mention must check (no query per mention).
     added: set = set()
     found = earlier_decisions(session, article, created, config)
+    judged = [fidelity(by_id[d.claim_id].text, other.text[start:end], quoted=False)
+              for other, start, end, d in found]
     for at in range(0, len(found), STEP_ROWS):
         batch = found[at:at + STEP_ROWS]
-        with steps.write() as touched:
+        with steps.write(recount=True) as touched:
             live = steps.live_claims(d.claim_id for _, _, _, d in batch)
             there = steps.stored_articles(other.id for other, _, _, _ in batch)
             steps.sync_known(added, ((d.claim_id, other.id, start, end) for other, start, end, d in batch))
-            for other, start, end, d in batch:
+            for (other, start, end, d), judged_ in zip(batch, judged[at:at + STEP_ROWS]):
                 if d.claim_id in live and other.id in there and add_mention(
                         session, by_id[d.claim_id], other, start, end, stance=d.stance, origin=d.origin,
-                        quoted=False, score=d.match.score, flush=False, known=added):
+                        quoted=False, score=d.match.score, flush=False, known=added, judged=judged_):
                     counts["earlier_suggestions" if d.origin == "suggested" else "earlier_mentions"] += 1
                     touched.add(d.claim_id)
 

@@ -71,7 +71,7 @@ def link_repeated_passages(steps: WriteSteps, session: Session, article: Article
     links = suggestions = 0
     for at in range(0, len(pairs), STEP_ROWS):
         batch = pairs[at:at + STEP_ROWS]
-        with steps.write() as touched:
+        with steps.write(recount=True) as touched:
             there = steps.stored_articles(hit.article_id for _, hit in batch)
             for span, hit in batch:
                 made = _link_pair(session, article, span, hit) if hit.article_id in there else None

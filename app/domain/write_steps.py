@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 from app.domain.errors import Conflict
 from app.domain.linking import refresh_outlet_counts
 from app.storage.models import Article, Claim, Mention, utcnow
+from app.storage.term_counts import remember_totals
 
 # Rows a committing step writes at most (mentions of the sentence phase, copied passages).
-STEP_ROWS = 200
+STEP_ROWS = 100
 
 # An incomplete article whose ingest has not finished a step for this long has been abandoned,
 # wherever that ingest ran (a step waits at most a minute for the lock; matching between two
@@ -59,6 +60,8 @@ class WriteSteps:
     def __init__(self, session: Session, article_id: int, commit: bool) -> None:
         self.session, self.article_id, self.commit = session, article_id, commit
         self.touched: set[int] = set()
+        if commit:
+            remember_totals(session)
 
     def mark(self) -> tuple[int, int] | None:
         """What the claims looked like when a step began reading (newest id, claims merged)."""
@@ -69,9 +72,10 @@ class WriteSteps:
         return mark is not None and _claims_mark(self.session) != mark
 
     @contextmanager
-    def write(self) -> Iterator[set[int]]:
-        """One step: yields the set to fill with the claims it touched (their outlet counts are
-        recounted when it commits)."""
+    def write(self, recount: bool = False) -> Iterator[set[int]]:
+        """One step: yields the set to fill with the claims it touched. Their outlet counts are
+        recounted by finish(), or when the step commits with `recount` (a step writing mentions
+        in other articles: those stay should this article's ingest stop half-way)."""
         touched: set[int] = set()
         if self.commit:
             self._stamp()
@@ -79,14 +83,15 @@ class WriteSteps:
         self.touched |= touched
         if self.commit:
             self.session.flush()
-            refresh_outlet_counts(self.session, touched)
+            if recount:
+                refresh_outlet_counts(self.session, touched)
             self.session.commit()
+            remember_totals(self.session)
 
     def finish(self) -> None:
-        """After the last step in one transaction: recount every claim touched, once."""
-        if not self.commit:
-            self.session.flush()
-            refresh_outlet_counts(self.session, self.touched)
+        """After the last step: recount every claim touched, at once (the caller commits)."""
+        self.session.flush()
+        refresh_outlet_counts(self.session, self.touched)
 
     def sync_known(self, known: set, keys: Iterable[tuple[int, int, int, int]]) -> None:
         """Under the lock: add to `known` those of `keys` (claim, article, start, end) another
@@ -122,10 +127,12 @@ class WriteSteps:
             raise Conflict(f"article {self.article_id} was deleted while it was being linked")
 
 
+_MERGED = select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)).scalar_subquery()
+_CLAIMS_MARK = select(func.coalesce(func.max(Claim.id), 0), _MERGED)
+
+
 def _claims_mark(session: Session) -> tuple[int, int]:
-    newest = session.scalar(select(func.max(Claim.id))) or 0
-    merged = session.scalar(select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)))
-    return newest, merged
+    return tuple(session.execute(_CLAIMS_MARK).one())
 
 
 @contextmanager
