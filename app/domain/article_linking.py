@@ -32,13 +32,13 @@ from app.domain.matching import (
     joinable_claim,
     passage_decisions,
     scored_candidates,
-    sentence_decisions,
     sentences_not_matched,
+    window_decisions,
 )
 from app.domain.passages import link_repeated_passages
 from app.domain.people import SPEAKER_MEMO, get_or_create_speaker
 from app.domain.vectors import store_vectors
-from app.domain.write_steps import STEP_ROWS, WriteSteps
+from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
 from app.pipeline.constants import MATCH_MAX_SENTENCES
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
@@ -180,21 +180,36 @@ def _split_spans(st: Statement, unit: QuoteUnit, quote_a: Quote, quote_b: Quote)
 
 def link_sentences(steps: WriteSteps, session: Session, article: Article, config: MatchConfig,
                    counts: dict[str, int], known: set) -> None:
-    decisions = sentence_decisions(session, article, config)
-    claims = claims_by_id(session, {d.claim_id for _, _, d in decisions})
-    judged = [fidelity(claims[d.claim_id].text, article.text[start:end], quoted=False)
-              for start, end, d in decisions]
-    for at in range(0, len(decisions), STEP_ROWS):
-        batch = decisions[at:at + STEP_ROWS]
-        with steps.write() as touched:
-            live = steps.live_claims(d.claim_id for _, _, d in batch)
-            steps.sync_known(known, ((d.claim_id, article.id, start, end) for start, end, d in batch))
-            for (start, end, d), judged_ in zip(batch, judged[at:at + STEP_ROWS]):
-                if d.claim_id in live and add_mention(
-                        session, claims[d.claim_id], article, start, end, stance=d.stance, origin=d.origin,
-                        quoted=False, score=d.match.score, flush=False, known=known, judged=judged_):
-                    counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
-                    touched.add(d.claim_id)
+    """Every sentence against the stored claims, written a stretch at a time (STEP_WINDOWS
+    sentences or STEP_ROWS mentions): reading the next stretch leaves the lock to other writers,
+    where a run of write steps back to back would keep a waiting writer out until its end (SQLite
+    hands the lock to whoever asks first after a commit, and a waiter asks every 100 ms)."""
+    batch: list[tuple[int, int, Decision]] = []
+    windows = 0
+    for found in window_decisions(session, article, config):
+        batch += found
+        windows += 1
+        if len(batch) >= STEP_ROWS or (batch and windows >= STEP_WINDOWS):
+            _write_sentence_mentions(steps, session, article, batch, counts, known)
+            batch, windows = [], 0
+    _write_sentence_mentions(steps, session, article, batch, counts, known)
+
+
+def _write_sentence_mentions(steps: WriteSteps, session: Session, article: Article, batch: list,
+                             counts: dict[str, int], known: set) -> None:
+    if not batch:
+        return
+    claims = claims_by_id(session, {d.claim_id for _, _, d in batch})
+    judged = [fidelity(claims[d.claim_id].text, article.text[start:end], quoted=False) for start, end, d in batch]
+    with steps.write() as touched:
+        live = steps.live_claims(claims)
+        steps.sync_known(known, ((d.claim_id, article.id, start, end) for start, end, d in batch))
+        for (start, end, d), judged_ in zip(batch, judged):
+            if d.claim_id in live and add_mention(
+                    session, claims[d.claim_id], article, start, end, stance=d.stance, origin=d.origin,
+                    quoted=False, score=d.match.score, flush=False, known=known, judged=judged_):
+                counts["suggestions" if d.origin == "suggested" else "mentions"] += 1
+                touched.add(d.claim_id)
 
 
 def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article, created: list[Claim],

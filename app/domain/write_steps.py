@@ -36,6 +36,8 @@ from app.storage.term_counts import remember_totals
 
 # Rows a committing step writes at most (mentions of the sentence phase, copied passages).
 STEP_ROWS = 100
+# Sentences matched between two writes of the sentence phase (see article_linking.link_sentences).
+STEP_WINDOWS = 40
 
 # An incomplete article whose ingest has not finished a step for this long has been abandoned,
 # wherever that ingest ran (a step waits at most a minute for the lock; matching between two
