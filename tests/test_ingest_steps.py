@@ -161,3 +161,17 @@ def test_an_article_another_live_ingest_is_linking_is_already_present(factory, m
     assert (again.created, again.article_id) == (False, half)
     with factory() as session:
         assert _stored(session)[0::2] == (1, 0)
+
+
+def test_a_half_article_says_so_on_its_page_and_in_the_api(factory, monkeypatch, client):
+    from bs4 import BeautifulSoup
+
+    half = _half_article(factory, monkeypatch)
+    page = BeautifulSoup(client.get(f"/articles/{half}").text, "html.parser")
+    assert "Still being linked" in page.select_one("#article p.incomplete").get_text()
+    assert client.get(f"/api/v1/articles/{half}").json()["complete"] is False
+    whole = _ingest_again(factory).article_id
+    page = BeautifulSoup(client.get(f"/articles/{whole}").text, "html.parser")
+    assert page.select_one("#article p.incomplete") is None
+    assert page.select_one("#article h1").get_text() == "Island ferries"
+    assert client.get(f"/api/v1/articles/{whole}").json()["complete"] is True
