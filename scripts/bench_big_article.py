@@ -7,7 +7,8 @@ writers waiting; asserts nothing.
 Two figures say how long the ingest held the write lock: the longest write transaction of the
 ingest (from its first INSERT/UPDATE/DELETE to its commit: on SQLite the span it holds the
 database's one write lock), and the longest wait of a second writer that updates one row in a
-loop while the ingest runs (what a login or an edit behind the ingest would wait).
+loop from another process while the ingest runs (what a login or an edit behind the ingest would
+wait).
 
 The article is generated here from a template of its own (numbered statements by a handful of
 speakers, a few of them said twice, with narration between them), so the run needs no data from
@@ -18,8 +19,8 @@ import argparse
 import cProfile
 import random
 import sys
+import multiprocessing
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -89,33 +90,37 @@ class WriteTransactions:
             self.longest = max(self.longest, time.perf_counter() - began)
 
 
-class ProbeWriter(threading.Thread):
-    """Another writer: updates one row (no change) and commits, every 50 ms, on its own engine;
-    keeps its longest wait."""
+def probe_writes(url: str, stop, out) -> None:
+    """Another writer, in a process of its own (as another web worker would be): updates one row
+    (no change) and commits every 50 ms until `stop` is set; sends (longest wait, writes, failed)."""
+    engine = make_engine(url)
+    longest, writes, failures = 0.0, 0, 0
+    while not stop.wait(0.05):
+        t0 = time.perf_counter()
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE outlets SET name = name WHERE id = (SELECT min(id) FROM outlets)"))
+        except Exception:  # noqa: BLE001 - a failed write is counted, the probe goes on
+            failures += 1
+        longest = max(longest, time.perf_counter() - t0)
+        writes += 1
+    engine.dispose()
+    out.send((longest, writes, failures))
 
+
+class ProbeWriter:
     def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
-        self.engine = make_engine(url)
-        self.stop = threading.Event()
-        self.longest = 0.0
-        self.writes = 0
-        self.failures = 0
+        self.stop = multiprocessing.Event()
+        self.receive, send = multiprocessing.Pipe(duplex=False)
+        self.process = multiprocessing.Process(target=probe_writes, args=(url, self.stop, send), daemon=True)
 
-    def run(self) -> None:
-        while not self.stop.wait(0.05):
-            t0 = time.perf_counter()
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(text("UPDATE outlets SET name = name WHERE id = (SELECT min(id) FROM outlets)"))
-            except Exception:  # noqa: BLE001 - a failed write is counted, the probe goes on
-                self.failures += 1
-            self.longest = max(self.longest, time.perf_counter() - t0)
-            self.writes += 1
+    def start(self) -> None:
+        self.process.start()
 
     def finish(self) -> None:
         self.stop.set()
-        self.join()
-        self.engine.dispose()
+        self.longest, self.writes, self.failures = self.receive.recv()
+        self.process.join()
 
 
 def run(url: str, quotes: int, profile: str | None, limit: int | None) -> float:
