@@ -113,33 +113,25 @@ def test_logins_and_edits_succeed_while_a_long_article_is_ingested(app_10s, monk
     failures: list[BaseException] = []
 
     def ingest() -> None:
-        try:
-            with TestClient(app, follow_redirects=False) as client:
-                log_in(client, app, "ingester", "analyst")
-                outcome["response"] = client.post("/api/v1/articles", json={"text": text, "outlet": "Board Wire"})
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions below
-            failures.append(exc)
-        finally:
-            ingest_over.set()
+        with TestClient(app, follow_redirects=False) as client:
+            log_in(client, app, "ingester", "analyst")
+            outcome["response"] = client.post("/api/v1/articles", json={"text": text, "outlet": "Board Wire"})
 
     def writer(kind: str) -> None:
         """WRITES_WHILE_PAUSED writes while the ingest is held, then on until it ends."""
-        try:
-            with TestClient(app, follow_redirects=False) as client:
-                if kind != "login":
-                    log_in(client, app, "dana", "analyst")
-                assert pause.paused.wait(WAIT_S), "the ingest never reached its pause"
-                n = 0
-                while n < WRITES_WHILE_PAUSED or not ingest_over.is_set():
-                    answers[kind].append(_write(client, kind, claim_id, n))
-                    n += 1
-                    if n == WRITES_WHILE_PAUSED:
-                        pause.done.wait(WAIT_S)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions below
-            failures.append(exc)
-            pause.done.abort()
+        with TestClient(app, follow_redirects=False) as client:
+            if kind != "login":
+                log_in(client, app, "dana", "analyst")
+            assert pause.paused.wait(WAIT_S), "the ingest never reached its pause"
+            n = 0
+            while n < WRITES_WHILE_PAUSED or not ingest_over.is_set():
+                answers[kind].append(_write(client, kind, claim_id, n))
+                n += 1
+                if n == WRITES_WHILE_PAUSED:
+                    pause.done.wait(WAIT_S)
 
-    threads = [threading.Thread(target=ingest)] + [threading.Thread(target=writer, args=(k,)) for k in answers]
+    threads = [_thread(ingest, failures, then=ingest_over.set)]
+    threads += [_thread(writer, failures, kind, failed=pause.done.abort) for kind in answers]
     for t in threads:
         t.start()
     for t in threads:
@@ -156,6 +148,21 @@ def test_logins_and_edits_succeed_while_a_long_article_is_ingested(app_10s, monk
     assert response.json()["quotes"] == QUOTES
     assert response.json()["new_claims"] == len(set(said))
     _check_stored(app, response.json()["id"], said, claim_id, answers)
+
+
+def _thread(work, failures: list, *args, then=None, failed=None) -> threading.Thread:
+    """A thread running work(*args) that keeps what it raised for the assertions."""
+    def run() -> None:
+        try:
+            work(*args)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
+            failures.append(exc)
+            if failed:
+                failed()
+        finally:
+            if then:
+                then()
+    return threading.Thread(target=run)
 
 
 def _write(client: TestClient, kind: str, claim_id: int, n: int) -> int:

@@ -71,7 +71,7 @@ class MatchConfig:
     # where the text's own measures are wanted alone (scripts/train_match_scorer.py).
     headlines: bool = True
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
-    # see domain.articles.plan_article): quotations stored and linked, statements linked a quotation.
+    # see domain.article_linking.plan_article): quotations stored and linked, statements linked a quotation.
     max_quotes: int = 500
     max_statements: int = 50
 
