@@ -91,9 +91,16 @@ class WriteSteps:
             remember_totals(self.session)
 
     def finish(self) -> None:
-        """After the last step: recount every claim touched, at once (the caller commits)."""
-        self.session.flush()
-        refresh_outlet_counts(self.session, self.touched)
+        """After the last step: recount every claim touched; committing, in steps of STEP_ROWS
+        claims (a recount reads every mention of a claim), else at once (the caller commits)."""
+        if not self.commit:
+            self.session.flush()
+            refresh_outlet_counts(self.session, self.touched)
+            return
+        ids = sorted(self.touched)
+        for at in range(0, len(ids), STEP_ROWS):
+            with self.write():
+                refresh_outlet_counts(self.session, ids[at:at + STEP_ROWS])
 
     def sync_known(self, known: set, keys: Iterable[tuple[int, int, int, int]]) -> None:
         """Under the lock: add to `known` those of `keys` (claim, article, start, end) another
