@@ -36,7 +36,7 @@ from app.domain.matching import (
     window_decisions,
 )
 from app.domain.passages import link_repeated_passages
-from app.domain.people import SPEAKER_MEMO, get_or_create_speaker
+from app.domain.people import SPEAKER_MEMO, get_or_create_speaker, speaker_remembered
 from app.domain.vectors import store_vectors
 from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
@@ -141,16 +141,17 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
     known = mention_keys(session, article.id)
     forget_identities(session)
     for unit in plan.units:
-        with steps.write():
-            quote = _store_quote(session, article, unit.quote)
-            second = _store_quote(session, article, unit.second) if unit.second is not None else None
-        counts["quotes"] += 1 if second is None else 2
+        quotes = [_new_quote(steps, session, article, cand) for cand in (unit.quote, unit.second) if cand]
+        counts["quotes"] += len(quotes)
         for st in unit.statements:
-            if second is None:
-                spans = [(quote, (unit.quote.start + st.start, unit.quote.start + st.end))]
+            if len(quotes) == 1:
+                spans = [(quotes[0], (unit.quote.start + st.start, unit.quote.start + st.end))]
             else:
-                spans = _split_spans(st, unit, quote, second)
-            _link_statement(steps, session, article, st.text, spans, config, counts, known, created)
+                spans = _split_spans(st, unit, *quotes)
+            _link_statement(steps, session, article, st.text, spans, config, counts, known, created, quotes)
+        if quotes[0].id is None:      # no statement wrote them: a reported clause framing a quotation
+            with steps.write():
+                _store_quotes(session, quotes)
     if config.embedder is not None and created:
         config.embedder.encode([c.text for c in created])     # the work, before the step: cached
         with steps.write():
@@ -241,14 +242,26 @@ def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article
                     touched.add(d.claim_id)
 
 
-def _store_quote(session: Session, article: Article, cand) -> Quote:
-    speaker = get_or_create_speaker(session, cand.speaker)
-    quote = Quote(article_id=article.id, speaker_id=speaker.id if speaker else None,
-                  speaker_name=cand.speaker, start=cand.start, end=cand.end, text=cand.text,
-                  cue=(cand.cue or None) and cand.cue[:100], kind=cand.kind)
-    session.add(quote)
-    session.flush()
-    return quote
+def _new_quote(steps: WriteSteps, session: Session, article: Article, cand: QuoteCandidate) -> Quote:
+    """The quote's row, not added yet: the step of its first statement writes it. Its speaker is
+    found now, from memory when its name was looked up since the last speaker was written, else in
+    a step of its own (the lookup may write a speaker, an alias or a new name)."""
+    if speaker_remembered(session, cand.speaker):
+        speaker = get_or_create_speaker(session, cand.speaker)
+    else:
+        with steps.write():
+            speaker = get_or_create_speaker(session, cand.speaker)
+    return Quote(article_id=article.id, speaker_id=speaker.id if speaker else None,
+                 speaker_name=cand.speaker, start=cand.start, end=cand.end, text=cand.text,
+                 cue=(cand.cue or None) and cand.cue[:100], kind=cand.kind)
+
+
+def _store_quotes(session: Session, quotes: list[Quote]) -> None:
+    """Write the quotes not written yet, in order (their ids are needed by the mentions)."""
+    unsaved = [q for q in quotes if q.id is None]
+    if unsaved:
+        session.add_all(unsaved)
+        session.flush()
 
 
 @dataclass(frozen=True)
@@ -262,15 +275,18 @@ class StatementLinks:
 
 
 def _link_statement(steps: WriteSteps, session: Session, article: Article, text: str, spans: list,
-                    config: MatchConfig, counts: dict[str, int], known: set, created: list[Claim]) -> None:
+                    config: MatchConfig, counts: dict[str, int], known: set, created: list[Claim],
+                    quotes: list[Quote]) -> None:
     """One statement, one step: decide by reading, then write (reading again under the step's
-    lock when another writer made or merged a claim meanwhile)."""
+    lock when another writer made or merged a claim meanwhile); the first statement of a
+    quotation writes its quote rows too."""
     quote = spans[0][0]
     mark = steps.mark()
     links = _statement_links(session, article, quote, text, config)
     with steps.write() as touched:
         if steps.stale(mark):
             links = _statement_links(session, article, quote, text, config)
+        _store_quotes(session, quotes)
         _write_statement(steps, session, article, text, spans, links, counts, known, created, touched)
 
 
