@@ -92,7 +92,8 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
     Everything found from the text alone (quotes, statements, the bounds) is found before the
     first write. `commit=False`: all in the caller's transaction. `commit=True` (ingest_and_commit):
     the article is committed first, marked incomplete, then linked in short transactions (see
-    article_linking), and marked complete with its `article.ingest` event in the last one."""
+    article_linking), and marked complete with its `article.ingest` event in the last one, which
+    this commits too."""
     validate_article(data, max_bytes)
     digest = content_hash(data.text)
     existing = stored_article_id(session, digest)
@@ -113,19 +114,28 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
     session.flush()
     if not commit:
         counts = link_article(session, article, config, plan)
+        _record_ingest(session, actor, article, outlet.name, counts)
     else:
-        session.commit()
+        # Marked as linked by this process before the first commit shows the article to other
+        # threads, and until the last one marks it complete: else another thread would take it
+        # for abandoned (write_steps.abandoned) and remove it.
         with linking_here(article.id):
+            session.commit()
             try:
                 counts = link_article(session, article, config, plan, commit=True)
+                article.linking_by = article.linking_at = None
+                _record_ingest(session, actor, article, outlet.name, counts)
+                session.commit()
             except BaseException:
                 _give_up(session, article.id, actor)
                 raise
-        article.linking_by = article.linking_at = None
-    record_event(session, actor, "article.ingest", "article", article.id,
-                 after={"title": article.title, "outlet": outlet.name, **counts})
     return IngestResult(article.id, True, counts["quotes"], counts["new_claims"], counts["mentions"],
                         counts["suggestions"], plan.notes)
+
+
+def _record_ingest(session: Session, actor: str, article: Article, outlet: str, counts: dict) -> None:
+    record_event(session, actor, "article.ingest", "article", article.id,
+                 after={"title": article.title, "outlet": outlet, **counts})
 
 
 def _give_up(session: Session, article_id: int, actor: str) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict
@@ -129,12 +129,20 @@ class WriteSteps:
 
     def _stamp(self) -> None:
         """The step's first write: on SQLite it takes the lock, so what the step checks next is
-        current until it commits. An article deleted meanwhile ends the ingest."""
+        current until it commits. PostgreSQL has no such lock: the step takes a transaction-level
+        advisory lock that every linking step takes, so the steps of two ingests never interleave
+        there either (a statement of each making the same claim, or both linking one span).
+        An article deleted meanwhile ends the ingest."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(_PG_STEP_LOCK)
         done = self.session.execute(update(Article).where(Article.id == self.article_id)
                                     .values(linking_at=utcnow()).execution_options(synchronize_session=False))
         if done.rowcount == 0:
             raise Conflict(f"article {self.article_id} was deleted while it was being linked")
 
+
+# pg_advisory_xact_lock key of linking steps (any constant no other code uses; "ctlink" in hex).
+_PG_STEP_LOCK = text("SELECT pg_advisory_xact_lock(107515585982827)")
 
 _MERGED = select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)).scalar_subquery()
 _CLAIMS_MARK = select(func.coalesce(func.max(Claim.id), 0), _MERGED)
