@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     max_article_bytes: int = 2 * 1024 * 1024
     # Work on one article at most: quotations stored and linked, and statements linked of one
     # quotation. An article past a bound is stored whole, the rest is left unlinked and the ingest
-    # says so (domain.articles.plan_article). They bound how long an ingest holds the database's
-    # write lock on SQLite, where every other writer (a login too) waits for it.
+    # says so (domain.article_linking.plan_article). They bound how long one ingest request takes;
+    # other writers do not wait for it (it links in short transactions: domain/write_steps.py).
     max_article_quotes: int = Field(default=500, ge=1)
     max_quote_statements: int = Field(default=50, ge=1)
     # Request bodies over these are a 413 before they are read (app/web/security.py): multipart

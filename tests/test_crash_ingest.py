@@ -1,7 +1,10 @@
 """A 5,000-article `claimtracker ingest` killed with SIGKILL half-way leaves a database that passes
 integrity_check, and the same ingest run again completes with every article stored exactly once:
-no duplicate articles, quotes, mentions or ingest events. Each file is one transaction (article,
-quotes, claims, mentions, event), and the content hash makes a stored article a no-op the second time.
+no duplicate articles, quotes, mentions or ingest events. Each file is linked in short transactions
+(domain/article_linking.py): the article is stored first, marked incomplete, and marked complete
+with its ingest event in its last transaction. The article being linked when the ingest was killed
+stays marked incomplete, and the run again removes it (its process is gone) and stores it whole;
+the content hash makes every complete article a no-op the second time.
 """
 from __future__ import annotations
 
@@ -42,8 +45,9 @@ def scalar(db: Path, sql: str):
         return conn.execute(sql).fetchone()[0]
 
 
-def kill_when_stored(proc: subprocess.Popen, db: Path, count: int, limit_s: float = 600) -> int:
-    """SIGKILL the ingest once the database holds more than `count` articles; the count then."""
+def kill_when_stored(proc: subprocess.Popen, db: Path, count: int, limit_s: float = 600) -> tuple[int, int]:
+    """SIGKILL the ingest once the database holds more than `count` articles; the count then, and
+    how many of them were complete."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -55,7 +59,8 @@ def kill_when_stored(proc: subprocess.Popen, db: Path, count: int, limit_s: floa
     assert proc.poll() is None, "the ingest ended before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait(30) == -signal.SIGKILL
-    return scalar(db, "SELECT count(*) FROM articles")
+    return (scalar(db, "SELECT count(*) FROM articles"),
+            scalar(db, "SELECT count(*) FROM articles WHERE linking_by IS NULL"))
 
 
 @pytest.mark.slow
@@ -69,27 +74,31 @@ def test_killed_ingest_leaves_a_sound_database_and_resumes_without_duplicates(tm
 
     proc = subprocess.Popen(ingest_command(folder, url), cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    stored = kill_when_stored(proc, db, KILL_AFTER)
+    stored, complete = kill_when_stored(proc, db, KILL_AFTER)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         conn.execute("INSERT INTO claims_fts(claims_fts) VALUES ('integrity-check')")
     assert KILL_AFTER < stored < ARTICLES
+    assert stored - complete in (0, 1)    # one file at a time: at most the one being linked
 
     again = subprocess.run(ingest_command(folder, url), cwd=ROOT, capture_output=True, text=True,
                            timeout=900)
     elapsed = time.monotonic() - started
     assert again.returncode == 0, again.stderr[-2000:]
     summary = re.search(r"(\d+) added, (\d+) already present, (\d+) failed", again.stdout)
-    assert summary and [int(n) for n in summary.groups()] == [ARTICLES - stored, stored, 0]
+    assert summary and [int(n) for n in summary.groups()] == [ARTICLES - complete, complete, 0]
 
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == ARTICLES
+        assert conn.execute("SELECT count(*) FROM articles WHERE linking_by IS NOT NULL").fetchone()[0] == 0
+        abandoned = conn.execute("SELECT count(*) FROM events WHERE action = 'article.abandon'").fetchone()[0]
+        assert abandoned == stored - complete
         for what, sql in DUPLICATES.items():
             assert conn.execute(sql).fetchall() == [], f"duplicate {what}"
         # Every article has its one quote and the mention of its claim: none was stored in part.
         per_article = "SELECT count(*) FROM articles a WHERE (SELECT count(*) FROM {} x WHERE x.article_id = a.id) {}"
         assert conn.execute(per_article.format("quotes", "!= 1")).fetchone()[0] == 0
         assert conn.execute(per_article.format("mentions", "= 0")).fetchone()[0] == 0
-    print(f"\nkilled at {stored} articles; kill + resume of {ARTICLES} took {elapsed:.1f} s")
+    print(f"\nkilled at {stored} articles ({stored - complete} incomplete); kill + resume of {ARTICLES} took {elapsed:.1f} s")

@@ -143,7 +143,7 @@ def test_a_statement_links_what_the_matcher_links_beside_its_own_claim(session, 
     one (origin "extracted", same speaker and moment) stays a link, not a suggestion."""
     from dataclasses import replace as dc_replace
 
-    from app.domain import articles as articles_module
+    from app.domain import article_linking
     from app.domain.matching import Decision
     from app.pipeline.matching import NO_MATCH
     from app.storage.models import Claim, Mention
@@ -152,7 +152,7 @@ def test_a_statement_links_what_the_matcher_links_beside_its_own_claim(session, 
     session.add(other)
     session.flush()
     decision = Decision(other.id, "repeats", "extracted", dc_replace(NO_MATCH, score=0.95, lexical=0.95))
-    monkeypatch.setattr(articles_module, "passage_decisions",
+    monkeypatch.setattr(article_linking, "passage_decisions",
                         lambda scored, config, skip, passage=None: [decision] if other.id not in skip else [])
     ingest_article(session, ArticleInput(text=long_article(1), outlet="Port Post"), "t")
     origin = session.scalar(select(Mention.origin).where(Mention.claim_id == other.id))

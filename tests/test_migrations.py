@@ -56,6 +56,8 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
         conn.execute(text("ALTER TABLE speakers ADD COLUMN merged_into_id INTEGER"))
         conn.execute(text("ALTER TABLE claims ADD COLUMN review_title TEXT"))
         conn.execute(text("ALTER TABLE articles ADD COLUMN published_at DATETIME"))
+        conn.execute(text("ALTER TABLE articles ADD COLUMN linking_by VARCHAR(200)"))
+        conn.execute(text("ALTER TABLE articles ADD COLUMN linking_at DATETIME"))
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
              for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]
     with make_sessionmaker(engine)() as session:

@@ -69,7 +69,8 @@ def article_summary(a: Article) -> schemas.ArticleSummary:
     return schemas.ArticleSummary(
         id=a.id, title=a.title, outlet=schemas.OutletRef(name=a.outlet.name, slug=a.outlet.slug),
         author=a.author, url=a.url, published=a.published,
-        published_at=as_utc(a.published_at) if a.published_at else None, ingested_at=as_utc(a.ingested_at))
+        published_at=as_utc(a.published_at) if a.published_at else None, ingested_at=as_utc(a.ingested_at),
+        complete=a.complete)
 
 
 def event_out(e: Event) -> schemas.EventOut:

@@ -268,6 +268,9 @@ class ArticleSummary(BaseModel):
     published_at: datetime | None = Field(
         None, description="The publication moment (UTC) when the source gave a time of day.")
     ingested_at: datetime
+    complete: bool = Field(True, description="False while an ingest is still linking the article (its "
+                                             "quotes and mentions so far are shown), or when one stopped "
+                                             "half-way: ingesting its text again stores it whole.")
 
 
 class QuoteOut(BaseModel):

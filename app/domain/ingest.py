@@ -1,4 +1,4 @@
-"""Batches of files into articles: each file in its own transaction, one bad file never stops the rest."""
+"""Batches of files into articles: each file committed on its own, one bad file never stops the rest."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, event, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.pipeline.claims import fidelity, normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
@@ -75,9 +76,10 @@ def add_mention(session: Session, claim: Claim, article: Article, start: int, en
                 stance: str = "repeats", origin: str = "extracted", quoted: bool = True,
                 quote_id: int | None = None, confirmed_by: str | None = None,
                 score: float | None = None, flush: bool = True,
-                known: set | None = None) -> Mention | None:
+                known: set | None = None, judged: str | None = None) -> Mention | None:
     """A mention of `claim` at text[start:end]; None when that exact span is already linked.
-    `flush=False` leaves the row pending (no id yet) for callers adding many in a row."""
+    `flush=False` leaves the row pending (no id yet) for callers adding many in a row. `judged`:
+    its fidelity, judged by the caller already (before a write step takes the lock)."""
     key = (claim.id, article.id, start, end)
     if _span_taken(session, key, known):
         return None
@@ -86,7 +88,7 @@ def add_mention(session: Session, claim: Claim, article: Article, start: int, en
     excerpt = article.text[start:end]
     mention = Mention(claim_id=claim.id, article_id=article.id, quote_id=quote_id, start=start,
                       end=end, excerpt=excerpt, stance=stance, origin=origin,
-                      fidelity=fidelity(claim.text, excerpt, quoted=quoted),
+                      fidelity=judged or fidelity(claim.text, excerpt, quoted=quoted),
                       confirmed_by=confirmed_by, score=score)
     session.add(mention)
     if flush:
@@ -106,8 +108,10 @@ def refresh_outlet_counts(session: Session, claim_ids: Iterable[int]) -> None:
              .where(Mention.claim_id == Claim.id, LINKED).scalar_subquery())
     session.execute(update(Claim).where(Claim.id.in_(ids)).values(outlet_count=count)
                     .execution_options(synchronize_session=False))
-    for claim in session.identity_map.values():
-        if isinstance(claim, Claim) and claim.id in ids:
+    # Looked up by key, not by walking the identity map: an ingest holds every row it loaded.
+    for claim_id in ids:
+        claim = session.identity_map.get(identity_key(Claim, claim_id))
+        if claim is not None:
             session.expire(claim, ["outlet_count"])
 
 

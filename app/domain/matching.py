@@ -8,6 +8,7 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -70,7 +71,7 @@ class MatchConfig:
     # where the text's own measures are wanted alone (scripts/train_match_scorer.py).
     headlines: bool = True
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
-    # see domain.articles.plan_article): quotations stored and linked, statements linked a quotation.
+    # see domain.article_linking.plan_article): quotations stored and linked, statements linked a quotation.
     max_quotes: int = 500
     max_statements: int = 50
 
@@ -351,9 +352,16 @@ def sentence_decisions(session: Session, article: Article,
                        config: MatchConfig) -> list[tuple[int, int, Decision]]:
     """(start, end, decision) for every sentence of the article that carries a stored claim it
     does not mention yet there. Quotes were handled first, so their claims are already linked."""
+    return [found for window in window_decisions(session, article, config) for found in window]
+
+
+def window_decisions(session: Session, article: Article,
+                     config: MatchConfig) -> Iterator[list[tuple[int, int, Decision]]]:
+    """sentence_decisions window by window, so a caller may write what one stretch of the text
+    decided before reading the next (what it writes, mentions of this article, is no input here:
+    the spans already linked are read once, at the start)."""
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
-    out: list[tuple[int, int, Decision]] = []
     windows = matchable_windows(article.text)
     if config.embedder is not None:   # one batched pass; each window's lookup then hits the cache
         config.embedder.encode([clean_post(article.text[start:end]) for start, end in windows])
@@ -363,10 +371,11 @@ def sentence_decisions(session: Session, article: Article,
         skip = {s.claim_id for s in scored
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}
+        out = []
         for d in passage_decisions(scored, config, skip, passage):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
-    return out
+        yield out
 
 
 def neighbour_articles(session: Session, claim_text: str, exclude: int) -> list[int]:

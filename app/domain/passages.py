@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.linking import add_mention, index_claim_text, stable_hash, text_hashes
 from app.domain.matching import linked_spans, matchable_sentences
+from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
 from app.storage.models import Article, Claim, PassageShingle
@@ -47,13 +48,18 @@ class _Coverage:
         return end > start and self.marks.find(1, start, end) != -1
 
 
-def link_repeated_passages(session: Session, article: Article) -> tuple[int, int, set[int]]:
-    """(links, suggestions, claim ids touched) for this article's copied passages; stores its runs."""
+def link_repeated_passages(steps: WriteSteps, session: Session, article: Article) -> tuple[int, int]:
+    """(links, suggestions) for this article's copied passages; stores its runs. The earlier
+    sentence each one shares runs with is looked up by reading only, and the pairs found are
+    written a stretch of sentences at a time (as article_linking.link_sentences does): what this
+    phase writes is never what it reads (its own runs are stored last, and the lookup leaves its
+    article out)."""
     taken = _Coverage(len(article.text), (span for spans in linked_spans(session, article.id).values()
                                           for span in spans))
     rows: dict[int, tuple[int, int]] = {}
-    links = suggestions = 0
-    touched: set[int] = set()
+    pairs: list = []
+    made = [0, 0]    # links, suggestions
+    looked = 0
     for start, end in matchable_sentences(article.text):
         if taken.overlaps(start, end) or end - start > MAX_CLAIM_CHARS:
             continue
@@ -63,20 +69,33 @@ def link_repeated_passages(session: Session, article: Article) -> tuple[int, int
         for h in hashes:
             rows.setdefault(h, (start, end))
         hit = session.execute(_SHARED, {"hashes": list(hashes), "article_id": article.id}).first()
-        if hit is None:
-            continue
-        made = _link_pair(session, article, (start, end), hit)
-        if made is not None:
-            origin, claim_id = made
-            links += origin == "extracted"
-            suggestions += origin == "suggested"
-            touched.add(claim_id)
-            taken.add(start, end)
-    if rows:
-        session.add_all(PassageShingle(hash=h, article_id=article.id, start=s, end=e)
-                        for h, (s, e) in rows.items())
-        session.flush()
-    return links, suggestions, touched
+        looked += 1
+        if hit is not None:
+            pairs.append(((start, end), hit))
+        if len(pairs) >= STEP_ROWS or (pairs and looked >= STEP_WINDOWS):
+            _write_pairs(steps, session, article, pairs, made)
+            pairs, looked = [], 0
+    _write_pairs(steps, session, article, pairs, made)
+    runs = [PassageShingle(hash=h, article_id=article.id, start=s, end=e) for h, (s, e) in rows.items()]
+    for at in range(0, len(runs), STEP_ROWS * 10):
+        with steps.write():
+            session.add_all(runs[at:at + STEP_ROWS * 10])
+            session.flush()
+    return made[0], made[1]
+
+
+def _write_pairs(steps: WriteSteps, session: Session, article: Article, pairs: list, made: list[int]) -> None:
+    if not pairs:
+        return
+    with steps.write(recount=True) as touched:
+        there = steps.stored_articles(hit.article_id for _, hit in pairs)
+        for span, hit in pairs:
+            pair = _link_pair(session, article, span, hit) if hit.article_id in there else None
+            if pair is not None:
+                origin, claim_id = pair
+                made[0] += origin == "extracted"
+                made[1] += origin == "suggested"
+                touched.add(claim_id)
 
 
 def sentence_runs(text: str, start: int, end: int) -> set[int]:

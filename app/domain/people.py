@@ -65,7 +65,7 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     can merge into the right person (domain/speakers.py). The other way round, a lone-surname
     speaker seen first ("Mauger") takes the full name when it arrives ("John Mauger"), under the
     same rule. A merged-away speaker's name leads to its survivor."""
-    name = " ".join((name or "").split())[:200]
+    name = _speaker_key(name)
     if not name:
         return None
     memo = session.info.get(SPEAKER_MEMO)
@@ -96,6 +96,17 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
 #: with a flush before it; any call that may write empties it, so the answers stay what a fresh
 #: lookup would give.
 SPEAKER_MEMO = "speaker_memo"
+
+
+def _speaker_key(name: str | None) -> str:
+    return " ".join((name or "").split())[:200]
+
+
+def speaker_remembered(session: Session, name: str | None) -> bool:
+    """get_or_create_speaker(session, name) answers from SPEAKER_MEMO, touching no database (no
+    name, or a name found by reading since the last speaker was written)."""
+    key = _speaker_key(name)
+    return not key or key in session.info.get(SPEAKER_MEMO, {})
 
 
 def live_speaker(session: Session, speaker: Speaker) -> Speaker:

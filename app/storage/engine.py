@@ -20,9 +20,9 @@ def is_sqlite(url: str) -> bool:
 
 
 # How long a write waits for SQLite's one write lock before "database is locked" (then a 503).
-# An ingest holds the lock while it links one article, bounded by max_article_quotes (a few seconds
-# for the largest allowed article on an idle machine, several times that on a loaded one); at 5 s
-# a login behind a large ingest failed, and at 30 s on a machine running four benchmarks at once.
+# An ingest holds the lock for one short step at a time (domain/write_steps.py), so writers rarely
+# wait at all; a minute covers a bulk job on a loaded machine (a merge, a large import). At 5 s a
+# login behind a large ingest failed, back when an ingest held the lock for a whole article.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 
 

@@ -97,8 +97,18 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # While an ingest links the article in short transactions (domain/article_linking.py) it is
+    # incomplete: `linking_by` names that ingest ("host pid") and `linking_at` is its last step.
+    # Both are NULL once the article is complete (every article stored before 0017 is).
+    linking_by: Mapped[str | None] = mapped_column(String(200))
+    linking_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     outlet: Mapped[Outlet] = relationship(lazy="joined")
+
+    @property
+    def complete(self) -> bool:
+        """False while an ingest is still linking it (or stopped half-way: see article_linking)."""
+        return self.linking_by is None
 
 
 class Quote(Base):

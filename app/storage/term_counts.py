@@ -112,9 +112,21 @@ def _session_total(session, table: str) -> int:
     if memo is not None and table in memo:
         return memo[table]
     total = row_total(session, table)
-    if _in_transaction(session):
+    if _in_transaction(session) or session.info.get(_REMEMBER):
         session.info.setdefault(_TOTALS, {})[table] = total
     return total
+
+
+# Set by remember_totals: the totals are remembered between commits too, until the next one.
+_REMEMBER = "remember_row_totals"
+
+
+def remember_totals(session) -> None:
+    """Remember row totals outside a transaction as well, until the next commit or rollback: for
+    an ingest linking in short steps (domain/write_steps.py), whose reads between two commits
+    would otherwise each ask again. What another writer adds meanwhile is seen at the next step,
+    as a transaction of its own would see it."""
+    session.info[_REMEMBER] = True
 
 
 def _in_transaction(session) -> bool:
@@ -137,6 +149,7 @@ def _forget_grown_totals(session, _context) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_totals(session, *_args) -> None:
     session.info.pop(_TOTALS, None)
+    session.info.pop(_REMEMBER, None)
 
 
 def _vocabulary_sql(dialect: str, table: str, vocab: str, pg_column: str) -> str:

@@ -1,0 +1,195 @@
+"""How linking an article writes: in the caller's one transaction, or in short ones of its own.
+
+On SQLite a transaction holds the database's one write lock from its first write to its commit.
+An ingest that matched quotes while its writes were pending kept every other writer (a login
+writing its session row, an analyst's edit) waiting for the whole article: 41 s for an article of
+5,000 quotations. Committing steps read what they need with nothing pending (WAL readers hold no
+lock a writer waits for), then write one step and commit at once, so the lock is held for the
+writes of one step only.
+
+What a step read may have changed before it writes: another ingest made a claim the step would
+have joined, or an analyst merged a claim away. The step's first write takes the lock (it stamps
+the article's `linking_at`), and under it `stale` asks whether any claim was made or merged since
+the step read; if so the step reads again, under the lock, before writing. Mentions another
+writer stored meanwhile are found by `sync_known`, so no step breaks the unique mention span.
+
+While an ingest links in steps the article is incomplete (`Article.linking_by` names the ingest);
+`abandoned` tells an ingest that stopped half-way (its process gone, or no step for
+LINKING_STALE_AFTER) from one still running, so a re-ingest can remove the half article first.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from app.domain.errors import Conflict
+from app.domain.linking import refresh_outlet_counts
+from app.storage.models import Article, Claim, Mention, utcnow
+from app.storage.term_counts import remember_totals
+
+# Rows a committing step writes at most (mentions of the sentence phase, copied passages).
+STEP_ROWS = 100
+# Sentences matched between two writes of the sentence phase (see article_linking.link_sentences).
+STEP_WINDOWS = 40
+
+# An incomplete article whose ingest has not finished a step for this long has been abandoned,
+# wherever that ingest ran (a step waits at most a minute for the lock; matching between two
+# steps takes seconds).
+LINKING_STALE_AFTER = timedelta(minutes=15)
+
+# The articles this process is linking now (a thread of a web server, say).
+_LINKING_HERE: set[int] = set()
+_LINKING_LOCK = threading.Lock()
+
+
+def linking_owner() -> str:
+    """Who links an article: host and process id ("host pid")."""
+    return f"{socket.gethostname()[:180]} {os.getpid()}"
+
+
+class WriteSteps:
+    """`commit=False`: every step writes in the caller's transaction (ingest_article; the caller
+    commits), and the checks below cost nothing. `commit=True`: each step is its own short
+    transaction (ingest_and_commit)."""
+
+    def __init__(self, session: Session, article_id: int, commit: bool) -> None:
+        self.session, self.article_id, self.commit = session, article_id, commit
+        self.touched: set[int] = set()
+        if commit:
+            remember_totals(session)
+
+    def mark(self) -> tuple[int, int] | None:
+        """What the claims looked like when a step began reading (newest id, claims merged)."""
+        return _claims_mark(self.session) if self.commit else None
+
+    def stale(self, mark: tuple[int, int] | None) -> bool:
+        """Under the step's lock: was a claim made or merged by another writer since `mark`?"""
+        return mark is not None and _claims_mark(self.session) != mark
+
+    @contextmanager
+    def write(self, recount: bool = False) -> Iterator[set[int]]:
+        """One step: yields the set to fill with the claims it touched. Their outlet counts are
+        recounted by finish(), or when the step commits with `recount` (a step writing mentions
+        in other articles: those stay should this article's ingest stop half-way)."""
+        touched: set[int] = set()
+        if self.commit:
+            self._stamp()
+        yield touched
+        self.touched |= touched
+        if self.commit:
+            self.session.flush()
+            if recount:
+                refresh_outlet_counts(self.session, touched)
+            self.session.commit()
+            remember_totals(self.session)
+
+    def finish(self) -> None:
+        """After the last step: recount every claim touched; committing, in steps of STEP_ROWS
+        claims (a recount reads every mention of a claim), else at once (the caller commits)."""
+        if not self.commit:
+            self.session.flush()
+            refresh_outlet_counts(self.session, self.touched)
+            return
+        ids = sorted(self.touched)
+        for at in range(0, len(ids), STEP_ROWS):
+            with self.write():
+                refresh_outlet_counts(self.session, ids[at:at + STEP_ROWS])
+
+    def sync_known(self, known: set, keys: Iterable[tuple[int, int, int, int]]) -> None:
+        """Under the lock: add to `known` those of `keys` (claim, article, start, end) another
+        writer stored since `known` was read (an analyst linking the same span, say)."""
+        keys = set(keys) - known
+        if not self.commit or not keys:
+            return
+        rows = self.session.execute(
+            select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end)
+            .where(Mention.claim_id.in_({k[0] for k in keys}), Mention.article_id.in_({k[1] for k in keys})))
+        known.update(key for key in map(tuple, rows) if key in keys)
+
+    def live_claims(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` not merged away (all of them in one transaction: nothing changed)."""
+        ids = set(ids)
+        if not self.commit or not ids:
+            return ids
+        return set(self.session.scalars(select(Claim.id).where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))))
+
+    def stored_articles(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` still stored (an admin may delete one while this article is linked)."""
+        ids = set(ids)
+        if not self.commit or not ids:
+            return ids
+        return set(self.session.scalars(select(Article.id).where(Article.id.in_(ids))))
+
+    def _stamp(self) -> None:
+        """The step's first write: on SQLite it takes the lock, so what the step checks next is
+        current until it commits. PostgreSQL has no such lock: the step takes a transaction-level
+        advisory lock that every linking step takes, so the steps of two ingests never interleave
+        there either (a statement of each making the same claim, or both linking one span).
+        An article deleted meanwhile ends the ingest."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(_PG_STEP_LOCK)
+        done = self.session.execute(update(Article).where(Article.id == self.article_id)
+                                    .values(linking_at=utcnow()).execution_options(synchronize_session=False))
+        if done.rowcount == 0:
+            raise Conflict(f"article {self.article_id} was deleted while it was being linked")
+
+
+# pg_advisory_xact_lock key of linking steps (any constant no other code uses; "ctlink" in hex).
+_PG_STEP_LOCK = text("SELECT pg_advisory_xact_lock(107515585982827)")
+
+_MERGED = select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)).scalar_subquery()
+_CLAIMS_MARK = select(func.coalesce(func.max(Claim.id), 0), _MERGED)
+
+
+def _claims_mark(session: Session) -> tuple[int, int]:
+    return tuple(session.execute(_CLAIMS_MARK).one())
+
+
+@contextmanager
+def linking_here(article_id: int) -> Iterator[None]:
+    """Mark an article as being linked by this process for the duration."""
+    with _LINKING_LOCK:
+        _LINKING_HERE.add(article_id)
+    try:
+        yield
+    finally:
+        with _LINKING_LOCK:
+            _LINKING_HERE.discard(article_id)
+
+
+def abandoned(article_id: int, linking_by: str | None, linking_at: datetime | None,
+              now: datetime | None = None) -> bool:
+    """Has the ingest linking an incomplete article stopped? This process: it is not linking it
+    now. Another process on this host: that process is gone. Anywhere: no step for
+    LINKING_STALE_AFTER."""
+    if linking_by is None:
+        return False
+    host, _, pid = linking_by.rpartition(" ")
+    if host == socket.gethostname()[:180] and pid.isdigit():
+        if int(pid) == os.getpid():
+            with _LINKING_LOCK:
+                return article_id not in _LINKING_HERE
+        if not _process_alive(int(pid)):
+            return True
+    if linking_at is None:
+        return True
+    if linking_at.tzinfo is None:
+        linking_at = linking_at.replace(tzinfo=timezone.utc)
+    return (now or datetime.now(timezone.utc)) - linking_at > LINKING_STALE_AFTER
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:      # alive, another user's
+        return True
+    return True
