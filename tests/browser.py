@@ -148,3 +148,18 @@ def chromium_page(base: str | None = None):
             yield page
         finally:
             browser.close()
+
+
+def upload_seeds(page, base: str, names: list[str]):
+    """The seed files `names` and their sources.csv chosen at once in the ingest page's upload form,
+    as a person has them; waits for the batch's results and gives their block (#ingest-results)."""
+    from tests.seeds import SEEDS_DIR
+
+    page.goto(base + "/ingest")
+    form = page.locator("form.ingest-files")
+    form.locator("input[name=files]").set_input_files(
+        [str(SEEDS_DIR / name) for name in names] + [str(SEEDS_DIR / "sources.csv")])
+    form.get_by_role("button", name="Upload").click()
+    results = page.locator("#ingest-results")
+    results.locator(".batch-note").wait_for()
+    return results

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 
 from app.pipeline.documents import parse_sources_csv
-from tests.browser import chromium_page, serve_new
+from tests.browser import chromium_page, serve_new, upload_seeds
 from tests.seeds import SEEDS_DIR, seeds_available
 
 pytestmark = [pytest.mark.e2e,
@@ -18,13 +18,7 @@ def test_seeds_with_their_sources_csv_upload_in_one_go(tmp_path):
     rows = parse_sources_csv((SEEDS_DIR / "sources.csv").read_text(encoding="utf-8"))
     names = sorted(rows)
     with serve_new(tmp_path) as (base, _), chromium_page(base) as page:
-        page.goto(base + "/ingest")
-        form = page.locator("form.ingest-files")
-        form.locator("input[name=files]").set_input_files(
-            [str(SEEDS_DIR / name) for name in names] + [str(SEEDS_DIR / "sources.csv")])
-        form.get_by_role("button", name="Upload").click()
-        results = page.locator("#ingest-results")
-        results.locator(".batch-note").wait_for()
+        results = upload_seeds(page, base, names)
         assert results.locator(".batch-note").inner_text() == \
             f"sources.csv gave the outlet and date of {len(names)} of {len(names)} files."
         shown = [(r.locator("td.name").inner_text(), r.get_attribute("data-status"))

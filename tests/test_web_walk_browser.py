@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium_page, serve_new
+from tests.browser import chromium_page, serve_new, upload_seeds
 from tests.seeds import SEEDS_DIR, seeds_available
 
 pytestmark = [pytest.mark.e2e,
@@ -42,13 +42,8 @@ def test_from_upload_to_timeline_matrix_and_claimreview(tmp_path):
     names = sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
     widths = {}
     with serve_new(tmp_path) as (base, _), chromium_page(base) as page:
-        page.goto(base + "/ingest")
-        form = page.locator("form.ingest-files")
-        form.locator("input[name=files]").set_input_files(
-            [str(SEEDS_DIR / n) for n in names] + [str(SEEDS_DIR / "sources.csv")])
-        form.get_by_role("button", name="Upload").click()
-        page.locator("#ingest-results .batch-note").wait_for()
-        assert page.locator("#ingest-results tr.result[data-status=added]").count() == len(names)
+        results = upload_seeds(page, base, names)
+        assert results.locator("tr.result[data-status=added]").count() == len(names)
         widths["ingest"] = _shoot(page, shots, "1-ingest")
 
         # The claims list sorts by outlets: the first claim is the one that travelled furthest.
