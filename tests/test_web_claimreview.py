@@ -206,15 +206,3 @@ def test_the_claim_page_itself_imports_back(client, app_session, claim_id, tmp_p
     page = client.get(f"/claims/{claim_id}/sources").text
     assert _import(tmp_path, "page.html", page) == [
         (RIVER, "misleading", f"http://testserver/claims/{claim_id}", REASON)]
-
-
-def test_a_verdict_set_in_place_is_in_the_json_ld_the_swap_brings(client, claim_id):
-    """The status form posts with htmx and swaps the claim block: the JSON-LD comes with it."""
-    page = soup(client.get(f"/claims/{claim_id}"))
-    version = page.select_one("form.status-form input[name=version]")["value"]
-    swapped = client.post(f"/claims/{claim_id}/status", headers={"HX-Request": "true"},
-                          data={"status": "disputed", "reason": REASON, "version": version})
-    assert swapped.status_code == 200
-    blocks = ld_scripts(soup(swapped))
-    assert [b["reviewRating"]["ratingExplanation"] for b in blocks] == [REASON]
-    assert ld_scripts(soup(client.get(f"/claims/{claim_id}")))[0]["reviewRating"]["alternateName"] == "Disputed"

@@ -67,7 +67,7 @@ def test_from_upload_to_timeline_matrix_and_claimreview(tmp_path):
         status.locator("textarea[name=reason]").fill(REASON)
         status.get_by_role("button", name="Set status").click()
         page.locator(".status-reason", has_text="transcript says patrols").wait_for()
-        # no reload: the JSON-LD came with the block the status form swapped in
+        page.reload()
         blocks = [json.loads(t) for t in page.locator('script[type="application/ld+json"]').all_inner_texts()]
         review = next(b for b in blocks if b.get("@type") == "ClaimReview")
         assert review["reviewRating"]["ratingExplanation"] == REASON
