@@ -29,12 +29,13 @@ DEPTH = 30
 
 
 def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
-    """(match, label) for each candidate of each train post, both editions."""
-    from app.domain.matching import MatchConfig, scored_candidates
+    """(match, headline match or None, label) for each candidate of each train post, both editions."""
+    from app.domain.matching import MatchConfig, candidate_measures
     from app.pipeline.embeddings import load_embedder
 
-    # headlines off: the rows are the claim text's own measures, which the model reads
-    config = MatchConfig(candidates=DEPTH, scorer=None, headlines=False, embedder_model=embeddings or "",
+    # Without embeddings the rows are the claim text's own measures (a second model joins the
+    # headline's odds: headline_rows); with them, the semantic model reads the headline's measures too.
+    config = MatchConfig(candidates=DEPTH, scorer=None, headlines=bool(embeddings), embedder_model=embeddings or "",
                          embedder=load_embedder(embeddings) if embeddings else None)
     out = []
     for edition in EDITIONS:
@@ -43,38 +44,34 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
         queries = list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]
         for q in queries:
             positives = set(q["positives"])
-            for hit in scored_candidates(ranker.session, q["query"], config, floor=0.0):
+            for hit, head in candidate_measures(ranker.session, q["query"], config, floor=0.0):
+                if hit.match.score <= 0:
+                    continue
                 label = int(bool(positives & set(ranker.vids.get(hit.claim_id, []))))
-                out.append((hit.match, label))
+                out.append((hit.match, head, label))
         ranker.close()
     return out
 
 
-def headline_rows(devdata: Path, scorer, embeddings: str | None, limit: int | None):
+def headline_rows(devdata: Path, scorer, limit: int | None):
     """([text logit, headline logit], label) for each candidate of each train post whose
-    fact-check headline scores: the text's odds from the models just fitted, the headline's too."""
-    from dataclasses import replace
+    fact-check headline scores, without embeddings: the text's and the headline's odds from the
+    lexical model just fitted."""
+    from app.domain.matching import MatchConfig, candidate_measures
+    from app.pipeline.scorer import headline_features
 
-    from app.domain.matching import MatchConfig, scored_candidates
-    from app.pipeline.embeddings import load_embedder
-    from app.pipeline.scorer import MatchScorer, headline_features
-
-    bare = MatchScorer(scorer.lexical, scorer.semantic)   # no combiner: with_headline's noisy-or
-    config = MatchConfig(candidates=DEPTH, scorer=bare, embedder_model=embeddings or "",
-                         embedder=load_embedder(embeddings) if embeddings else None)
+    config = MatchConfig(candidates=DEPTH, scorer=scorer)
     out = []
     for edition in EDITIONS:
         claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
         ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
         for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
             positives = set(q["positives"])
-            text_only = {h.claim_id: h.match.score for h in
-                         scored_candidates(ranker.session, q["query"], replace(config, headlines=False), floor=0.0)}
-            for hit in scored_candidates(ranker.session, q["query"], config, floor=0.0):
-                if hit.match.headline is None:
+            for hit, head in candidate_measures(ranker.session, q["query"], config, floor=0.0):
+                if head is None or head.score <= 0:
                     continue
                 label = int(bool(positives & set(ranker.vids.get(hit.claim_id, []))))
-                out.append((headline_features(text_only.get(hit.claim_id, 0.0), hit.match.headline), label))
+                out.append((headline_features(hit.match.score, head.score), label))
         ranker.close()
     return out
 
@@ -85,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
         LEXICAL_FEATURES,
         PARAMS,
         SEMANTIC_FEATURES,
-        LogisticModel,
         MatchScorer,
         features,
         fit_logistic,
@@ -101,28 +97,25 @@ def main(argv: list[str] | None = None) -> int:
     # Each model learns from the candidates it will see: the full-text index's alone without
     # embeddings; with them, those plus the nearest vectors (pairs sharing few or no words).
     rows = candidate_rows(args.devdata, None, args.limit)
-    labels = [label for _, label in rows]
-    lexical = fit_logistic([features(m, False) for m, _ in rows], labels, LEXICAL_FEATURES)
+    labels = [label for _, _, label in rows]
+    lexical = fit_logistic([features(m, False) for m, _, _ in rows], labels, LEXICAL_FEATURES)
     result = {"trained_on": "CheckThat! 2020 and 2021 train splits (../shared/devdata), "
                             "by scripts/train_match_scorer.py",
               "rows": len(rows), "positives": sum(labels), "lexical": lexical.as_dict()}
     if args.embeddings:   # both models from one run: they must read the same lexical measures
         rows = candidate_rows(args.devdata, args.embeddings, args.limit)
-        labels = [label for _, label in rows]
-        result["semantic"] = fit_logistic([features(m, True) for m, _ in rows], labels,
+        labels = [label for _, _, label in rows]
+        result["semantic"] = fit_logistic([features(m, True, head) for m, head, _ in rows], labels,
                                           SEMANTIC_FEATURES).as_dict()
         result.update(semantic_model=args.embeddings, semantic_rows=len(rows),
                       semantic_positives=sum(labels))
     else:
         print("no --embeddings: the file will have no semantic model", file=sys.stderr)
-    # The headline combiners, each on the odds of the model it joins.
-    scorer = MatchScorer(lexical, LogisticModel.from_dict(result["semantic"]) if args.embeddings else None)
-    for name, embeddings in (("headline_lexical", None), ("headline_semantic", args.embeddings)):
-        if name == "headline_semantic" and not embeddings:
-            continue
-        pairs = headline_rows(args.devdata, scorer, embeddings, args.limit)
-        result[name] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs], HEADLINE_FEATURES).as_dict()
-        result[f"{name}_rows"] = len(pairs)
+    # The lexical path's headline combiner, on the lexical model's odds.
+    pairs = headline_rows(args.devdata, MatchScorer(lexical, None), args.limit)
+    result["headline_lexical"] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs],
+                                              HEADLINE_FEATURES).as_dict()
+    result["headline_lexical_rows"] = len(pairs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"lexical: {result['rows']} candidate rows, {result['positives']} right; "

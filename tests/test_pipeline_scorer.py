@@ -62,7 +62,8 @@ def test_a_floor_above_the_ceiling_skips_the_candidate():
 def test_semantic_model_is_used_only_when_a_cosine_is_there():
     lexical = LogisticModel(LEXICAL_FEATURES, tuple([0.0] * len(LEXICAL_FEATURES)), 0.0)
     semantic = LogisticModel(SEMANTIC_FEATURES,
-                             tuple([0.0] * len(LEXICAL_FEATURES)) + (4.0, 0.0, 0.0), -2.0)
+                             tuple([0.0] * len(LEXICAL_FEATURES)) + (4.0, 0.0, 0.0)
+                             + tuple([0.0] * (len(SEMANTIC_FEATURES) - len(LEXICAL_FEATURES) - 3)), -2.0)
     scorer = MatchScorer(lexical, semantic)
     from dataclasses import replace
     match = score_match("The pier will close for repairs", "The pier will close for repairs soon")
@@ -102,8 +103,28 @@ def test_the_gap_to_the_best_candidate_is_read_with_the_cosine():
                     semantic=0.6)
     alone = features(replace(match, semantic_best=None), True)
     behind = features(replace(match, semantic_best=0.9), True)
-    assert alone[-1] == 0.0 and behind[-1] == pytest.approx(-0.3)
-    assert alone[:-1] == behind[:-1]
+    gap = SEMANTIC_FEATURES.index("semantic_gap")
+    assert alone[gap] == 0.0 and behind[gap] == pytest.approx(-0.3)
+    assert alone[:gap] + alone[gap + 1:] == behind[:gap] + behind[gap + 1:]
+
+
+def test_the_semantic_model_reads_the_headline_measures_beside_the_text():
+    from dataclasses import replace
+
+    from app.pipeline.scorer import HEADLINE_MEASURES, default_scorer
+    passage = "The harbour board said the ferry pier will shut for repairs in June"
+    text = replace(score_match("Ferry service ends at the old quay", passage), semantic=0.5, semantic_best=0.5)
+    headline = score_match("The ferry pier will shut in June", passage)
+    flagged = SEMANTIC_FEATURES.index("has_headline")
+    without, worded = features(text, True), features(text, True, headline)
+    assert len(without) == len(worded) == len(SEMANTIC_FEATURES)
+    assert without[-len(HEADLINE_MEASURES):] == [0.0] * len(HEADLINE_MEASURES)
+    assert worded[flagged] == 1.0 and worded[SEMANTIC_FEATURES.index("headline_coverage")] > 0.5
+    # one shared word is no match: the headline counts as absent
+    assert features(text, True, score_match("Pier tolls rise", passage)) == without
+    shipped = default_scorer()
+    assert shipped.semantic is not None and shipped.semantic.names == SEMANTIC_FEATURES
+    assert shipped.score(text, headline) > shipped.score(text)   # a passage worded like the headline
 
 
 

@@ -119,6 +119,20 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
                       floor: float | None = None) -> list[ScoredClaim]:
     """Stored claims that share words with `text`, scored and best first. Those that cannot reach
     `floor` (by default the lowest threshold of `config`: no decision could take them) are left out."""
+    scored = [ScoredClaim(s.claim_id, s.text, s.match if head is None else
+                          with_headline(s.match, head, config.scorer))
+              for s, head in candidate_measures(session, text, config, floor)]
+    scored = [s for s in scored if s.match.score > 0]
+    scored.sort(key=lambda s: (-s.match.score, s.claim_id))
+    return scored
+
+
+def candidate_measures(session: Session, text: str, config: MatchConfig,
+                       floor: float | None = None) -> list[tuple[ScoredClaim, MatchScore | None]]:
+    """Each candidate scored on its text (with embeddings, the semantic model also reads its
+    headline's measures), with its match against its fact-check headline (None without one, or
+    with headlines off): what scored_candidates joins, and what scripts/train_match_scorer.py
+    learns from."""
     text = clean_post(text)
     terms = query_terms(text, MATCH_QUERY_TERMS)
     hits = claim_candidates(session, terms, config.candidates)
@@ -131,20 +145,15 @@ def scored_candidates(session: Session, text: str, config: MatchConfig,
                                                           *(claim_stems(t) for t in titles.values())))
     gate = config.lexical_gate if floor is None else 0.0   # `similar` ranks every candidate
     floor = config.floor if floor is None else floor
+    heads = {cid: score_match(title, passage, weights, floor, config.scorer, gate) for cid, title in titles.items()}
     scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate))
               for cid, ctext, _ in hits]
     if config.embedder is not None:
         best = max(sims.values(), default=0.0)
-        scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best))
+        scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best,
+                                                                 heads.get(s.claim_id)))
                   for s in scored]
-    if titles:
-        scored = [s if s.claim_id not in titles else ScoredClaim(s.claim_id, s.text, with_headline(
-                      s.match, score_match(titles[s.claim_id], passage, weights, floor, config.scorer, gate),
-                      config.scorer))
-                  for s in scored]
-    scored = [s for s in scored if s.match.score > 0]
-    scored.sort(key=lambda s: (-s.match.score, s.claim_id))
-    return scored
+    return [(s, heads.get(s.claim_id)) for s in scored]
 
 
 def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, str | None]],
@@ -178,14 +187,16 @@ def live_claim_texts(session: Session, ids: list[int]) -> list[tuple[int, str, s
     return [rows[cid] for cid in ids if cid in rows]
 
 
-def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, best: float) -> MatchScore:
+def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, best: float,
+                   headline: MatchScore | None) -> MatchScore:
     """The match with its meaning similarity (and the best among the text's candidates: how close
-    the nearest claim is says how telling this one's cosine is), scored again by the scorer."""
+    the nearest claim is says how telling this one's cosine is), scored again by the scorer, which
+    reads the headline's measures too."""
     match = replace(s.match, semantic=round(sim, 4), semantic_best=round(best, 4),
                     polarity_differs=s.match.polarity_differs if s.match.shared
                     else negated(s.text) != passage.negated)
     if config.scorer is not None and config.scorer.semantic is not None:
-        return replace(match, score=config.scorer.score(match))
+        return replace(match, score=config.scorer.score(match, headline))
     return replace(match, score=blend(s.match.score, sim))
 
 

@@ -174,14 +174,18 @@ NO_MATCH = MatchScore(0.0, 0.0, 0.0, (), False)
 def with_headline(text_match: MatchScore, headline_match: MatchScore, scorer=None) -> MatchScore:
     """A known claim's text and its fact-check's headline are two wordings of one claim, and a
     passage that restates either restates the claim. With a scorer (app/pipeline/scorer.py) its
-    learned odds join the two scores; without, the hand blends are no probabilities and the higher
+    learned odds join the two scores (its semantic model read the headline's measures with the
+    text's, so its score stands); without, the hand blends are no probabilities and the higher
     counts. The measures shown are the stronger match's; the meaning similarity stays the text's
     (the headline is not embedded)."""
     if headline_match.score <= 0:
         return text_match
     stronger = text_match if text_match.score >= headline_match.score else headline_match
     a, b = text_match.score, headline_match.score
-    score = scorer.either(a, b, text_match.semantic is not None) if scorer is not None else max(a, b)
+    if scorer is None:
+        score = max(a, b)
+    else:
+        score = a if scorer.reads_headline(text_match) else scorer.either(a, b)
     return replace(stronger, score=score, headline=round(b, 4),
                    semantic=text_match.semantic, semantic_best=text_match.semantic_best)
 
