@@ -214,6 +214,22 @@ class MentionPage:
     outlet_counts: dict[str, int]               # stance -> outlets over every linked mention
 
     @property
+    def stances(self) -> tuple[str, ...]:
+        """The stance groups this page draws, in order: those with mentions here, and a stance no
+        outlet takes ("None.") where the list passes it: on the page where the next stance with
+        mentions begins, or on the last page."""
+        shown = []
+        for i, stance in enumerate(STANCES):
+            if stance in self.groups:
+                shown.append(stance)
+            elif not self.outlet_counts.get(stance):
+                after = next((t for t in STANCES[i + 1:] if self.outlet_counts.get(t)), None)
+                if (self.next_page is None if after is None
+                        else after in self.groups and self.continued_stance != after):
+                    shown.append(stance)
+        return tuple(shown)
+
+    @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 

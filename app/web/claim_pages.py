@@ -38,7 +38,7 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
     """The claim page (or its `claim` block for htmx), optionally with a message from an action.
     A mention's stance and unlink forms only for a reader who may use them."""
     ctx = {**claim_detail(session, claim, sees_suggestions(request), page), **spread_context(request, session, claim),
-           "nav": "claims", "editable": may(request, "set_stance"), "fragment": False, "message": message,
+           "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
 
@@ -75,7 +75,7 @@ def claim_mentions(request: Request, session: SessionDep, claim_id: int, page: i
         return RedirectResponse(url_with(request, "claim", {"page": page if page > 1 else None},
                                          claim_id=claim.id) + "#mentions", status_code=303)
     ctx = {"claim": claim, "mentions": claim_mentions_page(session, claim.id, page),
-           "editable": may(request, "set_stance"), "fragment": True}
+           "editable": may(request, "set_stance")}
     return templates.TemplateResponse(request, "_mention_page.html", ctx, headers={"Vary": "HX-Request"})
 
 
