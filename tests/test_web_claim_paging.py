@@ -145,6 +145,10 @@ def test_summaries_count_every_mention_not_the_page(paged, reader):
     assert heads == {s: {f"({n} outlets)"} for s, n in expected.items()}
     assert page.select_one(".outlet-total").get_text() == str(len(OUTLETS) + 1)
     assert sum(int(f.select_one(".n").get_text()) for f in page.select(".fidelity-count")) == MENTIONS
+    # "How each outlet renders it": 50 rows, its counts over all 130.
+    assert len(page.select("tr.rendering")) == 50
+    assert "The first 50 of 130" in page.select_one(".renderings-more").get_text()
+    assert page.select_one(".renderings-summary .badge").get_text() == f"{MENTIONS} verbatim"
 
 
 def test_a_reader_sees_no_action_forms_an_editor_does(paged, reader, editor):
