@@ -81,8 +81,11 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
     found = list(session.execute(stmt.where(~is_suggested)))
     if suggested:
         found += list(session.execute(stmt.where(is_suggested)))
-    rows = [{**r._asdict(), "suggested": r.origin == "suggested",
-             "diff": word_diff(claim.text, r.excerpt)} for r in found]
+    diffs: dict[str, tuple] = {}      # the same wording (a verbatim quote) is diffed once
+    for r in found:
+        if r.excerpt not in diffs:
+            diffs[r.excerpt] = word_diff(claim.text, r.excerpt)
+    rows = [{**r._asdict(), "suggested": r.origin == "suggested", "diff": diffs[r.excerpt]} for r in found]
     counts = Counter()
     for fidelity, is_sugg, n in session.execute(
             select(Mention.fidelity, is_suggested, func.count()).where(Mention.claim_id == claim.id)
