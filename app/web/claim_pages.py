@@ -24,7 +24,7 @@ from app.storage.models import Claim
 from app.web.access import sees_suggestions
 from app.web.claim_spread import spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
-from app.web.templating import absolute_url, claim_slug, is_htmx, may, render, templates, url_with
+from app.web.templating import absolute_url, claim_slug, is_htmx, may, render, templates, url_path, url_with
 
 router = APIRouter()
 
@@ -108,6 +108,7 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
     spread = claim_spread(session, claim.id, sees_suggestions(request))
     window = replace(spread, mentions=spread.mentions[offset:offset + per_page])
     base = absolute_url(request, "claim_sources_json", claim_id=claim.id)
+    site = str(request.base_url).rstrip("/")     # what request.url_for puts before the path
 
     def link(n: int | None) -> str | None:
         return None if n is None else base + "?" + urlencode({"page": n, **({"per_page": per_page}
@@ -127,7 +128,7 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
                      "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
                      "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
                      "end": r["end"], "mention_id": r["id"]} for r in rows],
-        "spread": spread_json(window, lambda m: str(request.url_for("article", article_id=m.article_id))
+        "spread": spread_json(window, lambda m: site + url_path(request, "article", article_id=m.article_id)
                               + f"#m{m.id}"),
         "paging": paging,
     }
