@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web.inputs import install_input_checks
     from app.web.routes import router as web_router
     from app.web.security import install_security
+    from app.web.templating import templates
+
+    templates.env.auto_reload = settings.template_reload
 
     install_error_handlers(app)
     install_input_checks(app)  # before the access guard: bad input is refused before any login work

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # logged-in user instead.
     actor: str = Field(default_factory=operator_name, min_length=1, max_length=200)
     page_size: int = 25
+    # Development: re-read a template when its file changes (`make run` turns it on). Off, Jinja
+    # compiles each template once; on, it checks the file at every include (a claim page includes
+    # one template per mention shown).
+    template_reload: bool = False
     max_article_bytes: int = 2 * 1024 * 1024
     # Work on one article at most: quotations stored and linked, and statements linked of one
     # quotation. An article past a bound is stored whole, the rest is left unlinked and the ingest

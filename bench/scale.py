@@ -75,11 +75,15 @@ def lookups(db: Path, gen: Generated) -> dict:
         big = max(counts, key=lambda r: r[1])
         medium = min(counts, key=lambda r: (abs(r[1] - 50), r[0]))
         outlet = con.execute("SELECT id, slug FROM outlets WHERE name = ?", (gen.filter_outlet,)).fetchone()
+        # The two outlets with the most articles: the matrix cell with most claims behind it.
+        pair = [r[0] for r in con.execute("SELECT o.slug FROM outlets AS o JOIN articles AS a ON a.outlet_id = o.id "
+                                          "GROUP BY o.id ORDER BY count(*) DESC, o.id LIMIT 2")]
         fts = {label: con.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH ?",
                                   (f'"{w}"*',)).fetchone()[0] for label, w in gen.words.items()}
     finally:
         con.close()
-    return {"big": big, "medium": medium, "outlet_slug": outlet[1], "outlet_id": outlet[0], "fts": fts}
+    return {"big": big, "medium": medium, "outlet_slug": outlet[1], "outlet_id": outlet[0], "fts": fts,
+            "pair": pair}
 
 
 def app_targets(gen: Generated, ids: dict) -> list[tuple[str, str, dict]]:
@@ -92,7 +96,13 @@ def app_targets(gen: Generated, ids: dict) -> list[tuple[str, str, dict]]:
     for label, word in gen.words.items():
         targets.append((f"search {label} ({ids['fts'][label]} claims), full page", f"/claims?q={word}", {}))
         targets.append((f"search {label} ({ids['fts'][label]} claims), fragment", f"/claims?q={word}", hx))
+    targets.append((f"claim page, {ids['big'][1]} mentions, more (page 2)",
+                    f"/claims/{ids['big'][0]}/mentions?page=2", hx))
     targets.append((f"sources.json, {ids['big'][1]} mentions", f"/claims/{ids['big'][0]}/sources.json", {}))
+    # The timeline is drawn on the claim page (its spread); the matrix is a page of its own.
+    targets.append(("outlet matrix", "/outlet-matrix", {}))
+    a, b = ids["pair"]
+    targets.append(("outlet matrix cell", f"/outlet-matrix/cell?a={a}&b={b}&kind=both_repeat", {}))
     return targets
 
 

@@ -77,3 +77,25 @@ def test_rows_are_capped_and_the_rest_summed_up(n, rows, more):
 
 def test_no_dated_mention_no_picture():
     assert layout([mention(1, "A", None)])[1] is None
+
+
+def test_a_claim_with_thousands_of_mentions_is_drawn_thinned_within_the_mark_budget():
+    from datetime import timedelta
+
+    from app.web.timeline import MAX_MARKS
+
+    stances = ("repeats", "contradicts", "discusses")
+    many = sorted((mention(i, f"Outlet {i % 60}", date(2024, 1, 1) + timedelta(days=i % 300), stance=stances[i % 3])
+                   for i in range(3000)), key=lambda m: (m.moment, m.id))
+    ordered = summarize(many).mentions
+    first = ordered[0]
+    t = timeline_layout(ordered, first.id, lambda m: f"#m{m.id}")
+    drawn = [mark for row in t.rows + (t.more,) for mark in row.marks]
+    assert len(drawn) <= MAX_MARKS
+    assert any(mark.first and mark.mention_id == first.id for mark in drawn)
+    assert f"({len(drawn)} of 3000 drawn)" in t.desc
+    # Under the budget every mention keeps its mark.
+    few = summarize(many[:MAX_MARKS]).mentions
+    small = timeline_layout(few, few[0].id, lambda m: f"#m{m.id}")
+    assert sum(len(r.marks) for r in small.rows + ((small.more,) if small.more else ())) == MAX_MARKS
+    assert "drawn" not in small.desc

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -143,26 +144,168 @@ def unlink(session: Session, mention_id: int, actor: str, expected_stance: str |
     return claim_id
 
 
-def claim_sources(session: Session, claim_id: int, suggested: bool = False) -> list[dict]:
-    """Every mention of a claim with its article, outlet and the sentence around it, oldest first.
+#: The order of a claim's sources: oldest first, undated last; ids break every tie, so pages of it
+#: neither skip nor repeat a mention.
+def _source_order() -> tuple:
+    return (Article.published.is_(None), Article.published, Article.published_at.is_(None),
+            Article.published_at, Article.id, Mention.start, Mention.id)
 
-    Linked mentions by default; `suggested=True` gives the suggestions still awaiting an analyst."""
-    rows = session.execute(
-        select(Mention, Article.title, Article.published, Article.url, Article.text,
-               Outlet.name, Outlet.slug, Article.published_at)
-        .join(Article, Article.id == Mention.article_id)
-        .join(Outlet, Outlet.id == Article.outlet_id)
-        .where(Mention.claim_id == claim_id, LINKED if not suggested else ~LINKED)
-        .order_by(Article.published.is_(None), Article.published, Article.published_at.is_(None),
-                  Article.published_at, Article.id, Mention.start))
+
+def _source_rows(session: Session, *where, ordered: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[dict]:
+    """Mentions with their article, outlet and the sentence around them."""
+    stmt = (select(Mention, Article.title, Article.published, Article.url, Article.text,
+                   Outlet.name, Outlet.slug, Article.published_at)
+            .join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id)
+            .where(*where))
+    if ordered:
+        stmt = stmt.order_by(*_source_order())
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     out = []
-    for m, title, published, url, text, outlet, outlet_slug, published_at in rows:
+    for m, title, published, url, text, outlet, outlet_slug, published_at in session.execute(stmt):
         lo, hi = sentence_bounds(text, m.start, m.end)
         out.append({**_mention_dict(m), "title": title, "published": published, "url": url,
                     "published_at": as_utc(published_at), "score": m.score,
                     "outlet": outlet, "outlet_slug": outlet_slug,
                     "before": text[lo:m.start], "after": text[m.end:hi]})
     return out
+
+
+def claim_sources(session: Session, claim_id: int, suggested: bool = False, *, limit: int | None = None,
+                  offset: int = 0) -> list[dict]:
+    """Every mention of a claim with its article, outlet and the sentence around it, oldest first
+    (`limit` and `offset` give one page of that list).
+
+    Linked mentions by default; `suggested=True` gives the suggestions still awaiting an analyst."""
+    return _source_rows(session, Mention.claim_id == claim_id, LINKED if not suggested else ~LINKED,
+                        limit=limit, offset=offset)
+
+
+def count_sources(session: Session, claim_id: int, suggested: bool = False) -> int:
+    return session.scalar(select(func.count()).select_from(Mention)
+                          .where(Mention.claim_id == claim_id, LINKED if not suggested else ~LINKED))
+
+
+#: Mentions on one page of the claim page; the rest come a page at a time ("more").
+MENTIONS_PER_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class OutletBlock:
+    outlet: str
+    outlet_slug: str
+    mentions: tuple[dict, ...]
+    continued: bool = False       # the outlet's block began on an earlier page
+
+
+@dataclass(frozen=True, slots=True)
+class MentionPage:
+    """One page of a claim's linked mentions in the order the claim page shows them (stances in
+    their fixed order; in a stance, outlets by first appearance; in an outlet, oldest first), so
+    pages laid end to end are the whole list grouped as one."""
+
+    page: int
+    per_page: int
+    total: int
+    groups: dict[str, tuple[OutletBlock, ...]]   # stance -> its outlet blocks on this page
+    continued_stance: str | None                # the first stance group began on an earlier page
+    outlet_counts: dict[str, int]               # stance -> outlets over every linked mention
+
+    @property
+    def stances(self) -> tuple[str, ...]:
+        """The stance groups this page draws, in order: those with mentions here, and a stance no
+        outlet takes ("None.") where the list passes it: on the page where the next stance with
+        mentions begins, or on the last page."""
+        shown = []
+        for i, stance in enumerate(STANCES):
+            if stance in self.groups:
+                shown.append(stance)
+            elif not self.outlet_counts.get(stance):
+                after = next((t for t in STANCES[i + 1:] if self.outlet_counts.get(t)), None)
+                if (self.next_page is None if after is None
+                        else after in self.groups and self.continued_stance != after):
+                    shown.append(stance)
+        return tuple(shown)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page * self.per_page < self.total else None
+
+    @property
+    def prev_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the page's first mention in the whole list."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def mentions(self) -> tuple[dict, ...]:
+        return tuple(m for blocks in self.groups.values() for b in blocks for m in b.mentions)
+
+
+def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
+                        per_page: int = MENTIONS_PER_PAGE) -> MentionPage:
+    """A page of the claim's linked mentions, grouped by stance and outlet as the claim page shows
+    them. The order is decided in SQL (window functions: each mention's rank in time, and its
+    outlet's first rank within the stance), so a page reads `per_page` rows whatever the claim's
+    size, and only those rows' articles."""
+    if page < 1:
+        raise InvalidInput("page must be 1 or more")
+    if not 1 <= per_page <= 500:
+        raise InvalidInput("per_page must be between 1 and 500")
+    ranked = (select(Mention.id.label("id"), Mention.stance.label("stance"), Article.outlet_id.label("outlet_id"),
+                     func.row_number().over(order_by=_source_order()).label("rn"))
+              .join(Article, Article.id == Mention.article_id)
+              .where(Mention.claim_id == claim_id, LINKED)
+              .subquery())
+    grouped = select(ranked.c.id, ranked.c.stance, ranked.c.rn,
+                     func.min(ranked.c.rn).over(partition_by=(ranked.c.stance, ranked.c.outlet_id))
+                     .label("outlet_rn")).subquery()
+    stance_rank = case({s: i for i, s in enumerate(STANCES)}, value=grouped.c.stance, else_=len(STANCES))
+    offset = (page - 1) * per_page
+    start = max(offset - 1, 0)           # one row before the page: does its first group go on?
+    ids = list(session.scalars(select(grouped.c.id).order_by(stance_rank, grouped.c.outlet_rn, grouped.c.rn)
+                               .offset(start).limit(per_page + offset - start)))
+    outlet_counts = dict(session.execute(
+        select(Mention.stance, func.count(Article.outlet_id.distinct()))
+        .join(Article, Article.id == Mention.article_id)
+        .where(Mention.claim_id == claim_id, LINKED).group_by(Mention.stance)).all())
+    total = count_sources(session, claim_id)
+    rows = {r["id"]: r for r in _source_rows(session, Mention.id.in_(ids), ordered=False)} if ids else {}
+    ordered = [rows[i] for i in ids if i in rows]
+    prev = ordered.pop(0) if offset and ordered else None
+    return MentionPage(page, per_page, total, _blocks(ordered, prev),
+                       ordered[0]["stance"] if prev and ordered and prev["stance"] == ordered[0]["stance"] else None,
+                       outlet_counts)
+
+
+def _blocks(rows: list[dict], prev: dict | None) -> dict[str, tuple[OutletBlock, ...]]:
+    """stance -> outlet blocks of consecutive rows; the first block is `continued` when the row
+    before the page was of the same stance and outlet."""
+    groups: dict[str, list[OutletBlock]] = {}
+    last = (prev["stance"], prev["outlet"]) if prev else None
+    run: list[dict] = []
+
+    def close() -> None:
+        if run:
+            key = (run[0]["stance"], run[0]["outlet"])
+            groups.setdefault(key[0], []).append(OutletBlock(key[1], run[0]["outlet_slug"], tuple(run),
+                                                             continued=key == last and not groups))
+    for r in rows:
+        if run and (r["stance"], r["outlet"]) != (run[0]["stance"], run[0]["outlet"]):
+            close()
+            run = []
+        run.append(r)
+    close()
+    return {stance: tuple(blocks) for stance, blocks in groups.items()}
 
 
 def group_by_stance(sources: list[dict]) -> dict[str, dict[str, list[dict]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.articles import article_mentions, article_quotes, get_article, list_articles
@@ -16,7 +16,7 @@ from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
 from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
 from app.domain.inputs import is_ascii_int
-from app.domain.mentions import claim_sources, group_by_stance
+from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
 from app.pipeline.diff import word_diff
@@ -37,25 +37,33 @@ def dashboard(session: Session) -> dict:
     }
 
 
-def claim_detail(session: Session, claim: Claim, suggested: bool = True) -> dict:
+#: Rows of "How each outlet renders it" and of the suggestions shown on the claim page; the
+#: counts above them are over every mention, the full lists are on the sources page and its CSV.
+RENDERINGS_SHOWN = 50
+SUGGESTIONS_SHOWN = 50
+
+
+def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: int = 1) -> dict:
     """Everything the claim page shows, for a live (already resolved) claim; `suggested=False` for a
-    reader who may not see the suggestions queue."""
-    sources = claim_sources(session, claim.id)
+    reader who may not see the suggestions queue. Mentions a page at a time (`page`), so a claim
+    carried by thousands of articles costs what one with fifty does; what sums up every mention
+    (spread, first appearance, outlets by stance, fidelity) comes from app/domain/spread.py."""
     return {
         "claim": claim,
         "tags": tags_for_claims(session, [claim.id])[claim.id],
         "history": claim_history(session, claim.id),
-        "sources": sources,
-        "groups": group_by_stance(sources),
+        "mentions": claim_mentions_page(session, claim.id, page),
         # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
-        "suggestions": claim_sources(session, claim.id, suggested=True) if suggested else [],
-        "outlet_names": sorted({s["outlet"] for s in sources}),
+        "suggestions": claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else [],
+        "suggestions_total": count_sources(session, claim.id, suggested=True) if suggested else 0,
         "renderings": claim_renderings(session, claim, suggested),
     }
 
 
-def claim_renderings(session: Session, claim: Claim, suggested: bool = True) -> dict:
-    """Each mention's wording set against the canonical text, for "how each outlet renders it".
+def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
+                     shown: int = RENDERINGS_SHOWN) -> dict:
+    """Each mention's wording set against the canonical text, for "how each outlet renders it":
+    the first `shown` linked mentions (and as many suggestions), the counts over all of them.
 
     Why one query of its own: it covers suggestions awaiting an analyst as well as linked
     mentions, whatever the stance groups show, and it reads excerpts rather than whole article
@@ -68,15 +76,25 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True) -> 
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
             .where(Mention.claim_id == claim.id)
-            .order_by(is_suggested, Article.published.is_(None), Article.published, Article.id,
-                      Mention.start, Mention.id))
-    if not suggested:
-        stmt = stmt.where(~is_suggested)
-    rows = [{**r._asdict(), "suggested": r.origin == "suggested",
-             "diff": word_diff(claim.text, r.excerpt)} for r in session.execute(stmt)]
-    counts = Counter(r["fidelity"] for r in rows if not r["suggested"])
-    return {"rows": rows, "fidelity_counts": [(f, counts[f]) for f in FIDELITIES if counts[f]],
-            "suggested_count": sum(r["suggested"] for r in rows)}
+            .order_by(Article.published.is_(None), Article.published, Article.id, Mention.start, Mention.id)
+            .limit(shown))
+    found = list(session.execute(stmt.where(~is_suggested)))
+    if suggested:
+        found += list(session.execute(stmt.where(is_suggested)))
+    diffs: dict[str, tuple] = {}      # the same wording (a verbatim quote) is diffed once
+    for r in found:
+        if r.excerpt not in diffs:
+            diffs[r.excerpt] = word_diff(claim.text, r.excerpt)
+    rows = [{**r._asdict(), "suggested": r.origin == "suggested", "diff": diffs[r.excerpt]} for r in found]
+    counts = Counter()
+    for fidelity, is_sugg, n in session.execute(
+            select(Mention.fidelity, is_suggested, func.count()).where(Mention.claim_id == claim.id)
+            .group_by(Mention.fidelity, is_suggested)):
+        counts[("suggested", None) if is_sugg else ("linked", fidelity)] += n
+    linked = sum(n for (kind, _), n in counts.items() if kind == "linked")
+    return {"rows": rows, "fidelity_counts": [(f, counts["linked", f]) for f in FIDELITIES if counts["linked", f]],
+            "suggested_count": counts["suggested", None] if suggested else 0,
+            "linked_total": linked, "linked_shown": sum(not r["suggested"] for r in rows)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ SESSION_COOKIE = "claimtracker_session"
 PUBLIC, READ, VIEWER, ANALYST, ADMIN = "public", "read", "viewer", "analyst", "admin"
 USER = VIEWER
 
-_READ_PAGES = ("dashboard", "claims", "outlets", "speakers", "outlet", "speaker", "article", "claim",
+_READ_PAGES = ("dashboard", "claims", "outlets", "speakers", "outlet", "speaker", "article", "claim", "claim_mentions",
                "claim_sources", "claim_sources_json", "claim_sources_csv", "claim_slug",
                "claim_claimreview_json", "outlet_matrix", "outlet_matrix_cell", "claim_feed", "outlet_feed",
                "speaker_feed", "tag_feed", "status_changes_feed", "claims_csv", "claims_json")

@@ -8,21 +8,23 @@ link stays readable after the wording is edited. A merged claim's id answers 301
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
 from app.domain.claims import resolve_claim
-from app.domain.mentions import claim_sources
+from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
 from app.domain.spread import claim_spread, spread_json
 from app.domain.views import claim_detail
 from app.storage.models import Claim
 from app.web.access import sees_suggestions
 from app.web.claim_spread import spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
-from app.web.templating import absolute_url, claim_slug, render, url_with
+from app.web.templating import absolute_url, claim_slug, is_htmx, may, render, templates, url_path, url_with
 
 router = APIRouter()
 
@@ -32,10 +34,11 @@ CSV_COLUMNS = ("claim_id", "claim", "status", "outlet", "article_id", "title", "
 
 def claim_page_response(request: Request, session: Session, claim: Claim, *, status_code: int = 200,
                         message: str | None = None, error_kind: str | None = None,
-                        errors: dict | None = None, values: dict | None = None) -> Response:
-    """The claim page (or its `claim` block for htmx), optionally with a message from an action."""
-    ctx = {**claim_detail(session, claim, sees_suggestions(request)), **spread_context(request, session, claim),
-           "nav": "claims", "editable": True, "message": message,
+                        errors: dict | None = None, values: dict | None = None, page: int = 1) -> Response:
+    """The claim page (or its `claim` block for htmx), optionally with a message from an action.
+    A mention's stance and unlink forms only for a reader who may use them."""
+    ctx = {**claim_detail(session, claim, sees_suggestions(request), page), **spread_context(request, session, claim),
+           "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
 
@@ -51,13 +54,29 @@ def _slug_url(request: Request, claim: Claim) -> str:
     return url_with(request, "claim_slug", claim_id=claim.id, slug=slug)
 
 
+Page = Query(1, ge=1, le=1_000_000, description="page of the mentions, from 1")
+
+
 @router.get("/claims/{claim_id}", name="claim")
-def claim_page(request: Request, session: SessionDep, claim_id: int):
+def claim_page(request: Request, session: SessionDep, claim_id: int, page: int = Page):
     """Canonical claim URL; a merged id redirects to its survivor's canonical URL."""
     claim = resolve_claim(session, claim_id)
     if claim.id != claim_id:
-        return _moved(url_with(request, "claim", claim_id=claim.id))
-    return claim_page_response(request, session, claim)
+        return _moved(url_with(request, "claim", {"page": page if page > 1 else None}, claim_id=claim.id))
+    return claim_page_response(request, session, claim, page=page)
+
+
+@router.get("/claims/{claim_id}/mentions", name="claim_mentions")
+def claim_mentions(request: Request, session: SessionDep, claim_id: int, page: int = Page):
+    """One more page of the mentions, for the claim page's "More mentions" (htmx puts it in place
+    of the link). Opened without htmx, it is the claim page at that page."""
+    claim = resolve_claim(session, claim_id)
+    if claim.id != claim_id or not is_htmx(request):
+        return RedirectResponse(url_with(request, "claim", {"page": page if page > 1 else None},
+                                         claim_id=claim.id) + "#mentions", status_code=303)
+    ctx = {"claim": claim, "mentions": claim_mentions_page(session, claim.id, page),
+           "editable": may(request, "set_stance")}
+    return templates.TemplateResponse(request, "_mention_page.html", ctx, headers={"Vary": "HX-Request"})
 
 
 def _sources_claim(request: Request, session: Session, claim_id: int, route: str):
@@ -68,12 +87,36 @@ def _sources_claim(request: Request, session: Session, claim_id: int, route: str
     return claim, None
 
 
+#: sources.json: mentions a page (`per_page` up to SOURCES_MAX_PER_PAGE).
+SOURCES_PER_PAGE = 100
+SOURCES_MAX_PER_PAGE = 500
+
+
 @router.get("/claims/{claim_id}/sources.json", name="claim_sources_json")
-def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
+def claim_sources_json(request: Request, session: SessionDep, claim_id: int, page: int = Page,
+                       per_page: int = Query(SOURCES_PER_PAGE, ge=1, le=SOURCES_MAX_PER_PAGE)):
+    """The claim's sources a page at a time, oldest first. `spread` sums up every mention whatever
+    the page (first appearance, outlets by stance, fidelity); its `timeline` and `sources` hold the
+    page's mentions. `paging` says where the page sits and links the next and previous ones (also
+    in a Link header)."""
     claim, moved = _sources_claim(request, session, claim_id, "claim_sources_json")
     if moved:
         return moved
-    rows = claim_sources(session, claim.id)
+    offset = (page - 1) * per_page
+    rows = claim_sources(session, claim.id, limit=per_page, offset=offset)
+    total = count_sources(session, claim.id)
+    spread = claim_spread(session, claim.id, sees_suggestions(request))
+    window = replace(spread, mentions=spread.mentions[offset:offset + per_page])
+    base = absolute_url(request, "claim_sources_json", claim_id=claim.id)
+    site = str(request.base_url).rstrip("/")     # what request.url_for puts before the path
+
+    def link(n: int | None) -> str | None:
+        return None if n is None else base + "?" + urlencode({"page": n, **({"per_page": per_page}
+                                                                           if per_page != SOURCES_PER_PAGE else {})})
+
+    pages = max(1, -(-max(total, len(spread.mentions)) // per_page))
+    paging = {"page": page, "per_page": per_page, "total": total, "pages": pages,
+              "next": link(page + 1 if page < pages else None), "prev": link(page - 1 if page > 1 else None)}
     body = {
         "claim": {"id": claim.id, "text": claim.text, "status": claim.status,
                   "reason": claim.status_reason,
@@ -85,11 +128,12 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int):
                      "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
                      "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
                      "end": r["end"], "mention_id": r["id"]} for r in rows],
-        "spread": spread_json(claim_spread(session, claim.id, sees_suggestions(request)),
-                              lambda m: str(request.url_for("article", article_id=m.article_id))
+        "spread": spread_json(window, lambda m: site + url_path(request, "article", article_id=m.article_id)
                               + f"#m{m.id}"),
+        "paging": paging,
     }
-    return JSONResponse(body)
+    links = ", ".join(f'<{paging[rel]}>; rel="{rel}"' for rel in ("next", "prev") if paging[rel])
+    return JSONResponse(body, headers={"Link": links} if links else None)
 
 
 @router.get("/claims/{claim_id}/sources.csv", name="claim_sources_csv")
@@ -116,6 +160,8 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     if moved:
         return moved
     detail = {**claim_detail(session, claim, sees_suggestions(request)), **spread_context(request, session, claim)}
+    sources = claim_sources(session, claim.id)
+    detail.update(sources=sources, outlet_names=sorted({s["outlet"] for s in sources}))
     share_url = absolute_url(request, "claim_sources", claim_id=claim.id)
     return render(request, "sources.html", {**detail, "nav": "claims", "share_url": share_url})
 

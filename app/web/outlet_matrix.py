@@ -29,7 +29,7 @@ from app.domain.outlets import (
     outlet_matrix,
     parse_top,
 )
-from app.domain.people import list_speakers
+from app.domain.people import top_speakers
 from app.domain.views import tag_names
 from app.web.pages import Text
 from app.web.templating import render, url_with
@@ -112,7 +112,7 @@ def outlet_matrix_page(request: Request, session: SessionDep, tag: Text = None, 
                        since: Text = None, until: Text = None, top: Text = None):
     """A bad filter shows the form again with its message, as a 422."""
     values = {"tag": tag, "speaker": speaker, "since": since, "until": until, "top": top}
-    ctx = {"nav": "outlets", "values": values, "tags": tag_names(session), "speakers": list_speakers(session),
+    ctx = {"nav": "outlets", "values": values, "tags": tag_names(session), "speakers": top_speakers(session),
            "min_top": MIN_TOP, "max_top": MAX_TOP, "matrix": None, "heatmaps": (), "error": None}
     try:
         f = matrix_filter(tag, speaker, since, until)

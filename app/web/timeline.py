@@ -27,6 +27,14 @@ X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's 
 FAN_PX = 14              # px between marks at the same spot
 MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
 MAX_LABEL = 48           # characters of an outlet name
+# A claim with more dated mentions than MAX_MARKS is drawn thinned, so the picture stays about the
+# same size at 500 and at 5,000 mentions: in an outlet's row one mark of each stance per spot of the
+# width, in the "+N more outlets" row one mark per spot whatever its stance; the spot is the first of
+# SPOTS (% of the width; 0.5 is about 5 px on a laptop, where marks overlap anyway) that keeps the
+# picture within MAX_MARKS. The first appearance is always drawn; every mention is still in the
+# list of sources.
+MAX_MARKS = 300
+SPOTS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 
 #: Stance -> (colour, shape id in the template's <defs>). Shape as well as colour, so the picture
 #: reads without colour vision too.
@@ -186,13 +194,15 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     ticks, unit = _tick_times(t0, t1, days_only=not any(m.has_time for m in dated))
     lo, hi = ticks[0], ticks[-1]
     shown = list(by_outlet.items())[:max_rows]
-    rows = tuple(_row(_short(outlet), ms, i * ROW_HEIGHT, lo, hi, first_id, href)
-                 for i, (outlet, ms) in enumerate(shown))
     hidden = list(by_outlet.items())[max_rows:]
     rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
+    thin = len(dated) > MAX_MARKS
+    spot = _spot([ms for _, ms in shown], rest, lo, hi) if thin else None
+    rows = tuple(_row(_short(outlet), ms, i * ROW_HEIGHT, lo, hi, first_id, href, spot)
+                 for i, (outlet, ms) in enumerate(shown))
     more = _row(f"+{len(hidden)} more outlet{'s' * (len(hidden) != 1)} ({len(rest)} "
                 f"mention{'s' * (len(rest) != 1)}): all sources", rest, len(rows) * ROW_HEIGHT, lo, hi,
-                first_id, href) if hidden else None
+                first_id, href, spot, by_stance=False) if hidden else None
     axis_y = (len(rows) + bool(hidden)) * ROW_HEIGHT + 8
     n = len(ticks) - 1
     tick_marks = tuple(Tick(_x(t, lo, hi), _tick_label(t, unit, i == 0),
@@ -203,16 +213,35 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     desc = (f"One row per outlet in order of first appearance, one mark per mention from "
             f"{when_text(dated[0])} to {when_text(max(dated, key=lambda m: m.moment))}; "
             f"colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
-            f"Times in UTC; a date without a time sits at midday.")
+            f"Times in UTC; a date without a time sits at midday."
+            + (f" Crowded spots show a few marks each ({sum(len(r.marks) for r in rows + ((more,) if more else ()))} "
+               f"of {len(dated)} drawn); the list of sources has every mention." if thin else ""))
     return Timeline(rows=rows, ticks=tick_marks, height=axis_y + AXIS_HEIGHT, axis_y=axis_y,
                     more=more, more_outlets=len(hidden), more_marks=len(rest), title=title, desc=desc)
 
 
+def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], lo: datetime, hi: datetime) -> float:
+    """The narrowest of SPOTS at which a thinned picture draws at most MAX_MARKS marks."""
+    for spot in SPOTS:
+        drawn = sum(len({(int(_x(m.moment, lo, hi) // spot), m.stance, m.suggested) for m in ms}) for ms in rows)
+        drawn += len({(int(_x(m.moment, lo, hi) // spot), m.suggested) for m in rest})
+        if drawn <= MAX_MARKS:
+            return spot
+    return SPOTS[-1]
+
+
 def _row(label: str, mentions: list[SpreadMention], top: int, lo: datetime, hi: datetime,
-         first_id: int | None, href: Callable[[SpreadMention], str]) -> Row:
-    marks, seen = [], {}
+         first_id: int | None, href: Callable[[SpreadMention], str], spot: float | None = None,
+         by_stance: bool = True) -> Row:
+    """`spot`: draw one mark per `spot` % of the width (of each stance when `by_stance`); None: all."""
+    marks, seen, taken = [], {}, set()
     for m in mentions:
         x = _x(m.moment, lo, hi)
+        if spot is not None and m.id != first_id:
+            key = (int(x // spot), m.stance if by_stance else None, m.suggested)
+            if key in taken:
+                continue
+            taken.add(key)
         k = seen.get(x, 0)
         seen[x] = k + 1
         fan = min(k, MAX_FAN) * FAN_PX * (-1 if x > 50 else 1)
