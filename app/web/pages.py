@@ -18,7 +18,7 @@ from app.domain.outlets import outlet_record
 from app.domain.people import list_outlets, list_speakers, outlet_by_slug
 from app.domain.pickers import PICK_KINDS
 from app.domain.speakers import resolve_speaker, speaker_history
-from app.domain.spread import spreads_for_claims
+from app.domain.list_spread import list_spreads
 from app.domain.views import dashboard as dashboard_data
 from app.domain.views import tag_names
 from app.web.audit import Since, Until
@@ -76,7 +76,7 @@ def claims(request: Request, session: SessionDep, settings: SettingsDep, q: Text
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     total, capped = count_claims(session, f)
     ctx = {"nav": "claims", "f": f, "page": page, "total": total, "capped": capped, "fields": fields,
-           "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+           "spreads": list_spreads(session, [c.id for c in page.claims]),
            "export_query": filter_query(f),
            "next_url": _next_url(request, f, page.next_cursor, "claims")}
     if not is_htmx(request):
@@ -103,7 +103,7 @@ def _owner_page(request: Request, session, settings, kind: str, owner, status, s
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     here = url_with(request, kind, slug=owner.slug)
     ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
-           "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+           "spreads": list_spreads(session, [c.id for c in page.claims]),
            "history": speaker_history(session, owner) if kind == "speaker" else [],
            "articles": articles or [], "errors": errors or {}, "values": values or {}, "record": record,
            "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}
