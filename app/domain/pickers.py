@@ -64,9 +64,10 @@ def pick_names(session: Session, kind: str, typed: str | None, limit: int = PICK
     return [Pick(name, slug, *claims_capped(session, kind, row_id)) for row_id, name, slug in rows]
 
 
-def claims_capped(session: Session, kind: str, row_id: int, cap: int = PICK_COUNT_CAP) -> tuple[int, bool]:
+def claims_capped(session: Session, kind: str, row_id: int, cap: int | None = None) -> tuple[int, bool]:
     """(claims, more than that): an outlet's distinct claims through its confirmed mentions, or a
-    speaker's live claims, counted up to `cap`: the query stops at cap + 1 rows."""
+    speaker's live claims, counted up to `cap` (PICK_COUNT_CAP): the query stops at cap + 1 rows."""
+    cap = cap or PICK_COUNT_CAP
     if _model(kind) is Speaker:
         ids = select(Claim.id).where(Claim.speaker_id == row_id, Claim.merged_into_id.is_(None))
     else:

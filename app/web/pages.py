@@ -73,8 +73,8 @@ def claims(request: Request, session: SessionDep, settings: SettingsDep, q: Text
     fields = {kind: picker_field(request, session, kind, getattr(f, kind), "claims", filter_query(f))
               for kind in PICK_KINDS}
     f = replace(f, **{kind: field["slug"] for kind, field in fields.items() if field["slug"]})
-    page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     total, capped = count_claims(session, f)
+    page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None, dense=capped)
     ctx = {"nav": "claims", "f": f, "page": page, "total": total, "capped": capped, "fields": fields,
            "spreads": list_spreads(session, [c.id for c in page.claims]),
            "export_query": filter_query(f),

@@ -25,7 +25,7 @@ TARGETS = {"claims": ("q", "status", "outlet", "speaker", "tag", "from", "to", "
 
 def pick_links(request: Request, kind: str, picks: list[Pick], target: str, query: dict) -> list[dict]:
     """Each pick as the link that chooses it on `target`, the other filters in `query` kept."""
-    keep = {k: v for k, v in query.items() if k in TARGETS[target] and k != kind}
+    keep = {k: query[k] for k in TARGETS[target] if k in query and k != kind}
     return [{"pick": p, "href": url_with(request, target, {**keep, kind: p.slug})} for p in picks]
 
 
