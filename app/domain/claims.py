@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 from sqlalchemy import Select, and_, func, or_, select, union, update
@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from app.domain.errors import MAX_ID, Conflict, InvalidInput, NotFound, get_or_404
 from app.domain.inputs import check_range, is_ascii_int
 from app.domain.linking import LINKED
-from app.domain.speakers import speakers_named
+from app.domain.speakers import speakers_prefixed
 from app.storage.models import (
     Article,
     Claim,
@@ -80,7 +80,8 @@ def _sort_columns(sort: str):
 # list is planned here, from the capped count: when few claims match (SPARSE), the search, outlet,
 # tag, date or speaker picks the rows and only they are sorted; when many do (DENSE), the sort's
 # own index is walked in order and stops at the page's last row, each row tested against the
-# filter. `+column` (unary plus) is SQLite's documented way to keep an index from being used.
+# filter; so is an unfiltered list or one of a status (the live-claim index used to pick all rows).
+# `+column` (unary plus) is SQLite's documented way to keep an index from being used.
 # PostgreSQL plans from its statistics and gets the plain query.
 SPARSE, DENSE = "sparse", "dense"
 
@@ -102,7 +103,7 @@ def _apply_filter(stmt: Select, f: ClaimFilter, plan: str | None = None) -> Sele
         # One IN over a UNION, not an OR of two: SQLite can then start from the matching ids.
         stmt = stmt.where(claim_id.in_(union(
             select(Claim.id).where(claim_text_matches(f.q)),
-            select(Claim.id).where(Claim.speaker_id.in_(speakers_named(f.q))))))
+            select(Claim.id).where(Claim.speaker_id.in_(speakers_prefixed(f.q))))))
     if f.status:
         stmt = stmt.where(_plain(Claim.status, broad_off) == f.status)
     if f.speaker:
@@ -111,27 +112,42 @@ def _apply_filter(stmt: Select, f: ClaimFilter, plan: str | None = None) -> Sele
         stmt = stmt.where(_plain(Claim.speaker_id, pick_off).in_(
             select(survivor).where(Speaker.slug == f.speaker)))
     if f.outlet:
-        stmt = stmt.where(claim_id.in_(
-            select(Mention.claim_id).join(Article, Article.id == Mention.article_id)
-            .join(Outlet, Outlet.id == Article.outlet_id).where(Outlet.slug == f.outlet, LINKED)))
+        stmt = stmt.where(_member(_carried_by(f.outlet), Mention.claim_id, plan))
     if f.tag:
-        stmt = stmt.where(claim_id.in_(
-            select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id).where(Tag.name == f.tag)))
+        stmt = stmt.where(_member(
+            select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id).where(Tag.name == f.tag),
+            ClaimTag.claim_id, plan))
     if f.since or f.until:
         dated = select(Mention.claim_id).join(Article, Article.id == Mention.article_id).where(LINKED)
         if f.since:
             dated = dated.where(Article.published >= f.since)
         if f.until:
             dated = dated.where(Article.published <= f.until)
-        stmt = stmt.where(claim_id.in_(dated))
+        stmt = stmt.where(_member(dated, Mention.claim_id, plan))
     return stmt
+
+
+def _carried_by(outlet_slug: str) -> Select:
+    """The claims an outlet's confirmed mentions carry (a claim once per mention)."""
+    return (select(Mention.claim_id).join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id).where(Outlet.slug == outlet_slug, LINKED))
+
+
+def _member(ids: Select, key, plan: str | None):
+    """Claim.id among `ids`: an IN list, or, walking the sort order (DENSE), a lookup per claim
+    (building the list of a big outlet's every mention cost more than the walk)."""
+    if plan == DENSE:
+        return ids.where(key == Claim.id).exists()
+    return Claim.id.in_(ids)
 
 
 def _plan(session: Session, f: ClaimFilter, dense: bool | None) -> str | None:
     """SPARSE or DENSE for a filtered list on SQLite (see above); `dense` is the count's "more than
     COUNT_CAP" when the caller has it."""
-    if session.get_bind().dialect.name != "sqlite" or not _selective(f):
+    if session.get_bind().dialect.name != "sqlite":
         return None
+    if not _selective(f):
+        return DENSE    # every claim, or a status: walk the sort order (not every live claim, sorted)
     if dense is None:
         dense = count_claims(session, f)[1]
     return DENSE if dense else SPARSE
@@ -145,8 +161,14 @@ def count_claims(session: Session, f: ClaimFilter, cap: int | None = None) -> tu
     count at a million claims is a scan, and the list says "more than" instead."""
     cap = cap or COUNT_CAP
     plan = SPARSE if session.get_bind().dialect.name == "sqlite" and _selective(f) else None
-    found = session.scalar(select(func.count()).select_from(
-        _apply_filter(select(Claim.id), f, plan).limit(cap + 1).subquery())) or 0
+    if plan and f.outlet:
+        # From the outlet's mentions, one claim at a time, stopping at cap + 1 claims: an IN list
+        # would first gather all of a big outlet's mentions.
+        ids = _carried_by(f.outlet).join(Claim, Claim.id == Mention.claim_id).distinct()
+        ids = _apply_filter(ids, replace(f, outlet=None), plan)
+    else:
+        ids = _apply_filter(select(Claim.id), f, plan)
+    found = session.scalar(select(func.count()).select_from(ids.limit(cap + 1).subquery())) or 0
     return min(found, cap), found > cap
 
 
