@@ -27,7 +27,7 @@ from app.storage.models import (
     Tag,
     utcnow,
 )
-from app.storage.search import claim_text_matches
+from app.storage.search import claim_text_hits, claim_text_matches
 from app.vocab import STATUSES
 
 SORTS = ("outlets", "newest", "changed")
@@ -161,11 +161,18 @@ def count_claims(session: Session, f: ClaimFilter, cap: int | None = None) -> tu
     count at a million claims is a scan, and the list says "more than" instead."""
     cap = cap or COUNT_CAP
     plan = SPARSE if session.get_bind().dialect.name == "sqlite" and _selective(f) else None
+    hits = claim_text_hits(f.q) if plan and f.q else None
     if plan and f.outlet:
         # From the outlet's mentions, one claim at a time, stopping at cap + 1 claims: an IN list
         # would first gather all of a big outlet's mentions.
         ids = _carried_by(f.outlet).join(Claim, Claim.id == Mention.claim_id).distinct()
         ids = _apply_filter(ids, replace(f, outlet=None), plan)
+    elif hits is not None:
+        # From the index, each side stopping at cap + 1: the text's matches and the speakers'.
+        rest = replace(f, q=None)
+        text = _apply_filter(select(Claim.id).join(hits, hits.c.id == Claim.id), rest, plan)
+        said = _apply_filter(select(Claim.id).where(Claim.speaker_id.in_(speakers_prefixed(f.q))), rest, plan)
+        ids = union(*(select(side.limit(cap + 1).subquery().c.id) for side in (text, said)))
     else:
         ids = _apply_filter(select(Claim.id), f, plan)
     found = session.scalar(select(func.count()).select_from(ids.limit(cap + 1).subquery())) or 0
