@@ -27,7 +27,7 @@ from app.storage.models import (
     Tag,
     utcnow,
 )
-from app.storage.search import claim_text_hits, claim_text_matches
+from app.storage.search import claim_text_hits, claim_text_matches, query_tokens
 from app.vocab import STATUSES
 
 SORTS = ("outlets", "newest", "changed")
@@ -91,15 +91,20 @@ def _plain(col, off: bool):
     return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type) if off else col
 
 
+def _searched(f: ClaimFilter) -> bool:
+    """A query with a word in it: one of only punctuation or spaces finds everything, as before."""
+    return bool(f.q and query_tokens(f.q))
+
+
 def _selective(f: ClaimFilter) -> bool:
-    return bool((f.q and f.q.strip()) or f.outlet or f.speaker or f.tag or f.since or f.until)
+    return bool(_searched(f) or f.outlet or f.speaker or f.tag or f.since or f.until)
 
 
 def _apply_filter(stmt: Select, f: ClaimFilter, plan: str | None = None) -> Select:
     broad_off, pick_off = plan is not None, plan == DENSE
     claim_id = _plain(Claim.id, pick_off)
     stmt = stmt.where(_plain(Claim.merged_into_id, broad_off).is_(None))
-    if f.q and f.q.strip():
+    if _searched(f):
         # One IN over a UNION, not an OR of two: SQLite can then start from the matching ids.
         stmt = stmt.where(claim_id.in_(union(
             select(Claim.id).where(claim_text_matches(f.q)),
@@ -161,7 +166,7 @@ def count_claims(session: Session, f: ClaimFilter, cap: int | None = None) -> tu
     count at a million claims is a scan, and the list says "more than" instead."""
     cap = cap or COUNT_CAP
     plan = SPARSE if session.get_bind().dialect.name == "sqlite" and _selective(f) else None
-    hits = claim_text_hits(f.q) if plan and f.q else None
+    hits = claim_text_hits(f.q) if plan and _searched(f) else None
     if plan and f.outlet:
         # From the outlet's mentions, one claim at a time, stopping at cap + 1 claims: an IN list
         # would first gather all of a big outlet's mentions.

@@ -41,34 +41,36 @@ def list_spreads(session: Session, claim_ids: list[int]) -> dict[int, ListSpread
         return {}
     outlets: dict[int, dict[str, list[int]]] = {c: {s: [] for s in STANCES} for c in claim_ids}
     earliest: dict[int, date | None] = dict.fromkeys(claim_ids)
-    timed: set[int] = set()   # claims with a mention dated by its moment only
+    dayless: set[int] = set()   # claims with a mention whose article has no day (perhaps a moment)
+    # Columns stored before the article's text only: published_at comes after it in the row, and
+    # reading it for every mention walked each 4 KB text's overflow pages.
     stmt = (select(Mention.claim_id, Mention.stance, Article.outlet_id, func.min(Article.published),
-                   func.count(Article.published_at))
+                   func.count() - func.count(Article.published))
             .join(Article, Article.id == Mention.article_id)
             .where(Mention.claim_id.in_(claim_ids), LINKED)
             .group_by(Mention.claim_id, Mention.stance, Article.outlet_id))
-    for claim_id, stance, outlet_id, day, with_time in session.execute(stmt):
+    for claim_id, stance, outlet_id, day, without_day in session.execute(stmt):
         outlets[claim_id][stance].append(outlet_id)
         if day is not None and (earliest[claim_id] is None or day < earliest[claim_id]):
             earliest[claim_id] = day
-        if with_time:
-            timed.add(claim_id)
-    firsts = _firsts(session, earliest, timed)
+        if without_day:
+            dayless.add(claim_id)
+    firsts = _firsts(session, earliest, dayless)
     return {c: ListSpread(firsts.get(c), {s: tuple(ids) for s, ids in outlets[c].items()})
             for c in claim_ids}
 
 
-def _firsts(session: Session, earliest: dict[int, date | None], timed: set[int]) -> dict[int, SpreadMention]:
-    """The first dated mention of each claim, among the few that can be first."""
-    undated_day = and_(Article.published.is_(None), Article.published_at.is_not(None))
+def _firsts(session: Session, earliest: dict[int, date | None], dayless: set[int]) -> dict[int, SpreadMention]:
+    """The first dated mention of each claim, among the few that can be first (each claim's
+    mentions are found by its index entry; only those in its window are read whole)."""
+    no_day = and_(Article.published.is_(None), Article.published_at.is_not(None))
     near = []
     for claim_id, day in earliest.items():
-        if day is None and claim_id not in timed:
-            continue                         # no dated mention at all
-        window = [undated_day] if claim_id in timed else []
+        window = [no_day] if claim_id in dayless else []
         if day is not None:
             window.append(Article.published <= day + FIRST_WINDOW)
-        near.append(and_(Mention.claim_id == claim_id, or_(*window)))
+        if window:
+            near.append(and_(Mention.claim_id == claim_id, or_(*window)))
     if not near:
         return {}
     rows = _spread_rows(session, or_(*near), include_suggested=False)

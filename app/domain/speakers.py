@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput
@@ -125,8 +125,10 @@ def speakers_prefixed(q: str) -> Select:
     people.get_or_create_speaker's aliases) starts with the query, as the ids their claims carry.
     What the claims search asks on every keystroke: read from the alias index, where a substring
     test (speakers_named) scanned all 20,000 speakers and their aliases, ~40 ms a search."""
-    needle = " ".join(q.split()).lower()
+    needle = " ".join("".join(c for c in q if c.isprintable() or c.isspace()).split()).lower()
     survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
+    if not needle:     # nothing a name could start with (PostgreSQL refuses a NUL in text)
+        return select(survivor).where(false())
     return select(survivor).where(Speaker.id.in_(
         select(SpeakerAlias.speaker_id).where(starts_with(SpeakerAlias.alias, needle))))
 
