@@ -231,16 +231,3 @@ def list_speakers(session: Session) -> list[dict]:
     speakers = session.scalars(select(Speaker).where(Speaker.merged_into_id.is_(None)).order_by(Speaker.name))
     return [{"id": s.id, "name": s.name, "slug": s.slug, "claims": counts.get(s.id, 0)}
             for s in speakers]
-
-
-def top_speakers(session: Session, limit: int = 50) -> list[dict]:
-    """The speakers with most claims, most first: suggestions for a speaker field (a datalist), where
-    a drop-down of every speaker would be 20,000 names in a big store."""
-    counts = (select(Claim.speaker_id, func.count(Claim.id).label("n"))
-              .where(Claim.merged_into_id.is_(None), Claim.speaker_id.is_not(None))
-              .group_by(Claim.speaker_id).order_by(func.count(Claim.id).desc(), Claim.speaker_id)
-              .limit(limit).subquery())
-    rows = session.execute(select(Speaker.name, Speaker.slug, counts.c.n).join(counts, counts.c.speaker_id == Speaker.id)
-                           .where(Speaker.merged_into_id.is_(None)).order_by(counts.c.n.desc(), Speaker.name))
-    return [{"name": name, "slug": slug, "claims": n} for name, slug, n in rows]
-

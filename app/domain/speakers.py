@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput
@@ -18,6 +18,7 @@ from app.domain.events import record_event
 from app.domain.people import live_speaker, speaker_by_slug
 from app.storage.engine import insert_ignoring_conflicts
 from app.storage.models import Claim, Event, Quote, Speaker, SpeakerAlias
+from app.storage.prefix import starts_with
 
 
 def resolve_speaker(session: Session, slug: str) -> Speaker:
@@ -117,6 +118,19 @@ def speakers_named(q: str) -> Select:
         func.lower(SpeakerAlias.alias).contains(needle, autoescape=True))
     survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
     return select(survivor).where(or_(Speaker.id.in_(named), Speaker.id.in_(aliased)))
+
+
+def speakers_prefixed(q: str) -> Select:
+    """Speakers one of whose names (the full name, or a first name or surname only they bear: see
+    people.get_or_create_speaker's aliases) starts with the query, as the ids their claims carry.
+    What the claims search asks on every keystroke: read from the alias index, where a substring
+    test (speakers_named) scanned all 20,000 speakers and their aliases, ~40 ms a search."""
+    needle = " ".join("".join(c for c in q if c.isprintable() or c.isspace()).split()).lower()
+    survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
+    if not needle:     # nothing a name could start with (PostgreSQL refuses a NUL in text)
+        return select(survivor).where(false())
+    return select(survivor).where(Speaker.id.in_(
+        select(SpeakerAlias.speaker_id).where(starts_with(SpeakerAlias.alias, needle))))
 
 
 def merge_candidates(session: Session, source: Speaker, q: str, limit: int = 20) -> list[Speaker]:

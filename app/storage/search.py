@@ -380,3 +380,15 @@ def _any_of(params: dict, which: list[int]) -> str:
 
 # Rows the first, pruned query may reach at most (its rarest words' claims, by the snapshot).
 _PRUNE_ROWS = 200
+
+
+def claim_text_hits(q: str):
+    """SQLite: the ids (column `id`) of the claims whose text matches `q` as claim_text_matches
+    reads it, as a subquery the database can stream from the index and stop early (a count up to
+    a cap joins it to the claims); an IN list would first gather every match. None for a query
+    without words."""
+    tokens = query_tokens(q)
+    if not tokens:
+        return None
+    match = literal_column(FTS_TABLE).op("MATCH")(bindparam(None, fts5_query(tokens), type_=String))
+    return select(literal_column("rowid").label("id")).select_from(table(FTS_TABLE)).where(match).subquery()

@@ -25,7 +25,7 @@ USER = VIEWER
 _READ_PAGES = ("dashboard", "claims", "outlets", "speakers", "outlet", "speaker", "article", "claim", "claim_mentions",
                "claim_sources", "claim_sources_json", "claim_sources_csv", "claim_slug",
                "claim_claimreview_json", "outlet_matrix", "outlet_matrix_cell", "claim_feed", "outlet_feed",
-               "speaker_feed", "tag_feed", "status_changes_feed", "claims_csv", "claims_json")
+               "speaker_feed", "tag_feed", "status_changes_feed", "claims_csv", "claims_json", "pick")
 _READ_API = ("api_articles", "api_article", "api_claims", "api_claims_similar", "api_claim",
              "api_claim_sources", "api_claim_history", "api_mention", "api_outlets", "api_outlet",
              "api_speakers", "api_speaker", "api_outlet_matrix", "api_outlet_matrix_cell")

@@ -29,9 +29,9 @@ from app.domain.outlets import (
     outlet_matrix,
     parse_top,
 )
-from app.domain.people import top_speakers
 from app.domain.views import tag_names
 from app.web.pages import Text
+from app.web.pickers import picker_field
 from app.web.templating import render, url_with
 
 router = APIRouter()
@@ -112,7 +112,10 @@ def outlet_matrix_page(request: Request, session: SessionDep, tag: Text = None, 
                        since: Text = None, until: Text = None, top: Text = None):
     """A bad filter shows the form again with its message, as a 422."""
     values = {"tag": tag, "speaker": speaker, "since": since, "until": until, "top": top}
-    ctx = {"nav": "outlets", "values": values, "tags": tag_names(session), "speakers": top_speakers(session),
+    # The speaker is picked by name (app/web/pickers.py), not from a list of every speaker.
+    field = picker_field(request, session, "speaker", speaker, "outlet_matrix", values)
+    speaker = field["slug"] or speaker
+    ctx = {"nav": "outlets", "values": values, "tags": tag_names(session), "speaker_field": field,
            "min_top": MIN_TOP, "max_top": MAX_TOP, "matrix": None, "heatmaps": (), "error": None}
     try:
         f = matrix_filter(tag, speaker, since, until)

@@ -4,6 +4,7 @@ Filters live in the query string so every view is a permalink; htmx requests get
 `results` block of the same template."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -15,11 +16,13 @@ from app.domain.claims import ClaimFilter, count_claims, list_claims
 from app.domain.inputs import parse_day
 from app.domain.outlets import outlet_record
 from app.domain.people import list_outlets, list_speakers, outlet_by_slug
+from app.domain.pickers import PICK_KINDS
 from app.domain.speakers import resolve_speaker, speaker_history
-from app.domain.spread import spreads_for_claims
+from app.domain.list_spread import list_spreads
 from app.domain.views import dashboard as dashboard_data
 from app.domain.views import tag_names
 from app.web.audit import Since, Until
+from app.web.pickers import picker_field
 from app.web.templating import is_htmx, render, url_with
 
 router = APIRouter()
@@ -65,15 +68,19 @@ def claims(request: Request, session: SessionDep, settings: SettingsDep, q: Text
     """Active search over claim text and speakers: the full page, or only the results block when
     htmx asks as the user types. Each row carries its spread; the total is counted up to a cap."""
     f = claim_filter(q, status, outlet, speaker, tag, sort, since, until)
-    page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
+    # The outlet and speaker are picked by name (app/web/pickers.py), never from a list of all of
+    # them; a name typed in full becomes its slug, so the links below carry the permalink.
+    fields = {kind: picker_field(request, session, kind, getattr(f, kind), "claims", filter_query(f))
+              for kind in PICK_KINDS}
+    f = replace(f, **{kind: field["slug"] for kind, field in fields.items() if field["slug"]})
     total, capped = count_claims(session, f)
-    ctx = {"nav": "claims", "f": f, "page": page, "total": total, "capped": capped,
-           "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+    page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None, dense=capped)
+    ctx = {"nav": "claims", "f": f, "page": page, "total": total, "capped": capped, "fields": fields,
+           "spreads": list_spreads(session, [c.id for c in page.claims]),
            "export_query": filter_query(f),
            "next_url": _next_url(request, f, page.next_cursor, "claims")}
     if not is_htmx(request):
-        ctx.update(outlets=list_outlets(session), speakers=list_speakers(session),
-                   tags=tag_names(session))
+        ctx.update(tags=tag_names(session))
     return render(request, "claims.html", ctx, block="results")
 
 
@@ -96,7 +103,7 @@ def _owner_page(request: Request, session, settings, kind: str, owner, status, s
     page = list_claims(session, f, limit=settings.page_size, cursor=cursor or None)
     here = url_with(request, kind, slug=owner.slug)
     ctx = {"nav": f"{kind}s", "kind": kind, "owner": owner, "f": f, "page": page, "here": here,
-           "spreads": spreads_for_claims(session, [c.id for c in page.claims]),
+           "spreads": list_spreads(session, [c.id for c in page.claims]),
            "history": speaker_history(session, owner) if kind == "speaker" else [],
            "articles": articles or [], "errors": errors or {}, "values": values or {}, "record": record,
            "next_url": _next_url(request, f, page.next_cursor, kind, kind, slug=owner.slug)}

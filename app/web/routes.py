@@ -19,13 +19,14 @@ from app.web import (
     ingest,
     outlet_matrix,
     pages,
+    pickers,
     speaker_actions,
     suggestion_actions,
     suggestions,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (health, claim_exports, merge_pages, pages, outlet_matrix, ingest, imports, actions,
+for module in (health, claim_exports, merge_pages, pages, pickers, outlet_matrix, ingest, imports, actions,
                speaker_actions, articles, suggestion_actions, suggestions, audit, claim_spread, feeds,
                claim_pages):
     router.include_router(module.router)
