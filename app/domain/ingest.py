@@ -251,7 +251,15 @@ def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes
     with one (the linking, which reads and writes the store, stays here, one article at a time)."""
     results = []
     for prepared in prepared_items(items, max_bytes, plan_limits(matching), workers):
-        result = _ingest_prepared(session, prepared, actor, max_bytes, matching)
+        try:
+            result = _ingest_prepared(session, prepared, actor, max_bytes, matching)
+        except OperationalError as exc:
+            # Another writer held the database past the wait: this item fails, the batch goes on, and
+            # running the batch again adds it (stored articles are "already present").
+            if not is_busy_error(exc):
+                raise
+            session.rollback()
+            result = BatchResult(prepared.item.name, "failed", error=BUSY_MESSAGE)
         results.append(result)
         if progress:
             progress(result)
@@ -260,6 +268,8 @@ def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes
 
 def _ingest_prepared(session: Session, prepared: Prepared, actor: str, max_bytes: int,
                      matching: MatchConfig | None, name: str | None = None) -> BatchResult:
+    """A busy database (OperationalError) is the caller's: a batch reports the item, a single
+    upload answers 503."""
     name = name or prepared.item.name
     if prepared.error:
         return BatchResult(name, "failed", error=prepared.error)
@@ -268,13 +278,6 @@ def _ingest_prepared(session: Session, prepared: Prepared, actor: str, max_bytes
     except DomainError as exc:
         session.rollback()
         return BatchResult(name, "failed", error=getattr(exc, "message", None) or str(exc))
-    except OperationalError as exc:
-        # Another writer held the database past the wait: this item fails, the batch goes on, and
-        # running the batch again adds it (stored articles are "already present").
-        if not is_busy_error(exc):
-            raise
-        session.rollback()
-        return BatchResult(name, "failed", error=BUSY_MESSAGE)
     return BatchResult(name, "added" if result.created else "present", result.article_id,
                        quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions,
                        suggestions=result.suggestions, notes=result.notes)
