@@ -87,8 +87,10 @@ def _safe(url: str) -> str:
 @click.option("--author")
 @click.option("--title")
 @click.option("--url")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes that read, parse and extract quotes ahead of the linking (which writes).")
 @click.option("--database-url", envvar="DATABASE_URL")
-def ingest(paths, sources, outlet, published, author, title, url, database_url) -> None:
+def ingest(paths, sources, outlet, published, author, title, url, workers, database_url) -> None:
     """Ingest .txt and .html files and folders of them, and files of many articles: JSON lines
     (.jsonl, one object a line) or CSV (.csv with a header) whose records carry text, outlet,
     published, author, title and url. Exit code: how many articles failed."""
@@ -105,7 +107,7 @@ def ingest(paths, sources, outlet, published, author, title, url, database_url) 
     missing = [p for p in paths if not p.exists()]
     files = collect_files([p for p in paths if p.exists()])
     defaults = {"outlet": outlet, "published": published, "author": author, "title": title, "url": url}
-    results = _run_ingest(settings, batch_items(files, defaults, rows))
+    results = _run_ingest(settings, batch_items(files, defaults, rows), workers)
     for p in missing:
         click.echo(f"{p}: failed: no such file or folder", err=True)
     _exit_with_summary(results, len(missing))
@@ -131,7 +133,7 @@ def _exit_with_summary(results, also_failed: int = 0) -> None:
     sys.exit(min(failed, 125))
 
 
-def _run_ingest(settings: Settings, items):
+def _run_ingest(settings: Settings, items, workers: int = 1):
     from app.domain.ingest import ingest_items
     from app.domain.matching import MatchConfig
 
@@ -143,7 +145,7 @@ def _run_ingest(settings: Settings, items):
                 lines.append(_result_line(result))
                 bar.update(1)
             return ingest_items(session, items, settings.actor, settings.max_article_bytes, progress,
-                                MatchConfig.from_settings(settings))
+                                MatchConfig.from_settings(settings), workers)
 
     results = run_in_session(settings, run)
     for line in lines:

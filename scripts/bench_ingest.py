@@ -2,8 +2,15 @@
 (articles per second into a fresh SQLite file). Prints the figures; asserts nothing.
 
     .venv/bin/python scripts/bench_ingest.py [--articles 500]
+    .venv/bin/python scripts/bench_ingest.py --workers 1,2,4 --articles 100 --store STORE.db \
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/DB]
 
-Articles are generated here from a few templates so the run needs no data from outside the repo."""
+Articles are generated here from a few templates so the run needs no data from outside the repo.
+`--workers`: articles/s of `claimtracker ingest --workers N` (domain.ingest.ingest_items) for each
+N, into a copy of `--store` (a SQLite store, e.g. one bench.scale built; the articles are then
+written in its vocabulary and speakers by bench.scale_gen.ingest_articles) or into an empty store;
+with `--postgres`, also into that PostgreSQL database, whose public schema is DROPPED and refilled
+with a copy of the store (claimtracker db copy) before each N: give it a database of its own."""
 from __future__ import annotations
 
 import argparse
@@ -41,10 +48,76 @@ def article(rng: random.Random, i: int) -> str:
     return "\n\n".join(paras) + "\n"
 
 
+def workers_figures(args) -> None:
+    """One line per (engine, N): the batch ingest's articles/s with N worker processes."""
+    import shutil
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from app.domain.ingest import BatchItem, ingest_items
+    from app.domain.matching import MatchConfig
+    from app.storage.copy import copy_database
+
+    counts = [int(n) for n in args.workers.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "store.db"
+        if args.store:
+            con = sqlite3.connect(args.store)
+            target = sqlite3.connect(base)
+            con.backup(target)
+            stored = con.execute("SELECT c.text, s.name FROM claims AS c JOIN speakers AS s ON s.id = c.speaker_id "
+                                 "ORDER BY c.id DESC LIMIT 200").fetchall()
+            claims = con.execute("SELECT count(*) FROM claims").fetchone()[0]
+            target.close()
+            con.close()
+            from bench.scale_gen import ingest_articles
+            texts = ingest_articles(claims, stored, args.articles)
+        else:
+            rng = random.Random(7)
+            texts = [article(rng, i) for i in range(args.articles)]
+        upgrade(f"sqlite:///{base}")
+        items = [BatchItem(f"a{i}.txt", {"outlet": f"Bench Wire {i % 5}"}, data=t.encode("utf-8"))
+                 for i, t in enumerate(texts)]
+        runs = [("sqlite", None)] + ([("postgresql", args.postgres)] if args.postgres else [])
+        for engine_name, pg_url in runs:
+            for n in counts:
+                copy = Path(tmp) / f"run-{n}.db"
+                shutil.copy(base, copy)
+                url = f"sqlite:///{copy}"
+                if pg_url:
+                    admin = make_engine(pg_url)
+                    with admin.begin() as conn:
+                        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                        conn.execute(text("CREATE SCHEMA public"))
+                    admin.dispose()
+                    copy_database(url, pg_url)
+                    url = pg_url
+                engine = make_engine(url)
+                load0 = open("/proc/loadavg").read().split()[0]
+                t0 = time.perf_counter()
+                with make_sessionmaker(engine)() as session:
+                    results = ingest_items(session, items, "bench", 2 * 1024 * 1024, None,
+                                           MatchConfig(), workers=n)
+                dt = time.perf_counter() - t0
+                engine.dispose()
+                copy.unlink()
+                added = sum(r.status == "added" for r in results)
+                print(f"ingest --workers {n} ({engine_name}): {added} articles in {dt:.1f} s = "
+                      f"{added / dt:.2f} articles/s ({sum(r.new_claims for r in results)} new claims, "
+                      f"{sum(r.mentions for r in results)} mentions; load average {load0})", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--workers", help="comma-separated worker counts, e.g. 1,2,4")
+    parser.add_argument("--store", type=Path, help="SQLite store to ingest into (a copy); default: empty")
+    parser.add_argument("--postgres", help="PostgreSQL URL of a database of its own (its public schema is replaced)")
     args = parser.parse_args()
+    if args.workers:
+        workers_figures(args)
+        return
     rng = random.Random(7)
     texts = [article(rng, i) for i in range(args.articles)]
     size = sum(len(t.encode("utf-8")) for t in texts)

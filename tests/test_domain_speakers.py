@@ -190,3 +190,25 @@ def test_a_namesake_is_checked_against_every_form_the_speaker_was_given(session)
     other = get_or_create_speaker(session, "Oskar W. Brandt")
     session.commit()
     assert other.id != plain.id and plain.name == "Oskar Brandt"
+
+
+def test_name_words_follow_the_name_however_the_row_was_written(session):
+    """The indexed first/last words the surname check reads: set by the Core insert of a new
+    speaker, and again when a lone surname takes the full name."""
+    from sqlalchemy import select
+
+    from app.storage.models import Speaker
+
+    lone = get_or_create_speaker(session, "Mr. Halvorsk")
+    session.commit()
+    assert session.execute(select(Speaker.first_word, Speaker.last_word).where(Speaker.id == lone.id)).one() \
+        == ("halvorsk", "halvorsk")
+    full = get_or_create_speaker(session, "Dagny Halvorsk")
+    session.commit()
+    session.expire_all()
+    assert full.id == lone.id
+    assert session.execute(select(Speaker.first_word, Speaker.last_word).where(Speaker.id == lone.id)).one() \
+        == ("dagny", "halvorsk")
+    # the renamed row bears the surname: a second Halvorsk keeps the bare surname from either
+    other = get_or_create_speaker(session, "Rune Halvorsk")
+    assert other.id != lone.id and get_or_create_speaker(session, "Halvorsk").id not in (lone.id, other.id)

@@ -58,6 +58,8 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
         conn.execute(text("ALTER TABLE articles ADD COLUMN published_at DATETIME"))
         conn.execute(text("ALTER TABLE articles ADD COLUMN linking_by VARCHAR(200)"))
         conn.execute(text("ALTER TABLE articles ADD COLUMN linking_at DATETIME"))
+        conn.execute(text("ALTER TABLE speakers ADD COLUMN first_word VARCHAR(200)"))
+        conn.execute(text("ALTER TABLE speakers ADD COLUMN last_word VARCHAR(200)"))
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
              for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]
     with make_sessionmaker(engine)() as session:
@@ -86,3 +88,22 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
             assert again.article_id > last   # the deleted article's id is not handed out again
     finally:
         engine.dispose()
+
+
+def test_speaker_name_words_are_filled_for_existing_speakers(empty_database_url):
+    """0018 gives the speakers stored before it their first and last word, as new rows get them."""
+    from sqlalchemy import text
+
+    upgrade(empty_database_url, "0017")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            for i, name in enumerate(["Mirela Dunst", "Varga", "Chief Justice Olaf Brandt Jr."]):
+                conn.execute(text("INSERT INTO speakers (name, slug) VALUES (:n, :s)"), {"n": name, "s": f"s{i}"})
+        upgrade(empty_database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT name, first_word, last_word FROM speakers ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [("Mirela Dunst", "mirela", "dunst"), ("Varga", "varga", "varga"),
+                                        ("Chief Justice Olaf Brandt Jr.", "chief", "jr.")]

@@ -86,21 +86,22 @@ def _drop_abandoned(session: Session, digest: str, actor: str) -> None:
 
 def ingest_article(session: Session, data: ArticleInput, actor: str,
                    max_bytes: int = DEFAULT_MAX_BYTES, matching: MatchConfig | None = None,
-                   commit: bool = False) -> IngestResult:
+                   commit: bool = False, plan: ArticlePlan | None = None) -> IngestResult:
     """Store the text untouched, extract its quotes and link each to a claim; same text twice is a no-op.
 
     Everything found from the text alone (quotes, statements, the bounds) is found before the
     first write. `commit=False`: all in the caller's transaction. `commit=True` (ingest_and_commit):
     the article is committed first, marked incomplete, then linked in short transactions (see
     article_linking), and marked complete with its `article.ingest` event in the last one, which
-    this commits too."""
+    this commits too. `plan`: plan_article of the text, made beforehand (by a worker process of
+    `claimtracker ingest --workers N`); else made here."""
     validate_article(data, max_bytes)
     digest = content_hash(data.text)
     existing = stored_article_id(session, digest)
     if existing is not None:
         return IngestResult(article_id=existing, created=False)
     config = matching or MatchConfig()
-    plan = plan_article(data.text, config)
+    plan = plan or plan_article(data.text, config)
     _drop_abandoned(session, digest, actor)
     outlet = get_or_create_outlet(session, data.outlet)
     article = Article(
@@ -151,14 +152,14 @@ def _give_up(session: Session, article_id: int, actor: str) -> None:
 
 
 def ingest_and_commit(session: Session, data: ArticleInput, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                      matching: MatchConfig | None = None) -> IngestResult:
+                      matching: MatchConfig | None = None, plan: ArticlePlan | None = None) -> IngestResult:
     """Ingest, committing as it goes (short transactions: see ingest_article). Two ingests of one
     text at the same moment both check that it is not stored, and one commits its article first:
     the other's insert then breaks the unique content hash, and it answers with the article stored,
     `created=False`, as if it had come second (which it did). Any other conflict is retried once
     (a row a concurrent ingest made meanwhile is found then)."""
     try:
-        result = ingest_article(session, data, actor, max_bytes, matching, commit=True)
+        result = ingest_article(session, data, actor, max_bytes, matching, commit=True, plan=plan)
         session.commit()
         return result
     except IntegrityError:
@@ -166,7 +167,7 @@ def ingest_and_commit(session: Session, data: ArticleInput, actor: str, max_byte
     existing = stored_article_id(session, content_hash(data.text))
     if existing is not None:
         return IngestResult(article_id=existing, created=False)
-    result = ingest_article(session, data, actor, max_bytes, matching, commit=True)
+    result = ingest_article(session, data, actor, max_bytes, matching, commit=True, plan=plan)
     session.commit()
     return result
 

@@ -1,14 +1,18 @@
 """Batches of files into articles: each file committed on its own, one bad file never stops the rest."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.domain.articles import ArticleInput, ingest_and_commit
+from app.domain.article_linking import ArticlePlan, plan_article
+from app.domain.articles import ArticleInput, ingest_and_commit, validate_article
 from app.domain.matching import MatchConfig
 from app.domain.errors import DomainError
 from app.domain.inputs import check_storable
@@ -81,16 +85,8 @@ def ingest_bytes(session: Session, name: str, data: bytes, meta: dict[str, str |
                  max_bytes: int, matching: MatchConfig | None = None) -> BatchResult:
     """One file, committed on success and rolled back on failure, reported either way. The same
     text stored by another request or process at the same moment is "present" (ingest_and_commit)."""
-    try:
-        if len(data) > max_bytes:
-            raise DocumentError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
-        result = ingest_and_commit(session, article_input(name, data, meta), actor, max_bytes, matching)
-    except (DocumentError, DomainError) as exc:
-        session.rollback()
-        return BatchResult(name, "failed", error=getattr(exc, "message", None) or str(exc))
-    return BatchResult(name, "added" if result.created else "present", result.article_id,
-                       quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions,
-                       suggestions=result.suggestions, notes=result.notes)
+    prepared = prepare_item(BatchItem(name, meta, data=data), max_bytes, plan_limits(matching))
+    return _ingest_prepared(session, prepared, actor, max_bytes, matching, name)
 
 
 @dataclass(frozen=True)
@@ -186,39 +182,105 @@ def decode_sources(data: bytes) -> str:
         raise DocumentError(f"sources CSV is not UTF-8 (undecodable byte at offset {exc.start})") from None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A batch item read, parsed, checked and planned (plan_article) from its bytes alone, touching
+    no database: the part of an ingest that `workers` processes do side by side. `error`: the item
+    failed there, and is reported as failed."""
+
+    item: BatchItem
+    article: ArticleInput | None = None
+    plan: ArticlePlan | None = None
+    error: str | None = None
+
+
+def plan_limits(matching: MatchConfig | None) -> tuple[int, int]:
+    """The bounds plan_article takes from the config (quotations an article, statements a quotation)."""
+    config = matching or MatchConfig(scorer=None)
+    return config.max_quotes, config.max_statements
+
+
+def prepare_item(item: BatchItem, max_bytes: int, limits: tuple[int, int]) -> Prepared:
+    """Pure (a file is read, nothing written): safe in a worker process."""
+    if item.error:
+        return Prepared(item, error=item.error)
+    data = item.data
+    if data is None:
+        try:
+            data = item.path.read_bytes()
+        except OSError as exc:
+            return Prepared(item, error=f"cannot read: {exc.strerror or exc}")
+    try:
+        if len(data) > max_bytes:
+            raise DocumentError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes")
+        article = article_input(str(item.path or item.name), data, item.meta)
+        validate_article(article, max_bytes)
+        plan = plan_article(article.text, MatchConfig(max_quotes=limits[0], max_statements=limits[1], scorer=None))
+    except (DocumentError, DomainError) as exc:
+        return Prepared(item, error=getattr(exc, "message", None) or str(exc))
+    return Prepared(item, article, plan)
+
+
+def prepared_items(items: list[BatchItem], max_bytes: int, limits: tuple[int, int],
+                   workers: int = 1) -> Iterator[Prepared]:
+    """prepare_item of each item, in the items' order: here, one by one, or by `workers` processes
+    a few items ahead of the caller (at most PREPARED_AHEAD a worker wait in memory)."""
+    if workers <= 1 or len(items) <= 1:
+        yield from (prepare_item(item, max_bytes, limits) for item in items)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        ahead: deque = deque()
+        todo = iter(items)
+        for item in todo:
+            ahead.append(pool.submit(prepare_item, item, max_bytes, limits))
+            if len(ahead) >= PREPARED_AHEAD * workers:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+PREPARED_AHEAD = 4
+
+
 def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes: int,
                  progress: Callable[[BatchResult], None] | None = None,
-                 matching: MatchConfig | None = None) -> list[BatchResult]:
-    """Each item in its own transaction; a failed one is reported and the batch goes on."""
+                 matching: MatchConfig | None = None, workers: int = 1) -> list[BatchResult]:
+    """Each item in its own transaction; a failed one is reported and the batch goes on. With
+    `workers` > 1, reading, parsing and extraction (prepare_item) run in that many processes while
+    this one links and writes, in the items' order: the same articles, claims and mentions as
+    with one (the linking, which reads and writes the store, stays here, one article at a time)."""
     results = []
-    for item in items:
-        result = _ingest_item(session, item, actor, max_bytes, matching)
+    for prepared in prepared_items(items, max_bytes, plan_limits(matching), workers):
+        try:
+            result = _ingest_prepared(session, prepared, actor, max_bytes, matching)
+        except OperationalError as exc:
+            # Another writer held the database past the wait: this item fails, the batch goes on, and
+            # running the batch again adds it (stored articles are "already present").
+            if not is_busy_error(exc):
+                raise
+            session.rollback()
+            result = BatchResult(prepared.item.name, "failed", error=BUSY_MESSAGE)
         results.append(result)
         if progress:
             progress(result)
     return results
 
 
-def _ingest_item(session: Session, item: BatchItem, actor: str, max_bytes: int,
-                 matching: MatchConfig | None) -> BatchResult:
-    if item.error:
-        return BatchResult(item.name, "failed", error=item.error)
-    data = item.data
-    if data is None:
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            return BatchResult(item.name, "failed", error=f"cannot read: {exc.strerror or exc}")
+def _ingest_prepared(session: Session, prepared: Prepared, actor: str, max_bytes: int,
+                     matching: MatchConfig | None, name: str | None = None) -> BatchResult:
+    """A busy database (OperationalError) is the caller's: a batch reports the item, a single
+    upload answers 503."""
+    name = name or prepared.item.name
+    if prepared.error:
+        return BatchResult(name, "failed", error=prepared.error)
     try:
-        result = ingest_bytes(session, str(item.path or item.name), data, item.meta, actor, max_bytes, matching)
-    except OperationalError as exc:
-        # Another writer held the database past the wait: this item fails, the batch goes on, and
-        # running the batch again adds it (stored articles are "already present").
-        if not is_busy_error(exc):
-            raise
+        result = ingest_and_commit(session, prepared.article, actor, max_bytes, matching, plan=prepared.plan)
+    except DomainError as exc:
         session.rollback()
-        return BatchResult(item.name, "failed", error=BUSY_MESSAGE)
-    return replace(result, name=item.name)
+        return BatchResult(name, "failed", error=getattr(exc, "message", None) or str(exc))
+    return BatchResult(name, "added" if result.created else "present", result.article_id,
+                       quotes=result.quotes, new_claims=result.new_claims, mentions=result.mentions,
+                       suggestions=result.suggestions, notes=result.notes)
 
 
 def ingest_files(session: Session, files: list[Path], defaults: dict[str, str | None],

@@ -168,12 +168,11 @@ def _partial(alias: str, speaker_name: str) -> bool:
 
 
 def _word_shared(session: Session, word: str, speaker_id: int) -> bool:
-    """Does another live speaker's name start or end with this word?"""
-    low = func.lower(Speaker.name)
-    esc = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """Does another live speaker's name start or end with this word? (Two indexed columns; the
+    word is one lower-cased word, as the aliases are.)"""
     other = session.scalar(select(Speaker.id).where(
         Speaker.id != speaker_id, Speaker.merged_into_id.is_(None),
-        or_(low == word, low.like(f"{esc} %", escape="\\"), low.like(f"% {esc}", escape="\\"))).limit(1))
+        or_(Speaker.first_word == word, Speaker.last_word == word)).limit(1))
     return other is not None
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from app.vocab import FIDELITIES, ORIGINS, QUOTE_KINDS, STANCES, STATUSES
 
@@ -68,6 +68,25 @@ class Speaker(Base):
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     # Set when an analyst merged this speaker into another: its slug redirects there (as a claim's id).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id"), index=True)
+    # The name's first and last word, lower-cased (name_words): indexed, so "does another speaker's
+    # name start or end with this surname" (domain/people.py) is a lookup, not a scan of every
+    # speaker. Set with the name: by the ORM (below) and by a Core insert (the column default).
+    first_word: Mapped[str | None] = mapped_column(
+        String(200), index=True, default=lambda ctx: name_words(ctx.get_current_parameters()["name"])[0])
+    last_word: Mapped[str | None] = mapped_column(
+        String(200), index=True, default=lambda ctx: name_words(ctx.get_current_parameters()["name"])[1])
+
+    @validates("name")
+    def _set_name_words(self, _key: str, name: str) -> str:
+        self.first_word, self.last_word = name_words(name)
+        return name
+
+
+def name_words(name: str) -> tuple[str, str]:
+    """The first and last space-separated word of a name, lower-cased: a word w (no space in it)
+    is one of them exactly when lower(name) = w, or starts with "w " or ends with " w"."""
+    words = name.lower().split(" ")
+    return words[0][:200], words[-1][:200]
 
 
 class SpeakerAlias(Base):
