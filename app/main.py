@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.settings import Settings
-from app.storage.engine import make_engine, make_sessionmaker
+from app.storage.engine import make_engine, make_sessionmaker, pool_args
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,7 +23,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, form_limits=limits)
     app.state.settings = settings
     app.state.form_limits = limits
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url,
+                                   **pool_args(settings.database_url, settings.max_concurrent_requests,
+                                               settings.db_pool_timeout))
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     if settings.embeddings_model:
         # A wrong model setting fails here, at start, with its reason, not on the first ingest.
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.api.v1 import router as api_router
     from app.web.access import install_access
     from app.web.inputs import install_input_checks
+    from app.web.load import install_load_limit
     from app.web.routes import router as web_router
     from app.web.security import install_security
 
@@ -44,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from app.web.api_docs import install_api_docs
 
         install_api_docs(app)
+    install_load_limit(app)  # before the access guard: its session is taken inside a request's turn
     install_access(app)
     install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"
