@@ -12,11 +12,32 @@ from app.storage.engine import make_engine, make_sessionmaker, pool_args
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def fewer_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates at once an arena of its own (up to 8 per core), and
+    memory freed in one is not reused by another: with Starlette's worker threads building pages
+    side by side, the process kept about a fifth more resident memory than with two arenas (10k
+    store, wrk -c32 on the biggest claim page: 293 against 250 MiB peak). Only arenas made after
+    this call are limited, so it runs before the first request thread; MALLOC_ARENA_MAX in the
+    environment, if set, wins. A no-op off glibc."""
+    import ctypes
+    import ctypes.util
+    import os
+
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web.inputs import form_limits
     from app.web.security import body_limits
 
     settings = settings or Settings()
+    fewer_malloc_arenas()
     limits = form_limits(*body_limits(settings))
     # /docs and /redoc come from app/web/api_docs.py (assets from /static/vendor, not a CDN).
     app = FastAPI(title="claimtracker", version="1", openapi_url="/openapi.json",

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     # keeps the CPU busy; more only multiply the memory of the pages being built at once. The
     # connection pool holds as many connections plus as many again for streamed downloads and the
     # access check (app/storage/engine.py pool_args), so a request that got its turn gets a connection.
-    max_concurrent_requests: int = Field(default=8, ge=1, le=256)
+    max_concurrent_requests: int = Field(default=6, ge=1, le=256)
     request_queue_seconds: float = Field(default=30.0, gt=0, le=600)
     # How long a request waits for a pooled connection before the 503 (only when something other
     # than requests, e.g. many streamed downloads, holds the connections).
