@@ -43,6 +43,7 @@ def test_a_request_that_waits_its_whole_turn_is_a_503(small_app):
         client.portal.call(sem.acquire)  # the one request slot is busy
         try:
             _assert_overloaded(client)
+            assert client.get("/healthz").status_code == 200  # busy is not dead: no restart
         finally:
             client.portal.call(_release, sem)
         assert client.get("/claims").status_code == 200

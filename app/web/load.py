@@ -40,8 +40,16 @@ class RequestSlots:
         return sem
 
 
+# Answered without waiting a turn: a container's health check must see a busy server as alive (it
+# restarts one that does not answer in time), and /healthz costs one SELECT 1.
+UNQUEUED = frozenset({"healthz"})
+
+
 async def request_slot(request: Request) -> AsyncIterator[None]:
     """App-wide dependency, before the access guard (which already reads the database)."""
+    if getattr(request.scope.get("route"), "name", None) in UNQUEUED:
+        yield
+        return
     slots: RequestSlots = request.app.state.request_slots
     sem = slots.semaphore()
     try:
