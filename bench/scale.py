@@ -14,8 +14,8 @@ Reading the table: req/s, p50 and p99 are wrk's over the requests that finished 
 a page slower than --seconds under 32 connections shows 0 req/s and no percentiles (give it more
 --seconds); "alone ms" is one request of the page with nothing else running, taken just before the
 load, once the server is idle again (after a run it goes on answering what the run left queued;
-meanwhile a queued request may wait 30 s for a pooled connection and get a 500: the app's log has
-them); "err" counts non-2xx answers and socket errors wrk saw within the run.
+meanwhile a request that waited its turn past CLAIMTRACKER_REQUEST_QUEUE_SECONDS gets a 503,
+which wrk counts); "err" counts non-2xx answers and socket errors wrk saw within the run.
 """
 from __future__ import annotations
 
