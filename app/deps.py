@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.settings import Settings
@@ -18,10 +19,44 @@ def get_settings(request: Request) -> Settings:
 def get_session(request: Request) -> Iterator[Session]:
     """Routes commit explicitly after a domain write; anything uncommitted is rolled back here."""
     session = request.app.state.sessionmaker()
+    request.state.db_session = session
     try:
         yield session
     finally:
         session.close()
+
+
+_WROTE = "claimtracker.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_flush(session: Session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_statement(state) -> None:
+    if not state.is_select:  # an UPDATE/DELETE/INSERT statement, or raw SQL we cannot tell about
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session: Session, *_args) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def release_connection(request: Request) -> None:
+    """Before a page is rendered: end the request session's read-only transaction, so its pooled
+    connection goes back to the pool (and SQLite's read snapshot ends) while the template runs and
+    the response is sent. Committing a transaction that only read keeps every loaded object
+    (expire_on_commit=False); a lazy load in the template opens a new one. A session holding a
+    write (flushed or pending, even one the route means to roll back) is left alone."""
+    session: Session | None = getattr(request.state, "db_session", None)
+    if (session is None or not session.in_transaction() or session.info.get(_WROTE)
+            or session.new or session.dirty or session.deleted):
+        return
+    session.commit()
 
 
 def get_actor(request: Request) -> str:

@@ -81,6 +81,19 @@ class Settings(BaseSettings):
     organization: str = Field(default="claimtracker", min_length=1, max_length=200)
     organization_url: str | None = None
 
+    # --- Serving under load ---
+    # Requests a process works on at once (routes, the access check, template rendering); more wait
+    # their turn, and one that has waited request_queue_seconds is answered 503 with Retry-After
+    # (the server is overloaded), never left to fail on the connection pool. On 2 cores a handful
+    # keeps the CPU busy; more only multiply the memory of the pages being built at once. The
+    # connection pool holds as many connections plus as many again for streamed downloads and the
+    # access check (app/storage/engine.py pool_args), so a request that got its turn gets a connection.
+    max_concurrent_requests: int = Field(default=6, ge=1, le=256)
+    request_queue_seconds: float = Field(default=30.0, gt=0, le=600)
+    # How long a request waits for a pooled connection before the 503 (only when something other
+    # than requests, e.g. many streamed downloads, holds the connections).
+    db_pool_timeout: float = Field(default=10.0, gt=0, le=600)
+
     # --- Accounts ---
     # True: read pages and GET /api/v1 are open to anyone (permalinks can be shared publicly); every
     # change still needs an analyst. False (default): everything but the login page needs a login.

@@ -14,21 +14,23 @@ Reading the table: req/s, p50 and p99 are wrk's over the requests that finished 
 a page slower than --seconds under 32 connections shows 0 req/s and no percentiles (give it more
 --seconds); "alone ms" is one request of the page with nothing else running, taken just before the
 load, once the server is idle again (after a run it goes on answering what the run left queued;
-meanwhile a queued request may wait 30 s for a pooled connection and get a 500: the app's log has
-them); "err" counts non-2xx answers and socket errors wrk saw within the run.
+meanwhile a request that waited its turn past CLAIMTRACKER_REQUEST_QUEUE_SECONDS gets a 503,
+which wrk counts); "err" counts non-2xx answers and socket errors wrk saw within the run.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 from bench.scale_gen import Generated, generate, ingest_articles
-from bench.scale_serve import Load, Server, free_port, run_wrk
+from bench.scale_serve import Load, Server, free_port, run_reads_and_writes, run_wrk
 
 
 def build_store(out: Path, claims: int, reuse: bool) -> tuple[Path, Generated, dict]:
@@ -159,6 +161,82 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
     return {"ours": ours, "datasette": theirs, "app_peak_mib": app_peak, "datasette_peak_mib": ds_peak}
 
 
+def app_server(out: Path, database_url: str, workers: int, log: str = "app.log") -> Server:
+    port = free_port()
+    return Server([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+                   "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
+                   "--no-access-log", "--log-level", "warning"],
+                  port, {"CLAIMTRACKER_DATABASE_URL": database_url, "CLAIMTRACKER_PUBLIC_READ": "true"},
+                  out / log, "/healthz")
+
+
+def fill_postgres(db: Path, url: str) -> None:
+    """The SQLite store copied into the PostgreSQL database at url (`claimtracker db copy`), unless
+    that database already holds it (a --reuse run)."""
+    from sqlalchemy import inspect, text
+
+    from app.storage.copy import copy_database
+    from app.storage.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if inspect(conn).has_table("claims") and conn.execute(text("SELECT count(*) FROM claims")).scalar():
+                return
+    finally:
+        engine.dispose()
+    t = time.monotonic()
+    report = copy_database(f"sqlite:///{db}", url)
+    print(f"copied {report.total} rows to PostgreSQL in {time.monotonic() - t:.0f} s", file=sys.stderr)
+
+
+def writer_token(url: str) -> str:
+    """An API token of an analyst "bench-writer" in the database at url (made if missing)."""
+    env = {**os.environ, "DATABASE_URL": url, "CLAIMTRACKER_DATABASE_URL": url}
+    cli = [str(Path(sys.executable).with_name("claimtracker"))]
+    listed = subprocess.run(cli + ["user", "list"], env=env, capture_output=True, text=True, check=True).stdout
+    if "bench-writer" not in listed:
+        subprocess.run(cli + ["user", "add", "bench-writer", "--role", "analyst", "--actor", "bench"],
+                       env=env, input="bench-writer password\n", text=True, check=True, capture_output=True)
+    out = subprocess.run(cli + ["user", "token", "bench-writer", f"bench-{os.getpid()}"], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return out.strip().split()[-1]
+
+
+def measure_workers(args, gen: Generated, ids: dict, url: str) -> list[dict]:
+    """The claim page and the claims list served from PostgreSQL by uvicorn with each --workers
+    count, then the claim page read while the API takes tag writes from --writers connections."""
+    token = writer_token(url)
+    listing = f"/claims?outlet={ids['outlet_slug']}&status={gen.filter_status}"
+    targets = [(f"claim page, {ids['medium'][1]} mentions", f"/claims/{ids['medium'][0]}", {}),
+               ("claims list, outlet+status, full page", listing, {}),
+               ("claims list, outlet+status, fragment", listing, {"HX-Request": "true"})]
+    runs = []
+    for workers in args.workers:
+        server = app_server(args.out, url, workers, f"app-pg-{workers}.log")
+        try:
+            loads = [run_wrk(name, server, path, args.seconds, args.connections, headers)
+                     for name, path, headers in targets]
+            loads += run_reads_and_writes(targets[0][0], server, targets[0][1], (1, args.claims), token,
+                                          args.seconds, args.connections, args.writers, args.out)
+            runs.append({"workers": workers, "loads": [asdict(x) for x in loads],
+                         "peak_mib": server.peak_rss_mib()})
+        finally:
+            server.stop()
+    return runs
+
+
+def workers_table(runs: list[dict]) -> str:
+    rows = [f"{'workers':>7}  {'what':48} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'KB':>6} {'err':>4}"]
+    for run in runs:
+        for d in run["loads"]:
+            rows.append(f"{run['workers']:7d}  {d['name'][:48]:48} {d['requests_per_s']:8.1f} "
+                        f"{d['p50_ms']:9.1f} {d['p99_ms']:9.1f} {d['bytes_per_request'] / 1024:6.0f} "
+                        f"{d['errors']:4d}")
+        rows.append(f"{run['workers']:7d}  peak memory, all processes summed: {run['peak_mib']:.0f} MiB")
+    return "\n".join(rows)
+
+
 def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     """Articles a second through the normal ingest path into the generated store."""
     import sqlite3
@@ -228,12 +306,33 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--ingest-seconds", type=float, default=60)
     p.add_argument("--reuse", action="store_true", help="measure the store a previous run built")
     p.add_argument("--json", type=Path, help="default: OUT/scale-N-result.json")
+    p.add_argument("--postgres", metavar="URL",
+                   help="serve the store from this PostgreSQL database instead (copied into it with "
+                        "`claimtracker db copy` when it is empty) with each --workers count; no Datasette, "
+                        "no ingest")
+    p.add_argument("--workers", type=lambda v: [int(n) for n in v.split(",")], default=[1, 2, 4],
+                   help="uvicorn worker counts for --postgres, e.g. 1,2,4")
+    p.add_argument("--writers", type=int, default=4, help="connections writing tags through the API "
+                                                          "during the --postgres read+write run")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     db, gen, timings = build_store(args.out, args.claims, args.reuse)
     print(f"store: {gen.shape} {gen.mentions} mentions; generate {timings['generate_s']:.0f} s, "
           f"bulk load {timings['bulk_load_s']:.0f} s, {timings['db_mib']:.0f} MiB", file=sys.stderr)
     ids = lookups(db, gen)
+    if args.postgres:
+        from app.storage.engine import normalize_url
+
+        url = normalize_url(args.postgres)
+        fill_postgres(db, url)
+        runs = measure_workers(args, gen, ids, url)
+        print(workers_table(runs))
+        path = args.json or args.out / f"scale-{args.claims}-postgres-result.json"
+        path.write_text(json.dumps({"claims": args.claims, "mentions": gen.mentions, "workers": runs,
+                                    "seconds_per_url": args.seconds, "connections": args.connections,
+                                    "writers": args.writers}, indent=2))
+        print(f"written: {path}", file=sys.stderr)
+        return
     result = measure(args, db, gen, ids)
     result["ingest"] = measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)
     result.update(claims=args.claims, shape=gen.shape, mentions=gen.mentions, timings=timings,

@@ -62,14 +62,40 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def processes(self) -> list[int]:
+        """The server's process and every process under it (uvicorn --workers N: a supervisor
+        and N workers)."""
+        pids, i = [self.proc.pid], 0
+        while i < len(pids):
+            for task in Path(f"/proc/{pids[i]}/task").glob("*/children"):
+                try:
+                    pids += [int(p) for p in task.read_text().split()]
+                except OSError:
+                    pass
+            i += 1
+        return pids
+
     def peak_rss_mib(self) -> float:
-        """VmHWM: the most resident memory the process has held since it started."""
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+        """VmHWM: the most resident memory a process has held since it started, summed over the
+        server's processes (several workers: an upper bound, their peaks need not coincide)."""
+        total = 0
+        for pid in self.processes():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            total += int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+        return total / 1024
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def wait_idle(self, most: float = 600) -> None:
         """Until the server has used almost no CPU for a second: it has answered what the last
@@ -123,18 +149,81 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def run_wrk(name: str, server: Server, path: str, seconds: int, connections: int,
-            headers: dict | None = None) -> Load:
+def wrk_argv(base: str, path: str, seconds: int, connections: int, headers: dict | None = None,
+             script: Path | None = None) -> list[str]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+    argv = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+            "--timeout", "60s"]
+    for k, v in (headers or {}).items():
+        argv += ["-H", f"{k}: {v}"]
+    if script is not None:
+        argv += ["-s", str(script)]
+    return argv + [base + path]
+
+
+def run_wrk(name: str, server: Server, path: str, seconds: int, connections: int,
+            headers: dict | None = None) -> Load:
     base = server.base
     server.wait_idle()
     path, size, alone = final_path(base, path, headers)
-    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "60s"]
-    for k, v in (headers or {}).items():
-        argv += ["-H", f"{k}: {v}"]
-    out = subprocess.run(argv + [base + path], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(wrk_argv(base, path, seconds, connections, headers), capture_output=True,
+                         text=True, check=True).stdout
     return Load(name, path, *parse_wrk(out), size, alone)
+
+
+# Each request tags a random claim of ids lo..hi through the API (adding a tag the claim has is a
+# no-op 200): an audited write (the tag row and an event) that every worker process runs at once.
+# Each wrk thread seeds its own random ids and uses tags of its own, so two requests rarely tag one
+# claim with one tag at the same moment (that is a 409, "just tagged by someone else"). The answers
+# over 399 are counted by status class and printed at the end.
+_TAG_SCRIPT = """
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + tid)
+  n, s4, s5 = 0, 0, 0
+end
+function request()
+  n = n + 1
+  local id = math.random(%(lo)d, %(hi)d)
+  local body = string.format('{"tag": "bench-%%d-%%d"}', tid, n %% 50)
+  return wrk.format("POST", "/api/v1/claims/" .. id .. "/tags",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(token)s"}, body)
+end
+function response(status, headers, body)
+  if status >= 500 then s5 = s5 + 1 elseif status >= 400 then s4 = s4 + 1 end
+end
+function done(summary, latency, requests)
+  local a, b = 0, 0
+  for _, t in ipairs(threads) do a = a + t:get("s4"); b = b + t:get("s5") end
+  io.write(string.format("answers 4xx %%d 5xx %%d\\n", a, b))
+end
+"""
+
+
+def run_reads_and_writes(name: str, server: Server, read_path: str, claim_ids: tuple[int, int],
+                         token: str, seconds: int, connections: int, writers: int,
+                         scratch: Path) -> tuple[Load, Load]:
+    """`connections` readers of read_path and `writers` connections writing tags, in the same
+    seconds; both wrk runs' figures."""
+    base = server.base
+    server.wait_idle()
+    read_path, size, alone = final_path(base, read_path)
+    script = scratch / "bench-tag-writes.lua"
+    script.write_text(_TAG_SCRIPT % {"lo": claim_ids[0], "hi": claim_ids[1], "token": token})
+    reads = subprocess.Popen(wrk_argv(base, read_path, seconds, connections), stdout=subprocess.PIPE,
+                             text=True)
+    writes = subprocess.run(wrk_argv(base, "/api/v1/claims", seconds, writers, script=script),
+                            capture_output=True, text=True, check=True).stdout
+    read_out = reads.communicate()[0]
+    s4, s5 = re.search(r"answers 4xx (\d+) 5xx (\d+)", writes).groups()
+    return (Load(f"{name} (while writing)", read_path, *parse_wrk(read_out), size, alone),
+            Load(f"API tag writes ({s4} 4xx, {s5} 5xx)", "POST /api/v1/claims/{id}/tags",
+                 *parse_wrk(writes), 0, float("nan")))
 
 
 def parse_wrk(out: str) -> tuple[float, float, float, int, int]:

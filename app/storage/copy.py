@@ -61,6 +61,11 @@ def copy_database(source_url: str, target_url: str,
                 if not is_sqlite(target_url):
                     _move_sequences(dst)
                 _verify(dst, rows)
+                # Statistics for the planner, in the same transaction: a freshly copied
+                # PostgreSQL database has none until autovacuum gets to it, and meanwhile the
+                # claims list filtered by outlet and status took over 200 s at 100k claims
+                # (1.2 s after ANALYZE).
+                dst.execute(text("ANALYZE"))
         return CopyReport(rows)
     finally:
         source.dispose()

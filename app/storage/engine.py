@@ -55,6 +55,24 @@ def is_busy_error(exc: BaseException) -> bool:
     return "database is locked" in message or "database table is locked" in message
 
 
+#: What a request refused because the server is overloaded says (a 503 with Retry-After): it waited
+#: its turn (Settings.request_queue_seconds) or a pooled connection (Settings.db_pool_timeout).
+OVERLOADED_MESSAGE = "the server is busy with other requests; try again in a few seconds"
+
+
+def pool_args(url: str, max_concurrent_requests: int, timeout: float) -> dict:
+    """Connection pool sized to the requests a process runs at once (app/web/load.py bounds them):
+    one connection each for the route's session, as many again for what a request may hold beside
+    it (the access check's own session, a streamed download's reader). SQLAlchemy's default (5 + 10
+    overflow, 30 s wait) under Starlette's 40 worker threads left 25 requests queued on the pool and
+    failed them with a 500 after 30 s. An in-memory SQLite database keeps its one-connection pool."""
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": max_concurrent_requests, "max_overflow": max_concurrent_requests,
+            "pool_timeout": timeout}
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalize_url(url)
     if is_sqlite(url):

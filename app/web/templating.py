@@ -9,6 +9,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 from starlette.routing import NoMatchFound
 
+from app.deps import release_connection
 from app.vocab import FIDELITIES, STANCES, STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,8 @@ def render(request: Request, template: str, context: dict, *, block: str | None 
            status_code: int = 200, headers: dict | None = None) -> Response:
     """Whole page normally; only `block` when the request comes from htmx. Always Vary: HX-Request."""
     name = block if block and is_htmx(request) else None
+    if status_code < 400:
+        release_connection(request)
     response = templates.TemplateResponse(request, template, context, status_code=status_code,
                                           headers=headers, block_name=name)
     response.headers["Vary"] = "HX-Request"
