@@ -171,8 +171,11 @@ class ClaimVector(Base):
 
     __tablename__ = "claim_vectors"
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
-    model: Mapped[str] = mapped_column(String(200))
+    model: Mapped[str] = mapped_column(String(200), index=True)   # a count per model: bench/vectors.py
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    # The vector's sign bits, packed (48 bytes for 384 dimensions): the compact index searched first
+    # (app/domain/vectors.py). NULL for vectors stored before it; `claimtracker embed` fills them.
+    code: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class PassageShingle(Base):
