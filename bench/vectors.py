@@ -133,9 +133,9 @@ def measure(url: str, model: str, queries_file: str, exact: bool) -> dict:
         out["load_s"] = round(time.perf_counter() - started, 2)
         out["rss_loaded_mb"] = round(_rss_mb(), 1)
         vectors.RECHECK_SECONDS = 1e9     # the query alone (the recheck is timed below)
-        took, found = [], []
+        took, cpu, found = [], [], []
         for query in q:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             if exact:
                 ids, m = matrix
                 sims = m @ query
@@ -144,6 +144,7 @@ def measure(url: str, model: str, queries_file: str, exact: bool) -> dict:
             else:
                 hits = [cid for cid, _ in vectors.nearest_claims(session, model, query, K)]
             took.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             found.append(hits)
         if not exact:
             vectors.RECHECK_SECONDS = 0.0
@@ -153,6 +154,7 @@ def measure(url: str, model: str, queries_file: str, exact: bool) -> dict:
     engine.dispose()
     ms = np.array(took) * 1000
     out.update(p50_ms=round(float(np.percentile(ms, 50)), 1), p99_ms=round(float(np.percentile(ms, 99)), 1),
+               cpu_p50_ms=round(float(np.percentile(np.array(cpu) * 1000, 50)), 1),
                rss_end_mb=round(_rss_mb(), 1),
                peak_rss_mb=round(_rss_mb("VmHWM"), 1), found=found)
     return out
@@ -190,7 +192,7 @@ def recall(found: list[list[int]], truth: np.ndarray) -> float:
 
 def _report(label: str, res: dict, truth: np.ndarray, extra: str = "") -> None:
     print(f"{label:34} load {res['load_s']:6.2f} s  p50 {res['p50_ms']:6.1f} ms  p99 {res['p99_ms']:6.1f} ms  "
-          f"recall@10 {recall(res['found'], truth):.4f}  RSS {res['rss_start_mb']:.0f} -> "
+          f"(CPU p50 {res['cpu_p50_ms']:.1f} ms)  recall@10 {recall(res['found'], truth):.4f}  RSS {res['rss_start_mb']:.0f} -> "
           f"{res['rss_loaded_mb']:.0f} MB (peak {res['peak_rss_mb']:.0f})"
           + (f"  recheck {res['recheck_ms']} ms" if "recheck_ms" in res else "") + extra, flush=True)
 

@@ -17,7 +17,8 @@ sqlite-vec 0.1.6's vec0 scans every row too (no approximate index yet), so it wo
 extension that must load on SQLite only without searching fewer rows.
 
 The codes array follows this process's own writes at once (store_vectors, drop_vector) and other
-processes' every RECHECK_SECONDS (a count and a max over an index). A claim deleted, edited or
+processes' new rows every RECHECK_SECONDS (a max over an index) and removals every RECOUNT_SECONDS
+(a count). A claim deleted, edited or
 never committed can still be in the array, but never in an answer: the re-ranking reads the float
 vectors from the table, and a row that is not there is dropped.
 """
@@ -116,26 +117,29 @@ def index_missing_codes(session: Session, model: str, batch: int = 2000) -> int:
 # RERANK_MIN. On the CheckThat! pools' MiniLM vectors this finds the exact top 10 (bench/vectors.py).
 RERANK_FACTOR = 10
 RERANK_MIN = 200
-# How often a process looks for vectors written by others (its own writes it sees at once).
+# How often a process looks for vectors written by others (its own writes it sees at once): new
+# ids (a max over an index), and rows gone or rewritten under older ids (a count of every row).
 RECHECK_SECONDS = 2.0
+RECOUNT_SECONDS = 60.0
 _LOAD_PAGE = 20_000
 _SCAN_CHUNK = 65_536
 
 
 class _CodeIndex:
-    """One model's codes in one process: ids (-1 for a dropped row) and packed sign bits, in arrays
-    with spare room at the end so that appending a claim does not copy the whole index."""
+    """One model's codes in one process: ids (-1 for a dropped row) and the sign bits as 64-bit
+    words, one array per word (column by column: the scan reads each word of every claim in one
+    pass), with spare room at the end so that appending a claim does not copy the whole index."""
 
     def __init__(self) -> None:
         import numpy as np
 
         self.ids = np.zeros(0, dtype=np.int64)
-        self.codes = np.zeros((0, 0), dtype=np.uint8)
+        self.words = np.zeros((0, 0), dtype=np.uint64)
         self.n = 0          # rows used
         self.live = 0       # rows whose id is not -1
         self.last_id = 0    # the highest id read or appended
         self.loaded = False
-        self.checked = float("-inf")
+        self.checked = self.counted = float("-inf")
         self.lock = threading.Lock()
 
     def reset(self) -> None:
@@ -143,23 +147,24 @@ class _CodeIndex:
         self.loaded = True
 
     def append(self, ids, codes) -> None:
+        """Add (ids, packed codes as bytes rows); the caller holds the lock."""
         import numpy as np
 
         ids = np.asarray(ids, dtype=np.int64)
         if not len(ids):
             return
-        codes = np.asarray(codes, dtype=np.uint8).reshape(len(ids), -1)
+        words = _as_words(np.asarray(codes, dtype=np.uint8).reshape(len(ids), -1))
         need = self.n + len(ids)
-        if need > len(self.ids) or self.codes.shape[1] != codes.shape[1]:
+        if need > len(self.ids) or self.words.shape[0] != words.shape[1]:
             room = max(need, int(len(self.ids) * 1.25) + 1024)
             grown_ids = np.full(room, -1, dtype=np.int64)
-            grown_codes = np.zeros((room, codes.shape[1]), dtype=np.uint8)
+            grown_words = np.zeros((words.shape[1], room), dtype=np.uint64)
             grown_ids[:self.n] = self.ids[:self.n]
             if self.n:
-                grown_codes[:self.n] = self.codes[:self.n]
-            self.ids, self.codes = grown_ids, grown_codes
+                grown_words[:, :self.n] = self.words[:, :self.n]
+            self.ids, self.words = grown_ids, grown_words
         self.ids[self.n:need] = ids
-        self.codes[self.n:need] = codes
+        self.words[:, self.n:need] = words.T
         self.n = need
         self.live += len(ids)
         self.last_id = max(self.last_id, int(ids.max()))
@@ -174,32 +179,46 @@ class _CodeIndex:
             self.ids[:self.n][hit] = -1
             self.live -= int(hit.sum())
 
-    def nearest_ids(self, query_code, count: int) -> list[int]:
+    def nearest_ids(self, query_code: bytes, count: int) -> list[int]:
         """Ids of the `count` codes nearest to `query_code` by Hamming distance (all when fewer)."""
         import numpy as np
 
         with self.lock:
-            ids, codes = self.ids[:self.n], self.codes[:self.n]
-        if len(ids) <= count:
+            n, ids, words = self.n, self.ids[:self.n], self.words[:, :self.n]
+        if n <= count:
             return [int(i) for i in ids if i >= 0]
-        words, query = codes, np.frombuffer(query_code, dtype=np.uint8)
-        if codes.shape[1] % 8 == 0:    # eight bytes at a time
-            words, query = codes.view(np.uint64), query.view(np.uint64)
-        dist = np.empty(len(ids), dtype=np.uint16)
-        for at in range(0, len(ids), _SCAN_CHUNK):
-            dist[at:at + _SCAN_CHUNK] = _popcount(np.bitwise_xor(words[at:at + _SCAN_CHUNK], query)).sum(
-                axis=1, dtype=np.uint16)
-        dist[ids < 0] = np.iinfo(np.uint16).max
-        top = np.argpartition(dist, count - 1)[:count]
-        return [int(i) for i in ids[top] if i >= 0]
+        query = _as_words(np.frombuffer(query_code, dtype=np.uint8).reshape(1, -1))[0]
+        dist = np.zeros(n, dtype=np.uint16)
+        for at in range(0, n, _SCAN_CHUNK):
+            part = dist[at:at + _SCAN_CHUNK]
+            for word, q in zip(words, query):
+                part += _popcount(np.bitwise_xor(word[at:at + _SCAN_CHUNK], q))
+        far = len(words) * 64 + 1
+        dist[ids < 0] = far
+        # the smallest radius holding `count` codes, then those inside it and enough on its edge
+        radius = int(np.searchsorted(np.cumsum(np.bincount(dist, minlength=far + 1)), count))
+        inside = np.flatnonzero(dist < radius)
+        edge = np.flatnonzero(dist == radius)[:count - len(inside)]
+        return [int(i) for i in ids[np.concatenate([inside, edge])] if i >= 0]
+
+
+def _as_words(codes):
+    """Packed code rows (uint8) as rows of 64-bit words, zero-padded to a whole word."""
+    import numpy as np
+
+    pad = -codes.shape[1] % 8
+    if pad:
+        codes = np.hstack([codes, np.zeros((len(codes), pad), dtype=np.uint8)])
+    return np.ascontiguousarray(codes).view(np.uint64)
 
 
 def _popcount(words):
+    """Bits set in each 64-bit word."""
     import numpy as np
 
     if hasattr(np, "bitwise_count"):   # numpy 2
         return np.bitwise_count(words)
-    return _byte_bits()[words.view(np.uint8).reshape(len(words), -1)]
+    return _byte_bits()[words.view(np.uint8)].reshape(len(words), 8).sum(axis=1, dtype=np.uint8)
 
 
 @functools.cache
@@ -219,20 +238,24 @@ def _engine(session: Session):
 
 
 def _index(session: Session, model: str) -> _CodeIndex:
-    """The model's code index, read whole the first time and when rows went away or were written
-    under older ids by another process, topped up with the newer rows otherwise."""
+    """The model's code index: read whole the first time, topped up with the rows stored under
+    newer ids every RECHECK_SECONDS, and read again whole when a count every RECOUNT_SECONDS
+    finds rows gone (or written under older ids) behind this process's back."""
     index = _INDEXES.setdefault(_engine(session), {}).setdefault(model, _CodeIndex())
     now = time.monotonic()
     if index.loaded and now - index.checked < RECHECK_SECONDS:
         return index
-    count, last = session.execute(select(func.count(), func.max(ClaimVector.claim_id))
-                                  .where(ClaimVector.model == model)).one()
     with index.lock:
-        if not index.loaded or count != index.live + _newer_rows(session, model, index.last_id):
-            index.reset()
-        if (last or 0) > index.last_id or not index.loaded:
+        if not index.loaded or now - index.counted >= RECOUNT_SECONDS:
+            count = session.scalar(select(func.count()).select_from(ClaimVector).where(ClaimVector.model == model))
+            if not index.loaded or count != index.live + _newer_rows(session, model, index.last_id):
+                index.reset()
+            index.counted = now
+        last = session.scalar(select(ClaimVector.claim_id).where(ClaimVector.model == model)   # the index's end
+                              .order_by(ClaimVector.claim_id.desc()).limit(1)) or 0
+        if last > index.last_id:
             _read_codes(session, model, index)
-        index.loaded, index.checked = True, now
+        index.checked = now
     return index
 
 
