@@ -195,3 +195,11 @@ def test_a_restart_reads_the_index_back_and_embed_stores_codes_the_old_vectors_l
     assert len(codes) == 15 and all(code == vectors.vector_code(np.frombuffer(v, dtype=np.float32))
                                     for v, code in codes)
     assert len(codes[0][1]) == 8                               # 64 dimensions, one bit each
+
+
+def test_the_popcount_without_numpy_2_counts_the_same_bits(monkeypatch):
+    words = np.random.default_rng(5).integers(0, 2**63, size=50, dtype=np.uint64)
+    expected = vectors._popcount(words)
+    monkeypatch.delattr(np, "bitwise_count")
+    assert vectors._popcount(words).tolist() == expected.tolist()
+    assert expected.tolist() == [bin(int(w)).count("1") for w in words]
