@@ -246,9 +246,12 @@ def _index(session: Session, model: str) -> _CodeIndex:
     now = time.monotonic()
     if index.loaded and now - index.checked < RECHECK_SECONDS:
         return index
+    recount = not index.loaded or now - index.counted >= RECOUNT_SECONDS
+    # counted before taking the lock: a second at a million rows, while other threads search
+    count = session.scalar(select(func.count()).select_from(ClaimVector)
+                           .where(ClaimVector.model == model)) if recount else None
     with index.lock:
-        if not index.loaded or now - index.counted >= RECOUNT_SECONDS:
-            count = session.scalar(select(func.count()).select_from(ClaimVector).where(ClaimVector.model == model))
+        if recount:
             if not index.loaded or count != index.live + _newer_rows(session, model, index.last_id):
                 index.reset()
             index.counted = now
