@@ -16,10 +16,10 @@ search: bench/vectors.py). Why not sqlite-vec or pgvector: pgvector cannot be in
 sqlite-vec 0.1.6's vec0 scans every row too (no approximate index yet), so it would add a native
 extension that must load on SQLite only without searching fewer rows.
 
-The codes array follows this process's own writes at once (store_vectors, drop_vector) and other
-processes' new rows every RECHECK_SECONDS (a max over an index) and removals every RECOUNT_SECONDS
-(a count). A claim deleted, edited or
-never committed can still be in the array, but never in an answer: the re-ranking reads the float
+The codes array follows this process's own writes at once (store_vectors, drop_vector), other
+processes' new ids every RECHECK_SECONDS (the covering index's last entry) and rows removed or
+rewritten under older ids every RECOUNT_SECONDS (a count). A claim deleted, edited or never
+committed can still be in the array, but never in an answer: the re-ranking reads the float
 vectors from the table, and a row that is not there is dropped.
 """
 from __future__ import annotations
@@ -119,7 +119,7 @@ def index_missing_codes(session: Session, model: str, batch: int = 2000) -> int:
 RERANK_FACTOR = 20
 RERANK_MIN = 400
 # How often a process looks for vectors written by others (its own writes it sees at once): new
-# ids (a max over an index), and rows gone or rewritten under older ids (a count of every row).
+# ids (the index's last entry), and rows gone or rewritten under older ids (a count of every row).
 RECHECK_SECONDS = 2.0
 RECOUNT_SECONDS = 60.0
 _LOAD_PAGE = 20_000
