@@ -17,7 +17,7 @@ HTMX = static/vendor/htmx.min.js
 
 .DEFAULT_GOAL := run
 
-.PHONY: help install run test seed eval quality lock clean bench-scale
+.PHONY: help install run test seed eval quality lock clean bench-scale bench-vectors
 
 help:
 	@echo "make run    install, apply migrations, serve http://$(HOST):$(PORT) (SQLite ./claimtracker.db unless DATABASE_URL is set)"
@@ -77,6 +77,14 @@ $(DATASETTE):
 bench-scale: install $(DATASETTE)
 	@command -v wrk >/dev/null || { echo "bench-scale needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 	$(BIN)/python -m bench.scale --claims $(SIZE) --out $(SCALE_OUT) --datasette $(DATASETTE) $(SCALE_ARGS)
+
+# The claim vector index (bench/vectors.py): latency, load time, memory, recall@10 at VECTORS
+# synthetic vectors; VECTORS_ARGS="--postgres URL --exact" adds PostgreSQL and the float matrix.
+VECTORS ?= 100000
+VECTORS_ARGS ?=
+
+bench-vectors: install
+	$(BIN)/python -m bench.vectors --sizes $(VECTORS) $(VECTORS_ARGS)
 
 lock:
 	bash scripts/lock.sh

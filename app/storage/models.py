@@ -192,6 +192,13 @@ class ClaimVector(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
     model: Mapped[str] = mapped_column(String(200))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    # The vector's sign bits, packed (48 bytes for 384 dimensions): the compact index searched first
+    # (app/domain/vectors.py). NULL for vectors stored before it; `claimtracker embed` fills them.
+    code: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    # The codes read without the 1.5 KB vectors beside them (a process loads them from this index
+    # alone: 35 s at a million rows from the table, bench/vectors.py), and a count per model.
+    __table_args__ = (Index("ix_claim_vectors_model_code", "model", "claim_id", "code"),)
 
 
 class PassageShingle(Base):
