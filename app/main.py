@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.settings import Settings
-from app.storage.engine import make_engine, make_sessionmaker, pool_args
+from app.storage.engine import limit_statements, make_engine, make_sessionmaker, pool_args
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url,
                                    **pool_args(settings.database_url, settings.max_concurrent_requests,
                                                settings.db_pool_timeout))
+    limit_statements(app.state.engine, settings.db_statement_timeout)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     if settings.embeddings_model:
         # A wrong model setting fails here, at start, with its reason, not on the first ingest.

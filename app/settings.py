@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     # How long a request waits for a pooled connection before the 503 (only when something other
     # than requests, e.g. many streamed downloads, holds the connections).
     db_pool_timeout: float = Field(default=10.0, gt=0, le=600)
+    # PostgreSQL stops any one statement of the web app after this many seconds (0: never), with a
+    # 503 and a message: a request whose reader has gone no longer keeps its query running. Longer
+    # than any page takes at a million claims; CLI commands (ingest, db copy) are not limited.
+    db_statement_timeout: float = Field(default=60.0, ge=0, le=86_400)
 
     # --- Accounts ---
     # True: read pages and GET /api/v1 are open to anyone (permalinks can be shared publicly); every

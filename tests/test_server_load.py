@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from app.deps import release_connection
+from app.deps import SessionDep, release_connection
 from app.main import create_app
 from app.settings import Settings
-from app.storage.engine import OVERLOADED_MESSAGE, pool_args
+from app.web import access
+from app.storage.engine import OVERLOADED_MESSAGE, STATEMENT_TIMEOUT_MESSAGE, pool_args
 from app.storage.models import Outlet
 from tests.auth import log_in
 
@@ -109,3 +110,44 @@ def test_a_pending_object_is_not_committed_before_rendering(session):
     release_connection(_request_with(session))
     session.rollback()
     assert session.scalars(select(Outlet)).all() == []
+
+
+def test_a_statement_past_the_timeout_is_stopped_with_a_503(database_url, monkeypatch):
+    """PostgreSQL stops a web request's statement at db_statement_timeout: the server is freed and
+    the reader gets a 503 with a message, never a 500 (SQLite has no such setting: nothing changes)."""
+    app = create_app(Settings(database_url=database_url, actor="tester", db_statement_timeout=0.2))
+    slow = "SELECT pg_sleep(2)" if database_url.startswith("postgresql") else "SELECT 1"
+
+    monkeypatch.setitem(access.RULES, "slow_test_query", access.READ)
+
+    @app.get("/slow-test-query", name="slow_test_query")
+    def slow_query(session: SessionDep):
+        session.execute(text(slow))
+        return {"done": True}
+
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            log_in(client, app)
+            answer = client.get("/slow-test-query")
+            if not database_url.startswith("postgresql"):
+                assert answer.status_code == 200
+                return
+            assert answer.status_code == 503, answer.text
+            assert answer.headers["Retry-After"].isdigit()
+            assert STATEMENT_TIMEOUT_MESSAGE in answer.text
+            # the setting holds on every pooled connection, after rollbacks too
+            with app.state.engine.connect() as conn:
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == "200ms"
+            assert client.get("/claims").status_code == 200
+    finally:
+        app.state.engine.dispose()
+
+
+def test_no_statement_timeout_when_set_to_zero(database_url):
+    app = create_app(Settings(database_url=database_url, actor="tester", db_statement_timeout=0))
+    try:
+        if database_url.startswith("postgresql"):
+            with app.state.engine.connect() as conn:
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == "0"
+    finally:
+        app.state.engine.dispose()

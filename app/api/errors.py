@@ -8,7 +8,13 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.errors import DomainError
-from app.storage.engine import BUSY_MESSAGE, BUSY_RETRY_AFTER_SECONDS, is_busy_error
+from app.storage.engine import (
+    BUSY_MESSAGE,
+    BUSY_RETRY_AFTER_SECONDS,
+    STATEMENT_TIMEOUT_MESSAGE,
+    is_busy_error,
+    is_statement_timeout,
+)
 
 
 def _wants_json(request: Request) -> bool:
@@ -44,7 +50,8 @@ def install_error_handlers(app: FastAPI) -> None:
         other database failure is a fault and stays a 500."""
         if not is_busy_error(exc):
             raise exc
-        return _error_response(request, 503, BUSY_MESSAGE,
+        message = STATEMENT_TIMEOUT_MESSAGE if is_statement_timeout(exc) else BUSY_MESSAGE
+        return _error_response(request, 503, message,
                                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(RequestValidationError)

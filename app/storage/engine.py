@@ -60,6 +60,31 @@ def is_busy_error(exc: BaseException) -> bool:
 OVERLOADED_MESSAGE = "the server is busy with other requests; try again in a few seconds"
 
 
+#: What a request whose query ran past Settings.db_statement_timeout is told (a 503 with Retry-After).
+STATEMENT_TIMEOUT_MESSAGE = ("the database took too long on this request and stopped it; "
+                             "narrow the filter or try again in a few seconds")
+
+
+def is_statement_timeout(exc: BaseException) -> bool:
+    """PostgreSQL cancelled the statement at statement_timeout (SQLSTATE 57014, query_canceled)."""
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None) == "57014"
+
+
+def limit_statements(engine: Engine, seconds: float) -> None:
+    """Every PostgreSQL connection of `engine` stops a statement after `seconds` (0: no limit).
+    For the web app's engine: a request whose reader has gone (a closed tab, a proxy's timeout)
+    would otherwise keep its query running on the server, holding a connection and a core.
+    SQLite has no such setting; there a process runs at most max_concurrent_requests at once."""
+    if seconds <= 0 or engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _statement_timeout(dbapi_conn, _record) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        dbapi_conn.commit()  # a SET inside a transaction later rolled back would be undone
+
+
 def pool_args(url: str, max_concurrent_requests: int, timeout: float) -> dict:
     """Connection pool sized to the requests a process runs at once (app/web/load.py bounds them):
     one connection each for the route's session, as many again for what a request may hold beside
