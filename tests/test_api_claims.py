@@ -107,6 +107,36 @@ def test_claim_detail_and_sources(client, seeded):
     assert sources["sources"][0]["url"] == "https://ledger.example/night-buses"
 
 
+def test_sources_come_a_page_at_a_time_with_the_stances_of_every_mention(client, seeded):
+    claim_id = seeded["shared"]["id"]
+    url = f"{API}/claims/{claim_id}/sources"
+    whole = client.get(url).json()
+    assert whole["paging"] == {"page": 1, "per_page": 100, "total": 2, "pages": 1, "next": None, "prev": None}
+    later = whole["sources"][1]
+    assert client.patch(f"{API}/mentions/{later['mention_id']}", json={"stance": "contradicts"}).status_code == 200
+
+    first = client.get(url, params={"per_page": 1})
+    body = first.json()
+    assert [s["outlet"]["name"] for s in body["sources"]] == ["Riverside Ledger"]
+    assert body["paging"]["total"] == 2 and body["paging"]["pages"] == 2 and body["paging"]["prev"] is None
+    assert body["paging"]["next"].endswith(f"/claims/{claim_id}/sources?page=2&per_page=1")
+    assert first.headers["Link"] == f'<{body["paging"]["next"]}>; rel="next"'
+    # who repeats and who contradicts is read over every mention, not this page's one
+    assert body["outlets_by_stance"] == {"repeats": ["Riverside Ledger"], "contradicts": ["Hillside Beacon"],
+                                         "discusses": []}
+
+    second = client.get(body["paging"]["next"]).json()
+    assert [s["mention_id"] for s in second["sources"]] == [later["mention_id"]]
+    assert second["paging"]["next"] is None and second["paging"]["prev"].endswith("?page=1&per_page=1")
+    assert second["outlets_by_stance"] == body["outlets_by_stance"]
+    assert client.get(url, params={"page": 3, "per_page": 1}).json()["sources"] == []
+
+
+@pytest.mark.parametrize("params", [{"per_page": 0}, {"per_page": 501}, {"page": 0}, {"page": "x"}])
+def test_bad_sources_paging_is_422(client, seeded, params):
+    assert_error(client.get(f"{API}/claims/{seeded['shared']['id']}/sources", params=params), 422)
+
+
 def test_history_lists_changes_newest_first(client, seeded):
     claim_id = seeded["extra"][0]
     client.post(f"{API}/claims/{claim_id}/status", json={"status": "false", "reason": "no such plan"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from app.api import schemas
 from app.api.present import api_url, claim_detail_out, claim_out, claim_page, event_out, source_out
@@ -18,8 +18,15 @@ from app.deps import SessionDep
 from app.domain.api_views import claim_record
 from app.domain.claims import ClaimFilter, list_claims, resolve_claim, tags_for_claims
 from app.domain.events import claim_history
-from app.domain.mentions import claim_sources, group_by_stance
+from app.domain.mentions import (
+    SOURCES_MAX_PER_PAGE,
+    SOURCES_PER_PAGE,
+    claim_sources,
+    count_sources,
+    outlets_by_stance,
+)
 from app.storage.models import Claim
+from app.web.templating import absolute_url, paging
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 
@@ -74,19 +81,24 @@ def claim_detail(claim_id: ClaimId, request: Request, session: SessionDep):
 @router.get(
     "/{claim_id}/sources", name="api_claim_sources", response_model=schemas.ClaimSources,
     summary="Where a claim appears",
-    description="Every mention, oldest publication first, with its outlet, article, excerpt, "
-    "stance, fidelity and origin; `outlets_by_stance` answers 'who repeats, who contradicts'.",
+    description="Its mentions a page at a time, oldest publication first, with their outlet, article, "
+    "excerpt, stance, fidelity and origin; `outlets_by_stance` answers 'who repeats, who contradicts' "
+    "over every mention. `paging` (and the Link header) give the next and previous pages.",
     responses=schemas.error_responses(301, 404, 422))
-def claim_sources_view(claim_id: ClaimId, request: Request, session: SessionDep):
+def claim_sources_view(claim_id: ClaimId, request: Request, response: Response, session: SessionDep,
+                       page: int = Query(1, ge=1, le=1_000_000, description="page, from 1"),
+                       per_page: int = Query(SOURCES_PER_PAGE, ge=1, le=SOURCES_MAX_PER_PAGE)):
     claim = live_or_redirect(request, session, claim_id, "api_claim_sources")
     if isinstance(claim, RedirectResponse):
         return claim
-    sources = claim_sources(session, claim.id)
+    sources = claim_sources(session, claim.id, limit=per_page, offset=(page - 1) * per_page)
+    where, links = paging(absolute_url(request, "api_claim_sources", claim_id=claim.id), page, per_page,
+                          count_sources(session, claim.id), SOURCES_PER_PAGE)
+    response.headers.update(links)
     tags = tags_for_claims(session, [claim.id])[claim.id]
-    return schemas.ClaimSources(
-        claim=claim_out(request, claim, tags),
-        outlets_by_stance={stance: list(by_outlet) for stance, by_outlet in group_by_stance(sources).items()},
-        sources=[source_out(s) for s in sources])
+    return schemas.ClaimSources(claim=claim_out(request, claim, tags),
+                                outlets_by_stance=outlets_by_stance(session, claim.id),
+                                sources=[source_out(s) for s in sources], paging=where)
 
 
 @router.get(

@@ -132,11 +132,22 @@ class SourceOut(BaseModel):
     origin: Origin
 
 
+class Paging(BaseModel):
+    page: int
+    per_page: int
+    total: int = Field(description="items over all pages")
+    pages: int
+    next: str | None = Field(description="full URL of the next page, null on the last")
+    prev: str | None = Field(description="full URL of the previous page, null on the first")
+
+
 class ClaimSources(BaseModel):
     claim: ClaimOut
     outlets_by_stance: dict[str, list[str]] = Field(
-        description="stance -> names of the outlets with a mention of that stance, by first appearance")
-    sources: list[SourceOut]
+        description="stance -> names of the outlets with a mention of that stance, by first appearance, "
+        "over every mention (not only this page's)")
+    sources: list[SourceOut] = Field(description="this page's mentions, oldest publication first")
+    paging: Paging
 
 
 class EventOut(BaseModel):

@@ -183,6 +183,28 @@ def claim_sources(session: Session, claim_id: int, suggested: bool = False, *, l
                         limit=limit, offset=offset)
 
 
+def outlets_by_stance(session: Session, claim_id: int) -> dict[str, list[str]]:
+    """stance -> names of the outlets with a linked mention of that stance, by first appearance
+    (as group_by_stance orders them), over every mention in one grouped query: a page of sources still
+    answers "who repeats, who contradicts" for the whole claim."""
+    ranked = (select(Mention.stance.label("stance"), Outlet.name.label("outlet"),
+                     func.row_number().over(order_by=_source_order()).label("at"))
+              .join(Article, Article.id == Mention.article_id)
+              .join(Outlet, Outlet.id == Article.outlet_id)
+              .where(Mention.claim_id == claim_id, LINKED)).subquery()
+    out: dict[str, list[str]] = {stance: [] for stance in STANCES}
+    for stance, outlet in session.execute(select(ranked.c.stance, ranked.c.outlet)
+                                          .group_by(ranked.c.stance, ranked.c.outlet)
+                                          .order_by(func.min(ranked.c.at))):
+        out[stance].append(outlet)
+    return out
+
+
+#: Sources a page in sources.json and the API (`per_page` up to SOURCES_MAX_PER_PAGE).
+SOURCES_PER_PAGE = 100
+SOURCES_MAX_PER_PAGE = 500
+
+
 def count_sources(session: Session, claim_id: int, suggested: bool = False) -> int:
     return session.scalar(select(func.count()).select_from(Mention)
                           .where(Mention.claim_id == claim_id, LINKED if not suggested else ~LINKED))

@@ -77,6 +77,20 @@ def absolute_url(request: Request, name: str, **path_params) -> str:
 templates.env.globals.update(url_with=url_with, absolute_url=absolute_url)
 
 
+def paging(base: str, page: int, per_page: int, total: int, default_per_page: int) -> tuple[dict, dict]:
+    """Where a page of `total` items sits, with full links to the next and previous pages (`per_page`
+    in them only when it is not the default), and the same links as a Link header (RFC 8288)."""
+    pages = max(1, -(-total // per_page))
+
+    def link(n: int) -> str:
+        return base + "?" + urlencode({"page": n, **({"per_page": per_page} if per_page != default_per_page else {})})
+
+    out = {"page": page, "per_page": per_page, "total": total, "pages": pages,
+           "next": link(page + 1) if page < pages else None, "prev": link(page - 1) if page > 1 else None}
+    links = ", ".join(f'<{out[rel]}>; rel="{rel}"' for rel in ("next", "prev") if out[rel])
+    return out, ({"Link": links} if links else {})
+
+
 def render(request: Request, template: str, context: dict, *, block: str | None = None,
            status_code: int = 200, headers: dict | None = None) -> Response:
     """Whole page normally; only `block` when the request comes from htmx. Always Vary: HX-Request."""
