@@ -10,7 +10,7 @@ from app.domain import list_spread
 from app.domain.bulk import load_records
 from app.domain.list_spread import list_spreads
 from app.domain.spread import spreads_for_claims
-from app.storage.models import Claim, Outlet
+from app.storage.models import Claim
 
 OUTLETS = ("Quay Daily", "Dock Times", "Pier Weekly", "Harbour Post", "Tide Courier")
 STANCES = ("repeats", "contradicts", "discusses")
@@ -46,10 +46,9 @@ def test_list_spread_matches_the_claim_page_spread(app_session, monkeypatch, win
     report = load_records(app_session, _records(), "tester")
     assert report.claims == 3 and not report.errors, report
     claim_ids = list(app_session.scalars(select(Claim.id).order_by(Claim.id)))
-    names = dict(app_session.execute(select(Outlet.id, Outlet.name)).all())
     full, light = spreads_for_claims(app_session, claim_ids), list_spreads(app_session, claim_ids)
     for cid in claim_ids:
         assert light[cid].first is not None and light[cid].first.id == full[cid].first.id
-        assert {s: sorted(names[o] for o in v) for s, v in light[cid].outlets.items()} == \
-               {s: sorted(v) for s, v in full[cid].outlets.items()}
+        assert light[cid].outlets == {s: len(v) for s, v in full[cid].outlets.items()}
+        assert sum(light[cid].outlets.values()) > 0
     assert all(not light[cid].first.suggested for cid in claim_ids)
