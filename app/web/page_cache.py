@@ -29,10 +29,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.access import SESSION_COOKIE
+from app.storage.backup import BackupError, sqlite_path
 from app.web.csrf import _NEW, CSRF_COOKIE
 
 #: The pages kept: the claims list and search.
@@ -52,14 +51,6 @@ class StoreVersion:
             if self._conn is None:   # opened at the first request: the app has made the file by then
                 self._conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
             return self._conn.execute("PRAGMA data_version").fetchone()[0]
-
-
-def sqlite_path(database_url: str) -> str | None:
-    """The file of a SQLite URL; None for another engine or an in-memory database."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return url.database
 
 
 @dataclass(slots=True)
@@ -187,7 +178,10 @@ class PageCache:
 def install_page_cache(app, settings) -> None:
     """Add the cache when it is asked for (page_cache_mb > 0), public reading is on and the store is
     a SQLite file; otherwise nothing."""
-    path = sqlite_path(settings.database_url)
-    if settings.page_cache_mb <= 0 or not settings.public_read or path is None:
+    if settings.page_cache_mb <= 0 or not settings.public_read:
         return
-    app.add_middleware(PageCache, version=StoreVersion(path), max_bytes=settings.page_cache_mb * 2**20)
+    try:
+        path = sqlite_path(settings.database_url)
+    except BackupError:      # PostgreSQL, or an in-memory database
+        return
+    app.add_middleware(PageCache, version=StoreVersion(str(path)), max_bytes=settings.page_cache_mb * 2**20)
