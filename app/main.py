@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web.access import install_access
     from app.web.inputs import install_input_checks
     from app.web.load import install_load_limit
+    from app.web.page_cache import install_page_cache
     from app.web.routes import router as web_router
     from app.web.security import install_security
     from app.web.templating import templates
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         install_api_docs(app)
     install_load_limit(app)  # before the access guard: its session is taken inside a request's turn
+    install_page_cache(app, settings)  # outside the load limit, inside the CSRF cookie (install_access)
     install_access(app)
     install_security(app, settings)
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"

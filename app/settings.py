@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     # than any page takes at a million claims; CLI commands (ingest, db copy) are not limited.
     db_statement_timeout: float = Field(default=60.0, ge=0, le=86_400)
 
+    # Megabytes of rendered claims-list and search answers kept per process for anonymous readers,
+    # each served again until the store changes (app/web/page_cache.py); SQLite only, 0 is off.
+    page_cache_mb: int = Field(default=0, ge=0, le=4096)
+
     # --- Accounts ---
     # True: read pages and GET /api/v1 are open to anyone (permalinks can be shared publicly); every
     # change still needs an analyst. False (default): everything but the login page needs a login.

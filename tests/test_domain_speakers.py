@@ -212,3 +212,18 @@ def test_name_words_follow_the_name_however_the_row_was_written(session):
     # the renamed row bears the surname: a second Halvorsk keeps the bare surname from either
     other = get_or_create_speaker(session, "Rune Halvorsk")
     assert other.id != lone.id and get_or_create_speaker(session, "Halvorsk").id not in (lone.id, other.id)
+
+
+def test_speaker_prefix_search_binds_each_query_and_escapes_wildcards(session):
+    """speakers_prefixed is compiled once and cached: each query still finds its own speakers,
+    and LIKE's wildcards in what was typed are plain characters."""
+    from app.domain.speakers import speakers_prefixed
+
+    anna = get_or_create_speaker(session, "Anna Lindqvist")
+    bruno = get_or_create_speaker(session, "Bruno Okafor")
+    session.commit()
+    assert set(session.scalars(speakers_prefixed("anna"))) == {anna.id}
+    assert set(session.scalars(speakers_prefixed("bruno o"))) == {bruno.id}
+    assert set(session.scalars(speakers_prefixed("lindq"))) == {anna.id}
+    assert set(session.scalars(speakers_prefixed("%"))) == set()
+    assert set(session.scalars(speakers_prefixed("_runo"))) == set()

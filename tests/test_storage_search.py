@@ -144,3 +144,19 @@ def test_list_claims_combines_search_with_other_filters(session, claims):
 def test_two_searches_in_one_statement(session, claims):
     stmt = select(Claim.id).where(claim_text_matches("winter")).where(claim_text_matches("night"))
     assert set(session.scalars(stmt)) == {claims["buses"]}
+
+
+def test_search_statements_are_cached_with_their_words_bound(session, claims):
+    """A search compiles once per shape (the words are bound values, not SQL text), and each
+    search still gets its own words' claims from the cached statement, on the speaker side too."""
+    from app.domain.speakers import speakers_prefixed
+
+    stmt = select(Claim.id).where(claim_text_matches("winter")).where(
+        Claim.speaker_id.in_(speakers_prefixed("x_%")) | Claim.speaker_id.is_(None))
+    assert stmt._generate_cache_key() is not None
+    # The same shape one after another: the second answer comes from the cached statement.
+    assert found(session, "winter") == {claims["budget"], claims["buses"]}
+    assert found(session, "harb") == {claims["pier"]}
+    assert found(session, "night buses") == {claims["buses"]}
+    assert found(session, "fully implem") == {claims["budget"]}
+    assert found(session, "implem") == {claims["budget"], claims["partial"]}

@@ -1,0 +1,116 @@
+"""The page cache (app/web/page_cache.py): an anonymous reader's claims list and search are served
+again until the store changes, and a change committed by any connection is on the next answer."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from sqlalchemy import event, update
+from starlette.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from app.storage.models import Claim
+from app.web.csrf import CSRF_COOKIE
+from tests.test_web_support import RIVER, RIVERSIDE_NEWS, VALLEY_POST, claim_id_for, ingest_all, soup
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(database_url=database_url, actor="tester", public_read=True, page_cache_mb=4)
+
+
+@pytest.fixture
+def ids(client, app_session) -> dict:
+    ingest_all(client, VALLEY_POST, RIVERSIDE_NEWS)
+    return {"river": claim_id_for(app_session, RIVER)}
+
+
+def _statements(app) -> list[str]:
+    seen: list[str] = []
+    event.listen(app.state.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def _listed(response) -> list[int]:
+    return [int(tr["data-claim-id"]) for tr in soup(response).select("tr.claim-row")]
+
+
+def _cached(app) -> bool:
+    return app.state.settings.database_url.startswith("sqlite")
+
+
+def test_an_anonymous_search_is_served_again_without_the_database(app, anon_client, ids):
+    first = anon_client.get("/claims", params={"q": "flood gates"}, headers=HX)
+    assert _listed(first) == [ids["river"]]
+    seen = _statements(app)
+    again = anon_client.get("/claims", params={"q": "flood gates"}, headers=HX)
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["vary"] == "HX-Request"
+    # Served from the cache on SQLite: not one statement; PostgreSQL has no cache.
+    assert (seen == []) == _cached(app)
+
+
+def test_a_write_by_another_connection_is_on_the_next_answer(app, anon_client, app_session, ids):
+    assert _listed(anon_client.get("/claims", params={"q": "sluice"}, headers=HX)) == []
+    assert _listed(anon_client.get("/claims", params={"q": "flood gates"})) == [ids["river"]]
+    # Through the app's engine (another pooled connection), as an analyst's edit would be.
+    app_session.execute(update(Claim).where(Claim.id == ids["river"])
+                        .values(text=RIVER.replace("flood gates", "sluice gates")))
+    app_session.commit()
+    assert _listed(anon_client.get("/claims", params={"q": "sluice"}, headers=HX)) == [ids["river"]]
+    assert _listed(anon_client.get("/claims", params={"q": "flood gates"})) == []
+    if _cached(app):
+        # Through a connection of no SQLAlchemy engine at all, as another process would write.
+        con = sqlite3.connect(app.state.engine.url.database)
+        con.execute("UPDATE claims SET status = 'false' WHERE id = ?", (ids["river"],))
+        con.commit()
+        con.close()
+    else:
+        app_session.execute(update(Claim).where(Claim.id == ids["river"]).values(status="false"))
+        app_session.commit()
+    listed = anon_client.get("/claims", params={"q": "sluice"}, headers=HX)
+    assert soup(listed).select_one("tr.claim-row .badge").get_text(strip=True) == "false"
+
+
+def test_a_write_through_the_app_is_on_the_next_answer(app, client, anon_client, ids):
+    assert _listed(anon_client.get("/claims", params={"status": "false"}, headers=HX)) == []
+    changed = client.post(f"/claims/{ids['river']}/status", data={"status": "false", "reason": "checked"})
+    assert changed.status_code in (200, 303), changed.text
+    assert _listed(anon_client.get("/claims", params={"status": "false"}, headers=HX)) == [ids["river"]]
+
+
+def test_each_browser_gets_its_own_csrf_token_from_a_kept_page(app, ids):
+    tokens = []
+    for _ in range(2):
+        with TestClient(app, follow_redirects=False) as browser:
+            page = browser.get("/claims", params={"q": "flood"})
+            token = re.search(r'"X-CSRF-Token": "([^"]+)"', page.text).group(1)
+            assert page.cookies.get(CSRF_COOKIE) == token
+            again = browser.get("/claims", params={"q": "flood"})       # now with the cookie
+            assert re.search(r'"X-CSRF-Token": "([^"]+)"', again.text).group(1) == token
+            assert CSRF_COOKIE not in again.cookies or again.cookies[CSRF_COOKIE] == token
+            tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_logged_in_reader_is_never_served_the_anonymous_page(app, client, anon_client, ids):
+    anon = anon_client.get("/claims", params={"q": "flood"})
+    assert "Suggestions" not in soup(anon).select_one("nav").get_text()
+    seen = _statements(app)
+    mine = client.get("/claims", params={"q": "flood"})
+    assert "Suggestions" in soup(mine).select_one("nav").get_text()     # an analyst's navigation
+    assert seen, "a logged-in request runs its own queries"
+
+
+def test_off_without_public_read(database_url):
+    app = create_app(Settings(database_url=database_url, page_cache_mb=4, public_read=False))
+    try:
+        with TestClient(app, follow_redirects=False) as anon:
+            assert anon.get("/claims").status_code == 303
+            assert anon.get("/claims").status_code == 303
+    finally:
+        app.state.engine.dispose()
