@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
@@ -28,6 +28,7 @@ from app.pipeline.scorer import MatchScorer, default_scorer
 from app.pipeline.social import clean_post
 from app.pipeline.matching import (
     MatchScore,
+    Passage,
     claim_stems,
     negated,
     prepare,
@@ -355,6 +356,26 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end))
 
 
+# Stored articles whose prepared windows are kept (an article of 4 KB: about 40 windows, ~40 KB
+# with their stems and normalized words, so ~20 MiB at most).
+WINDOW_PASSAGES_CACHE = 512
+
+
+@lru_cache(maxsize=WINDOW_PASSAGES_CACHE)
+def window_passages(text: str) -> tuple[tuple[int, int, Passage], ...]:
+    """(start, end, prepared passage) of each matchable window of a stored article: what matching
+    back scores a new claim against. Pure, so cached by the text: the articles a story's new
+    claims are matched back to are mostly the same ones, article after article (tokenising and
+    stemming their sentences again was a third of matching back)."""
+    return tuple((start, end, prepare(text[start:end])) for start, end in _windows(text))
+
+
+@lru_cache(maxsize=64)
+def _article_stems(text: str) -> frozenset[str]:
+    """Every window's stems of a text at once (the words to weigh for matching back into it)."""
+    return frozenset().union(*(p.stems for _, _, p in window_passages(text)))
+
+
 def sentences_not_matched(text: str) -> int:
     return max(0, len(sentence_spans(text)) - MATCH_MAX_SENTENCES)
 
@@ -414,19 +435,22 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    for other in session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)):
+    # Their id and text only: their other columns and their outlet (joined by default) are never
+    # read here, and loading two dozen whole rows an article was a tenth of matching back.
+    stored = select(Article).options(load_only(Article.id, Article.text), lazyload(Article.outlet))
+    for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
         text, other_id = other.text, other.id
-        windows = matchable_windows(text)
-        passages = [prepare(text[start:end]) for start, end in windows]
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        weights = match_weights(session, set().union(*(p.stems for p in passages), *(st for _, _, st in here)))
-        for (start, end), passage in zip(windows, passages):
+        weights = None
+        for start, end, passage in window_passages(text):
             for claim_id, claim_text, stems_ in here:
                 if len(stems_ & passage.stems) < 2:
                     continue   # score_match's own first test (two shared content words), made here
                 spans = taken.get((claim_id, other_id), [])
                 if _overlaps(spans, start, end):
                     continue
+                if weights is None:   # the same weights for every window: one lookup an article
+                    weights = match_weights(session, _article_stems(text).union(*(st for _, _, st in here)))
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end]))
                            if match.score > 0 else None)
