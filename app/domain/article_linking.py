@@ -34,6 +34,7 @@ from app.domain.matching import (
     scored_candidates,
     sentences_not_matched,
     window_decisions,
+    window_stems_text,
 )
 from app.domain.passages import link_repeated_passages
 from app.domain.people import SPEAKER_MEMO, get_or_create_speaker, speaker_remembered
@@ -72,6 +73,7 @@ class ArticlePlan:
     units: list[QuoteUnit]
     left_out: dict[str, int]
     notes: tuple[str, ...]
+    window_stems: str | None = None    # Article.window_stems (matching.window_stems_text)
 
 
 def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
@@ -106,7 +108,7 @@ def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
         notes.append(f"only its first {MATCH_MAX_SENTENCES:,} sentences were matched against the "
                      f"stored claims ({left_out['sentences_not_matched']:,} were not)")
     return ArticlePlan(units, {k: n for k, n in left_out.items() if n or k == "sentences_not_matched"},
-                       tuple(notes))
+                       tuple(notes), window_stems_text(text))
 
 
 def _quotes_in_linking_order(text: str) -> list[tuple[QuoteCandidate, bool]]:

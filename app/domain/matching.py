@@ -8,7 +8,7 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -31,6 +31,7 @@ from app.pipeline.matching import (
     Passage,
     claim_stems,
     negated,
+    passage_stems,
     prepare,
     query_terms,
     score_match,
@@ -356,24 +357,41 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end))
 
 
-# Stored articles whose prepared windows are kept (an article of 4 KB: about 40 windows, ~40 KB
-# with their stems and normalized words, so ~20 MiB at most).
-WINDOW_PASSAGES_CACHE = 512
+# articles.window_stems (migration 0020): each matchable window of the text with its content stems,
+# kept when the article is stored, so matching back into it reads them instead of cutting and
+# stemming its sentences again (that was two thirds of matching back at 100,000 claims). The first
+# line is this format's version: stems kept by another version (a change to stem()) are ignored
+# and worked out from the text again.
+WINDOW_STEMS_VERSION = "1"
 
 
-@lru_cache(maxsize=WINDOW_PASSAGES_CACHE)
-def window_passages(text: str) -> tuple[tuple[int, int, Passage], ...]:
-    """(start, end, prepared passage) of each matchable window of a stored article: what matching
-    back scores a new claim against. Pure, so cached by the text: the articles a story's new
-    claims are matched back to are mostly the same ones, article after article (tokenising and
-    stemming their sentences again was a third of matching back)."""
+def window_stems_text(text: str) -> str:
+    """articles.window_stems for a text: the version, then a line a window: start, end, stems."""
+    lines = [WINDOW_STEMS_VERSION]
+    for start, end in _windows(text):
+        lines.append(" ".join([str(start), str(end), *sorted(passage_stems(text[start:end]))]))
+    return "\n".join(lines)
+
+
+def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, Passage]]:
+    """(start, end, passage) of each matchable window of a stored article, from its kept stems
+    when they are of this version (the passage's words are then worked out only if it is scored:
+    see Passage), else from its text."""
+    if not kept or not kept.startswith(WINDOW_STEMS_VERSION + "\n"):
+        return _windows_from_text(text)
+    out = []
+    for line in kept.split("\n")[1:]:
+        start, end, *stems = line.split(" ")
+        start, end = int(start), int(end)
+        out.append((start, end, Passage(text[start:end], frozenset(stems), None)))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _windows_from_text(text: str) -> tuple[tuple[int, int, Passage], ...]:
+    """An article stored before 0020 (or by another version): its windows prepared from the text.
+    Pure, so cached (~40 KB an article of 4 KB)."""
     return tuple((start, end, prepare(text[start:end])) for start, end in _windows(text))
-
-
-@lru_cache(maxsize=64)
-def _article_stems(text: str) -> frozenset[str]:
-    """Every window's stems of a text at once (the words to weigh for matching back into it)."""
-    return frozenset().union(*(p.stems for _, _, p in window_passages(text)))
 
 
 def sentences_not_matched(text: str) -> int:
@@ -435,22 +453,24 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    # Their id and text only: their other columns and their outlet (joined by default) are never
-    # read here, and loading two dozen whole rows an article was a tenth of matching back.
-    stored = select(Article).options(load_only(Article.id, Article.text), lazyload(Article.outlet))
+    # Their id, text and kept stems only: their other columns and their outlet (joined by default)
+    # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
+    stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
+                                     lazyload(Article.outlet))
     for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
         text, other_id = other.text, other.id
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        weights = None
-        for start, end, passage in window_passages(text):
+        weights: dict[str, float] = {}   # of the stems of the windows scored (all score_match reads)
+        for start, end, passage in article_windows(text, other.window_stems):
             for claim_id, claim_text, stems_ in here:
                 if len(stems_ & passage.stems) < 2:
                     continue   # score_match's own first test (two shared content words), made here
                 spans = taken.get((claim_id, other_id), [])
                 if _overlaps(spans, start, end):
                     continue
-                if weights is None:   # the same weights for every window: one lookup an article
-                    weights = match_weights(session, _article_stems(text).union(*(st for _, _, st in here)))
+                missing = (stems_ | passage.stems) - weights.keys()
+                if missing:
+                    weights.update(match_weights(session, missing))
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end]))
                            if match.score > 0 else None)
