@@ -373,25 +373,24 @@ def window_stems_text(text: str) -> str:
     return "\n".join(lines)
 
 
-def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, Passage]]:
-    """(start, end, passage) of each matchable window of a stored article, from its kept stems
-    when they are of this version (the passage's words are then worked out only if it is scored:
-    see Passage), else from its text."""
+def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, frozenset[str], Passage | None]]:
+    """(start, end, stems, passage) of each matchable window of a stored article: from its kept
+    stems when they are of this version (passage None: made only for a window that is scored, its
+    words worked out only if it is aligned: see Passage), else prepared from its text."""
     if not kept or not kept.startswith(WINDOW_STEMS_VERSION + "\n"):
         return _windows_from_text(text)
     out = []
     for line in kept.split("\n")[1:]:
         start, end, *stems = line.split(" ")
-        start, end = int(start), int(end)
-        out.append((start, end, Passage(text[start:end], frozenset(stems), None)))
+        out.append((int(start), int(end), frozenset(stems), None))
     return out
 
 
 @lru_cache(maxsize=256)
-def _windows_from_text(text: str) -> tuple[tuple[int, int, Passage], ...]:
+def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passage], ...]:
     """An article stored before 0020 (or by another version): its windows prepared from the text.
     Pure, so cached (~40 KB an article of 4 KB)."""
-    return tuple((start, end, prepare(text[start:end])) for start, end in _windows(text))
+    return tuple((start, end, p.stems, p) for start, end in _windows(text) for p in [prepare(text[start:end])])
 
 
 def sentences_not_matched(text: str) -> int:
@@ -460,17 +459,19 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
         text, other_id = other.text, other.id
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        weights: dict[str, float] = {}   # of the stems of the windows scored (all score_match reads)
-        for start, end, passage in article_windows(text, other.window_stems):
-            for claim_id, claim_text, stems_ in here:
-                if len(stems_ & passage.stems) < 2:
-                    continue   # score_match's own first test (two shared content words), made here
+        # score_match's own first test (two shared content words), made here for every window
+        near = [(window, claims_here) for window in article_windows(text, other.window_stems)
+                for claims_here in [[c for c in here if len(c[2] & window[2]) >= 2]] if claims_here]
+        if not near:
+            continue
+        weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
+        for (start, end, stems, passage), claims_here in near:
+            for claim_id, claim_text, _ in claims_here:
                 spans = taken.get((claim_id, other_id), [])
                 if _overlaps(spans, start, end):
                     continue
-                missing = (stems_ | passage.stems) - weights.keys()
-                if missing:
-                    weights.update(match_weights(session, missing))
+                if passage is None:
+                    passage = Passage(text[start:end], stems, None)
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end]))
                            if match.score > 0 else None)

@@ -15,6 +15,7 @@ import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 
 from sqlalchemy import event
@@ -158,9 +159,15 @@ def _vocabulary_sql(dialect: str, table: str, vocab: str, pg_column: str) -> str
     return f"SELECT term, doc FROM {vocab}"
 
 
+@lru_cache(maxsize=64)
+def _url_key(url) -> str:
+    """The database's URL as a string (rendering it was a tenth of matching back's weighing)."""
+    return str(url)
+
+
 def snapshot(session, table: str, vocab: str, pg_column: str) -> VocabSnapshot:
     """The vocabulary of one index, taken again when stale (see module docstring)."""
-    key, now = (str(session.get_bind().url), table), time.monotonic()
+    key, now = (_url_key(session.get_bind().url), table), time.monotonic()
     current = _SNAPSHOTS.get(key)
     # A big store grows by a tenth slowly: its size is looked at once a second, not every call.
     if current is not None and current.total >= BIG_STORE and now - current.checked < RECHECK_SECONDS:
