@@ -71,16 +71,17 @@ class VocabSnapshot:
         """{prefix: weigh(count, total)}, memoized like counts: the total is fixed for a
         snapshot's life, so a prefix's weight is too (a log a stem a passage cost a tenth of a
         quote's time)."""
-        memo, out = self.weight_memo, {}
+        memo = self.weight_memo
         if len(memo) >= MEMO_MAX:
             memo.clear()
+        try:       # every prefix weighed already: the usual case, one comprehension
+            return {p: memo[p] for p in prefixes}
+        except KeyError:
+            pass
         missing = [p for p in prefixes if p not in memo]
-        if missing:
-            for p, n in self.counts(missing, token).items():
-                memo[p] = weigh(n, self.total)
-        for p in prefixes:
-            out[p] = memo[p]
-        return out
+        for p, n in self.counts(missing, token).items():
+            memo[p] = weigh(n, self.total)
+        return {p: memo[p] for p in prefixes}
 
     def stale(self, total: int, now: float) -> bool:
         """Grown at all while small, by a tenth once big, or at all and older than SNAPSHOT_TTL; a
