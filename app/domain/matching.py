@@ -377,10 +377,11 @@ def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, fro
     """(start, end, stems, passage) of each matchable window of a stored article: from its kept
     stems when they are of this version (passage None: made only for a window that is scored, its
     words worked out only if it is aligned: see Passage), else prepared from its text."""
-    if not kept or not kept.startswith(WINDOW_STEMS_VERSION + "\n"):
+    lines = kept.split("\n") if kept else []
+    if not lines or lines[0] != WINDOW_STEMS_VERSION:
         return _windows_from_text(text)
     out = []
-    for line in kept.split("\n")[1:]:
+    for line in lines[1:]:
         start, end, *stems = line.split(" ")
         out.append((int(start), int(end), frozenset(stems), None))
     return out
