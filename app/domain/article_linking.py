@@ -37,7 +37,7 @@ from app.domain.matching import (
     window_stems_text,
 )
 from app.domain.passages import link_repeated_passages
-from app.domain.people import SPEAKER_MEMO, get_or_create_speaker, speaker_remembered
+from app.domain.people import SPEAKER_MEMO, find_speaker, get_or_create_speaker, speaker_remembered
 from app.domain.vectors import store_vectors
 from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
@@ -246,9 +246,10 @@ def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article
 
 def _new_quote(steps: WriteSteps, session: Session, article: Article, cand: QuoteCandidate) -> Quote:
     """The quote's row, not added yet: the step of its first statement writes it. Its speaker is
-    found now, from memory when its name was looked up since the last speaker was written, else in
-    a step of its own (the lookup may write a speaker, an alias or a new name)."""
-    if speaker_remembered(session, cand.speaker):
+    found now, by reading when its name is known (from memory when it was looked up since the last
+    speaker was written), else in a step of its own (the lookup may write a speaker, an alias or a
+    new name): a step, a commit, only for a new name."""
+    if speaker_remembered(session, cand.speaker) or find_speaker(session, cand.speaker) is not None:
         speaker = get_or_create_speaker(session, cand.speaker)
     else:
         with steps.write():
