@@ -273,3 +273,41 @@ def test_reaching_back_skips_a_span_already_linked_even_when_another_was_rejecte
     session.commit()
     again = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
     assert [(a.id, s, e) for a, s, e, _ in again if a.id == para and s == m.start] == []
+
+
+def test_an_article_keeps_its_windows_stems_as_matching_back_would_work_them_out(session):
+    """Article.window_stems holds each matchable window with the stems prepare() finds in it;
+    read back, the windows are the ones worked out from the text (the words only when scored)."""
+    from app.domain.matching import article_windows, matchable_windows
+    from app.pipeline.matching import prepare
+
+    [para] = _ingest(session, PARAPHRASE)
+    article = session.get(Article, para)
+    kept = article_windows(article.text, article.window_stems)
+    assert [(s, e) for s, e, _, _ in kept] == matchable_windows(article.text)
+    assert [st for _, _, st, _ in kept] == [prepare(article.text[s:e]).stems for s, e, _, _ in kept]
+    assert all(p is None for _, _, _, p in kept)
+    # Kept by another version of the format (a change to stem()): worked out from the text again.
+    again = article_windows(article.text, "0" + article.window_stems[1:])
+    assert [p for _, _, _, p in again] == [prepare(article.text[s:e]) for s, e, _, _ in kept]
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_reaching_back_decides_the_same_with_or_without_the_kept_stems(session, kept):
+    """An article stored before 0020 has no kept stems: matching back into it works them out from
+    its text and reaches the same decisions."""
+    from sqlalchemy import update
+
+    from app.domain.matching import earlier_decisions
+    para, denial = _ingest(session, PARAPHRASE, DENIAL)
+    if not kept:
+        session.execute(update(Article).values(window_stems=None))
+        session.commit()
+        session.expire_all()
+    [original] = _ingest(session, ORIGINAL)
+    claim = _claim(session)
+    assert {(m.article_id, m.origin, m.stance) for m in session.scalars(
+        select(Mention).where(Mention.claim_id == claim.id))} == {
+        (para, "suggested", "repeats"), (denial, "suggested", "contradicts"), (original, "extracted", "repeats")}
+    found = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
+    assert found == []     # both spans are mentions now: nothing is proposed twice

@@ -60,6 +60,7 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
         conn.execute(text("ALTER TABLE articles ADD COLUMN linking_at DATETIME"))
         conn.execute(text("ALTER TABLE speakers ADD COLUMN first_word VARCHAR(200)"))
         conn.execute(text("ALTER TABLE speakers ADD COLUMN last_word VARCHAR(200)"))
+        conn.execute(text("ALTER TABLE articles ADD COLUMN window_stems TEXT"))
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
              for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]
     with make_sessionmaker(engine)() as session:
@@ -107,3 +108,35 @@ def test_speaker_name_words_are_filled_for_existing_speakers(empty_database_url)
         engine.dispose()
     assert [tuple(r) for r in rows] == [("Mirela Dunst", "mirela", "dunst"), ("Varga", "varga", "varga"),
                                         ("Chief Justice Olaf Brandt Jr.", "chief", "jr.")]
+
+
+def test_article_window_stems_are_kept_for_existing_articles(empty_database_url):
+    """0020 gives the articles stored before it their windows' stems, as new ingests keep them;
+    its downgrade drops the column and keeps the article index working."""
+    from sqlalchemy import text
+
+    from alembic import command
+
+    from app.domain.matching import window_stems_text
+    from app.storage.engine import make_sessionmaker
+    from app.storage.migrate import alembic_config
+    from app.storage.search import article_candidates
+
+    body = "Ferries\n\nThe ferry routes will keep running this winter. Officials said so on Monday.\n"
+    upgrade(empty_database_url, "0019")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO outlets (name, slug, created_at) VALUES ('Port Post', 'port-post', CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO articles (outlet_id, title, text, content_hash, ingested_at) "
+                              "VALUES (1, 'Ferries', :t, 'h1', CURRENT_TIMESTAMP)"), {"t": body})
+        upgrade(empty_database_url)
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT window_stems FROM articles")).scalar_one()
+        assert kept == window_stems_text(body) and "ferry" in kept
+        command.downgrade(alembic_config(empty_database_url), "0019")
+        assert "window_stems" not in {c["name"] for c in inspect(engine).get_columns("articles")}
+        with make_sessionmaker(engine)() as session:
+            assert article_candidates(session, ["ferry"], 5) == [1]   # the index's triggers are back
+    finally:
+        engine.dispose()

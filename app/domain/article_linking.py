@@ -34,9 +34,10 @@ from app.domain.matching import (
     scored_candidates,
     sentences_not_matched,
     window_decisions,
+    window_stems_text,
 )
 from app.domain.passages import link_repeated_passages
-from app.domain.people import SPEAKER_MEMO, get_or_create_speaker, speaker_remembered
+from app.domain.people import SPEAKER_MEMO, find_speaker, get_or_create_speaker, speaker_remembered
 from app.domain.vectors import store_vectors
 from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
@@ -72,6 +73,7 @@ class ArticlePlan:
     units: list[QuoteUnit]
     left_out: dict[str, int]
     notes: tuple[str, ...]
+    window_stems: str | None = None    # Article.window_stems (matching.window_stems_text)
 
 
 def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
@@ -106,7 +108,7 @@ def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
         notes.append(f"only its first {MATCH_MAX_SENTENCES:,} sentences were matched against the "
                      f"stored claims ({left_out['sentences_not_matched']:,} were not)")
     return ArticlePlan(units, {k: n for k, n in left_out.items() if n or k == "sentences_not_matched"},
-                       tuple(notes))
+                       tuple(notes), window_stems_text(text))
 
 
 def _quotes_in_linking_order(text: str) -> list[tuple[QuoteCandidate, bool]]:
@@ -244,9 +246,10 @@ def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article
 
 def _new_quote(steps: WriteSteps, session: Session, article: Article, cand: QuoteCandidate) -> Quote:
     """The quote's row, not added yet: the step of its first statement writes it. Its speaker is
-    found now, from memory when its name was looked up since the last speaker was written, else in
-    a step of its own (the lookup may write a speaker, an alias or a new name)."""
-    if speaker_remembered(session, cand.speaker):
+    found now, by reading when its name is known (from memory when it was looked up since the last
+    speaker was written), else in a step of its own (the lookup may write a speaker, an alias or a
+    new name): a step, a commit, only for a new name."""
+    if speaker_remembered(session, cand.speaker) or find_speaker(session, cand.speaker) is not None:
         speaker = get_or_create_speaker(session, cand.speaker)
     else:
         with steps.write():

@@ -109,7 +109,7 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
         title=clean_field(data.title, 1000) or first_line_title(data.text) or "(untitled)",
         author=clean_field(data.author, 300), url=clean_field(data.url, 2000),
         published=data.published, published_at=data.published_at,
-        source_name=clean_field(data.source_name, 500),
+        source_name=clean_field(data.source_name, 500), window_stems=plan.window_stems,
         linking_by=linking_owner() if commit else None, linking_at=utcnow() if commit else None)
     session.add(article)
     session.flush()

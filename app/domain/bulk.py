@@ -34,6 +34,7 @@ from app.domain.articles import content_hash
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.inputs import check_storable
 from app.domain.linking import refresh_outlet_counts, text_hashes
+from app.domain.matching import window_stems_text
 from app.domain.passages import passage_rows
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import fidelity
@@ -150,7 +151,7 @@ class BulkLoader:
                "published_at": published_at,
                "title": clean_field(_text(r, "title"), 1000) or first_line_title(text) or "(untitled)",
                "author": clean_field(_text(r, "author"), 300), "url": clean_field(_text(r, "url"), 2000),
-               "source_name": clean_field(_text(r, "source_name"), 500)}
+               "source_name": clean_field(_text(r, "source_name"), 500), "window_stems": window_stems_text(text)}
         quotes = [_quote(text, q, i) for i, q in enumerate(_list(r, "quotes"))]
         mentions, seen = [], set()
         for i, m in enumerate(_list(r, "mentions")):

@@ -8,12 +8,12 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
@@ -28,8 +28,10 @@ from app.pipeline.scorer import MatchScorer, default_scorer
 from app.pipeline.social import clean_post
 from app.pipeline.matching import (
     MatchScore,
+    Passage,
     claim_stems,
     negated,
+    passage_stems,
     prepare,
     query_terms,
     score_match,
@@ -355,6 +357,43 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end))
 
 
+# articles.window_stems (migration 0020): each matchable window of the text with its content stems,
+# kept when the article is stored, so matching back into it reads them instead of cutting and
+# stemming its sentences again (that was two thirds of matching back at 100,000 claims). The first
+# line is this format's version: stems kept by another version (a change to stem()) are ignored
+# and worked out from the text again.
+WINDOW_STEMS_VERSION = "1"
+
+
+def window_stems_text(text: str) -> str:
+    """articles.window_stems for a text: the version, then a line a window: start, end, stems."""
+    lines = [WINDOW_STEMS_VERSION]
+    for start, end in _windows(text):
+        lines.append(" ".join([str(start), str(end), *sorted(passage_stems(text[start:end]))]))
+    return "\n".join(lines)
+
+
+def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, frozenset[str], Passage | None]]:
+    """(start, end, stems, passage) of each matchable window of a stored article: from its kept
+    stems when they are of this version (passage None: made only for a window that is scored, its
+    words worked out only if it is aligned: see Passage), else prepared from its text."""
+    lines = kept.split("\n") if kept else []
+    if not lines or lines[0] != WINDOW_STEMS_VERSION:
+        return _windows_from_text(text)
+    out = []
+    for line in lines[1:]:
+        start, end, *stems = line.split(" ")
+        out.append((int(start), int(end), frozenset(stems), None))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passage], ...]:
+    """An article stored before 0020 (or by another version): its windows prepared from the text.
+    Pure, so cached (~40 KB an article of 4 KB)."""
+    return tuple((start, end, p.stems, p) for start, end in _windows(text) for p in [prepare(text[start:end])])
+
+
 def sentences_not_matched(text: str) -> int:
     return max(0, len(sentence_spans(text)) - MATCH_MAX_SENTENCES)
 
@@ -414,19 +453,26 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    for other in session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)):
+    # Their id, text and kept stems only: their other columns and their outlet (joined by default)
+    # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
+    stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
+                                     lazyload(Article.outlet))
+    for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
         text, other_id = other.text, other.id
-        windows = matchable_windows(text)
-        passages = [prepare(text[start:end]) for start, end in windows]
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        weights = match_weights(session, set().union(*(p.stems for p in passages), *(st for _, _, st in here)))
-        for (start, end), passage in zip(windows, passages):
-            for claim_id, claim_text, stems_ in here:
-                if len(stems_ & passage.stems) < 2:
-                    continue   # score_match's own first test (two shared content words), made here
+        # score_match's own first test (two shared content words), made here for every window
+        near = [(window, claims_here) for window in article_windows(text, other.window_stems)
+                for claims_here in [[c for c in here if len(c[2] & window[2]) >= 2]] if claims_here]
+        if not near:
+            continue
+        weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
+        for (start, end, stems, passage), claims_here in near:
+            for claim_id, claim_text, _ in claims_here:
                 spans = taken.get((claim_id, other_id), [])
                 if _overlaps(spans, start, end):
                     continue
+                if passage is None:
+                    passage = Passage(text[start:end], stems, None)
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end]))
                            if match.score > 0 else None)

@@ -8,7 +8,10 @@ one outlet it may be boilerplate (a byline, a newsletter footer), so it waits as
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, insert, select
+import json
+from typing import NamedTuple
+
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.domain.linking import add_mention, index_claim_text, stable_hash, text_hashes
@@ -16,16 +19,14 @@ from app.domain.matching import linked_spans, matchable_sentences
 from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
+from app.storage.lookups import MEMBERS, driver_rows
 from app.storage.models import Article, Claim, PassageShingle
 
-# The earlier sentence sharing most runs with a new one, in another article.
-_SHARED = (select(PassageShingle.article_id, PassageShingle.start, PassageShingle.end,
-                  func.count().label("n"))
-           .where(PassageShingle.hash.in_(bindparam("hashes", expanding=True)),
-                  PassageShingle.article_id != bindparam("article_id"))
-           .group_by(PassageShingle.article_id, PassageShingle.start, PassageShingle.end)
-           .order_by(func.count().desc(), PassageShingle.article_id, PassageShingle.start)
-           .limit(1))
+# Every stored run of the article's sentences, in other articles: read once an article, and the
+# earlier sentence sharing most runs with each new one counted here (see _best_shared). One query
+# a sentence, through the ORM, was a sixth of an article's ingest.
+_RUNS = ("SELECT hash, article_id, start, \"end\" FROM passage_shingles "
+         "WHERE hash {members} AND article_id != :article_id")
 MAX_CLAIM_CHARS = 600
 
 
@@ -57,9 +58,7 @@ def link_repeated_passages(steps: WriteSteps, session: Session, article: Article
     taken = _Coverage(len(article.text), (span for spans in linked_spans(session, article.id).values()
                                           for span in spans))
     rows: dict[int, tuple[int, int]] = {}
-    pairs: list = []
-    made = [0, 0]    # links, suggestions
-    looked = 0
+    sentences: list[tuple[tuple[int, int], set[int]]] = []
     for start, end in matchable_sentences(article.text):
         if taken.overlaps(start, end) or end - start > MAX_CLAIM_CHARS:
             continue
@@ -68,10 +67,16 @@ def link_repeated_passages(steps: WriteSteps, session: Session, article: Article
             continue
         for h in hashes:
             rows.setdefault(h, (start, end))
-        hit = session.execute(_SHARED, {"hashes": list(hashes), "article_id": article.id}).first()
+        sentences.append(((start, end), hashes))
+    stored = _stored_runs(session, article.id, rows)
+    pairs: list = []
+    made = [0, 0]    # links, suggestions
+    looked = 0
+    for span, hashes in sentences:
+        hit = _best_shared(stored, hashes)
         looked += 1
         if hit is not None:
-            pairs.append(((start, end), hit))
+            pairs.append((span, hit))
         if len(pairs) >= STEP_ROWS or (pairs and looked >= STEP_WINDOWS):
             _write_pairs(steps, session, article, pairs, made)
             pairs, looked = [], 0
@@ -83,6 +88,40 @@ def link_repeated_passages(steps: WriteSteps, session: Session, article: Article
         with steps.write():
             session.execute(insert(PassageShingle), runs[at:at + STEP_ROWS * 10])
     return made[0], made[1]
+
+
+class SharedRun(NamedTuple):
+    """The earlier sentence a new one shares runs with: its article, its span, how many runs."""
+
+    article_id: int
+    start: int
+    end: int
+    n: int
+
+
+def _stored_runs(session: Session, article_id: int, hashes) -> dict[int, list[tuple[int, int, int]]]:
+    """hash -> (article, start, end) of every stored run among `hashes` outside this article."""
+    if not hashes:
+        return {}
+    dialect = session.get_bind().dialect.name
+    value = json.dumps(sorted(hashes)) if dialect == "sqlite" else sorted(hashes)
+    out: dict[int, list[tuple[int, int, int]]] = {}
+    for h, other, start, end in driver_rows(session, _RUNS.format(members=MEMBERS[dialect]),
+                                            {"hashes": value, "article_id": article_id}):
+        out.setdefault(h, []).append((other, start, end))
+    return out
+
+
+def _best_shared(stored: dict, hashes: set[int]) -> SharedRun | None:
+    """The stored sentence sharing most of `hashes` (ties: the lowest article id, then start)."""
+    counts: dict[tuple[int, int, int], int] = {}
+    for h in hashes:
+        for key in stored.get(h, ()):
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None
+    key = min(counts, key=lambda k: (-counts[k], k))
+    return SharedRun(*key, counts[key])
 
 
 def _write_pairs(steps: WriteSteps, session: Session, article: Article, pairs: list, made: list[int]) -> None:

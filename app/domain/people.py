@@ -65,22 +65,15 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     can merge into the right person (domain/speakers.py). The other way round, a lone-surname
     speaker seen first ("Mauger") takes the full name when it arrives ("John Mauger"), under the
     same rule. A merged-away speaker's name leads to its survivor."""
+    speaker = find_speaker(session, name)
     name = _speaker_key(name)
-    if not name:
-        return None
-    memo = session.info.get(SPEAKER_MEMO)
-    if memo is not None and name in memo:
-        return memo[name]
-    canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
-    person = parse_person(canonical)
-    found = _speaker_by_alias(session, {canonical.lower(), name.lower()})
-    if found is not None:
-        speaker = live_speaker(session, found)
-        if memo is not None:
-            memo[name] = speaker       # found by reading only: the same until a speaker is written
+    if speaker is not None or not name:
         return speaker
+    memo = session.info.get(SPEAKER_MEMO)
     if memo is not None:
         memo.clear()                   # what follows may write a speaker, an alias or a new name
+    canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
+    person = parse_person(canonical)
     if person is not None:
         found = _same_person(session, person) or _adopt_lone_surname(session, canonical)
         if found is not None:
@@ -88,6 +81,26 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
             return live_speaker(session, found)
     speaker = live_speaker(session, get_or_create_named(session, Speaker, canonical))
     _record_aliases(session, speaker, name, canonical, person)
+    return speaker
+
+
+def find_speaker(session: Session, name: str | None) -> Speaker | None:
+    """The speaker get_or_create_speaker gives for `name` when it is known by one of its aliases
+    (found by reading only, remembered in SPEAKER_MEMO while set); None when that lookup would
+    have to write (a new person, a new alias, a lone surname to adopt) or for no name."""
+    name = _speaker_key(name)
+    if not name:
+        return None
+    memo = session.info.get(SPEAKER_MEMO)
+    if memo is not None and name in memo:
+        return memo[name]
+    canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
+    found = _speaker_by_alias(session, {canonical.lower(), name.lower()})
+    if found is None:
+        return None
+    speaker = live_speaker(session, found)
+    if memo is not None:
+        memo[name] = speaker       # found by reading only: the same until a speaker is written
     return speaker
 
 

@@ -192,12 +192,19 @@ def with_headline(text_match: MatchScore, headline_match: MatchScore, scorer=Non
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A passage prepared once and scored against many candidate claims."""
+    """A passage prepared once and scored against many candidate claims. `normalized` and
+    `negated` None: not worked out yet (a stored article's window, whose stems were kept when it
+    was ingested: score_match works its words out only for a window it aligns)."""
 
     text: str
     stems: frozenset[str]
-    normalized: str
-    negated: bool
+    normalized: str | None
+    negated: bool | None = None
+
+
+def passage_stems(passage: str) -> frozenset[str]:
+    """The stems of prepare(passage), alone."""
+    return frozenset(map(stem, _content(normalize_words(passage))))
 
 
 @lru_cache(maxsize=8192)
@@ -261,11 +268,12 @@ def score_match(claim_text: str, passage: str | Passage,
                       query_share=round(query_share, 4))
     if scorer is not None and scorer.ceiling(best) < floor:
         return NO_MATCH
-    aligned = fuzz.partial_ratio_alignment(claim.normalized, p.normalized)
+    normalized = p.normalized if p.normalized is not None else prepare(p.text).normalized
+    aligned = fuzz.partial_ratio_alignment(claim.normalized, normalized)
     similarity = aligned.score / 100.0
     lexical = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY * similarity, 4)
     match = MatchScore(lexical, best.coverage, round(similarity, 4), shared,
-                       _polarity_differs(claim.normalized, p.normalized, aligned),
+                       _polarity_differs(claim.normalized, normalized, aligned),
                        claim_words=best.claim_words, query_share=best.query_share, lexical=lexical)
     return match if scorer is None else replace(match, score=scorer.score(match))
 

@@ -19,7 +19,8 @@ _MOST_SHARED = ("SELECT c.id, c.merged_into_id FROM claims AS c JOIN ("
                 "SELECT claim_id, count(*) AS n FROM claim_shingles WHERE hash {members} "
                 "GROUP BY claim_id ORDER BY count(*) DESC, claim_id LIMIT 20) AS ranked "
                 "ON ranked.claim_id = c.id ORDER BY ranked.n DESC, c.id")
-_MEMBERS = {"sqlite": "IN (SELECT value FROM json_each(:hashes))", "postgresql": "= ANY(:hashes)"}
+# A list of values as one parameter: a JSON array on SQLite, an array on PostgreSQL.
+MEMBERS = {"sqlite": "IN (SELECT value FROM json_each(:hashes))", "postgresql": "= ANY(:hashes)"}
 
 
 def driver_rows(session, sql: str, params: dict) -> list[tuple]:
@@ -59,4 +60,4 @@ def live_claim_sharing_most(session, hashes: list[int]) -> int | None:
         return None
     dialect = session.get_bind().dialect.name
     value = json.dumps(hashes) if dialect == "sqlite" else hashes
-    return _first_live(driver_rows(session, _MOST_SHARED.format(members=_MEMBERS[dialect]), {"hashes": value}))
+    return _first_live(driver_rows(session, _MOST_SHARED.format(members=MEMBERS[dialect]), {"hashes": value}))

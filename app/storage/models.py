@@ -127,6 +127,11 @@ class Article(Base):
     # Both are NULL once the article is complete (every article stored before 0017 is).
     linking_by: Mapped[str | None] = mapped_column(String(200))
     linking_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Each matchable window of the text with its content stems (domain.matching.window_stems_text),
+    # kept so matching a new claim back into this article does not stem its sentences again; NULL
+    # (an article stored before 0020): worked out from the text when needed. Deferred: only
+    # matching back reads it.
+    window_stems: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     outlet: Mapped[Outlet] = relationship(lazy="joined")
 

@@ -15,6 +15,7 @@ import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 
 from sqlalchemy import event
@@ -70,16 +71,17 @@ class VocabSnapshot:
         """{prefix: weigh(count, total)}, memoized like counts: the total is fixed for a
         snapshot's life, so a prefix's weight is too (a log a stem a passage cost a tenth of a
         quote's time)."""
-        memo, out = self.weight_memo, {}
+        memo = self.weight_memo
         if len(memo) >= MEMO_MAX:
             memo.clear()
+        try:       # every prefix weighed already: the usual case, one comprehension
+            return {p: memo[p] for p in prefixes}
+        except KeyError:
+            pass
         missing = [p for p in prefixes if p not in memo]
-        if missing:
-            for p, n in self.counts(missing, token).items():
-                memo[p] = weigh(n, self.total)
-        for p in prefixes:
-            out[p] = memo[p]
-        return out
+        for p, n in self.counts(missing, token).items():
+            memo[p] = weigh(n, self.total)
+        return {p: memo[p] for p in prefixes}
 
     def stale(self, total: int, now: float) -> bool:
         """Grown at all while small, by a tenth once big, or at all and older than SNAPSHOT_TTL; a
@@ -158,9 +160,15 @@ def _vocabulary_sql(dialect: str, table: str, vocab: str, pg_column: str) -> str
     return f"SELECT term, doc FROM {vocab}"
 
 
+@lru_cache(maxsize=64)
+def _url_key(url) -> str:
+    """The database's URL as a string (rendering it was a tenth of matching back's weighing)."""
+    return str(url)
+
+
 def snapshot(session, table: str, vocab: str, pg_column: str) -> VocabSnapshot:
     """The vocabulary of one index, taken again when stale (see module docstring)."""
-    key, now = (str(session.get_bind().url), table), time.monotonic()
+    key, now = (_url_key(session.get_bind().url), table), time.monotonic()
     current = _SNAPSHOTS.get(key)
     # A big store grows by a tenth slowly: its size is looked at once a second, not every call.
     if current is not None and current.total >= BIG_STORE and now - current.checked < RECHECK_SECONDS:
