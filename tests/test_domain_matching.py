@@ -294,7 +294,7 @@ def test_an_article_keeps_its_windows_stems_as_matching_back_would_work_them_out
 
 @pytest.mark.parametrize("kept", [True, False])
 def test_reaching_back_decides_the_same_with_or_without_the_kept_stems(session, kept):
-    """An article stored before 0020 has no kept stems: matching back into it works them out from
+    """An article stored before 0021 has no kept stems: matching back into it works them out from
     its text and reaches the same decisions."""
     from sqlalchemy import update
 

@@ -111,7 +111,7 @@ def test_speaker_name_words_are_filled_for_existing_speakers(empty_database_url)
 
 
 def test_article_window_stems_are_kept_for_existing_articles(empty_database_url):
-    """0020 gives the articles stored before it their windows' stems, as new ingests keep them;
+    """0021 gives the articles stored before it their windows' stems, as new ingests keep them;
     its downgrade drops the column and keeps the article index working."""
     from sqlalchemy import text
 
@@ -123,7 +123,7 @@ def test_article_window_stems_are_kept_for_existing_articles(empty_database_url)
     from app.storage.search import article_candidates
 
     body = "Ferries\n\nThe ferry routes will keep running this winter. Officials said so on Monday.\n"
-    upgrade(empty_database_url, "0019")
+    upgrade(empty_database_url, "0020")
     engine = make_engine(empty_database_url)
     try:
         with engine.begin() as conn:
@@ -134,7 +134,7 @@ def test_article_window_stems_are_kept_for_existing_articles(empty_database_url)
         with engine.connect() as conn:
             kept = conn.execute(text("SELECT window_stems FROM articles")).scalar_one()
         assert kept == window_stems_text(body) and "ferry" in kept
-        command.downgrade(alembic_config(empty_database_url), "0019")
+        command.downgrade(alembic_config(empty_database_url), "0020")
         assert "window_stems" not in {c["name"] for c in inspect(engine).get_columns("articles")}
         with make_sessionmaker(engine)() as session:
             assert article_candidates(session, ["ferry"], 5) == [1]   # the index's triggers are back

@@ -357,7 +357,7 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(w for start, end in matchable_sentences(text) for w in passage_windows(text, start, end))
 
 
-# articles.window_stems (migration 0020): each matchable window of the text with its content stems,
+# articles.window_stems (migration 0021): each matchable window of the text with its content stems,
 # kept when the article is stored, so matching back into it reads them instead of cutting and
 # stemming its sentences again (that was two thirds of matching back at 100,000 claims). The first
 # line is this format's version: stems kept by another version (a change to stem()) are ignored
@@ -389,7 +389,7 @@ def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, fro
 
 @lru_cache(maxsize=256)
 def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passage], ...]:
-    """An article stored before 0020 (or by another version): its windows prepared from the text.
+    """An article stored before 0021 (or by another version): its windows prepared from the text.
     Pure, so cached (~40 KB an article of 4 KB)."""
     return tuple((start, end, p.stems, p) for start, end in _windows(text) for p in [prepare(text[start:end])])
 

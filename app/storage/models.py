@@ -129,7 +129,7 @@ class Article(Base):
     linking_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Each matchable window of the text with its content stems (domain.matching.window_stems_text),
     # kept so matching a new claim back into this article does not stem its sentences again; NULL
-    # (an article stored before 0020): worked out from the text when needed. Deferred: only
+    # (an article stored before 0021): worked out from the text when needed. Deferred: only
     # matching back reads it.
     window_stems: Mapped[str | None] = mapped_column(Text, deferred=True)
 

@@ -3,8 +3,8 @@ so that matching a new claim back into a stored article reads them instead of cu
 its sentences again (two thirds of matching back at 100,000 claims; issue 13). Filled here for the
 articles stored before, a few hundred at a time.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 03:50:00.000000
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from alembic import op
 from app.domain.matching import window_stems_text
 from app.storage.search import article_index_ddl
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
