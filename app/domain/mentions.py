@@ -125,6 +125,7 @@ def set_stance(session: Session, mention_id: int, stance: str, actor: str,
     set_committed_value(mention, "confirmed_by", actor)
     set_committed_value(mention, "claim_id", claim_id)
     touch(session.get(Claim, claim_id))
+    refresh_outlet_counts(session, [claim_id])     # outlets by stance and the matrix move with it
     record_event(session, actor, "mention.stance", "mention", mention.id,
                  claim_id=claim_id, before=before, after=_mention_dict(mention))
     return mention
