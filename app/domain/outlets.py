@@ -170,6 +170,11 @@ def outlet_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> 
     _check_filter(session, f)
     if f == MatrixFilter():
         return _kept_matrix(session, f, top)
+    return scanned_matrix(session, f, top)
+
+
+def scanned_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> OutletMatrix:
+    """The matrix counted from the mentions within a filter (the kept counts know no filter)."""
     where = _where(f)
     per_outlet = session.execute(
         _joined(Outlet.id, Outlet.name, Outlet.slug, func.count(distinct(Mention.claim_id)),
