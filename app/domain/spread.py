@@ -14,7 +14,7 @@ every dated one and are left off the time axis.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import select
@@ -43,19 +43,21 @@ class SpreadMention:
     fidelity: str
     origin: str
     excerpt: str
+    # Where it sits on the time axis; None when the article has no date. Computed once: sorting
+    # and laying out 2,000 mentions asked for it some 25,000 times a page.
+    moment: datetime | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        moment = None
+        if self.published_at is not None:
+            moment = self.published_at
+        elif self.published is not None:
+            moment = datetime.combine(self.published, DATE_ONLY_TIME)
+        object.__setattr__(self, "moment", moment)
 
     @property
     def suggested(self) -> bool:
         return self.origin == "suggested"
-
-    @property
-    def moment(self) -> datetime | None:
-        """Where it sits on the time axis; None when the article has no date."""
-        if self.published_at is not None:
-            return self.published_at
-        if self.published is not None:
-            return datetime.combine(self.published, DATE_ONLY_TIME)
-        return None
 
     @property
     def has_time(self) -> bool:

@@ -228,9 +228,11 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
 
 def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], lo: datetime, hi: datetime) -> float:
     """The narrowest of SPOTS at which a thinned picture draws at most MAX_MARKS marks."""
+    row_keys = [[(_x(m.moment, lo, hi), m.stance, m.suggested) for m in ms] for ms in rows]
+    rest_keys = [(_x(m.moment, lo, hi), m.suggested) for m in rest]
     for spot in SPOTS:
-        drawn = sum(len({(int(_x(m.moment, lo, hi) // spot), m.stance, m.suggested) for m in ms}) for ms in rows)
-        drawn += len({(int(_x(m.moment, lo, hi) // spot), m.suggested) for m in rest})
+        drawn = sum(len({(int(x // spot), stance, sugg) for x, stance, sugg in keys}) for keys in row_keys)
+        drawn += len({(int(x // spot), sugg) for x, sugg in rest_keys})
         if drawn <= MAX_MARKS:
             return spot
     return SPOTS[-1]
