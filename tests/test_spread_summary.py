@@ -5,6 +5,9 @@ And the claim page's stored spread is the spread summed up from every mention, t
 counted one. On both engines (tests/conftest.py)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from app.domain.articles import delete_article, ingest_and_commit
@@ -95,45 +98,36 @@ def test_bulk_load_and_db_copy_keep_them(session, database_url, tmp_path):
     for article in (HERALD, GAZETTE, DENIAL, COURIER):
         ingest_and_commit(session, article, "tester")
     records = export(session)
-    target = f"sqlite:///{tmp_path / 'loaded.db'}"
-    upgrade(target)                    # through the migrations, as `db copy` wants its source
-    engine = make_engine(target)
-    try:
-        with make_sessionmaker(engine)() as loaded:
-            load_records(loaded, records, "tester")
-            consistent(loaded)
-            assert loaded.scalar(select(ClaimSpread.claim_id).limit(1)) is not None
-    finally:
-        engine.dispose()
-    # A copy of the loaded SQLite store into this test's engine.
-    with private_or_file(database_url, tmp_path) as url:
-        copy_database(target, url)
-        engine = make_engine(url)
+    # The bulk loader into a store of this test's engine, then that store copied into another.
+    with empty_store(database_url, tmp_path / "loaded.db") as loaded_url:
+        upgrade(loaded_url)            # through the migrations, as `db copy` wants its source
+        engine = make_engine(loaded_url)
         try:
-            with make_sessionmaker(engine)() as s:
-                consistent(s)
-                assert s.scalar(select(OutletPair.n).limit(1)) is not None
+            with make_sessionmaker(engine)() as loaded:
+                load_records(loaded, records, "tester")
+                consistent(loaded)
+                assert loaded.scalar(select(ClaimSpread.claim_id).limit(1)) is not None
         finally:
             engine.dispose()
+        with empty_store(database_url, tmp_path / "copy.db") as url:
+            copy_database(loaded_url, url)
+            engine = make_engine(url)
+            try:
+                with make_sessionmaker(engine)() as s:
+                    consistent(s)
+                    assert s.scalar(select(OutletPair.n).limit(1)) is not None
+            finally:
+                engine.dispose()
 
 
-class private_or_file:
-    """An empty database on the test's engine, for a copy target."""
-
-    def __init__(self, database_url: str, tmp_path) -> None:
-        self.sqlite = database_url.startswith("sqlite")
-        self.path = tmp_path / "copy.db"
-        self._pg = None
-
-    def __enter__(self) -> str:
-        if self.sqlite:
-            return f"sqlite:///{self.path}"
-        self._pg = private_pg_schema()
-        return self._pg.__enter__()
-
-    def __exit__(self, *exc) -> None:
-        if self._pg is not None:
-            self._pg.__exit__(*exc)
+@contextmanager
+def empty_store(database_url: str, path) -> Iterator[str]:
+    """An empty database on the test's engine: a SQLite file at `path`, or a PostgreSQL schema."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{path}"
+        return
+    with private_pg_schema() as url:
+        yield url
 
 
 def _same(a, b) -> None:
@@ -202,3 +196,11 @@ def test_outlet_counts_are_still_kept_with_the_summary(session):
     build(session)
     assert all(c.outlet_count == stored_spread(session, c.id).outlet_count
                for c in list_claims(session, ClaimFilter(), limit=50).claims)
+
+
+def test_sources_json_sums_up_every_mention_whatever_the_page(client, app_session):
+    data = build(app_session)
+    body = client.get(f"/claims/{data.claims['c1']}/sources.json?per_page=1").json()
+    assert len(body["spread"]["timeline"]) == 1 and body["paging"]["pages"] == 3
+    assert body["spread"]["outlet_count"] == 3           # Alpha, Beta and Gamma, not the page's one
+    assert body["spread"]["timeline"][0]["title"]         # the page's mention read whole
