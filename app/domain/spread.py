@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.storage.models import Article, Mention, Outlet, as_utc
+from app.storage.models import Article, ClaimSpread, Mention, Outlet, as_utc
 from app.vocab import FIDELITIES, STANCES
 
 #: Where a date-only article sits within its day.
@@ -179,8 +179,6 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
     read light (no titles nor excerpts: `with_details` adds them to the few marks drawn). The first
     appearance, the ties, the last seen and the undated mentions come whole. Same picture as
     claim_spread (tests/test_spread_summary.py holds them side by side)."""
-    from app.storage.models import ClaimSpread
-
     summary = session.get(ClaimSpread, claim_id)
     stmt = (select(Mention.id, Mention.article_id, Outlet.name, Outlet.slug, Article.published,
                    Article.published_at, Mention.stance, Mention.fidelity, Mention.origin)
