@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.domain.spread import DATE_ONLY_TIME
@@ -151,7 +151,12 @@ def _apply(session: Session, deltas: dict[tuple[int, int, str], int]) -> None:
     stmt = upsert(OutletPair)
     stmt = stmt.on_conflict_do_update(index_elements=["a", "b", "kind"], set_={"n": OutletPair.n + stmt.excluded.n})
     session.execute(stmt, [{"a": a, "b": b, "kind": kind, "n": n} for (a, b, kind), n in sorted(deltas.items())])
-    session.execute(delete(OutletPair).where(OutletPair.n == 0).execution_options(synchronize_session=False))
+    # Only a count that went down can have reached 0: those rows, not a scan of the table.
+    fell = sorted(k for k, n in deltas.items() if n < 0)
+    for at in range(0, len(fell), CHUNK):
+        session.execute(delete(OutletPair).where(
+            tuple_(OutletPair.a, OutletPair.b, OutletPair.kind).in_(fell[at:at + CHUNK]), OutletPair.n == 0)
+            .execution_options(synchronize_session=False))
 
 
 def check_spreads(session: Session) -> list[str]:
