@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import select
 
 from app.domain.articles import delete_article, ingest_and_commit
@@ -140,7 +141,15 @@ def _same(a, b) -> None:
     assert a.undated == b.undated
 
 
-def test_the_stored_spread_is_the_spread_summed_up_from_every_mention(session):
+@pytest.fixture(params=["light", "whole"])
+def read(request, monkeypatch):
+    """stored_spread reads a claim's mentions light past READ_WHOLE of them: both ways, here."""
+    if request.param == "light":
+        monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    return request.param
+
+
+def test_the_stored_spread_is_the_spread_summed_up_from_every_mention(session, read):
     data = build(session)
     for article in (HERALD, GAZETTE, DENIAL, COURIER):
         ingest_and_commit(session, article, "tester")
@@ -151,7 +160,7 @@ def test_the_stored_spread_is_the_spread_summed_up_from_every_mention(session):
             _same(stored_spread(session, claim_id, suggested), claim_spread(session, claim_id, suggested))
 
 
-def test_same_day_ties_and_undated_mentions_are_stored_as_summed_up(session):
+def test_same_day_ties_and_undated_mentions_are_stored_as_summed_up(session, read):
     data = build(session)
     c7 = data.claims["c7"]
     stored = stored_spread(session, c7)
@@ -198,7 +207,7 @@ def test_outlet_counts_are_still_kept_with_the_summary(session):
                for c in list_claims(session, ClaimFilter(), limit=50).claims)
 
 
-def test_sources_json_sums_up_every_mention_whatever_the_page(client, app_session):
+def test_sources_json_sums_up_every_mention_whatever_the_page(client, app_session, read):
     data = build(app_session)
     body = client.get(f"/claims/{data.claims['c1']}/sources.json?per_page=1").json()
     assert len(body["spread"]["timeline"]) == 1 and body["paging"]["pages"] == 3

@@ -107,7 +107,7 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
     total = count_sources(session, claim.id)
     spread = stored_spread(session, claim.id, sees_suggestions(request))
     shown = spread.mentions[offset:offset + per_page]       # read light: the page's whole
-    whole = with_details(session, shown)
+    whole = with_details(session, shown) if spread.light else {}
     window = replace(spread, mentions=tuple(whole.get(m.id, m) for m in shown))
     base = absolute_url(request, "claim_sources_json", claim_id=claim.id)
     site = str(request.base_url).rstrip("/")     # what request.url_for puts before the path

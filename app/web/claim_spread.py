@@ -46,7 +46,7 @@ def spread_context(request: Request, session: Session, claim: Claim) -> dict:
     article_path = url_path(request, "article", article_id=_ID_MARK)
     timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None,
                                lambda m: article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}",
-                               details=lambda drawn: with_details(session, drawn))
+                               details=(lambda drawn: with_details(session, drawn)) if spread.light else None)
     # The ClaimReview lists every confirmed appearance whole: read them only for a claim that has one.
     review = (review_for(request, session, claim, claim_spread(session, claim.id, include_suggested=False))
               if has_review(claim) else None)
