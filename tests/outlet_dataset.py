@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.linking import stable_hash
+from app.domain.linking import refresh_outlet_counts, stable_hash
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.domain.review import add_tag
 from app.storage.models import Article, Claim, Mention
@@ -92,6 +92,7 @@ def build(session) -> Built:
     session.get(Claim, built.claims["c5"]).merged_into_id = built.claims["c1"]
     for label, tag in TAGS.items():
         add_tag(session, built.claims[label], tag, "tester")
+    refresh_outlet_counts(session, built.claims.values())   # as every writer does once mentions change
     session.commit()
     return built
 
@@ -119,5 +120,6 @@ def build_many(session, outlets: int = 300, claims: int = 4) -> list[str]:
             session.flush()
             session.add(Mention(claim_id=claim_id, article_id=article.id, start=0, end=len(body), excerpt=body,
                                 stance="repeats", origin="extracted"))
+    refresh_outlet_counts(session, ids)
     session.commit()
     return names

@@ -23,6 +23,7 @@ from app.domain.claims import tags_for_claims
 from app.domain.errors import Conflict
 from app.domain.linking import index_claim_text, text_hashes
 from app.domain.mentions import set_stance, unlink
+from app.domain.spread_summary import check_spreads
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import Claim, Event, Mention
 from app.vocab import STANCES, STATUSES
@@ -270,6 +271,7 @@ def test_concurrent_stance_changes_form_one_unbroken_chain(database_url):
             for previous, event in zip(events, events[1:]):
                 assert event.before["stance"] == previous.after["stance"]
             assert session.get(Mention, mention_id).stance == events[-1].after["stance"]
+            assert check_spreads(session) == []     # the stored spread and matrix followed every change
     finally:
         engine.dispose()
 

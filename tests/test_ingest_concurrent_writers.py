@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.domain import matching
+from app.domain.spread_summary import check_spreads
 from app.main import create_app
 from app.settings import Settings
 from app.storage import engine as engine_module
@@ -191,3 +192,4 @@ def _check_stored(app, article_id: int, said: list[str], claim_id: int, answers:
         logins = session.scalar(select(func.count()).select_from(UserSession))
         assert logins >= len(answers["login"])
         assert session.get(Claim, claim_id).version >= 1 + len(answers["status"])
+        assert check_spreads(session) == []         # spread summaries and matrix counts kept

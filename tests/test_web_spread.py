@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from app.domain.linking import refresh_outlet_counts
 from app.domain.mentions import link_selection
 from app.domain.spread import as_utc
 from app.main import create_app
@@ -192,6 +193,7 @@ def _many_outlets(session, n: int) -> int:
         session.add(Mention(claim_id=claim.id, article_id=article.id, start=start,
                             end=start + len(claim.text), excerpt=claim.text,
                             stance="contradicts" if i % 7 == 3 else "repeats", fidelity="verbatim"))
+    refresh_outlet_counts(session, [claim.id])
     session.commit()
     return claim.id
 

@@ -97,12 +97,17 @@ def add_mention(session: Session, claim: Claim, article: Article, start: int, en
 
 
 def refresh_outlet_counts(session: Session, claim_ids: Iterable[int]) -> None:
-    """Recount distinct outlets for these claims in one statement, not one query per claim.
+    """Recount distinct outlets for these claims in one statement, not one query per claim, and
+    their stored spread summaries and the outlet matrix's counts (domain/spread_summary.py): every
+    path that adds, removes or changes a claim's mentions calls this once it has made the change.
 
     Suggestions waiting for an analyst do not count: an outlet carries a claim once it is linked."""
+    from app.domain.spread_summary import refresh_spreads
+
     ids = sorted(set(claim_ids))
     if not ids:
         return
+    refresh_spreads(session, ids)
     count = (select(func.count(func.distinct(Article.outlet_id)))
              .select_from(Mention).join(Article, Article.id == Mention.article_id)
              .where(Mention.claim_id == Claim.id, LINKED).scalar_subquery())
@@ -120,6 +125,8 @@ def refresh_fidelity(session: Session, claim: Claim) -> None:
     for mention in session.scalars(select(Mention).where(Mention.claim_id == claim.id)):
         quoted = mention.quote_id is not None or mention.fidelity != "paraphrased"
         mention.fidelity = fidelity(claim.text, mention.excerpt, quoted=quoted)
+    session.flush()
+    refresh_outlet_counts(session, [claim.id])     # the stored fidelity counts
 
 
 def drop_claim_index(session: Session, claim_id: int) -> None:

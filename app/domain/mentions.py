@@ -15,7 +15,7 @@ from app.domain.events import record_event
 from app.domain.linking import LINKED, add_mention, index_claim_text, refresh_outlet_counts, text_hashes
 from app.storage.models import as_utc
 from app.pipeline.context import sentence_bounds
-from app.storage.models import Article, Claim, Mention, Outlet
+from app.storage.models import Article, Claim, ClaimSpread, Mention, Outlet
 from app.vocab import STANCES
 
 
@@ -125,6 +125,7 @@ def set_stance(session: Session, mention_id: int, stance: str, actor: str,
     set_committed_value(mention, "confirmed_by", actor)
     set_committed_value(mention, "claim_id", claim_id)
     touch(session.get(Claim, claim_id))
+    refresh_outlet_counts(session, [claim_id])     # outlets by stance and the matrix move with it
     record_event(session, actor, "mention.stance", "mention", mention.id,
                  claim_id=claim_id, before=before, after=_mention_dict(mention))
     return mention
@@ -296,11 +297,11 @@ def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
     start = max(offset - 1, 0)           # one row before the page: does its first group go on?
     ids = list(session.scalars(select(grouped.c.id).order_by(stance_rank, grouped.c.outlet_rn, grouped.c.rn)
                                .offset(start).limit(per_page + offset - start)))
-    outlet_counts = dict(session.execute(
-        select(Mention.stance, func.count(Article.outlet_id.distinct()))
-        .join(Article, Article.id == Mention.article_id)
-        .where(Mention.claim_id == claim_id, LINKED).group_by(Mention.stance)).all())
-    total = count_sources(session, claim_id)
+    # Outlets per stance and the total over every linked mention: the stored summary's
+    # (domain/spread_summary.py), not two more passes over a big claim's mentions.
+    summary = session.get(ClaimSpread, claim_id)
+    outlet_counts = {s: len(ids) for s, ids in summary.outlets.items() if ids} if summary else {}
+    total = summary.linked if summary else 0
     rows = {r["id"]: r for r in _source_rows(session, Mention.id.in_(ids), ordered=False)} if ids else {}
     ordered = [rows[i] for i in ids if i in rows]
     prev = ordered.pop(0) if offset and ordered else None

@@ -32,7 +32,7 @@ from app.domain.linking import LINKED
 from app.domain.people import outlet_by_slug
 from app.domain.review import clean_tag
 from app.domain.spread import SpreadMention, confirmed_spreads
-from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Speaker, Tag
+from app.storage.models import Article, Claim, ClaimSpread, ClaimTag, Mention, Outlet, OutletPair, Speaker, Tag
 from app.vocab import PAIR_KINDS
 
 SIDES = ("repeats", "contradicts")
@@ -168,6 +168,13 @@ class OutletMatrix:
 
 def outlet_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> OutletMatrix:
     _check_filter(session, f)
+    if f == MatrixFilter():
+        return _kept_matrix(session, f, top)
+    return scanned_matrix(session, f, top)
+
+
+def scanned_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> OutletMatrix:
+    """The matrix counted from the mentions within a filter (the kept counts know no filter)."""
     where = _where(f)
     per_outlet = session.execute(
         _joined(Outlet.id, Outlet.name, Outlet.slug, func.count(distinct(Mention.claim_id)),
@@ -186,6 +193,36 @@ def outlet_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> 
             _add_stance(stances, claim_id, outlet_id, stance)
     return OutletMatrix(filter=f, outlets=shown, outlet_total=len(ranked), claim_total=claim_total,
                         top=top, counts=pair_counts(stances))
+
+
+def _kept_matrix(session: Session, f: MatrixFilter, top: int) -> OutletMatrix:
+    """The unfiltered matrix from the counts kept as mentions change (outlet_pairs, by
+    domain/spread_summary.py), not from every mention: the same numbers as the filtered path
+    gives with an empty filter (tests/test_spread_summary.py checks both)."""
+    diagonal: dict[int, dict[str, int]] = {}
+    for a, kind, n in session.execute(select(OutletPair.a, OutletPair.kind, OutletPair.n).where(OutletPair.a == OutletPair.b)):
+        diagonal.setdefault(a, {})[kind] = n
+    names = {o.id: o for o in session.execute(select(Outlet.id, Outlet.name, Outlet.slug)
+                                               .where(Outlet.id.in_(list(diagonal))))}
+    ranked = []
+    for outlet_id, d in diagonal.items():
+        repeats, contradicts = d.get("both_repeat", 0), d.get("contradicts", 0)
+        claims = repeats + contradicts - d.get("split", 0)
+        if claims:
+            o = names[outlet_id]
+            ranked.append(MatrixOutlet(o.id, o.name, o.slug, claims, repeats, contradicts))
+    ranked.sort(key=lambda o: (-o.claims, o.name))
+    shown = tuple(ranked[:top])
+    ids = [o.id for o in shown]
+    counts = {k: Counter() for k in PAIR_KINDS}
+    if ids:
+        for a, b, kind, n in session.execute(select(OutletPair.a, OutletPair.b, OutletPair.kind, OutletPair.n)
+                                             .where(OutletPair.a.in_(ids), OutletPair.b.in_(ids),
+                                                    OutletPair.kind.in_(PAIR_KINDS))):
+            counts[kind][(a, b)] = n
+    claim_total = session.scalar(select(func.count()).select_from(ClaimSpread).where(ClaimSpread.sided)) or 0
+    return OutletMatrix(filter=f, outlets=shown, outlet_total=len(ranked), claim_total=claim_total,
+                        top=top, counts=counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,19 +262,23 @@ def matrix_cell(session: Session, f: MatrixFilter, a_slug: str, b_slug: str, kin
     kind = parse_kind(kind)
     a, b = outlet_by_slug(session, a_slug), outlet_by_slug(session, b_slug)
     _check_filter(session, f)
-    rows = session.execute(
-        _joined(Mention.claim_id, Article.outlet_id, Mention.id, Mention.article_id, Article.title,
-                Article.published, Mention.stance, Mention.excerpt)
-        .where(*_where(f), Article.outlet_id.in_({a.id, b.id}))
-        .order_by(Article.published.is_(None), Article.published, Mention.id))
+    where = [*_where(f), Article.outlet_id.in_({a.id, b.id})]
+    # Which claims first, from (claim, outlet, stance) alone; the excerpts only of the claims shown.
     stances: Stances = {}
-    mentions: dict[tuple[int, int], list[CellMention]] = {}
-    for claim_id, outlet_id, *columns in rows:
-        mention = CellMention(*columns)
-        _add_stance(stances, claim_id, outlet_id, mention.stance)
-        mentions.setdefault((claim_id, outlet_id), []).append(mention)
+    for claim_id, outlet_id, stance in session.execute(
+            _joined(Mention.claim_id, Article.outlet_id, Mention.stance).distinct().where(*where)):
+        _add_stance(stances, claim_id, outlet_id, stance)
     ids = sorted((c for c, (rep, con) in stances.items() if kind in pair_kinds(a.id, b.id, rep, con)),
                  reverse=True)
+    mentions: dict[tuple[int, int], list[CellMention]] = {}
+    if ids:
+        rows = session.execute(
+            _joined(Mention.claim_id, Article.outlet_id, Mention.id, Mention.article_id, Article.title,
+                    Article.published, Mention.stance, Mention.excerpt)
+            .where(*where, Mention.claim_id.in_(ids[:limit]))
+            .order_by(Article.published.is_(None), Article.published, Mention.id))
+        for claim_id, outlet_id, *columns in rows:
+            mentions.setdefault((claim_id, outlet_id), []).append(CellMention(*columns))
     claims = session.execute(
         select(Claim.id, Claim.text, Claim.status, Speaker.name, Speaker.slug)
         .outerjoin(Speaker, Speaker.id == Claim.speaker_id).where(Claim.id.in_(ids[:limit]))

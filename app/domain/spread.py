@@ -14,13 +14,13 @@ every dated one and are left off the time axis.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.storage.models import Article, Mention, Outlet, as_utc
+from app.storage.models import Article, ClaimSpread, Mention, Outlet, as_utc
 from app.vocab import FIDELITIES, STANCES
 
 #: Where a date-only article sits within its day.
@@ -43,19 +43,21 @@ class SpreadMention:
     fidelity: str
     origin: str
     excerpt: str
+    # Where it sits on the time axis; None when the article has no date. Computed once: sorting
+    # and laying out 2,000 mentions asked for it some 25,000 times a page.
+    moment: datetime | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        moment = None
+        if self.published_at is not None:
+            moment = self.published_at
+        elif self.published is not None:
+            moment = datetime.combine(self.published, DATE_ONLY_TIME)
+        object.__setattr__(self, "moment", moment)
 
     @property
     def suggested(self) -> bool:
         return self.origin == "suggested"
-
-    @property
-    def moment(self) -> datetime | None:
-        """Where it sits on the time axis; None when the article has no date."""
-        if self.published_at is not None:
-            return self.published_at
-        if self.published is not None:
-            return datetime.combine(self.published, DATE_ONLY_TIME)
-        return None
 
     @property
     def has_time(self) -> bool:
@@ -74,6 +76,9 @@ class Spread:
     outlets: dict[str, tuple[str, ...]]       # stance -> outlets (confirmed), by first appearance
     fidelity: dict[str, int]                  # fidelity -> confirmed mentions, every value present
     suggested_count: int
+    # From the stored summary (stored_spread): the confirmed outlets, counted without the mentions.
+    stored_outlet_count: int | None = None
+    light: bool = False      # the mentions were read without titles and excerpts (with_details)
 
     @property
     def confirmed(self) -> tuple[SpreadMention, ...]:
@@ -89,6 +94,8 @@ class Spread:
 
     @property
     def outlet_count(self) -> int:
+        if self.stored_outlet_count is not None:
+            return self.stored_outlet_count
         return len({m.outlet for m in self.confirmed})
 
 
@@ -165,6 +172,55 @@ def _ties(first: SpreadMention | None, dated: list[SpreadMention]) -> tuple[Spre
 def claim_spread(session: Session, claim_id: int, include_suggested: bool = False) -> Spread:
     """The spread of one claim; `include_suggested` only for a reader allowed to see the queue."""
     return summarize(spread_mentions(session, claim_id, include_suggested))
+
+
+#: Confirmed mentions up to which stored_spread reads a claim's mentions whole.
+READ_WHOLE = 200
+
+
+def stored_spread(session: Session, claim_id: int, include_suggested: bool = False) -> Spread:
+    """The claim page's spread: the summary as stored (domain/spread_summary.py keeps it as
+    mentions change) instead of summed up from every mention, and the mentions for the timeline
+    read light (no titles nor excerpts: `with_details` adds them to the few marks drawn). The first
+    appearance, the ties, the last seen and the undated mentions come whole. Same picture as
+    claim_spread (tests/test_spread_summary.py holds them side by side).
+
+    A claim with few mentions (up to READ_WHOLE confirmed) is read whole and summed up as before:
+    one query costs less than the summary's three, and the picture is the same."""
+    summary = session.get(ClaimSpread, claim_id)
+    outlet_count = len({o for ids in summary.outlets.values() for o in ids}) if summary else 0
+    if summary is None or summary.linked <= READ_WHOLE:
+        return replace(claim_spread(session, claim_id, include_suggested), stored_outlet_count=outlet_count)
+    stmt = (select(Mention.id, Mention.article_id, Outlet.name, Outlet.slug, Article.published,
+                   Article.published_at, Mention.stance, Mention.fidelity, Mention.origin)
+            .join(Article, Article.id == Mention.article_id).join(Outlet, Outlet.id == Article.outlet_id)
+            .where(Mention.claim_id == claim_id))
+    if not include_suggested:
+        stmt = stmt.where(Mention.origin != "suggested")
+    light = sorted((SpreadMention(r[0], r[1], "", None, r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8], "")
+                    for r in session.execute(stmt)), key=_order_key)
+    named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids} if summary else set()
+    named |= {m.id for m in light if m.moment is None}
+    whole = with_details(session, [m for m in light if m.id in named])
+    mentions = tuple(whole.get(m.id, m) for m in light)
+    names = dict(session.execute(select(Outlet.id, Outlet.name).where(
+        Outlet.id.in_({o for ids in summary.outlets.values() for o in ids}))).all())
+    return Spread(mentions=mentions, first=whole.get(summary.first_mention_id),
+                  first_ties=tuple(whole[i] for i in summary.tie_ids if i in whole),
+                  last_seen=whole.get(summary.last_mention_id),
+                  outlets={s: tuple(names[o] for o in summary.outlets.get(s, ())) for s in STANCES},
+                  fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES},
+                  suggested_count=sum(m.suggested for m in mentions),
+                  stored_outlet_count=outlet_count, light=True)
+
+
+def with_details(session: Session, mentions) -> dict[int, SpreadMention]:
+    """id -> the mention whole (title, url, excerpt), for mentions read light."""
+    ids = [m.id for m in mentions]
+    if not ids:
+        return {}
+    rows = _spread_rows(session, Mention.id.in_(ids), include_suggested=True)
+    return {m.id: m for ms in rows.values() for m in ms}
 
 
 def moment_text(m: SpreadMention | None) -> str | None:

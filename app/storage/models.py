@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -256,6 +257,37 @@ class Mention(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     article: Mapped[Article] = relationship(lazy="joined")
+
+
+class ClaimSpread(Base):
+    """A claim's spread summed up over its confirmed mentions (app/domain/spread_summary.py keeps it
+    whenever refresh_outlet_counts recounts the claim): the claim page reads its first appearance,
+    outlets by stance and fidelity counts here instead of reading every mention. No row: no
+    confirmed mention. Outlets by id (a name can change), in order of first appearance."""
+
+    __tablename__ = "claim_spreads"
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    first_mention_id: Mapped[int | None] = mapped_column(Integer)   # earliest dated (spread.py's order)
+    last_mention_id: Mapped[int | None] = mapped_column(Integer)
+    tie_ids: Mapped[list] = mapped_column(JSON)        # mentions a day-only date cannot tell from the first
+    outlets: Mapped[dict] = mapped_column(JSON)        # stance -> outlet ids, by first appearance
+    fidelity: Mapped[dict] = mapped_column(JSON)       # fidelity -> confirmed mentions
+    linked: Mapped[int] = mapped_column(Integer)       # confirmed mentions
+    dated: Mapped[int] = mapped_column(Integer)        # of which dated
+    # Counted in outlet_pairs: a live claim some outlet repeats or contradicts.
+    sided: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+class OutletPair(Base):
+    """The unfiltered outlet matrix kept as mentions change (app/domain/spread_summary.py): claims
+    that outlets a <= b both repeat (`both_repeat`), that one repeats and the other contradicts
+    (`split`), and on the diagonal the claims an outlet contradicts (`contradicts`)."""
+
+    __tablename__ = "outlet_pairs"
+    a: Mapped[int] = mapped_column(ForeignKey("outlets.id", ondelete="CASCADE"), primary_key=True)
+    b: Mapped[int] = mapped_column(ForeignKey("outlets.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class DismissedMatch(Base):

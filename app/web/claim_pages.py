@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.deps import SessionDep
 from app.domain.claims import resolve_claim
 from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
-from app.domain.spread import claim_spread, spread_json
+from app.domain.spread import spread_json, stored_spread, with_details
 from app.domain.views import claim_detail
 from app.storage.models import Claim
 from app.web.access import sees_suggestions
@@ -105,8 +105,10 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
     offset = (page - 1) * per_page
     rows = claim_sources(session, claim.id, limit=per_page, offset=offset)
     total = count_sources(session, claim.id)
-    spread = claim_spread(session, claim.id, sees_suggestions(request))
-    window = replace(spread, mentions=spread.mentions[offset:offset + per_page])
+    spread = stored_spread(session, claim.id, sees_suggestions(request))
+    shown = spread.mentions[offset:offset + per_page]       # read light: the page's whole
+    whole = with_details(session, shown) if spread.light else {}
+    window = replace(spread, mentions=tuple(whole.get(m.id, m) for m in shown))
     base = absolute_url(request, "claim_sources_json", claim_id=claim.id)
     site = str(request.base_url).rstrip("/")     # what request.url_for puts before the path
 

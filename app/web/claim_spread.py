@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from app.deps import SessionDep
 from app.domain.claimreview import claim_review, has_review, reviewed_at
 from app.domain.claims import resolve_claim
-from app.domain.spread import Spread, SpreadMention, claim_spread
+from app.domain.spread import Spread, SpreadMention, claim_spread, stored_spread, with_details
 from app.storage.models import Claim
 from app.web.access import sees_suggestions
-from app.web.templating import external_href, mention_url
+from app.web.templating import external_href, url_path
 from app.web.timeline import STANCE_MARKS, X_END, X_START, timeline_layout
 
 router = APIRouter()
@@ -42,11 +42,21 @@ def review_for(request: Request, session: Session, claim: Claim, spread: Spread)
 
 def spread_context(request: Request, session: Session, claim: Claim) -> dict:
     """What templates/_spread.html and the JSON-LD in the page head need."""
-    spread = claim_spread(session, claim.id, include_suggested=sees_suggestions(request))
+    spread = stored_spread(session, claim.id, include_suggested=sees_suggestions(request))
+    article_path = url_path(request, "article", article_id=_ID_MARK)
     timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None,
-                               lambda m: mention_url(request, m.article_id, m.id))
-    return {"spread": spread, "timeline": timeline, "claim_review": review_for(request, session, claim, spread),
+                               lambda m: article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}",
+                               details=(lambda drawn: with_details(session, drawn)) if spread.light else None)
+    # The ClaimReview lists every confirmed appearance whole: read them only for a claim that has one.
+    review = (review_for(request, session, claim, claim_spread(session, claim.id, include_suggested=False))
+              if has_review(claim) else None)
+    return {"spread": spread, "timeline": timeline, "claim_review": review,
             "stance_marks": STANCE_MARKS, "axis_x": (X_START, X_END)}
+
+
+#: A placeholder article id in a route's path, replaced by each mark's own: one route lookup a page
+#: instead of one a mark (the timeline draws up to 300).
+_ID_MARK = "918273645"
 
 
 @router.get("/claims/{claim_id}/claimreview.json", name="claim_claimreview_json")

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
-from starlette.routing import NoMatchFound
+from starlette.convertors import IntegerConvertor
+from starlette.routing import PARAM_FORMAT_REGEX, NoMatchFound
 
 from app.deps import release_connection
 from app.vocab import FIDELITIES, STANCES, STATUSES
@@ -45,9 +46,44 @@ def _leaf_routes(routes):
             yield route
 
 
+def _path_format(app, name: str):
+    """(the route's path cut at its parameters, their convertors) for a plain route, built once:
+    what Starlette's url_path_for redoes on every call (a regex split, a URLPath); None otherwise."""
+    formats = getattr(app.state, "path_formats", None)
+    if formats is None:
+        formats = app.state.path_formats = {}
+    if name not in formats:
+        route = _routes_by_name(app).get(name)
+        convertors = getattr(route, "param_convertors", None)
+        path = getattr(route, "path_format", None)
+        formats[name] = None
+        if isinstance(path, str) and isinstance(convertors, dict):
+            fmt = (PARAM_FORMAT_REGEX.split(path), frozenset(convertors), convertors)
+            # Used only where it gives what the route itself gives (a mounted or odd route: not).
+            probe = {k: 1 if isinstance(c, IntegerConvertor) else "x" for k, c in convertors.items()}
+            try:
+                if _fill(fmt, probe) == str(route.url_path_for(name, **probe)):
+                    formats[name] = fmt
+            except (NoMatchFound, ValueError, AssertionError):
+                pass
+    return formats[name]
+
+
+def _fill(fmt, path_params: dict) -> str:
+    parts, convertors = list(fmt[0]), fmt[2]
+    for i in range(1, len(parts), 2):
+        parts[i] = convertors[parts[i]].to_string(path_params[parts[i]])
+    return "".join(parts)
+
+
 def url_path(request: Request, name: str, **path_params) -> str:
     """`request.app.url_path_for(name, ...)` as a string, by a dict look-up instead of a scan; falls
-    back to the scan when the indexed route does not take these parameters (or is not indexed)."""
+    back to the scan when the indexed route does not take these parameters (or is not indexed).
+    A page builds hundreds of these (a link per mention), so a plain route's path is filled in
+    from its parts cut once (_path_format), with the same convertors."""
+    fmt = _path_format(request.app, name)
+    if fmt is not None and fmt[1] == path_params.keys():
+        return _fill(fmt, path_params)
     route = _routes_by_name(request.app).get(name)
     if route is not None:
         try:

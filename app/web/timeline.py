@@ -182,8 +182,11 @@ def _short(name: str) -> str:
 
 
 def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
-                    href: Callable[[SpreadMention], str], max_rows: int = MAX_ROWS) -> Timeline | None:
-    """Rows, marks and ticks for the dated mentions (already in time order); None when none is dated."""
+                    href: Callable[[SpreadMention], str], max_rows: int = MAX_ROWS,
+                    details: Callable[[list[SpreadMention]], dict] | None = None) -> Timeline | None:
+    """Rows, marks and ticks for the dated mentions (already in time order); None when none is dated.
+    `details(drawn)`: id -> the mention whole, for mentions read without their excerpts (only the
+    marks drawn need one, for their label)."""
     dated = [m for m in mentions if m.moment is not None]
     if not dated:
         return None
@@ -198,11 +201,14 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
     thin = len(dated) > MAX_MARKS
     spot = _spot([ms for _, ms in shown], rest, lo, hi) if thin else None
-    rows = tuple(_row(_short(outlet), ms, i * ROW_HEIGHT, lo, hi, first_id, href, spot)
-                 for i, (outlet, ms) in enumerate(shown))
+    picked = [_pick(ms, lo, hi, first_id, spot) for _, ms in shown]
+    rest_picked = _pick(rest, lo, hi, first_id, spot, by_stance=False) if hidden else []
+    full = details([m for ps in picked + [rest_picked] for m, _, _ in ps]) if details else {}
+    rows = tuple(_row(_short(outlet), ps, i * ROW_HEIGHT, first_id, href, full)
+                 for i, ((outlet, _), ps) in enumerate(zip(shown, picked)))
     more = _row(f"+{len(hidden)} more outlet{'s' * (len(hidden) != 1)} ({len(rest)} "
-                f"mention{'s' * (len(rest) != 1)}): all sources", rest, len(rows) * ROW_HEIGHT, lo, hi,
-                first_id, href, spot, by_stance=False) if hidden else None
+                f"mention{'s' * (len(rest) != 1)}): all sources", rest_picked, len(rows) * ROW_HEIGHT,
+                first_id, href, full) if hidden else None
     axis_y = (len(rows) + bool(hidden)) * ROW_HEIGHT + 8
     n = len(ticks) - 1
     tick_marks = tuple(Tick(_x(t, lo, hi), _tick_label(t, unit, i == 0),
@@ -222,19 +228,21 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
 
 def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], lo: datetime, hi: datetime) -> float:
     """The narrowest of SPOTS at which a thinned picture draws at most MAX_MARKS marks."""
+    row_keys = [[(_x(m.moment, lo, hi), m.stance, m.suggested) for m in ms] for ms in rows]
+    rest_keys = [(_x(m.moment, lo, hi), m.suggested) for m in rest]
     for spot in SPOTS:
-        drawn = sum(len({(int(_x(m.moment, lo, hi) // spot), m.stance, m.suggested) for m in ms}) for ms in rows)
-        drawn += len({(int(_x(m.moment, lo, hi) // spot), m.suggested) for m in rest})
+        drawn = sum(len({(int(x // spot), stance, sugg) for x, stance, sugg in keys}) for keys in row_keys)
+        drawn += len({(int(x // spot), sugg) for x, sugg in rest_keys})
         if drawn <= MAX_MARKS:
             return spot
     return SPOTS[-1]
 
 
-def _row(label: str, mentions: list[SpreadMention], top: int, lo: datetime, hi: datetime,
-         first_id: int | None, href: Callable[[SpreadMention], str], spot: float | None = None,
-         by_stance: bool = True) -> Row:
-    """`spot`: draw one mark per `spot` % of the width (of each stance when `by_stance`); None: all."""
-    marks, seen, taken = [], {}, set()
+def _pick(mentions: list[SpreadMention], lo: datetime, hi: datetime, first_id: int | None,
+          spot: float | None = None, by_stance: bool = True) -> list[tuple[SpreadMention, float, int]]:
+    """The marks of one row as (mention, x %, fan px). `spot`: one mark per `spot` % of the width
+    (of each stance when `by_stance`); None: every mention."""
+    picks, seen, taken = [], {}, set()
     for m in mentions:
         x = _x(m.moment, lo, hi)
         if spot is not None and m.id != first_id:
@@ -244,7 +252,15 @@ def _row(label: str, mentions: list[SpreadMention], top: int, lo: datetime, hi: 
             taken.add(key)
         k = seen.get(x, 0)
         seen[x] = k + 1
-        fan = min(k, MAX_FAN) * FAN_PX * (-1 if x > 50 else 1)
+        picks.append((m, x, min(k, MAX_FAN) * FAN_PX * (-1 if x > 50 else 1)))
+    return picks
+
+
+def _row(label: str, picks: list[tuple[SpreadMention, float, int]], top: int, first_id: int | None,
+         href: Callable[[SpreadMention], str], full: dict) -> Row:
+    marks = []
+    for m, x, fan in picks:
+        m = full.get(m.id, m)
         colour, shape = STANCE_MARKS[m.stance]
         first = m.id == first_id
         marks.append(Mark(m.id, x, top + MARK_Y, fan, colour, shape, m.suggested, first, href(m),

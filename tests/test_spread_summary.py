@@ -1,0 +1,215 @@
+"""The stored spread summaries (claim_spreads) and the kept outlet matrix (outlet_pairs) stay what a
+recomputation from the mentions gives after every kind of write: ingest, link, stance change,
+unlink, accepting a suggestion, merge, a text edit, article delete, the bulk loader and db copy.
+And the claim page's stored spread is the spread summed up from every mention, the kept matrix the
+counted one. On both engines (tests/conftest.py)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.articles import delete_article, ingest_and_commit
+from app.domain.bulk import load_records
+from app.domain.claims import ClaimFilter, list_claims
+from app.domain.mentions import link_selection, set_stance, unlink
+from app.domain.outlets import MatrixFilter, outlet_matrix, scanned_matrix
+from app.domain.review import edit_text, merge_claims
+from app.domain.spread import claim_spread, stored_spread
+from app.domain.spread_summary import check_spreads, summarize_rows
+from app.domain.suggestions import accept
+from app.storage.copy import copy_database
+from app.storage.engine import make_engine, make_sessionmaker
+from app.storage.migrate import upgrade
+from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletPair
+from tests.conftest import private_pg_schema
+from tests.factories import DENIAL, GAZETTE, HERALD, STATEMENT
+from tests.outlet_dataset import build
+from tests.test_domain_bulk import COURIER, export
+
+
+def consistent(session) -> None:
+    assert check_spreads(session) == []
+
+
+def test_the_check_sees_a_stale_summary_and_a_stale_pair(session):
+    data = build(session)
+    consistent(session)
+    c1 = data.claims["c1"]
+    session.get(ClaimSpread, c1).fidelity = {"verbatim": 99}
+    pair = session.scalars(select(OutletPair)).first()
+    pair.n += 1
+    problems = check_spreads(session)
+    assert any(p.startswith(f"claim {c1}:") for p in problems)
+    assert any(p.startswith("outlet pair") for p in problems)
+
+
+def test_every_write_path_keeps_the_summaries(session):
+    for article in (HERALD, GAZETTE, DENIAL, COURIER):
+        ingest_and_commit(session, article, "tester")
+    consistent(session)
+    claim = session.scalars(select(Claim).where(Claim.text.contains("northern pier")).order_by(Claim.id)).first()
+    mentions = list(session.scalars(select(Mention).where(Mention.claim_id == claim.id).order_by(Mention.id)))
+    assert len(mentions) >= 2
+
+    set_stance(session, mentions[0].id, "contradicts", "tester")
+    session.commit()
+    consistent(session)
+    assert session.get(ClaimSpread, claim.id).outlets["contradicts"]
+
+    article = session.get(Article, mentions[0].article_id)
+    start = article.text.index("Local traders")
+    link_selection(session, article.id, start, start + 20, "discusses", "tester", claim_id=claim.id)
+    session.commit()
+    consistent(session)
+
+    unlink(session, mentions[-1].id, "tester")
+    session.commit()
+    consistent(session)
+
+    edit_text(session, claim.id, STATEMENT + " at once", "tester", claim.version)
+    session.commit()
+    consistent(session)
+
+    other = link_selection(session, article.id, start, start + 30, "repeats", "tester",
+                           new_claim_text="Local traders said they were worried")
+    session.commit()
+    merge_claims(session, other.claim_id, claim.id, "tester")
+    session.commit()
+    consistent(session)
+
+    delete_article(session, article.id, "tester")
+    session.commit()
+    consistent(session)
+
+
+def test_accepting_a_suggestion_counts_it(session):
+    data = build(session)
+    suggested = data.mentions[("c3", "Alpha", "repeats")]
+    before = session.get(ClaimSpread, data.claims["c3"]).outlets["repeats"]
+    accept(session, suggested, "tester")
+    session.commit()
+    consistent(session)
+    assert len(session.get(ClaimSpread, data.claims["c3"]).outlets["repeats"]) == len(before) + 1
+
+
+def test_bulk_load_and_db_copy_keep_them(session, database_url, tmp_path):
+    for article in (HERALD, GAZETTE, DENIAL, COURIER):
+        ingest_and_commit(session, article, "tester")
+    records = export(session)
+    # The bulk loader into a store of this test's engine, then that store copied into another.
+    with empty_store(database_url, tmp_path / "loaded.db") as loaded_url:
+        upgrade(loaded_url)            # through the migrations, as `db copy` wants its source
+        engine = make_engine(loaded_url)
+        try:
+            with make_sessionmaker(engine)() as loaded:
+                load_records(loaded, records, "tester")
+                consistent(loaded)
+                assert loaded.scalar(select(ClaimSpread.claim_id).limit(1)) is not None
+        finally:
+            engine.dispose()
+        with empty_store(database_url, tmp_path / "copy.db") as url:
+            copy_database(loaded_url, url)
+            engine = make_engine(url)
+            try:
+                with make_sessionmaker(engine)() as s:
+                    consistent(s)
+                    assert s.scalar(select(OutletPair.n).limit(1)) is not None
+            finally:
+                engine.dispose()
+
+
+@contextmanager
+def empty_store(database_url: str, path) -> Iterator[str]:
+    """An empty database on the test's engine: a SQLite file at `path`, or a PostgreSQL schema."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{path}"
+        return
+    with private_pg_schema() as url:
+        yield url
+
+
+def _same(a, b) -> None:
+    """Two spreads alike in everything the pages show (the stored one reads the timeline's
+    mentions without titles and excerpts: those are filled for the marks drawn)."""
+    assert a.first == b.first and a.first_ties == b.first_ties and a.last_seen == b.last_seen
+    assert a.outlets == b.outlets and a.fidelity == b.fidelity
+    assert a.suggested_count == b.suggested_count and a.outlet_count == b.outlet_count
+    assert [m.id for m in a.mentions] == [m.id for m in b.mentions]
+    assert a.undated == b.undated
+
+
+@pytest.fixture(params=["light", "whole"])
+def read(request, monkeypatch):
+    """stored_spread reads a claim's mentions light past READ_WHOLE of them: both ways, here."""
+    if request.param == "light":
+        monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    return request.param
+
+
+def test_the_stored_spread_is_the_spread_summed_up_from_every_mention(session, read):
+    data = build(session)
+    for article in (HERALD, GAZETTE, DENIAL, COURIER):
+        ingest_and_commit(session, article, "tester")
+    ids = list(session.scalars(select(Claim.id).where(Claim.merged_into_id.is_(None))))
+    assert set(data.claims.values()) - set(ids) == {data.claims["c5"]}
+    for claim_id in ids:
+        for suggested in (False, True):
+            _same(stored_spread(session, claim_id, suggested), claim_spread(session, claim_id, suggested))
+
+
+def test_same_day_ties_and_undated_mentions_are_stored_as_summed_up(session, read):
+    data = build(session)
+    c7 = data.claims["c7"]
+    stored = stored_spread(session, c7)
+    assert stored.first is not None and [m.outlet for m in stored.first_ties] == ["Gamma"]
+    undated = session.get(Article, session.get(Mention, data.mentions[("c7", "Gamma", "repeats")]).article_id)
+    undated.published = None
+    session.flush()
+    from app.domain.linking import refresh_outlet_counts
+
+    refresh_outlet_counts(session, [c7])
+    session.commit()
+    consistent(session)
+    _same(stored_spread(session, c7), claim_spread(session, c7))
+    assert [m.outlet for m in stored_spread(session, c7).undated] == ["Gamma"]
+
+
+def test_summarize_rows_orders_by_moment_then_article_then_id():
+    from datetime import date, datetime, timezone
+
+    noon_before = (1, 10, 7, date(2024, 1, 1), None, "repeats", "verbatim")          # 01-01 12:00
+    timed_early = (2, 11, 8, date(2024, 1, 1), datetime(2024, 1, 1, 9, tzinfo=timezone.utc), "repeats", "trimmed")
+    undated = (3, 9, 9, None, None, "contradicts", "verbatim")
+    s = summarize_rows([noon_before, undated, timed_early])
+    assert s["first_mention_id"] == 2 and s["last_mention_id"] == 1
+    assert s["tie_ids"] == [1]                 # same day, one of the two without a time
+    assert s["outlets"] == {"repeats": [8, 7], "contradicts": [9], "discusses": []}
+    assert s["dated"] == 2 and s["linked"] == 3
+
+
+def test_the_kept_matrix_is_the_counted_one(session):
+    build(session)
+    for article in (HERALD, GAZETTE, DENIAL, COURIER):
+        ingest_and_commit(session, article, "tester")
+    for top in (2, 20):
+        kept, counted = outlet_matrix(session, MatrixFilter(), top), scanned_matrix(session, MatrixFilter(), top)
+        assert kept.outlets == counted.outlets and kept.claim_total == counted.claim_total
+        assert kept.outlet_total == counted.outlet_total
+        assert {k: +c for k, c in kept.counts.items()} == {k: +c for k, c in counted.counts.items()}
+
+
+def test_outlet_counts_are_still_kept_with_the_summary(session):
+    build(session)
+    assert all(c.outlet_count == stored_spread(session, c.id).outlet_count
+               for c in list_claims(session, ClaimFilter(), limit=50).claims)
+
+
+def test_sources_json_sums_up_every_mention_whatever_the_page(client, app_session, read):
+    data = build(app_session)
+    body = client.get(f"/claims/{data.claims['c1']}/sources.json?per_page=1").json()
+    assert len(body["spread"]["timeline"]) == 1 and body["paging"]["pages"] == 3
+    assert body["spread"]["outlet_count"] == 3           # Alpha, Beta and Gamma, not the page's one
+    assert body["spread"]["timeline"][0]["title"]         # the page's mention read whole
