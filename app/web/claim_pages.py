@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -17,14 +16,30 @@ from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
 from app.domain.claims import resolve_claim
-from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
+from app.domain.mentions import (
+    SOURCES_MAX_PER_PAGE,
+    SOURCES_PER_PAGE,
+    claim_mentions_page,
+    claim_sources,
+    count_sources,
+)
 from app.domain.spread import spread_json, stored_spread, with_details
 from app.domain.views import claim_detail
 from app.storage.models import Claim
 from app.web.access import sees_suggestions
 from app.web.claim_spread import spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
-from app.web.templating import absolute_url, claim_slug, is_htmx, may, render, templates, url_path, url_with
+from app.web.templating import (
+    absolute_url,
+    claim_slug,
+    is_htmx,
+    may,
+    paging,
+    render,
+    templates,
+    url_path,
+    url_with,
+)
 
 router = APIRouter()
 
@@ -87,11 +102,6 @@ def _sources_claim(request: Request, session: Session, claim_id: int, route: str
     return claim, None
 
 
-#: sources.json: mentions a page (`per_page` up to SOURCES_MAX_PER_PAGE).
-SOURCES_PER_PAGE = 100
-SOURCES_MAX_PER_PAGE = 500
-
-
 @router.get("/claims/{claim_id}/sources.json", name="claim_sources_json")
 def claim_sources_json(request: Request, session: SessionDep, claim_id: int, page: int = Page,
                        per_page: int = Query(SOURCES_PER_PAGE, ge=1, le=SOURCES_MAX_PER_PAGE)):
@@ -109,16 +119,9 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
     shown = spread.mentions[offset:offset + per_page]       # read light: the page's whole
     whole = with_details(session, shown) if spread.light else {}
     window = replace(spread, mentions=tuple(whole.get(m.id, m) for m in shown))
-    base = absolute_url(request, "claim_sources_json", claim_id=claim.id)
+    where, links = paging(absolute_url(request, "claim_sources_json", claim_id=claim.id), page, per_page,
+                          total, SOURCES_PER_PAGE, covers=len(spread.mentions))
     site = str(request.base_url).rstrip("/")     # what request.url_for puts before the path
-
-    def link(n: int | None) -> str | None:
-        return None if n is None else base + "?" + urlencode({"page": n, **({"per_page": per_page}
-                                                                           if per_page != SOURCES_PER_PAGE else {})})
-
-    pages = max(1, -(-max(total, len(spread.mentions)) // per_page))
-    paging = {"page": page, "per_page": per_page, "total": total, "pages": pages,
-              "next": link(page + 1 if page < pages else None), "prev": link(page - 1 if page > 1 else None)}
     body = {
         "claim": {"id": claim.id, "text": claim.text, "status": claim.status,
                   "reason": claim.status_reason,
@@ -132,10 +135,9 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
                      "end": r["end"], "mention_id": r["id"]} for r in rows],
         "spread": spread_json(window, lambda m: site + url_path(request, "article", article_id=m.article_id)
                               + f"#m{m.id}"),
-        "paging": paging,
+        "paging": where,
     }
-    links = ", ".join(f'<{paging[rel]}>; rel="{rel}"' for rel in ("next", "prev") if paging[rel])
-    return JSONResponse(body, headers={"Link": links} if links else None)
+    return JSONResponse(body, headers=links or None)
 
 
 @router.get("/claims/{claim_id}/sources.csv", name="claim_sources_csv")

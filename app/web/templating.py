@@ -113,10 +113,12 @@ def absolute_url(request: Request, name: str, **path_params) -> str:
 templates.env.globals.update(url_with=url_with, absolute_url=absolute_url)
 
 
-def paging(base: str, page: int, per_page: int, total: int, default_per_page: int) -> tuple[dict, dict]:
+def paging(base: str, page: int, per_page: int, total: int, default_per_page: int,
+           covers: int = 0) -> tuple[dict, dict]:
     """Where a page of `total` items sits, with full links to the next and previous pages (`per_page`
-    in them only when it is not the default), and the same links as a Link header (RFC 8288)."""
-    pages = max(1, -(-total // per_page))
+    in them only when it is not the default), and the same links as a Link header (RFC 8288).
+    `covers`: more items the pages must reach beside the counted ones (a timeline with suggestions)."""
+    pages = max(1, -(-max(total, covers) // per_page))
 
     def link(n: int) -> str:
         return base + "?" + urlencode({"page": n, **({"per_page": per_page} if per_page != default_per_page else {})})
