@@ -106,6 +106,33 @@ def test_a_logged_in_reader_is_never_served_the_anonymous_page(app, client, anon
     assert seen, "a logged-in request runs its own queries"
 
 
+@pytest.mark.parametrize("suffix", ["", "/sources", "/sources.json"])
+def test_a_claim_page_is_kept_until_a_stance_changes(app, client, anon_client, ids, suffix):
+    url = f"/claims/{ids['river']}{suffix}"
+    first = anon_client.get(url)
+    assert first.status_code == 200
+    seen = _statements(app)
+    assert anon_client.get(url).content == first.content
+    assert (seen == []) == _cached(app)
+    mention = client.get(f"/api/v1/claims/{ids['river']}/sources").json()["sources"][0]
+    changed = client.patch(f"/api/v1/mentions/{mention['mention_id']}", json={"stance": "contradicts"})
+    assert changed.status_code == 200, changed.text
+    after = anon_client.get(url)
+    assert after.content != first.content
+    if suffix == "/sources.json":
+        assert mention["outlet"]["name"] in after.json()["spread"]["outlets"]["contradicts"]
+    assert anon_client.get(url).content == after.content
+
+
+def test_other_claim_paths_are_not_kept(app, anon_client, ids):
+    for url in (f"/claims/{ids['river']}/sources.csv", f"/claims/{ids['river']}/feed.atom"):
+        anon_client.get(url)
+        seen = _statements(app)
+        anon_client.get(url)
+        assert seen, url
+        seen.clear()
+
+
 def test_off_without_public_read(database_url):
     app = create_app(Settings(database_url=database_url, page_cache_mb=4, public_read=False))
     try:

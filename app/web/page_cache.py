@@ -1,7 +1,8 @@
-"""A response cache for anonymous reads of the claims list and search (issue 13), on SQLite.
+"""A response cache for anonymous reads of the claims list, search and claim pages (issue 13), on SQLite.
 
 `CLAIMTRACKER_PAGE_CACHE_MB` (0, the default, is off) keeps up to that many megabytes of rendered
-`/claims` answers (full page and htmx fragment) in each process, and serves one again as long as the
+answers in each process: `/claims` (full page and htmx fragment), a claim's page with its further
+pages of mentions, its sources page and `sources.json`, and serves one again as long as the
 store has not changed since it was rendered. Whether it changed is asked of SQLite itself on every
 request: `PRAGMA data_version` on a connection of the cache's own, which never writes, changes
 whenever any other connection commits a change to the file (this process's pooled connections, an
@@ -23,6 +24,7 @@ benchmark" for the design with a generation counter).
 """
 from __future__ import annotations
 
+import re
 import secrets
 import sqlite3
 import threading
@@ -34,8 +36,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.storage.backup import BackupError, sqlite_path
 from app.web.csrf import _NEW, CSRF_COOKIE
 
-#: The pages kept: the claims list and search.
-CACHED_PATHS = frozenset({"/claims"})
+#: The pages kept: the claims list and search; a claim's page, sources page and sources.json (what a
+#: permalink shared beyond the team opens). Not the CSV, feeds or anything per reader.
+CACHED_PATHS = re.compile(r"/claims(?:/\d+(?:/sources(?:\.json)?)?)?")
 _MARKER = b"\x00csrf-token\x00"
 
 
@@ -105,7 +108,8 @@ class PageCache:
         self.app, self.version, self.lru = app, version, _Lru(max_bytes)
 
     def _key(self, scope: Scope) -> tuple | None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in CACHED_PATHS:
+        if (scope["type"] != "http" or scope["method"] != "GET"
+                or not CACHED_PATHS.fullmatch(scope["path"])):
             return None
         hx = host = None
         for name, value in scope["headers"]:
