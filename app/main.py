@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.settings import Settings
 from app.storage.engine import limit_statements, make_engine, make_sessionmaker, pool_args
+from app.storage.migrate import check_schema_is_current
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    **pool_args(settings.database_url, settings.max_concurrent_requests,
                                                settings.db_pool_timeout))
     limit_statements(app.state.engine, settings.db_statement_timeout)
+    check_schema_is_current(app.state.engine)
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     if settings.embeddings_model:
         # A wrong model setting fails here, at start, with its reason, not on the first ingest.

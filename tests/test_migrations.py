@@ -1,6 +1,8 @@
 """`alembic upgrade head` on an empty database must give exactly the schema the models describe."""
 from __future__ import annotations
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -142,3 +144,15 @@ def test_article_window_stems_are_kept_for_existing_articles(empty_database_url)
             assert article_candidates(session, ["ferry"], 5) == [1]   # the index's triggers are back
     finally:
         engine.dispose()
+
+
+def test_the_app_refuses_a_store_behind_its_schema(empty_database_url):
+    """Code updated without `claimtracker db upgrade`: the server says so at start, not a 500 a page."""
+    from app.main import create_app
+    from app.settings import Settings
+
+    upgrade(empty_database_url, "0020")
+    with pytest.raises(RuntimeError, match=r"schema 0020 .*needs \d{4}: run `claimtracker db upgrade`"):
+        create_app(Settings(database_url=empty_database_url))
+    upgrade(empty_database_url)
+    create_app(Settings(database_url=empty_database_url)).state.engine.dispose()

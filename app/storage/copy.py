@@ -79,13 +79,9 @@ def _same_database(a: str, b: str) -> bool:
 
 
 def _check_source(src: Connection) -> None:
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
+    from app.storage.migrate import schema_versions
 
-    from app.storage.migrate import alembic_config
-
-    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
-    current = MigrationContext.configure(src).get_current_revision()
+    current, head = schema_versions(src)
     if current is None:
         raise CopyError("the source holds no claimtracker store (no schema version)")
     if current != head:

@@ -38,3 +38,24 @@ def upgrade_connection(connection, revision: str = "head") -> None:
     cfg = alembic_config("")
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, revision)
+
+
+def schema_versions(connection) -> tuple[str | None, str]:
+    """(the store's schema revision, None where Alembic never ran on it; the newest this code has)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    return MigrationContext.configure(connection).get_current_revision(), head
+
+
+def check_schema_is_current(engine) -> None:
+    """Refuse to serve a store migrated to another schema than this code's: after an update
+    without `claimtracker db upgrade`, pages would fail one by one on a missing table or index
+    (a 500 each) instead of saying once what to do. A store Alembic never ran on (tests build
+    theirs from the models) is left alone."""
+    with engine.connect() as conn:
+        current, head = schema_versions(conn)
+    if current is not None and current != head:
+        raise RuntimeError(f"the database is at schema {current} and this version of claimtracker needs {head}: "
+                           "run `claimtracker db upgrade` (make run does) and start again")
