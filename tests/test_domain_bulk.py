@@ -235,3 +235,86 @@ def test_cli_bulk_load(tmp_path):
     assert result.exit_code == 1, result.output
     assert "1 articles added, 0 already present, 1 lines failed" in result.stdout
     assert "line 3: not JSON" in result.stderr
+
+
+def _schema(session) -> set[tuple]:
+    """Every index (with its definition) and trigger of the store, as the engine lists them."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return set(conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')").all())
+    return set(conn.exec_driver_sql(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()").all())
+
+
+def _articles(n: int) -> list[dict]:
+    """n distinct articles each quoting the tram claim (loaded in batches of one)."""
+    first = _records()
+    out = [first[0]]
+    for i in range(n):
+        record = _records(ARTICLE + f"Note {i}.\n")[1]
+        out.append({**record, "outlet": f"Wire {i % 2}"})
+    return out
+
+
+def test_a_load_into_an_empty_store_leaves_its_schema_and_settings_as_they_were(session, monkeypatch):
+    """A load into an empty store drops the secondary indexes and (SQLite) switches the journal
+    and sync settings for its run; every index and trigger is back afterwards, the same, the
+    settings too, and the claims' counts come from the shared refresh (linking.refresh_outlet_counts),
+    whatever columns it maintains."""
+    import app.domain.bulk as bulk
+    from app.domain.linking import refresh_outlet_counts
+
+    before = _schema(session)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def pragmas():
+        return [session.connection().exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("journal_mode", "synchronous", "cache_size")]
+
+    if sqlite:
+        settings = pragmas()
+    session.commit()
+    refreshed, dropped, during = [], [], []
+
+    def spy(s, ids):
+        refreshed.extend(ids)
+        refresh_outlet_counts(s, ids)
+
+    def progress(report):    # mid-load: the secondary indexes are gone, the load's settings on
+        dropped.append(before - _schema(session))
+        if sqlite:
+            during.append(pragmas())
+
+    monkeypatch.setattr(bulk, "refresh_outlet_counts", spy)
+    report = load_records(session, enumerate(_articles(3), 1), "tester", batch=1, progress=progress)
+    assert report.errors == [] and report.added == 3
+    assert dropped and dropped[0]                      # the deferred path was taken
+    assert during == [["memory", 0, -1048576]] * 3 if sqlite else not during
+    assert _schema(session) == before
+    if sqlite:
+        assert pragmas() == settings
+    claim = session.scalar(select(Claim))
+    assert refreshed == [claim.id] and claim.outlet_count == 2
+    # Into a store that holds articles nothing is dropped: a small load must not rebuild them.
+    dropped.clear()
+    load_records(session, enumerate(_records(ARTICLE + "Later.\n"), 1), "tester", progress=progress)
+    assert dropped == [set()] and _schema(session) == before
+
+
+def test_a_failed_load_still_rebuilds_the_indexes_and_counts_what_it_committed(session):
+    before = _schema(session)
+    session.commit()
+    batches = []
+
+    def progress(report):
+        batches.append(report.added)
+        if len(batches) == 2:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        load_records(session, enumerate(_articles(4), 1), "tester", batch=1, progress=progress)
+    session.rollback()
+    assert _schema(session) == before
+    assert session.scalar(select(func.count()).select_from(Article)) == 2
+    assert session.scalar(select(Claim.outlet_count)) == 2

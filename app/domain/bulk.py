@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.articles import content_hash
@@ -43,6 +43,16 @@ from app.vocab import ORIGINS, QUOTE_KINDS, STANCES, STATUSES
 
 DEFAULT_BATCH = 500          # articles a commit
 _CHUNK = 1000                # ids in one IN list
+# Tables whose secondary indexes a load into an empty store builds once at its end (a B-tree
+# built from sorted rows, not grown by millions of random inserts). Unique ones stay: they are
+# constraints, and the content hash is what the load itself reads.
+_DEFERRED_TABLES = ("articles", "quotes", "claims", "claim_shingles", "mentions", "passage_shingles")
+# SQLite settings for the load's connection, set back when it ends: no fsync per commit, the
+# rollback journal in memory instead of the WAL (every page would be written twice), a 1 GB page
+# cache (the unique indexes of 60M-row tables are inserted into at random) and sorts in memory.
+# A crash of the program rolls a batch back as usual; a crash of the machine may corrupt the file,
+# which a load into a new file can afford and a copy of a live store should weigh.
+_SQLITE_LOAD_PRAGMAS = {"synchronous": "OFF", "cache_size": "-1048576", "temp_store": "MEMORY"}
 
 
 @dataclass
@@ -105,6 +115,9 @@ class BulkLoader:
         self.speakers: dict[str, int | None] = {}
         self.hashes: set[str] = set()
         self.pending: list[_Article] = []
+        self.started = False
+        self.saved_pragmas: dict[str, str] = {}
+        self.deferred: list[str] = []          # CREATE INDEX statements to run when the load ends
 
     def add(self, line: int, record: dict | str) -> None:
         try:
@@ -125,7 +138,54 @@ class BulkLoader:
 
     def finish(self) -> LoadReport:
         self.flush()
+        self.end()
         return self.report
+
+    # --- around the load ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Before the first batch: the load's SQLite settings and, into an empty store, drop the
+        secondary indexes (rebuilt by `end`)."""
+        self.started = True
+        s = self.session
+        if s.get_bind().dialect.name == "sqlite":
+            s.commit()      # journal_mode cannot change inside a transaction
+            conn = s.connection()
+            for name, value in {**_SQLITE_LOAD_PRAGMAS, "journal_mode": "MEMORY"}.items():
+                self.saved_pragmas[name] = str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
+                conn.exec_driver_sql(f"PRAGMA {name}={value}")
+        if s.scalar(select(func.count()).select_from(select(Article.id).limit(1).subquery())) == 0:
+            self.deferred = _drop_secondary_indexes(s)
+            s.commit()
+
+    def _reapply_pragmas(self) -> None:
+        """Per-connection settings again at a batch's start: after a commit the session may be
+        handed another pooled connection."""
+        if self.saved_pragmas:
+            conn = self.session.connection()
+            for name, value in _SQLITE_LOAD_PRAGMAS.items():
+                conn.exec_driver_sql(f"PRAGMA {name}={value}")
+
+    def end(self) -> None:
+        """After the last batch (or a failed one, rolled back): the deferred indexes, every loaded
+        claim's derived counts through the function ingest uses (linking.refresh_outlet_counts),
+        and the connection's own settings."""
+        if not self.started:
+            return
+        self.started = False
+        s = self.session
+        for ddl in self.deferred:
+            s.execute(text(ddl))
+        self.deferred = []
+        ids = sorted(self.claim_ids.values())
+        for at in range(0, len(ids), _CHUNK):
+            refresh_outlet_counts(s, ids[at:at + _CHUNK])
+        s.commit()
+        if self.saved_pragmas:
+            conn = s.connection()
+            for name, value in self.saved_pragmas.items():
+                conn.exec_driver_sql(f"PRAGMA {name}={value}")
+            s.commit()
 
     # --- reading a record ---------------------------------------------------------------------
 
@@ -170,6 +230,10 @@ class BulkLoader:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        if not self.started:
+            self.start()
+        else:
+            self._reapply_pragmas()
         s = self.session
         stored = set()
         hashes = [a.row["content_hash"] for a in batch]
@@ -206,22 +270,17 @@ class BulkLoader:
             for q in a.quotes:
                 quote_rows.append({**q, "article_id": article_id})
         quote_ids = iter(_insert(s, Quote, quote_rows))
-        mentions, passages, events, touched = [], [], [], set()
+        mentions, passages, events = [], [], []
         for a, article_id in zip(batch, ids):
             qids = [next(quote_ids) for _ in a.quotes]
             rows = self._mention_rows(a, article_id, qids)
             mentions += rows
-            touched.update(m["claim_id"] for m in rows)
             spans = [(m["start"], m["end"]) for m in rows]
-            passages += [{"hash": h, "article_id": article_id, "start": st, "end": en}
-                         for h, (st, en) in passage_rows(a.row["text"], spans).items()]
+            passages += [(h, article_id, st, en) for h, (st, en) in passage_rows(a.row["text"], spans).items()]
             events.append(self._event(a, article_id, rows))
         _insert(s, Mention, mentions, returning=False)
-        _insert(s, PassageShingle, passages, returning=False)
+        _insert_plain(s, PassageShingle, ("hash", "article_id", "start", "end"), passages)
         _insert(s, Event, events, returning=False)
-        ordered = sorted(touched)
-        for at in range(0, len(ordered), _CHUNK):
-            refresh_outlet_counts(s, ordered[at:at + _CHUNK])
         self.report.added += len(batch)
         self.report.quotes += len(quote_rows)
         self.report.mentions += len(mentions)
@@ -250,16 +309,18 @@ class BulkLoader:
     def _store_claims(self, keys: set[str]) -> None:
         """Store the claims first mentioned in this batch, with their shingles."""
         new = sorted(k for k in keys if k not in self.claim_ids)
-        rows = []
+        rows, runs = [], []
         for k in new:
             d = self.defs[k]
-            norm, _ = text_hashes(d.text)
+            norm, hashes = text_hashes(d.text)
+            runs.append(hashes)
             rows.append({"text": d.text, "norm_hash": norm, "speaker_id": self._speaker(d.speaker),
                          "status": d.status, "status_reason": d.status_reason})
-        for k, claim_id in zip(new, _insert(self.session, Claim, rows)):
+        shingles = []
+        for k, hashes, claim_id in zip(new, runs, _insert(self.session, Claim, rows)):
             self.claim_ids[k] = claim_id
-        shingles = [{"hash": h, "claim_id": self.claim_ids[k]} for k in new for h in text_hashes(self.defs[k].text)[1]]
-        _insert(self.session, ClaimShingle, shingles, returning=False)
+            shingles += [(h, claim_id) for h in hashes]
+        _insert_plain(self.session, ClaimShingle, ("hash", "claim_id"), shingles)
         self.report.claims += len(new)
 
     def _outlet(self, name: str) -> int:
@@ -279,9 +340,52 @@ class BulkLoader:
 def load_records(session: Session, records: Iterable[tuple[int, dict | str]], actor: str,
                  batch: int = DEFAULT_BATCH, progress: Callable[[LoadReport], None] | None = None) -> LoadReport:
     loader = BulkLoader(session, actor, batch, progress)
-    for line, record in records:
-        loader.add(line, record)
-    return loader.finish()
+    try:
+        for line, record in records:
+            loader.add(line, record)
+        return loader.finish()
+    except BaseException:
+        session.rollback()      # the failed batch; the committed ones get their indexes and counts
+        loader.end()
+        raise
+
+
+def _insert_plain(session: Session, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert tuples straight through the driver's executemany: for the millions of shingle rows,
+    whose columns are plain integers with no default to fill (SQLAlchemy's per-row parameter
+    handling cost more than SQLite's insert)."""
+    if not rows:
+        return
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(model.__tablename__)} ({', '.join(map(quote, columns))}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    conn.exec_driver_sql(sql, rows)
+
+
+def _drop_secondary_indexes(session: Session) -> list[str]:
+    """Drop the non-unique indexes of the tables a load fills; their CREATE statements, as the
+    schema has them (the engine's own catalogue), to run again when it ends."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        found = conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN (" + ", ".join(f"'{t}'" for t in _DEFERRED_TABLES) + ")")).all()
+    else:
+        found = conn.execute(text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = ANY(:tables) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"),
+            {"tables": list(_DEFERRED_TABLES)}).all()
+    quote = conn.dialect.identifier_preparer.quote
+    ddl = []
+    for name, create in found:
+        if create.lstrip().upper().startswith("CREATE UNIQUE"):
+            continue
+        conn.execute(text(f"DROP INDEX {quote(name)}"))
+        ddl.append(create)
+    return ddl
 
 
 def _insert(session: Session, model, rows: list[dict], returning: bool = True) -> list[int]:
