@@ -318,3 +318,22 @@ def test_a_failed_load_still_rebuilds_the_indexes_and_counts_what_it_committed(s
     assert _schema(session) == before
     assert session.scalar(select(func.count()).select_from(Article)) == 2
     assert session.scalar(select(Claim.outlet_count)) == 2
+
+
+def test_a_load_beside_an_open_reader_keeps_the_wal(tmp_path):
+    """SQLite cannot leave WAL while another connection has the file open (a server serving it):
+    the load then runs in WAL and still loads."""
+    import sqlite3
+
+    url = prepare_database(f"sqlite:///{tmp_path / 'busy.db'}")
+    reader = sqlite3.connect(tmp_path / "busy.db")
+    reader.execute("SELECT count(*) FROM claims").fetchall()
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as s:
+            report = load_records(s, enumerate(_records(), 1), "tester")
+            assert report.errors == [] and report.added == 1
+            assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+        reader.close()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.domain.articles import content_hash
@@ -151,9 +152,15 @@ class BulkLoader:
         if s.get_bind().dialect.name == "sqlite":
             s.commit()      # journal_mode cannot change inside a transaction
             conn = s.connection()
-            for name, value in {**_SQLITE_LOAD_PRAGMAS, "journal_mode": "MEMORY"}.items():
+            for name, value in _SQLITE_LOAD_PRAGMAS.items():
                 self.saved_pragmas[name] = str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
                 conn.exec_driver_sql(f"PRAGMA {name}={value}")
+            journal = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
+            try:
+                conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
+                self.saved_pragmas["journal_mode"] = journal
+            except OperationalError:
+                pass        # another connection has the file open (a server): the load stays in WAL
         if s.scalar(select(func.count()).select_from(select(Article.id).limit(1).subquery())) == 0:
             self.deferred = _drop_secondary_indexes(s)
             s.commit()
