@@ -267,7 +267,9 @@ class BulkLoader:
             a.row["outlet_id"] = self._outlet(a.outlet)
             for q in a.quotes:     # as written, before the claims' names: the aliases ingest records
                 q["speaker_id"] = self._speaker(q["speaker_name"])
-            new = {m["claim"] for m in a.mentions} - firsts - self.claim_ids.keys()
+            # Not `set - self.claim_ids.keys()`: that walks every key stored so far, once an
+            # article (at 1M claims it was four fifths of the load's time).
+            new = {k for m in a.mentions if (k := m["claim"]) not in firsts and k not in self.claim_ids}
             a.new_claims = len(new)
             firsts |= new
         self._store_claims({m["claim"] for a in batch for m in a.mentions})
