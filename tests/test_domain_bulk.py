@@ -298,6 +298,10 @@ def test_a_load_into_an_empty_store_leaves_its_schema_and_settings_as_they_were(
     report = load_records(session, enumerate(_articles(3), 1), "tester", batch=1, progress=progress)
     assert report.errors == [] and report.added == 3
     assert dropped and dropped[0]                      # the deferred path was taken
+    if sqlite:    # the search indexes too: rebuilt from their tables at the end
+        assert {"articles_fts_ai", "claims_fts_ai"} <= {row[1] for row in dropped[0]}
+        from app.domain.claims import ClaimFilter, list_claims
+        assert [c.text for c in list_claims(session, ClaimFilter(q="universit")).claims] == [QUOTED + "."]
     assert during == [["memory", 0, -1048576]] * 3 if sqlite else not during
     assert _schema(session) == before
     if sqlite:
