@@ -52,12 +52,14 @@ def build_store(out: Path, claims: int, reuse: bool) -> tuple[Path, Generated, d
     url = f"sqlite:///{db}"
     upgrade(url)
     engine = make_engine(url)
-    t = time.monotonic()
+    t, cpu = time.monotonic(), time.process_time()
     with make_sessionmaker(engine)() as session:
         report = load_records(session, read_jsonl(data), "bench", batch=1000,
                               progress=lambda r: print(f"  loaded {r.added} articles, {r.claims} claims, "
                                                        f"{r.mentions} mentions", file=sys.stderr))
     timings["bulk_load_s"] = time.monotonic() - t
+    timings["bulk_load_cpu_s"] = time.process_time() - cpu
+    timings["bulk_load_loadavg"] = list(os.getloadavg())
     engine.dispose()
     if report.errors:
         raise SystemExit(f"bulk load refused {len(report.errors)} lines, first: {report.errors[0]}")
@@ -317,8 +319,13 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     db, gen, timings = build_store(args.out, args.claims, args.reuse)
+    articles = gen.shape["articles"]
+    cpu = timings.get("bulk_load_cpu_s")
     print(f"store: {gen.shape} {gen.mentions} mentions; generate {timings['generate_s']:.0f} s, "
-          f"bulk load {timings['bulk_load_s']:.0f} s, {timings['db_mib']:.0f} MiB", file=sys.stderr)
+          f"bulk load {timings['bulk_load_s']:.0f} s ({articles / timings['bulk_load_s'] * 60:,.0f} articles/min"
+          + (f"; {cpu:.0f} s of CPU, {articles / cpu * 60:,.0f} articles/min of CPU, load average "
+             f"{', '.join(f'{x:.1f}' for x in timings['bulk_load_loadavg'])} at its end" if cpu else "")
+          + f"), {timings['db_mib']:.0f} MiB", file=sys.stderr)
     ids = lookups(db, gen)
     if args.postgres:
         from app.storage.engine import normalize_url

@@ -108,9 +108,17 @@ def test_a_store_loaded_from_ingested_records_is_the_same_store(app_session, sec
         report = load_records(second, records, "tester", batch=2)
         assert report.errors == [] and report.added == 4
         ours, theirs = derived(app_session), derived(second)
+        ours["permalinks"], theirs["permalinks"] = permalinks(app_session), permalinks(second)
     engine.dispose()
     for table in ours:
         assert theirs[table] == ours[table], table
+
+
+def permalinks(session) -> set[tuple]:
+    """What a link to the store names: claim and article ids (by their text), speaker and
+    outlet slugs (in `derived`)."""
+    return (set(session.execute(select(Claim.id, Claim.text)))
+            | set(session.execute(select(Article.id, Article.content_hash))))
 
 
 OUTLETS = (HERALD.outlet, GAZETTE.outlet, "Nowhere Times")
@@ -235,3 +243,109 @@ def test_cli_bulk_load(tmp_path):
     assert result.exit_code == 1, result.output
     assert "1 articles added, 0 already present, 1 lines failed" in result.stdout
     assert "line 3: not JSON" in result.stderr
+
+
+def _schema(session) -> set[tuple]:
+    """Every index (with its definition) and trigger of the store, as the engine lists them."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return set(conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')").all())
+    return set(conn.exec_driver_sql(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()").all())
+
+
+def _articles(n: int) -> list[dict]:
+    """n distinct articles each quoting the tram claim (loaded in batches of one)."""
+    first = _records()
+    out = [first[0]]
+    for i in range(n):
+        record = _records(ARTICLE + f"Note {i}.\n")[1]
+        out.append({**record, "outlet": f"Wire {i % 2}"})
+    return out
+
+
+def test_a_load_into_an_empty_store_leaves_its_schema_and_settings_as_they_were(session, monkeypatch):
+    """A load into an empty store drops the secondary indexes and (SQLite) switches the journal
+    and sync settings for its run; every index and trigger is back afterwards, the same, the
+    settings too, and the claims' counts come from the shared refresh (linking.refresh_outlet_counts),
+    whatever columns it maintains."""
+    import app.domain.bulk as bulk
+    from app.domain.linking import refresh_outlet_counts
+
+    before = _schema(session)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def pragmas():
+        return [session.connection().exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("journal_mode", "synchronous", "cache_size")]
+
+    if sqlite:
+        settings = pragmas()
+    session.commit()
+    refreshed, dropped, during = [], [], []
+
+    def spy(s, ids):
+        refreshed.extend(ids)
+        refresh_outlet_counts(s, ids)
+
+    def progress(report):    # mid-load: the secondary indexes are gone, the load's settings on
+        dropped.append(before - _schema(session))
+        if sqlite:
+            during.append(pragmas())
+
+    monkeypatch.setattr(bulk, "refresh_outlet_counts", spy)
+    report = load_records(session, enumerate(_articles(3), 1), "tester", batch=1, progress=progress)
+    assert report.errors == [] and report.added == 3
+    assert dropped and dropped[0]                      # the deferred path was taken
+    if sqlite:    # the search indexes too: rebuilt from their tables at the end
+        assert {"articles_fts_ai", "claims_fts_ai"} <= {row[1] for row in dropped[0]}
+        from app.domain.claims import ClaimFilter, list_claims
+        assert [c.text for c in list_claims(session, ClaimFilter(q="universit")).claims] == [QUOTED + "."]
+    assert during == [["memory", 0, -1048576]] * 3 if sqlite else not during
+    assert _schema(session) == before
+    if sqlite:
+        assert pragmas() == settings
+    claim = session.scalar(select(Claim))
+    assert refreshed == [claim.id] and claim.outlet_count == 2
+    # Into a store that holds articles nothing is dropped: a small load must not rebuild them.
+    dropped.clear()
+    load_records(session, enumerate(_records(ARTICLE + "Later.\n"), 1), "tester", progress=progress)
+    assert dropped == [set()] and _schema(session) == before
+
+
+def test_a_failed_load_still_rebuilds_the_indexes_and_counts_what_it_committed(session):
+    before = _schema(session)
+    session.commit()
+    batches = []
+
+    def progress(report):
+        batches.append(report.added)
+        if len(batches) == 2:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        load_records(session, enumerate(_articles(4), 1), "tester", batch=1, progress=progress)
+    session.rollback()
+    assert _schema(session) == before
+    assert session.scalar(select(func.count()).select_from(Article)) == 2
+    assert session.scalar(select(Claim.outlet_count)) == 2
+
+
+def test_a_load_beside_an_open_reader_keeps_the_wal(tmp_path):
+    """SQLite cannot leave WAL while another connection has the file open (a server serving it):
+    the load then runs in WAL and still loads."""
+    import sqlite3
+
+    url = prepare_database(f"sqlite:///{tmp_path / 'busy.db'}")
+    reader = sqlite3.connect(tmp_path / "busy.db")
+    reader.execute("SELECT count(*) FROM claims").fetchall()
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as s:
+            report = load_records(s, enumerate(_records(), 1), "tester")
+            assert report.errors == [] and report.added == 1
+            assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+        reader.close()

@@ -101,6 +101,33 @@ def test_fidelity_treats_brackets_as_the_reporters(canonical, excerpt, expected)
     assert fidelity(canonical, excerpt) == expected
 
 
+@pytest.mark.parametrize("canonical", [
+    "The harbour will open to container ships next spring.",
+    "“[The port] will open… to ships,” she said",
+    "It won't open . . . before 'spring'",
+    "... the harbour [...] will open - next spring!",
+])
+def test_fidelity_shortcut_agrees_with_the_word_diff(canonical):
+    """fidelity answers "verbatim" without the diff when only end marks differ; the diff must
+    see no added or cut word in every such pair (end marks with spaces of any kind, dots that
+    could join an ellipsis across the edge, apostrophes and quote marks beside words)."""
+    from app.pipeline.claims import _TRIM
+    from app.pipeline.diff import ADDED, REMOVED, word_diff
+
+    core = canonical.strip(_TRIM)
+    ends = ["", ".", "...", ". .\u00a0.", "…", "’", "”,", " - ", "\u00a0.", "—“", ".'", "?!"]
+    for head in ends:
+        for tail in ends:
+            excerpt = head + core + tail
+            assert fidelity(canonical, excerpt) == "verbatim"
+            kinds = {op.kind for op in word_diff(canonical, excerpt)}
+            assert not kinds & {ADDED, REMOVED}, (canonical, excerpt, kinds)
+    # Anything else still goes through the diff: a changed or cut word inside is caught.
+    if "harbour will" in core:
+        assert fidelity(canonical, core.replace("will", "would") + ".") == "altered"
+        assert fidelity(canonical, core.replace("harbour ", "") + ".") == "trimmed"
+
+
 def test_slugify():
     assert slugify("Élodie’s “No-Limits” Plan: 2024 Edition!") == "elodies-no-limits-plan-2024-edition"
     eight = "one-two-three-four-five-six-seven-eight"
