@@ -42,6 +42,10 @@ def build_store(out: Path, claims: int, reuse: bool) -> tuple[Path, Generated, d
     data, db, meta = out / f"scale-{claims}.jsonl", out / f"scale-{claims}.db", out / f"scale-{claims}.json"
     if reuse and db.exists() and meta.exists():
         saved = json.loads(meta.read_text())
+        t = time.monotonic()
+        upgrade(f"sqlite:///{db}")   # a store built by older code: to this code's schema (the app refuses others)
+        if (took := time.monotonic() - t) > 1:
+            print(f"  reused store migrated to the newest schema in {took:.0f} s", file=sys.stderr)
         return db, Generated(**saved["generated"]), saved["timings"]
     timings = {}
     t = time.monotonic()
