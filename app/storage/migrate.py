@@ -53,9 +53,15 @@ def check_schema_is_current(engine) -> None:
     """Refuse to serve a store migrated to another schema than this code's: after an update
     without `claimtracker db upgrade`, pages would fail one by one on a missing table or index
     (a 500 each) instead of saying once what to do. A store Alembic never ran on (tests build
-    theirs from the models) is left alone."""
-    with engine.connect() as conn:
-        current, head = schema_versions(conn)
+    theirs from the models) is left alone, and so is one that cannot be reached yet: the server
+    starts and /healthz says the database is down."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        with engine.connect() as conn:
+            current, head = schema_versions(conn)
+    except OperationalError:
+        return
     if current is not None and current != head:
         raise RuntimeError(f"the database is at schema {current} and this version of claimtracker needs {head}: "
                            "run `claimtracker db upgrade` (make run does) and start again")
