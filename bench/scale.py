@@ -160,7 +160,8 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
                      "--metadata", str(meta)], port, {}, out / "datasette.log", "/-/versions.json")
         try:
             for key, (name, path) in datasette_targets(db, gen, ids).items():
-                theirs[key] = run_wrk(f"datasette {name}", ds, path, args.seconds, args.connections)
+                theirs[key] = run_wrk(f"datasette {name}", ds, path, args.seconds, args.connections,
+                                      refusal_is_zero=True)
             ds_peak = ds.peak_rss_mib()
         finally:
             ds.stop()
