@@ -119,8 +119,12 @@ def refresh_spreads(session: Session, claim_ids: Iterable[int]) -> None:
 
 def _refresh(session: Session, ids: list[int]) -> None:
     # The claims' rows locked first (PostgreSQL; SQLite has one writer): two writers refreshing
-    # one claim would otherwise both take its old sides away from the matrix.
-    session.execute(select(Claim.id).where(Claim.id.in_(ids)).order_by(Claim.id).with_for_update())
+    # one claim would otherwise both take its old sides away from the matrix. FOR NO KEY UPDATE,
+    # not FOR UPDATE: a writer that inserted a mention already holds KEY SHARE on its claim (the
+    # foreign key), which FOR UPDATE waits for, so two ingests linking to each other's claims
+    # deadlocked (6 parallel ingests on PostgreSQL); NO KEY UPDATE still excludes another refresher.
+    session.execute(select(Claim.id).where(Claim.id.in_(ids)).order_by(Claim.id)
+                    .with_for_update(key_share=True))
     old = {r.claim_id: r for r in session.execute(
         select(ClaimSpread.claim_id, ClaimSpread.outlets, ClaimSpread.sided).where(ClaimSpread.claim_id.in_(ids)))}
     new = compute_spreads(session, ids)
