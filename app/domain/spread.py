@@ -27,6 +27,15 @@ from app.vocab import FIDELITIES, STANCES
 DATE_ONLY_TIME = time(12, 0, tzinfo=timezone.utc)
 
 
+def moment_of(published: date | None, published_at: datetime | None) -> datetime | None:
+    """Where an article sits on the time axis: its time, else midday of its date, else None."""
+    if published_at is not None:
+        return published_at
+    if published is not None:
+        return datetime.combine(published, DATE_ONLY_TIME)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class SpreadMention:
     """One mention placed in time: what a timeline mark and a "first" line show."""
@@ -48,12 +57,7 @@ class SpreadMention:
     moment: datetime | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        moment = None
-        if self.published_at is not None:
-            moment = self.published_at
-        elif self.published is not None:
-            moment = datetime.combine(self.published, DATE_ONLY_TIME)
-        object.__setattr__(self, "moment", moment)
+        object.__setattr__(self, "moment", moment_of(self.published, self.published_at))
 
     @property
     def suggested(self) -> bool:

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.domain.spread import DATE_ONLY_TIME
+from app.domain.spread import moment_of
 from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletPair, as_utc
 from app.vocab import FIDELITIES, STANCES
 
@@ -32,20 +32,12 @@ CHUNK = 500
 _EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def _moment(published, published_at) -> datetime | None:
-    if published_at is not None:
-        return published_at
-    if published is not None:
-        return datetime.combine(published, DATE_ONLY_TIME)
-    return None
-
-
 def summarize_rows(rows: list[tuple]) -> dict:
     """The stored summary of one claim from its confirmed mentions as (id, article_id, outlet_id,
     published, published_at (UTC), stance, fidelity): spread.summarize's rules, by id."""
     keyed = []
     for r in rows:
-        moment = _moment(r[3], r[4])
+        moment = moment_of(r[3], r[4])
         keyed.append(((moment is None, moment or _EARLIEST, r[1], r[0]), moment, r))
     keyed.sort(key=lambda k: k[0])
     dated = [(moment, r) for _, moment, r in keyed if moment is not None]
