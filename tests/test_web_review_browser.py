@@ -53,6 +53,9 @@ def test_accept_and_reject_in_place(served):
         item.get_by_role("button", name="Accept").click()
         page.wait_for_selector("#article .flash.ok")
         assert page.locator(f"#suggestion-item-{first}").count() == 0
+        # htmx settles attributes of an element that keeps its id: for about 20 ms the swapped-in
+        # mark still wears its old class (so CSS can animate), then takes the new one.
+        page.wait_for_selector(f"mark#m{first}.mention", timeout=5000)
         assert "mention" in page.locator(f"mark#m{first}").get_attribute("class").split()
         assert page.locator(f"#mention-item-{first}").count() == 1
         assert page.url == f"{base}/articles/{article_a}"   # swapped in place, no navigation
