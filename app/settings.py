@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     db_statement_timeout: float = Field(default=60.0, ge=0, le=86_400)
 
     # Megabytes of rendered claims-list and search answers kept per process for anonymous readers,
-    # each served again until the store changes (app/web/page_cache.py); SQLite only, 0 is off.
+    # each served again until the store changes (app/web/page_cache.py); 0 is off.
     page_cache_mb: int = Field(default=0, ge=0, le=4096)
 
     # --- Accounts ---

@@ -1,4 +1,4 @@
-"""A response cache for anonymous reads of the claims list, search and claim pages (issue 13), on SQLite.
+"""A response cache for anonymous reads of the claims list, search and claim pages (issue 13).
 
 `CLAIMTRACKER_PAGE_CACHE_MB` (0, the default, is off) keeps up to that many megabytes of rendered
 answers in each process: `/claims` (full page and htmx fragment), a claim's page with its further
@@ -19,8 +19,14 @@ links are built from them). A full page carries the reader's CSRF token (base.ht
 it is kept with a marker in its place and each answer gets the reader's own token, a new one (set
 as the cookie, as the page would) when the browser has none.
 
-PostgreSQL: off whatever the setting (no equivalent of data_version there; see README "Scale
-benchmark" for the design with a generation counter).
+PostgreSQL has no data_version; its equivalent is the transaction snapshot, `pg_current_snapshot()`
+(xmin:xmax:ids in progress), read the same way on a connection of the cache's own. Every commit (or
+rollback) of a transaction that wrote anything changes it: the transaction's id was either among
+those in progress (and leaves the list) or at or past xmax (and xmax moves past it). Read-only
+transactions have no id and change nothing. So it tells, as data_version does, whether anything
+has been written since, by any process; it is cluster-wide, so a write to another database on the
+same server also counts (one more computation, never a stale answer). When the server cannot be
+asked, the request is computed and nothing is kept.
 """
 from __future__ import annotations
 
@@ -31,9 +37,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import psycopg
+from sqlalchemy import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.storage.backup import BackupError, sqlite_path
+from app.storage.engine import is_sqlite, normalize_url
 from app.web.csrf import _NEW, CSRF_COOKIE
 
 #: The pages kept: the claims list and search; a claim's page, sources page and sources.json (what a
@@ -56,9 +65,31 @@ class StoreVersion:
             return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
 
+class PostgresVersion:
+    """`pg_current_snapshot()` of a PostgreSQL server, on an autocommit connection of its own (one
+    per process; it reconnects after the server went away). None when the server cannot be asked."""
+
+    def __init__(self, conninfo: str, connect_timeout: int = 2) -> None:
+        self._conninfo, self._timeout, self._conn = conninfo, connect_timeout, None
+        self._lock = threading.Lock()
+
+    def current(self) -> str | None:
+        with self._lock:
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = psycopg.connect(self._conninfo, autocommit=True,
+                                                 connect_timeout=self._timeout)
+                return self._conn.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+            except psycopg.Error:
+                if self._conn is not None:
+                    self._conn.close()
+                self._conn = None
+                return None
+
+
 @dataclass(slots=True)
 class _Entry:
-    version: int
+    version: int | str
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
@@ -104,7 +135,7 @@ class PageCache:
     """ASGI middleware: inside the CSRF cookie middleware (which sets a new token's cookie), outside
     the load limit and the routes (a kept answer takes no turn and no database session)."""
 
-    def __init__(self, app: ASGIApp, version: StoreVersion, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, version: StoreVersion | PostgresVersion, max_bytes: int) -> None:
         self.app, self.version, self.lru = app, version, _Lru(max_bytes)
 
     def _key(self, scope: Scope) -> tuple | None:
@@ -129,6 +160,9 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         version = self.version.current()
+        if version is None:   # the store cannot say whether it changed: compute, keep nothing
+            await self.app(scope, receive, send)
+            return
         entry = self.lru.get(key)
         if entry is not None and entry.version == version:
             await self._replay(scope, entry, send)
@@ -147,7 +181,8 @@ class PageCache:
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple, version: int) -> None:
+    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple,
+                    version: int | str) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         keep = True
@@ -166,7 +201,7 @@ class PageCache:
 
         await self.app(scope, receive, capture)
 
-    def _store(self, scope: Scope, key: tuple, version: int, start: Message, body: bytes) -> None:
+    def _store(self, scope: Scope, key: tuple, version: int | str, start: Message, body: bytes) -> None:
         state = scope.get("state", {})
         # A principal on the request (it should be None here) or a new login: never kept.
         if state.get("principal") is not None:
@@ -179,13 +214,20 @@ class PageCache:
         self.lru.put(key, _Entry(version, start["status"], headers, body, has_token))
 
 
+def store_version(database_url: str) -> StoreVersion | PostgresVersion | None:
+    """How the cache asks this store whether it changed; None for an in-memory SQLite database."""
+    if not is_sqlite(database_url):
+        url = make_url(normalize_url(database_url)).set(drivername="postgresql")
+        return PostgresVersion(url.render_as_string(hide_password=False))
+    try:
+        return StoreVersion(str(sqlite_path(database_url)))
+    except BackupError:      # in memory: nothing another connection could share
+        return None
+
+
 def install_page_cache(app, settings) -> None:
-    """Add the cache when it is asked for (page_cache_mb > 0), public reading is on and the store is
-    a SQLite file; otherwise nothing."""
+    """Add the cache when it is asked for (page_cache_mb > 0) and public reading is on; otherwise nothing."""
     if settings.page_cache_mb <= 0 or not settings.public_read:
         return
-    try:
-        path = sqlite_path(settings.database_url)
-    except BackupError:      # PostgreSQL, or an in-memory database
-        return
-    app.add_middleware(PageCache, version=StoreVersion(str(path)), max_bytes=settings.page_cache_mb * 2**20)
+    if (version := store_version(settings.database_url)) is not None:
+        app.add_middleware(PageCache, version=version, max_bytes=settings.page_cache_mb * 2**20)
