@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -175,3 +177,26 @@ def test_a_postgresql_server_that_cannot_be_asked_keeps_nothing():
     version = PostgresVersion("postgresql://nobody@127.0.0.1:1/none", connect_timeout=1)
     assert version.current() is None
     assert store_version("sqlite://") is None              # in memory: no other connection shares it
+
+
+
+def test_readers_asking_at_once_get_one_computation(app, anon_client, ids):
+    """Eight readers open a claim page just after a write while it takes 0.3 s to compute: one
+    computes it, the others wait for its answer (without that, each of the eight computed it)."""
+    url = f"/claims/{ids['river']}"
+    claim_reads = []
+
+    def slow_claim_read(conn, cursor, statement, *args):
+        if statement.startswith("SELECT claims.id"):
+            claim_reads.append(1)
+            time.sleep(0.3)
+
+    event.listen(app.state.engine, "before_cursor_execute", slow_claim_read)
+    with app.state.engine.begin() as con:   # a write: every reader below misses the kept page
+        con.execute(update(Claim).where(Claim.id == ids["river"]).values(status="verified"))
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: anon_client.get(url), range(8)))
+    assert {a.status_code for a in answers} == {200}
+    pages = {a.text.replace(a.cookies[CSRF_COOKIE], "TOKEN") for a in answers}   # each its own token
+    assert len(pages) == 1 and "verified" in pages.pop()
+    assert 1 <= len(claim_reads) <= 2, claim_reads   # 2: a commit elsewhere on a shared PostgreSQL server

@@ -9,7 +9,9 @@ whenever any other connection commits a change to the file (this process's poole
 ingest, the bulk loader, another server process, the sqlite3 shell). So no write path has to
 remember to invalidate, and a write committed before a request starts is always seen by it. The
 version is read before the page is computed, so a write committed while it is computed leaves the
-stored answer with the older version: at worst one more computation, never a stale answer.
+stored answer with the older version: at worst one more computation, never a stale answer. Readers
+asking for a page while it is being computed for the same version wait for that answer instead of
+computing it again (a shared permalink right after a write is computed once, not once per reader).
 
 Only what every anonymous reader would get is kept: GET (HEAD comes as GET) of the listed paths, no
 Authorization header, no cookie but the CSRF one, `public_read` on (otherwise an anonymous reader
@@ -30,6 +32,7 @@ asked, the request is computed and nothing is kept.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import sqlite3
@@ -137,6 +140,9 @@ class PageCache:
 
     def __init__(self, app: ASGIApp, version: StoreVersion | PostgresVersion, max_bytes: int) -> None:
         self.app, self.version, self.lru = app, version, _Lru(max_bytes)
+        # (key, version) -> done, for the answers being computed: a popular page after a write
+        # would otherwise be computed by every reader that asks before the first one is kept.
+        self._computing: dict[tuple, asyncio.Event] = {}
 
     def _key(self, scope: Scope) -> tuple | None:
         if (scope["type"] != "http" or scope["method"] != "GET"
@@ -163,11 +169,25 @@ class PageCache:
         if version is None:   # the store cannot say whether it changed: compute, keep nothing
             await self.app(scope, receive, send)
             return
-        entry = self.lru.get(key)
-        if entry is not None and entry.version == version:
+        entry = self._kept(key, version)
+        if entry is None and (computing := self._computing.get((key, version))) is not None:
+            await computing.wait()            # the same answer, already on its way: wait for it
+            entry = self._kept(key, version)  # None when it was not kept (an error, a new cookie)
+        if entry is not None:
             await self._replay(scope, entry, send)
             return
-        await self._fill(scope, receive, send, key, version)
+        done = asyncio.Event()
+        self._computing.setdefault((key, version), done)   # another may own it (its answer was not kept)
+        try:
+            await self._fill(scope, receive, send, key, version)
+        finally:
+            if self._computing.get((key, version)) is done:
+                del self._computing[(key, version)]
+            done.set()
+
+    def _kept(self, key: tuple, version: int | str) -> _Entry | None:
+        entry = self.lru.get(key)
+        return entry if entry is not None and entry.version == version else None
 
     async def _replay(self, scope: Scope, entry: _Entry, send: Send) -> None:
         body = entry.body
