@@ -49,22 +49,40 @@ _AUXILIARIES = frozenset({
 })
 _HEADLINE_SHARE = 0.6
 
-def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue, str]]:
-    """(start, end, cue, speaker) of every reported statement, in text order, never overlapping.
-    The speaker is the cue's, else the subject as written before the verb (see written_subject)."""
-    found: list[tuple[int, int, Cue, str]] = []
+def find_reported(doc: TextIndex, *, gate: dict | None | bool = True,
+                  candidates: list | None = None) -> list[tuple[int, int, Cue, str, bool]]:
+    """(start, end, cue, speaker, states) of every reported statement, in text order, never
+    overlapping. The speaker is the cue's, else the subject as written before the verb (see
+    written_subject). A cue with a speaker that the rules turn down gets a second, looser reading
+    kept when the learned gate says so (see gate_candidate; `gate`: False for the rules alone, or
+    parameters other than the shipped ones). `states` is False for such a reading that holds no
+    clause ("criticized the plan as a giveaway", "warned of long delays"): an attribution an
+    analyst may see, but no statement to make a claim of. `candidates`, when given, collects
+    every loose reading as (start, end, features) whatever the gate says (for training it)."""
+    params = (_GATE if gate is True else gate) or None
+    threshold = params["threshold"] if params else 1.0
+    found: list[tuple[int, int, Cue, str, bool]] = []
     last_end = -1
     for idx, cue in enumerate(doc.cues):
         phrase = " ".join(doc.lower[cue.first:cue.last])
-        if (cue.kind == "noun" or _passive(doc, cue) or (
-                not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+        states = True
+        strict = not (cue.kind == "noun" or _passive(doc, cue) or (
+            not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT))
+        if not strict and params is None and candidates is None:
             continue
         speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
         if not speaker:
             continue
-        span = _reported_span(doc, idx, phrase)
+        span = _reported_span(doc, idx, phrase) if strict else None
+        if span is None and (params is not None or candidates is not None) and doc.starts[cue.first] >= last_end:
+            loose = gate_candidate(doc, idx, speaker)
+            if loose is not None:
+                if candidates is not None:
+                    candidates.append(loose)
+                if params is not None and loose[0] >= last_end and gate_score(loose[2], params) >= threshold:
+                    span, states = loose[:2], "finite" in loose[2]
         if span and span[0] >= last_end:
-            found.append((span[0], span[1], cue, speaker))
+            found.append((span[0], span[1], cue, speaker, states))
             last_end = span[1]
     return found
 
@@ -533,3 +551,165 @@ def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
                 and (doc.cap(k - 1) or doc.lower[k - 1] in _THIRD_PERSON)):
             return True
     return False
+
+
+# --- The learned gate: a second reading of cues the rules above turned down ------------------------
+#
+# The rules are precise but narrow: PolNeAR annotates as attribution much that they reject on one
+# check ("X criticized the plan as ...", "X, he said, Y", a "that" clause with no auxiliary). For a
+# cue with a speaker whose content the rules rejected, `gate_candidate` reads a looser span (the
+# rest of the sentence after the cue, or the clause before its ", X said" tail) and describes it by
+# features: the cue word, which checks failed, the words around, the shape of the span. A logistic
+# regression trained on PolNeAR train (scripts/train_reported_gate.py, parameters in
+# data/reported_gate.json) keeps the span when the share of its words PolNeAR annotates as
+# attributed content is likely high. Questions, headlines, captions, datelines and spans opening
+# on a quotation mark never reach it (the same checks as the rules').
+
+_GATE_PATH = __import__("pathlib").Path(__file__).with_name("data") / "reported_gate.json"
+_FUNCTION_NEXT = frozenset({
+    "that", "to", "for", "about", "of", "on", "in", "at", "with", "by", "as", "the", "a", "an",
+    "his", "her", "their", "its", "he", "she", "they", "it", "we", "i", "there", "this", "what",
+    "how", "why", "whether", "if", "when", "not", "no", "more", "up", "out", "back", "him", "them",
+    "reporters", "and", "but", "from", "over", "against", "into", "during", "after", "before",
+})
+
+
+def _load_gate() -> dict | None:
+    import json
+
+    try:
+        return json.loads(_GATE_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+_GATE = _load_gate()
+
+
+def _word_shape(doc: TextIndex, k: int, limit: int) -> str:
+    if k >= limit:
+        return "END"
+    w = doc.lower[k]
+    if w in _FUNCTION_NEXT:
+        return w
+    if w.isdigit():
+        return "NUM"
+    if doc.cap(k):
+        return "CAP"
+    return "ing" if w.endswith("ing") else "ed" if w.endswith("ed") else "low"
+
+
+def _length_bucket(n: int) -> str:
+    return next(str(b) for b in (1, 2, 4, 8, 16, 32, 10 ** 9) if n <= b)
+
+
+def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, int, list[str]] | None:
+    """(start, stop, features) of the loose reading of cue idx, or None when nothing may be read
+    there at all (a question, a headline line, a span opening on a quotation mark, a noun cue)."""
+    cue = doc.cues[idx]
+    if cue.kind == "noun":
+        return None
+    pos = doc.starts[cue.first]
+    sent, end = doc.sentence_start(pos), doc.sentence_end(pos)
+    if end - sent > C.MAX_REPORTED_CHARS or _unpunctuated_line(doc, pos):
+        return None
+    if doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)").endswith("?"):
+        return None
+    limit = bisect_left(doc.starts, end)
+    k0 = bisect_left(doc.starts, sent)
+    phrase = " ".join(doc.lower[cue.first:cue.last])
+    if (doc.lower[cue.last - 1] in C.QUESTION_VERBS or phrase in C.QUESTION_VERBS
+            or (doc.cap(cue.first) and cue.kind != "source")
+            or doc.lower[cue.last - 1] in C.DENIAL_VERBS or doc.lower[cue.last - 1] in C.NOT_CLAIM_VERBS
+            or sum(doc.cap(k) for k in range(k0 + 1, limit)) > _HEADLINE_SHARE * (limit - k0 - 1)):
+        return None  # a question ("asked whether ..."), or a headline ("Clinton Says ...")
+    j = cue.last
+    if cue.after and cue.subject:
+        j = max(j, cue.subject[1] + 1)
+    after_cue = j
+    if doc.lower[cue.last - 1] in C.TELL_VERBS or phrase in ("told", "tells", "telling"):
+        j = skip_object(doc, j, limit) or j
+    j = _skip_adjuncts(doc, j, limit)
+    that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
+    if that:
+        j += 1
+    lead = _lead(doc, cue)
+    tail_comma = j < limit and "," in doc.sep(j - 1)
+    tail_words = limit - j
+    if lead is not None and (tail_words <= 2 or tail_comma or cue.kind == "source" and cue.after):
+        direction = "before"
+        start, stop = sent, doc.ends[lead - 1] + doc.sep(lead - 1).index(",")
+        if tail_comma and tail_words >= 3:
+            if doc.text[doc.starts[j] - 1] in _MARKS or doc.inside(doc.starts[j]):
+                return None  # "In a statement, X said, “...”": the quotation is the record
+            direction, stop = "middle", end   # "It was, he said, one of the worst days"
+    elif j < limit and not doc.sep(j - 1).strip(" ,"):
+        direction = "after"
+        start = doc.starts[j]
+        stop = _content_end(doc, idx, start, end)
+    else:
+        return None
+    while start < stop and doc.text[start].isspace():
+        start += 1
+    if (dateline := DATELINE.match(doc.text, start, stop)) is not None:
+        start = dateline.end()
+    while stop > start and (doc.text[stop - 1].isspace() or doc.text[stop - 1] in ".,;:!\u2026"):
+        stop -= 1
+    if start >= stop or (doc.text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
+        return None
+    a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
+    if (b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in _QUESTION_WORDS
+            or (doc.lower[a] == "to" and direction == "after")):
+        return None  # "explained why the polls were off": a topic or a question; "vowed to
+        # rebuild the pier": an intention (requests and proposals are the rules', _position)
+    last = doc.lower[cue.last - 1]
+    feats = [
+        "bias", f"kind={cue.kind}", f"dir={direction}", f"cue={last}", f"first={doc.lower[cue.first]}",
+        f"cuedir={last}|{direction}", f"next={_word_shape(doc, after_cue, limit)}",
+        f"cuenext={last}|{_word_shape(doc, after_cue, limit)}",
+        f"open={_word_shape(doc, a, b)}", f"len={_length_bucket(b - a)}",
+        f"sentlen={_length_bucket(limit - k0)}",
+    ]
+    if cue.shaped:
+        feats.append("shaped")
+    if that:
+        feats.append("that")
+    if phrase in C.REPORTING_BARE:
+        feats.append("bare_cue")
+    if phrase in C.REPORTING_THAT:
+        feats.append("that_cue")
+    if _passive(doc, cue):
+        feats.append("passive")
+    if _has_finite_verb(doc, a, min(b, a + 25)):
+        feats.append("finite")
+    if _bare_clause(doc, a, b):
+        feats.append("bare_clause")
+    if doc.lower[a] in C.CONTENT_BAD_STARTS:
+        feats.append("bad_start")
+    if any(doc.inside(doc.starts[k]) for k in (a, b - 1)):
+        feats.append("quoted_inside")
+    if sum(doc.cap(k) for k in range(a + 1, b)) > _HEADLINE_SHARE * (b - a - 1):
+        feats.append("title_case")
+    if not speaker:
+        feats.append("no_speaker")
+    elif cue.person:
+        feats.append("person")
+    if cue.subject and doc.lower[cue.subject[0]] in _CLAUSE_SUBJECTS | {"him", "her", "they"}:
+        feats.append("pronoun_subject")
+    if doc.sentence_start(pos) == doc.para_starts[bisect_right(doc.para_starts, pos) - 1]:
+        feats.append("para_first")
+    if pos < 300:
+        feats.append("doc_head")
+    return start, stop, feats
+
+
+def gate_score(feats: list[str], params: dict | None = None) -> float:
+    """The gate's probability that the span is attributed content (0 without parameters)."""
+    import math
+
+    params = _GATE if params is None else params
+    if not params:
+        return 0.0
+    w = params["weights"]
+    z = sum(w.get(f, 0.0) for f in feats)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
