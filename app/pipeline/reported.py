@@ -31,7 +31,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import DATELINE
+from app.pipeline.name_runs import DATELINE, antecedent
 from app.pipeline.speakers import Cue, TextIndex
 
 _MARKS = frozenset("\u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019")
@@ -49,8 +49,8 @@ _AUXILIARIES = frozenset({
 })
 _HEADLINE_SHARE = 0.6
 
-def find_reported(doc: TextIndex, *, gate: dict | None | bool = True,
-                  candidates: list | None = None) -> list[tuple[int, int, Cue, str, bool]]:
+def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates: list | None = None,
+                  cue_words=None) -> list[tuple[int, int, Cue, str, bool]]:
     """(start, end, cue, speaker, states) of every reported statement, in text order, never
     overlapping. The speaker is the cue's, else the subject as written before the verb (see
     written_subject). A cue with a speaker that the rules turn down gets a second, looser reading
@@ -58,33 +58,93 @@ def find_reported(doc: TextIndex, *, gate: dict | None | bool = True,
     parameters other than the shipped ones). `states` is False for such a reading that holds no
     clause ("criticized the plan as a giveaway", "warned of long delays"): an attribution an
     analyst may see, but no statement to make a claim of. `candidates`, when given, collects
-    every loose reading as (start, end, features) whatever the gate says (for training it)."""
+    every loose reading as (start, end, features) whatever the gate says (for training it);
+    `cue_words`: the gate's own cue words, when not the parameters'."""
     params = (_GATE if gate is True else gate) or None
     threshold = params["threshold"] if params else 1.0
     found: list[tuple[int, int, Cue, str, bool]] = []
     last_end = -1
-    for idx, cue in enumerate(doc.cues):
+    loose_on = params is not None or candidates is not None
+    if cue_words is None:
+        cue_words = (params or {}).get("cue_words", ())
+    for idx, cue, extra in _with_gate_words(doc, cue_words if loose_on else ()):
+        if extra:
+            speaker, loose_subject = _gate_word_speaker(doc, cue)
+            if speaker and doc.starts[cue.first] >= last_end:
+                loose = gate_candidate(doc, idx, speaker, loose_subject, cue=cue)
+                if loose is not None:
+                    if candidates is not None:
+                        candidates.append(loose)
+                    if params is not None and loose[0] >= last_end and gate_score(loose[2], params) >= threshold:
+                        found.append((loose[0], loose[1], cue, speaker,
+                                      "finite" in loose[2] and "not_claim_verb" not in loose[2]))
+                        last_end = loose[1]
+            continue
         phrase = " ".join(doc.lower[cue.first:cue.last])
         states = True
         strict = not (cue.kind == "noun" or _passive(doc, cue) or (
             not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT))
-        if not strict and params is None and candidates is None:
+        if not strict and not loose_on:
             continue
         speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
+        loose_subject = False
+        if not speaker and (params is not None or candidates is not None) and not cue.after and not cue.subject:
+            speaker, loose_subject = written_subject(doc, cue, heads=False), True
         if not speaker:
             continue
-        span = _reported_span(doc, idx, phrase) if strict else None
+        span = _reported_span(doc, idx, phrase) if strict and not loose_subject else None
         if span is None and (params is not None or candidates is not None) and doc.starts[cue.first] >= last_end:
-            loose = gate_candidate(doc, idx, speaker)
+            loose = gate_candidate(doc, idx, speaker, loose_subject)
             if loose is not None:
                 if candidates is not None:
                     candidates.append(loose)
                 if params is not None and loose[0] >= last_end and gate_score(loose[2], params) >= threshold:
-                    span, states = loose[:2], "finite" in loose[2]
+                    span, states = loose[:2], "finite" in loose[2] and "not_claim_verb" not in loose[2]
         if span and span[0] >= last_end:
             found.append((span[0], span[1], cue, speaker, states))
             last_end = span[1]
     return found
+
+
+def _with_gate_words(doc: TextIndex, words) -> list[tuple[int, Cue, bool]]:
+    """(index of the last cue before, cue, is a gate word) in text order: the cue index's cues,
+    and the gate's learned cue words ("criticized", "sought") that no list holds, as cues
+    of their own for the gate alone."""
+    out = [(i, c, False) for i, c in enumerate(doc.cues)]
+    if not words:
+        return out
+    words = frozenset(words)
+    taken = {k for c in doc.cues for k in range(c.first, c.last)}
+    extra = [k for k, w in enumerate(doc.lower) if w in words and k not in taken and k > 0
+             and not doc.inside(doc.starts[k]) and doc.sep(k - 1) == " " and not doc.cap(k)]
+    if not extra:
+        return out
+    for k in extra:
+        out.append((bisect_left(doc.cue_firsts, k) - 1, Cue(k, k + 1, "claim"), True))
+    out.sort(key=lambda item: item[1].first)
+    return out
+
+
+def _gate_word_speaker(doc: TextIndex, cue: Cue) -> tuple[str | None, bool]:
+    """Who a gate cue word's subject is: "he"/"she" the person in focus, "they" the last
+    speaker, a person named earlier in the sentence, else the subject as written."""
+    k = cue.first - 1
+    while k > 0 and (doc.lower[k] in C.SUBJECT_FILLERS or doc.lower[k] in _AUXILIARIES
+                     or doc.lower[k].endswith("ly")) and doc.sep(k) == " ":
+        k -= 1
+    sent = doc.sentence_start(doc.starts[cue.first])
+    earlier = [c for c in doc.cues if c.first < cue.first and c.speaker][-8:]
+    if doc.lower[k] in ("he", "she") and doc.sep(k) == " ":
+        person = next((c for c in reversed(earlier) if c.person), None)
+        pos = doc.starts[person.first] if person else -1
+        return antecedent(doc, doc.starts[k], person.speaker if person else None, pos), False
+    if doc.lower[k] == "they" and doc.sep(k) == " ":
+        return (earlier[-1].speaker if earlier else None), False
+    i = bisect_left(doc.mention_pos, doc.starts[cue.first]) - 1
+    if i >= 0 and doc.mention_pos[i] >= sent:
+        return doc.mention_names[i], False
+    subject = written_subject(doc, cue, heads=False)
+    return subject, subject is not None
 
 
 _SUBJECT_GAPS = frozenset({" ", "-", "/", "\u00a0"})
@@ -116,13 +176,14 @@ def _run_start(doc: TextIndex, b: int) -> int:
     return a
 
 
-def written_subject(doc: TextIndex, cue: Cue) -> str | None:
+def written_subject(doc: TextIndex, cue: Cue, heads: bool = True) -> str | None:
     """'A news report published Wednesday said ...', '47 percent said ...', 'The latest poll
     showed ...': when the cue index names nobody (no person, body or role it knows), the subject
     as written: a short run of words right before the verb, with no punctuation in it, opening
     its clause, ending in a word that heads sources ("poll", "percent", "officials": learned
     from PolNeAR train by scripts/learn_cues.py, with the role and body words). Never a pronoun
-    or "it" (who those are is the cue index's business)."""
+    or "it" (who those are is the cue index's business). `heads=False` takes any such subject
+    (the learned gate's reading, which weighs the head word itself)."""
     b = cue.first - 1
     while b >= 0 and doc.sep(b) == " " and doc.lower[b] not in _SUBJECT_STOPS and (
             doc.lower[b] in C.SUBJECT_FILLERS or doc.lower[b] in _SUBJECT_ADVERBS
@@ -140,7 +201,8 @@ def written_subject(doc: TextIndex, cue: Cue) -> str | None:
              or doc.sep(a - 1).strip()[-1:] in (",", ";", ":", "\u2014", "\u2013", "(")
              or doc.lower[a - 1] in _BOUNDARY_WORDS)
     words = doc.lower[a:b + 1]
-    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY or doc.lower[head] not in _SOURCE_HEADS
+    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY
+            or (heads and doc.lower[head] not in _SOURCE_HEADS)
             or any(w in C.FINITE_HINTS or w in C.CUE_VERBS for w in words)):
         return None  # a capital "Says" is a headline's; "The only hope" is no source
     return doc.text[doc.starts[a]:doc.ends[b]]
@@ -565,6 +627,7 @@ def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
 # attributed content is likely high. Questions, headlines, captions, datelines and spans opening
 # on a quotation mark never reach it (the same checks as the rules').
 
+_PARTICLES = frozenset({"out", "up", "back", "on"})
 _GATE_PATH = __import__("pathlib").Path(__file__).with_name("data") / "reported_gate.json"
 _FUNCTION_NEXT = frozenset({
     "that", "to", "for", "about", "of", "on", "in", "at", "with", "by", "as", "the", "a", "an",
@@ -603,10 +666,13 @@ def _length_bucket(n: int) -> str:
     return next(str(b) for b in (1, 2, 4, 8, 16, 32, 10 ** 9) if n <= b)
 
 
-def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, int, list[str]] | None:
-    """(start, stop, features) of the loose reading of cue idx, or None when nothing may be read
-    there at all (a question, a headline line, a span opening on a quotation mark, a noun cue)."""
-    cue = doc.cues[idx]
+def gate_candidate(doc: TextIndex, idx: int, speaker: str | None, loose_subject: bool = False,
+                   cue: Cue | None = None) -> tuple[int, int, list[str]] | None:
+    """(start, stop, features) of the loose reading of cue idx (or of `cue`, a gate cue word
+    before cue idx + 1), or None when nothing may be read there at all (a question, a headline
+    line, a span opening on a quotation mark, a noun cue)."""
+    gate_word = cue is not None
+    cue = cue or doc.cues[idx]
     if cue.kind == "noun":
         return None
     pos = doc.starts[cue.first]
@@ -620,7 +686,7 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, 
     phrase = " ".join(doc.lower[cue.first:cue.last])
     if (doc.lower[cue.last - 1] in C.QUESTION_VERBS or phrase in C.QUESTION_VERBS
             or (doc.cap(cue.first) and cue.kind != "source")
-            or doc.lower[cue.last - 1] in C.DENIAL_VERBS or doc.lower[cue.last - 1] in C.NOT_CLAIM_VERBS
+            or doc.lower[cue.last - 1] in C.DENIAL_VERBS
             or sum(doc.cap(k) for k in range(k0 + 1, limit)) > _HEADLINE_SHARE * (limit - k0 - 1)):
         return None  # a question ("asked whether ..."), or a headline ("Clinton Says ...")
     j = cue.last
@@ -630,6 +696,8 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, 
     if doc.lower[cue.last - 1] in C.TELL_VERBS or phrase in ("told", "tells", "telling"):
         j = skip_object(doc, j, limit) or j
     j = _skip_adjuncts(doc, j, limit)
+    if j + 1 < limit and doc.lower[j] in _PARTICLES and doc.lower[j + 1] == "that":
+        j += 1  # "pointed out that", "held up that"
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
@@ -659,9 +727,11 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, 
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
     if (b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in _QUESTION_WORDS
-            or (doc.lower[a] == "to" and direction == "after")):
+            or (doc.lower[a] == "to" and direction == "after")
+            or _speaks_within(doc, a, cue.first if direction == "middle" else b)):
         return None  # "explained why the polls were off": a topic or a question; "vowed to
-        # rebuild the pier": an intention (requests and proposals are the rules', _position)
+        # rebuild the pier": an intention (requests and proposals are the rules', _position);
+        # "According to the media, Li said that ...": Li's words, his cue's to read
     last = doc.lower[cue.last - 1]
     feats = [
         "bias", f"kind={cue.kind}", f"dir={direction}", f"cue={last}", f"first={doc.lower[cue.first]}",
@@ -670,6 +740,15 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, 
         f"open={_word_shape(doc, a, b)}", f"len={_length_bucket(b - a)}",
         f"sentlen={_length_bucket(limit - k0)}",
     ]
+    feats += [f"w1={doc.lower[a]}", f"w2={doc.lower[a + 1]}", f"kinddir={cue.kind}|{direction}",
+              f"prev={_word_shape(doc, cue.first - 1, limit) if cue.first > k0 else 'START'}",
+              f"commas={min(3, doc.text.count(',', start, stop))}"]
+    if any(ch in doc.text[sent:end] for ch in "\u201c\u201d\""):
+        feats.append("marks_in_sentence")
+    if gate_word:
+        feats.append("gate_word")
+    if last in C.NOT_CLAIM_VERBS:
+        feats.append("not_claim_verb")
     if cue.shaped:
         feats.append("shaped")
     if that:
@@ -690,7 +769,10 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None) -> tuple[int, 
         feats.append("quoted_inside")
     if sum(doc.cap(k) for k in range(a + 1, b)) > _HEADLINE_SHARE * (b - a - 1):
         feats.append("title_case")
-    if not speaker:
+    if loose_subject:
+        head = speaker.split()[-1].lower()
+        feats += ["loose_subject", f"subject_head={head}", f"subject_len={_length_bucket(len(speaker.split()))}"]
+    elif not speaker:
         feats.append("no_speaker")
     elif cue.person:
         feats.append("person")
