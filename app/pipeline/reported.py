@@ -203,6 +203,9 @@ def written_subject(doc: TextIndex, cue: Cue, heads: bool = True) -> str | None:
     words = doc.lower[a:b + 1]
     if (not opens or doc.cap(cue.first) or words[0] in _NOBODY
             or (heads and doc.lower[head] not in _SOURCE_HEADS)
+            or (not heads and (doc.lower[b] in _DETERMINERS or doc.lower[b] in _SUBJECT_STOPS
+                               or not (doc.lower[head] in _SOURCE_HEADS or doc.lower[head].endswith("s"))
+                               or any(len(w) > 4 and w.endswith("ed") for w in words)))
             or any(w in C.FINITE_HINTS or w in C.CUE_VERBS for w in words)):
         return None  # a capital "Says" is a headline's; "The only hope" is no source
     return doc.text[doc.starts[a]:doc.ends[b]]
@@ -276,6 +279,10 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
             if j < limit and doc.lower[j] != "that" and (later := _that_ahead(doc, j, limit)):
                 j = later  # "told her supporters that ..."
         j = _skip_adjuncts(doc, j, limit)
+    if (j < limit and doc.lower[j] != "that" and not cue.after
+            and (doc.lower[j] in C.ADJUNCT_PREPOSITIONS or doc.lower[cue.last - 1] in C.TELL_VERBS)
+            and (later := _that_ahead(doc, j, limit))):
+        j = later  # "told her supporters that ...", "complained to a radio host that ..."
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
@@ -693,14 +700,24 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None, loose_subject:
     if cue.after and cue.subject:
         j = max(j, cue.subject[1] + 1)
     after_cue = j
-    if doc.lower[cue.last - 1] in C.TELL_VERBS or phrase in ("told", "tells", "telling"):
+    if phrase in ("told", "tells", "telling") and not cue.after:
+        j = skip_object(doc, j, limit)
+        if j is None:
+            return None  # "told the story of ...": what was told, not to whom
+    elif doc.lower[cue.last - 1] in C.TELL_VERBS:
         j = skip_object(doc, j, limit) or j
     j = _skip_adjuncts(doc, j, limit)
     if j + 1 < limit and doc.lower[j] in _PARTICLES and doc.lower[j + 1] == "that":
         j += 1  # "pointed out that", "held up that"
+    if (j < limit and doc.lower[j] != "that" and not cue.after
+            and (doc.lower[j] in C.ADJUNCT_PREPOSITIONS or doc.lower[cue.last - 1] in C.TELL_VERBS)
+            and (later := _that_ahead(doc, j, limit))):
+        j = later  # "told her supporters that ...", "complained to a radio host that ..."
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
+        if cue.shaped and not _bare_clause(doc, j, limit):
+            return None  # "ridiculed that assessment": "that" is no conjunction here
     lead = _lead(doc, cue)
     tail_comma = j < limit and "," in doc.sep(j - 1)
     tail_words = limit - j
@@ -727,6 +744,7 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None, loose_subject:
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
     if (b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in _QUESTION_WORDS
+            or doc.lower[a] in C.CUE_VERBS or doc.lower[a] in C.CUE_PARTICIPLES
             or (doc.lower[a] == "to" and direction == "after")
             or _speaks_within(doc, a, cue.first if direction == "middle" else b)):
         return None  # "explained why the polls were off": a topic or a question; "vowed to
