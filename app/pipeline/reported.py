@@ -113,14 +113,15 @@ def _with_gate_words(doc: TextIndex, words) -> list[tuple[int, Cue, bool]]:
     out = [(i, c, False) for i, c in enumerate(doc.cues)]
     if not words:
         return out
-    words = frozenset(words)
-    taken = {k for c in doc.cues for k in range(c.first, c.last)}
-    extra = [k for k, w in enumerate(doc.lower) if w in words and k not in taken and k > 0
-             and not doc.inside(doc.starts[k]) and doc.sep(k - 1) == " " and not doc.cap(k)]
+    words = words if isinstance(words, frozenset) else frozenset(words)
+    extra = [k for k, w in enumerate(doc.lower) if w in words]
     if not extra:
         return out
+    taken = {k for c in doc.cues for k in range(c.first, c.last)}
     for k in extra:
-        out.append((bisect_left(doc.cue_firsts, k) - 1, Cue(k, k + 1, "claim"), True))
+        if (k > 0 and k not in taken and doc.sep(k - 1) == " " and not doc.cap(k)
+                and not doc.inside(doc.starts[k])):
+            out.append((bisect_left(doc.cue_firsts, k) - 1, Cue(k, k + 1, "claim"), True))
     out.sort(key=lambda item: item[1].first)
     return out
 
@@ -133,7 +134,8 @@ def _gate_word_speaker(doc: TextIndex, cue: Cue) -> tuple[str | None, bool]:
                      or doc.lower[k].endswith("ly")) and doc.sep(k) == " ":
         k -= 1
     sent = doc.sentence_start(doc.starts[cue.first])
-    earlier = [c for c in doc.cues if c.first < cue.first and c.speaker][-8:]
+    i = bisect_left(doc.cue_firsts, cue.first)
+    earlier = [c for c in doc.cues[max(0, i - 8):i] if c.speaker]
     if doc.lower[k] in ("he", "she") and doc.sep(k) == " ":
         person = next((c for c in reversed(earlier) if c.person), None)
         pos = doc.starts[person.first] if person else -1
@@ -648,9 +650,11 @@ def _load_gate() -> dict | None:
     import json
 
     try:
-        return json.loads(_GATE_PATH.read_text(encoding="utf-8"))
+        params = json.loads(_GATE_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    params["cue_words"] = frozenset(params.get("cue_words", ()))
+    return params
 
 
 _GATE = _load_gate()
