@@ -61,7 +61,6 @@ def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates
     every loose reading as (start, end, features) whatever the gate says (for training it);
     `cue_words`: the gate's own cue words, when not the parameters'."""
     params = (_GATE if gate is True else gate) or None
-    threshold = params["threshold"] if params else 1.0
     found: list[tuple[int, int, Cue, str, bool]] = []
     last_end = -1
     loose_on = params is not None or candidates is not None
@@ -70,15 +69,11 @@ def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates
     for idx, cue, extra in _with_gate_words(doc, cue_words if loose_on else ()):
         if extra:
             speaker, loose_subject = _gate_word_speaker(doc, cue)
-            if speaker and doc.starts[cue.first] >= last_end:
-                loose = gate_candidate(doc, idx, speaker, loose_subject, cue=cue)
-                if loose is not None:
-                    if candidates is not None:
-                        candidates.append(loose)
-                    if params is not None and loose[0] >= last_end and gate_score(loose[2], params) >= threshold:
-                        found.append((loose[0], loose[1], cue, speaker,
-                                      "finite" in loose[2] and "not_claim_verb" not in loose[2]))
-                        last_end = loose[1]
+            if speaker and doc.starts[cue.first] >= last_end and (
+                    read := _gate_reading(doc, idx, speaker, loose_subject, cue, last_end, params,
+                                          candidates)):
+                found.append((read[0], read[1], cue, speaker, read[2]))
+                last_end = read[1]
             continue
         phrase = " ".join(doc.lower[cue.first:cue.last])
         states = True
@@ -88,22 +83,32 @@ def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates
             continue
         speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
         loose_subject = False
-        if not speaker and (params is not None or candidates is not None) and not cue.after and not cue.subject:
+        if not speaker and loose_on and not cue.after and not cue.subject:
             speaker, loose_subject = written_subject(doc, cue, heads=False), True
         if not speaker:
             continue
         span = _reported_span(doc, idx, phrase) if strict and not loose_subject else None
-        if span is None and (params is not None or candidates is not None) and doc.starts[cue.first] >= last_end:
-            loose = gate_candidate(doc, idx, speaker, loose_subject)
-            if loose is not None:
-                if candidates is not None:
-                    candidates.append(loose)
-                if params is not None and loose[0] >= last_end and gate_score(loose[2], params) >= threshold:
-                    span, states = loose[:2], "finite" in loose[2] and "not_claim_verb" not in loose[2]
+        if span is None and loose_on and doc.starts[cue.first] >= last_end and (
+                read := _gate_reading(doc, idx, speaker, loose_subject, None, last_end, params, candidates)):
+            span, states = read[:2], read[2]
         if span and span[0] >= last_end:
             found.append((span[0], span[1], cue, speaker, states))
             last_end = span[1]
     return found
+
+
+def _gate_reading(doc: TextIndex, idx: int, speaker: str, loose_subject: bool, cue: Cue | None,
+                  last_end: int, params: dict | None, candidates: list | None) -> tuple[int, int, bool] | None:
+    """(start, end, states) of the gate's reading of a cue when the gate keeps it (see
+    gate_candidate); every reading goes to `candidates` when given."""
+    loose = gate_candidate(doc, idx, speaker, loose_subject, cue=cue)
+    if loose is None:
+        return None
+    if candidates is not None:
+        candidates.append(loose)
+    if params is None or loose[0] < last_end or gate_score(loose[2], params) < params["threshold"]:
+        return None
+    return loose[0], loose[1], "finite" in loose[2] and "not_claim_verb" not in loose[2]
 
 
 def _with_gate_words(doc: TextIndex, words) -> list[tuple[int, Cue, bool]]:
@@ -281,10 +286,6 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
             if j < limit and doc.lower[j] != "that" and (later := _that_ahead(doc, j, limit)):
                 j = later  # "told her supporters that ..."
         j = _skip_adjuncts(doc, j, limit)
-    if (j < limit and doc.lower[j] != "that" and not cue.after
-            and (doc.lower[j] in C.ADJUNCT_PREPOSITIONS or doc.lower[cue.last - 1] in C.TELL_VERBS)
-            and (later := _that_ahead(doc, j, limit))):
-        j = later  # "told her supporters that ...", "complained to a radio host that ..."
     that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
     if that:
         j += 1
