@@ -113,10 +113,12 @@ def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
 
 def _quotes_in_linking_order(text: str) -> list[tuple[QuoteCandidate, bool]]:
     """Quotations in marks first, then reported speech; a reported clause that carries a quotation
-    is stored but makes no claim of its own: the quoted words are the claim, the clause its frame."""
+    is stored but makes no claim of its own: the quoted words are the claim, the clause its frame.
+    Nor do reported words without a clause ("criticized the plan as a giveaway"): see
+    QuoteCandidate.states."""
     found = extract_quotes(text)
     marked = [q for q in found if q.kind != "reported"]
-    reported = [(q, not any(q.start <= m.start and m.end <= q.end for m in marked))
+    reported = [(q, q.states and not any(q.start <= m.start and m.end <= q.end for m in marked))
                 for q in found if q.kind == "reported"]
     return [(q, True) for q in marked] + reported
 

@@ -101,6 +101,9 @@ CUE_VERBS = CUE_VERBS + _new(MORE_CUE_VERBS + tuple(_LEARNED.get("verbs", ())), 
 #: Last words of unnamed sources ("the poll", "47 percent", "many Republicans"), learned by
 #: scripts/learn_cues.py: a subject ending in one reports speech though it names nobody.
 SOURCE_HEADS: frozenset[str] = frozenset(_LEARNED.get("source_heads", ()))
+#: Words scripts/learn_cues.py keeps out of the cue lists: they introduce a text or a name, or
+#: are nouns ("the memo reads", "a column titled", "complaints").
+LEARNED_NOT_SPEECH: frozenset[str] = frozenset(_LEARNED.get("not_speech", ()))
 #: Nouns that make a possessive name a speaker: "Stoltenberg’s remarks that ... “...”".
 #: Verbs that report a claim only with a "that" clause ("the poll showed that ...", "Hale denied
 #: that ..."), learned by scripts/learn_cues.py. Cues for reported speech only: they never

@@ -35,6 +35,7 @@ class QuoteCandidate:
     speaker: str | None
     cue: str | None
     kind: str  # "direct", "partial", "reported" (stored); "scare" only from scare_quotes()
+    states: bool = True  # False: reported words that hold no clause, to show but make no claim of
 
 
 # Between the halves of a split quotation: the first half closes on a comma, a short attribution
@@ -174,7 +175,7 @@ def _prepare(text: str, single: bool) -> tuple[TextIndex, list[Span], list[Span]
 
 
 def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quotes: bool = False,
-                   reported: bool = True) -> list[QuoteCandidate]:
+                   reported: bool = True, gate: bool = True) -> list[QuoteCandidate]:
     """All quotations in text, in order, each with its speaker and cue when found.
 
     Fragments under `min_words` words are scare quotes or labels; short ones with no speaker
@@ -182,12 +183,13 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     (see scare_quotes). `single_quotes` also reads ‘...’ as quotation (off by default: ’ is mostly
     an apostrophe). `reported` adds statements reported without marks (kind "reported", see
     app/pipeline/reported.py); a reported clause holding a partial quote yields both records.
+    `gate=False` keeps the rules' reported speech only, without the learned gate's second reading.
     """
     if not text:
         return []
     doc, spans, _ = _prepare(text, single_quotes)
-    clauses = find_reported(doc) if reported else []
-    clause_starts = [a for a, _, _, _ in clauses]
+    clauses = find_reported(doc, gate=gate) if reported else []
+    clause_starts = [a for a, *_ in clauses]
     results: list[QuoteCandidate] = []
     prev: Span | None = None
     prev_speaker: str | None = None
@@ -222,8 +224,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
     if clauses:
         results += [QuoteCandidate(start=a, end=b, text=text[a:b], speaker=speaker,
-                                   cue=_cue_text(doc, cue), kind="reported")
-                    for a, b, cue, speaker in clauses]
+                                   cue=_cue_text(doc, cue), kind="reported", states=states)
+                    for a, b, cue, speaker, states in clauses]
         results.sort(key=lambda q: (q.start, q.end))
     return results
 
@@ -319,7 +321,7 @@ def _next_line(doc: TextIndex, para: int) -> tuple[int, int] | None:
     return None
 
 
-def _enclosing(clauses: list[tuple[int, int, Cue, str]], starts: list[int],
+def _enclosing(clauses: list[tuple[int, int, Cue, str, bool]], starts: list[int],
                span: Span) -> tuple[Cue, str] | None:
     """The cue and speaker of the reported clause holding the span, if any (clauses never
     overlap)."""

@@ -31,7 +31,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import DATELINE
+from app.pipeline.name_runs import DATELINE, antecedent
 from app.pipeline.speakers import Cue, TextIndex
 
 _MARKS = frozenset("\u201c\u201d\u201e\u00ab\u00bb\"\u2018\u2019")
@@ -49,24 +49,109 @@ _AUXILIARIES = frozenset({
 })
 _HEADLINE_SHARE = 0.6
 
-def find_reported(doc: TextIndex) -> list[tuple[int, int, Cue, str]]:
-    """(start, end, cue, speaker) of every reported statement, in text order, never overlapping.
-    The speaker is the cue's, else the subject as written before the verb (see written_subject)."""
-    found: list[tuple[int, int, Cue, str]] = []
+def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates: list | None = None,
+                  cue_words=None) -> list[tuple[int, int, Cue, str, bool]]:
+    """(start, end, cue, speaker, states) of every reported statement, in text order, never
+    overlapping. The speaker is the cue's, else the subject as written before the verb (see
+    written_subject). A cue with a speaker that the rules turn down gets a second, looser reading
+    kept when the learned gate says so (see gate_candidate; `gate`: False for the rules alone, or
+    parameters other than the shipped ones). `states` is False for such a reading that holds no
+    clause ("criticized the plan as a giveaway", "warned of long delays"): an attribution an
+    analyst may see, but no statement to make a claim of. `candidates`, when given, collects
+    every loose reading as (start, end, features) whatever the gate says (for training it);
+    `cue_words`: the gate's own cue words, when not the parameters'."""
+    params = (_GATE if gate is True else gate) or None
+    found: list[tuple[int, int, Cue, str, bool]] = []
     last_end = -1
-    for idx, cue in enumerate(doc.cues):
+    loose_on = params is not None or candidates is not None
+    if cue_words is None:
+        cue_words = (params or {}).get("cue_words", ())
+    for idx, cue, extra in _with_gate_words(doc, cue_words if loose_on else ()):
+        if extra:
+            speaker, loose_subject = _gate_word_speaker(doc, cue)
+            if speaker and doc.starts[cue.first] >= last_end and (
+                    read := _gate_reading(doc, idx, speaker, loose_subject, cue, last_end, params,
+                                          candidates)):
+                found.append((read[0], read[1], cue, speaker, read[2]))
+                last_end = read[1]
+            continue
         phrase = " ".join(doc.lower[cue.first:cue.last])
-        if (cue.kind == "noun" or _passive(doc, cue) or (
-                not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT)):
+        states = True
+        strict = not (cue.kind == "noun" or _passive(doc, cue) or (
+            not cue.shaped and phrase not in C.REPORTING_BARE and phrase not in C.REPORTING_THAT))
+        if not strict and not loose_on:
             continue
         speaker = cue.speaker or (None if cue.after or cue.subject else written_subject(doc, cue))
+        loose_subject = False
+        if not speaker and loose_on and not cue.after and not cue.subject:
+            speaker, loose_subject = written_subject(doc, cue, heads=False), True
         if not speaker:
             continue
-        span = _reported_span(doc, idx, phrase)
+        span = _reported_span(doc, idx, phrase) if strict and not loose_subject else None
+        if span is None and loose_on and doc.starts[cue.first] >= last_end and (
+                read := _gate_reading(doc, idx, speaker, loose_subject, None, last_end, params, candidates)):
+            span, states = read[:2], read[2]
         if span and span[0] >= last_end:
-            found.append((span[0], span[1], cue, speaker))
+            found.append((span[0], span[1], cue, speaker, states))
             last_end = span[1]
     return found
+
+
+def _gate_reading(doc: TextIndex, idx: int, speaker: str, loose_subject: bool, cue: Cue | None,
+                  last_end: int, params: dict | None, candidates: list | None) -> tuple[int, int, bool] | None:
+    """(start, end, states) of the gate's reading of a cue when the gate keeps it (see
+    gate_candidate); every reading goes to `candidates` when given."""
+    loose = gate_candidate(doc, idx, speaker, loose_subject, cue=cue)
+    if loose is None:
+        return None
+    if candidates is not None:
+        candidates.append(loose)
+    if params is None or loose[0] < last_end or gate_score(loose[2], params) < params["threshold"]:
+        return None
+    return loose[0], loose[1], "finite" in loose[2] and "not_claim_verb" not in loose[2]
+
+
+def _with_gate_words(doc: TextIndex, words) -> list[tuple[int, Cue, bool]]:
+    """(index of the last cue before, cue, is a gate word) in text order: the cue index's cues,
+    and the gate's learned cue words ("criticized", "sought") that no list holds, as cues
+    of their own for the gate alone."""
+    out = [(i, c, False) for i, c in enumerate(doc.cues)]
+    if not words:
+        return out
+    words = words if isinstance(words, frozenset) else frozenset(words)
+    extra = [k for k, w in enumerate(doc.lower) if w in words]
+    if not extra:
+        return out
+    taken = {k for c in doc.cues for k in range(c.first, c.last)}
+    for k in extra:
+        if (k > 0 and k not in taken and doc.sep(k - 1) == " " and not doc.cap(k)
+                and not doc.inside(doc.starts[k])):
+            out.append((bisect_left(doc.cue_firsts, k) - 1, Cue(k, k + 1, "claim"), True))
+    out.sort(key=lambda item: item[1].first)
+    return out
+
+
+def _gate_word_speaker(doc: TextIndex, cue: Cue) -> tuple[str | None, bool]:
+    """Who a gate cue word's subject is: "he"/"she" the person in focus, "they" the last
+    speaker, a person named earlier in the sentence, else the subject as written."""
+    k = cue.first - 1
+    while k > 0 and (doc.lower[k] in C.SUBJECT_FILLERS or doc.lower[k] in _AUXILIARIES
+                     or doc.lower[k].endswith("ly")) and doc.sep(k) == " ":
+        k -= 1
+    sent = doc.sentence_start(doc.starts[cue.first])
+    i = bisect_left(doc.cue_firsts, cue.first)
+    earlier = [c for c in doc.cues[max(0, i - 8):i] if c.speaker]
+    if doc.lower[k] in ("he", "she") and doc.sep(k) == " ":
+        person = next((c for c in reversed(earlier) if c.person), None)
+        pos = doc.starts[person.first] if person else -1
+        return antecedent(doc, doc.starts[k], person.speaker if person else None, pos), False
+    if doc.lower[k] == "they" and doc.sep(k) == " ":
+        return (earlier[-1].speaker if earlier else None), False
+    i = bisect_left(doc.mention_pos, doc.starts[cue.first]) - 1
+    if i >= 0 and doc.mention_pos[i] >= sent:
+        return doc.mention_names[i], False
+    subject = written_subject(doc, cue, heads=False)
+    return subject, subject is not None
 
 
 _SUBJECT_GAPS = frozenset({" ", "-", "/", "\u00a0"})
@@ -98,13 +183,14 @@ def _run_start(doc: TextIndex, b: int) -> int:
     return a
 
 
-def written_subject(doc: TextIndex, cue: Cue) -> str | None:
+def written_subject(doc: TextIndex, cue: Cue, heads: bool = True) -> str | None:
     """'A news report published Wednesday said ...', '47 percent said ...', 'The latest poll
     showed ...': when the cue index names nobody (no person, body or role it knows), the subject
     as written: a short run of words right before the verb, with no punctuation in it, opening
     its clause, ending in a word that heads sources ("poll", "percent", "officials": learned
     from PolNeAR train by scripts/learn_cues.py, with the role and body words). Never a pronoun
-    or "it" (who those are is the cue index's business)."""
+    or "it" (who those are is the cue index's business). `heads=False` takes any such subject
+    (the learned gate's reading, which weighs the head word itself)."""
     b = cue.first - 1
     while b >= 0 and doc.sep(b) == " " and doc.lower[b] not in _SUBJECT_STOPS and (
             doc.lower[b] in C.SUBJECT_FILLERS or doc.lower[b] in _SUBJECT_ADVERBS
@@ -122,7 +208,11 @@ def written_subject(doc: TextIndex, cue: Cue) -> str | None:
              or doc.sep(a - 1).strip()[-1:] in (",", ";", ":", "\u2014", "\u2013", "(")
              or doc.lower[a - 1] in _BOUNDARY_WORDS)
     words = doc.lower[a:b + 1]
-    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY or doc.lower[head] not in _SOURCE_HEADS
+    if (not opens or doc.cap(cue.first) or words[0] in _NOBODY
+            or (heads and doc.lower[head] not in _SOURCE_HEADS)
+            or (not heads and (doc.lower[b] in _DETERMINERS or doc.lower[b] in _SUBJECT_STOPS
+                               or not (doc.lower[head] in _SOURCE_HEADS or doc.lower[head].endswith("s"))
+                               or any(len(w) > 4 and w.endswith("ed") for w in words)))
             or any(w in C.FINITE_HINTS or w in C.CUE_VERBS for w in words)):
         return None  # a capital "Says" is a headline's; "The only hope" is no source
     return doc.text[doc.starts[a]:doc.ends[b]]
@@ -533,3 +623,198 @@ def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
                 and (doc.cap(k - 1) or doc.lower[k - 1] in _THIRD_PERSON)):
             return True
     return False
+
+
+# --- The learned gate: a second reading of cues the rules above turned down ------------------------
+#
+# The rules are precise but narrow: PolNeAR annotates as attribution much that they reject on one
+# check ("X criticized the plan as ...", "X, he said, Y", a "that" clause with no auxiliary). For a
+# cue with a speaker whose content the rules rejected, `gate_candidate` reads a looser span (the
+# rest of the sentence after the cue, or the clause before its ", X said" tail) and describes it by
+# features: the cue word, which checks failed, the words around, the shape of the span. A logistic
+# regression trained on PolNeAR train (scripts/train_reported_gate.py, parameters in
+# data/reported_gate.json) keeps the span when the share of its words PolNeAR annotates as
+# attributed content is likely high. Questions, headlines, captions, datelines and spans opening
+# on a quotation mark never reach it (the same checks as the rules').
+
+_PARTICLES = frozenset({"out", "up", "back", "on"})
+_GATE_PATH = __import__("pathlib").Path(__file__).with_name("data") / "reported_gate.json"
+_FUNCTION_NEXT = frozenset({
+    "that", "to", "for", "about", "of", "on", "in", "at", "with", "by", "as", "the", "a", "an",
+    "his", "her", "their", "its", "he", "she", "they", "it", "we", "i", "there", "this", "what",
+    "how", "why", "whether", "if", "when", "not", "no", "more", "up", "out", "back", "him", "them",
+    "reporters", "and", "but", "from", "over", "against", "into", "during", "after", "before",
+})
+
+
+def _load_gate() -> dict | None:
+    import json
+
+    try:
+        params = json.loads(_GATE_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    params["cue_words"] = frozenset(params.get("cue_words", ()))
+    return params
+
+
+_GATE = _load_gate()
+
+
+def _word_shape(doc: TextIndex, k: int, limit: int) -> str:
+    if k >= limit:
+        return "END"
+    w = doc.lower[k]
+    if w in _FUNCTION_NEXT:
+        return w
+    if w.isdigit():
+        return "NUM"
+    if doc.cap(k):
+        return "CAP"
+    return "ing" if w.endswith("ing") else "ed" if w.endswith("ed") else "low"
+
+
+def _length_bucket(n: int) -> str:
+    return next(str(b) for b in (1, 2, 4, 8, 16, 32, 10 ** 9) if n <= b)
+
+
+def gate_candidate(doc: TextIndex, idx: int, speaker: str | None, loose_subject: bool = False,
+                   cue: Cue | None = None) -> tuple[int, int, list[str]] | None:
+    """(start, stop, features) of the loose reading of cue idx (or of `cue`, a gate cue word
+    before cue idx + 1), or None when nothing may be read there at all (a question, a headline
+    line, a span opening on a quotation mark, a noun cue)."""
+    gate_word = cue is not None
+    cue = cue or doc.cues[idx]
+    if cue.kind == "noun":
+        return None
+    pos = doc.starts[cue.first]
+    sent, end = doc.sentence_start(pos), doc.sentence_end(pos)
+    if end - sent > C.MAX_REPORTED_CHARS or _unpunctuated_line(doc, pos):
+        return None
+    if doc.text[sent:end].rstrip().rstrip("\u201d\"\u2019)").endswith("?"):
+        return None
+    limit = bisect_left(doc.starts, end)
+    k0 = bisect_left(doc.starts, sent)
+    phrase = " ".join(doc.lower[cue.first:cue.last])
+    if (doc.lower[cue.last - 1] in C.QUESTION_VERBS or phrase in C.QUESTION_VERBS
+            or (doc.cap(cue.first) and cue.kind != "source")
+            or doc.lower[cue.last - 1] in C.DENIAL_VERBS
+            or sum(doc.cap(k) for k in range(k0 + 1, limit)) > _HEADLINE_SHARE * (limit - k0 - 1)):
+        return None  # a question ("asked whether ..."), or a headline ("Clinton Says ...")
+    j = cue.last
+    if cue.after and cue.subject:
+        j = max(j, cue.subject[1] + 1)
+    after_cue = j
+    if phrase in ("told", "tells", "telling") and not cue.after:
+        j = skip_object(doc, j, limit)
+        if j is None:
+            return None  # "told the story of ...": what was told, not to whom
+    elif doc.lower[cue.last - 1] in C.TELL_VERBS:
+        j = skip_object(doc, j, limit) or j
+    j = _skip_adjuncts(doc, j, limit)
+    if j + 1 < limit and doc.lower[j] in _PARTICLES and doc.lower[j + 1] == "that":
+        j += 1  # "pointed out that", "held up that"
+    if (j < limit and doc.lower[j] != "that" and not cue.after
+            and (doc.lower[j] in C.ADJUNCT_PREPOSITIONS or doc.lower[cue.last - 1] in C.TELL_VERBS)
+            and (later := _that_ahead(doc, j, limit))):
+        j = later  # "told her supporters that ...", "complained to a radio host that ..."
+    that = j < limit and doc.lower[j] == "that" and not doc.sep(j - 1).strip(" ,")
+    if that:
+        j += 1
+        if cue.shaped and not _bare_clause(doc, j, limit):
+            return None  # "ridiculed that assessment": "that" is no conjunction here
+    lead = _lead(doc, cue)
+    tail_comma = j < limit and "," in doc.sep(j - 1)
+    tail_words = limit - j
+    if lead is not None and (tail_words <= 2 or tail_comma or cue.kind == "source" and cue.after):
+        direction = "before"
+        start, stop = sent, doc.ends[lead - 1] + doc.sep(lead - 1).index(",")
+        if tail_comma and tail_words >= 3:
+            if doc.text[doc.starts[j] - 1] in _MARKS or doc.inside(doc.starts[j]):
+                return None  # "In a statement, X said, “...”": the quotation is the record
+            direction, stop = "middle", end   # "It was, he said, one of the worst days"
+    elif j < limit and not doc.sep(j - 1).strip(" ,"):
+        direction = "after"
+        start = doc.starts[j]
+        stop = _content_end(doc, idx, start, end)
+    else:
+        return None
+    while start < stop and doc.text[start].isspace():
+        start += 1
+    if (dateline := DATELINE.match(doc.text, start, stop)) is not None:
+        start = dateline.end()
+    while stop > start and (doc.text[stop - 1].isspace() or doc.text[stop - 1] in ".,;:!\u2026"):
+        stop -= 1
+    if start >= stop or (doc.text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
+        return None
+    a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
+    if (b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in _QUESTION_WORDS
+            or doc.lower[a] in C.CUE_VERBS or doc.lower[a] in C.CUE_PARTICIPLES
+            or (doc.lower[a] == "to" and direction == "after")
+            or _speaks_within(doc, a, cue.first if direction == "middle" else b)):
+        return None  # "explained why the polls were off": a topic or a question; "vowed to
+        # rebuild the pier": an intention (requests and proposals are the rules', _position);
+        # "According to the media, Li said that ...": Li's words, his cue's to read
+    last = doc.lower[cue.last - 1]
+    feats = [
+        "bias", f"kind={cue.kind}", f"dir={direction}", f"cue={last}", f"first={doc.lower[cue.first]}",
+        f"cuedir={last}|{direction}", f"next={_word_shape(doc, after_cue, limit)}",
+        f"cuenext={last}|{_word_shape(doc, after_cue, limit)}",
+        f"open={_word_shape(doc, a, b)}", f"len={_length_bucket(b - a)}",
+        f"sentlen={_length_bucket(limit - k0)}",
+    ]
+    feats += [f"w1={doc.lower[a]}", f"w2={doc.lower[a + 1]}", f"kinddir={cue.kind}|{direction}",
+              f"prev={_word_shape(doc, cue.first - 1, limit) if cue.first > k0 else 'START'}",
+              f"commas={min(3, doc.text.count(',', start, stop))}"]
+    if any(ch in doc.text[sent:end] for ch in "\u201c\u201d\""):
+        feats.append("marks_in_sentence")
+    if gate_word:
+        feats.append("gate_word")
+    if last in C.NOT_CLAIM_VERBS:
+        feats.append("not_claim_verb")
+    if cue.shaped:
+        feats.append("shaped")
+    if that:
+        feats.append("that")
+    if phrase in C.REPORTING_BARE:
+        feats.append("bare_cue")
+    if phrase in C.REPORTING_THAT:
+        feats.append("that_cue")
+    if _passive(doc, cue):
+        feats.append("passive")
+    if _has_finite_verb(doc, a, min(b, a + 25)):
+        feats.append("finite")
+    if _bare_clause(doc, a, b):
+        feats.append("bare_clause")
+    if doc.lower[a] in C.CONTENT_BAD_STARTS:
+        feats.append("bad_start")
+    if any(doc.inside(doc.starts[k]) for k in (a, b - 1)):
+        feats.append("quoted_inside")
+    if sum(doc.cap(k) for k in range(a + 1, b)) > _HEADLINE_SHARE * (b - a - 1):
+        feats.append("title_case")
+    if loose_subject:
+        head = speaker.split()[-1].lower()
+        feats += ["loose_subject", f"subject_head={head}", f"subject_len={_length_bucket(len(speaker.split()))}"]
+    elif not speaker:
+        feats.append("no_speaker")
+    elif cue.person:
+        feats.append("person")
+    if cue.subject and doc.lower[cue.subject[0]] in _CLAUSE_SUBJECTS | {"him", "her", "they"}:
+        feats.append("pronoun_subject")
+    if doc.sentence_start(pos) == doc.para_starts[bisect_right(doc.para_starts, pos) - 1]:
+        feats.append("para_first")
+    if pos < 300:
+        feats.append("doc_head")
+    return start, stop, feats
+
+
+def gate_score(feats: list[str], params: dict | None = None) -> float:
+    """The gate's probability that the span is attributed content (0 without parameters)."""
+    import math
+
+    params = _GATE if params is None else params
+    if not params:
+        return 0.0
+    w = params["weights"]
+    z = sum(w.get(f, 0.0) for f in feats)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
