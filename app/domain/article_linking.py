@@ -27,12 +27,14 @@ from app.domain.linking import (
 from app.domain.matching import (
     Decision,
     MatchConfig,
+    claim_speakers,
     claims_by_id,
     earlier_decisions,
     joinable_claim,
     passage_decisions,
     scored_candidates,
     sentences_not_matched,
+    stance_speakers,
     window_decisions,
     window_stems_text,
 )
@@ -312,8 +314,9 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
                 claim_id, score = join.claim_id, join.match.score
                 break
             others.add(join.claim_id)
-    decisions = passage_decisions(scored, config, skip=set() if claim_id is None else {claim_id},
-                                  passage=text)
+    skip = set() if claim_id is None else {claim_id}
+    decisions = passage_decisions(scored, config, skip=skip, passage=text,
+                                  speakers=stance_speakers(session, scored, config, skip))
     loaded = claims_by_id(session, {d.claim_id for d in decisions})   # one query, not one a decision
     linked = []
     for d in decisions:
@@ -371,8 +374,8 @@ def _same_statement(session: Session, claim_id: int, text: str, quote: Quote, ar
     discusses "The authority will open the gates": it is proposed beside it, not joined)."""
     if another_statement(session, claim_id, quote.speaker_id, article.published):
         return False
-    claim_text = session.get(Claim, claim_id).text
-    if normalized_key(claim_text) == normalized_key(text):
+    claim = session.get(Claim, claim_id)
+    if normalized_key(claim.text) == normalized_key(text):
         return True
-    read = stance(claim_text, text)
+    read = stance(claim.text, text, speaker=claim_speakers(session, [claim_id]).get(claim_id))
     return read.label == "repeats" and read.prob >= config.stance_confidence

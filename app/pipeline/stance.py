@@ -44,6 +44,7 @@ from app.pipeline.constants import (
     STANCE_TELLING_VERBS,
 )
 from app.pipeline.matching import content_words, negated, score_match, stem
+from app.pipeline.person_names import fold, parse_person
 
 LABELS = ("repeats", "contradicts", "discusses")
 PARAMETERS = Path(__file__).parent / "data" / "stance.json"
@@ -73,6 +74,13 @@ _TELLER_RE = re.compile(rf"\b{_TELLERS}\s+(?:{'|'.join(STANCE_TELLING_VERBS)})\b
 # A passage that opens with a short label and a colon gives someone's words: "Congressman: ...",
 # "US officials: ...", "Tim Cook: ..." (not a time, "10:30", nor a long clause).
 _LABELLED = re.compile(r"\s*(?:[^\W\d_][\w.'\u2019-]*\s+){0,3}[^\W\d_][\w.'\u2019-]*:\s")
+
+# A passage that says who says it: "X says", "said X", "according to X", "X told reporters". The
+# words before the verb (up to four, within the clause) and after it are its possible subject.
+_ATTRIBUTING = re.compile(r"\b(?:says|said|say|saying|tells|told|according to)\b", re.IGNORECASE)
+_SUBJECT_BEFORE = re.compile(r"((?:[\w.'\u2019-]+\s+){0,4})$")
+_SUBJECT_AFTER = re.compile(r"^\s*((?:[\w.'\u2019-]+\s*){0,4})")
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +133,7 @@ def added_words(claim_text: str, passage_text: str) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...]:
+def features(claim_text: str, passage_text: str, speaker: str | None = None) -> tuple[tuple[str, float], ...]:
     """(name, value) pairs describing the passage against the claim (see the module docstring).
     A cue counts only when the claim lacks it: "X could close" restates "X could close"."""
     claim, passage = _clean(claim_text), _clean(passage_text)
@@ -143,6 +151,7 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
     out.update(_shape(claim_text, cj, pj))
     if not _DENIALS.isdisjoint(pj.split()) and _DENIALS.isdisjoint(cj.split()):
         out["denial verb"] = 1.0   # "denied", "refuted", "disputed": one feature for the rarer forms
+    out.update(_attribution(claim, passage, speaker))
     if _TELLER_RE.search(pj) and not _TELLER_RE.search(cj):
         out["teller"] = 1.0
     if "?" in passage and "?" not in claim:
@@ -156,6 +165,45 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
     if c_neg:
         out["claim negated"] = 1.0
     return tuple(out.items())
+
+
+def _attribution(claim: str, passage: str, speaker: str | None) -> dict[str, float]:
+    """Whether the passage says who says it ("..., dad says", "Lawmaker says ...", "according to
+    X"), and whether that is the claim's own speaker. Without a speaker (a rumour, a fact-checked
+    claim) any attribution passes the claim on without vouching for it. With one, "Tan said ..."
+    restates Tan's claim, and so does "the ministry said" or "he said" (the passage names nobody
+    else); only another named person ("Biden said" of a Trump claim) reports it second-hand. A
+    claim that is itself a report ("X says Y") is passed on by any "says" (nothing is read)."""
+    if _ATTRIBUTING.search(claim):
+        return {}
+    found = list(_ATTRIBUTING.finditer(passage))
+    if not found:
+        return {}
+    if speaker is None:
+        return {"attributed": 1.0}
+    own = {fold(w) for w in speaker.split() if len(w) > 1}
+    for m in found:
+        before = _SUBJECT_BEFORE.search(passage[:m.start()]).group(1).split()
+        after = _SUBJECT_AFTER.match(passage[m.end():]).group(1).split()
+        if own.intersection(fold(w.strip(".,'\u2019s")) for w in before + after):
+            return {}
+    for m in found:
+        before = _SUBJECT_BEFORE.search(passage[:m.start()]).group(1).split()
+        after = _SUBJECT_AFTER.match(passage[m.end():]).group(1).split()
+        for run in (_capitalised_run(reversed(before))[::-1], _capitalised_run(after)):
+            if run and parse_person(" ".join(run)) is not None:
+                return {"attributed": 1.0}
+    return {}
+
+
+def _capitalised_run(words) -> list[str]:
+    """The capitalised words at the head of `words`, up to the first other word."""
+    out = []
+    for w in words:
+        if not w[:1].isupper() or w.lower() in _PRONOUNS:
+            break
+        out.append(w.strip(",;:"))
+    return out
 
 
 def _cue_distance(kind: str, found: set[str], claim_text: str, pj: str) -> dict[str, float]:
@@ -253,13 +301,16 @@ def load_parameters(path: Path = PARAMETERS) -> dict:
 
 
 def stance(claim_text: str, passage_text: str, extra: Mapping[str, float] | None = None,
-           params: Mapping | None = None) -> StanceResult:
-    """The passage's stance on the claim, with its probability. `extra` adds named features (a
-    name the parameters do not know weighs nothing); `params` overrides the shipped file."""
+           params: Mapping | None = None, speaker: str | None = None) -> StanceResult:
+    """The passage's stance on the claim, with its probability. `speaker` is the claim's speaker's
+    name, None when it has none (a rumour, a fact-checked claim without a claimant): it tells
+    "Tan said ..." restating Tan's claim from a second-hand report (see _attribution). `extra`
+    adds named features (a name the parameters do not know weighs nothing); `params` overrides
+    the shipped file."""
     if extra is None and params is None:
-        return _shipped_stance(claim_text, passage_text)
+        return _shipped_stance(claim_text, passage_text, speaker)
     params = params or load_parameters()
-    feats = features(claim_text, passage_text) + lexicon_features(params.get("lexicon", {}),
+    feats = features(claim_text, passage_text, speaker) + lexicon_features(params.get("lexicon", {}),
                                                                    claim_text, passage_text)
     if extra:
         feats = feats + tuple(extra.items())
@@ -269,8 +320,8 @@ def stance(claim_text: str, passage_text: str, extra: Mapping[str, float] | None
 
 
 @lru_cache(maxsize=8192)
-def _shipped_stance(claim_text: str, passage_text: str) -> StanceResult:
+def _shipped_stance(claim_text: str, passage_text: str, speaker: str | None) -> StanceResult:
     """The shipped model's reading, cached: a claim meets the same stored sentences again at each
     article on its subject."""
-    return stance(claim_text, passage_text, params=load_parameters())
+    return stance(claim_text, passage_text, params=load_parameters(), speaker=speaker)
 
