@@ -75,6 +75,15 @@ def test_attribution_is_read_against_the_claims_speaker():
     assert stance(CLAIM, other, speaker="Lena Okafor").probs[2] > stance(CLAIM, own, speaker="Lena Okafor").probs[2]
 
 
+def test_a_source_named_after_a_colon_is_read_as_attribution():
+    assert "labelled after" in dict(features(CLAIM, "Harbour tunnel to close for repairs next month: report"))
+    assert "labelled after" in dict(features(CLAIM, "Harbour tunnel to close next month: city sources"))
+    # the claim's speaker named so is the claim's own word; a time is no label
+    assert "labelled after" not in dict(features(CLAIM, "Harbour tunnel to close next month: Okafor", "Lena Okafor"))
+    assert "labelled after" not in dict(features(CLAIM, "The harbour tunnel closes next month at 10:30"))
+    assert stance(CLAIM, "Harbour tunnel to close for repairs next month: report").label == "discusses"
+
+
 def test_no_joke_and_no_show_are_not_denials():
     assert stance(CLAIM, "No joke: the harbour tunnel will close for repairs next month.").label == "repeats"
     claim = "The mayor skipped the opening of the harbour tunnel"

@@ -80,6 +80,10 @@ _LABELLED = re.compile(r"\s*(?:[^\W\d_][\w.'\u2019-]*\s+){0,3}[^\W\d_][\w.'\u201
 _ATTRIBUTING = re.compile(r"\b(?:says|said|say|saying|tells|told|according to)\b", re.IGNORECASE)
 _SUBJECT_BEFORE = re.compile(r"((?:[\w.'\u2019-]+\s+){0,4})$")
 _SUBJECT_AFTER = re.compile(r"^\s*((?:[\w.'\u2019-]+\s*){0,4})")
+# A headline that names its source after a colon at its end: "... to split in two: report",
+# "...: Pentagon" (the wire style for "X says").
+_LABEL_AFTER = re.compile(r":\s+((?:[^\W\d_][\w.'\u2019-]*\s+){0,2}[^\W\d_][\w.'\u2019-]*)\s*$")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"})
 
 
@@ -158,6 +162,9 @@ def features(claim_text: str, passage_text: str, speaker: str | None = None) -> 
         out["question"] = 1.0
     if _LABELLED.match(passage) and not _LABELLED.match(claim):
         out["labelled source"] = 1.0   # "Analyst: Apple Watch to cost $950" passes a word on
+    label = _LABEL_AFTER.search(passage)
+    if label and not _LABEL_AFTER.search(claim) and not (speaker and _names(label.group(1), speaker)):
+        out["labelled after"] = 1.0   # "...: report", unless the label is the claim's speaker
     p_neg, c_neg = negated(pj.strip()), negated(cj.strip())
     out.update(_overlap(claim, passage, p_neg != c_neg))
     if p_neg:
@@ -181,19 +188,25 @@ def _attribution(claim: str, passage: str, speaker: str | None) -> dict[str, flo
         return {}
     if speaker is None:
         return {"attributed": 1.0}
-    own = {fold(w) for w in speaker.split() if len(w) > 1}
-    for m in found:
-        before = _SUBJECT_BEFORE.search(passage[:m.start()]).group(1).split()
-        after = _SUBJECT_AFTER.match(passage[m.end():]).group(1).split()
-        if own.intersection(fold(w.strip(".,'\u2019s")) for w in before + after):
-            return {}
-    for m in found:
-        before = _SUBJECT_BEFORE.search(passage[:m.start()]).group(1).split()
-        after = _SUBJECT_AFTER.match(passage[m.end():]).group(1).split()
+    subjects = [(_SUBJECT_BEFORE.search(passage[:m.start()]).group(1).split(),
+                 _SUBJECT_AFTER.match(passage[m.end():]).group(1).split()) for m in found]
+    if any(_names(" ".join(before + after), speaker) for before, after in subjects):
+        return {}
+    for before, after in subjects:
         for run in (_capitalised_run(reversed(before))[::-1], _capitalised_run(after)):
             if run and parse_person(" ".join(run)) is not None:
                 return {"attributed": 1.0}
     return {}
+
+
+def _names(words: str, speaker: str) -> bool:
+    """Do `words` name the speaker (any word of the name but initials: "Tan", "Mr. Tan's")?"""
+    own = {w for w in _folded(speaker) if len(w) > 1 and w not in MATCH_STOPWORDS}
+    return not own.isdisjoint(_folded(words))
+
+
+def _folded(words: str) -> set[str]:
+    return {fold(_POSSESSIVE.sub("", w.strip(".,;:!?\"()\u201c\u201d"))) for w in words.split()}
 
 
 def _capitalised_run(words) -> list[str]:
