@@ -94,6 +94,17 @@ def test_no_joke_and_no_show_are_not_denials():
     assert "passage negated" in dict(features(claim, "The mayor was not at the opening of the harbour tunnel."))
 
 
+def test_a_quoted_name_opening_with_no_negates_nothing():
+    claim = "The two mayors renewed their \u201cno-tolls\u201d pact for the harbour tunnel"
+    for passage in ("The two mayors signed a \u201cno tolls\u201d pact for the harbour tunnel in 2019.",
+                    "The two mayors renewed their 'no tolls' pact for the harbour tunnel."):
+        read = dict(features(claim, passage))
+        assert "passage negated" not in read and "polarity differs" not in read
+        assert stance(claim, passage).label != "contradicts"
+    # quoted speech keeps its "no"
+    assert "passage negated" in dict(features(claim, 'Asked about the pact for the harbour tunnel, the mayors said "no tolls".'))
+
+
 @pytest.mark.parametrize("passage", [
     "The lighthouse keeper is alive and well after the storm",
     "Lighthouse keeper says he is safe after the storm",

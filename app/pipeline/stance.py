@@ -66,6 +66,11 @@ _LEXICON_PRIOR = 2
 _NEAR = 2
 # "no-show", "no-fly": one word, not a "no" (normalize_words splits at hyphens, so join first).
 _NO_COMPOUND = re.compile(r"\b([Nn]o)-(?=[^\W\d_])")
+# A quoted name that opens with "no" and qualifies the noun after it (a 'no limits' partnership,
+# its 'no first use' pledge) names a thing and negates nothing: one word, as its hyphenated
+# spelling is. Quoted speech (said 'no deal'., 'no way' to the plan) stays a "no".
+_QUOTED_NO = re.compile("(?<=[\"\u201c\u2018'])([Nn]o)[ -](?=[^\\W\\d_][\\w'\u2019-]*(?: [^\\W\\d_][\\w'\u2019-]*){0,2}"
+                        "[\"\u201d\u2019'] (?!(?:to|and|or|but|the|a|an|from|for|on|in|at|with|by|as|when|if|that)\\b)[a-z])")
 _TELLERS = "(?:" + "|".join(STANCE_TELLERS) + ")"
 _TELLER_RE = re.compile(rf"\b{_TELLERS}\s+(?:{'|'.join(STANCE_TELLING_VERBS)})\b"
                         rf"|\baccording to (?:\w+ ){{0,2}}{_TELLERS}\b", re.IGNORECASE)
@@ -97,7 +102,7 @@ class StanceResult:
 
 
 def _clean(text: str) -> str:
-    return _NO_COMPOUND.sub(r"\1", text)
+    return _NO_COMPOUND.sub(r"\1", _QUOTED_NO.sub(r"\1", text))
 
 
 def _affirmed(joined: str) -> str:
