@@ -94,7 +94,8 @@ def test_a_sentence_giving_the_claims_own_speaker_is_read_knowing_him(session, a
     sentence = f"{STATEMENT}, {attribution}."
     config = MatchConfig()
     scored = scored_candidates(session, sentence, config)
-    speakers = stance_speakers(session, scored, config)
+    speakers = stance_speakers(session, sentence, scored, config)
+    assert stance_speakers(session, f"{STATEMENT}.", scored, config) == {}   # names no source: no query
     assert speakers == {claim.id: "Tomas Ferreira"}
     [known] = passage_decisions(scored, config, set(), sentence, speakers)
     assert (known.claim_id, known.stance, known.origin) == (claim.id, "repeats", "extracted")

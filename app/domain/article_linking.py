@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.linking import (
     add_mention,
     another_statement,
+    claim_speakers,
     find_matching_claim,
     forget_identities,
     hold_loaded_rows,
@@ -27,7 +28,6 @@ from app.domain.linking import (
 from app.domain.matching import (
     Decision,
     MatchConfig,
-    claim_speakers,
     claims_by_id,
     earlier_decisions,
     joinable_claim,
@@ -45,7 +45,7 @@ from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
 from app.pipeline.constants import MATCH_MAX_SENTENCES
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
-from app.pipeline.stance import stance
+from app.pipeline.stance import reads_speaker, stance
 from app.storage.models import Article, Claim, Quote
 
 
@@ -316,7 +316,7 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
             others.add(join.claim_id)
     skip = set() if claim_id is None else {claim_id}
     decisions = passage_decisions(scored, config, skip=skip, passage=text,
-                                  speakers=stance_speakers(session, scored, config, skip))
+                                  speakers=stance_speakers(session, text, scored, config, skip))
     loaded = claims_by_id(session, {d.claim_id for d in decisions})   # one query, not one a decision
     linked = []
     for d in decisions:
@@ -377,5 +377,6 @@ def _same_statement(session: Session, claim_id: int, text: str, quote: Quote, ar
     claim = session.get(Claim, claim_id)
     if normalized_key(claim.text) == normalized_key(text):
         return True
-    read = stance(claim.text, text, speaker=claim_speakers(session, [claim_id]).get(claim_id))
+    speaker = claim_speakers(session, [claim_id]).get(claim_id) if reads_speaker(text) else None
+    read = stance(claim.text, text, speaker=speaker)
     return read.label == "repeats" and read.prob >= config.stance_confidence

@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, load_only
 
+from app.domain.linking import claim_speakers
 from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
     MATCH_CANDIDATES,
@@ -37,8 +38,8 @@ from app.pipeline.matching import (
     score_match,
     with_headline,
 )
-from app.pipeline.stance import StanceResult, stance
-from app.storage.models import Article, Claim, DismissedMatch, Mention, Speaker
+from app.pipeline.stance import StanceResult, reads_speaker, stance
+from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import article_candidates, claim_candidates, term_weights
 
 
@@ -278,20 +279,12 @@ def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | N
     return stance(claim, passage, speaker=speaker)
 
 
-def claim_speakers(session: Session, claim_ids) -> dict[int, str | None]:
-    """claim_id -> its speaker's name (None: the claim has none), in one query; nothing asked,
-    nothing read."""
-    ids = sorted(set(claim_ids))
-    if not ids:
-        return {}
-    rows = session.execute(select(Claim.id, Speaker.name).outerjoin(Speaker, Speaker.id == Claim.speaker_id)
-                           .where(Claim.id.in_(ids)))
-    return dict(rows.all())
-
-
-def stance_speakers(session: Session, scored: list[ScoredClaim], config: MatchConfig,
+def stance_speakers(session: Session, passage: str, scored: list[ScoredClaim], config: MatchConfig,
                     skip: set[int] = frozenset()) -> dict[int, str | None]:
-    """The speakers of the candidates whose stance passage_decisions will read."""
+    """The speakers of the candidates whose stance passage_decisions will read on `passage`;
+    nothing (and no query) when the passage names no source, which most do not."""
+    if not reads_speaker(passage):
+        return {}
     return claim_speakers(session, [s.claim_id for s in scored
                                     if s.claim_id not in skip and _reads_stance(s.match, config)])
 
@@ -448,7 +441,7 @@ def window_decisions(session: Session, article: Article,
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}
         out = []
-        speakers = stance_speakers(session, scored, config, skip)
+        speakers = stance_speakers(session, passage, scored, config, skip)
         for d in passage_decisions(scored, config, skip, passage, speakers):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
@@ -480,7 +473,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    speakers = claim_speakers(session, claim_ids)
+    speakers: dict[int, str | None] | None = None   # looked up at the first passage naming a source
     # Their id, text and kept stems only: their other columns and their outlet (joined by default)
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
@@ -502,8 +495,10 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                 if passage is None:
                     passage = Passage(text[start:end], stems, None)
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
+                if speakers is None and match.score > 0 and reads_speaker(text[start:end]):
+                    speakers = claim_speakers(session, claim_ids)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end],
-                                                         speakers.get(claim_id)))
+                                                         (speakers or {}).get(claim_id)))
                            if match.score > 0 else None)
                 if verdict is not None:
                     out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))

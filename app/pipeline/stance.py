@@ -81,10 +81,9 @@ _TELLER_RE = re.compile(rf"\b{_TELLERS}\s+(?:{'|'.join(STANCE_TELLING_VERBS)})\b
 _LABELLED = re.compile(r"\s*(?:[^\W\d_][\w.'\u2019-]*\s+){0,3}[^\W\d_][\w.'\u2019-]*:\s")
 
 # A passage that says who says it: "X says", "said X", "according to X", "X told reporters". The
-# words before the verb (up to four, within the clause) and after it are its possible subject.
+# four words either side of the verb are its possible subject.
 _ATTRIBUTING = re.compile(r"\b(?:says|said|say|saying|tells|told|according to)\b", re.IGNORECASE)
-_SUBJECT_BEFORE = re.compile(r"((?:[\w.'\u2019-]+\s+){0,4})$")
-_SUBJECT_AFTER = re.compile(r"^\s*((?:[\w.'\u2019-]+\s*){0,4})")
+_SUBJECT_REACH = 60   # characters either side of the verb where its subject is looked for
 # A headline that names its source after a colon at its end: "... to split in two: report",
 # "...: Pentagon" (the wire style for "X says").
 _LABEL_AFTER = re.compile(r":\s+((?:[^\W\d_][\w.'\u2019-]*\s+){0,2}[^\W\d_][\w.'\u2019-]*)\s*$")
@@ -179,6 +178,12 @@ def features(claim_text: str, passage_text: str, speaker: str | None = None) -> 
     return tuple(out.items())
 
 
+def reads_speaker(passage_text: str) -> bool:
+    """Does the claim's speaker change how this passage is read (it names a source: see
+    _attribution)? A caller may skip looking the speaker up when it does not."""
+    return bool(_ATTRIBUTING.search(passage_text) or _LABEL_AFTER.search(passage_text))
+
+
 def _attribution(claim: str, passage: str, speaker: str | None) -> dict[str, float]:
     """Whether the passage says who says it ("..., dad says", "Lawmaker says ...", "according to
     X"), and whether that is the claim's own speaker. Without a speaker (a rumour, a fact-checked
@@ -193,13 +198,13 @@ def _attribution(claim: str, passage: str, speaker: str | None) -> dict[str, flo
         return {}
     if speaker is None:
         return {"attributed": 1.0}
-    subjects = [(_SUBJECT_BEFORE.search(passage[:m.start()]).group(1).split(),
-                 _SUBJECT_AFTER.match(passage[m.end():]).group(1).split()) for m in found]
+    subjects = [(passage[max(0, m.start() - _SUBJECT_REACH):m.start()].split()[-4:],
+                 passage[m.end():m.end() + _SUBJECT_REACH].split()[:4]) for m in found]
     if any(_names(" ".join(before + after), speaker) for before, after in subjects):
         return {}
     for before, after in subjects:
         for run in (_capitalised_run(reversed(before))[::-1], _capitalised_run(after)):
-            if run and parse_person(" ".join(run)) is not None:
+            if run and _is_person(" ".join(run)):
                 return {"attributed": 1.0}
     return {}
 
@@ -210,8 +215,14 @@ def _names(words: str, speaker: str) -> bool:
     return not own.isdisjoint(_folded(words))
 
 
-def _folded(words: str) -> set[str]:
-    return {fold(_POSSESSIVE.sub("", w.strip(".,;:!?\"()\u201c\u201d"))) for w in words.split()}
+@lru_cache(maxsize=4096)
+def _folded(words: str) -> frozenset[str]:
+    return frozenset({fold(_POSSESSIVE.sub("", w.strip(".,;:!?\"()\u201c\u201d"))) for w in words.split()})
+
+
+@lru_cache(maxsize=4096)
+def _is_person(name: str) -> bool:
+    return parse_person(name) is not None
 
 
 def _capitalised_run(words) -> list[str]:
