@@ -15,7 +15,10 @@ stances' shares, counted once per training claim so no single story makes a cue 
 stance_train.learn_lexicon); a passage's means over its words are three features. Where a hedge or
 refute word stands matters too: "Video purportedly shows X" doubts X, "X, a fan could say" does not,
 so the distance from a cue to the nearest word shared with the claim is read (Ferreira & Vlachos's
-distance to the root, without a parser).
+distance to the root, without a parser). Who the passage says says it ("..., dad says", "...:
+report") is read against the claim's speaker, which ingest knows and Emergent does not: "X says"
+of a claim nobody is known to have made, or by another named person, passes it on; the claim's
+own speaker (or his office, "the ministry said") restates it (see _attribution).
 
 Features are named strings with values, so another measure (a sentence-embedding cosine) can be
 passed in as `extra` later; a name the parameters do not know weighs nothing.
