@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.articles import ArticleInput, ingest_article
-from app.domain.matching import MatchConfig, decide
+from app.domain.matching import MatchConfig, decide, passage_decisions, scored_candidates, stance_speakers
 from app.pipeline.matching import score_match
 from app.pipeline.stance import StanceResult
 from app.storage.models import Claim, Mention
@@ -81,3 +81,23 @@ def test_a_plain_repeat_in_another_outlet_is_still_linked(session):
     claim = session.scalar(select(Claim).where(Claim.text == STATEMENT))
     [m] = session.scalars(select(Mention).where(Mention.claim_id == claim.id, Mention.article_id == other))
     assert (m.stance, m.origin) == ("repeats", "extracted")
+
+
+
+@pytest.mark.parametrize("attribution", ["Ferreira said on Friday", "the authority's director said on Friday"])
+def test_a_sentence_giving_the_claims_own_speaker_is_read_knowing_him(session, attribution):
+    """Matching tells the stance model who the claim's speaker is: "..., Ferreira said" restates
+    Ferreira's claim and is linked; read as a claim nobody is known to have made, the same
+    sentence only reports it and would wait for an analyst."""
+    _ingest(session, ORIGINAL)
+    claim = session.scalar(select(Claim).where(Claim.text == STATEMENT))
+    sentence = f"{STATEMENT}, {attribution}."
+    config = MatchConfig()
+    scored = scored_candidates(session, sentence, config)
+    speakers = stance_speakers(session, sentence, scored, config)
+    assert stance_speakers(session, f"{STATEMENT}.", scored, config) == {}   # names no source: no query
+    assert speakers == {claim.id: "Tomas Ferreira"}
+    [known] = passage_decisions(scored, config, set(), sentence, speakers)
+    assert (known.claim_id, known.stance, known.origin) == (claim.id, "repeats", "extracted")
+    [unknown] = passage_decisions(scored, config, set(), sentence, {})
+    assert unknown.origin == "suggested"

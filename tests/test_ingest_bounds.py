@@ -153,7 +153,7 @@ def test_a_statement_links_what_the_matcher_links_beside_its_own_claim(session, 
     session.flush()
     decision = Decision(other.id, "repeats", "extracted", dc_replace(NO_MATCH, score=0.95, lexical=0.95))
     monkeypatch.setattr(article_linking, "passage_decisions",
-                        lambda scored, config, skip, passage=None: [decision] if other.id not in skip else [])
+                        lambda scored, config, skip, passage=None, speakers=None: [decision] if other.id not in skip else [])
     ingest_article(session, ArticleInput(text=long_article(1), outlet="Port Post"), "t")
     origin = session.scalar(select(Mention.origin).where(Mention.claim_id == other.id))
     assert origin == "extracted"

@@ -75,3 +75,20 @@ def test_load_gold_reads_utf8_json(tmp_path):
     path.write_text(json.dumps(GOLD | {"about": "“curly”"}, ensure_ascii=False), encoding="utf-8")
     assert load_gold(path)["about"] == "“curly”"
     assert score_quotes({}, load_gold(path)).gold_required == 3
+
+
+def test_eval_says_why_each_gold_mention_misses():
+    """`claimtracker eval` names, for each gold mention not on the best claim with its gold stance,
+    whether the claim has it with another stance, another claim has it, or nothing was proposed."""
+    from app.domain.evaluation import _misses
+
+    golds = [{"file": "a.txt", "start": 0, "end": 10, "stance": "repeats"},
+             {"file": "a.txt", "start": 20, "end": 30, "stance": "discusses"},
+             {"file": "b.txt", "start": 0, "end": 10, "stance": "repeats"},
+             {"file": "b.txt", "start": 40, "end": 50, "stance": "contradicts"}]
+    # (start, end, claim_id, stance, origin) of the stored mentions, by file
+    mentions = {"a.txt": [(0, 10, 7, "repeats", "extracted"), (18, 28, 7, "repeats", "suggested")],
+                "b.txt": [(2, 9, 9, "repeats", "extracted")]}
+    best = {0: (True, True), 1: (False, False)}
+    assert [(m["start"], m["why"]) for m in _misses(golds, mentions, 7, best)] == [
+        (20, "on the claim as repeats"), (0, "on other claims [9]"), (40, "nothing proposed")]

@@ -48,14 +48,40 @@ def test_a_debunk_or_denial_contradicts_the_claim(passage):
 @pytest.mark.parametrize("passage", [
     "The harbour tunnel will close for repairs next month.",
     "Harbour tunnel to close for repairs next month",
+    # the source named is the claim's speaker (or his office), not a hedge
     "The harbour tunnel closes for repairs next month, the transport minister said.",
-    # a named source is the claim's speaker, not a hedge
     "The harbour tunnel will close for repairs next month, according to the transport ministry.",
+    "The harbour tunnel will close for repairs next month, Okafor said.",
+    "Minister Lena Okafor says the harbour tunnel will close for repairs next month",
 ])
 def test_a_plain_restatement_repeats_the_claim(passage):
-    result = stance(CLAIM, passage)
+    result = stance(CLAIM, passage, speaker="Lena Okafor")
     assert result.label == "repeats"
     assert result.prob >= 0.6
+
+
+def test_attribution_is_read_against_the_claims_speaker():
+    """Another named person passing the claim on reports it second-hand, as any "says" does of a
+    claim nobody is known to have made; the claim's own speaker saying it restates it."""
+    own = "The harbour tunnel will close for repairs next month, Lena Okafor said."
+    other = "The harbour tunnel will close for repairs next month, Marcus Bell said."
+    assert "attributed" not in dict(features(CLAIM, own, "Lena Okafor"))
+    assert "attributed" in dict(features(CLAIM, other, "Lena Okafor"))
+    assert "attributed" in dict(features(CLAIM, own, None))
+    # a role or a body is no other person: the speaker's office may speak for him
+    assert "attributed" not in dict(features(CLAIM, "The tunnel will close, the ministry said.", "Lena Okafor"))
+    # a claim that is itself a report is passed on by any "says"
+    assert "attributed" not in dict(features("Okafor says the tunnel will close", other, None))
+    assert stance(CLAIM, other, speaker="Lena Okafor").probs[2] > stance(CLAIM, own, speaker="Lena Okafor").probs[2]
+
+
+def test_a_source_named_after_a_colon_is_read_as_attribution():
+    assert "labelled after" in dict(features(CLAIM, "Harbour tunnel to close for repairs next month: report"))
+    assert "labelled after" in dict(features(CLAIM, "Harbour tunnel to close next month: city sources"))
+    # the claim's speaker named so is the claim's own word; a time is no label
+    assert "labelled after" not in dict(features(CLAIM, "Harbour tunnel to close next month: Okafor", "Lena Okafor"))
+    assert "labelled after" not in dict(features(CLAIM, "The harbour tunnel closes next month at 10:30"))
+    assert stance(CLAIM, "Harbour tunnel to close for repairs next month: report").label == "discusses"
 
 
 def test_no_joke_and_no_show_are_not_denials():
@@ -66,6 +92,17 @@ def test_no_joke_and_no_show_are_not_denials():
     assert "passage negated" not in dict(features(claim, passage))
     # the same words with a real "not" are read as one
     assert "passage negated" in dict(features(claim, "The mayor was not at the opening of the harbour tunnel."))
+
+
+def test_a_quoted_name_opening_with_no_negates_nothing():
+    claim = "The two mayors renewed their \u201cno-tolls\u201d pact for the harbour tunnel"
+    for passage in ("The two mayors signed a \u201cno tolls\u201d pact for the harbour tunnel in 2019.",
+                    "The two mayors renewed their 'no tolls' pact for the harbour tunnel."):
+        read = dict(features(claim, passage))
+        assert "passage negated" not in read and "polarity differs" not in read
+        assert stance(claim, passage).label != "contradicts"
+    # quoted speech keeps its "no"
+    assert "passage negated" in dict(features(claim, 'Asked about the pact for the harbour tunnel, the mayors said "no tolls".'))
 
 
 @pytest.mark.parametrize("passage", [
@@ -118,7 +155,7 @@ def test_a_speakers_words_in_a_long_news_sentence_are_a_confident_repeat():
                     "adding that funding had been secured from the state.",
                     "The city will build three new bridges over the river by 2027, Mayor Jane Holt said "
                     "on Tuesday at a press conference in the town hall."):
-        result = stance(claim, passage)
+        result = stance(claim, passage, speaker="Jane Holt")
         assert result.label == "repeats" and result.prob >= 0.6
 
 

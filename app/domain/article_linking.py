@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.linking import (
     add_mention,
     another_statement,
+    claim_speakers,
     find_matching_claim,
     forget_identities,
     hold_loaded_rows,
@@ -33,6 +34,7 @@ from app.domain.matching import (
     passage_decisions,
     scored_candidates,
     sentences_not_matched,
+    stance_speakers,
     window_decisions,
     window_stems_text,
 )
@@ -43,7 +45,7 @@ from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import Statement, fidelity, joined_halves, normalized_key, split_statements
 from app.pipeline.constants import MATCH_MAX_SENTENCES
 from app.pipeline.quotes import QuoteCandidate, continues, extract_quotes
-from app.pipeline.stance import stance
+from app.pipeline.stance import reads_speaker, stance
 from app.storage.models import Article, Claim, Quote
 
 
@@ -314,8 +316,9 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
                 claim_id, score = join.claim_id, join.match.score
                 break
             others.add(join.claim_id)
-    decisions = passage_decisions(scored, config, skip=set() if claim_id is None else {claim_id},
-                                  passage=text)
+    skip = set() if claim_id is None else {claim_id}
+    decisions = passage_decisions(scored, config, skip=skip, passage=text,
+                                  speakers=stance_speakers(session, text, scored, config, skip))
     loaded = claims_by_id(session, {d.claim_id for d in decisions})   # one query, not one a decision
     linked = []
     for d in decisions:
@@ -373,8 +376,9 @@ def _same_statement(session: Session, claim_id: int, text: str, quote: Quote, ar
     discusses "The authority will open the gates": it is proposed beside it, not joined)."""
     if another_statement(session, claim_id, quote.speaker_id, article.published):
         return False
-    claim_text = session.get(Claim, claim_id).text
-    if normalized_key(claim_text) == normalized_key(text):
+    claim = session.get(Claim, claim_id)
+    if normalized_key(claim.text) == normalized_key(text):
         return True
-    read = stance(claim_text, text)
+    speaker = claim_speakers(session, [claim_id]).get(claim_id) if reads_speaker(text) else None
+    read = stance(claim.text, text, speaker=speaker)
     return read.label == "repeats" and read.prob >= config.stance_confidence

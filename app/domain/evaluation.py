@@ -54,7 +54,26 @@ def score_claims(session: Session, gold: dict) -> list[dict]:
         out.append({"id": gc["id"], "claim_id": best_id, "found": len(files) >= 2,
                     "mentions": len(gc["mentions"]), "covered": len(best),
                     "right_stance": sum(r for r, _ in best.values()),
-                    "linked": sum(1 for r, linked in best.values() if r and linked)})
+                    "linked": sum(1 for r, linked in best.values() if r and linked),
+                    "misses": _misses(gc["mentions"], mentions, best_id, best)})
+    return out
+
+
+def _misses(golds: list[dict], mentions: dict, best_id: int | None, best: dict) -> list[dict]:
+    """Why each gold mention is not on the claim with its gold stance: the claim has it with
+    another stance, another claim has it, or nothing was proposed there."""
+    out = []
+    for i, gm in enumerate(golds):
+        if best.get(i, (False, False))[0]:
+            continue
+        here = [(claim_id, stance) for start, end, claim_id, stance, _ in mentions.get(gm["file"], [])
+                if _overlap((start, end), (gm["start"], gm["end"])) > 0]
+        stances = sorted({stance for claim_id, stance in here if claim_id == best_id})
+        others = sorted({claim_id for claim_id, _ in here if claim_id != best_id})
+        why = (f"on the claim as {'/'.join(stances)}" if stances
+               else f"on other claims {others}" if others else "nothing proposed")
+        out.append({"file": gm["file"], "start": gm["start"], "end": gm["end"], "stance": gm["stance"],
+                    "why": why})
     return out
 
 
@@ -136,6 +155,8 @@ def _report(results, s, claims, counts) -> list[str]:
         lines.append(f"  {c['id']}: {c['covered']} of {c['mentions']} mentions covered, "
                      f"{c['right_stance']} with the right stance, {c['linked']} linked"
                      + (f" (claim {c['claim_id']})" if c["claim_id"] else ""))
+        lines += [f"    missed {m['file']} {m['start']}-{m['end']} ({m['stance']}): {m['why']}"
+                  for m in c.get("misses", [])]
     return lines
 
 

@@ -197,6 +197,20 @@ def _claim_identity(session: Session, claim_id: int):
     return memo[key]
 
 
+def claim_speakers(session: Session, claim_ids) -> dict[int, str | None]:
+    """claim_id -> its speaker's name (None: the claim has none), what the stance model reads a
+    passage's "X said" against; remembered for the article being linked like _claim_identity,
+    the rest in one query."""
+    memo = _memo(session)
+    ids = sorted({cid for cid in claim_ids if ("speaker name", cid) not in memo})
+    if ids:
+        rows = session.execute(select(Claim.id, Speaker.name).outerjoin(Speaker, Speaker.id == Claim.speaker_id)
+                               .where(Claim.id.in_(ids)))
+        for cid, name in rows:
+            memo[("speaker name", cid)] = name
+    return {cid: memo[("speaker name", cid)] for cid in claim_ids if ("speaker name", cid) in memo}
+
+
 def _is_person(session: Session, speaker_id: int) -> bool:
     memo = _memo(session)
     key = ("person", speaker_id)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, load_only
 
+from app.domain.linking import claim_speakers
 from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
     MATCH_CANDIDATES,
@@ -37,7 +38,7 @@ from app.pipeline.matching import (
     score_match,
     with_headline,
 )
-from app.pipeline.stance import StanceResult, stance
+from app.pipeline.stance import StanceResult, reads_speaker, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import article_candidates, claim_candidates, term_weights
 
@@ -263,14 +264,29 @@ def _decide_stance(match: MatchScore, config: MatchConfig, stance: StanceResult)
     return stance.label, "suggested"
 
 
-def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | None) -> StanceResult | None:
-    """The passage's stance on the claim, read only where a decision may follow (reading costs
-    an alignment; most candidates fall short of every threshold)."""
-    if passage is None or not _enough_shared(match, config) or not _carries_claim(match, config):
+def _reads_stance(match: MatchScore, config: MatchConfig) -> bool:
+    """Is the stance worth reading: only where a decision may follow (reading costs an alignment;
+    most candidates fall short of every threshold)."""
+    return (_enough_shared(match, config) and _carries_claim(match, config)
+            and match.score >= min(config.suggest_threshold, config.contradict_threshold))
+
+
+def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | None,
+            speaker: str | None) -> StanceResult | None:
+    """The passage's stance on the claim (whose speaker is `speaker`), where a decision may follow."""
+    if passage is None or not _reads_stance(match, config):
         return None
-    if match.score < min(config.suggest_threshold, config.contradict_threshold):
-        return None
-    return stance(claim, passage)
+    return stance(claim, passage, speaker=speaker)
+
+
+def stance_speakers(session: Session, passage: str, scored: list[ScoredClaim], config: MatchConfig,
+                    skip: set[int] = frozenset()) -> dict[int, str | None]:
+    """The speakers of the candidates whose stance passage_decisions will read on `passage`;
+    nothing (and no query) when the passage names no source, which most do not."""
+    if not reads_speaker(passage):
+        return {}
+    return claim_speakers(session, [s.claim_id for s in scored
+                                    if s.claim_id not in skip and _reads_stance(s.match, config)])
 
 
 def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
@@ -306,14 +322,17 @@ JOIN_CUT_CANDIDATES = 3
 
 
 def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
-                      skip: set[int], passage: str | None = None) -> list[Decision]:
+                      skip: set[int], passage: str | None = None,
+                      speakers: dict[int, str | None] | None = None) -> list[Decision]:
     """The best few links/suggestions for one passage, leaving out claims in `skip`; with the
-    passage's text its stance on each claim is read (see decide)."""
+    passage's text its stance on each claim is read (see decide), knowing each claim's speaker
+    from `speakers` (see stance_speakers; a claim missing there is read as having none)."""
     out: list[Decision] = []
+    speakers = speakers or {}
     for s in scored:
         if s.claim_id in skip:
             continue
-        verdict = decide(s.match, config, _stance(s.match, config, s.text, passage))
+        verdict = decide(s.match, config, _stance(s.match, config, s.text, passage, speakers.get(s.claim_id)))
         if verdict is not None:
             out.append(Decision(s.claim_id, verdict[0], verdict[1], s.match))
         if len(out) >= config.per_passage:
@@ -422,7 +441,8 @@ def window_decisions(session: Session, article: Article,
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}
         out = []
-        for d in passage_decisions(scored, config, skip, passage):
+        speakers = stance_speakers(session, passage, scored, config, skip)
+        for d in passage_decisions(scored, config, skip, passage, speakers):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
         yield out
@@ -453,6 +473,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         taken.setdefault(key, []).extend(spans)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
+    speakers: dict[int, str | None] | None = None   # looked up at the first passage naming a source
     # Their id, text and kept stems only: their other columns and their outlet (joined by default)
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
@@ -474,7 +495,10 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                 if passage is None:
                     passage = Passage(text[start:end], stems, None)
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
-                verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end]))
+                if speakers is None and match.score > 0 and reads_speaker(text[start:end]):
+                    speakers = claim_speakers(session, claim_ids)
+                verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end],
+                                                         (speakers or {}).get(claim_id)))
                            if match.score > 0 else None)
                 if verdict is not None:
                     out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))

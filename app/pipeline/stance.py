@@ -15,7 +15,10 @@ stances' shares, counted once per training claim so no single story makes a cue 
 stance_train.learn_lexicon); a passage's means over its words are three features. Where a hedge or
 refute word stands matters too: "Video purportedly shows X" doubts X, "X, a fan could say" does not,
 so the distance from a cue to the nearest word shared with the claim is read (Ferreira & Vlachos's
-distance to the root, without a parser).
+distance to the root, without a parser). Who the passage says says it ("..., dad says", "...:
+report") is read against the claim's speaker, which ingest knows and Emergent does not: "X says"
+of a claim nobody is known to have made, or by another named person, passes it on; the claim's
+own speaker (or his office, "the ministry said") restates it (see _attribution).
 
 Features are named strings with values, so another measure (a sentence-embedding cosine) can be
 passed in as `extra` later; a name the parameters do not know weighs nothing.
@@ -44,6 +47,7 @@ from app.pipeline.constants import (
     STANCE_TELLING_VERBS,
 )
 from app.pipeline.matching import content_words, negated, score_match, stem
+from app.pipeline.person_names import fold, parse_person
 
 LABELS = ("repeats", "contradicts", "discusses")
 PARAMETERS = Path(__file__).parent / "data" / "stance.json"
@@ -65,6 +69,11 @@ _LEXICON_PRIOR = 2
 _NEAR = 2
 # "no-show", "no-fly": one word, not a "no" (normalize_words splits at hyphens, so join first).
 _NO_COMPOUND = re.compile(r"\b([Nn]o)-(?=[^\W\d_])")
+# A quoted name that opens with "no" and qualifies the noun after it (a 'no limits' partnership,
+# its 'no first use' pledge) names a thing and negates nothing: one word, as its hyphenated
+# spelling is. Quoted speech (said 'no deal'., 'no way' to the plan) stays a "no".
+_QUOTED_NO = re.compile("(?<=[\"\u201c\u2018'])([Nn]o)[ -](?=[^\\W\\d_][\\w'\u2019-]*(?: [^\\W\\d_][\\w'\u2019-]*){0,2}"
+                        "[\"\u201d\u2019'] (?!(?:to|and|or|but|the|a|an|from|for|on|in|at|with|by|as|when|if|that)\\b)[a-z])")
 _TELLERS = "(?:" + "|".join(STANCE_TELLERS) + ")"
 _TELLER_RE = re.compile(rf"\b{_TELLERS}\s+(?:{'|'.join(STANCE_TELLING_VERBS)})\b"
                         rf"|\baccording to (?:\w+ ){{0,2}}{_TELLERS}\b", re.IGNORECASE)
@@ -73,6 +82,16 @@ _TELLER_RE = re.compile(rf"\b{_TELLERS}\s+(?:{'|'.join(STANCE_TELLING_VERBS)})\b
 # A passage that opens with a short label and a colon gives someone's words: "Congressman: ...",
 # "US officials: ...", "Tim Cook: ..." (not a time, "10:30", nor a long clause).
 _LABELLED = re.compile(r"\s*(?:[^\W\d_][\w.'\u2019-]*\s+){0,3}[^\W\d_][\w.'\u2019-]*:\s")
+
+# A passage that says who says it: "X says", "said X", "according to X", "X told reporters". The
+# four words either side of the verb are its possible subject.
+_ATTRIBUTING = re.compile(r"\b(?:says|said|say|saying|tells|told|according to)\b", re.IGNORECASE)
+_SUBJECT_REACH = 60   # characters either side of the verb where its subject is looked for
+# A headline that names its source after a colon at its end: "... to split in two: report",
+# "...: Pentagon" (the wire style for "X says").
+_LABEL_AFTER = re.compile(r":\s+((?:[^\W\d_][\w.'\u2019-]*\s+){0,2}[^\W\d_][\w.'\u2019-]*)\s*$")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +104,7 @@ class StanceResult:
 
 
 def _clean(text: str) -> str:
-    return _NO_COMPOUND.sub(r"\1", text)
+    return _NO_COMPOUND.sub(r"\1", _QUOTED_NO.sub(r"\1", text))
 
 
 def _affirmed(joined: str) -> str:
@@ -125,7 +144,7 @@ def added_words(claim_text: str, passage_text: str) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...]:
+def features(claim_text: str, passage_text: str, speaker: str | None = None) -> tuple[tuple[str, float], ...]:
     """(name, value) pairs describing the passage against the claim (see the module docstring).
     A cue counts only when the claim lacks it: "X could close" restates "X could close"."""
     claim, passage = _clean(claim_text), _clean(passage_text)
@@ -143,12 +162,16 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
     out.update(_shape(claim_text, cj, pj))
     if not _DENIALS.isdisjoint(pj.split()) and _DENIALS.isdisjoint(cj.split()):
         out["denial verb"] = 1.0   # "denied", "refuted", "disputed": one feature for the rarer forms
+    out.update(_attribution(claim, passage, speaker))
     if _TELLER_RE.search(pj) and not _TELLER_RE.search(cj):
         out["teller"] = 1.0
     if "?" in passage and "?" not in claim:
         out["question"] = 1.0
     if _LABELLED.match(passage) and not _LABELLED.match(claim):
         out["labelled source"] = 1.0   # "Analyst: Apple Watch to cost $950" passes a word on
+    label = _LABEL_AFTER.search(passage)
+    if label and not _LABEL_AFTER.search(claim) and not (speaker and _names(label.group(1), speaker)):
+        out["labelled after"] = 1.0   # "...: report", unless the label is the claim's speaker
     p_neg, c_neg = negated(pj.strip()), negated(cj.strip())
     out.update(_overlap(claim, passage, p_neg != c_neg))
     if p_neg:
@@ -156,6 +179,63 @@ def features(claim_text: str, passage_text: str) -> tuple[tuple[str, float], ...
     if c_neg:
         out["claim negated"] = 1.0
     return tuple(out.items())
+
+
+def reads_speaker(passage_text: str) -> bool:
+    """Does the claim's speaker change how this passage is read (it names a source: see
+    _attribution)? A caller may skip looking the speaker up when it does not."""
+    return bool(_ATTRIBUTING.search(passage_text) or _LABEL_AFTER.search(passage_text))
+
+
+def _attribution(claim: str, passage: str, speaker: str | None) -> dict[str, float]:
+    """Whether the passage says who says it ("..., dad says", "Lawmaker says ...", "according to
+    X"), and whether that is the claim's own speaker. Without a speaker (a rumour, a fact-checked
+    claim) any attribution passes the claim on without vouching for it. With one, "Tan said ..."
+    restates Tan's claim, and so does "the ministry said" or "he said" (the passage names nobody
+    else); only another named person ("Biden said" of a Trump claim) reports it second-hand. A
+    claim that is itself a report ("X says Y") is passed on by any "says" (nothing is read)."""
+    if _ATTRIBUTING.search(claim):
+        return {}
+    found = list(_ATTRIBUTING.finditer(passage))
+    if not found:
+        return {}
+    if speaker is None:
+        return {"attributed": 1.0}
+    subjects = [(passage[max(0, m.start() - _SUBJECT_REACH):m.start()].split()[-4:],
+                 passage[m.end():m.end() + _SUBJECT_REACH].split()[:4]) for m in found]
+    if any(_names(" ".join(before + after), speaker) for before, after in subjects):
+        return {}
+    for before, after in subjects:
+        for run in (_capitalised_run(reversed(before))[::-1], _capitalised_run(after)):
+            if run and _is_person(" ".join(run)):
+                return {"attributed": 1.0}
+    return {}
+
+
+def _names(words: str, speaker: str) -> bool:
+    """Do `words` name the speaker (any word of the name but initials: "Tan", "Mr. Tan's")?"""
+    own = {w for w in _folded(speaker) if len(w) > 1 and w not in MATCH_STOPWORDS}
+    return not own.isdisjoint(_folded(words))
+
+
+@lru_cache(maxsize=4096)
+def _folded(words: str) -> frozenset[str]:
+    return frozenset({fold(_POSSESSIVE.sub("", w.strip(".,;:!?\"()\u201c\u201d"))) for w in words.split()})
+
+
+@lru_cache(maxsize=4096)
+def _is_person(name: str) -> bool:
+    return parse_person(name) is not None
+
+
+def _capitalised_run(words) -> list[str]:
+    """The capitalised words at the head of `words`, up to the first other word."""
+    out = []
+    for w in words:
+        if not w[:1].isupper() or w.lower() in _PRONOUNS:
+            break
+        out.append(w.strip(",;:"))
+    return out
 
 
 def _cue_distance(kind: str, found: set[str], claim_text: str, pj: str) -> dict[str, float]:
@@ -253,13 +333,16 @@ def load_parameters(path: Path = PARAMETERS) -> dict:
 
 
 def stance(claim_text: str, passage_text: str, extra: Mapping[str, float] | None = None,
-           params: Mapping | None = None) -> StanceResult:
-    """The passage's stance on the claim, with its probability. `extra` adds named features (a
-    name the parameters do not know weighs nothing); `params` overrides the shipped file."""
+           params: Mapping | None = None, speaker: str | None = None) -> StanceResult:
+    """The passage's stance on the claim, with its probability. `speaker` is the claim's speaker's
+    name, None when it has none (a rumour, a fact-checked claim without a claimant): it tells
+    "Tan said ..." restating Tan's claim from a second-hand report (see _attribution). `extra`
+    adds named features (a name the parameters do not know weighs nothing); `params` overrides
+    the shipped file."""
     if extra is None and params is None:
-        return _shipped_stance(claim_text, passage_text)
+        return _shipped_stance(claim_text, passage_text, speaker)
     params = params or load_parameters()
-    feats = features(claim_text, passage_text) + lexicon_features(params.get("lexicon", {}),
+    feats = features(claim_text, passage_text, speaker) + lexicon_features(params.get("lexicon", {}),
                                                                    claim_text, passage_text)
     if extra:
         feats = feats + tuple(extra.items())
@@ -269,8 +352,8 @@ def stance(claim_text: str, passage_text: str, extra: Mapping[str, float] | None
 
 
 @lru_cache(maxsize=8192)
-def _shipped_stance(claim_text: str, passage_text: str) -> StanceResult:
+def _shipped_stance(claim_text: str, passage_text: str, speaker: str | None) -> StanceResult:
     """The shipped model's reading, cached: a claim meets the same stored sentences again at each
     article on its subject."""
-    return stance(claim_text, passage_text, params=load_parameters())
+    return stance(claim_text, passage_text, params=load_parameters(), speaker=speaker)
 
