@@ -157,6 +157,15 @@ class OursRanker:
 
         return similar_claims(self.session, query, top, self.config)
 
+    def candidates(self, query: str, top: int = TOP) -> set[str]:
+        """The data-set ids of the claims `similar` scores for `query` (its candidate pool): a right
+        claim missing here is lost before any ranking."""
+        from app.domain.matching import candidate_pool
+        from app.domain.similar import similar_config
+
+        _, hits, _ = candidate_pool(self.session, query, similar_config(self.config, top))
+        return {v for cid, _, _ in hits for v in self.vids.get(cid, [])}
+
     def close(self) -> None:
         self.session.close()
         self.engine.dispose()
@@ -191,11 +200,15 @@ def run(devdata: Path, quick: bool = False) -> Report:
         # one `similar` call a post serves both the MAP and the reliability table
         runs = [([(h, ours.vids.get(h.claim_id, [])) for h in ours.scored(q["query"])], set(q["positives"]))
                 for q in queries]
+        # where a right claim is lost: never among the candidates, or ranked below the top 5
+        found = sum(len(set(q["positives"]) & ours.candidates(q["query"])) for q in queries)
         ours.close()
         ours_map = sum(average_precision([v for _, vids in hits for v in vids], positives)
                        for hits, positives in runs) / len(runs)
         report.rows.append(Row(name, "MAP@5 (similar)", ours_map, "BM25 text+title",
                                bm25_title, ">= 0.92", note=f"{len(queries)} queries"))
+        report.rows.append(Row(name, "right claims among similar's candidates", found / sum(
+            len(q["positives"]) for q in queries), note="recall of the candidate pool, before ranking"))
         report.rows.append(Row(name, "MAP@5 BM25 on claim text only", bm25_text))
         judged.extend(runs)
     report.tables["checkthat dev, top 5 of each post: score band -> share right (reliability)"] = reliability(judged)

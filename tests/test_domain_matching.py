@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.domain.articles import ArticleInput, ingest_article, rematch_article
 from app.domain.errors import Conflict, NotFound
 from app.domain.known_claims import import_known_claims
-from app.domain.matching import MatchConfig, sentence_decisions
-from app.domain.similar import similar_claims
+from app.domain.matching import MatchConfig, candidate_pool, sentence_decisions
+from app.domain.similar import similar_claims, similar_config
 from app.domain.suggestions import accept, bulk_accept, list_suggestions, pending_count, reject
 from app.pipeline.known_claims import KnownClaim
 from app.storage.models import Article, Claim, DismissedMatch, Event, Mention
@@ -165,6 +165,18 @@ def test_similar_ranks_stored_claims_for_a_text(session):
     assert hits and hits[0].text == STATEMENT
     assert 0 < hits[0].match.score <= 1
     assert similar_claims(session, "completely unrelated words about cooking pasta", top=5) == []
+
+
+def test_similars_candidate_pool_is_the_cleaned_post_and_the_claims_it_scores(session):
+    _ingest(session, ORIGINAL)
+    post = "Northern #FloodGates to open before spring rains? https://t.co/abc123"
+    text, hits, sims = candidate_pool(session, post, similar_config(None, 5))
+    assert "t.co" not in text and "Flood Gates" in text
+    assert STATEMENT in [t for _, t, _ in hits] and sims == {}
+    assert similar_claims(session, post, top=1)[0].claim_id in {cid for cid, _, _ in hits}
+    # the index's reach is the config's: one term of the post is too few to rank on
+    narrow = candidate_pool(session, post, MatchConfig(candidate_terms=1, candidate_budget=0))[1]
+    assert len(narrow) <= len(hits)
 
 
 def test_reworded_short_quote_joins_by_score_when_no_long_run_is_shared(session):

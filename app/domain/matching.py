@@ -52,6 +52,11 @@ class MatchConfig:
     contradict_threshold: float = 0.45
     min_shared: int = 3
     candidates: int = MATCH_CANDIDATES
+    # The search index's reach for those candidates: at most candidate_terms of the passage's
+    # rarest words, while the claims they reach stay within candidate_budget rows to rank (see
+    # storage.search.claim_candidates). `similar` asks wider (see domain.similar).
+    candidate_terms: int = 12
+    candidate_budget: int = 800
     per_passage: int = 5
     # Optional sentence embeddings (app/pipeline/embeddings.py); with them a paraphrase sharing
     # fewer words than min_shared still counts when its meaning similarity reaches semantic_gate.
@@ -136,12 +141,7 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
     headline's measures), with its match against its fact-check headline (None without one, or
     with headlines off): what scored_candidates joins, and what scripts/train_match_scorer.py
     learns from."""
-    text = clean_post(text)
-    terms = query_terms(text, MATCH_QUERY_TERMS)
-    hits = claim_candidates(session, terms, config.candidates)
-    sims: dict[int, float] = {}
-    if config.embedder is not None:
-        hits, sims = semantic_candidates(session, text, hits, config)
+    text, hits, sims = candidate_pool(session, text, config)
     passage = prepare(text)
     titles = {cid: title for cid, _, title in hits if title} if config.headlines else {}
     weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t, _ in hits),
@@ -157,6 +157,22 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
                                                                  heads.get(s.claim_id)))
                   for s in scored]
     return [(s, heads.get(s.claim_id)) for s in scored]
+
+
+def candidate_pool(session: Session, text: str, config: MatchConfig
+                   ) -> tuple[str, list[tuple[int, str, str | None]], dict[int, float]]:
+    """The claims a text is scored against: the search index's best `config.candidates` for its
+    words, with embeddings also the nearest stored vectors. Returns the text as matched (a post's
+    links cut, its tags split: pipeline.social.clean_post), the (id, text, headline) candidates
+    and, with embeddings, each candidate's cosine with the text. bench/checkthat.py reads it to
+    say whether a right claim was lost here or in the ranking."""
+    text = clean_post(text)
+    terms = query_terms(text, MATCH_QUERY_TERMS)
+    hits = claim_candidates(session, terms, config.candidates, config.candidate_budget, config.candidate_terms)
+    sims: dict[int, float] = {}
+    if config.embedder is not None:
+        hits, sims = semantic_candidates(session, text, hits, config)
+    return text, hits, sims
 
 
 def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, str | None]],

@@ -12,8 +12,12 @@ from app.domain.matching import MatchConfig, ScoredClaim, claims_by_id, scored_c
 
 def similar_claims(session: Session, text: str, top: int, config: MatchConfig | None = None) -> list[ScoredClaim]:
     """The stored claims closest to a text, best first, scored as ingest scores a passage."""
-    config = replace(config or MatchConfig(), candidates=max(SIMILAR_CANDIDATES, top * 2))
-    return scored_candidates(session, text, config, floor=0.0)[:top]
+    return scored_candidates(session, text, similar_config(config, top), floor=0.0)[:top]
+
+
+def similar_config(config: MatchConfig | None, top: int) -> MatchConfig:
+    """The matching `similar` runs: ingest's, asked for more candidates."""
+    return replace(config or MatchConfig(), candidates=max(SIMILAR_CANDIDATES, top * 2))
 
 
 # Candidates `similar` scores: on CheckThat! dev, MAP@5 0.711 / 0.817 at 12, 0.740 / 0.825 at 60.
