@@ -5,7 +5,6 @@ the JSON API and the CLI do not; keeping them here keeps routes thin and the dom
 on what may change."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,7 +19,7 @@ from app.domain.mentions import claim_mentions_page, claim_sources, count_source
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
 from app.pipeline.diff import word_diff
-from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Quote, Tag
+from app.storage.models import Article, Claim, ClaimSpread, ClaimTag, Mention, Outlet, Quote, Tag
 from app.vocab import FIDELITIES
 
 DASHBOARD_ROWS = 10
@@ -86,15 +85,15 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
         if r.excerpt not in diffs:
             diffs[r.excerpt] = word_diff(claim.text, r.excerpt)
     rows = [{**r._asdict(), "suggested": r.origin == "suggested", "diff": diffs[r.excerpt]} for r in found]
-    counts = Counter()
-    for fidelity, is_sugg, n in session.execute(
-            select(Mention.fidelity, is_suggested, func.count()).where(Mention.claim_id == claim.id)
-            .group_by(Mention.fidelity, is_suggested)):
-        counts[("suggested", None) if is_sugg else ("linked", fidelity)] += n
-    linked = sum(n for (kind, _), n in counts.items() if kind == "linked")
-    return {"rows": rows, "fidelity_counts": [(f, counts["linked", f]) for f in FIDELITIES if counts["linked", f]],
-            "suggested_count": counts["suggested", None] if suggested else 0,
-            "linked_total": linked, "linked_shown": sum(not r["suggested"] for r in rows)}
+    # The linked mentions' fidelity counts are the stored summary's (domain/spread_summary.py), not
+    # a pass over every mention of a big claim; the suggestions are counted from the index.
+    summary = session.get(ClaimSpread, claim.id)
+    fidelity = summary.fidelity if summary else {}
+    waiting = session.scalar(select(func.count()).select_from(Mention)
+                             .where(Mention.claim_id == claim.id, is_suggested)) if suggested else 0
+    return {"rows": rows, "fidelity_counts": [(f, fidelity[f]) for f in FIDELITIES if fidelity.get(f)],
+            "suggested_count": waiting,
+            "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r["suggested"] for r in rows)}
 
 
 @dataclass(frozen=True, slots=True)
