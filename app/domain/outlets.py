@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import InvalidInput
 from app.domain.inputs import check_storable, optional_day, optional_int
 from app.domain.linking import LINKED
+from app.domain.list_spread import ARTICLE_DAYS
 from app.domain.people import outlet_by_slug
 from app.domain.review import clean_tag
 from app.domain.spread import SpreadMention, confirmed_spreads
@@ -397,16 +398,27 @@ def matrix_cell(session: Session, f: MatrixFilter, a_slug: str, b_slug: str, kin
         total = len(ids)
     else:
         ids, total = _kept_cell_ids(session, f, a.id, b.id, kind, limit)
-    where = [*_where(f), Article.outlet_id.in_({a.id, b.id})]
+    # The shown claims' mentions, found by the claims (live, and within a tag or speaker filter
+    # already) in two covering indexes (the mention's claim, origin, stance and article; the
+    # article's outlet and day), then read by id: SQLite's planner, given the outlets and the
+    # live-claim test, started from every article of the two outlets (465 ms at 100k claims), and
+    # the rows of all the shown claims' mentions, most of other outlets, cost 87 ms more.
+    art = ARTICLE_DAYS.c
+    days = ([art.published >= f.since] if f.since else []) + ([art.published <= f.until] if f.until else [])
+    shown = list(session.scalars(
+        select(Mention.id).join(ARTICLE_DAYS, art.id == Mention.article_id)
+        .where(LINKED, Mention.stance.in_(SIDES), art.outlet_id.in_({a.id, b.id}), *days,
+               Mention.claim_id.in_(ids[:limit])))) if ids else []
+    found = []
+    for at in range(0, len(shown), 1000):     # within any engine's limit on bound values
+        found += session.execute(
+            select(Mention.claim_id, Article.outlet_id, Mention.id, Mention.article_id, Article.title,
+                   Article.published, Mention.stance, Mention.excerpt)
+            .join(Article, Article.id == Mention.article_id).where(Mention.id.in_(shown[at:at + 1000]))).all()
+    found.sort(key=lambda r: (r.published is None, r.published or date.min, r.id))
     mentions: dict[tuple[int, int], list[CellMention]] = {}
-    if ids:
-        rows = session.execute(
-            _joined(Mention.claim_id, Article.outlet_id, Mention.id, Mention.article_id, Article.title,
-                    Article.published, Mention.stance, Mention.excerpt)
-            .where(*where, Mention.claim_id.in_(ids[:limit]))
-            .order_by(Article.published.is_(None), Article.published, Mention.id))
-        for claim_id, outlet_id, *columns in rows:
-            mentions.setdefault((claim_id, outlet_id), []).append(CellMention(*columns))
+    for claim_id, outlet_id, *columns in found:
+        mentions.setdefault((claim_id, outlet_id), []).append(CellMention(*columns))
     claims = session.execute(
         select(Claim.id, Claim.text, Claim.status, Speaker.name, Speaker.slug)
         .outerjoin(Speaker, Speaker.id == Claim.speaker_id).where(Claim.id.in_(ids[:limit]))
