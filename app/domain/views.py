@@ -15,6 +15,7 @@ from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
 from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
 from app.domain.inputs import is_ascii_int
+from app.domain.list_spread import ARTICLE_DAYS
 from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
@@ -69,17 +70,22 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
     texts; the diff itself is pure text work. Suggestions come last, marked, so an analyst sees
     how a proposed match words the claim before accepting it."""
     is_suggested = Mention.origin == "suggested"
+    # The first `shown` picked from the article's day index (ix_articles_spread), then only their
+    # rows read: sorting every mention with its article's row cost 51 ms at 2,000 mentions.
+    art = ARTICLE_DAYS.c
+    pick = (select(Mention.id).join(ARTICLE_DAYS, art.id == Mention.article_id).where(Mention.claim_id == claim.id)
+            .order_by(art.published.is_(None), art.published, art.id, Mention.start, Mention.id).limit(shown))
+    ids = list(session.scalars(pick.where(~is_suggested)))
+    if suggested:
+        ids += session.scalars(pick.where(is_suggested))
     stmt = (select(Mention.id, Mention.article_id, Mention.excerpt, Mention.fidelity,
                    Mention.origin, Mention.stance, Article.title, Article.published,
                    Outlet.name.label("outlet"), Outlet.slug.label("outlet_slug"))
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.claim_id == claim.id)
-            .order_by(Article.published.is_(None), Article.published, Article.id, Mention.start, Mention.id)
-            .limit(shown))
-    found = list(session.execute(stmt.where(~is_suggested)))
-    if suggested:
-        found += list(session.execute(stmt.where(is_suggested)))
+            .where(Mention.id.in_(ids)))
+    by_id = {r.id: r for r in session.execute(stmt)} if ids else {}
+    found = [by_id[i] for i in ids if i in by_id]
     diffs: dict[str, tuple] = {}      # the same wording (a verbatim quote) is diffed once
     for r in found:
         if r.excerpt not in diffs:
