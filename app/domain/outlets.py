@@ -30,6 +30,7 @@ from datetime import date
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from app.domain.claims import _plain
 from app.domain.errors import InvalidInput
 from app.domain.inputs import check_storable, optional_day, optional_int
 from app.domain.linking import LINKED
@@ -125,8 +126,10 @@ def _filter_claims(f: MatrixFilter):
 
 
 def _where(f: MatrixFilter) -> list:
-    """Confirmed repeats and contradictions of live claims, within the filter."""
-    where = [LINKED, Mention.stance.in_(SIDES), Claim.merged_into_id.is_(None)]
+    """Confirmed repeats and contradictions of live claims, within the filter. With a day range,
+    the live-claim test is kept off its index (`+`): SQLite then starts from the articles of those
+    days instead of every live claim (a month at 100k claims: 0.1-0.2 s of CPU against 0.7 s)."""
+    where = [LINKED, Mention.stance.in_(SIDES), _plain(Claim.merged_into_id, _dated(f)).is_(None)]
     if f.tag:
         where.append(Claim.id.in_(select(ClaimTag.claim_id).join(Tag, Tag.id == ClaimTag.tag_id)
                                   .where(Tag.name == f.tag)))
@@ -243,25 +246,17 @@ def _claims_matrix(session: Session, f: MatrixFilter, top: int) -> OutletMatrix:
 
 
 def scanned_matrix(session: Session, f: MatrixFilter, top: int = DEFAULT_TOP) -> OutletMatrix:
-    """The matrix counted from the mentions within a filter (the kept counts know no filter)."""
-    where = _where(f)
-    per_outlet = session.execute(
-        _joined(Outlet.id, Outlet.name, Outlet.slug, func.count(distinct(Mention.claim_id)),
-                func.count(distinct(case((Mention.stance == "repeats", Mention.claim_id)))),
-                func.count(distinct(case((Mention.stance == "contradicts", Mention.claim_id)))))
-        .join(Outlet, Outlet.id == Article.outlet_id).where(*where)
-        .group_by(Outlet.id, Outlet.name, Outlet.slug)).all()
-    ranked = sorted((MatrixOutlet(*row) for row in per_outlet), key=lambda o: (-o.claims, o.name))
-    shown = tuple(ranked[:top])
-    claim_total = session.scalar(_joined(func.count(distinct(Mention.claim_id))).where(*where)) or 0
+    """The matrix counted from the mentions within a filter (the kept counts know no filter): one
+    read of the distinct (claim, outlet, stance) within it, counted here (two grouped counts in SQL
+    over the same rows took 7 s for a month at 100k claims; the read alone, a fraction of it)."""
     stances: Stances = {}
-    if shown:
-        rows = session.execute(_joined(Mention.claim_id, Article.outlet_id, Mention.stance).distinct()
-                               .where(*where, Article.outlet_id.in_([o.id for o in shown])))
-        for claim_id, outlet_id, stance in rows:
-            _add_stance(stances, claim_id, outlet_id, stance)
-    return OutletMatrix(filter=f, outlets=shown, outlet_total=len(ranked), claim_total=claim_total,
-                        top=top, counts=pair_counts(stances))
+    for claim_id, outlet_id, stance in session.execute(
+            _joined(Mention.claim_id, Article.outlet_id, Mention.stance).distinct().where(*_where(f))):
+        _add_stance(stances, claim_id, outlet_id, stance)
+    involved = {o for rep, con in stances.values() for o in rep | con}
+    outlets = {o: (name, slug) for o, name, slug in session.execute(
+        select(Outlet.id, Outlet.name, Outlet.slug).where(Outlet.id.in_(involved)))} if involved else {}
+    return _ranked_matrix(f, top, stances, outlets)
 
 
 def _kept_matrix(session: Session, f: MatrixFilter, top: int) -> OutletMatrix:
