@@ -123,3 +123,45 @@ def build_many(session, outlets: int = 300, claims: int = 4) -> list[str]:
     refresh_outlet_counts(session, ids)
     session.commit()
     return names
+
+
+def build_random(session, seed: int, claims: int = 40, outlets: int = 5) -> dict[str, int]:
+    """Claims carried at random by a few outlets, with every stance and origin, some claims merged
+    away, tags and speakers on some, over a few months: for comparing the kept matrix and cells
+    with the counted ones. Returns the claim ids by label ("r0".."rN")."""
+    import random
+
+    rng = random.Random(seed)
+    names = [f"Paper {chr(65 + i)}" for i in range(outlets)]
+    speakers = [get_or_create_speaker(session, n) for n in ("Rosa Lind", "Karl Berg")]
+    ids = {}
+    for k in range(claims):
+        text = f"Random claim {seed} {k} about the river crossing"
+        speaker = rng.choice([None, *speakers])
+        claim = Claim(text=text, norm_hash=stable_hash(text), speaker_id=speaker.id if speaker else None)
+        session.add(claim)
+        session.flush()
+        ids[f"r{k}"] = claim.id
+    n = 0
+    for label, claim_id in ids.items():
+        for name in rng.sample(names, rng.randint(0, outlets)):
+            outlet = get_or_create_outlet(session, name)
+            for _ in range(rng.randint(1, 2)):
+                n += 1
+                body = f"{name} item {n}."
+                article = Article(outlet_id=outlet.id, title=body, text=body, content_hash=f"random-{seed}-{n}",
+                                  published=rng.choice([None, date(2024, 1 + rng.randrange(6), 1 + rng.randrange(28))]))
+                session.add(article)
+                session.flush()
+                session.add(Mention(claim_id=claim_id, article_id=article.id, start=0, end=len(body), excerpt=body,
+                                    stance=rng.choice(["repeats", "repeats", "contradicts", "discusses"]),
+                                    origin=rng.choice(["extracted", "extracted", "analyst", "suggested"])))
+    for label in rng.sample(sorted(ids), claims // 8):
+        other = ids[rng.choice(sorted(ids))]
+        if other != ids[label]:
+            session.get(Claim, ids[label]).merged_into_id = other
+    for label in rng.sample(sorted(ids), claims // 3):
+        add_tag(session, ids[label], "river", "tester")
+    refresh_outlet_counts(session, ids.values())
+    session.commit()
+    return ids

@@ -6,19 +6,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.outlets import (
     MatrixFilter,
+    _scanned_cell_ids,
     matrix_cell,
     matrix_filter,
     outlet_matrix,
     outlet_record,
     pair_counts,
     parse_top,
+    scanned_matrix,
 )
 from app.domain.people import outlet_by_slug
-from tests.outlet_dataset import build
+from app.storage.models import Speaker
+from tests.outlet_dataset import build, build_random
 
 
 @pytest.fixture
@@ -171,3 +175,32 @@ def test_outlet_record_firsts_and_contradictions(session, data):
     delta = record("Delta")    # c9 is Delta's alone: counted, not listed
     assert (delta.firsts, delta.first_total, delta.only_here, delta.scanned) == ((), 0, 1, 2)
     assert delta.contradicts == ()
+
+
+def same_as_counted(session, f: MatrixFilter, limits=(1, 3, 200)) -> None:
+    """The matrix and every cell under `f` against the straightforward count over the mentions
+    (scanned_matrix, and every claim of a cell from both outlets' mentions), a cell cut at each limit."""
+    counted, m = scanned_matrix(session, f, 60), outlet_matrix(session, f, 60)
+    assert (m.outlets, m.outlet_total, m.claim_total) == (counted.outlets, counted.outlet_total, counted.claim_total)
+    assert {k: +c for k, c in m.counts.items()} == {k: +c for k, c in counted.counts.items()}
+    for kind in ("both_repeat", "split"):
+        for a in m.outlets:
+            for b in m.outlets:
+                want = _scanned_cell_ids(session, f, a.id, b.id, kind)
+                for limit in limits:
+                    cell = matrix_cell(session, f, a.slug, b.slug, kind, limit=limit)
+                    assert cell.total == len(want) == m.count(kind, a.id, b.id), (f, kind, a.name, b.name)
+                    assert [c.id for c in cell.claims] == want[:limit], (f, kind, a.name, b.name, limit)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kept_cells_and_filtered_matrices_are_the_counted_ones(session, seed):
+    """The kept sides (outlet_claims) answer the unfiltered cells and the tag and speaker filters,
+    a cell stopping at its page: the same claims, in the same order, and the same totals."""
+    build_random(session, seed, outlets=4)
+    rosa = session.scalar(select(Speaker.slug).where(Speaker.name == "Rosa Lind"))
+    filters = [MatrixFilter(), matrix_filter(tag="river"), matrix_filter(speaker=rosa),
+               matrix_filter(tag="river", speaker=rosa), matrix_filter(since="2024-02-01", until="2024-04-30"),
+               matrix_filter(tag="river", since="2024-03-01")]
+    for f in filters:
+        same_as_counted(session, f)

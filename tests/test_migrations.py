@@ -48,7 +48,7 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
 
     from app.domain.articles import ArticleInput, delete_article, ingest_article
     from app.storage.engine import make_sessionmaker
-    from app.storage.models import Article, ClaimSpread, Mention, OutletPair, Quote
+    from app.storage.models import Article, ClaimSpread, Mention, OutletClaim, OutletPair, Quote
     from app.storage.search import article_candidates
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
@@ -63,7 +63,7 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
         conn.execute(text("ALTER TABLE speakers ADD COLUMN first_word VARCHAR(200)"))
         conn.execute(text("ALTER TABLE speakers ADD COLUMN last_word VARCHAR(200)"))
         conn.execute(text("ALTER TABLE articles ADD COLUMN window_stems TEXT"))
-        for table in (ClaimSpread, OutletPair):           # 0022's tables
+        for table in (ClaimSpread, OutletPair, OutletClaim):   # 0022 and 0023's tables
             table.__table__.create(conn)
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."
              for n in ("the mayor added", "she repeated on Friday", "officials confirmed")]

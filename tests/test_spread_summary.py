@@ -23,7 +23,7 @@ from app.domain.suggestions import accept
 from app.storage.copy import copy_database
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.migrate import upgrade
-from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletPair
+from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletClaim, OutletPair
 from tests.conftest import private_pg_schema
 from tests.factories import DENIAL, GAZETTE, HERALD, STATEMENT
 from tests.outlet_dataset import build
@@ -41,9 +41,11 @@ def test_the_check_sees_a_stale_summary_and_a_stale_pair(session):
     session.get(ClaimSpread, c1).fidelity = {"verbatim": 99}
     pair = session.scalars(select(OutletPair)).first()
     pair.n += 1
+    session.delete(session.scalars(select(OutletClaim).where(OutletClaim.claim_id == c1)).first())
     problems = check_spreads(session)
     assert any(p.startswith(f"claim {c1}:") for p in problems)
     assert any(p.startswith("outlet pair") for p in problems)
+    assert any(p.startswith("outlet claim") and p.endswith("recomputed, not stored") for p in problems)
 
 
 def test_every_write_path_keeps_the_summaries(session):

@@ -142,6 +142,26 @@ def test_a_claim_page_is_kept_until_a_stance_changes(app, client, anon_client, i
     assert anon_client.get(url).content == after.content
 
 
+def test_more_mentions_is_kept_until_a_stance_changes(app, client, anon_client, ids):
+    """The claim page's "More mentions" (htmx) is kept as the claim page is; opened without htmx
+    it is a redirect to the claim page, never kept."""
+    url = f"/claims/{ids['river']}/mentions"
+    first = anon_client.get(url, params={"page": 1}, headers=HX)
+    assert first.status_code == 200 and first.headers["vary"] == "HX-Request"
+    seen = _statements(app)
+    assert anon_client.get(url, params={"page": 1}, headers=HX).content == first.content
+    assert (seen == []) == _cached(app)
+    assert anon_client.get(url, params={"page": 1}).status_code == 303
+    mention = client.get(f"/api/v1/claims/{ids['river']}/sources").json()["sources"][0]
+    contradicting = 'section[data-stance="contradicts"] .outlet-block'
+    assert soup(first).select(contradicting) == []
+    changed = client.patch(f"/api/v1/mentions/{mention['mention_id']}", json={"stance": "contradicts"})
+    assert changed.status_code == 200, changed.text
+    after = anon_client.get(url, params={"page": 1}, headers=HX)
+    assert after.status_code == 200 and soup(after).select(contradicting)
+    assert anon_client.get(url, params={"page": 1}, headers=HX).content == after.content
+
+
 def test_other_claim_paths_are_not_kept(app, anon_client, ids):
     for url in (f"/claims/{ids['river']}/sources.csv", f"/claims/{ids['river']}/feed.atom"):
         anon_client.get(url)

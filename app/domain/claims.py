@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Select, and_, func, or_, select, union, update
+from sqlalchemy import Select, and_, func, or_, select, union, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import operators
@@ -106,9 +106,15 @@ def _apply_filter(stmt: Select, f: ClaimFilter, plan: str | None = None) -> Sele
     stmt = stmt.where(_plain(Claim.merged_into_id, broad_off).is_(None))
     if _searched(f):
         # One IN over a UNION, not an OR of two: SQLite can then start from the matching ids.
-        stmt = stmt.where(claim_id.in_(union(
-            select(Claim.id).where(claim_text_matches(f.q)),
-            select(Claim.id).where(Claim.speaker_id.in_(speakers_prefixed(f.q))))))
+        said = select(Claim.id).where(Claim.speaker_id.in_(speakers_prefixed(f.q)))
+        if plan is None:
+            stmt = stmt.where(claim_id.in_(union(select(Claim.id).where(claim_text_matches(f.q)), said)))
+        else:
+            # SQLite: the index's own rowids (no lookup of each match's claim row) and UNION ALL (the
+            # IN list drops repeats itself; UNION sorted them into a b-tree of its own first): what
+            # walking the sort order (DENSE) gathers first, a third of the time at 100k claims.
+            hits = claim_text_hits(f.q)
+            stmt = stmt.where(claim_id.in_(union_all(select(hits.c.id), said)))
     if f.status:
         stmt = stmt.where(_plain(Claim.status, broad_off) == f.status)
     if f.speaker:

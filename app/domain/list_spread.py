@@ -53,7 +53,7 @@ def _indexed_other(element, compiler, **kw):
     return "articles"
 
 
-_ARTICLE_DAYS = _ArticlesIndexedBy("articles", column("id", Integer), column("outlet_id", Integer),
+ARTICLE_DAYS = _ArticlesIndexedBy("articles", column("id", Integer), column("outlet_id", Integer),
                                    column("published", Date))
 
 
@@ -77,10 +77,10 @@ def list_spreads(session: Session, claim_ids: list[int]) -> dict[int, ListSpread
     # the mention's claim, origin, stance and article from ix_mentions_claim_spread. Counted by
     # the database: a row per claim and stance (a row per outlet was 5,000 rows to turn into
     # Python objects for a page at 100,000 claims).
-    art = _ARTICLE_DAYS.c
+    art = ARTICLE_DAYS.c
     stmt = (select(Mention.claim_id, Mention.stance, func.count(art.outlet_id.distinct()),
                    func.min(art.published), func.count() - func.count(art.published), func.count())
-            .join(_ARTICLE_DAYS, art.id == Mention.article_id)
+            .join(ARTICLE_DAYS, art.id == Mention.article_id)
             .where(Mention.claim_id.in_(claim_ids), LINKED)
             .group_by(Mention.claim_id, Mention.stance))
     for claim_id, stance, n_outlets, day, without_day, n in session.execute(stmt):

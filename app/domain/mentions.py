@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -274,6 +275,10 @@ class MentionPage:
         return tuple(m for blocks in self.groups.values() for b in blocks for m in b.mentions)
 
 
+_NO_DAY = date.min
+_NO_MOMENT = datetime.min.replace(tzinfo=timezone.utc)
+
+
 def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
                         per_page: int = MENTIONS_PER_PAGE) -> MentionPage:
     """A page of the claim's linked mentions, grouped by stance and outlet as the claim page shows
@@ -284,19 +289,27 @@ def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
         raise InvalidInput("page must be 1 or more")
     if not 1 <= per_page <= 500:
         raise InvalidInput("per_page must be between 1 and 500")
-    ranked = (select(Mention.id.label("id"), Mention.stance.label("stance"), Article.outlet_id.label("outlet_id"),
-                     func.row_number().over(order_by=_source_order()).label("rn"))
-              .join(Article, Article.id == Mention.article_id)
-              .where(Mention.claim_id == claim_id, LINKED)
-              .subquery())
-    grouped = select(ranked.c.id, ranked.c.stance, ranked.c.rn,
-                     func.min(ranked.c.rn).over(partition_by=(ranked.c.stance, ranked.c.outlet_id))
-                     .label("outlet_rn")).subquery()
-    stance_rank = case({s: i for i, s in enumerate(STANCES)}, value=grouped.c.stance, else_=len(STANCES))
+    # The order of every linked mention, from the index columns only (mention, stance, outlet and
+    # the time keys of _source_order), worked out here: the same order as window functions over
+    # them in SQL (each mention's rank in time, its outlet's first rank within the stance), which
+    # cost SQLite 3-5x the reading of the rows at 500 mentions.
+    keyed = []
+    for m_id, stance, outlet_id, published, published_at, article_id, start in session.execute(
+            select(Mention.id, Mention.stance, Article.outlet_id, Article.published, Article.published_at,
+                   Article.id, Mention.start)
+            .join(Article, Article.id == Mention.article_id).where(Mention.claim_id == claim_id, LINKED)):
+        keyed.append(((published is None, published or _NO_DAY, published_at is None,
+                       as_utc(published_at) or _NO_MOMENT, article_id, start, m_id), m_id, stance, outlet_id))
+    keyed.sort(key=lambda k: k[0])
+    outlet_rn: dict[tuple[str, int], int] = {}
+    for rn, (_, _, stance, outlet_id) in enumerate(keyed):
+        outlet_rn.setdefault((stance, outlet_id), rn)
+    rank = {s: i for i, s in enumerate(STANCES)}
+    order = sorted(range(len(keyed)), key=lambda rn: (rank.get(keyed[rn][2], len(STANCES)),
+                                                      outlet_rn[keyed[rn][2], keyed[rn][3]], rn))
     offset = (page - 1) * per_page
     start = max(offset - 1, 0)           # one row before the page: does its first group go on?
-    ids = list(session.scalars(select(grouped.c.id).order_by(stance_rank, grouped.c.outlet_rn, grouped.c.rn)
-                               .offset(start).limit(per_page + offset - start)))
+    ids = [keyed[rn][1] for rn in order[start:offset + per_page]]
     # Outlets per stance and the total over every linked mention: the stored summary's
     # (domain/spread_summary.py), not two more passes over a big claim's mentions.
     summary = session.get(ClaimSpread, claim_id)

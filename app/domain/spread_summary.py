@@ -1,5 +1,6 @@
 """A claim's spread summed up and stored (claim_spreads), and the outlet matrix's counts kept as
-mentions change (outlet_pairs).
+mentions change (outlet_pairs, and outlet_claims: which side each outlet takes on each claim
+counted there, what a matrix cell lists).
 
 Why stored: the claim page's "first seen", outlets by stance and fidelity counts, and the matrix's
 pair counts, were aggregates over every mention on each load (3 s for the matrix at 100k claims).
@@ -12,7 +13,8 @@ tables like any other.
 The rules are spread.py's (confirmed mentions only, the moment order, the same-day ties) and
 outlets.py's (pair_kinds over a live claim's repeating and contradicting outlets): the summary is
 computed from the claim's mentions with them, never updated by increments, so it cannot drift. The
-matrix counts are updated by the difference between a claim's old sides and its new ones.
+matrix counts and the outlet_claims rows are updated by the difference between a claim's old
+sides and its new ones.
 `check_spreads` recomputes everything from scratch and names what differs (for tests and doubts).
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.domain.spread import moment_of
-from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletPair, as_utc
+from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletClaim, OutletPair, as_utc
 from app.vocab import FIDELITIES, STANCES
 
 CHUNK = 500
@@ -79,6 +81,11 @@ def pair_deltas(repeat: frozenset, contra: frozenset, sign: int, into: Counter) 
         into[(a, a, "contradicts")] += sign
 
 
+def side_rows(claim_id: int, repeat: frozenset, contra: frozenset) -> set[tuple[int, str, int]]:
+    """A counted claim's outlet_claims rows: (outlet, side, claim)."""
+    return ({(o, "repeats", claim_id) for o in repeat} | {(o, "contradicts", claim_id) for o in contra})
+
+
 def _confirmed_rows(session: Session, ids: list[int]) -> dict[int, list[tuple]]:
     stmt = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.outlet_id, Article.published,
                    Article.published_at, Mention.stance, Mention.fidelity)
@@ -121,6 +128,8 @@ def _refresh(session: Session, ids: list[int]) -> None:
         select(ClaimSpread.claim_id, ClaimSpread.outlets, ClaimSpread.sided).where(ClaimSpread.claim_id.in_(ids)))}
     new = compute_spreads(session, ids)
     deltas: Counter = Counter()
+    gone: set[tuple[int, str, int]] = set()
+    came: set[tuple[int, str, int]] = set()
     for claim_id in ids:
         before, after = old.get(claim_id), new.get(claim_id)
         was = _sides(before.outlets) if before is not None and before.sided else (frozenset(), frozenset())
@@ -128,11 +137,24 @@ def _refresh(session: Session, ids: list[int]) -> None:
         if was != now:
             pair_deltas(*was, -1, deltas)
             pair_deltas(*now, 1, deltas)
+            rows_was, rows_now = side_rows(claim_id, *was), side_rows(claim_id, *now)
+            gone |= rows_was - rows_now
+            came |= rows_now - rows_was
     session.execute(delete(ClaimSpread).where(ClaimSpread.claim_id.in_(ids))
                     .execution_options(synchronize_session=False))
     if new:
         session.execute(insert(ClaimSpread), list(new.values()))
     _apply(session, {k: n for k, n in deltas.items() if n})
+    _move_sides(session, sorted(gone), sorted(came))
+
+
+def _move_sides(session: Session, gone: list[tuple], came: list[tuple]) -> None:
+    for at in range(0, len(gone), CHUNK):
+        session.execute(delete(OutletClaim).where(
+            tuple_(OutletClaim.outlet_id, OutletClaim.side, OutletClaim.claim_id).in_(gone[at:at + CHUNK]))
+            .execution_options(synchronize_session=False))
+    if came:
+        session.execute(insert(OutletClaim), [{"outlet_id": o, "side": side, "claim_id": c} for o, side, c in came])
 
 
 def _apply(session: Session, deltas: dict[tuple[int, int, str], int]) -> None:
@@ -164,6 +186,7 @@ def check_spreads(session: Session) -> list[str]:
                  | set(session.scalars(select(ClaimSpread.claim_id))))
     stored = {r.claim_id: r for r in session.scalars(select(ClaimSpread))}
     pairs: Counter = Counter()
+    sides: set[tuple[int, str, int]] = set()
     for at in range(0, len(ids), CHUNK):
         for claim_id, want in compute_spreads(session, ids[at:at + CHUNK]).items():
             have = stored.pop(claim_id, None)
@@ -172,6 +195,7 @@ def check_spreads(session: Session) -> list[str]:
                 problems.append(f"claim {claim_id}: stored {got}, recomputed {want}")
             if want["sided"]:
                 pair_deltas(*_sides(want["outlets"]), 1, pairs)
+                sides |= side_rows(claim_id, *_sides(want["outlets"]))
     problems += [f"claim {c}: stored a summary but has no confirmed mention" for c in stored]
     have_pairs = {(p.a, p.b, p.kind): p.n for p in session.scalars(select(OutletPair))}
     want_pairs = {k: n for k, n in pairs.items() if n}
@@ -179,4 +203,7 @@ def check_spreads(session: Session) -> list[str]:
         keys = sorted(set(have_pairs) | set(want_pairs))
         problems += [f"outlet pair {k}: stored {have_pairs.get(k)}, recomputed {want_pairs.get(k)}"
                      for k in keys if have_pairs.get(k) != want_pairs.get(k)]
+    have_sides = {tuple(r) for r in session.execute(select(OutletClaim.outlet_id, OutletClaim.side, OutletClaim.claim_id))}
+    problems += [f"outlet claim {k}: stored, not recomputed" for k in sorted(have_sides - sides)]
+    problems += [f"outlet claim {k}: recomputed, not stored" for k in sorted(sides - have_sides)]
     return problems

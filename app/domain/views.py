@@ -5,7 +5,6 @@ the JSON API and the CLI do not; keeping them here keeps routes thin and the dom
 on what may change."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,11 +15,12 @@ from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
 from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
 from app.domain.inputs import is_ascii_int
+from app.domain.list_spread import ARTICLE_DAYS
 from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
 from app.pipeline.diff import word_diff
-from app.storage.models import Article, Claim, ClaimTag, Mention, Outlet, Quote, Tag
+from app.storage.models import Article, Claim, ClaimSpread, ClaimTag, Mention, Outlet, Quote, Tag
 from app.vocab import FIDELITIES
 
 DASHBOARD_ROWS = 10
@@ -70,31 +70,36 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
     texts; the diff itself is pure text work. Suggestions come last, marked, so an analyst sees
     how a proposed match words the claim before accepting it."""
     is_suggested = Mention.origin == "suggested"
+    # The first `shown` picked from the article's day index (ix_articles_spread), then only their
+    # rows read: sorting every mention with its article's row cost 51 ms at 2,000 mentions.
+    art = ARTICLE_DAYS.c
+    pick = (select(Mention.id).join(ARTICLE_DAYS, art.id == Mention.article_id).where(Mention.claim_id == claim.id)
+            .order_by(art.published.is_(None), art.published, art.id, Mention.start, Mention.id).limit(shown))
+    ids = list(session.scalars(pick.where(~is_suggested)))
+    if suggested:
+        ids += session.scalars(pick.where(is_suggested))
     stmt = (select(Mention.id, Mention.article_id, Mention.excerpt, Mention.fidelity,
                    Mention.origin, Mention.stance, Article.title, Article.published,
                    Outlet.name.label("outlet"), Outlet.slug.label("outlet_slug"))
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.claim_id == claim.id)
-            .order_by(Article.published.is_(None), Article.published, Article.id, Mention.start, Mention.id)
-            .limit(shown))
-    found = list(session.execute(stmt.where(~is_suggested)))
-    if suggested:
-        found += list(session.execute(stmt.where(is_suggested)))
+            .where(Mention.id.in_(ids)))
+    by_id = {r.id: r for r in session.execute(stmt)} if ids else {}
+    found = [by_id[i] for i in ids if i in by_id]
     diffs: dict[str, tuple] = {}      # the same wording (a verbatim quote) is diffed once
     for r in found:
         if r.excerpt not in diffs:
             diffs[r.excerpt] = word_diff(claim.text, r.excerpt)
     rows = [{**r._asdict(), "suggested": r.origin == "suggested", "diff": diffs[r.excerpt]} for r in found]
-    counts = Counter()
-    for fidelity, is_sugg, n in session.execute(
-            select(Mention.fidelity, is_suggested, func.count()).where(Mention.claim_id == claim.id)
-            .group_by(Mention.fidelity, is_suggested)):
-        counts[("suggested", None) if is_sugg else ("linked", fidelity)] += n
-    linked = sum(n for (kind, _), n in counts.items() if kind == "linked")
-    return {"rows": rows, "fidelity_counts": [(f, counts["linked", f]) for f in FIDELITIES if counts["linked", f]],
-            "suggested_count": counts["suggested", None] if suggested else 0,
-            "linked_total": linked, "linked_shown": sum(not r["suggested"] for r in rows)}
+    # The linked mentions' fidelity counts are the stored summary's (domain/spread_summary.py), not
+    # a pass over every mention of a big claim; the suggestions are counted from the index.
+    summary = session.get(ClaimSpread, claim.id)
+    fidelity = summary.fidelity if summary else {}
+    waiting = session.scalar(select(func.count()).select_from(Mention)
+                             .where(Mention.claim_id == claim.id, is_suggested)) if suggested else 0
+    return {"rows": rows, "fidelity_counts": [(f, fidelity[f]) for f in FIDELITIES if fidelity.get(f)],
+            "suggested_count": waiting,
+            "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r["suggested"] for r in rows)}
 
 
 @dataclass(frozen=True, slots=True)

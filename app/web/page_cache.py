@@ -2,8 +2,9 @@
 
 `CLAIMTRACKER_PAGE_CACHE_MB` (0, the default, is off) keeps up to that many megabytes of rendered
 answers in each process: `/claims` (full page and htmx fragment), a claim's page with its further
-pages of mentions, its sources page and `sources.json`, and serves one again as long as the
-store has not changed since it was rendered. Whether it changed is asked of SQLite itself on every
+pages of mentions (`?page=N` and the "More mentions" route `/claims/{id}/mentions`), its sources
+page and `sources.json`, and serves one again as long as the store has not changed since it was
+rendered. Whether it changed is asked of SQLite itself on every
 request: `PRAGMA data_version` on a connection of the cache's own, which never writes, changes
 whenever any other connection commits a change to the file (this process's pooled connections, an
 ingest, the bulk loader, another server process, the sqlite3 shell). So no write path has to
@@ -48,9 +49,10 @@ from app.storage.backup import BackupError, sqlite_path
 from app.storage.engine import is_sqlite, normalize_url
 from app.web.csrf import _NEW, CSRF_COOKIE
 
-#: The pages kept: the claims list and search; a claim's page, sources page and sources.json (what a
-#: permalink shared beyond the team opens). Not the CSV, feeds or anything per reader.
-CACHED_PATHS = re.compile(r"/claims(?:/\d+(?:/sources(?:\.json)?)?)?")
+#: The pages kept: the claims list and search; a claim's page, its further pages of mentions (the
+#: "More mentions" htmx route; without htmx it answers a redirect, never kept), sources page and
+#: sources.json (what a permalink shared beyond the team opens). Not the CSV, feeds or anything per reader.
+CACHED_PATHS = re.compile(r"/claims(?:/\d+(?:/sources(?:\.json)?|/mentions)?)?")
 _MARKER = b"\x00csrf-token\x00"
 
 
