@@ -266,7 +266,7 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     config = MatchConfig.from_settings(settings)
     engine = make_engine(settings.database_url)
     done, new_claims, mentions = 0, 0, 0
-    start = time.monotonic()
+    start, cpu = time.monotonic(), time.process_time()
     with make_sessionmaker(engine)() as session:
         for i, text in enumerate(texts):
             result = ingest_and_commit(session, ArticleInput(text=text, outlet=f"Bench Wire {i % 5}"), "bench",
@@ -276,12 +276,27 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
             mentions += result.mentions
             if time.monotonic() - start > seconds:
                 break
-    elapsed = time.monotonic() - start
+    elapsed, cpu = time.monotonic() - start, time.process_time() - cpu
+    loadavg = list(os.getloadavg())
     engine.dispose()
     for p in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
         p.unlink(missing_ok=True)
     return {"articles": done, "seconds": elapsed, "articles_per_s": done / elapsed,
-            "new_claims": new_claims, "mentions": mentions}
+            "cpu_seconds": cpu, "articles_per_cpu_s": done / cpu if cpu else 0.0, "loadavg": loadavg,
+            "peak_rss_mib": _peak_rss_mib(), "new_claims": new_claims, "mentions": mentions}
+
+
+def _peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ingest_line(ing: dict) -> str:
+    return (f"ingest: {ing['articles']} articles in {ing['seconds']:.1f} s = {ing['articles_per_s']:.2f} "
+            f"articles/s ({ing.get('articles_per_cpu_s', 0):.2f} a CPU second; load average "
+            f"{', '.join(f'{x:.1f}' for x in ing.get('loadavg', []))}; peak RSS "
+            f"{ing.get('peak_rss_mib', 0):.0f} MiB) ({ing['new_claims']} new claims, {ing['mentions']} mentions)")
 
 
 def table(result: dict) -> str:
@@ -296,9 +311,7 @@ def table(result: dict) -> str:
                     f"{d['alone_ms']:9.1f} {d['bytes_per_request'] / 1024:7.0f} {d['errors']:4d}  {ratio:>12}")
     rows.append(f"peak memory: app {result['app_peak_mib']:.0f} MiB, Datasette "
                 + (f"{result['datasette_peak_mib']:.0f} MiB" if result["datasette_peak_mib"] else "not run"))
-    ing = result["ingest"]
-    rows.append(f"ingest: {ing['articles']} articles in {ing['seconds']:.1f} s = {ing['articles_per_s']:.2f} "
-                f"articles/s ({ing['new_claims']} new claims, {ing['mentions']} mentions)")
+    rows.append(ingest_line(result["ingest"]))
     return "\n".join(rows)
 
 
@@ -321,6 +334,8 @@ def main(argv: list[str] | None = None) -> None:
                    help="uvicorn worker counts for --postgres, e.g. 1,2,4")
     p.add_argument("--writers", type=int, default=4, help="connections writing tags through the API "
                                                           "during the --postgres read+write run")
+    p.add_argument("--only-ingest", action="store_true",
+                   help="only the ingest step (no servers): articles/s into a copy of the store")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     db, gen, timings = build_store(args.out, args.claims, args.reuse)
@@ -331,6 +346,9 @@ def main(argv: list[str] | None = None) -> None:
           + (f"; {cpu:.0f} s of CPU, {articles / cpu * 60:,.0f} articles/min of CPU, load average "
              f"{', '.join(f'{x:.1f}' for x in timings['bulk_load_loadavg'])} at its end" if cpu else "")
           + f"), {timings['db_mib']:.0f} MiB", file=sys.stderr)
+    if args.only_ingest:
+        print(ingest_line(measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)))
+        return
     ids = lookups(db, gen)
     if args.postgres:
         from app.storage.engine import normalize_url

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -166,9 +167,26 @@ def _url_key(url) -> str:
     return str(url)
 
 
+_BIND_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bind_key(bind) -> str:
+    """_url_key of an engine's URL, remembered by engine: hashing the URL object (its query
+    mapping too) for the lru_cache was most of a snapshot lookup's time at 100,000 claims."""
+    try:
+        return _BIND_KEYS[bind]
+    except (KeyError, TypeError):
+        key = _url_key(bind.url)
+        try:
+            _BIND_KEYS[bind] = key
+        except TypeError:       # not weakly referable: no memo
+            pass
+        return key
+
+
 def snapshot(session, table: str, vocab: str, pg_column: str) -> VocabSnapshot:
     """The vocabulary of one index, taken again when stale (see module docstring)."""
-    key, now = (_url_key(session.get_bind().url), table), time.monotonic()
+    key, now = (bind_key(session.get_bind()), table), time.monotonic()
     current = _SNAPSHOTS.get(key)
     # A big store grows by a tenth slowly: its size is looked at once a second, not every call.
     if current is not None and current.total >= BIG_STORE and now - current.checked < RECHECK_SECONDS:
