@@ -10,8 +10,6 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Select, and_, func, or_, select, union, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
 
 from app.domain.errors import MAX_ID, Conflict, InvalidInput, NotFound, get_or_404
 from app.domain.inputs import check_range, is_ascii_int
@@ -27,6 +25,7 @@ from app.storage.models import (
     Tag,
     utcnow,
 )
+from app.storage.engine import unindexed
 from app.storage.search import claim_text_hits, claim_text_matches, query_tokens
 from app.vocab import STATUSES
 
@@ -86,11 +85,6 @@ def _sort_columns(sort: str):
 SPARSE, DENSE = "sparse", "dense"
 
 
-def _plain(col, off: bool):
-    """`+col` when `off`: the same value, which SQLite's planner will not look up by an index."""
-    return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type) if off else col
-
-
 def _searched(f: ClaimFilter) -> bool:
     """A query with a word in it: one of only punctuation or spaces finds everything, as before."""
     return bool(f.q and query_tokens(f.q))
@@ -102,8 +96,8 @@ def _selective(f: ClaimFilter) -> bool:
 
 def _apply_filter(stmt: Select, f: ClaimFilter, plan: str | None = None) -> Select:
     broad_off, pick_off = plan is not None, plan == DENSE
-    claim_id = _plain(Claim.id, pick_off)
-    stmt = stmt.where(_plain(Claim.merged_into_id, broad_off).is_(None))
+    claim_id = unindexed(Claim.id, pick_off)
+    stmt = stmt.where(unindexed(Claim.merged_into_id, broad_off).is_(None))
     if _searched(f):
         # One IN over a UNION, not an OR of two: SQLite can then start from the matching ids.
         said = select(Claim.id).where(Claim.speaker_id.in_(speakers_prefixed(f.q)))
@@ -116,11 +110,11 @@ def _apply_filter(stmt: Select, f: ClaimFilter, plan: str | None = None) -> Sele
             hits = claim_text_hits(f.q)
             stmt = stmt.where(claim_id.in_(union_all(select(hits.c.id), said)))
     if f.status:
-        stmt = stmt.where(_plain(Claim.status, broad_off) == f.status)
+        stmt = stmt.where(unindexed(Claim.status, broad_off) == f.status)
     if f.speaker:
         # A merged speaker's slug (an old permalink) filters by the speaker it was merged into.
         survivor = func.coalesce(Speaker.merged_into_id, Speaker.id)
-        stmt = stmt.where(_plain(Claim.speaker_id, pick_off).in_(
+        stmt = stmt.where(unindexed(Claim.speaker_id, pick_off).in_(
             select(survivor).where(Speaker.slug == f.speaker)))
     if f.outlet:
         stmt = stmt.where(_member(_carried_by(f.outlet), Mention.claim_id, plan))
@@ -230,14 +224,14 @@ def _cursor_time(text: str) -> datetime:
 def _after_cursor(stmt: Select, cursor: str, sort: str, sort_off: bool = False) -> Select:
     """Keyset pagination: rows strictly after the last one shown, in the same descending order
     (`sort_off`: the sort columns kept off their indexes, see SPARSE)."""
-    claim_id = _plain(Claim.id, sort_off)
+    claim_id = unindexed(Claim.id, sort_off)
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if sort == "newest":
             return stmt.where(claim_id < _small_int(raw))
         value, _, last_id = raw.rpartition("~")
         key = _cursor_time(value) if sort == "changed" else _small_int(value)
-        col = _plain(Claim.updated_at if sort == "changed" else Claim.outlet_count, sort_off)
+        col = unindexed(Claim.updated_at if sort == "changed" else Claim.outlet_count, sort_off)
         return stmt.where(or_(col < key, and_(col == key, claim_id < _small_int(last_id))))
     except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput(f"bad cursor {cursor[:40]!r}") from None
@@ -258,7 +252,7 @@ def list_claims(session: Session, f: ClaimFilter, limit: int = 25, cursor: str |
     if cursor:
         stmt = _after_cursor(stmt, cursor, f.sort, sort_off)
     first, second = _sort_columns(f.sort)
-    order = [_plain(first, sort_off).desc()] + ([_plain(second, sort_off).desc()] if second is not None else [])
+    order = [unindexed(first, sort_off).desc()] + ([unindexed(second, sort_off).desc()] if second is not None else [])
     rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]

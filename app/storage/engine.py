@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 
 def normalize_url(url: str) -> str:
@@ -131,3 +133,9 @@ def run_ddl(bind, statements) -> None:
         return
     for stmt in statements:
         bind.execute(text(stmt))
+
+
+def unindexed(col, off: bool = True):
+    """`+col` when `off`: the same value, which SQLite's planner will not look up by an index.
+    PostgreSQL knows a unary plus on numbers only: give it text columns only in SQLite's plans."""
+    return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type) if off else col
