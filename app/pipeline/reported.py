@@ -28,7 +28,9 @@ sentence cuts the earlier content short).
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
+from pathlib import Path
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import DATELINE, antecedent
@@ -638,7 +640,7 @@ def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
 # on a quotation mark never reach it (the same checks as the rules').
 
 _PARTICLES = frozenset({"out", "up", "back", "on"})
-_GATE_PATH = __import__("pathlib").Path(__file__).with_name("data") / "reported_gate.json"
+_GATE_PATH = Path(__file__).with_name("data") / "reported_gate.json"
 _FUNCTION_NEXT = frozenset({
     "that", "to", "for", "about", "of", "on", "in", "at", "with", "by", "as", "the", "a", "an",
     "his", "her", "their", "its", "he", "she", "they", "it", "we", "i", "there", "this", "what",
@@ -648,8 +650,6 @@ _FUNCTION_NEXT = frozenset({
 
 
 def _load_gate() -> dict | None:
-    import json
-
     try:
         params = json.loads(_GATE_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
