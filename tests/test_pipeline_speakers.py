@@ -199,3 +199,41 @@ def test_shot_back_is_a_cue_and_more_titles_are_stripped():
     found = extract_quotes(text)
     assert [(q.kind, q.speaker) for q in found] == [
         ("reported", "Tom Reyes"), ("partial", "Tom Reyes"), ("direct", "Ellen Park"), ("direct", "Jenny Marsh")]
+
+
+@pytest.mark.parametrize("source, speaker", [
+    ("said the Portuguese fisheries minister, Ana Duarte.", "Ana Duarte"),
+    ("said the Portuguese fisheries minister, Ana Duarte, on Tuesday.", "Ana Duarte"),
+    ("said the Portuguese Fisheries Minister, Ana Duarte.", "Ana Duarte"),
+    ("said Portugal's fisheries minister, Ana Duarte.", "Ana Duarte"),
+    ("said the harbour board's spokesman, Tom Hale.", "Tom Hale"),
+    ("said the spokesman, Tom Hale.", "Tom Hale"),
+])
+def test_a_descriptor_after_the_verb_then_a_name_gives_the_name(source, speaker):
+    text = f"“The quotas for next year will not be cut any further,” {source}"
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("source, speaker", [
+    # a nationality or an adjective before the role is never the speaker: read as "the minister"
+    ("said the Portuguese fisheries minister.", None),
+    ("said the Brazilian ambassador to Norway.", None),
+    # a role with an owner, or opened by "a", is the descriptor as written (as before the verb)
+    ("said Portugal's prime minister.", "Portugal's prime minister"),
+    ("said a senior Portuguese official.", "senior Portuguese official"),
+])
+def test_a_descriptor_after_the_verb_without_a_name_is_never_its_adjective(source, speaker):
+    text = f"“The quotas for next year will not be cut any further,” {source}"
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+def test_the_same_descriptor_after_the_verb_reads_like_the_one_before_it():
+    """"the fisheries minister" is the person introduced in that role, whichever side of the
+    verb it stands; an owner's role before the verb keeps its title words."""
+    lead = "Ana Duarte, the fisheries minister, met the trawler owners on Monday.\n"
+    quote = "“The quotas for next year will not be cut any further,” "
+    before = extract_quotes(lead + quote + "the Portuguese fisheries minister said.")
+    after = extract_quotes(lead + quote + "said the Portuguese fisheries minister.")
+    assert [q.speaker for q in before] == [q.speaker for q in after] == ["Ana Duarte"]
+    [owned] = extract_quotes(quote + "Portugal's prime minister said.")
+    assert owned.speaker == "Portugal's prime minister"

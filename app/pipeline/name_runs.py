@@ -118,7 +118,9 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
         a += 1
     titled = False
-    for k in range(b - 1, a - 1, -1):
+    # A run ending in a title is a description, not a title before a name: "Germany's prime
+    # minister" stays whole (stripped, it would be "minister").
+    for k in range(b - 1 if doc.lower[b] not in C.TITLES else a - 1, a - 1, -1):
         if doc.lower[k] in C.TITLES and k - 1 > a and _org_link(doc, k - 2):
             continue  # "Ministry of Foreign Affairs": the title word is inside the body's name
         if doc.lower[k] in C.TITLES:

@@ -296,9 +296,11 @@ def mention_after(doc: TextIndex, j: int):
         return None
     if doc.lower[j] in C.PRONOUNS:
         return ("pronoun", doc.lower[j], j, j)
+    a, limit = j, min(n, j + 14)
+    if (described := _descriptor_after(doc, j, limit)) is not None:
+        return described
     if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
         return ("role", doc.lower[j + 1], j, j + 1)
-    a, limit = j, min(n, j + 14)
     if doc.lower[j] == "the" and not doc.sep(j).strip():
         body = _org_forward(doc, j + 1, limit)
         if body is not None:
@@ -320,13 +322,48 @@ def mention_after(doc: TextIndex, j: int):
         owned = run_forward(doc, b + 1, limit)  # "said Florida’s Rick Wilson": the person
         if owned > b + 1:
             return ("name", b + 1, owned)
-    return ("name", *_described_name(doc, a, b, limit))
+    return ("name", *_described_name(doc, a, b, limit, after_cue=True))
 
 
-def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, int]:
+def _descriptor_after(doc: TextIndex, j: int, limit: int):
+    """'said the Chinese defense minister, Wei Fenghe' -> the name after the comma; 'said the
+    Chinese defense minister' -> the role, read as "the minister ... said" is (a nationality or
+    an adjective before the role is never the speaker); 'said a senior American official' -> the
+    words as written. None when no role word ends a short descriptor opened by a determiner, or
+    when a name follows the role without a comma (left to _described_name: 'said the defense
+    minister Wei Fenghe')."""
+    if doc.lower[j] not in DETERMINERS and doc.lower[j] not in ("a", "an"):
+        return None
+    role = None
+    for k in range(j + 1, min(limit, j + 6)):
+        if (doc.sep(k - 1) not in (" ", "-") or doc.lower[k] in CUE_WORDS
+                or doc.lower[k] in C.MATCH_STOPWORDS or doc.possessive(k)):
+            break
+        if doc.lower[k] in C.ROLE_NOUNS:
+            role = k
+        elif role is not None:
+            break  # "the defense minister Wei ...": the role ended before this word
+    if role is None or role == j + 1 and doc.lower[j] in DETERMINERS and doc.sep(role).strip() != ",":
+        return None  # "said the spokesman": the caller reads a bare role already
+    gap = doc.sep(role).strip()
+    if gap == "," and role + 1 < limit and doc.cap(role + 1) and doc.lower[role + 1] not in C.NAME_STOPWORDS:
+        end = run_forward(doc, role + 1, limit)
+        name, count, titled = clean_name(doc, role + 1, end)
+        if name and person_like(name, count, titled):
+            return ("name", role + 1, end)
+    if not gap and role + 1 < limit and doc.cap(role + 1):
+        return None
+    return _mention_at(doc, role, j)
+
+
+def _described_name(doc: TextIndex, a: int, b: int, limit: int,
+                    after_cue: bool = False) -> tuple[int, int]:
     """Past a title chain ("Nato secretary general Jens Stoltenberg") or a short description
     ("Republican party boss Dana Whitfield", "Marquette pollster Lee Hart"): the person named
-    after it, when the description is lowercase words and the name has two words or more."""
+    after it, when the description is lowercase words and the name has two words or more.
+    `after_cue` (the source written after its verb) also reads a role set off by a comma and an
+    owner's role without a name: "said Britain's prime minister, Ana Ruiz" is Ana Ruiz and "said
+    Britain's prime minister" the role as written, never the country alone."""
     c, titles = b + 1, True
     while c < limit and c - b <= 4 and doc.sep(c - 1) in (" ", "-") and not doc.cap(c) and (
             doc.lower[c] not in C.MATCH_STOPWORDS and doc.lower[c] not in CUE_WORDS):
@@ -336,6 +373,14 @@ def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, in
         end = run_forward(doc, c, limit)
         if titles or end > c:
             return c, end
+    if after_cue and c > b + 1 and doc.lower[c - 1] in C.ROLE_NOUNS:
+        if c < limit and doc.sep(c - 1).strip() == "," and doc.cap(c):
+            end = run_forward(doc, c, limit)
+            name, count, titled = clean_name(doc, c, end)
+            if name and person_like(name, count, titled):
+                return c, end
+        if doc.possessive(b):
+            return a, c - 1
     return a, b
 
 
