@@ -237,3 +237,23 @@ def test_the_same_descriptor_after_the_verb_reads_like_the_one_before_it():
     assert [q.speaker for q in before] == [q.speaker for q in after] == ["Ana Duarte"]
     [owned] = extract_quotes(quote + "Portugal's prime minister said.")
     assert owned.speaker == "Portugal's prime minister"
+
+
+@pytest.mark.parametrize("source, alone, in_view", [
+    # a party before a noun, or alone after "the", is the person in view, never the party
+    ("said the Socialist nominee.", None, "Ana Duarte"),
+    ("said the Socialist.", None, "Ana Duarte"),
+    ("the Socialist said.", None, "Ana Duarte"),
+    # a nation alone is nobody, with or without a person in view
+    ("the Portuguese said.", None, None),
+    # "a" opens somebody new, as written; a body is named as written
+    ("said a Portuguese fisherman.", "Portuguese fisherman", "Portuguese fisherman"),
+    ("said the Portuguese embassy.", "Portuguese embassy", "Portuguese embassy"),
+    # a name after the description is still the name
+    ("said the Socialist party boss Rui Matos.", "Rui Matos", "Rui Matos"),
+])
+def test_a_nationality_or_party_word_is_never_the_speaker(source, alone, in_view):
+    quote = "“The quotas for next year will not be cut any further,” "
+    lead = "Ana Duarte toured the harbour at Peniche on Monday.\n"
+    assert [q.speaker for q in extract_quotes(quote + source)] == [alone]
+    assert [q.speaker for q in extract_quotes(lead + quote + source)] == [in_view]

@@ -309,6 +309,22 @@ DEMONYMS: dict[str, str] = {
     "europe": "european", "nigeria": "nigerian", "kenya": "kenyan", "sweden": "swedish",
 }
 
+#: Words that describe a person without naming one: a nationality or a party, alone ("the
+#: Republican said") or before a noun ("said the Socialist nominee", "a German user"). Never a
+#: speaker's name on their own: "the Republican" alone reads as a role (the person in view),
+#: "the French" alone as nobody.
+PARTY_WORDS: frozenset[str] = frozenset({
+    "republican", "democrat", "democratic", "socialist", "conservative", "liberal", "labour",
+    "tory", "libertarian", "progressive", "independent",
+})
+DESCRIPTOR_ADJECTIVES: frozenset[str] = frozenset(DEMONYMS.values()) | PARTY_WORDS | frozenset({
+    "english", "scottish", "irish", "welsh",
+    "dutch", "belgian", "swiss", "austrian", "greek", "portuguese", "norwegian", "danish",
+    "finnish", "hungarian", "romanian", "czech", "serbian", "saudi", "iraqi", "afghan", "cuban",
+    "venezuelan", "colombian", "argentine", "chilean", "peruvian", "african", "asian", "latino",
+    "hispanic", "arab", "muslim", "christian", "jewish", "catholic", "evangelical", "western",
+})
+
 #: Words that open an apposition after a name: "Tan Kefei, a spokesperson for ..., said".
 APPOSITION_OPENERS: frozenset[str] = frozenset({"a", "an", "the", "who", "whose", "one"})
 

@@ -264,6 +264,12 @@ def resolve_cues(doc: TextIndex) -> None:
     roles: dict[str, str] = {}
     for idx, cue in enumerate(doc.cues):
         mention = _subject(doc, idx)
+        if (mention and mention[0] == "name" and mention[1] == mention[2] and mention[1] > 0
+                and doc.lower[mention[1]] in C.DESCRIPTOR_ADJECTIVES
+                and doc.lower[mention[1] - 1] in DETERMINERS):
+            # "the Republican said" is the person in view (a role); "the French said" nobody
+            word = doc.lower[mention[1]]
+            mention = ("role", word, mention[1] - 1, mention[1]) if word in C.PARTY_WORDS else None
         if mention and mention[0] != "speaker":
             cue.subject = (mention[-2], mention[-1])
         pos = doc.starts[cue.first]

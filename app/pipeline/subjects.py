@@ -314,6 +314,8 @@ def mention_after(doc: TextIndex, j: int):
     if a >= limit or not doc.cap(a):
         return None
     b = run_forward(doc, a, limit)
+    if (described := _modified_noun(doc, j, a, b, limit)) is not None:
+        return described
     if doc.possessive(b) and b + 1 < limit and doc.sep(b) == " ":
         body = _org_forward(doc, b + 1, limit)  # "according to China’s defense ministry"
         if body is not None:
@@ -354,6 +356,27 @@ def _descriptor_after(doc: TextIndex, j: int, limit: int):
     if not gap and role + 1 < limit and doc.cap(role + 1):
         return None
     return _mention_at(doc, role, j)
+
+
+def _modified_noun(doc: TextIndex, j: int, a: int, b: int, limit: int):
+    """'said the Socialist nominee', 'tweeted a German user', 'said the Chinese embassy': after a
+    determiner, capitalised words followed by lowercase nouns (and no name after them) describe
+    those nouns; they are no name. A body ends in an organisation word and is named as written;
+    after "the" the noun reads as a role ("the nominee" is the person in view, or nobody); after
+    "a" the phrase is somebody new, as written ("a German user", as "a council spokeswoman")."""
+    if doc.lower[j] not in ("the", "a", "an") or doc.possessive(b) or doc.sep(b) != " ":
+        return None
+    h = b
+    while (h + 1 < limit and h - b < 3 and (h == b or doc.sep(h) == " ") and not doc.cap(h + 1)
+           and doc.lower[h + 1] not in C.MATCH_STOPWORDS and doc.lower[h + 1] not in CUE_WORDS
+           and doc.lower[h + 1] not in _SOURCE_PHRASE_ENDS and doc.lower[h + 1] not in C.TIME_NOUNS
+           and not doc.lower[h + 1].endswith("ly") and not doc.lower[h + 1].isdigit()):
+        h += 1
+    if h == b or (h + 1 < limit and doc.sep(h) == " " and doc.cap(h + 1)):
+        return None  # no noun after the capitals, or a name follows the description
+    if doc.lower[h] in C.ORG_WORDS or doc.lower[j] != "the":
+        return ("name", j + 1, h)
+    return ("role", doc.lower[h], j, h)
 
 
 def _described_name(doc: TextIndex, a: int, b: int, limit: int,
