@@ -327,3 +327,15 @@ def test_a_quoted_transcript_line_is_spoken_by_its_label():
     assert found == [("Will the eastern pier reopen before the summer season starts?", "Reed"),
                      ("We expect the eastern pier to reopen in May, before the ferries return.",
                       "Tomas Lindgren")]
+
+
+def test_a_left_double_mark_set_as_a_closer_closes_the_title_it_ends():
+    """“Harbour Watch“ with the opening mark twice: the second closes the name, so the words
+    after it are no quotation running to the end of the paragraph."""
+    text = ("Tom Hale has set up a website called “Harbour Watch If The Bridge Falls“ that offers "
+            "the island as a new home for anyone leaving the mainland.\n"
+            "“Welcome, we have been waiting for all of you!” a message on the website reads.")
+    assert [q.text for q in extract_quotes(text)] == ["Welcome, we have been waiting for all of you!"]
+    nested = "“We told them “not this year“ and we meant it every single time,” Hale said."
+    assert [(q.text, q.speaker) for q in extract_quotes(nested)] == [
+        ("We told them “not this year“ and we meant it every single time,", "Hale")]
