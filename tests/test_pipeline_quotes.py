@@ -339,3 +339,16 @@ def test_a_left_double_mark_set_as_a_closer_closes_the_title_it_ends():
     nested = "“We told them “not this year“ and we meant it every single time,” Hale said."
     assert [(q.text, q.speaker) for q in extract_quotes(nested)] == [
         ("We told them “not this year“ and we meant it every single time,", "Hale")]
+
+
+def test_a_headline_cited_with_its_byline_is_no_quotation():
+    """Link digests cite an article as 'LABEL—"Headline," by Outlet's Author': a title of a
+    work, like a book's. A quote that says something and is attributed stays."""
+    text = ("HARBOUR NEWS—\"Port to close its night shift at the end of the year,\" by the Herald's "
+            "Ana Ruiz: http://example.com/port\n"
+            "—\"Ferry fares will rise by a fifth next spring,\" by Coast Weekly's Tom Hale\n"
+            "\"We will not close the port this year,\" Hale said.\n"
+            "Mayor Dana Whitfield called the plan \"rushed, unfunded and unfair,\" by any measure.")
+    assert [(q.text, q.kind) for q in extract_quotes(text) if q.kind != "reported"] == [
+        ("We will not close the port this year,", "direct"),
+        ("rushed, unfunded and unfair,", "partial")]

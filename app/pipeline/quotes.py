@@ -217,8 +217,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
-        if _title_case(text, span.start, span.end):
-            continue  # the name of a book, show or slogan ("Crippled America", "State of the Union")
+        if _title_case(text, span.start, span.end) or _cited_headline(doc, span):
+            continue  # the name of a book, show, slogan or article ("Crippled America")
         results.append(QuoteCandidate(
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
@@ -231,6 +231,21 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# A headline cited with its byline, as link digests do: 'TOWN HALL—"Port to close its night
+# shift," by the Herald's Ana Ruiz: ...'. The marks open the paragraph (after a label in
+# capitals and a dash, if any) and close after a comma, then "by" and a capitalised source.
+_DIGEST_LABEL = re.compile(r"[^a-z\u201c\u201d\"\n]{0,60}?(?:[\u2014\u2013-]+|:)?\s*")
+_BYLINE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?[A-Z]")
+
+
+def _cited_headline(doc: TextIndex, span: Span) -> bool:
+    """The span is an article's headline cited with its byline (see _DIGEST_LABEL), not words
+    somebody said."""
+    if not span.closed or doc.text[span.end - 1:span.end] != ",":
+        return False
+    ps = doc.para_starts[span.para]
+    return (_DIGEST_LABEL.fullmatch(doc.text, ps, span.open) is not None
+            and _BYLINE_AFTER.match(doc.text, span.limit + 1) is not None)
 
 
 def _title_case(text: str, a: int, b: int) -> bool:
