@@ -257,3 +257,13 @@ def test_a_nationality_or_party_word_is_never_the_speaker(source, alone, in_view
     lead = "Ana Duarte toured the harbour at Peniche on Monday.\n"
     assert [q.speaker for q in extract_quotes(quote + source)] == [alone]
     assert [q.speaker for q in extract_quotes(lead + quote + source)] == [in_view]
+
+
+@pytest.mark.parametrize("aside", [
+    "the chair of Portugal’s fisheries council",
+    "Mr. Hale's deputy at the harbour board",
+    "the head of the dock workers' union",
+])
+def test_an_apostrophe_in_the_aside_after_a_quote_is_no_quotation_mark(aside):
+    text = f"“They expect us to know all of this already,” Terrie Rizzo, {aside}, said on Monday."
+    assert [q.speaker for q in extract_quotes(text)] == ["Terrie Rizzo"]

@@ -106,7 +106,18 @@ def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
     aside = aside_start(doc, run_forward(doc, t0, first))
     return (aside is not None and doc.sep(first - 1).strip() == "," and aside < first
             and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
-            and not MARK_RE.search(doc.text, doc.starts[t0], doc.starts[first]))
+            and not _holds_mark(doc.text, doc.starts[t0], doc.starts[first]))
+
+
+def _holds_mark(text: str, a: int, b: int) -> bool:
+    """A quotation mark in text[a:b], not counting apostrophes: "Florida’s", "the Hales' dog"."""
+    for m in MARK_RE.finditer(text, a, b):
+        i = m.start()
+        if text[i] in "'\u2019" and i > 0 and text[i - 1].isalnum() and (
+                text[i + 1:i + 2].isalnum() or text[i - 1] == "s" and text[i + 1:i + 2] == " "):
+            continue
+        return True
+    return False
 
 
 def _closes_sentence(doc: TextIndex, cue: Cue) -> bool:
