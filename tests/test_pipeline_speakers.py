@@ -267,3 +267,11 @@ def test_a_nationality_or_party_word_is_never_the_speaker(source, alone, in_view
 def test_an_apostrophe_in_the_aside_after_a_quote_is_no_quotation_mark(aside):
     text = f"“They expect us to know all of this already,” Terrie Rizzo, {aside}, said on Monday."
     assert [q.speaker for q in extract_quotes(text)] == ["Terrie Rizzo"]
+
+
+@pytest.mark.parametrize("last", ["at all", "for them all", "for both", "for some"])
+def test_a_quotes_last_word_is_no_determiner_of_the_verb_after_it(last):
+    """'“...,” said Hale' after a quote ending in "all" or "both": the verb is a cue (only a
+    determiner in the same phrase, "the states", makes it a noun)."""
+    text = f"“The harbour board does not care about the night shift {last},” said Mr. Meyer."
+    assert [q.speaker for q in extract_quotes(text)] == ["Meyer"]

@@ -169,8 +169,10 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                     continue
                 if kind == "noun" and not (i > 0 and doc.cap(i - 1) and doc.possessive(i - 1)):
                     continue
-                if kind in ("verb", "claim") and i > 0 and lw[i - 1] in _NOUN_DETERMINERS:
+                if (kind in ("verb", "claim") and i > 0 and lw[i - 1] in _NOUN_DETERMINERS
+                        and doc.sep(i - 1) == " "):
                     continue  # "the states", "his claims", "the reports": a noun, not a verb
+                    # (not '... at all,” said Hale': a quote's last word is no determiner)
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
