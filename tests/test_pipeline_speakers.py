@@ -275,3 +275,14 @@ def test_a_quotes_last_word_is_no_determiner_of_the_verb_after_it(last):
     determiner in the same phrase, "the states", makes it a noun)."""
     text = f"“The harbour board does not care about the night shift {last},” said Mr. Meyer."
     assert [q.speaker for q in extract_quotes(text)] == ["Meyer"]
+
+
+@pytest.mark.parametrize("source, speaker", [
+    ("Mr. Daniloff, now 81 and retired in Salem, Ore., said by telephone.", "Daniloff"),
+    ("Tom B. Hale Jr., the director of the harbour board, said.", "Tom B. Hale Jr"),
+    ("Rita Moss, 67, a retired nurse in Allentown, Pa., said in an interview.", "Rita Moss"),
+    ("Ohio delegate Bill Eastland, wearing a cowboy hat and campaign pins, said.", "Bill Eastland"),
+])
+def test_an_aside_after_a_quote_may_end_in_an_abbreviation_or_follow_a_description(source, speaker):
+    text = f"“We have had far more successful meetings than this one in past years,” {source}"
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]

@@ -101,10 +101,19 @@ DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[
 _TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
 
 
+def comma_after(doc: TextIndex, k: int) -> bool:
+    """A comma follows token k, maybe after the full stop of an abbreviation: "Hale Jr., the
+    mayor", "retired in Salem, Ore., said"."""
+    gap = doc.sep(k).strip()
+    return gap == "," or (gap == ".," and (doc.lower[k] in C.ABBREVIATIONS or len(doc.words[k]) == 1
+                                           or doc.words[k] in C.STATE_ABBREVIATIONS))
+
+
 def aside_start(doc: TextIndex, b: int) -> int | None:
     """First token of the aside after the name ending at token b: "Hale, the mayor, said",
-    "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said"; None when no comma follows."""
-    if doc.sep(b).strip() == ",":
+    "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said", "Hale Jr., the mayor,
+    said"; None when no comma follows."""
+    if comma_after(doc, b):
         if (b + 3 < len(doc.words) and doc.words[b + 1] in ("R", "D", "I") and doc.sep(b + 1) == "-"
                 and doc.sep(b + 2).strip() in (",", ".,")):
             return b + 3

@@ -18,6 +18,7 @@ from app.pipeline.name_runs import (
     DATELINE,
     POSSESSIVE_RE,
     aside_start,
+    comma_after,
     clean_name,
     group_phrase,
     person_like,
@@ -190,7 +191,7 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
             continue
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
             return None
-        a, b = _described_name(doc, a, run_forward(doc, a, k), k)
+        a, b = described_name(doc, a, run_forward(doc, a, k), k)
         aside = aside_start(doc, b)
         if (aside is not None and aside < k
                 and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
@@ -277,7 +278,7 @@ def mention_before(doc: TextIndex, cue: Cue, floor: int):
         k -= 1
     if k < floor or doc.inside(doc.starts[k]):
         return "open"
-    gap = "" if tagged else doc.sep(k).strip()
+    gap = "" if tagged else ("," if comma_after(doc, k) else doc.sep(k).strip())
     if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
         found = (_anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
                  or _of_aside(doc, k, floor))
@@ -324,7 +325,7 @@ def mention_after(doc: TextIndex, j: int):
         owned = run_forward(doc, b + 1, limit)  # "said Florida’s Rick Wilson": the person
         if owned > b + 1:
             return ("name", b + 1, owned)
-    return ("name", *_described_name(doc, a, b, limit, after_cue=True))
+    return ("name", *described_name(doc, a, b, limit, after_cue=True))
 
 
 def _descriptor_after(doc: TextIndex, j: int, limit: int):
@@ -332,7 +333,7 @@ def _descriptor_after(doc: TextIndex, j: int, limit: int):
     Chinese defense minister' -> the role, read as "the minister ... said" is (a nationality or
     an adjective before the role is never the speaker); 'said a senior American official' -> the
     words as written. None when no role word ends a short descriptor opened by a determiner, or
-    when a name follows the role without a comma (left to _described_name: 'said the defense
+    when a name follows the role without a comma (left to described_name: 'said the defense
     minister Wei Fenghe')."""
     if doc.lower[j] not in DETERMINERS and doc.lower[j] not in ("a", "an"):
         return None
@@ -379,7 +380,7 @@ def _modified_noun(doc: TextIndex, j: int, a: int, b: int, limit: int):
     return ("role", doc.lower[h], j, h)
 
 
-def _described_name(doc: TextIndex, a: int, b: int, limit: int,
+def described_name(doc: TextIndex, a: int, b: int, limit: int,
                     after_cue: bool = False) -> tuple[int, int]:
     """Past a title chain ("Nato secretary general Jens Stoltenberg") or a short description
     ("Republican party boss Dana Whitfield", "Marquette pollster Lee Hart"): the person named
