@@ -286,3 +286,15 @@ def test_a_quotes_last_word_is_no_determiner_of_the_verb_after_it(last):
 def test_an_aside_after_a_quote_may_end_in_an_abbreviation_or_follow_a_description(source, speaker):
     text = f"“We have had far more successful meetings than this one in past years,” {source}"
     assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The hearing was so calm that Mr. Hale was prompted to say, “So far, I cannot believe how "
+     "civil it has been up here.”", "Hale"),
+    ("Ana Ruiz joked that the ferry was late again, but went on to say, “There are places on this "
+     "coast that nobody has visited in years.”", "Ana Ruiz"),
+    ("As Tom Hale, professor of law at the harbour college, put it, “The board should remember "
+     "that a compromise today may be far better than a fight.”", "Tom Hale"),
+])
+def test_to_say_and_put_it_have_the_subject_written_before_them(text, speaker):
+    assert [q.speaker for q in extract_quotes(text) if q.kind != "reported"] == [speaker]

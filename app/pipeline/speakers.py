@@ -31,6 +31,7 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
 from app.pipeline.subjects import (
     DETERMINERS,
     first_mention,
+    infinitive_subject,
     mention_after,
     mention_before,
     sentence_subject,
@@ -245,6 +246,10 @@ def _subject(doc: TextIndex, idx: int):
             return with_ or None
         return _main_clause_speaker(doc, idx, floor, 5) or first_mention(doc, floor, cue.first)
     j = cue.first - 1
+    if j >= floor and doc.lower[j] == "to" and not doc.sep(j).strip():
+        # "Hale was prompted to say", "..., but went on to say": the subject of the verb chain
+        if (found := infinitive_subject(doc, cue, floor) or _main_clause_speaker(doc, idx, floor, 3)):
+            return found
     while j > floor and doc.lower[j] in _AUXILIARY_FILLERS and not doc.sep(j).strip():
         j -= 1   # "Dayton has been a supporter and has pledged that ..."
     if j >= floor and doc.lower[j] in ("and", "but") and not doc.sep(j).strip():

@@ -478,6 +478,28 @@ def sentence_subject(doc: TextIndex, floor: int, stop: int):
     return None
 
 
+def infinitive_subject(doc: TextIndex, cue: Cue, floor: int):
+    """'Mr. Hale was prompted to say', 'Ruiz declined to say': a verb after "to" has the subject
+    of the verb chain before it, a name or pronoun at most four plain lowercase words back.
+    None when "to" does not stand right before the cue or no subject is written there."""
+    j = cue.first - 1
+    if j - 1 < floor or doc.lower[j] != "to" or doc.sep(j).strip():
+        return None
+    for k in range(j - 1, max(floor, j - 5) - 1, -1):
+        if doc.sep(k).strip():
+            return None
+        if doc.cap(k) or doc.lower[k] in C.PRONOUNS:
+            return _mention_at(doc, k, floor)
+        if doc.lower[k] in DETERMINERS or doc.lower[k] in _CHAIN_BREAKS:
+            return None
+    return None
+
+
+# Words that end a verb chain read backwards from "to": its subject is not beyond them.
+_CHAIN_BREAKS = frozenset({"and", "or", "but", "that", "which", "who", "a", "an", "of", "for",
+                           "with", "in", "on", "at", "by", "from", "as", "if", "when"})
+
+
 def with_subject(doc: TextIndex, cue: Cue, floor: int):
     """'..., with Chinese analysts saying ...': the participle has its own subject. A name when
     the words end in one, else False (a group such as "analysts" is nobody in particular)."""
