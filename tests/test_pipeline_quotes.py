@@ -352,3 +352,12 @@ def test_a_headline_cited_with_its_byline_is_no_quotation():
     assert [(q.text, q.kind) for q in extract_quotes(text) if q.kind != "reported"] == [
         ("We will not close the port this year,", "direct"),
         ("rushed, unfunded and unfair,", "partial")]
+
+
+def test_a_quote_right_after_a_sentence_closing_on_a_cue_is_that_speakers():
+    """'Ana Ruiz disagreed on Monday. “...”': the sentence before the quote ends on its cue, so
+    the quote is Ruiz's; not when the sentence goes on after the verb ("agreed to pay ...")."""
+    quote = "“The harbour board is running out of time to find another operator.”"
+    assert [q.speaker for q in extract_quotes("Ana Ruiz disagreed on Monday. " + quote)] == ["Ana Ruiz"]
+    assert [q.speaker for q in extract_quotes("Ana Ruiz agreed to pay the fine. " + quote)] == [None]
+    assert [q.speaker for q in extract_quotes("Ana Ruiz disagreed.\n" + quote)] == [None]

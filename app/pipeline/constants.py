@@ -56,7 +56,7 @@ MORE_CUE_VERBS: tuple[str, ...] = (
     "contends", "insist", "confided", "elaborated", "proclaimed", "barked", "sniped", "huffed",
     "cracked", "ranted", "vented", "conceded", "concedes", "admits", "acknowledges", "added",
     "demanded", "demands", "pressed", "sang", "sings", "cautioned", "summed up", "chimed in",
-    "went on", "goes on", "put it", "puts it",
+    "went on", "goes on", "put it", "puts it", "agreed", "agrees", "disagreed", "disagrees",
 )
 MORE_CUE_PARTICIPLES: tuple[str, ...] = (
     "joking", "boasting", "complaining", "recalling", "pleading", "conceding", "acknowledging",

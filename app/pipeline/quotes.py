@@ -212,7 +212,7 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         if cue is None and (signed := _dash_speaker(doc, span)):
             speaker = signed
         elif speaker is None and cue is None:
-            speaker = _colon_speaker(doc, span)
+            speaker = _colon_speaker(doc, span) or _closing_cue_before(doc, span)
         if (label := _TRANSCRIPT_LABEL.match(text, span.start, span.end)) is not None:
             # '"WALLACE: Let's start with ...' in a quoted transcript: the label speaks, and is
             # no part of what was said
@@ -277,6 +277,27 @@ def continues(text: str, first: QuoteCandidate, second: QuoteCandidate) -> bool:
             and first.speaker == second.speaker and first.text.rstrip().endswith(",")
             and second.text[:1].islower()
             and _SPLIT_BETWEEN.fullmatch(text, first.end, second.start) is not None)
+
+
+def _closing_cue_before(doc: TextIndex, span: Span) -> str | None:
+    """'Dianne Bystrom agreed. “...”': the sentence right before the quote, in its paragraph,
+    ends on a cue whose speaker is known (at most three words after the verb), and the quote
+    follows it directly: that speaker's words."""
+    sent = doc.sentence_start(span.open)
+    if sent != span.open or sent == doc.para_starts[span.para] or sent < 2:
+        return None
+    prev = doc.sentence_start(sent - 2)
+    if prev < doc.para_starts[span.para]:
+        return None
+    i = bisect_left(doc.quote_cue_firsts, bisect_left(doc.starts, sent)) - 1
+    if i < 0 or doc.starts[doc.quote_cues[i].first] < prev:
+        return None
+    cue = doc.quote_cues[i]
+    end = bisect_left(doc.starts, sent)
+    rest = end - max(cue.last, cue.subject[1] + 1 if cue.subject else 0)
+    if not cue.speaker or rest > 3 or MARK_RE.search(doc.text, prev, sent):
+        return None
+    return cue.speaker
 
 
 def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
