@@ -298,3 +298,15 @@ def test_an_aside_after_a_quote_may_end_in_an_abbreviation_or_follow_a_descripti
 ])
 def test_to_say_and_put_it_have_the_subject_written_before_them(text, speaker):
     assert [q.speaker for q in extract_quotes(text) if q.kind != "reported"] == [speaker]
+
+
+def test_the_sentence_subject_is_read_past_its_description_and_days_and_nicknames_are_no_names():
+    text = ("Republican harbour commissioner Dana Whitfield took to the radio, saying: “The night "
+            "shift will stay until the end of the year.”")
+    assert [q.speaker for q in extract_quotes(text) if q.kind != "reported"] == ["Dana Whitfield"]
+    # a hyphenated nickname is no full name of the surname in it
+    text = ("Critics call him Hypo-Hale. Asked about the ferry, Hale said: “I do not believe that "
+            "is a good idea at all.”")
+    assert [q.speaker for q in extract_quotes(text)] == ["Hale"]
+    from app.pipeline.name_runs import person_like
+    assert not person_like("Asked Tuesday", 2) and person_like("Dana Whitfield", 2)

@@ -144,10 +144,15 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     return name, b - a + 1, titled
 
 
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
 def person_like(name: str, count: int, titled: bool = False) -> bool:
     """Two or more plain capitalised words with no organisation word: a person's name; one word
     is enough after a title ("Mr. Hale", "Sen. Ruiz", "President Obama")."""
     words = name.replace("-", " ").split()
+    if any(w.lower() in _WEEKDAYS for w in words):
+        return False  # "Asked Tuesday": a sentence opener and a day, nobody's name
     return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
             and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))
 
@@ -166,7 +171,8 @@ def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], l
         name, count, titled = clean_name(doc, k, b)
         if name:
             runs.append((doc.starts[k], name, count, titled))
-        if name and 2 <= count <= 4 and person_like(name, count):
+        if name and 2 <= count <= 4 and " " in name and person_like(name, count):
+            # (one hyphenated word, "Hypo-Cruz", "Johnson-Weld", is no full name of "Cruz")
             parts = name.replace("-", " ").split()
             for key in {parts[0], parts[-1]}:
                 index.setdefault(key, []).append((doc.starts[k], name))

@@ -457,7 +457,8 @@ def first_mention(doc: TextIndex, floor: int, stop: int):
         if doc.lower[k] in C.PRONOUNS:
             return ("pronoun", doc.lower[k], k, k)
         if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
-            return ("name", k, run_forward(doc, k, stop))
+            # past a description: "Republican presidential candidate Donald Trump took to ..."
+            return ("name", *described_name(doc, k, run_forward(doc, k, stop), stop))
     return None
 
 
