@@ -11,7 +11,11 @@ How it is scored (the figures depend on these choices):
   micro-averaged over tokens of the whole split (word-overlap precision, recall and F1).
 - Gold `type` is re-derived where the converter missed a mark: a quote typed `indirect` whose
   content is wrapped in two apostrophes (''...'', the New York Times archive's double quotation
-  mark) is `direct`, and `mixed` when such marks sit only inside it.
+  mark) is `direct`, and `mixed` when such marks sit only inside it. A quote typed `indirect`
+  whose content starts right after a double mark opening its paragraph (after a transcript label
+  such as "RAMOS:", if any) and left open to the paragraph's end (a quotation running over
+  paragraphs) is `mixed`: its marks do not pair inside the span, and the converter only looked
+  inside the span for them.
 - Direct quotes: our records in quotation marks (kinds "direct" and "partial") against the
   `content_spans` of gold quotes of type `direct`. Gold `mixed` attributions (a quotation inside a
   paraphrase, or a block quote whose marks do not pair inside the span) are neutral: tokens inside
@@ -241,10 +245,26 @@ def _judge_speaker(tally: SpeakerTally, doc: dict, gold: dict, starts: list[int]
         tally.failures.append({"doc": doc, "gold": gold, "ours": best[0]})
 
 
+_OPENS_PARAGRAPH = re.compile(r"(?:^|\n)[ \t]*[\"\u201c](?:[A-Z][A-Z .'\u2019-]*:[ \t]*)?$")
+_CLOSING_DOUBLE = re.compile(r"[\"\u201d]")
+
+
+def _left_open(text: str, start: int) -> bool:
+    """text[start:] opens right after a double mark opening its paragraph, left open to the
+    paragraph's end: a quotation running over paragraphs."""
+    if not _OPENS_PARAGRAPH.search(text[max(0, start - 60):start]):
+        return False
+    end = text.find("\n", start)
+    return not _CLOSING_DOUBLE.search(text, start, len(text) if end < 0 else end)
+
+
 def gold_type(text: str, gold: dict) -> str:
-    """The quote's type, reading '' as a double quotation mark (see the module docstring)."""
+    """The quote's type, reading '' as a double quotation mark and seeing the open mark of a
+    quotation running over paragraphs (see the module docstring)."""
     if gold["type"] != "indirect":
         return gold["type"]
+    if _left_open(text, gold["content_spans"][0][0]):
+        return "mixed"
     pieces = [text[s:e].strip() for s, e in gold["content_spans"]]
     if not any("''" in p for p in pieces):
         return "indirect"

@@ -327,3 +327,37 @@ def test_a_quoted_transcript_line_is_spoken_by_its_label():
     assert found == [("Will the eastern pier reopen before the summer season starts?", "Reed"),
                      ("We expect the eastern pier to reopen in May, before the ferries return.",
                       "Tomas Lindgren")]
+
+
+def test_a_left_double_mark_set_as_a_closer_closes_the_title_it_ends():
+    """“Harbour Watch“ with the opening mark twice: the second closes the name, so the words
+    after it are no quotation running to the end of the paragraph."""
+    text = ("Tom Hale has set up a website called “Harbour Watch If The Bridge Falls“ that offers "
+            "the island as a new home for anyone leaving the mainland.\n"
+            "“Welcome, we have been waiting for all of you!” a message on the website reads.")
+    assert [q.text for q in extract_quotes(text)] == ["Welcome, we have been waiting for all of you!"]
+    nested = "“We told them “not this year“ and we meant it every single time,” Hale said."
+    assert [(q.text, q.speaker) for q in extract_quotes(nested)] == [
+        ("We told them “not this year“ and we meant it every single time,", "Hale")]
+
+
+def test_a_headline_cited_with_its_byline_is_no_quotation():
+    """Link digests cite an article as 'LABEL—"Headline," by Outlet's Author': a title of a
+    work, like a book's. A quote that says something and is attributed stays."""
+    text = ("HARBOUR NEWS—\"Port to close its night shift at the end of the year,\" by the Herald's "
+            "Ana Ruiz: http://example.com/port\n"
+            "—\"Ferry fares will rise by a fifth next spring,\" by Coast Weekly's Tom Hale\n"
+            "\"We will not close the port this year,\" Hale said.\n"
+            "Mayor Dana Whitfield called the plan \"rushed, unfunded and unfair,\" by any measure.")
+    assert [(q.text, q.kind) for q in extract_quotes(text) if q.kind != "reported"] == [
+        ("We will not close the port this year,", "direct"),
+        ("rushed, unfunded and unfair,", "partial")]
+
+
+def test_a_quote_right_after_a_sentence_closing_on_a_cue_is_that_speakers():
+    """'Ana Ruiz disagreed on Monday. “...”': the sentence before the quote ends on its cue, so
+    the quote is Ruiz's; not when the sentence goes on after the verb ("agreed to pay ...")."""
+    quote = "“The harbour board is running out of time to find another operator.”"
+    assert [q.speaker for q in extract_quotes("Ana Ruiz disagreed on Monday. " + quote)] == ["Ana Ruiz"]
+    assert [q.speaker for q in extract_quotes("Ana Ruiz agreed to pay the fine. " + quote)] == [None]
+    assert [q.speaker for q in extract_quotes("Ana Ruiz disagreed.\n" + quote)] == [None]

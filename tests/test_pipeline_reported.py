@@ -429,3 +429,12 @@ def test_the_gate_leaves_a_nested_speakers_words_to_them():
             "pier would reopen in May after the repairs.")
     assert [(q.text, q.speaker) for q in reported(text)] == [
         ("the pier would reopen in May after the repairs", "Mia Holt")]
+
+
+def test_a_description_before_the_speakers_name_is_no_part_of_the_content():
+    """'“...,” the Portuguese fisheries minister, Ana Duarte, said': the description belongs to
+    the attribution, so no reported record holds the quotation plus "the ... minister"."""
+    text = ("“The quotas for next year will not be cut any further,” the Portuguese fisheries "
+            "minister, Ana Duarte, said.")
+    assert [(q.text, q.speaker, q.kind) for q in extract_quotes(text)] == [
+        ("The quotas for next year will not be cut any further,", "Ana Duarte", "direct")]

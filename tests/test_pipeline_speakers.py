@@ -199,3 +199,114 @@ def test_shot_back_is_a_cue_and_more_titles_are_stripped():
     found = extract_quotes(text)
     assert [(q.kind, q.speaker) for q in found] == [
         ("reported", "Tom Reyes"), ("partial", "Tom Reyes"), ("direct", "Ellen Park"), ("direct", "Jenny Marsh")]
+
+
+@pytest.mark.parametrize("source, speaker", [
+    ("said the Portuguese fisheries minister, Ana Duarte.", "Ana Duarte"),
+    ("said the Portuguese fisheries minister, Ana Duarte, on Tuesday.", "Ana Duarte"),
+    ("said the Portuguese Fisheries Minister, Ana Duarte.", "Ana Duarte"),
+    ("said Portugal's fisheries minister, Ana Duarte.", "Ana Duarte"),
+    ("said the harbour board's spokesman, Tom Hale.", "Tom Hale"),
+    ("said the spokesman, Tom Hale.", "Tom Hale"),
+])
+def test_a_descriptor_after_the_verb_then_a_name_gives_the_name(source, speaker):
+    text = f"“The quotas for next year will not be cut any further,” {source}"
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("source, speaker", [
+    # a nationality or an adjective before the role is never the speaker: read as "the minister"
+    ("said the Portuguese fisheries minister.", None),
+    ("said the Brazilian ambassador to Norway.", None),
+    # a role with an owner, or opened by "a", is the descriptor as written (as before the verb)
+    ("said Portugal's prime minister.", "Portugal's prime minister"),
+    ("said a senior Portuguese official.", "senior Portuguese official"),
+])
+def test_a_descriptor_after_the_verb_without_a_name_is_never_its_adjective(source, speaker):
+    text = f"“The quotas for next year will not be cut any further,” {source}"
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+def test_the_same_descriptor_after_the_verb_reads_like_the_one_before_it():
+    """"the fisheries minister" is the person introduced in that role, whichever side of the
+    verb it stands; an owner's role before the verb keeps its title words."""
+    lead = "Ana Duarte, the fisheries minister, met the trawler owners on Monday.\n"
+    quote = "“The quotas for next year will not be cut any further,” "
+    before = extract_quotes(lead + quote + "the Portuguese fisheries minister said.")
+    after = extract_quotes(lead + quote + "said the Portuguese fisheries minister.")
+    assert [q.speaker for q in before] == [q.speaker for q in after] == ["Ana Duarte"]
+    [owned] = extract_quotes(quote + "Portugal's prime minister said.")
+    assert owned.speaker == "Portugal's prime minister"
+
+
+@pytest.mark.parametrize("source, alone, in_view", [
+    # a party before a noun, or alone after "the", is the person in view, never the party
+    ("said the Socialist nominee.", None, "Ana Duarte"),
+    ("said the Socialist.", None, "Ana Duarte"),
+    ("the Socialist said.", None, "Ana Duarte"),
+    # a nation alone is nobody, with or without a person in view
+    ("the Portuguese said.", None, None),
+    # "a" opens somebody new, as written; a body is named as written
+    ("said a Portuguese fisherman.", "Portuguese fisherman", "Portuguese fisherman"),
+    ("said the Portuguese embassy.", "Portuguese embassy", "Portuguese embassy"),
+    # a name after the description is still the name
+    ("said the Socialist party boss Rui Matos.", "Rui Matos", "Rui Matos"),
+])
+def test_a_nationality_or_party_word_is_never_the_speaker(source, alone, in_view):
+    quote = "“The quotas for next year will not be cut any further,” "
+    lead = "Ana Duarte toured the harbour at Peniche on Monday.\n"
+    assert [q.speaker for q in extract_quotes(quote + source)] == [alone]
+    assert [q.speaker for q in extract_quotes(lead + quote + source)] == [in_view]
+
+
+@pytest.mark.parametrize("aside", [
+    "the chair of Portugal’s fisheries council",
+    "Mr. Hale's deputy at the harbour board",
+    "the head of the dock workers' union",
+])
+def test_an_apostrophe_in_the_aside_after_a_quote_is_no_quotation_mark(aside):
+    text = f"“They expect us to know all of this already,” Terrie Rizzo, {aside}, said on Monday."
+    assert [q.speaker for q in extract_quotes(text)] == ["Terrie Rizzo"]
+
+
+@pytest.mark.parametrize("last", ["at all", "for them all", "for both", "for some"])
+def test_a_quotes_last_word_is_no_determiner_of_the_verb_after_it(last):
+    """'“...,” said Hale' after a quote ending in "all" or "both": the verb is a cue (only a
+    determiner in the same phrase, "the states", makes it a noun)."""
+    text = f"“The harbour board does not care about the night shift {last},” said Mr. Meyer."
+    assert [q.speaker for q in extract_quotes(text)] == ["Meyer"]
+
+
+@pytest.mark.parametrize("source, speaker", [
+    ("Mr. Daniloff, now 81 and retired in Salem, Ore., said by telephone.", "Daniloff"),
+    ("Tom B. Hale Jr., the director of the harbour board, said.", "Tom B. Hale Jr"),
+    ("Rita Moss, 67, a retired nurse in Allentown, Pa., said in an interview.", "Rita Moss"),
+    ("Ohio delegate Bill Eastland, wearing a cowboy hat and campaign pins, said.", "Bill Eastland"),
+])
+def test_an_aside_after_a_quote_may_end_in_an_abbreviation_or_follow_a_description(source, speaker):
+    text = f"“We have had far more successful meetings than this one in past years,” {source}"
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The hearing was so calm that Mr. Hale was prompted to say, “So far, I cannot believe how "
+     "civil it has been up here.”", "Hale"),
+    ("Ana Ruiz joked that the ferry was late again, but went on to say, “There are places on this "
+     "coast that nobody has visited in years.”", "Ana Ruiz"),
+    ("As Tom Hale, professor of law at the harbour college, put it, “The board should remember "
+     "that a compromise today may be far better than a fight.”", "Tom Hale"),
+])
+def test_to_say_and_put_it_have_the_subject_written_before_them(text, speaker):
+    assert [q.speaker for q in extract_quotes(text) if q.kind != "reported"] == [speaker]
+
+
+def test_the_sentence_subject_is_read_past_its_description_and_days_and_nicknames_are_no_names():
+    text = ("Republican harbour commissioner Dana Whitfield took to the radio, saying: “The night "
+            "shift will stay until the end of the year.”")
+    assert [q.speaker for q in extract_quotes(text) if q.kind != "reported"] == ["Dana Whitfield"]
+    # a hyphenated nickname is no full name of the surname in it
+    text = ("Critics call him Hypo-Hale. Asked about the ferry, Hale said: “I do not believe that "
+            "is a good idea at all.”")
+    assert [q.speaker for q in extract_quotes(text)] == ["Hale"]
+    from app.pipeline.name_runs import person_like
+    assert not person_like("Asked Tuesday", 2) and person_like("Dana Whitfield", 2)

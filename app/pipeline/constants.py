@@ -56,7 +56,7 @@ MORE_CUE_VERBS: tuple[str, ...] = (
     "contends", "insist", "confided", "elaborated", "proclaimed", "barked", "sniped", "huffed",
     "cracked", "ranted", "vented", "conceded", "concedes", "admits", "acknowledges", "added",
     "demanded", "demands", "pressed", "sang", "sings", "cautioned", "summed up", "chimed in",
-    "went on", "goes on",
+    "went on", "goes on", "put it", "puts it", "agreed", "agrees", "disagreed", "disagrees",
 )
 MORE_CUE_PARTICIPLES: tuple[str, ...] = (
     "joking", "boasting", "complaining", "recalling", "pleading", "conceding", "acknowledging",
@@ -308,6 +308,22 @@ DEMONYMS: dict[str, str] = {
     "vietnam": "vietnamese", "philippines": "philippine", "indonesia": "indonesian",
     "europe": "european", "nigeria": "nigerian", "kenya": "kenyan", "sweden": "swedish",
 }
+
+#: Words that describe a person without naming one: a nationality or a party, alone ("the
+#: Republican said") or before a noun ("said the Socialist nominee", "a German user"). Never a
+#: speaker's name on their own: "the Republican" alone reads as a role (the person in view),
+#: "the French" alone as nobody.
+PARTY_WORDS: frozenset[str] = frozenset({
+    "republican", "democrat", "democratic", "socialist", "conservative", "liberal", "labour",
+    "tory", "libertarian", "progressive", "independent",
+})
+DESCRIPTOR_ADJECTIVES: frozenset[str] = frozenset(DEMONYMS.values()) | PARTY_WORDS | frozenset({
+    "english", "scottish", "irish", "welsh",
+    "dutch", "belgian", "swiss", "austrian", "greek", "portuguese", "norwegian", "danish",
+    "finnish", "hungarian", "romanian", "czech", "serbian", "saudi", "iraqi", "afghan", "cuban",
+    "venezuelan", "colombian", "argentine", "chilean", "peruvian", "african", "asian", "latino",
+    "hispanic", "arab", "muslim", "christian", "jewish", "catholic", "evangelical", "western",
+})
 
 #: Words that open an apposition after a name: "Tan Kefei, a spokesperson for ..., said".
 APPOSITION_OPENERS: frozenset[str] = frozenset({"a", "an", "the", "who", "whose", "one"})

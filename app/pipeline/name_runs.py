@@ -101,10 +101,19 @@ DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[
 _TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
 
 
+def comma_after(doc: TextIndex, k: int) -> bool:
+    """A comma follows token k, maybe after the full stop of an abbreviation: "Hale Jr., the
+    mayor", "retired in Salem, Ore., said"."""
+    gap = doc.sep(k).strip()
+    return gap == "," or (gap == ".," and (doc.lower[k] in C.ABBREVIATIONS or len(doc.words[k]) == 1
+                                           or doc.words[k] in C.STATE_ABBREVIATIONS))
+
+
 def aside_start(doc: TextIndex, b: int) -> int | None:
     """First token of the aside after the name ending at token b: "Hale, the mayor, said",
-    "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said"; None when no comma follows."""
-    if doc.sep(b).strip() == ",":
+    "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said", "Hale Jr., the mayor,
+    said"; None when no comma follows."""
+    if comma_after(doc, b):
         if (b + 3 < len(doc.words) and doc.words[b + 1] in ("R", "D", "I") and doc.sep(b + 1) == "-"
                 and doc.sep(b + 2).strip() in (",", ".,")):
             return b + 3
@@ -118,7 +127,9 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
         a += 1
     titled = False
-    for k in range(b - 1, a - 1, -1):
+    # A run ending in a title is a description, not a title before a name: "Germany's prime
+    # minister" stays whole (stripped, it would be "minister").
+    for k in range(b - 1 if doc.lower[b] not in C.TITLES else a - 1, a - 1, -1):
         if doc.lower[k] in C.TITLES and k - 1 > a and _org_link(doc, k - 2):
             continue  # "Ministry of Foreign Affairs": the title word is inside the body's name
         if doc.lower[k] in C.TITLES:
@@ -133,10 +144,15 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     return name, b - a + 1, titled
 
 
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
 def person_like(name: str, count: int, titled: bool = False) -> bool:
     """Two or more plain capitalised words with no organisation word: a person's name; one word
     is enough after a title ("Mr. Hale", "Sen. Ruiz", "President Obama")."""
     words = name.replace("-", " ").split()
+    if any(w.lower() in _WEEKDAYS for w in words):
+        return False  # "Asked Tuesday": a sentence opener and a day, nobody's name
     return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
             and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))
 
@@ -155,7 +171,8 @@ def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], l
         name, count, titled = clean_name(doc, k, b)
         if name:
             runs.append((doc.starts[k], name, count, titled))
-        if name and 2 <= count <= 4 and person_like(name, count):
+        if name and 2 <= count <= 4 and " " in name and person_like(name, count):
+            # (one hyphenated word, "Hypo-Cruz", "Johnson-Weld", is no full name of "Cruz")
             parts = name.replace("-", " ").split()
             for key in {parts[0], parts[-1]}:
                 index.setdefault(key, []).append((doc.starts[k], name))

@@ -120,6 +120,18 @@ def _double_role(text: str, i: int, ps: int) -> str:
     return "open" if before.isspace() or before in _OPENING_CONTEXT else "close"
 
 
+_LEFT_DOUBLE = "\u201c"
+
+
+def _wrong_way(text: str, i: int, ps: int, pe: int) -> bool:
+    """A left double mark where a closing one belongs: right after a word or a stop and before a
+    space, a stop or the paragraph end (“Harbour Watch“ that ...). Read so only while a left
+    mark is open; left as an opener, it would open a quote running to the paragraph's end."""
+    before = text[i - 1] if i > ps else " "
+    after = text[i + 1] if i + 1 < pe else " "
+    return not before.isspace() and before not in _OPENING_CONTEXT and not after.isalnum()
+
+
 def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool,
                 closers: dict[str, str] = _CLOSERS, roles: bool = False):
     outer: list[tuple[int, int]] = []
@@ -134,6 +146,9 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool, restart: bool,
             continue
         double = _double_role(text, i, ps) if roles and ch == '"' else None
         depth = None if double == "open" else _closing_depth(stack, ch, closers)
+        if depth is None and ch == _LEFT_DOUBLE and stack and stack[-1][1] == _LEFT_DOUBLE and \
+                _wrong_way(text, i, ps, pe):
+            depth = len(stack) - 1  # a website called “Harbour Watch“ that ...: “ set as a closer
         if double == "close" and depth is None:
             continue  # a stray closer
         if depth is not None:

@@ -19,10 +19,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import aside_start, clean_name, expand_surname, run_forward
+from app.pipeline.name_runs import aside_start, clean_name, comma_after, expand_surname, run_forward
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
+from app.pipeline.subjects import described_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +104,22 @@ def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
     """'Name, <who they are>, said': a name run, then an aside closed by a comma before the cue."""
     if not t0 < first <= t0 + C.MAX_APPOSITION_WORDS or not doc.cap(t0):
         return False
-    aside = aside_start(doc, run_forward(doc, t0, first))
-    return (aside is not None and doc.sep(first - 1).strip() == "," and aside < first
+    _, b = described_name(doc, t0, run_forward(doc, t0, first), first)  # "Texas delegate Bill Eastland, ..."
+    aside = aside_start(doc, b)
+    return (aside is not None and comma_after(doc, first - 1) and aside < first
             and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
-            and not MARK_RE.search(doc.text, doc.starts[t0], doc.starts[first]))
+            and not _holds_mark(doc.text, doc.starts[t0], doc.starts[first]))
+
+
+def _holds_mark(text: str, a: int, b: int) -> bool:
+    """A quotation mark in text[a:b], not counting apostrophes: "Florida’s", "the Hales' dog"."""
+    for m in MARK_RE.finditer(text, a, b):
+        i = m.start()
+        if text[i] in "'\u2019" and i > 0 and text[i - 1].isalnum() and (
+                text[i + 1:i + 2].isalnum() or text[i - 1] == "s" and text[i + 1:i + 2] == " "):
+            continue
+        return True
+    return False
 
 
 def _closes_sentence(doc: TextIndex, cue: Cue) -> bool:
@@ -199,7 +212,7 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         if cue is None and (signed := _dash_speaker(doc, span)):
             speaker = signed
         elif speaker is None and cue is None:
-            speaker = _colon_speaker(doc, span)
+            speaker = _colon_speaker(doc, span) or _closing_cue_before(doc, span)
         if (label := _TRANSCRIPT_LABEL.match(text, span.start, span.end)) is not None:
             # '"WALLACE: Let's start with ...' in a quoted transcript: the label speaks, and is
             # no part of what was said
@@ -217,8 +230,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
-        if _title_case(text, span.start, span.end):
-            continue  # the name of a book, show or slogan ("Crippled America", "State of the Union")
+        if _title_case(text, span.start, span.end) or _cited_headline(doc, span):
+            continue  # the name of a book, show, slogan or article ("Crippled America")
         results.append(QuoteCandidate(
             start=span.start, end=span.end, text=text[span.start:span.end], speaker=speaker,
             cue=_cue_text(doc, cue) if cue else None, kind=_kind(doc, span)))
@@ -231,6 +244,21 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# A headline cited with its byline, as link digests do: 'TOWN HALL—"Port to close its night
+# shift," by the Herald's Ana Ruiz: ...'. The marks open the paragraph (after a label in
+# capitals and a dash, if any) and close after a comma, then "by" and a capitalised source.
+_DIGEST_LABEL = re.compile(r"[^a-z\u201c\u201d\"\n]{0,60}?(?:[\u2014\u2013-]+|:)?\s*")
+_BYLINE_AFTER = re.compile(r"\s+by\s+(?:the\s+)?[A-Z]")
+
+
+def _cited_headline(doc: TextIndex, span: Span) -> bool:
+    """The span is an article's headline cited with its byline (see _DIGEST_LABEL), not words
+    somebody said."""
+    if not span.closed or doc.text[span.end - 1:span.end] != ",":
+        return False
+    ps = doc.para_starts[span.para]
+    return (_DIGEST_LABEL.fullmatch(doc.text, ps, span.open) is not None
+            and _BYLINE_AFTER.match(doc.text, span.limit + 1) is not None)
 
 
 def _title_case(text: str, a: int, b: int) -> bool:
@@ -249,6 +277,27 @@ def continues(text: str, first: QuoteCandidate, second: QuoteCandidate) -> bool:
             and first.speaker == second.speaker and first.text.rstrip().endswith(",")
             and second.text[:1].islower()
             and _SPLIT_BETWEEN.fullmatch(text, first.end, second.start) is not None)
+
+
+def _closing_cue_before(doc: TextIndex, span: Span) -> str | None:
+    """'Dianne Bystrom agreed. “...”': the sentence right before the quote, in its paragraph,
+    ends on a cue whose speaker is known (at most three words after the verb), and the quote
+    follows it directly: that speaker's words."""
+    sent = doc.sentence_start(span.open)
+    if sent != span.open or sent == doc.para_starts[span.para] or sent < 2:
+        return None
+    prev = doc.sentence_start(sent - 2)
+    if prev < doc.para_starts[span.para]:
+        return None
+    i = bisect_left(doc.quote_cue_firsts, bisect_left(doc.starts, sent)) - 1
+    if i < 0 or doc.starts[doc.quote_cues[i].first] < prev:
+        return None
+    cue = doc.quote_cues[i]
+    end = bisect_left(doc.starts, sent)
+    rest = end - max(cue.last, cue.subject[1] + 1 if cue.subject else 0)
+    if not cue.speaker or rest > 3 or MARK_RE.search(doc.text, prev, sent):
+        return None
+    return cue.speaker
 
 
 def _colon_speaker(doc: TextIndex, span: Span) -> str | None:

@@ -487,11 +487,26 @@ def _lead(doc: TextIndex, cue: Cue) -> int | None:
             return None
         sep = doc.sep(k - 1)
         if sep.strip() == "," and not _in_number(doc, k - 1):
-            return k
+            return _described_lead(doc, k) if verb and not cue.after else k
         if sep.strip():
             return None  # '”,' would mean the content is a direct quote
         k -= 1
     return None
+
+
+def _described_lead(doc: TextIndex, k: int) -> int:
+    """'..., the Chinese defense minister, Wei Fenghe, said': the speaker's description before
+    the comma at token k belongs to the tail too (a determiner, at most three words, a role),
+    when a comma also opens it; else k."""
+    r = k - 1
+    if r < 1 or doc.lower[r] not in C.ROLE_NOUNS:
+        return k
+    for d in range(r - 1, max(0, r - 4) - 1, -1):
+        if doc.sep(d) != " ":
+            return k
+        if doc.lower[d] in ("the", "a", "an"):
+            return d if d > 0 and "," in doc.sep(d - 1) else k
+    return k
 
 
 def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int):

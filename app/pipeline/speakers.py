@@ -31,6 +31,7 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
 from app.pipeline.subjects import (
     DETERMINERS,
     first_mention,
+    infinitive_subject,
     mention_after,
     mention_before,
     sentence_subject,
@@ -169,8 +170,10 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                     continue
                 if kind == "noun" and not (i > 0 and doc.cap(i - 1) and doc.possessive(i - 1)):
                     continue
-                if kind in ("verb", "claim") and i > 0 and lw[i - 1] in _NOUN_DETERMINERS:
+                if (kind in ("verb", "claim") and i > 0 and lw[i - 1] in _NOUN_DETERMINERS
+                        and doc.sep(i - 1) == " "):
                     continue  # "the states", "his claims", "the reports": a noun, not a verb
+                    # (not '... at all,” said Hale': a quote's last word is no determiner)
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
@@ -243,6 +246,10 @@ def _subject(doc: TextIndex, idx: int):
             return with_ or None
         return _main_clause_speaker(doc, idx, floor, 5) or first_mention(doc, floor, cue.first)
     j = cue.first - 1
+    if j >= floor and doc.lower[j] == "to" and not doc.sep(j).strip():
+        # "Hale was prompted to say", "..., but went on to say": the subject of the verb chain
+        if (found := infinitive_subject(doc, cue, floor) or _main_clause_speaker(doc, idx, floor, 3)):
+            return found
     while j > floor and doc.lower[j] in _AUXILIARY_FILLERS and not doc.sep(j).strip():
         j -= 1   # "Dayton has been a supporter and has pledged that ..."
     if j >= floor and doc.lower[j] in ("and", "but") and not doc.sep(j).strip():
@@ -264,6 +271,12 @@ def resolve_cues(doc: TextIndex) -> None:
     roles: dict[str, str] = {}
     for idx, cue in enumerate(doc.cues):
         mention = _subject(doc, idx)
+        if (mention and mention[0] == "name" and mention[1] == mention[2] and mention[1] > 0
+                and doc.lower[mention[1]] in C.DESCRIPTOR_ADJECTIVES
+                and doc.lower[mention[1] - 1] in DETERMINERS):
+            # "the Republican said" is the person in view (a role); "the French said" nobody
+            word = doc.lower[mention[1]]
+            mention = ("role", word, mention[1] - 1, mention[1]) if word in C.PARTY_WORDS else None
         if mention and mention[0] != "speaker":
             cue.subject = (mention[-2], mention[-1])
         pos = doc.starts[cue.first]

@@ -18,6 +18,7 @@ from app.pipeline.name_runs import (
     DATELINE,
     POSSESSIVE_RE,
     aside_start,
+    comma_after,
     clean_name,
     group_phrase,
     person_like,
@@ -190,7 +191,7 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
             continue
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
             return None
-        a, b = _described_name(doc, a, run_forward(doc, a, k), k)
+        a, b = described_name(doc, a, run_forward(doc, a, k), k)
         aside = aside_start(doc, b)
         if (aside is not None and aside < k
                 and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
@@ -277,7 +278,7 @@ def mention_before(doc: TextIndex, cue: Cue, floor: int):
         k -= 1
     if k < floor or doc.inside(doc.starts[k]):
         return "open"
-    gap = "" if tagged else doc.sep(k).strip()
+    gap = "" if tagged else ("," if comma_after(doc, k) else doc.sep(k).strip())
     if gap == ",":  # "Tan Kefei, a spokesman, said" or "the governor, Ana Ruiz, said"
         found = (_anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
                  or _of_aside(doc, k, floor))
@@ -296,9 +297,11 @@ def mention_after(doc: TextIndex, j: int):
         return None
     if doc.lower[j] in C.PRONOUNS:
         return ("pronoun", doc.lower[j], j, j)
+    a, limit = j, min(n, j + 14)
+    if (described := _descriptor_after(doc, j, limit)) is not None:
+        return described
     if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
         return ("role", doc.lower[j + 1], j, j + 1)
-    a, limit = j, min(n, j + 14)
     if doc.lower[j] == "the" and not doc.sep(j).strip():
         body = _org_forward(doc, j + 1, limit)
         if body is not None:
@@ -312,6 +315,8 @@ def mention_after(doc: TextIndex, j: int):
     if a >= limit or not doc.cap(a):
         return None
     b = run_forward(doc, a, limit)
+    if (described := _modified_noun(doc, j, a, b, limit)) is not None:
+        return described
     if doc.possessive(b) and b + 1 < limit and doc.sep(b) == " ":
         body = _org_forward(doc, b + 1, limit)  # "according to China’s defense ministry"
         if body is not None:
@@ -320,13 +325,69 @@ def mention_after(doc: TextIndex, j: int):
         owned = run_forward(doc, b + 1, limit)  # "said Florida’s Rick Wilson": the person
         if owned > b + 1:
             return ("name", b + 1, owned)
-    return ("name", *_described_name(doc, a, b, limit))
+    return ("name", *described_name(doc, a, b, limit, after_cue=True))
 
 
-def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, int]:
+def _descriptor_after(doc: TextIndex, j: int, limit: int):
+    """'said the Chinese defense minister, Wei Fenghe' -> the name after the comma; 'said the
+    Chinese defense minister' -> the role, read as "the minister ... said" is (a nationality or
+    an adjective before the role is never the speaker); 'said a senior American official' -> the
+    words as written. None when no role word ends a short descriptor opened by a determiner, or
+    when a name follows the role without a comma (left to described_name: 'said the defense
+    minister Wei Fenghe')."""
+    if doc.lower[j] not in DETERMINERS and doc.lower[j] not in ("a", "an"):
+        return None
+    role = None
+    for k in range(j + 1, min(limit, j + 6)):
+        if (doc.sep(k - 1) not in (" ", "-") or doc.lower[k] in CUE_WORDS
+                or doc.lower[k] in C.MATCH_STOPWORDS or doc.possessive(k)):
+            break
+        if doc.lower[k] in C.ROLE_NOUNS:
+            role = k
+        elif role is not None:
+            break  # "the defense minister Wei ...": the role ended before this word
+    if role is None or role == j + 1 and doc.lower[j] in DETERMINERS and doc.sep(role).strip() != ",":
+        return None  # "said the spokesman": the caller reads a bare role already
+    gap = doc.sep(role).strip()
+    if gap == "," and role + 1 < limit and doc.cap(role + 1) and doc.lower[role + 1] not in C.NAME_STOPWORDS:
+        end = run_forward(doc, role + 1, limit)
+        name, count, titled = clean_name(doc, role + 1, end)
+        if name and person_like(name, count, titled):
+            return ("name", role + 1, end)
+    if not gap and role + 1 < limit and doc.cap(role + 1):
+        return None
+    return _mention_at(doc, role, j)
+
+
+def _modified_noun(doc: TextIndex, j: int, a: int, b: int, limit: int):
+    """'said the Socialist nominee', 'tweeted a German user', 'said the Chinese embassy': after a
+    determiner, capitalised words followed by lowercase nouns (and no name after them) describe
+    those nouns; they are no name. A body ends in an organisation word and is named as written;
+    after "the" the noun reads as a role ("the nominee" is the person in view, or nobody); after
+    "a" the phrase is somebody new, as written ("a German user", as "a council spokeswoman")."""
+    if doc.lower[j] not in ("the", "a", "an") or doc.possessive(b) or doc.sep(b) != " ":
+        return None
+    h = b
+    while (h + 1 < limit and h - b < 3 and (h == b or doc.sep(h) == " ") and not doc.cap(h + 1)
+           and doc.lower[h + 1] not in C.MATCH_STOPWORDS and doc.lower[h + 1] not in CUE_WORDS
+           and doc.lower[h + 1] not in _SOURCE_PHRASE_ENDS and doc.lower[h + 1] not in C.TIME_NOUNS
+           and not doc.lower[h + 1].endswith("ly") and not doc.lower[h + 1].isdigit()):
+        h += 1
+    if h == b or (h + 1 < limit and doc.sep(h) == " " and doc.cap(h + 1)):
+        return None  # no noun after the capitals, or a name follows the description
+    if doc.lower[h] in C.ORG_WORDS or doc.lower[j] != "the":
+        return ("name", j + 1, h)
+    return ("role", doc.lower[h], j, h)
+
+
+def described_name(doc: TextIndex, a: int, b: int, limit: int,
+                    after_cue: bool = False) -> tuple[int, int]:
     """Past a title chain ("Nato secretary general Jens Stoltenberg") or a short description
     ("Republican party boss Dana Whitfield", "Marquette pollster Lee Hart"): the person named
-    after it, when the description is lowercase words and the name has two words or more."""
+    after it, when the description is lowercase words and the name has two words or more.
+    `after_cue` (the source written after its verb) also reads a role set off by a comma and an
+    owner's role without a name: "said Britain's prime minister, Ana Ruiz" is Ana Ruiz and "said
+    Britain's prime minister" the role as written, never the country alone."""
     c, titles = b + 1, True
     while c < limit and c - b <= 4 and doc.sep(c - 1) in (" ", "-") and not doc.cap(c) and (
             doc.lower[c] not in C.MATCH_STOPWORDS and doc.lower[c] not in CUE_WORDS):
@@ -336,6 +397,14 @@ def _described_name(doc: TextIndex, a: int, b: int, limit: int) -> tuple[int, in
         end = run_forward(doc, c, limit)
         if titles or end > c:
             return c, end
+    if after_cue and c > b + 1 and doc.lower[c - 1] in C.ROLE_NOUNS:
+        if c < limit and doc.sep(c - 1).strip() == "," and doc.cap(c):
+            end = run_forward(doc, c, limit)
+            name, count, titled = clean_name(doc, c, end)
+            if name and person_like(name, count, titled):
+                return c, end
+        if doc.possessive(b):
+            return a, c - 1
     return a, b
 
 
@@ -388,7 +457,8 @@ def first_mention(doc: TextIndex, floor: int, stop: int):
         if doc.lower[k] in C.PRONOUNS:
             return ("pronoun", doc.lower[k], k, k)
         if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
-            return ("name", k, run_forward(doc, k, stop))
+            # past a description: "Republican presidential candidate Donald Trump took to ..."
+            return ("name", *described_name(doc, k, run_forward(doc, k, stop), stop))
     return None
 
 
@@ -407,6 +477,28 @@ def sentence_subject(doc: TextIndex, floor: int, stop: int):
     if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
         return ("name", k, run_forward(doc, k, stop))
     return None
+
+
+def infinitive_subject(doc: TextIndex, cue: Cue, floor: int):
+    """'Mr. Hale was prompted to say', 'Ruiz declined to say': a verb after "to" has the subject
+    of the verb chain before it, a name or pronoun at most four plain lowercase words back.
+    None when "to" does not stand right before the cue or no subject is written there."""
+    j = cue.first - 1
+    if j - 1 < floor or doc.lower[j] != "to" or doc.sep(j).strip():
+        return None
+    for k in range(j - 1, max(floor, j - 5) - 1, -1):
+        if doc.sep(k).strip():
+            return None
+        if doc.cap(k) or doc.lower[k] in C.PRONOUNS:
+            return _mention_at(doc, k, floor)
+        if doc.lower[k] in DETERMINERS or doc.lower[k] in _CHAIN_BREAKS:
+            return None
+    return None
+
+
+# Words that end a verb chain read backwards from "to": its subject is not beyond them.
+_CHAIN_BREAKS = frozenset({"and", "or", "but", "that", "which", "who", "a", "an", "of", "for",
+                           "with", "in", "on", "at", "by", "from", "as", "if", "when"})
 
 
 def with_subject(doc: TextIndex, cue: Cue, floor: int):
