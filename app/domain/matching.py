@@ -194,8 +194,8 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         head = heads.get(s.claim_id)
         joined = s if head is None else ScoredClaim(s.claim_id, s.text, with_headline(s.match, head, config.scorer))
         title = titles.get(s.claim_id)
-        union = union_measures(passage.stems, claim_stems(s.text), claim_stems(title) if title else frozenset(),
-                               weights)
+        union = (union_measures(passage.stems, claim_stems(s.text), claim_stems(title) if title else frozenset(),
+                                weights) if config.rank_as_list else (0.0, 0.0))   # read by the list model only
         out.append(Measured(s, head, joined, *union))
     return out
 
