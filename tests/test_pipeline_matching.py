@@ -202,3 +202,18 @@ def test_a_floor_leaves_out_only_what_could_not_reach_it():
                     assert cut == full
                     kept += full != NO_MATCH
     assert pruned and kept      # both cases were exercised
+
+
+def test_union_measures_read_a_claim_and_its_headline_as_one_wording():
+    from app.pipeline.matching import claim_stems, prepare, union_measures
+
+    passage = prepare("Ferry crews strike over the new harbour rota on Monday").stems
+    text = claim_stems("Harbour staff will walk out because of a new rota")
+    head = claim_stems("Are ferry crews on strike?")
+    share, cover = union_measures(passage, text, head, None)
+    text_share, _ = union_measures(passage, text, frozenset(), None)
+    assert 0.0 < text_share < share <= 1.0
+    assert 0.0 < cover <= 1.0
+    # the words the text shares weigh more: so does its share of the passage
+    weights = {s: 5.0 if s in text else 1.0 for s in passage | text | head}
+    assert union_measures(passage, text, frozenset(), weights)[0] > text_share

@@ -139,3 +139,56 @@ def test_the_headline_join_rises_with_either_score():
     assert MatchScorer(shipped.lexical, None).either(0.5, 0.5) == 0.75
     flat = LogisticModel(("text_logit", "headline_logit"), (1.0, 1.0), 0.0)
     assert MatchScorer(shipped.lexical, None, headline_lexical=flat).either(0.5, 0.5) == 0.5
+
+
+def _entry(score, text=None, head=None, lexical=0.5, share=0.3, cover=0.5, semantic=None):
+    from app.pipeline.scorer import ListEntry
+
+    return ListEntry(score, score if text is None else text, head, lexical, share, cover, semantic)
+
+
+def test_list_features_read_each_candidate_against_its_list():
+    from app.pipeline.scorer import LIST_FEATURES, SEMANTIC_LIST_FEATURES, list_features
+
+    entries = [_entry(0.6, head=0.2, share=0.2), _entry(0.9, head=0.8, share=0.5), _entry(0.3)]
+    rows = list_features(entries, semantic=False)
+    assert [len(r) for r in rows] == [len(LIST_FEATURES)] * 3
+    col = {name: [r[i] for r in rows] for i, name in enumerate(LIST_FEATURES)}
+    assert col["gap_to_best"][1] == 0.0 and col["gap_to_best"][0] < 0 and col["gap_to_best"][2] < col["gap_to_best"][0]
+    assert col["margin_over_next"][1] > 0 and col["margin_over_next"][0] == col["margin_over_next"][2] == 0.0
+    assert col["rank"][1] == 0.0 and col["rank"][0] < col["rank"][2]
+    assert col["index_rank"][0] == 0.0 < col["index_rank"][1] < col["index_rank"][2]
+    # the second leads on its text and on its headline; the third has no headline
+    assert col["text_and_headline_lead"] == [0.0, 1.0, 0.0]
+    assert col["has_headline"] == [1.0, 1.0, 0.0] and col["headline_rank"][2] == 0.0
+    assert col["union_share_of_best"][1] == 1.0 and col["union_share_of_best"][0] == 0.4
+    rows = list_features([_entry(0.5, semantic=0.7), _entry(0.4, semantic=0.9)], semantic=True)
+    assert len(rows[0]) == len(SEMANTIC_LIST_FEATURES)
+    assert rows[1][-1] == 0.0 and abs(rows[0][-1] + 0.2) < 1e-9     # cosine below the list's best
+
+
+def test_rerank_without_a_list_model_keeps_the_pointwise_odds():
+    lexical = LogisticModel(LEXICAL_FEATURES, tuple([0.0] * len(LEXICAL_FEATURES)), 0.0)
+    assert MatchScorer(lexical, None).rerank([_entry(0.7)], semantic=False) is None
+
+
+def test_the_list_model_lowers_a_runner_up_and_keeps_odds_in_range():
+    from app.pipeline.scorer import LIST_FEATURES
+
+    weights = [1.0 if n in ("logit", "gap_to_best") else 0.0 for n in LIST_FEATURES]
+    lexical = LogisticModel(LEXICAL_FEATURES, tuple([0.0] * len(LEXICAL_FEATURES)), 0.0)
+    scorer = MatchScorer(lexical, None, list_lexical=LogisticModel(LIST_FEATURES, tuple(weights), 0.0))
+    alone = scorer.rerank([_entry(0.8)], semantic=False)
+    behind = scorer.rerank([_entry(0.95), _entry(0.8)], semantic=False)
+    assert alone[0] == 0.8                       # alone on its list: its own odds
+    assert behind[1] < alone[0] < behind[0] <= 1.0
+    assert scorer.rerank([], semantic=False) is None
+
+
+def test_shipped_list_models_name_their_features():
+    from app.pipeline.scorer import LIST_FEATURES, SEMANTIC_LIST_FEATURES
+
+    scorer = load_params(PARAMS)
+    assert scorer.list_lexical is not None and scorer.list_lexical.names == LIST_FEATURES
+    if scorer.list_semantic is not None:
+        assert scorer.list_semantic.names == SEMANTIC_LIST_FEATURES

@@ -25,7 +25,7 @@ from app.pipeline.constants import (
 )
 from app.pipeline.context import passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
-from app.pipeline.scorer import MatchScorer, default_scorer
+from app.pipeline.scorer import ListEntry, MatchScorer, default_scorer
 from app.pipeline.social import clean_post
 from app.pipeline.matching import (
     MatchScore,
@@ -36,6 +36,7 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
+    union_measures,
     with_headline,
 )
 from app.pipeline.stance import StanceResult, reads_speaker, stance
@@ -78,6 +79,13 @@ class MatchConfig:
     # Score a known claim's fact-check headline too (see pipeline.matching.with_headline); off only
     # where the text's own measures are wanted alone (scripts/train_match_scorer.py).
     headlines: bool = True
+    # Read each candidate's odds against the others on its list (pipeline.scorer.LIST_FEATURES):
+    # for a lookup, where the text restates one claim and the question is which (`similar`, see
+    # domain.similar). Off for ingest, where one sentence may carry two stored claims whole: on the
+    # seeds the list model, trained on posts that each make one claim, demoted the second of two
+    # claims a sentence carries (gold mentions with the gold stance 31 -> 27 of 40, cross-outlet
+    # claims found 10 -> 9, suggestions 57 -> 39).
+    rank_as_list: bool = False
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
     # see domain.article_linking.plan_article): quotations stored and linked, statements linked a quotation.
     max_quotes: int = 500
@@ -126,21 +134,46 @@ class Decision:
 def scored_candidates(session: Session, text: str, config: MatchConfig,
                       floor: float | None = None) -> list[ScoredClaim]:
     """Stored claims that share words with `text`, scored and best first. Those that cannot reach
-    `floor` (by default the lowest threshold of `config`: no decision could take them) are left out."""
-    scored = [ScoredClaim(s.claim_id, s.text, s.match if head is None else
-                          with_headline(s.match, head, config.scorer))
-              for s, head in candidate_measures(session, text, config, floor)]
-    scored = [s for s in scored if s.match.score > 0]
+    `floor` (by default the lowest threshold of `config`: no decision could take them) are left out.
+    With `config.rank_as_list` and a list model in the scorer, each score is then read against the
+    others on the list (see pipeline.scorer.LIST_FEATURES)."""
+    measured = [m for m in candidate_measures(session, text, config, floor) if m.joined.match.score > 0]
+    scored = [m.joined for m in measured]
+    if config.rank_as_list and config.scorer is not None:
+        semantic = config.scorer.semantic is not None and any(s.match.semantic is not None for s in scored)
+        odds = config.scorer.rerank([m.entry() for m in measured], semantic)
+        if odds is not None:
+            scored = [ScoredClaim(s.claim_id, s.text, replace(s.match, score=p)) for s, p in zip(scored, odds)]
     scored.sort(key=lambda s: (-s.match.score, s.claim_id))
     return scored
 
 
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One candidate as candidate_measures scored it: on its text (`scored`), on its fact-check
+    headline (None without one, or with headlines off), the two joined (`joined`, see
+    pipeline.matching.with_headline), and how much of the text the claim's text and headline carry
+    together (pipeline.matching.union_measures)."""
+
+    scored: ScoredClaim
+    headline: MatchScore | None
+    joined: ScoredClaim
+    union_share: float
+    union_coverage: float
+
+    def entry(self) -> ListEntry:
+        head = self.headline
+        return ListEntry(self.joined.match.score, self.scored.match.score,
+                         head.score if head is not None and head.score > 0 else None,
+                         self.scored.match.lexical, self.union_share, self.union_coverage,
+                         self.scored.match.semantic)
+
+
 def candidate_measures(session: Session, text: str, config: MatchConfig,
-                       floor: float | None = None) -> list[tuple[ScoredClaim, MatchScore | None]]:
+                       floor: float | None = None) -> list[Measured]:
     """Each candidate scored on its text (with embeddings, the semantic model also reads its
-    headline's measures), with its match against its fact-check headline (None without one, or
-    with headlines off): what scored_candidates joins, and what scripts/train_match_scorer.py
-    learns from."""
+    headline's measures) and on its fact-check headline, in the order the candidates were found:
+    what scored_candidates ranks, and what scripts/train_match_scorer.py learns from."""
     text, hits, sims = candidate_pool(session, text, config)
     passage = prepare(text)
     titles = {cid: title for cid, _, title in hits if title} if config.headlines else {}
@@ -156,7 +189,15 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best,
                                                                  heads.get(s.claim_id)))
                   for s in scored]
-    return [(s, heads.get(s.claim_id)) for s in scored]
+    out = []
+    for s in scored:
+        head = heads.get(s.claim_id)
+        joined = s if head is None else ScoredClaim(s.claim_id, s.text, with_headline(s.match, head, config.scorer))
+        title = titles.get(s.claim_id)
+        union = (union_measures(passage.stems, claim_stems(s.text), claim_stems(title) if title else frozenset(),
+                                weights) if config.rank_as_list else (0.0, 0.0))   # read by the list model only
+        out.append(Measured(s, head, joined, *union))
+    return out
 
 
 def candidate_pool(session: Session, text: str, config: MatchConfig

@@ -1,6 +1,7 @@
 """`similar`: the stored claims closest to one text, for `claimtracker similar`, the JSON API and
 the benchmarks. The passage path of ingest (app/domain/matching.py: same candidates, scorer and
-embeddings), asked for more candidates, since a person looking up one text waits for one query."""
+embeddings), asked for more candidates, since a person looking up one text waits for one query,
+and ranked as a list (MatchConfig.rank_as_list): the odds that each is THE claim the text restates."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -16,8 +17,9 @@ def similar_claims(session: Session, text: str, top: int, config: MatchConfig | 
 
 
 def similar_config(config: MatchConfig | None, top: int) -> MatchConfig:
-    """The matching `similar` runs: ingest's, asked for more candidates."""
-    return replace(config or MatchConfig(), candidates=max(SIMILAR_CANDIDATES, top * 2))
+    """The matching `similar` runs: ingest's, asked for more candidates, each read against the
+    others on its list (the text is taken to restate one claim: which?)."""
+    return replace(config or MatchConfig(), candidates=max(SIMILAR_CANDIDATES, top * 2), rank_as_list=True)
 
 
 # Candidates `similar` scores: on CheckThat! dev, MAP@5 0.711 / 0.817 at 12, 0.740 / 0.825 at 60.

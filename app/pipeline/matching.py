@@ -190,6 +190,17 @@ def with_headline(text_match: MatchScore, headline_match: MatchScore, scorer=Non
                    semantic=text_match.semantic, semantic_best=text_match.semantic_best)
 
 
+def union_measures(passage_stems: frozenset[str], claim: frozenset[str], headline: frozenset[str],
+                   weights: Mapping[str, float] | None) -> tuple[float, float]:
+    """How much of a passage's word weight a claim's text and its fact-check headline carry
+    together, and how much of theirs the passage carries: the two wordings read as one document,
+    as a search over both would (a post echoing a word of the headline and two of the text)."""
+    union = claim | headline
+    shared = _weight(weights, union & passage_stems)
+    return (round(shared / max(1e-9, _weight(weights, passage_stems)), 4),
+            round(shared / max(1e-9, _weight(weights, union)), 4))
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A passage prepared once and scored against many candidate claims. `normalized` and

@@ -75,6 +75,79 @@ def features(match: MatchScore, semantic: bool, headline: MatchScore | None = No
     return row
 
 
+# The list model: the pointwise odds above judge each candidate alone, but whether a claim is THE
+# claim a text restates shows best against the others on its list (a second-best at 0.4 behind a
+# 0.9 is less likely right than a lone 0.4; a claim that leads on its text and on its headline is
+# likelier than one that leads on either). A second logistic regression reads each candidate's
+# pointwise odds with where it stands on its list, and its output replaces the score: odds again,
+# calibrated on the candidates' lists of the train posts (scripts/train_match_scorer.py).
+# CheckThat! dev MAP@5: see README (Matching).
+LIST_FEATURES = ("logit", "gap_to_best", "margin_over_next", "rank", "index_rank", "text_rank",
+                 "headline_rank", "has_headline", "text_and_headline_lead", "lexical_rank",
+                 "lexical_of_best", "union_share", "union_share_of_best", "union_share_rank",
+                 "union_coverage", "union_both")
+SEMANTIC_LIST_FEATURES = LIST_FEATURES + ("semantic_rank", "semantic_gap")
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One candidate as the list model reads it, in the order the candidates were found (the search
+    index's best first, then the nearest vectors)."""
+
+    score: float                    # the pointwise odds (text and headline joined)
+    text_score: float               # the odds on the claim's text
+    headline_score: float | None    # the odds on its fact-check headline (None: none, or no match)
+    lexical: float                  # the hand blend of the text's measures
+    union_share: float              # the passage's word weight the claim's text and headline carry together
+    union_coverage: float           # the text and headline's word weight the passage carries
+    semantic: float | None = None   # the cosine, with embeddings
+
+
+def _ranks(values: list[float]) -> list[int]:
+    """0 for the highest; ties keep the list's order."""
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    out = [0] * len(values)
+    for k, i in enumerate(order):
+        out[i] = k
+    return out
+
+
+def list_features(entries: list[ListEntry], semantic: bool) -> list[list[float]]:
+    """Each entry's row of LIST_FEATURES (SEMANTIC_LIST_FEATURES with `semantic`), read against
+    the others on its list."""
+    if not entries:
+        return []
+    z = [_logit(e.score) for e in entries]
+    best = max(z)
+    top = sorted(z, reverse=True)
+    second = top[1] if len(top) > 1 else _logit(0.0)
+    rank = _ranks(z)
+    text_rank = _ranks([e.text_score for e in entries])
+    with_head = [i for i, e in enumerate(entries) if e.headline_score is not None]
+    head_rank = dict(zip(sorted(with_head, key=lambda i: -entries[i].headline_score), range(len(with_head))))
+    lexical = [e.lexical for e in entries]
+    lexical_best = max(lexical) or 1.0
+    lexical_rank = _ranks(lexical)
+    share = [e.union_share for e in entries]
+    share_best = max(share) or 1.0
+    share_rank = _ranks(share)
+    cos = [max(0.0, e.semantic or 0.0) for e in entries]
+    cos_best, cos_rank = max(cos), _ranks(cos)
+    rows = []
+    for i, e in enumerate(entries):
+        has_head = i in head_rank
+        row = [z[i], z[i] - best, z[i] - second if rank[i] == 0 else 0.0, math.log1p(rank[i]), math.log1p(i),
+               math.log1p(text_rank[i]), math.log1p(head_rank[i]) if has_head else 0.0, float(has_head),
+               float(has_head and text_rank[i] == 0 and head_rank[i] == 0),
+               math.log1p(lexical_rank[i]), e.lexical / lexical_best,
+               e.union_share, e.union_share / share_best, math.log1p(share_rank[i]),
+               e.union_coverage, e.union_coverage * e.union_share]
+        if semantic:
+            row += [math.log1p(cos_rank[i]), cos[i] - cos_best]
+        rows.append(row)
+    return rows
+
+
 @dataclass(frozen=True, slots=True)
 class LogisticModel:
     names: tuple[str, ...]
@@ -101,6 +174,16 @@ class MatchScorer:
     lexical: LogisticModel
     semantic: LogisticModel | None
     headline_lexical: LogisticModel | None = None
+    list_lexical: LogisticModel | None = None
+    list_semantic: LogisticModel | None = None
+
+    def rerank(self, entries: list[ListEntry], semantic: bool) -> list[float] | None:
+        """The list model's odds for each entry (see LIST_FEATURES), or None without one for this
+        path (the pointwise odds then stand)."""
+        model = self.list_semantic if semantic else self.list_lexical
+        if model is None or not entries:
+            return None
+        return [round(model.probability(row), 4) for row in list_features(entries, semantic)]
 
     def either(self, text_score: float, headline_score: float) -> float:
         """The lexical odds that a passage restates a claim, from its odds against the claim's text
@@ -138,7 +221,7 @@ class MatchScorer:
 def load_params(path: Path = PARAMS) -> MatchScorer:
     data = json.loads(path.read_text(encoding="utf-8"))
     optional = {k: LogisticModel.from_dict(data[k]) if data.get(k) else None
-                for k in ("semantic", "headline_lexical")}
+                for k in ("semantic", "headline_lexical", "list_lexical", "list_semantic")}
     return MatchScorer(LogisticModel.from_dict(data["lexical"]), **optional)
 
 
