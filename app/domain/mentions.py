@@ -220,7 +220,7 @@ MENTIONS_PER_PAGE = 50
 class OutletBlock:
     outlet: str
     outlet_slug: str
-    mentions: tuple[dict, ...]
+    mentions: tuple[PageMention, ...]
     continued: bool = False       # the outlet's block began on an earlier page
 
 
@@ -271,7 +271,7 @@ class MentionPage:
         return (self.page - 1) * self.per_page + 1
 
     @property
-    def mentions(self) -> tuple[dict, ...]:
+    def mentions(self) -> tuple[PageMention, ...]:
         return tuple(m for blocks in self.groups.values() for b in blocks for m in b.mentions)
 
 
@@ -315,28 +315,76 @@ def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
     summary = session.get(ClaimSpread, claim_id)
     outlet_counts = {s: len(ids) for s, ids in summary.outlets.items() if ids} if summary else {}
     total = summary.linked if summary else 0
-    rows = {r["id"]: r for r in _source_rows(session, Mention.id.in_(ids), ordered=False)} if ids else {}
+    rows = {r.id: r for r in page_rows(session, ids)}
     ordered = [rows[i] for i in ids if i in rows]
     prev = ordered.pop(0) if offset and ordered else None
     return MentionPage(page, per_page, total, _blocks(ordered, prev),
-                       ordered[0]["stance"] if prev and ordered and prev["stance"] == ordered[0]["stance"] else None,
+                       ordered[0].stance if prev and ordered and prev.stance == ordered[0].stance else None,
                        outlet_counts)
 
 
-def _blocks(rows: list[dict], prev: dict | None) -> dict[str, tuple[OutletBlock, ...]]:
+@dataclass(frozen=True, slots=True)
+class PageMention:
+    """A mention as the claim page lists it: the columns of claim_sources' rows, read as plain
+    attributes (a page template reads each a dozen times a mention)."""
+
+    id: int
+    claim_id: int
+    article_id: int
+    start: int
+    end: int
+    excerpt: str
+    stance: str
+    fidelity: str
+    origin: str
+    score: float | None
+    title: str
+    published: date | None
+    url: str | None
+    published_at: datetime | None
+    outlet: str
+    outlet_slug: str
+    before: str
+    after: str
+
+
+def page_rows(session: Session, ids: list[int]) -> list[PageMention]:
+    """These mentions with their article, outlet and the sentence around them (as _source_rows),
+    in no order: plain columns in one statement, no ORM objects (a mention loads its article whole,
+    text included, a second time through its relationship)."""
+    if not ids:
+        return []
+    stmt = (select(Mention.id, Mention.claim_id, Mention.article_id, Mention.start, Mention.end,
+                   Mention.excerpt, Mention.stance, Mention.fidelity, Mention.origin, Mention.score,
+                   Article.title, Article.published, Article.url, Article.published_at,
+                   Outlet.name, Outlet.slug, Article.text)
+            .join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id)
+            .where(Mention.id.in_(ids)))
+    out = []
+    for (m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin, score, title,
+         published, url, published_at, outlet, outlet_slug, text) in session.execute(stmt):
+        lo, hi = sentence_bounds(text, start, end)
+        out.append(PageMention(m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin,
+                               score, title, published, url, as_utc(published_at), outlet, outlet_slug,
+                               text[lo:start], text[end:hi]))
+    return out
+
+
+def _blocks(rows: list[PageMention], prev: PageMention | None) -> dict[str, tuple[OutletBlock, ...]]:
     """stance -> outlet blocks of consecutive rows; the first block is `continued` when the row
     before the page was of the same stance and outlet."""
     groups: dict[str, list[OutletBlock]] = {}
-    last = (prev["stance"], prev["outlet"]) if prev else None
-    run: list[dict] = []
+    last = (prev.stance, prev.outlet) if prev else None
+    run: list[PageMention] = []
 
     def close() -> None:
         if run:
-            key = (run[0]["stance"], run[0]["outlet"])
-            groups.setdefault(key[0], []).append(OutletBlock(key[1], run[0]["outlet_slug"], tuple(run),
+            key = (run[0].stance, run[0].outlet)
+            groups.setdefault(key[0], []).append(OutletBlock(key[1], run[0].outlet_slug, tuple(run),
                                                              continued=key == last and not groups))
     for r in rows:
-        if run and (r["stance"], r["outlet"]) != (run[0]["stance"], run[0]["outlet"]):
+        if run and (r.stance, r.outlet) != (run[0].stance, run[0].outlet):
             close()
             run = []
         run.append(r)

@@ -8,7 +8,7 @@ link stays readable after the wording is edited. A merged claim's id answers 301
 from __future__ import annotations
 
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -19,6 +19,7 @@ from app.domain.claims import resolve_claim
 from app.domain.mentions import (
     SOURCES_MAX_PER_PAGE,
     SOURCES_PER_PAGE,
+    MentionPage,
     claim_mentions_page,
     claim_sources,
     count_sources,
@@ -34,6 +35,7 @@ from app.web.templating import (
     claim_slug,
     is_htmx,
     may,
+    path_maker,
     paging,
     render,
     templates,
@@ -56,6 +58,33 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
            "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionLinks:
+    """Where a mention on the claim page links to, and where its forms post (None: no forms)."""
+
+    article: str
+    span: str
+    set_stance: str | None
+    unlink: str | None
+
+
+def mention_links(request: Request, mentions: MentionPage, editable: bool) -> dict[int, MentionLinks]:
+    """mention id -> its links, each route looked up once a page instead of once a link
+    (templates/_mention_page.html)."""
+    article = path_maker(request, "article", "article_id")
+    stance = path_maker(request, "set_stance", "mention_id") if editable else None
+    unlink = path_maker(request, "unlink_mention", "mention_id") if editable else None
+    out = {}
+    for m in mentions.mentions:
+        href = article(m.article_id)
+        out[m.id] = MentionLinks(href, f"{href}#m{m.id}", stance(m.id) if stance else None,
+                                 unlink(m.id) if unlink else None)
+    return out
+
+
+templates.env.globals["mention_links"] = mention_links
 
 
 def _moved(url: str) -> RedirectResponse:
