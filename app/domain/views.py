@@ -6,6 +6,7 @@ on what may change."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from app.domain.list_spread import ARTICLE_DAYS
 from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
-from app.pipeline.diff import word_diff
+from app.pipeline.diff import DiffOp, word_diff
 from app.storage.models import Article, Claim, ClaimSpread, ClaimTag, Mention, Outlet, Quote, Tag
 from app.vocab import FIDELITIES
 
@@ -60,6 +61,24 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: i
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """One row of "how each outlet renders it" (claim_renderings)."""
+
+    id: int
+    article_id: int
+    excerpt: str
+    fidelity: str
+    origin: str
+    stance: str
+    title: str
+    published: date | None
+    outlet: str
+    outlet_slug: str
+    suggested: bool
+    diff: tuple[DiffOp, ...]
+
+
 def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
                      shown: int = RENDERINGS_SHOWN) -> dict:
     """Each mention's wording set against the canonical text, for "how each outlet renders it":
@@ -90,7 +109,7 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
     for r in found:
         if r.excerpt not in diffs:
             diffs[r.excerpt] = word_diff(claim.text, r.excerpt)
-    rows = [{**r._asdict(), "suggested": r.origin == "suggested", "diff": diffs[r.excerpt]} for r in found]
+    rows = [Rendering(*r, suggested=r.origin == "suggested", diff=diffs[r.excerpt]) for r in found]
     # The linked mentions' fidelity counts are the stored summary's (domain/spread_summary.py), not
     # a pass over every mention of a big claim; the suggestions are counted from the index.
     summary = session.get(ClaimSpread, claim.id)
@@ -99,7 +118,7 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
                              .where(Mention.claim_id == claim.id, is_suggested)) if suggested else 0
     return {"rows": rows, "fidelity_counts": [(f, fidelity[f]) for f in FIDELITIES if fidelity.get(f)],
             "suggested_count": waiting,
-            "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r["suggested"] for r in rows)}
+            "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r.suggested for r in rows)}
 
 
 @dataclass(frozen=True, slots=True)
