@@ -20,6 +20,7 @@ from app.domain.mentions import (
     SOURCES_MAX_PER_PAGE,
     SOURCES_PER_PAGE,
     MentionPage,
+    claim_mentions_light,
     claim_mentions_page,
     claim_sources,
     count_sources,
@@ -54,7 +55,9 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
                         errors: dict | None = None, values: dict | None = None, page: int = 1) -> Response:
     """The claim page (or its `claim` block for htmx), optionally with a message from an action.
     A mention's stance and unlink forms only for a reader who may use them."""
-    ctx = {**claim_detail(session, claim, sees_suggestions(request), page), **spread_context(request, session, claim),
+    light = claim_mentions_light(session, claim.id)      # one read of the mentions for the whole page
+    ctx = {**claim_detail(session, claim, sees_suggestions(request), page, light),
+           **spread_context(request, session, claim, light),
            "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
@@ -192,7 +195,9 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     claim, moved = _sources_claim(request, session, claim_id, "claim_sources")
     if moved:
         return moved
-    detail = {**claim_detail(session, claim, sees_suggestions(request)), **spread_context(request, session, claim)}
+    light = claim_mentions_light(session, claim.id)
+    detail = {**claim_detail(session, claim, sees_suggestions(request), light=light),
+              **spread_context(request, session, claim, light)}
     sources = claim_sources(session, claim.id)
     detail.update(sources=sources, outlet_names=sorted({s["outlet"] for s in sources}))
     share_url = absolute_url(request, "claim_sources", claim_id=claim.id)

@@ -13,7 +13,7 @@ to the full list of sources, so the picture still shows when the later outlets t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.domain.spread import SpreadMention
@@ -65,14 +65,12 @@ class Row:
     outlet: str
     top: int
     marks: tuple[Mark, ...]
+    only_suggested: bool = field(init=False)     # read by the template: worked out once
+    has_first: bool = field(init=False)
 
-    @property
-    def only_suggested(self) -> bool:
-        return all(m.suggested for m in self.marks)
-
-    @property
-    def has_first(self) -> bool:
-        return any(m.first for m in self.marks)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "only_suggested", all(m.suggested for m in self.marks))
+        object.__setattr__(self, "has_first", any(m.first for m in self.marks))
 
     @property
     def label_y(self) -> int:
