@@ -37,4 +37,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
 # DATABASE_URL unset means SQLite at /app/claimtracker.db; docker-compose.yml points it at PostgreSQL.
 # On start: migrate, make the first admin when CLAIMTRACKER_ADMIN_NAME/_PASSWORD are set and there is
 # no user yet, then serve.
-CMD ["sh", "-c", "claimtracker db upgrade && claimtracker user first-admin && exec uvicorn --factory app.main:create_app --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "claimtracker db upgrade && claimtracker user first-admin && exec uvicorn --factory app.main:serve_app --host 0.0.0.0 --port 8000"]

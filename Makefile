@@ -45,7 +45,7 @@ install: $(VENV)/.installed $(HTMX)
 
 run: install
 	$(BIN)/claimtracker db upgrade
-	CLAIMTRACKER_TEMPLATE_RELOAD=true $(BIN)/uvicorn --factory app.main:create_app --host $(HOST) --port $(PORT)
+	CLAIMTRACKER_TEMPLATE_RELOAD=true $(BIN)/uvicorn --factory app.main:serve_app --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -140,7 +140,7 @@ def _versus(name: str) -> str | None:
 def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
     out: Path = args.out
     port = free_port()
-    app = Server([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+    app = Server([sys.executable, "-m", "uvicorn", "--factory", "app.main:serve_app", "--host", "127.0.0.1",
                   "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
                  port, {"CLAIMTRACKER_DATABASE_URL": f"sqlite:///{db}", "CLAIMTRACKER_PUBLIC_READ": "true"},
                  out / "app.log", "/healthz")
@@ -170,7 +170,7 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
 
 def app_server(out: Path, database_url: str, workers: int, log: str = "app.log") -> Server:
     port = free_port()
-    return Server([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+    return Server([sys.executable, "-m", "uvicorn", "--factory", "app.main:serve_app", "--host", "127.0.0.1",
                    "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
                    "--no-access-log", "--log-level", "warning"],
                   port, {"CLAIMTRACKER_DATABASE_URL": database_url, "CLAIMTRACKER_PUBLIC_READ": "true"},

@@ -77,4 +77,5 @@ def test_the_container_serves_a_health_check_and_makes_its_first_admin():
     assert "npm" not in final and "nodejs" not in final   # htmx comes from the asset stage
     assert "COPY --from=assets" in final and "/healthz" in final
     assert "claimtracker db upgrade && claimtracker user first-admin" in final
+    assert "--factory app.main:serve_app" in final     # the server's factory (gc.freeze after start)
     assert "scripts/vendor_assets.sh" in dockerfile and "scripts/vendor_assets.sh" in (ROOT / "Makefile").read_text()

@@ -220,7 +220,7 @@ MENTIONS_PER_PAGE = 50
 class OutletBlock:
     outlet: str
     outlet_slug: str
-    mentions: tuple[dict, ...]
+    mentions: tuple[PageMention, ...]
     continued: bool = False       # the outlet's block began on an earlier page
 
 
@@ -271,7 +271,7 @@ class MentionPage:
         return (self.page - 1) * self.per_page + 1
 
     @property
-    def mentions(self) -> tuple[dict, ...]:
+    def mentions(self) -> tuple[PageMention, ...]:
         return tuple(m for blocks in self.groups.values() for b in blocks for m in b.mentions)
 
 
@@ -279,64 +279,156 @@ _NO_DAY = date.min
 _NO_MOMENT = datetime.min.replace(tzinfo=timezone.utc)
 
 
+def _time_key(m: LightMention) -> tuple:
+    """_source_order in Python: day (undated last), time of day (none last), article, offset, id."""
+    return (m.published is None, m.published or _NO_DAY, m.published_at is None, m.published_at or _NO_MOMENT,
+            m.article_id, m.start, m.id)
+
+
+def renderings_key(m: LightMention) -> tuple:
+    """The order "how each outlet renders it" lists mentions in: day (undated last), article,
+    offset, id (the time of day is not asked)."""
+    return (m.published is None, m.published or _NO_DAY, m.article_id, m.start, m.id)
+
+
+@dataclass(frozen=True, slots=True)
+class LightMention:
+    """One mention of a claim as its index columns and its article's day index give it: enough to
+    order, group, count and place it, not to show it (no title, excerpt nor text)."""
+
+    id: int
+    article_id: int
+    outlet_id: int
+    published: date | None
+    published_at: datetime | None     # UTC
+    stance: str
+    fidelity: str
+    origin: str
+    start: int
+
+    @property
+    def linked(self) -> bool:
+        return self.origin != "suggested"
+
+
+def claim_mentions_light(session: Session, claim_id: int) -> list[LightMention]:
+    """Every mention of the claim, suggestions too, read light in one pass: the claim page orders
+    its mentions, picks the renderings and places the timeline from this one read instead of a
+    pass over a big claim's mentions for each."""
+    stmt = (select(Mention.id, Mention.article_id, Article.outlet_id, Article.published, Article.published_at,
+                   Mention.stance, Mention.fidelity, Mention.origin, Mention.start)
+            .join(Article, Article.id == Mention.article_id).where(Mention.claim_id == claim_id))
+    return [LightMention(m_id, article_id, outlet_id, published, as_utc(published_at), stance, fidelity, origin,
+                         start)
+            for m_id, article_id, outlet_id, published, published_at, stance, fidelity, origin, start
+            in session.execute(stmt)]
+
+
 def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
-                        per_page: int = MENTIONS_PER_PAGE) -> MentionPage:
+                        per_page: int = MENTIONS_PER_PAGE, light: list[LightMention] | None = None) -> MentionPage:
     """A page of the claim's linked mentions, grouped by stance and outlet as the claim page shows
-    them. The order is decided in SQL (window functions: each mention's rank in time, and its
-    outlet's first rank within the stance), so a page reads `per_page` rows whatever the claim's
-    size, and only those rows' articles."""
+    them, so a page reads `per_page` rows whatever the claim's size, and only those rows' articles.
+    `light`: the claim's mentions as claim_mentions_light read them, when the caller has them."""
     if page < 1:
         raise InvalidInput("page must be 1 or more")
     if not 1 <= per_page <= 500:
         raise InvalidInput("per_page must be between 1 and 500")
-    # The order of every linked mention, from the index columns only (mention, stance, outlet and
-    # the time keys of _source_order), worked out here: the same order as window functions over
-    # them in SQL (each mention's rank in time, its outlet's first rank within the stance), which
-    # cost SQLite 3-5x the reading of the rows at 500 mentions.
-    keyed = []
-    for m_id, stance, outlet_id, published, published_at, article_id, start in session.execute(
-            select(Mention.id, Mention.stance, Article.outlet_id, Article.published, Article.published_at,
-                   Article.id, Mention.start)
-            .join(Article, Article.id == Mention.article_id).where(Mention.claim_id == claim_id, LINKED)):
-        keyed.append(((published is None, published or _NO_DAY, published_at is None,
-                       as_utc(published_at) or _NO_MOMENT, article_id, start, m_id), m_id, stance, outlet_id))
-    keyed.sort(key=lambda k: k[0])
-    outlet_rn: dict[tuple[str, int], int] = {}
-    for rn, (_, _, stance, outlet_id) in enumerate(keyed):
-        outlet_rn.setdefault((stance, outlet_id), rn)
+    # The order of every linked mention from the index columns only (the time keys of
+    # _source_order), worked out here: the same order as window functions over them in SQL (each
+    # mention's rank in time, its outlet's first rank within the stance), which cost SQLite 3-5x
+    # the reading of the rows at 500 mentions. One sort in time; the stance and outlet groups are
+    # then filled in that order and only the groups are sorted.
+    if light is None:
+        light = claim_mentions_light(session, claim_id)
+    keyed = sorted((m for m in light if m.linked), key=_time_key)
+    groups: dict[tuple[str, int], list[int]] = {}
+    firsts: dict[tuple[str, int], int] = {}
+    for rn, m in enumerate(keyed):
+        key = (m.stance, m.outlet_id)
+        if key not in groups:
+            groups[key], firsts[key] = [], rn
+        groups[key].append(m.id)
     rank = {s: i for i, s in enumerate(STANCES)}
-    order = sorted(range(len(keyed)), key=lambda rn: (rank.get(keyed[rn][2], len(STANCES)),
-                                                      outlet_rn[keyed[rn][2], keyed[rn][3]], rn))
+    order = [i for key in sorted(groups, key=lambda k: (rank.get(k[0], len(STANCES)), firsts[k]))
+             for i in groups[key]]
     offset = (page - 1) * per_page
     start = max(offset - 1, 0)           # one row before the page: does its first group go on?
-    ids = [keyed[rn][1] for rn in order[start:offset + per_page]]
+    ids = order[start:offset + per_page]
     # Outlets per stance and the total over every linked mention: the stored summary's
     # (domain/spread_summary.py), not two more passes over a big claim's mentions.
     summary = session.get(ClaimSpread, claim_id)
     outlet_counts = {s: len(ids) for s, ids in summary.outlets.items() if ids} if summary else {}
     total = summary.linked if summary else 0
-    rows = {r["id"]: r for r in _source_rows(session, Mention.id.in_(ids), ordered=False)} if ids else {}
+    rows = {r.id: r for r in page_rows(session, ids)}
     ordered = [rows[i] for i in ids if i in rows]
     prev = ordered.pop(0) if offset and ordered else None
     return MentionPage(page, per_page, total, _blocks(ordered, prev),
-                       ordered[0]["stance"] if prev and ordered and prev["stance"] == ordered[0]["stance"] else None,
+                       ordered[0].stance if prev and ordered and prev.stance == ordered[0].stance else None,
                        outlet_counts)
 
 
-def _blocks(rows: list[dict], prev: dict | None) -> dict[str, tuple[OutletBlock, ...]]:
+@dataclass(frozen=True, slots=True)
+class PageMention:
+    """A mention as the claim page lists it: the columns of claim_sources' rows, read as plain
+    attributes (a page template reads each a dozen times a mention)."""
+
+    id: int
+    claim_id: int
+    article_id: int
+    start: int
+    end: int
+    excerpt: str
+    stance: str
+    fidelity: str
+    origin: str
+    score: float | None
+    title: str
+    published: date | None
+    url: str | None
+    published_at: datetime | None
+    outlet: str
+    outlet_slug: str
+    before: str
+    after: str
+
+
+def page_rows(session: Session, ids: list[int]) -> list[PageMention]:
+    """These mentions with their article, outlet and the sentence around them (as _source_rows),
+    in no order: plain columns in one statement, no ORM objects (a mention loads its article whole,
+    text included, a second time through its relationship)."""
+    if not ids:
+        return []
+    stmt = (select(Mention.id, Mention.claim_id, Mention.article_id, Mention.start, Mention.end,
+                   Mention.excerpt, Mention.stance, Mention.fidelity, Mention.origin, Mention.score,
+                   Article.title, Article.published, Article.url, Article.published_at,
+                   Outlet.name, Outlet.slug, Article.text)
+            .join(Article, Article.id == Mention.article_id)
+            .join(Outlet, Outlet.id == Article.outlet_id)
+            .where(Mention.id.in_(ids)))
+    out = []
+    for (m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin, score, title,
+         published, url, published_at, outlet, outlet_slug, text) in session.execute(stmt):
+        lo, hi = sentence_bounds(text, start, end)
+        out.append(PageMention(m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin,
+                               score, title, published, url, as_utc(published_at), outlet, outlet_slug,
+                               text[lo:start], text[end:hi]))
+    return out
+
+
+def _blocks(rows: list[PageMention], prev: PageMention | None) -> dict[str, tuple[OutletBlock, ...]]:
     """stance -> outlet blocks of consecutive rows; the first block is `continued` when the row
     before the page was of the same stance and outlet."""
     groups: dict[str, list[OutletBlock]] = {}
-    last = (prev["stance"], prev["outlet"]) if prev else None
-    run: list[dict] = []
+    last = (prev.stance, prev.outlet) if prev else None
+    run: list[PageMention] = []
 
     def close() -> None:
         if run:
-            key = (run[0]["stance"], run[0]["outlet"])
-            groups.setdefault(key[0], []).append(OutletBlock(key[1], run[0]["outlet_slug"], tuple(run),
+            key = (run[0].stance, run[0].outlet)
+            groups.setdefault(key[0], []).append(OutletBlock(key[1], run[0].outlet_slug, tuple(run),
                                                              continued=key == last and not groups))
     for r in rows:
-        if run and (r["stance"], r["outlet"]) != (run[0]["stance"], run[0]["outlet"]):
+        if run and (r.stance, r.outlet) != (run[0].stance, run[0].outlet):
             close()
             run = []
         run.append(r)

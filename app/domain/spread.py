@@ -182,7 +182,7 @@ def claim_spread(session: Session, claim_id: int, include_suggested: bool = Fals
 READ_WHOLE = 200
 
 
-def stored_spread(session: Session, claim_id: int, include_suggested: bool = False) -> Spread:
+def stored_spread(session: Session, claim_id: int, include_suggested: bool = False, light=None) -> Spread:
     """The claim page's spread: the summary as stored (domain/spread_summary.py keeps it as
     mentions change) instead of summed up from every mention, and the mentions for the timeline
     read light (no titles nor excerpts: `with_details` adds them to the few marks drawn). The first
@@ -190,25 +190,37 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
     claim_spread (tests/test_spread_summary.py holds them side by side).
 
     A claim with few mentions (up to READ_WHOLE confirmed) is read whole and summed up as before:
-    one query costs less than the summary's three, and the picture is the same."""
+    one query costs less than the summary's three, and the picture is the same.
+
+    `light`: the claim's mentions as mentions.claim_mentions_light read them (suggestions too),
+    when the caller has them, instead of a read of their own."""
     summary = session.get(ClaimSpread, claim_id)
     outlet_count = len({o for ids in summary.outlets.values() for o in ids}) if summary else 0
     if summary is None or summary.linked <= READ_WHOLE:
         return replace(claim_spread(session, claim_id, include_suggested), stored_outlet_count=outlet_count)
-    stmt = (select(Mention.id, Mention.article_id, Outlet.name, Outlet.slug, Article.published,
-                   Article.published_at, Mention.stance, Mention.fidelity, Mention.origin)
-            .join(Article, Article.id == Mention.article_id).join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.claim_id == claim_id))
-    if not include_suggested:
-        stmt = stmt.where(Mention.origin != "suggested")
-    light = sorted((SpreadMention(r[0], r[1], "", None, r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8], "")
-                    for r in session.execute(stmt)), key=_order_key)
+    if light is None:
+        stmt = (select(Mention.id, Mention.article_id, Outlet.name, Outlet.slug, Article.published,
+                       Article.published_at, Mention.stance, Mention.fidelity, Mention.origin)
+                .join(Article, Article.id == Mention.article_id).join(Outlet, Outlet.id == Article.outlet_id)
+                .where(Mention.claim_id == claim_id))
+        if not include_suggested:
+            stmt = stmt.where(Mention.origin != "suggested")
+        placed = [SpreadMention(r[0], r[1], "", None, r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8], "")
+                  for r in session.execute(stmt)]
+        names = dict(session.execute(select(Outlet.id, Outlet.name).where(
+            Outlet.id.in_({o for ids in summary.outlets.values() for o in ids}))).all())
+    else:
+        shown = [m for m in light if include_suggested or m.origin != "suggested"]
+        outlets = {r[0]: (r[1], r[2]) for r in session.execute(select(Outlet.id, Outlet.name, Outlet.slug).where(
+            Outlet.id.in_({m.outlet_id for m in shown} | {o for ids in summary.outlets.values() for o in ids})))}
+        placed = [SpreadMention(m.id, m.article_id, "", None, *outlets[m.outlet_id], m.published, m.published_at,
+                                m.stance, m.fidelity, m.origin, "") for m in shown]
+        names = {o: name for o, (name, _) in outlets.items()}
+    light = sorted(placed, key=_order_key)
     named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids} if summary else set()
     named |= {m.id for m in light if m.moment is None}
     whole = with_details(session, [m for m in light if m.id in named])
     mentions = tuple(whole.get(m.id, m) for m in light)
-    names = dict(session.execute(select(Outlet.id, Outlet.name).where(
-        Outlet.id.in_({o for ids in summary.outlets.values() for o in ids}))).all())
     return Spread(mentions=mentions, first=whole.get(summary.first_mention_id),
                   first_ties=tuple(whole[i] for i in summary.tie_ids if i in whole),
                   last_seen=whole.get(summary.last_mention_id),

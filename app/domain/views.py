@@ -5,9 +5,13 @@ the JSON API and the CLI do not; keeping them here keeps routes thin and the dom
 on what may change."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.articles import article_mentions, article_quotes, get_article, list_articles
@@ -15,11 +19,17 @@ from app.domain.claims import ClaimFilter, list_claims, tags_for_claims
 from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
 from app.domain.inputs import is_ascii_int
-from app.domain.list_spread import ARTICLE_DAYS
-from app.domain.mentions import claim_mentions_page, claim_sources, count_sources
+from app.domain.mentions import (
+    LightMention,
+    PageMention,
+    claim_mentions_light,
+    claim_mentions_page,
+    claim_sources,
+    renderings_key,
+)
 from app.domain.people import list_outlets
 from app.pipeline.context import segments
-from app.pipeline.diff import word_diff
+from app.pipeline.diff import DiffOp, word_diff
 from app.storage.models import Article, Claim, ClaimSpread, ClaimTag, Mention, Outlet, Quote, Tag
 from app.vocab import FIDELITIES
 
@@ -43,63 +53,91 @@ RENDERINGS_SHOWN = 50
 SUGGESTIONS_SHOWN = 50
 
 
-def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: int = 1) -> dict:
+def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: int = 1,
+                 light: list[LightMention] | None = None) -> dict:
     """Everything the claim page shows, for a live (already resolved) claim; `suggested=False` for a
     reader who may not see the suggestions queue. Mentions a page at a time (`page`), so a claim
     carried by thousands of articles costs what one with fifty does; what sums up every mention
-    (spread, first appearance, outlets by stance, fidelity) comes from app/domain/spread.py."""
+    (spread, first appearance, outlets by stance, fidelity) comes from app/domain/spread.py.
+    `light`: the claim's mentions as claim_mentions_light reads them (read here when not given):
+    the page's order, the renderings' pick and the suggestions' count all come from that one read."""
+    if light is None:
+        light = claim_mentions_light(session, claim.id)
+    mentions = claim_mentions_page(session, claim.id, page, light=light)
+    # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
+    waiting = claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else []
+    known = [*mentions.mentions, *(SimpleNamespace(**r) for r in waiting)]
     return {
         "claim": claim,
         "tags": tags_for_claims(session, [claim.id])[claim.id],
         "history": claim_history(session, claim.id),
-        "mentions": claim_mentions_page(session, claim.id, page),
-        # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
-        "suggestions": claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else [],
-        "suggestions_total": count_sources(session, claim.id, suggested=True) if suggested else 0,
-        "renderings": claim_renderings(session, claim, suggested),
+        "mentions": mentions,
+        "suggestions": waiting,
+        "suggestions_total": sum(not m.linked for m in light) if suggested else 0,
+        "renderings": claim_renderings(session, claim, suggested, light=light, shown_rows=known),
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """One row of "how each outlet renders it" (claim_renderings)."""
+
+    id: int
+    article_id: int
+    excerpt: str
+    fidelity: str
+    origin: str
+    stance: str
+    title: str
+    published: date | None
+    outlet: str
+    outlet_slug: str
+    suggested: bool
+    diff: tuple[DiffOp, ...]
+
+
 def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
-                     shown: int = RENDERINGS_SHOWN) -> dict:
+                     shown: int = RENDERINGS_SHOWN, light: list[LightMention] | None = None,
+                     shown_rows: Iterable[PageMention] = ()) -> dict:
     """Each mention's wording set against the canonical text, for "how each outlet renders it":
     the first `shown` linked mentions (and as many suggestions), the counts over all of them.
 
-    Why one query of its own: it covers suggestions awaiting an analyst as well as linked
+    Why a read of its own: it covers suggestions awaiting an analyst as well as linked
     mentions, whatever the stance groups show, and it reads excerpts rather than whole article
     texts; the diff itself is pure text work. Suggestions come last, marked, so an analyst sees
-    how a proposed match words the claim before accepting it."""
-    is_suggested = Mention.origin == "suggested"
-    # The first `shown` picked from the article's day index (ix_articles_spread), then only their
-    # rows read: sorting every mention with its article's row cost 51 ms at 2,000 mentions.
-    art = ARTICLE_DAYS.c
-    pick = (select(Mention.id).join(ARTICLE_DAYS, art.id == Mention.article_id).where(Mention.claim_id == claim.id)
-            .order_by(art.published.is_(None), art.published, art.id, Mention.start, Mention.id).limit(shown))
-    ids = list(session.scalars(pick.where(~is_suggested)))
+    how a proposed match words the claim before accepting it. The first `shown` are picked from
+    `light` (claim_mentions_light, read here when not given); rows the page has read already
+    (`shown_rows`: its mentions and the suggestions it lists) are not read again."""
+    if light is None:
+        light = claim_mentions_light(session, claim.id)
+    ids = [m.id for m in heapq.nsmallest(shown, (m for m in light if m.linked), key=renderings_key)]
     if suggested:
-        ids += session.scalars(pick.where(is_suggested))
+        ids += [m.id for m in heapq.nsmallest(shown, (m for m in light if not m.linked), key=renderings_key)]
+    have = {r.id: Rendering(r.id, r.article_id, r.excerpt, r.fidelity, r.origin, r.stance, r.title, r.published,
+                            r.outlet, r.outlet_slug, r.origin == "suggested", ()) for r in shown_rows}
+    missing = [i for i in ids if i not in have]
     stmt = (select(Mention.id, Mention.article_id, Mention.excerpt, Mention.fidelity,
                    Mention.origin, Mention.stance, Article.title, Article.published,
                    Outlet.name.label("outlet"), Outlet.slug.label("outlet_slug"))
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.id.in_(ids)))
-    by_id = {r.id: r for r in session.execute(stmt)} if ids else {}
-    found = [by_id[i] for i in ids if i in by_id]
+            .where(Mention.id.in_(missing)))
+    if missing:
+        have.update((r.id, Rendering(*r, suggested=r.origin == "suggested", diff=())) for r in session.execute(stmt))
+    found = [have[i] for i in ids if i in have]
     diffs: dict[str, tuple] = {}      # the same wording (a verbatim quote) is diffed once
     for r in found:
         if r.excerpt not in diffs:
             diffs[r.excerpt] = word_diff(claim.text, r.excerpt)
-    rows = [{**r._asdict(), "suggested": r.origin == "suggested", "diff": diffs[r.excerpt]} for r in found]
+    rows = [replace(r, diff=diffs[r.excerpt]) for r in found]
     # The linked mentions' fidelity counts are the stored summary's (domain/spread_summary.py), not
     # a pass over every mention of a big claim; the suggestions are counted from the index.
     summary = session.get(ClaimSpread, claim.id)
     fidelity = summary.fidelity if summary else {}
-    waiting = session.scalar(select(func.count()).select_from(Mention)
-                             .where(Mention.claim_id == claim.id, is_suggested)) if suggested else 0
+    waiting = sum(not m.linked for m in light) if suggested else 0
     return {"rows": rows, "fidelity_counts": [(f, fidelity[f]) for f in FIDELITIES if fidelity.get(f)],
             "suggested_count": waiting,
-            "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r["suggested"] for r in rows)}
+            "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r.suggested for r in rows)}
 
 
 @dataclass(frozen=True, slots=True)

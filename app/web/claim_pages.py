@@ -8,7 +8,7 @@ link stays readable after the wording is edited. A merged claim's id answers 301
 from __future__ import annotations
 
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -19,6 +19,8 @@ from app.domain.claims import resolve_claim
 from app.domain.mentions import (
     SOURCES_MAX_PER_PAGE,
     SOURCES_PER_PAGE,
+    MentionPage,
+    claim_mentions_light,
     claim_mentions_page,
     claim_sources,
     count_sources,
@@ -34,6 +36,7 @@ from app.web.templating import (
     claim_slug,
     is_htmx,
     may,
+    path_maker,
     paging,
     render,
     templates,
@@ -52,10 +55,39 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
                         errors: dict | None = None, values: dict | None = None, page: int = 1) -> Response:
     """The claim page (or its `claim` block for htmx), optionally with a message from an action.
     A mention's stance and unlink forms only for a reader who may use them."""
-    ctx = {**claim_detail(session, claim, sees_suggestions(request), page), **spread_context(request, session, claim),
+    light = claim_mentions_light(session, claim.id)      # one read of the mentions for the whole page
+    ctx = {**claim_detail(session, claim, sees_suggestions(request), page, light),
+           **spread_context(request, session, claim, light),
            "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionLinks:
+    """Where a mention on the claim page links to, and where its forms post (None: no forms)."""
+
+    article: str
+    span: str
+    set_stance: str | None
+    unlink: str | None
+
+
+def mention_links(request: Request, mentions: MentionPage, editable: bool) -> dict[int, MentionLinks]:
+    """mention id -> its links, each route looked up once a page instead of once a link
+    (templates/_mention_page.html)."""
+    article = path_maker(request, "article", "article_id")
+    stance = path_maker(request, "set_stance", "mention_id") if editable else None
+    unlink = path_maker(request, "unlink_mention", "mention_id") if editable else None
+    out = {}
+    for m in mentions.mentions:
+        href = article(m.article_id)
+        out[m.id] = MentionLinks(href, f"{href}#m{m.id}", stance(m.id) if stance else None,
+                                 unlink(m.id) if unlink else None)
+    return out
+
+
+templates.env.globals["mention_links"] = mention_links
 
 
 def _moved(url: str) -> RedirectResponse:
@@ -163,7 +195,9 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     claim, moved = _sources_claim(request, session, claim_id, "claim_sources")
     if moved:
         return moved
-    detail = {**claim_detail(session, claim, sees_suggestions(request)), **spread_context(request, session, claim)}
+    light = claim_mentions_light(session, claim.id)
+    detail = {**claim_detail(session, claim, sees_suggestions(request), light=light),
+              **spread_context(request, session, claim, light)}
     sources = claim_sources(session, claim.id)
     detail.update(sources=sources, outlet_names=sorted({s["outlet"] for s in sources}))
     share_url = absolute_url(request, "claim_sources", claim_id=claim.id)

@@ -40,9 +40,10 @@ def review_for(request: Request, session: Session, claim: Claim, spread: Spread)
                         article_url=article_url, at=reviewed_at(session, claim))
 
 
-def spread_context(request: Request, session: Session, claim: Claim) -> dict:
-    """What templates/_spread.html and the JSON-LD in the page head need."""
-    spread = stored_spread(session, claim.id, include_suggested=sees_suggestions(request))
+def spread_context(request: Request, session: Session, claim: Claim, light=None) -> dict:
+    """What templates/_spread.html and the JSON-LD in the page head need. `light`: the claim's
+    mentions as mentions.claim_mentions_light read them, when the page has them already."""
+    spread = stored_spread(session, claim.id, include_suggested=sees_suggestions(request), light=light)
     article_path = url_path(request, "article", article_id=_ID_MARK)
     timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None,
                                lambda m: article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}",

@@ -13,7 +13,7 @@ to the full list of sources, so the picture still shows when the later outlets t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app.domain.spread import SpreadMention
@@ -65,14 +65,12 @@ class Row:
     outlet: str
     top: int
     marks: tuple[Mark, ...]
+    only_suggested: bool = field(init=False)     # read by the template: worked out once
+    has_first: bool = field(init=False)
 
-    @property
-    def only_suggested(self) -> bool:
-        return all(m.suggested for m in self.marks)
-
-    @property
-    def has_first(self) -> bool:
-        return any(m.first for m in self.marks)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "only_suggested", all(m.suggested for m in self.marks))
+        object.__setattr__(self, "has_first", any(m.first for m in self.marks))
 
     @property
     def label_y(self) -> int:
@@ -200,9 +198,10 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     hidden = list(by_outlet.items())[max_rows:]
     rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
     thin = len(dated) > MAX_MARKS
-    spot = _spot([ms for _, ms in shown], rest, lo, hi) if thin else None
-    picked = [_pick(ms, lo, hi, first_id, spot) for _, ms in shown]
-    rest_picked = _pick(rest, lo, hi, first_id, spot, by_stance=False) if hidden else []
+    xs = {m.id: _x(m.moment, lo, hi) for m in dated}      # each mention's place, worked out once
+    spot = _spot([ms for _, ms in shown], rest, xs) if thin else None
+    picked = [_pick(ms, xs, first_id, spot) for _, ms in shown]
+    rest_picked = _pick(rest, xs, first_id, spot, by_stance=False) if hidden else []
     full = details([m for ps in picked + [rest_picked] for m, _, _ in ps]) if details else {}
     rows = tuple(_row(_short(outlet), ps, i * ROW_HEIGHT, first_id, href, full)
                  for i, ((outlet, _), ps) in enumerate(zip(shown, picked)))
@@ -226,10 +225,11 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
                     more=more, more_outlets=len(hidden), more_marks=len(rest), title=title, desc=desc)
 
 
-def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], lo: datetime, hi: datetime) -> float:
-    """The narrowest of SPOTS at which a thinned picture draws at most MAX_MARKS marks."""
-    row_keys = [[(_x(m.moment, lo, hi), m.stance, m.suggested) for m in ms] for ms in rows]
-    rest_keys = [(_x(m.moment, lo, hi), m.suggested) for m in rest]
+def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], xs: dict[int, float]) -> float:
+    """The narrowest of SPOTS at which a thinned picture draws at most MAX_MARKS marks (`xs`: each
+    mention's x)."""
+    row_keys = [[(xs[m.id], m.stance, m.suggested) for m in ms] for ms in rows]
+    rest_keys = [(xs[m.id], m.suggested) for m in rest]
     for spot in SPOTS:
         drawn = sum(len({(int(x // spot), stance, sugg) for x, stance, sugg in keys}) for keys in row_keys)
         drawn += len({(int(x // spot), sugg) for x, sugg in rest_keys})
@@ -238,13 +238,13 @@ def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], lo: dateti
     return SPOTS[-1]
 
 
-def _pick(mentions: list[SpreadMention], lo: datetime, hi: datetime, first_id: int | None,
+def _pick(mentions: list[SpreadMention], xs: dict[int, float], first_id: int | None,
           spot: float | None = None, by_stance: bool = True) -> list[tuple[SpreadMention, float, int]]:
     """The marks of one row as (mention, x %, fan px). `spot`: one mark per `spot` % of the width
     (of each stance when `by_stance`); None: every mention."""
     picks, seen, taken = [], {}, set()
     for m in mentions:
-        x = _x(m.moment, lo, hi)
+        x = xs[m.id]
         if spot is not None and m.id != first_id:
             key = (int(x // spot), m.stance if by_stance else None, m.suggested)
             if key in taken:
