@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,6 +32,22 @@ from bench.common import read_jsonl  # noqa: E402
 DEPTH = 30
 
 
+def train_posts(devdata: Path, config, limit: int | None
+                ) -> Iterator[tuple[OursRanker, str, Callable[[int], int]]]:
+    """(the edition's store, a train post, claim id -> 1 when it is the post's claim else 0) for
+    each train post of both editions, each edition's claims in the app's own store."""
+    for edition in EDITIONS:
+        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
+        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
+        try:
+            for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
+                positives = set(q["positives"])
+                yield ranker, q["query"], lambda claim_id, p=positives, r=ranker: int(
+                    bool(p & set(r.vids.get(claim_id, []))))
+        finally:
+            ranker.close()
+
+
 def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     """(match, headline match or None, label) for each candidate of each train post, both editions."""
     from app.domain.matching import MatchConfig, candidate_measures
@@ -40,20 +57,10 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     # headline's odds: headline_rows); with them, the semantic model reads the headline's measures too.
     config = MatchConfig(candidates=DEPTH, scorer=None, headlines=bool(embeddings), embedder_model=embeddings or "",
                          embedder=load_embedder(embeddings) if embeddings else None)
-    out = []
-    for edition in EDITIONS:
-        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
-        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
-        queries = list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]
-        for q in queries:
-            positives = set(q["positives"])
-            for m in candidate_measures(ranker.session, q["query"], config, floor=0.0):
-                if m.scored.match.score <= 0:
-                    continue
-                label = int(bool(positives & set(ranker.vids.get(m.scored.claim_id, []))))
-                out.append((m.scored.match, m.headline, label))
-        ranker.close()
-    return out
+    return [(m.scored.match, m.headline, right(m.scored.claim_id))
+            for ranker, post, right in train_posts(devdata, config, limit)
+            for m in candidate_measures(ranker.session, post, config, floor=0.0)
+            if m.scored.match.score > 0]
 
 
 def headline_rows(devdata: Path, scorer, limit: int | None):
@@ -64,19 +71,10 @@ def headline_rows(devdata: Path, scorer, limit: int | None):
     from app.pipeline.scorer import headline_features
 
     config = MatchConfig(candidates=DEPTH, scorer=scorer)
-    out = []
-    for edition in EDITIONS:
-        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
-        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
-        for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
-            positives = set(q["positives"])
-            for m in candidate_measures(ranker.session, q["query"], config, floor=0.0):
-                if m.headline is None or m.headline.score <= 0:
-                    continue
-                label = int(bool(positives & set(ranker.vids.get(m.scored.claim_id, []))))
-                out.append((headline_features(m.scored.match.score, m.headline.score), label))
-        ranker.close()
-    return out
+    return [(headline_features(m.scored.match.score, m.headline.score), right(m.scored.claim_id))
+            for ranker, post, right in train_posts(devdata, config, limit)
+            for m in candidate_measures(ranker.session, post, config, floor=0.0)
+            if m.headline is not None and m.headline.score > 0]
 
 
 def list_rows(devdata: Path, scorer, embeddings: str | None, limit: int | None):
@@ -90,17 +88,11 @@ def list_rows(devdata: Path, scorer, embeddings: str | None, limit: int | None):
     config = similar_config(MatchConfig(scorer=scorer, embedder_model=embeddings or "",
                                         embedder=load_embedder(embeddings) if embeddings else None), 5)
     out = []
-    for edition in EDITIONS:
-        claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
-        ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
-        for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
-            positives = set(q["positives"])
-            measured = [m for m in candidate_measures(ranker.session, q["query"], config, floor=0.0)
-                        if m.joined.match.score > 0]
-            rows = list_features([m.entry() for m in measured], bool(embeddings))
-            for m, row in zip(measured, rows):
-                out.append((row, int(bool(positives & set(ranker.vids.get(m.scored.claim_id, []))))))
-        ranker.close()
+    for ranker, post, right in train_posts(devdata, config, limit):
+        measured = [m for m in candidate_measures(ranker.session, post, config, floor=0.0)
+                    if m.joined.match.score > 0]
+        rows = list_features([m.entry() for m in measured], bool(embeddings))
+        out.extend((row, right(m.scored.claim_id)) for m, row in zip(measured, rows))
     return out
 
 
