@@ -31,8 +31,10 @@ from app.pipeline.matching import (
     MatchScore,
     Passage,
     claim_stems,
+    claim_weight_of,
     negated,
     passage_stems,
+    passage_weight_of,
     prepare,
     query_terms,
     score_match,
@@ -148,8 +150,11 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
                                                           *(claim_stems(t) for t in titles.values())))
     gate = config.lexical_gate if floor is None else 0.0   # `similar` ranks every candidate
     floor = config.floor if floor is None else floor
-    heads = {cid: score_match(title, passage, weights, floor, config.scorer, gate) for cid, title in titles.items()}
-    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate))
+    weighed = passage_weight_of(weights, passage)     # once, not once a candidate
+    heads = {cid: score_match(title, passage, weights, floor, config.scorer, gate, passage_weight=weighed)
+             for cid, title in titles.items()}
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate,
+                                                  passage_weight=weighed))
               for cid, ctext, _ in hits]
     if config.embedder is not None:
         best = max(sims.values(), default=0.0)
@@ -524,6 +529,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         if not near:
             continue
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
+        claim_weights = {claim_id: claim_weight_of(weights, claim_text) for claim_id, claim_text, _ in here}
         for (start, end, stems, passage), claims_here in near:
             for claim_id, claim_text, _ in claims_here:
                 spans = taken.get((claim_id, other_id), [])
@@ -531,7 +537,8 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                     continue
                 if passage is None:
                     passage = Passage(text[start:end], stems, None)
-                match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
+                match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
+                                    claim_weight=claim_weights[claim_id])
                 if speakers is None and match.score > 0 and reads_speaker(text[start:end]):
                     speakers = claim_speakers(session, claim_ids)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end],
