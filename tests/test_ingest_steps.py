@@ -175,3 +175,24 @@ def test_a_half_article_says_so_on_its_page_and_in_the_api(factory, monkeypatch,
     assert page.select_one("#article p.incomplete") is None
     assert page.select_one("#article h1").get_text() == "Island ferries"
     assert client.get(f"/api/v1/articles/{whole}").json()["complete"] is True
+
+
+def test_a_step_followed_at_once_by_another_write_is_committed_by_that_one(factory):
+    """The end of an article (its passages' runs, the recount, the ingest event) writes in steps
+    that follow each other with nothing read between: each but the last is left to the next one
+    to commit, and nothing of it is seen by another connection before then."""
+    from app.domain.write_steps import WriteSteps
+
+    with factory() as session:
+        stored = ingest_and_commit(session, ArticleInput(text=TEXT, outlet="Island Post"), "a")
+        steps = WriteSteps(session, stored.article_id, commit=True)
+        with steps.write(then_write=True):
+            session.add(Claim(text="A claim written by the first step", norm_hash=1))
+        with factory() as other:
+            assert other.scalar(select(func.count()).select_from(Claim)
+                                .where(Claim.text == "A claim written by the first step")) == 0
+        with steps.write():
+            session.add(Claim(text="A claim written by the second step", norm_hash=2))
+        with factory() as other:
+            assert other.scalar(select(func.count()).select_from(Claim)
+                                .where(Claim.text.like("A claim written by the % step"))) == 2

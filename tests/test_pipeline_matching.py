@@ -217,3 +217,27 @@ def test_union_measures_read_a_claim_and_its_headline_as_one_wording():
     # the words the text shares weigh more: so does its share of the passage
     weights = {s: 5.0 if s in text else 1.0 for s in passage | text | head}
     assert union_measures(passage, text, frozenset(), weights)[0] > text_share
+
+
+def test_weights_worked_out_once_by_the_caller_score_as_weighed_per_pair():
+    """A caller scoring one passage against many claims (or one claim against many passages)
+    passes its weight in; the score is the one worked out without it, to the last digit."""
+    from app.pipeline.matching import claim_weight_of, passage_weight_of, prepare, stems
+    claims = [CLAIM, "Farmers were warned about the northern flood", "The authority denies that the gates will open"]
+    passages = [f"The director said {CLAIM.lower()}.", "The northern gates will not open, the authority said.",
+                "Farmers were warned that the spring rains arrive soon."]
+    words = set().union(*(stems(t) for t in claims + passages))
+    weights = {w: 1.0 + (i % 5) * 0.37 for i, w in enumerate(sorted(words))}
+    compared = 0
+    for passage in passages:
+        prepared = prepare(passage)
+        for claim in claims:
+            alone = score_match(claim, prepared, weights)
+            given = score_match(claim, prepared, weights, passage_weight=passage_weight_of(weights, prepared),
+                                claim_weight=claim_weight_of(weights, claim))
+            assert given == alone
+            compared += alone.score > 0
+    assert compared >= 3
+    # A wrong weight given does change the score: the argument is read.
+    assert (score_match(CLAIM, passages[0], weights, claim_weight=1e6).score
+            < score_match(CLAIM, passages[0], weights).score)

@@ -119,3 +119,20 @@ def test_pruned_candidates_are_exactly_the_full_querys(session, monkeypatch):
         assert got == [(cid, text, title) for cid, text, title, _ in full]
     if dialect == "postgresql":
         assert sum(r is not None for r in outcomes) >= 10 and widened >= 1
+
+
+def test_a_weight_table_holds_the_weights_asked_and_stays_whole_when_the_memo_fills(monkeypatch):
+    """term_weight_table hands out the snapshot's memo itself (no copy per passage): it must hold
+    every prefix asked with term_weights' weight, and a full memo is replaced, never emptied, so a
+    table a caller still reads keeps its weights."""
+    from app.pipeline.matching import idf
+    from app.storage import term_counts
+
+    snap = VocabSnapshot(["ferry", "harbour", "spring"], [0, 2, 5, 6], 8, 0.0, 0.0)
+    table = snap.weight_table({"harbou", "ferry"}, lambda p: p, idf)
+    assert table["harbou"] == idf(3, 8) and table["ferry"] == idf(2, 8)
+    assert snap.weights(["spring", "harbou"], lambda p: p, idf) == {"spring": idf(1, 8), "harbou": idf(3, 8)}
+    monkeypatch.setattr(term_counts, "MEMO_MAX", 3)
+    again = snap.weight_table(["zebra"], lambda p: p, idf)
+    assert again["zebra"] == idf(0, 8) and again is not table
+    assert table["harbou"] == idf(3, 8) and table["ferry"] == idf(2, 8)   # the old table kept whole

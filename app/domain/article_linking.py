@@ -129,7 +129,9 @@ def link_article(session: Session, article: Article, config: MatchConfig,
                  plan: ArticlePlan | None = None, commit: bool = False) -> dict[str, int]:
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too.
-    `commit=True` commits each step (see WriteSteps); else the caller's transaction holds them all."""
+    `commit=True` commits each step (see WriteSteps) but the last (the recount, with the
+    passages' runs), which the caller commits with its own write that follows at once
+    (ingest_article marks the article complete); else the caller's transaction holds them all."""
     hold_loaded_rows(session)
     session.info[SPEAKER_MEMO] = {}
     try:
@@ -167,7 +169,7 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
     links, suggestions = link_repeated_passages(steps, session, article)
     counts["mentions"] += links
     counts["suggestions"] += suggestions
-    steps.finish()
+    steps.finish(then_write=True)     # the caller marks the article complete: see link_article
     return counts
 
 

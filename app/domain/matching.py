@@ -8,7 +8,7 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -31,8 +31,10 @@ from app.pipeline.matching import (
     MatchScore,
     Passage,
     claim_stems,
+    claim_weight_of,
     negated,
     passage_stems,
+    passage_weight_of,
     prepare,
     query_terms,
     score_match,
@@ -41,7 +43,7 @@ from app.pipeline.matching import (
 )
 from app.pipeline.stance import StanceResult, reads_speaker, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
-from app.storage.search import article_candidates, claim_candidates, term_weights
+from app.storage.search import article_candidates, claim_candidates, term_weight_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +183,11 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
                                                           *(claim_stems(t) for t in titles.values())))
     gate = config.lexical_gate if floor is None else 0.0   # `similar` ranks every candidate
     floor = config.floor if floor is None else floor
-    heads = {cid: score_match(title, passage, weights, floor, config.scorer, gate) for cid, title in titles.items()}
-    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate))
+    weighed = passage_weight_of(weights, passage)     # once, not once a candidate
+    heads = {cid: score_match(title, passage, weights, floor, config.scorer, gate, passage_weight=weighed)
+             for cid, title in titles.items()}
+    scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate,
+                                                  passage_weight=weighed))
               for cid, ctext, _ in hits]
     if config.embedder is not None:
         best = max(sims.values(), default=0.0)
@@ -260,9 +265,10 @@ def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, bes
     return replace(match, score=blend(s.match.score, sim))
 
 
-def match_weights(session: Session, stems: set[str]) -> dict[str, float]:
-    """How telling each stem is among the stored claims (see pipeline.matching.idf_weights)."""
-    return term_weights(session, stems)
+def match_weights(session: Session, stems: set[str]) -> Mapping[str, float]:
+    """How telling each stem is among the stored claims (see pipeline.matching.idf_weights), in
+    a read-only mapping that may hold other stems too (storage.search.term_weight_table)."""
+    return term_weight_table(session, stems)
 
 
 def _enough_shared(match: MatchScore, config: MatchConfig) -> bool:
@@ -470,6 +476,28 @@ def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passa
     return tuple((start, end, p.stems, p) for start, end in _windows(text) for p in [prepare(text[start:end])])
 
 
+def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozenset[str]]]) -> list:
+    """The windows of a stored article (see article_windows) that share two content stems or more
+    with any of the claims in `here` (id, text, stems), each with those claims: score_match's own
+    first test, made here for every window. From kept stems, a window's line is tested against
+    all the claims' stems at once before any set is made of it (most windows share none)."""
+    lines = kept.split("\n") if kept else []
+    if not lines or lines[0] != WINDOW_STEMS_VERSION:
+        return [(window, claims_here) for window in _windows_from_text(text)
+                for claims_here in [[c for c in here if len(c[2] & window[2]) >= 2]] if claims_here]
+    wanted = frozenset().union(*(c[2] for c in here))
+    near = []
+    for line in lines[1:]:
+        start, end, *stems = line.split(" ")
+        shared = wanted.intersection(stems)
+        if len(shared) < 2:
+            continue
+        claims_here = [c for c in here if len(c[2] & shared) >= 2]
+        if claims_here:
+            near.append(((int(start), int(end), frozenset(stems), None), claims_here))
+    return near
+
+
 def sentences_not_matched(text: str) -> int:
     return max(0, len(sentence_spans(text)) - MATCH_MAX_SENTENCES)
 
@@ -538,12 +566,11 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
         text, other_id = other.text, other.id
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        # score_match's own first test (two shared content words), made here for every window
-        near = [(window, claims_here) for window in article_windows(text, other.window_stems)
-                for claims_here in [[c for c in here if len(c[2] & window[2]) >= 2]] if claims_here]
+        near = _near_windows(text, other.window_stems, here)
         if not near:
             continue
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
+        claim_weights = {claim_id: claim_weight_of(weights, claim_text) for claim_id, claim_text, _ in here}
         for (start, end, stems, passage), claims_here in near:
             for claim_id, claim_text, _ in claims_here:
                 spans = taken.get((claim_id, other_id), [])
@@ -551,7 +578,8 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                     continue
                 if passage is None:
                     passage = Passage(text[start:end], stems, None)
-                match = score_match(claim_text, passage, weights, floor, config.scorer, gate)
+                match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
+                                    claim_weight=claim_weights[claim_id])
                 if speakers is None and match.score > 0 and reads_speaker(text[start:end]):
                     speakers = claim_speakers(session, claim_ids)
                 verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end],

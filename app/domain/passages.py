@@ -85,8 +85,9 @@ def link_repeated_passages(steps: WriteSteps, session: Session, article: Article
     # unit of work) cost a tenth of an article's ingest, and nothing reads them back here.
     runs = [{"hash": h, "article_id": article.id, "start": s, "end": e} for h, (s, e) in rows.items()]
     for at in range(0, len(runs), STEP_ROWS * 10):
-        with steps.write():
-            session.execute(insert(PassageShingle), runs[at:at + STEP_ROWS * 10])
+        # The last stretch is committed with the recount that follows it (steps.finish).
+        with steps.write(then_write=at + STEP_ROWS * 10 >= len(runs)):
+            session.execute(insert(PassageShingle.__table__), runs[at:at + STEP_ROWS * 10])
     return made[0], made[1]
 
 

@@ -74,10 +74,14 @@ class WriteSteps:
         return mark is not None and _claims_mark(self.session) != mark
 
     @contextmanager
-    def write(self, recount: bool = False) -> Iterator[set[int]]:
+    def write(self, recount: bool = False, then_write: bool = False) -> Iterator[set[int]]:
         """One step: yields the set to fill with the claims it touched. Their outlet counts are
         recounted by finish(), or when the step commits with `recount` (a step writing mentions
-        in other articles: those stay should this article's ingest stop half-way)."""
+        in other articles: those stay should this article's ingest stop half-way).
+        `then_write`: another write follows at once, with no reading between (the end of an
+        article: its passages' runs, the recount, the ingest event), so this step is left for
+        that one to commit: the lock would be taken again at once anyway, and each commit of a
+        step (writing its pages to the log) was a twentieth of an ingest."""
         touched: set[int] = set()
         if self.commit:
             self._stamp()
@@ -87,19 +91,21 @@ class WriteSteps:
             self.session.flush()
             if recount:
                 refresh_outlet_counts(self.session, touched)
-            self.session.commit()
-            remember_totals(self.session)
+            if not then_write:
+                self.session.commit()
+                remember_totals(self.session)
 
-    def finish(self) -> None:
+    def finish(self, then_write: bool = False) -> None:
         """After the last step: recount every claim touched; committing, in steps of STEP_ROWS
-        claims (a recount reads every mention of a claim), else at once (the caller commits)."""
+        claims (a recount reads every mention of a claim), else at once (the caller commits).
+        `then_write`: the caller writes (and commits) right after, so the last step is left to it."""
         if not self.commit:
             self.session.flush()
             refresh_outlet_counts(self.session, self.touched)
             return
         ids = sorted(self.touched)
         for at in range(0, len(ids), STEP_ROWS):
-            with self.write():
+            with self.write(then_write=then_write and at + STEP_ROWS >= len(ids)):
                 refresh_outlet_counts(self.session, ids[at:at + STEP_ROWS])
 
     def sync_known(self, known: set, keys: Iterable[tuple[int, int, int, int]]) -> None:

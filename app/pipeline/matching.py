@@ -250,7 +250,8 @@ def _weight(weights: Mapping[str, float] | None, stems) -> float:
 
 def score_match(claim_text: str, passage: str | Passage,
                 weights: Mapping[str, float] | None = None, floor: float = 0.0,
-                scorer=None, lexical_floor: float = 0.0) -> MatchScore:
+                scorer=None, lexical_floor: float = 0.0, *, passage_weight: float | None = None,
+                claim_weight: float | None = None) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
     (one shared noun is a topic, not a statement), so a claim of one content word ("I didn't have
     any this year") matches nothing: any passage with that word would carry it whole.
@@ -258,7 +259,10 @@ def score_match(claim_text: str, passage: str | Passage,
     is; without, every word counts one. A claim that cannot reach `floor` even with identical
     wording is no match either: the wording alignment, most of the cost, is not computed for it.
     With a `scorer` (app/pipeline/scorer.py) `score` is its learned odds, `floor` bounds them and
-    `lexical_floor` the blend, which `lexical` keeps (both tests are made before the alignment)."""
+    `lexical_floor` the blend, which `lexical` keeps (both tests are made before the alignment).
+    `passage_weight` / `claim_weight`: passage_weight_of(weights, passage) and claim_weight_of(
+    weights, claim_text), worked out once by a caller scoring one passage against many claims (or
+    one claim against many passages): weighing them again for every pair was half of scoring."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
     claim = _claim_side(claim_text)
     if not claim.stems:
@@ -266,9 +270,12 @@ def score_match(claim_text: str, passage: str | Passage,
     common = claim.stems & p.stems
     if len(common) < 2:
         return NO_MATCH
-    shared_weight, claim_weight = _weight(weights, common), _weight(weights, claim.stems)
+    shared_weight = _weight(weights, common)
+    if claim_weight is None:
+        claim_weight = _weight(weights, claim.stems)
     coverage = shared_weight / claim_weight
-    passage_weight = _weight(weights, p.stems)
+    if passage_weight is None:
+        passage_weight = _weight(weights, p.stems)
     containment = shared_weight / max(1e-9, min(claim_weight, passage_weight))
     query_share = shared_weight / max(1e-9, passage_weight)
     lexical_ceiling = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4)
@@ -287,6 +294,16 @@ def score_match(claim_text: str, passage: str | Passage,
                        _polarity_differs(claim.normalized, normalized, aligned),
                        claim_words=best.claim_words, query_share=best.query_share, lexical=lexical)
     return match if scorer is None else replace(match, score=scorer.score(match))
+
+
+def passage_weight_of(weights: Mapping[str, float] | None, passage: str | Passage) -> float:
+    """What score_match weighs a passage's stems at (its `passage_weight`)."""
+    return _weight(weights, (passage if isinstance(passage, Passage) else prepare(passage)).stems)
+
+
+def claim_weight_of(weights: Mapping[str, float] | None, claim_text: str) -> float:
+    """What score_match weighs a claim's stems at (its `claim_weight`)."""
+    return _weight(weights, _claim_side(claim_text).stems)
 
 
 def _polarity_differs(claim: str, passage: str, aligned) -> bool:

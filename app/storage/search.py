@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select, table, true
@@ -279,6 +280,12 @@ def term_weights(session, prefixes) -> dict[str, float]:
     return _snapshot(session).weights(prefixes, _first_token, idf)
 
 
+def term_weight_table(session, prefixes) -> Mapping[str, float]:
+    """term_weights for a scoring loop: a read-only mapping holding at least `prefixes` (see
+    VocabSnapshot.weight_table), not a dict built for them."""
+    return _snapshot(session).weight_table(prefixes, _first_token, idf)
+
+
 @lru_cache(maxsize=65536)
 def _first_token(prefix: str) -> str:
     tokens = query_tokens(prefix)
@@ -302,7 +309,7 @@ def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[st
 
 def _ranked_params(session, dialect: str, terms: list[str]) -> dict:
     """:q0.. (each word as a prefix query), :w0.. (its idf among the claims) and :all for _ranked_sql."""
-    weights = term_weights(session, terms)
+    weights = term_weight_table(session, terms)
     params = {}
     for i, t in enumerate(terms):
         params[f"q{i}"] = f'"{t}"*' if dialect == "sqlite" else f"'{t}':*"

@@ -15,6 +15,7 @@ import threading
 import time
 import weakref
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -53,7 +54,7 @@ class VocabSnapshot:
         per stem was a tenth of a quote's time."""
         memo, out = self.memo, {}
         if len(memo) >= MEMO_MAX:
-            memo.clear()
+            memo = self.memo = {}
         for p in prefixes:
             n = memo.get(p)
             if n is None:
@@ -72,17 +73,25 @@ class VocabSnapshot:
         """{prefix: weigh(count, total)}, memoized like counts: the total is fixed for a
         snapshot's life, so a prefix's weight is too (a log a stem a passage cost a tenth of a
         quote's time)."""
+        table = self.weight_table(prefixes, token, weigh)
+        return {p: table[p] for p in prefixes}
+
+    def weight_table(self, prefixes, token, weigh) -> Mapping[str, float]:
+        """The weights of `prefixes` as weights() works them out, in a mapping that may hold other
+        prefixes too: the memo itself, not a copy of its part for these prefixes (that copy was a
+        twentieth of an ingest at 100,000 claims). Its values never change for the snapshot's
+        life; a full memo is replaced by a new one, never emptied, so a table handed out stays
+        whole. Read it, never write to it."""
         memo = self.weight_memo
         if len(memo) >= MEMO_MAX:
-            memo.clear()
-        try:       # every prefix weighed already: the usual case, one comprehension
-            return {p: memo[p] for p in prefixes}
-        except KeyError:
-            pass
-        missing = [p for p in prefixes if p not in memo]
-        for p, n in self.counts(missing, token).items():
-            memo[p] = weigh(n, self.total)
-        return {p: memo[p] for p in prefixes}
+            memo = self.weight_memo = {}
+        if not isinstance(prefixes, (set, frozenset)):
+            prefixes = set(prefixes)
+        if not prefixes <= memo.keys():
+            missing = [p for p in prefixes if p not in memo]
+            for p, n in self.counts(missing, token).items():
+                memo[p] = weigh(n, self.total)
+        return memo
 
     def stale(self, total: int, now: float) -> bool:
         """Grown at all while small, by a tenth once big, or at all and older than SNAPSHOT_TTL; a
