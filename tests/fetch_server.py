@@ -69,8 +69,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.hits.paths.append(self.path)
-        self.hits.hosts.append(self.headers.get("Host", ""))
+        # Only the app's fetcher's requests are counted: another client that finds this port (a
+        # benchmark's readiness probe on a reused ephemeral port) is answered but not recorded.
+        if self.headers.get("User-Agent") == fetch.USER_AGENT:
+            self.hits.paths.append(self.path)
+            self.hits.hosts.append(self.headers.get("Host", ""))
         url = urlsplit(self.path)
         if url.path in self.served:
             return self._serve(self.served[url.path])
