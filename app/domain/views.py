@@ -8,8 +8,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from types import SimpleNamespace
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,14 +67,15 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: i
     # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
     waiting = claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else []
     known = [*mentions.mentions, *(SimpleNamespace(**r) for r in waiting)]
+    renderings = claim_renderings(session, claim, suggested, light=light, shown_rows=known)
     return {
         "claim": claim,
         "tags": tags_for_claims(session, [claim.id])[claim.id],
         "history": claim_history(session, claim.id),
         "mentions": mentions,
         "suggestions": waiting,
-        "suggestions_total": sum(not m.linked for m in light) if suggested else 0,
-        "renderings": claim_renderings(session, claim, suggested, light=light, shown_rows=known),
+        "suggestions_total": renderings["suggested_count"],   # every suggestion, counted once
+        "renderings": renderings,
     }
 
 
