@@ -51,7 +51,7 @@ def paged(database_url):
         report = load_records(session, enumerate(_records(), 1), "tester")
         assert not report.errors
         claim_id = session.scalar(select(Claim.id).where(Claim.text == CLAIM))
-        whole = [m["id"] for blocks in group_by_stance(claim_sources(session, claim_id)).values()
+        whole = [m.id for blocks in group_by_stance(claim_sources(session, claim_id)).values()
                  for ms in blocks.values() for m in ms]
         early = session.scalar(select(Mention.id).join(Mention.article)
                                .where(Mention.claim_id == claim_id, Mention.article.has(title="Tunnel report 0")))

@@ -13,6 +13,7 @@ from app.api import schemas
 from app.domain.api_views import mention_count
 from app.domain.claims import ClaimPage as DomainClaimPage
 from app.domain.claims import tags_for_claims
+from app.domain.mentions import PageMention
 from app.storage.models import Article, Claim, Event, Mention, as_utc
 from app.web.templating import absolute_url
 
@@ -78,10 +79,10 @@ def event_out(e: Event) -> schemas.EventOut:
                             entity_id=e.entity_id, before=e.before, after=e.after)
 
 
-def source_out(s: dict) -> schemas.SourceOut:
+def source_out(s: PageMention) -> schemas.SourceOut:
     """One row of domain.mentions.claim_sources."""
     return schemas.SourceOut(
-        mention_id=s["id"], outlet=schemas.OutletRef(name=s["outlet"], slug=s["outlet_slug"]),
-        article_id=s["article_id"], title=s["title"], published=s["published"], url=s["url"],
-        start=s["start"], end=s["end"], excerpt=s["excerpt"], before=s["before"], after=s["after"],
-        stance=s["stance"], fidelity=s["fidelity"], origin=s["origin"])
+        mention_id=s.id, outlet=schemas.OutletRef(name=s.outlet, slug=s.outlet_slug),
+        article_id=s.article_id, title=s.title, published=s.published, url=s.url,
+        start=s.start, end=s.end, excerpt=s.excerpt, before=s.before, after=s.after,
+        stance=s.stance, fidelity=s.fidelity, origin=s.origin)

@@ -153,11 +153,40 @@ def _source_order() -> tuple:
             Article.published_at, Article.id, Mention.start, Mention.id)
 
 
+@dataclass(frozen=True, slots=True)
+class PageMention:
+    """A mention as the claim page lists it: its article, outlet and the sentence
+    around it, as plain attributes (a page template reads each a dozen times a mention)."""
+
+    id: int
+    claim_id: int
+    article_id: int
+    start: int
+    end: int
+    excerpt: str
+    stance: str
+    fidelity: str
+    origin: str
+    score: float | None
+    title: str
+    published: date | None
+    url: str | None
+    published_at: datetime | None
+    outlet: str
+    outlet_slug: str
+    before: str
+    after: str
+
+
 def _source_rows(session: Session, *where, ordered: bool = True, limit: int | None = None,
-                 offset: int = 0) -> list[dict]:
-    """Mentions with their article, outlet and the sentence around them."""
-    stmt = (select(Mention, Article.title, Article.published, Article.url, Article.text,
-                   Outlet.name, Outlet.slug, Article.published_at)
+                 offset: int = 0) -> list[PageMention]:
+    """Mentions with their article, outlet and the sentence around them: plain columns in one
+    statement, no ORM objects (a mention loads its article whole, text included, a second time
+    through its relationship)."""
+    stmt = (select(Mention.id, Mention.claim_id, Mention.article_id, Mention.start, Mention.end,
+                   Mention.excerpt, Mention.stance, Mention.fidelity, Mention.origin, Mention.score,
+                   Article.title, Article.published, Article.url, Article.published_at,
+                   Outlet.name, Outlet.slug, Article.text)
             .join(Article, Article.id == Mention.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
             .where(*where))
@@ -166,17 +195,17 @@ def _source_rows(session: Session, *where, ordered: bool = True, limit: int | No
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     out = []
-    for m, title, published, url, text, outlet, outlet_slug, published_at in session.execute(stmt):
-        lo, hi = sentence_bounds(text, m.start, m.end)
-        out.append({**_mention_dict(m), "title": title, "published": published, "url": url,
-                    "published_at": as_utc(published_at), "score": m.score,
-                    "outlet": outlet, "outlet_slug": outlet_slug,
-                    "before": text[lo:m.start], "after": text[m.end:hi]})
+    for (m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin, score, title,
+         published, url, published_at, outlet, outlet_slug, text) in session.execute(stmt):
+        lo, hi = sentence_bounds(text, start, end)
+        out.append(PageMention(m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin,
+                               score, title, published, url, as_utc(published_at), outlet, outlet_slug,
+                               text[lo:start], text[end:hi]))
     return out
 
 
 def claim_sources(session: Session, claim_id: int, suggested: bool = False, *, limit: int | None = None,
-                  offset: int = 0) -> list[dict]:
+                  offset: int = 0) -> list[PageMention]:
     """Every mention of a claim with its article, outlet and the sentence around it, oldest first
     (`limit` and `offset` give one page of that list).
 
@@ -367,52 +396,9 @@ def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
                        outlet_counts)
 
 
-@dataclass(frozen=True, slots=True)
-class PageMention:
-    """A mention as the claim page lists it: the columns of claim_sources' rows, read as plain
-    attributes (a page template reads each a dozen times a mention)."""
-
-    id: int
-    claim_id: int
-    article_id: int
-    start: int
-    end: int
-    excerpt: str
-    stance: str
-    fidelity: str
-    origin: str
-    score: float | None
-    title: str
-    published: date | None
-    url: str | None
-    published_at: datetime | None
-    outlet: str
-    outlet_slug: str
-    before: str
-    after: str
-
-
 def page_rows(session: Session, ids: list[int]) -> list[PageMention]:
-    """These mentions with their article, outlet and the sentence around them (as _source_rows),
-    in no order: plain columns in one statement, no ORM objects (a mention loads its article whole,
-    text included, a second time through its relationship)."""
-    if not ids:
-        return []
-    stmt = (select(Mention.id, Mention.claim_id, Mention.article_id, Mention.start, Mention.end,
-                   Mention.excerpt, Mention.stance, Mention.fidelity, Mention.origin, Mention.score,
-                   Article.title, Article.published, Article.url, Article.published_at,
-                   Outlet.name, Outlet.slug, Article.text)
-            .join(Article, Article.id == Mention.article_id)
-            .join(Outlet, Outlet.id == Article.outlet_id)
-            .where(Mention.id.in_(ids)))
-    out = []
-    for (m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin, score, title,
-         published, url, published_at, outlet, outlet_slug, text) in session.execute(stmt):
-        lo, hi = sentence_bounds(text, start, end)
-        out.append(PageMention(m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin,
-                               score, title, published, url, as_utc(published_at), outlet, outlet_slug,
-                               text[lo:start], text[end:hi]))
-    return out
+    """These mentions as claim_sources reads them, in no order."""
+    return _source_rows(session, Mention.id.in_(ids), ordered=False) if ids else []
 
 
 def _blocks(rows: list[PageMention], prev: PageMention | None) -> dict[str, tuple[OutletBlock, ...]]:
@@ -436,9 +422,9 @@ def _blocks(rows: list[PageMention], prev: PageMention | None) -> dict[str, tupl
     return {stance: tuple(blocks) for stance, blocks in groups.items()}
 
 
-def group_by_stance(sources: list[dict]) -> dict[str, dict[str, list[dict]]]:
+def group_by_stance(sources: list[PageMention]) -> dict[str, dict[str, list[PageMention]]]:
     """stance -> outlet -> mentions, stances in their fixed order, outlets by first appearance."""
-    groups: dict[str, dict[str, list[dict]]] = {s: defaultdict(list) for s in STANCES}
+    groups: dict[str, dict[str, list[PageMention]]] = {s: defaultdict(list) for s in STANCES}
     for s in sources:
-        groups[s["stance"]][s["outlet"]].append(s)
+        groups[s.stance][s.outlet].append(s)
     return {stance: dict(by_outlet) for stance, by_outlet in groups.items()}

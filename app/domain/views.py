@@ -9,7 +9,6 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,7 +65,7 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: i
     mentions = claim_mentions_page(session, claim.id, page, light=light)
     # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
     waiting = claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else []
-    known = [*mentions.mentions, *(SimpleNamespace(**r) for r in waiting)]
+    known = [*mentions.mentions, *waiting]
     renderings = claim_renderings(session, claim, suggested, light=light, shown_rows=known)
     return {
         "claim": claim,

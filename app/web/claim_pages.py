@@ -159,12 +159,12 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
                   "reason": claim.status_reason,
                   "speaker": claim.speaker.name if claim.speaker else None,
                   "url": absolute_url(request, "claim", claim_id=claim.id)},
-        "sources": [{"outlet": r["outlet"], "article_id": r["article_id"], "title": r["title"],
-                     "published": r["published"].isoformat() if r["published"] else None,
-                     "published_at": r["published_at"].isoformat() if r["published_at"] else None,
-                     "url": r["url"], "stance": r["stance"], "fidelity": r["fidelity"],
-                     "origin": r["origin"], "excerpt": r["excerpt"], "start": r["start"],
-                     "end": r["end"], "mention_id": r["id"]} for r in rows],
+        "sources": [{"outlet": r.outlet, "article_id": r.article_id, "title": r.title,
+                     "published": r.published.isoformat() if r.published else None,
+                     "published_at": r.published_at.isoformat() if r.published_at else None,
+                     "url": r.url, "stance": r.stance, "fidelity": r.fidelity,
+                     "origin": r.origin, "excerpt": r.excerpt, "start": r.start,
+                     "end": r.end, "mention_id": r.id} for r in rows],
         "spread": spread_json(window, lambda m: site + url_path(request, "article", article_id=m.article_id)
                               + f"#m{m.id}"),
         "paging": where,
@@ -182,9 +182,9 @@ def claim_sources_csv(request: Request, session: SessionDep, claim_id: int):
     writer = safe_writer(buf)   # cells that a spreadsheet would run as formulas become text
     writer.writerow(CSV_COLUMNS)
     for r in claim_sources(session, claim.id):
-        writer.writerow([claim.id, claim.text, claim.status, r["outlet"], r["article_id"], r["title"],
-                         r["published"].isoformat() if r["published"] else "", r["url"] or "",
-                         r["stance"], r["fidelity"], r["excerpt"], r["start"], r["end"]])
+        writer.writerow([claim.id, claim.text, claim.status, r.outlet, r.article_id, r.title,
+                         r.published.isoformat() if r.published else "", r.url or "",
+                         r.stance, r.fidelity, r.excerpt, r.start, r.end])
     headers = {"Content-Disposition": f'inline; filename="claim-{claim.id}-sources.csv"'}
     return Response(buf.getvalue(), media_type=MEDIA_TYPE, headers=headers)
 
@@ -199,7 +199,7 @@ def claim_sources_page(request: Request, session: SessionDep, claim_id: int):
     detail = {**claim_detail(session, claim, sees_suggestions(request), light=light),
               **spread_context(request, session, claim, light)}
     sources = claim_sources(session, claim.id)
-    detail.update(sources=sources, outlet_names=sorted({s["outlet"] for s in sources}))
+    detail.update(sources=sources, outlet_names=sorted({s.outlet for s in sources}))
     share_url = absolute_url(request, "claim_sources", claim_id=claim.id)
     return render(request, "sources.html", {**detail, "nav": "claims", "share_url": share_url})
 
