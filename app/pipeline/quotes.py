@@ -339,8 +339,8 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
         dash = _SIGNATURE_DASH.match(doc.text, nxt[0]) if nxt else None
         if dash is not None:
             span = Span(span.open, span.limit, span.start, span.end, True, nxt[1])
-    if dash is None:
-        return None
+    if dash is None or doc.in_byline(dash.end()):
+        return None   # "— By Jane Doe": the writer's byline, not a signed quotation
     a = bisect_left(doc.starts, dash.end())
     if a >= len(doc.starts) or doc.starts[a] != dash.end() or not doc.cap(a):
         return None
