@@ -78,8 +78,13 @@ def _org_link(doc: TextIndex, k: int) -> bool:
 
 #: Title words that head "<title> of <what>" before a name; not the words that are themselves
 #: the "what" of another title ("State", "Defense") nor halves of one ("Prime", "Vice").
-_TITLE_OF_HEADS = C.TITLES - frozenset({"state", "foreign", "defense", "defence", "vice", "prime",
-                                        "major", "del", "mr", "mrs", "ms", "miss", "dr", "sir"})
+#: Titles that are also surnames: "Peter King of New York" is Mr. King from New York.
+_SURNAME_TITLES = frozenset({"king", "queen", "prince", "princess", "lord", "lady", "dame", "judge",
+                             "justice", "pope", "bishop", "father", "coach", "sheikh", "emir",
+                             "sultan", "cardinal", "major", "rev"})
+_TITLE_OF_HEADS = (C.TITLES - _SURNAME_TITLES - frozenset({
+    "state", "foreign", "defense", "defence", "vice", "prime", "del", "mr", "mrs", "ms", "miss",
+    "dr", "sir"}))
 #: Words joining two words of one title object: "Health and Human Services", "State for Wales".
 _OBJECT_JOINS = frozenset({"and", "for", "of"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -137,6 +142,8 @@ def _name_after_object(doc: TextIndex, j: int, b: int) -> int:
             j += 2   # "Bank of England", "State for Wales": the joined word is the object's
         else:
             break
+    if any(doc.lower[t] in C.ORG_WORDS for t in range(j, b + 1)):
+        return b + 1   # "CEO of Washington Restaurant Association": a body, no name after it
     full, k = 0, b
     while k >= j:
         w = doc.lower[k]

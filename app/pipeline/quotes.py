@@ -141,6 +141,14 @@ def _cue_before(doc: TextIndex, span: Span) -> Cue | None:
     return None
 
 
+def _cue_close_before(doc: TextIndex, cue: Cue, span: Span) -> bool:
+    """The quote follows its cue within a short object, punctuation aside: 'called it “a total
+    disaster”', 'Hale said: “Not this year.”', 'called the plan “a giveaway”'."""
+    k = bisect_left(doc.starts, span.open)
+    return cue.last <= k <= cue.last + C.SHORT_QUOTE_REACH and not _sentence_marks(
+        doc, doc.ends[cue.last - 1], span.open)
+
+
 def _cue_text(doc: TextIndex, cue: Cue) -> str:
     """The cue as written, with whom a speaker told: "told reporters", "told MPs", "told the BBC"."""
     last = cue.last
@@ -207,7 +215,9 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     prev: Span | None = None
     prev_speaker: str | None = None
     for span in spans:
-        cue = _cue_after(doc, span) or _cue_before(doc, span)
+        after = _cue_after(doc, span)
+        cue = after or _cue_before(doc, span)
+        close = after is not None or (cue is not None and _cue_close_before(doc, cue, span))
         speaker = cue.speaker if cue else (prev_speaker if _inherits(doc, span, prev) else None)
         if cue is None and (signed := _dash_speaker(doc, span)):
             speaker = signed
@@ -230,6 +240,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
+        if words < C.SHORT_QUOTE_WORDS and not (close and speaker is not None):
+            continue  # a term in marks inside somebody's sentence ("a “multipolar world order”")
         if _title_case(text, span.start, span.end) or _cited_headline(doc, span):
             continue  # the name of a book, show, slogan or article ("Crippled America")
         results.append(QuoteCandidate(
