@@ -130,3 +130,20 @@ def test_a_three_word_quote_followed_by_its_cue_is_a_quotation():
 ])
 def test_scare_quotes_are_no_quotations(text):
     assert marked(text) == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The talks will resume next week,” said the Minister of Foreign Affairs, Sergei Lavrin.",
+     "Sergei Lavrin"),
+    ("“The talks will resume next week,” said the secretary of state, Ana Ruiz.", "Ana Ruiz"),
+    ("“The talks will resume next week,” said the head of the Harbour Authority, Ana Ruiz.",
+     "Ana Ruiz"),
+])
+def test_the_name_after_a_title_with_of_and_a_comma_is_the_speaker(text, speaker):
+    [q] = marked(text)
+    assert q.speaker == speaker
+
+
+def test_a_name_suffix_does_not_make_the_word_before_it_a_title():
+    [q] = marked("“The march will go on through the night,” Martin Luther King III said.")
+    assert q.speaker == "Martin Luther King III"

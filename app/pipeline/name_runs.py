@@ -260,7 +260,10 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
             break
     # A run ending in a title is a description, not a title before a name: "Germany's prime
     # minister" stays whole (stripped, it would be "minister").
-    for k in range(b - 1 if doc.lower[b] not in C.TITLES else a - 1, a - 1, -1):
+    last = b
+    while last > a and doc.lower[last] in _NAME_SUFFIXES:
+        last -= 1   # "Martin Luther King III": the suffix does not make "King" a title
+    for k in range(last - 1 if doc.lower[last] not in C.TITLES else a - 1, a - 1, -1):
         if doc.lower[k] in C.TITLES and k - 1 > a and _org_link(doc, k - 2):
             continue  # "Ministry of Foreign Affairs": the title word is inside the body's name
         if doc.lower[k] in C.TITLES:

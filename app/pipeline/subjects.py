@@ -301,6 +301,8 @@ def mention_after(doc: TextIndex, j: int):
     if (described := _descriptor_after(doc, j, limit)) is not None:
         return described
     if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
+        if (named := _title_then_name(doc, j + 1, limit)) is not None:
+            return named
         return ("role", doc.lower[j + 1], j, j + 1)
     if doc.lower[j] == "the" and not doc.sep(j).strip():
         body = _org_forward(doc, j + 1, limit)
@@ -326,6 +328,27 @@ def mention_after(doc: TextIndex, j: int):
         if owned > b + 1:
             return ("name", b + 1, owned)
     return ("name", *described_name(doc, a, b, limit, after_cue=True))
+
+
+_TITLE_PHRASE_WORDS = frozenset({"of", "the", "for", "and"})
+
+
+def _title_then_name(doc: TextIndex, k: int, limit: int):
+    """'said the Minister of Foreign Affairs, Karl Ostrom': a role with what it is of (at most
+    eight words, no verb), a comma, then a person's name: that person."""
+    for t in range(k, min(limit - 1, k + 8)):
+        w = doc.lower[t]
+        if t > k and not (doc.cap(t) or w in _TITLE_PHRASE_WORDS or w in C.TITLES or w in C.ROLE_NOUNS
+                          or w in C.TITLE_OBJECT_WORDS):
+            return None
+        gap = doc.sep(t).strip()
+        if gap == "," and doc.cap(t + 1) and t > k:
+            end = run_forward(doc, t + 1, limit)
+            name, count, titled = clean_name(doc, t + 1, end)
+            return ("name", t + 1, end) if name and person_like(name, count, titled) else None
+        if gap or doc.possessive(t):
+            return None
+    return None
 
 
 def _descriptor_after(doc: TextIndex, j: int, limit: int):
