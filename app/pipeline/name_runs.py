@@ -94,8 +94,8 @@ def _title_of(doc: TextIndex, k: int, limit: int) -> int | None:
     """Token k is a capitalised title followed by "of" (and "the") and a capitalised word: that
     word's index, the first of what the title is of ("Secretary of | State", "Speaker of the |
     House", "Chief of | Staff"). A lowercase title is an aside ("Hale, commander of the ...")."""
-    if not (k + 2 < limit and doc.cap(k) and doc.lower[k] in _TITLE_OF_HEADS
-            and doc.lower[k + 1] == "of" and doc.sep(k) == " " and doc.sep(k + 1) == " "
+    if not (k + 2 < limit and doc.lower[k + 1] == "of" and doc.lower[k] in _TITLE_OF_HEADS
+            and doc.cap(k) and doc.sep(k) == " " and doc.sep(k + 1) == " "
             and not doc.possessive(k)):
         return None
     j = k + 2
@@ -212,8 +212,12 @@ def byline_spans(text: str, para_starts: list[int]) -> list[tuple[int, int]]:
     out = []
     ends = para_starts[1:] + [len(text)]
     for a, b in zip(para_starts, ends):
+        if b - a > 220:
+            continue
         line = text[a:b].rstrip()
-        if not line or len(line) > 200:
+        if not line or len(line) > 200 or not (
+                "By" in line[:4] or "BY" in line[:4] or "by" in line[:4]
+                or "|" in line or "\u2022" in line or "\u00b7" in line):
             continue
         m = BYLINE.match(line)
         if m and all(w.rstrip(".") in _BYLINE_WORDS for w in _LOWER_WORD.findall(m.group("rest"))):
@@ -251,7 +255,7 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
         a += 1
     titled = False
-    for k in range(a, b):
+    for k in range(a, b - 1 if "of" in doc.lower[a + 1:b] else a):
         if (j := _title_of(doc, k, b + 1)) is not None:
             # "Secretary of State Ana Ruiz", "Governor of the Bank of England Tom Hale": the
             # person after the title's object; the title alone ("the Speaker of the House")
