@@ -147,3 +147,21 @@ def test_the_name_after_a_title_with_of_and_a_comma_is_the_speaker(text, speaker
 def test_a_name_suffix_does_not_make_the_word_before_it_a_title():
     [q] = marked("“The march will go on through the night,” Martin Luther King III said.")
     assert q.speaker == "Martin Luther King III"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Ana Ruiz, the communications director for the Harbour Freight Party said in a statement. "
+     "“There are no paper ballots to count again tonight.”", "Ana Ruiz"),
+    ("Tom Hale, president and CEO of Harbour Freight Association stated, “It is not a political "
+     "problem at all.”", "Tom Hale"),
+    ("Jeff Hale, chairman of Harbour Rising (a port lobby), tweeted: “People behind the mayor wear "
+     "the wrong shirts tonight.”", "Jeff Hale"),
+])
+def test_a_body_in_an_aside_left_unclosed_is_not_the_speaker(text, speaker):
+    [q] = marked(text)
+    assert q.speaker == speaker
+
+
+def test_a_body_that_speaks_after_of_is_still_the_body():
+    [q] = reported("In Salem, officials of the Harbour Authority said the plan would cut costs by half.")
+    assert q.speaker == "Harbour Authority"

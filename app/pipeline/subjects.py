@@ -45,7 +45,7 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return _person_of(doc, a, floor) or ("name", a, k)
+        return _person_of(doc, a, floor) or _unclosed_aside(doc, a, floor) or ("name", a, k)
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -90,6 +90,38 @@ def _person_of(doc: TextIndex, a: int, floor: int):
     start = run_back(doc, o - 1, floor)
     name, count, titled = clean_name(doc, start, o - 1)
     return ("name", start, o - 1) if name and person_like(name, count, titled) else None
+
+
+_ASIDE_WORDS = frozenset({"a", "an", "the", "and", "then", "former", "its", "his", "her", "their"})
+
+
+def _unclosed_aside(doc: TextIndex, a: int, floor: int):
+    """'Sam Lau, the communications director for the Iowa Democratic Party said', 'Tom Hale,
+    president and CEO of Harbour Freight stated': the aside after the name lacks its closing
+    comma, so the body it names stands before the verb; the speaker is the name before the aside
+    (opening its sentence or right after a quotation), never the body."""
+    if a + 1 < len(doc.lower) and doc.lower[a + 1] == "of" and doc.lower[a] in C.TITLES:
+        o = a   # the run holds the title: "..., president and CEO of Harbour Freight stated"
+    else:
+        o = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" else a - 1
+        if doc.lower[o] not in ("of", "for", "at"):
+            return None
+    if o - 1 < floor:
+        return None
+    for i in range(o - 1, max(floor, o - 9) - 1, -1):
+        w = doc.lower[i]
+        if doc.sep(i).strip() == "," and doc.cap(i):
+            start = run_back(doc, i, floor)
+            anchored = start == floor or (start > 0 and doc.sep(start - 1).strip()[-1:] in ("\u201d", '"', ","))
+            name, count, titled = clean_name(doc, start, i)
+            if anchored and name and person_like(name, count, titled):
+                return ("name", start, i)
+            return None
+        if doc.sep(i).strip() or not (w in _ASIDE_WORDS or w in C.ROLE_NOUNS or w in C.TITLES
+                                      or (not doc.cap(i) and w not in CUE_WORDS
+                                          and w not in C.FINITE_HINTS)):
+            return None
+    return None
 
 
 def _owned_role(doc: TextIndex, k: int, floor: int):
