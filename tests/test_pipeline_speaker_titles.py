@@ -165,3 +165,23 @@ def test_a_body_in_an_aside_left_unclosed_is_not_the_speaker(text, speaker):
 def test_a_body_that_speaks_after_of_is_still_the_body():
     [q] = reported("In Salem, officials of the Harbour Authority said the plan would cut costs by half.")
     assert q.speaker == "Harbour Authority"
+
+
+# --- "X of Y": the person, not the place or body ------------------------------------------------
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Rep. Tom Cole of Ohio, an ally of the party leaders, said the bill would pass next week.",
+     "Tom Cole"),
+    ("“The bill will pass next week,” Rep. Tom Cole of Ohio, an ally of the party leaders, said.",
+     "Tom Cole"),
+    ("“The bill will pass next week,” Tom Cole of the Harbour Institute, a think tank, said.",
+     "Tom Cole"),
+])
+def test_the_person_of_a_place_with_an_aside_is_the_speaker(text, speaker):
+    [q] = extract_quotes(text)
+    assert q.speaker == speaker
+
+
+def test_a_place_with_an_aside_and_no_person_is_no_person():
+    [q] = reported("In the state of Ohio, a key swing state, voters said the bill would pass next week.")
+    assert q.speaker == "voters"

@@ -229,6 +229,15 @@ def byline_spans(text: str, para_starts: list[int]) -> list[tuple[int, int]]:
 _TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
 
 
+def past_of_place(doc: TextIndex, b: int, limit: int) -> int:
+    """Past "of <Capitalised run>" after a name ending at token b: "Rep. Tom Cole of Ohio, an ally
+    ..." reads its aside after "Ohio"; b itself when no "of" follows."""
+    if not (b + 2 < limit and doc.lower[b + 1] == "of" and doc.sep(b) == " " and doc.sep(b + 1) == " "):
+        return b
+    c = b + 3 if doc.lower[b + 2] == "the" and doc.sep(b + 2) == " " else b + 2
+    return run_forward(doc, c, limit) if c < limit and doc.cap(c) else b
+
+
 def comma_after(doc: TextIndex, k: int) -> bool:
     """A comma follows token k, maybe after the full stop of an abbreviation: "Hale Jr., the
     mayor", "retired in Salem, Ore., said"."""

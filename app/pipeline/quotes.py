@@ -19,7 +19,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import aside_start, clean_name, comma_after, expand_surname, run_forward
+from app.pipeline.name_runs import (
+    aside_start,
+    clean_name,
+    comma_after,
+    expand_surname,
+    past_of_place,
+    run_forward,
+)
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
@@ -105,7 +112,7 @@ def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
     if not t0 < first <= t0 + C.MAX_APPOSITION_WORDS or not doc.cap(t0):
         return False
     _, b = described_name(doc, t0, run_forward(doc, t0, first), first)  # "Texas delegate Bill Eastland, ..."
-    aside = aside_start(doc, b)
+    aside = aside_start(doc, past_of_place(doc, b, first))  # "Tom Cole of Ohio, an ally ..., said"
     return (aside is not None and comma_after(doc, first - 1) and aside < first
             and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
             and not _holds_mark(doc.text, doc.starts[t0], doc.starts[first]))

@@ -21,6 +21,7 @@ from app.pipeline.name_runs import (
     comma_after,
     clean_name,
     group_phrase,
+    past_of_place,
     person_like,
     run_back,
     run_forward,
@@ -77,6 +78,13 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
     if found is None and (group := group_phrase(doc, k, floor)):
         return ("group", *group)  # "experts said", "28 percent of voters said": as written
     return found
+
+
+def _named(doc: TextIndex, k: int, floor: int):
+    """The name run ending at token k, or the person before "of" when the run is what that person
+    is of: "Rep. Tom Cole of Oklahoma, an ally of the leadership, said" is Cole, not Oklahoma."""
+    a = run_back(doc, k, floor)
+    return _person_of(doc, a, floor) or ("name", a, k)
 
 
 def _person_of(doc: TextIndex, a: int, floor: int):
@@ -195,7 +203,7 @@ def _apposition(doc: TextIndex, k: int, floor: int):
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
             if _clause_aside(doc, i + 1, k):
                 return None   # "In nearby Vessby, the terminal is under pressure, said X": a clause
-            return ("name", run_back(doc, i, floor), i)
+            return _named(doc, i, floor)
         if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
             # "A senior military official, who spoke on condition of anonymity, said"
             return _mention_at(doc, i, floor)
@@ -224,7 +232,7 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
             return None
         a, b = described_name(doc, a, run_forward(doc, a, k), k)
-        aside = aside_start(doc, b)
+        aside = aside_start(doc, past_of_place(doc, b, k))
         if (aside is not None and aside < k
                 and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
             return ("name", a, b)
@@ -240,7 +248,7 @@ def _of_aside(doc: TextIndex, k: int, floor: int):
             aside = range(i + 1, k + 1)
             if (doc.cap(i) and any(doc.lower[t] in ("of", "at", "for", "from") for t in aside)
                     and not any(doc.lower[t] in C.FINITE_HINTS for t in aside)):
-                return ("name", run_back(doc, i, floor), i)
+                return _named(doc, i, floor)
             return None
         if doc.sep(i).strip():
             return None
@@ -315,7 +323,7 @@ def mention_before(doc: TextIndex, cue: Cue, floor: int):
         found = (_anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
                  or _of_aside(doc, k, floor))
         if found is None and doc.cap(k):
-            found = ("name", run_back(doc, k, floor), k)
+            found = _named(doc, k, floor)
         return found or "open"
     if gap:
         return "open"
