@@ -185,3 +185,9 @@ def test_the_person_of_a_place_with_an_aside_is_the_speaker(text, speaker):
 def test_a_place_with_an_aside_and_no_person_is_no_person():
     [q] = reported("In the state of Ohio, a key swing state, voters said the bill would pass next week.")
     assert q.speaker == "voters"
+
+
+def test_an_office_inside_the_clause_is_not_the_subject_of_a_later_verb():
+    text = ("Ana Ruiz jokingly offered the man a job as Secretary of Defense, then said the army "
+            "would double in size within two years.")
+    assert [q.speaker for q in reported(text)] == ["Ana Ruiz"]

@@ -345,7 +345,7 @@ def _spoken_for(doc: TextIndex, cue: Cue) -> bool:
 
 def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tuple[str | None, bool]:
     name, count, titled = clean_name(doc, a, b)
-    if name is None and (office := office_name(doc, a, b)):
+    if name is None and _opens_subject(doc, a) and (office := office_name(doc, a, b)):
         return office, False   # "the Secretary of State said": the office, not the last person
     if name is None:
         return (last_person, last_person is not None) if titled else (None, False)
@@ -357,6 +357,14 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
         name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
     return name, person_like(name, count, titled)
+
+
+def _opens_subject(doc: TextIndex, a: int) -> bool:
+    """Token a opens a subject: its sentence starts there, or a determiner or comma is before it
+    (not "offered him a job as Secretary of Defense, then says")."""
+    return (a == 0 or doc.sentence_start(doc.starts[a]) == doc.starts[a]
+            or doc.lower[a - 1] in ("the", "a", "an") or doc.sep(a - 1).strip()[-1:] in (",", ";", ":")
+            or doc.lower[a] in ("the", "a", "an"))
 
 
 def _opening_adverb(doc: TextIndex, k: int) -> bool:
