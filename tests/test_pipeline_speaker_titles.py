@@ -191,3 +191,10 @@ def test_an_office_inside_the_clause_is_not_the_subject_of_a_later_verb():
     text = ("Ana Ruiz jokingly offered the man a job as Secretary of Defense, then said the army "
             "would double in size within two years.")
     assert [q.speaker for q in reported(text)] == ["Ana Ruiz"]
+
+
+def test_a_no_break_space_inside_a_name_is_a_space():
+    text = "“The port will stay open all night,” harbour board member Tom\u00a0Hale said on Tuesday."
+    [q] = marked(text)
+    assert q.speaker == "Tom Hale"
+    assert q.text == "The port will stay open all night,"

@@ -90,7 +90,7 @@ class TextIndex:
     """
 
     def __init__(self, text: str, para_starts: list[int], quoted: list[tuple[int, int]]) -> None:
-        self.text = text
+        self.text = text.replace("\u00a0", " ")  # a no-break space between names is a space (same length)
         self.para_starts = para_starts
         self.quoted = quoted
         self.opens = [o for o, _ in quoted]
