@@ -39,6 +39,8 @@ def run_back(doc: TextIndex, k: int, floor: int) -> int:
             a -= 1   # "Grant & Moss", "AT&T", "Dr. Helen Okoye", "J.D. Harlan"
         elif doc.cap(a) and _org_link(doc, a - 2) and a - 2 >= floor:
             a -= 2   # "Institute for | Fiscal Studies"
+        elif doc.cap(a) and (t := _title_back(doc, a, floor)) is not None:
+            a = t    # "Secretary of | State", "Chancellor of the | Exchequer"
         else:
             break
     while a < k and not doc.cap(a):
@@ -72,14 +74,102 @@ def _org_link(doc: TextIndex, k: int) -> bool:
             and doc.sep(k) == " " and doc.sep(k + 1) == " " and not doc.possessive(k))
 
 
+# --- Titles with "of": "Secretary of State Ana Ruiz", "Chancellor of the Exchequer Tom Hale" -----
+
+#: Title words that head "<title> of <what>" before a name; not the words that are themselves
+#: the "what" of another title ("State", "Defense") nor halves of one ("Prime", "Vice").
+#: Titles that are also surnames: "Peter King of New York" is Mr. King from New York.
+_SURNAME_TITLES = frozenset({"king", "queen", "prince", "princess", "lord", "lady", "dame", "judge",
+                             "justice", "pope", "bishop", "father", "coach", "sheikh", "emir",
+                             "sultan", "cardinal", "major", "rev"})
+_TITLE_OF_HEADS = (C.TITLES - _SURNAME_TITLES - frozenset({
+    "state", "foreign", "defense", "defence", "vice", "prime", "del", "mr", "mrs", "ms", "miss",
+    "dr", "sir"}))
+#: Words joining two words of one title object: "Health and Human Services", "State for Wales".
+_OBJECT_JOINS = frozenset({"and", "for", "of"})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _title_of(doc: TextIndex, k: int, limit: int) -> int | None:
+    """Token k is a capitalised title followed by "of" (and "the") and a capitalised word: that
+    word's index, the first of what the title is of ("Secretary of | State", "Speaker of the |
+    House", "Chief of | Staff"). A lowercase title is an aside ("Hale, commander of the ...")."""
+    if not (k + 2 < limit and doc.lower[k + 1] == "of" and doc.lower[k] in _TITLE_OF_HEADS
+            and doc.cap(k) and doc.sep(k) == " " and doc.sep(k + 1) == " "
+            and not doc.possessive(k)):
+        return None
+    j = k + 2
+    if doc.lower[j] == "the" and doc.sep(j) == " " and j + 1 < limit:
+        j += 1
+    return j if doc.cap(j) else None
+
+
+def _title_back(doc: TextIndex, a: int, floor: int) -> int | None:
+    """The title token whose object runs to token a, read backwards: "Secretary of | State",
+    "Secretary of Health and | Human Services" (joins only after an object word)."""
+    t = a
+    while t - 2 >= floor and a - t <= 8:
+        j = t - 2 if doc.lower[t - 1] == "the" else t - 1
+        if j - 1 >= floor and doc.lower[j] == "of" and _title_of(doc, j - 1, len(doc.words)) == t:
+            return j - 1
+        if (doc.lower[t - 1] in _OBJECT_JOINS and _object_word(doc, t - 2)
+                and doc.sep(t - 2) == " " and doc.sep(t - 1) == " "):
+            t -= 2
+        elif _object_word(doc, t - 1) and doc.sep(t - 1) == " " and not doc.possessive(t - 1):
+            t -= 1
+        else:
+            return None
+    return None
+
+
+def _object_word(doc: TextIndex, k: int) -> bool:
+    """A capitalised word that names what a title is of: "State", "Exchequer", "Bank", "France"."""
+    w = doc.lower[k]
+    return doc.cap(k) and (w in C.TITLE_OBJECT_WORDS or w in C.ORG_WORDS or w in PLACES
+                           or w in C.TITLES or w in C.DESCRIPTOR_ADJECTIVES)
+
+
+def _name_after_object(doc: TextIndex, j: int, b: int) -> int:
+    """First token of the person's name after a title's object starting at token j and ending
+    before b: past the object's known words ("Homeland Security", "the Bank of England"); what
+    is left may still hold an unknown word of it ("Mayor of London Sadiq Khan"), so the name is
+    its last two words (with initials, particles and a suffix). b + 1 when no name is left."""
+    start = j
+    while j <= b:
+        if _object_word(doc, j):
+            j += 1
+        elif doc.lower[j] in _OBJECT_JOINS and j > start and _object_word(doc, j - 1) and j + 1 <= b:
+            j += 2   # "Bank of England", "State for Wales": the joined word is the object's
+        else:
+            break
+    if any(doc.lower[t] in C.ORG_WORDS for t in range(j, b + 1)):
+        return b + 1   # "CEO of Washington Restaurant Association": a body, no name after it
+    full, k = 0, b
+    while k >= j:
+        w = doc.lower[k]
+        if not (len(w) == 1 or w in C.NAME_PARTICLES or w in _NAME_SUFFIXES
+                or doc.sep(k) == "-" and k < b):   # "Heaton-Harris" is one word
+            full += 1
+            if full == 2:
+                return k
+        k -= 1
+    return j
+
+
 def run_forward(doc: TextIndex, a: int, limit: int) -> int:
     b = a
+    in_object = False   # inside the object of a title ("Secretary of Health and Human Services")
     while b + 1 < limit:
         if not doc.possessive(b) and name_part(doc, b + 1) and doc.sep(b) in (" ", "-"):
             b += 1
         elif _ampersand(doc, b) or _abbreviated_title(doc, b) or _initial(doc, b):
             b += 1
         elif b + 2 < limit and _org_link(doc, b):
+            b += 2
+        elif (j := _title_of(doc, b, limit)) is not None:
+            b, in_object = j, True
+        elif (in_object and b + 2 < limit and doc.lower[b + 1] in _OBJECT_JOINS and _object_word(doc, b)
+              and doc.cap(b + 2) and doc.sep(b) == " " and doc.sep(b + 1) == " "):
             b += 2
         else:
             break
@@ -97,8 +187,55 @@ DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[
                        r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014|\u2015)\s+")
 
 
+# A byline: the paragraph (line) naming the article's writers, who never speak in it. "By Jane
+# Doe, Reuters", "By JANE DOE and Tom Hale | Staff writers", "Jane Doe | Staff writer", "Jane
+# Doe • Updated 3:45 PM". "By" and two to four capitalised words, or such a name then a bar or a
+# bullet; what follows holds only more names, an outlet, a role or a time.
+_BYLINE_NAME = r"[A-Z][\w.'\u2019-]*(?:[ \t]+(?:[A-Z][\w.'\u2019-]*|de|van|von|der|da|del|la|le|bin)){1,4}"
+BYLINE = re.compile(rf"[ \t]*(?:[\u2014\u2013-][ \t]*)?(?:(?:By|BY|by)[ \t]+{_BYLINE_NAME}(?=[ \t]*(?:$|[,|\u2022\u00b7/;]|[ \t]+and[ \t]|[ \t]+in[ \t]))"
+                    rf"|{_BYLINE_NAME}(?=[ \t]*[|\u2022\u00b7]))(?P<rest>[^\n]{{0,120}})$")
+_BYLINE_WORDS = frozenset({
+    "and", "in", "for", "the", "of", "at", "on", "staff", "writer", "writers", "reporter",
+    "reporters", "correspondent", "correspondents", "editor", "editors", "contributor",
+    "contributing", "senior", "chief", "political", "special", "to", "updated", "published",
+    "posted", "am", "pm", "a.m", "p.m", "et", "est", "edt", "gmt", "utc", "bst", "cet", "min", "read",
+    "ago", "hours", "hour", "minutes", "news", "with", "from", "photos", "photo", "by", "columnist",
+    "analyst", "associated", "press", "international", "business", "national", "washington",
+    "desk", "bureau", "global", "affairs", "data", "investigative", "health", "science", "opinion",
+})
+_LOWER_WORD = re.compile(r"(?<![\w.'\u2019])[a-z][a-z.]*")
+
+
+def byline_spans(text: str, para_starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of every paragraph that is a byline (see BYLINE): a line of at most 200
+    characters whose words after the names are only BYLINE_WORDS, capitalised words and times."""
+    out = []
+    ends = para_starts[1:] + [len(text)]
+    for a, b in zip(para_starts, ends):
+        if b - a > 220:
+            continue
+        line = text[a:b].rstrip()
+        if not line or len(line) > 200 or not (
+                "By" in line[:4] or "BY" in line[:4] or "by" in line[:4]
+                or "|" in line or "\u2022" in line or "\u00b7" in line):
+            continue
+        m = BYLINE.match(line)
+        if m and all(w.rstrip(".") in _BYLINE_WORDS for w in _LOWER_WORD.findall(m.group("rest"))):
+            out.append((a, a + len(line)))
+    return out
+
+
 # A party-and-state tag between a name and the comma that closes it: "Rep. Tom Hale (D-Ore.),".
 _TAG_COMMA = re.compile(r"\s*\([^()\n]{1,30}\)\s*,")
+
+
+def past_of_place(doc: TextIndex, b: int, limit: int) -> int:
+    """Past "of <Capitalised run>" after a name ending at token b: "Rep. Tom Cole of Ohio, an ally
+    ..." reads its aside after "Ohio"; b itself when no "of" follows."""
+    if not (b + 2 < limit and doc.lower[b + 1] == "of" and doc.sep(b) == " " and doc.sep(b + 1) == " "):
+        return b
+    c = b + 3 if doc.lower[b + 2] == "the" and doc.sep(b + 2) == " " else b + 2
+    return run_forward(doc, c, limit) if c < limit and doc.cap(c) else b
 
 
 def comma_after(doc: TextIndex, k: int) -> bool:
@@ -127,9 +264,19 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
         a += 1
     titled = False
+    for k in range(a, b - 1 if "of" in doc.lower[a + 1:b] else a):
+        if (j := _title_of(doc, k, b + 1)) is not None:
+            # "Secretary of State Ana Ruiz", "Governor of the Bank of England Tom Hale": the
+            # person after the title's object; the title alone ("the Speaker of the House")
+            # names nobody but the person in view
+            a, titled = _name_after_object(doc, j, b), True
+            break
     # A run ending in a title is a description, not a title before a name: "Germany's prime
     # minister" stays whole (stripped, it would be "minister").
-    for k in range(b - 1 if doc.lower[b] not in C.TITLES else a - 1, a - 1, -1):
+    last = b
+    while last > a and doc.lower[last] in _NAME_SUFFIXES:
+        last -= 1   # "Martin Luther King III": the suffix does not make "King" a title
+    for k in range(last - 1 if doc.lower[last] not in C.TITLES else a - 1, a - 1, -1):
         if doc.lower[k] in C.TITLES and k - 1 > a and _org_link(doc, k - 2):
             continue  # "Ministry of Foreign Affairs": the title word is inside the body's name
         if doc.lower[k] in C.TITLES:
@@ -142,6 +289,16 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     if doc.possessive(b):
         name = POSSESSIVE_RE.sub("", name)
     return name, b - a + 1, titled
+
+
+def office_name(doc: TextIndex, a: int, b: int) -> str | None:
+    """Tokens a..b are a title and what it is of, with no name after it: "the Secretary of State",
+    "Speaker of the House". The office as written (without "the"), else None."""
+    while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
+        a += 1
+    if a <= b and _title_of(doc, a, b + 1) is not None and _name_after_object(doc, _title_of(doc, a, b + 1), b) > b:
+        return doc.text[doc.starts[a]:doc.ends[b]]
+    return None
 
 
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
@@ -184,8 +341,8 @@ def person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
     """Where people are named outside quotes, surnames expanded: candidates for "he" and "she"."""
     positions, names = [], []
     for pos, name, count, titled in runs:
-        if doc.inside(pos):
-            continue
+        if doc.inside(pos) or doc.in_byline(pos):
+            continue  # a byline's writer is never "he" nor "the mayor"
         if count == 1:
             name = expand_surname(doc, name, pos)
             count = len(name.split())

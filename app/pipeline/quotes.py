@@ -19,7 +19,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from app.pipeline import constants as C
-from app.pipeline.name_runs import aside_start, clean_name, comma_after, expand_surname, run_forward
+from app.pipeline.name_runs import (
+    aside_start,
+    clean_name,
+    comma_after,
+    expand_surname,
+    past_of_place,
+    run_forward,
+)
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
 from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
@@ -105,7 +112,7 @@ def _apposition_gap(doc: TextIndex, t0: int, first: int) -> bool:
     if not t0 < first <= t0 + C.MAX_APPOSITION_WORDS or not doc.cap(t0):
         return False
     _, b = described_name(doc, t0, run_forward(doc, t0, first), first)  # "Texas delegate Bill Eastland, ..."
-    aside = aside_start(doc, b)
+    aside = aside_start(doc, past_of_place(doc, b, first))  # "Tom Cole of Ohio, an ally ..., said"
     return (aside is not None and comma_after(doc, first - 1) and aside < first
             and not _sentence_marks(doc, doc.starts[t0], doc.starts[first])
             and not _holds_mark(doc.text, doc.starts[t0], doc.starts[first]))
@@ -139,6 +146,14 @@ def _cue_before(doc: TextIndex, span: Span) -> Cue | None:
     if i >= 0 and doc.starts[doc.quote_cues[i].first] >= floor:
         return doc.quote_cues[i]
     return None
+
+
+def _cue_close_before(doc: TextIndex, cue: Cue, span: Span) -> bool:
+    """The quote follows its cue within a short object, punctuation aside: 'called it “a total
+    disaster”', 'Hale said: “Not this year.”', 'called the plan “a giveaway”'."""
+    k = bisect_left(doc.starts, span.open)
+    return cue.last <= k <= cue.last + C.SHORT_QUOTE_REACH and not _sentence_marks(
+        doc, doc.ends[cue.last - 1], span.open)
 
 
 def _cue_text(doc: TextIndex, cue: Cue) -> str:
@@ -207,7 +222,9 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
     prev: Span | None = None
     prev_speaker: str | None = None
     for span in spans:
-        cue = _cue_after(doc, span) or _cue_before(doc, span)
+        after = _cue_after(doc, span)
+        cue = after or _cue_before(doc, span)
+        close = after is not None or (cue is not None and _cue_close_before(doc, cue, span))
         speaker = cue.speaker if cue else (prev_speaker if _inherits(doc, span, prev) else None)
         if cue is None and (signed := _dash_speaker(doc, span)):
             speaker = signed
@@ -230,6 +247,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         words = len(text[span.start:span.end].split())
         if words < min_words or (speaker is None and words < C.MIN_UNATTRIBUTED_WORDS):
             continue
+        if words < C.SHORT_QUOTE_WORDS and not (close and speaker is not None):
+            continue  # a term in marks inside somebody's sentence ("a “multipolar world order”")
         if _title_case(text, span.start, span.end) or _cited_headline(doc, span):
             continue  # the name of a book, show, slogan or article ("Crippled America")
         results.append(QuoteCandidate(
@@ -339,8 +358,8 @@ def _dash_speaker(doc: TextIndex, span: Span) -> str | None:
         dash = _SIGNATURE_DASH.match(doc.text, nxt[0]) if nxt else None
         if dash is not None:
             span = Span(span.open, span.limit, span.start, span.end, True, nxt[1])
-    if dash is None:
-        return None
+    if dash is None or doc.in_byline(dash.end()):
+        return None   # "— By Jane Doe": the writer's byline, not a signed quotation
     a = bisect_left(doc.starts, dash.end())
     if a >= len(doc.starts) or doc.starts[a] != dash.end() or not doc.cap(a):
         return None

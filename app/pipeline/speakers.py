@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the public name rules
     antecedent,
+    byline_spans,
     canonical_speaker,
     clean_name,
     expand_surname,
     full_name_index,
     person_like,
+    office_name,
     person_mentions,
     run_back,
     speaker_aliases,
@@ -88,7 +90,7 @@ class TextIndex:
     """
 
     def __init__(self, text: str, para_starts: list[int], quoted: list[tuple[int, int]]) -> None:
-        self.text = text
+        self.text = text.replace("\u00a0", " ")  # a no-break space between names is a space (same length)
         self.para_starts = para_starts
         self.quoted = quoted
         self.opens = [o for o, _ in quoted]
@@ -99,7 +101,10 @@ class TextIndex:
         self.lower = [w.lower() for w in self.words]
         self.sentences = self._sentence_starts()
         self.para_ends = [s - 1 for s in para_starts[1:]] + [len(text)]
-        self.cues = _find_cues(self)
+        self.bylines = byline_spans(text, para_starts)
+        self.byline_starts = [a for a, _ in self.bylines]
+        # a byline's words are no speech ("By Jane Doe, who covers the council"): no cue there
+        self.cues = [c for c in _find_cues(self) if not self.in_byline(self.starts[c.first])]
         self.cue_firsts = [c.first for c in self.cues]
         # Cues that may attribute a quotation in marks: not "claim" verbs ("denied", "showed")
         self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
@@ -111,6 +116,13 @@ class TextIndex:
     def inside(self, pos: int) -> bool:
         i = bisect_right(self.opens, pos) - 1
         return i >= 0 and self.quoted[i][0] < pos < self.quoted[i][1]
+
+    def in_byline(self, pos: int) -> bool:
+        """pos lies in a byline paragraph ("By Jane Doe, Reuters"): its writers never speak."""
+        if not self.bylines:
+            return False
+        i = bisect_right(self.byline_starts, pos) - 1
+        return i >= 0 and pos < self.bylines[i][1]
 
     def sentence_start(self, pos: int) -> int:
         return self.sentences[bisect_right(self.sentences, pos) - 1]
@@ -333,6 +345,8 @@ def _spoken_for(doc: TextIndex, cue: Cue) -> bool:
 
 def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tuple[str | None, bool]:
     name, count, titled = clean_name(doc, a, b)
+    if name is None and _opens_subject(doc, a) and (office := office_name(doc, a, b)):
+        return office, False   # "the Secretary of State said": the office, not the last person
     if name is None:
         return (last_person, last_person is not None) if titled else (None, False)
     if count == 1 and _opening_adverb(doc, b):
@@ -343,6 +357,14 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
         name = expand_surname(doc, name, doc.starts[a])
         count = len(name.split())
     return name, person_like(name, count, titled)
+
+
+def _opens_subject(doc: TextIndex, a: int) -> bool:
+    """Token a opens a subject: its sentence starts there, or a determiner or comma is before it
+    (not "offered him a job as Secretary of Defense, then says")."""
+    return (a == 0 or doc.sentence_start(doc.starts[a]) == doc.starts[a]
+            or doc.lower[a - 1] in ("the", "a", "an") or doc.sep(a - 1).strip()[-1:] in (",", ";", ":")
+            or doc.lower[a] in ("the", "a", "an"))
 
 
 def _opening_adverb(doc: TextIndex, k: int) -> bool:

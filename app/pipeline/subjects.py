@@ -21,6 +21,7 @@ from app.pipeline.name_runs import (
     comma_after,
     clean_name,
     group_phrase,
+    past_of_place,
     person_like,
     run_back,
     run_forward,
@@ -45,7 +46,7 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return _person_of(doc, a, floor) or ("name", a, k)
+        return _person_of(doc, a, floor) or _unclosed_aside(doc, a, floor) or ("name", a, k)
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -79,6 +80,13 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
     return found
 
 
+def _named(doc: TextIndex, k: int, floor: int):
+    """The name run ending at token k, or the person before "of" when the run is what that person
+    is of: "Rep. Tom Cole of Oklahoma, an ally of the leadership, said" is Cole, not Oklahoma."""
+    a = run_back(doc, k, floor)
+    return _person_of(doc, a, floor) or ("name", a, k)
+
+
 def _person_of(doc: TextIndex, a: int, floor: int):
     """'Jim Hale of the Harbour Institute said', 'Mr. Hale of the Sierra Club said': the person
     before "of (the)", not the body after it ("Secretary of State Ana Ruiz" stays whole)."""
@@ -90,6 +98,38 @@ def _person_of(doc: TextIndex, a: int, floor: int):
     start = run_back(doc, o - 1, floor)
     name, count, titled = clean_name(doc, start, o - 1)
     return ("name", start, o - 1) if name and person_like(name, count, titled) else None
+
+
+_ASIDE_WORDS = frozenset({"a", "an", "the", "and", "then", "former", "its", "his", "her", "their"})
+
+
+def _unclosed_aside(doc: TextIndex, a: int, floor: int):
+    """'Sam Lau, the communications director for the Iowa Democratic Party said', 'Tom Hale,
+    president and CEO of Harbour Freight stated': the aside after the name lacks its closing
+    comma, so the body it names stands before the verb; the speaker is the name before the aside
+    (opening its sentence or right after a quotation), never the body."""
+    if a + 1 < len(doc.lower) and doc.lower[a + 1] == "of" and doc.lower[a] in C.TITLES:
+        o = a   # the run holds the title: "..., president and CEO of Harbour Freight stated"
+    else:
+        o = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" else a - 1
+        if doc.lower[o] not in ("of", "for", "at"):
+            return None
+    if o - 1 < floor:
+        return None
+    for i in range(o - 1, max(floor, o - 9) - 1, -1):
+        w = doc.lower[i]
+        if doc.sep(i).strip() == "," and doc.cap(i):
+            start = run_back(doc, i, floor)
+            anchored = start == floor or (start > 0 and doc.sep(start - 1).strip()[-1:] in ("\u201d", '"', ","))
+            name, count, titled = clean_name(doc, start, i)
+            if anchored and name and person_like(name, count, titled):
+                return ("name", start, i)
+            return None
+        if doc.sep(i).strip() or not (w in _ASIDE_WORDS or w in C.ROLE_NOUNS or w in C.TITLES
+                                      or (not doc.cap(i) and w not in CUE_WORDS
+                                          and w not in C.FINITE_HINTS)):
+            return None
+    return None
 
 
 def _owned_role(doc: TextIndex, k: int, floor: int):
@@ -163,7 +203,7 @@ def _apposition(doc: TextIndex, k: int, floor: int):
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
             if _clause_aside(doc, i + 1, k):
                 return None   # "In nearby Vessby, the terminal is under pressure, said X": a clause
-            return ("name", run_back(doc, i, floor), i)
+            return _named(doc, i, floor)
         if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
             # "A senior military official, who spoke on condition of anonymity, said"
             return _mention_at(doc, i, floor)
@@ -192,7 +232,7 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
             return None
         a, b = described_name(doc, a, run_forward(doc, a, k), k)
-        aside = aside_start(doc, b)
+        aside = aside_start(doc, past_of_place(doc, b, k))
         if (aside is not None and aside < k
                 and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
             return ("name", a, b)
@@ -208,7 +248,7 @@ def _of_aside(doc: TextIndex, k: int, floor: int):
             aside = range(i + 1, k + 1)
             if (doc.cap(i) and any(doc.lower[t] in ("of", "at", "for", "from") for t in aside)
                     and not any(doc.lower[t] in C.FINITE_HINTS for t in aside)):
-                return ("name", run_back(doc, i, floor), i)
+                return _named(doc, i, floor)
             return None
         if doc.sep(i).strip():
             return None
@@ -283,7 +323,7 @@ def mention_before(doc: TextIndex, cue: Cue, floor: int):
         found = (_anchored_apposition(doc, k + 1, floor) or _apposition(doc, k + 1, floor)
                  or _of_aside(doc, k, floor))
         if found is None and doc.cap(k):
-            found = ("name", run_back(doc, k, floor), k)
+            found = _named(doc, k, floor)
         return found or "open"
     if gap:
         return "open"
@@ -301,6 +341,8 @@ def mention_after(doc: TextIndex, j: int):
     if (described := _descriptor_after(doc, j, limit)) is not None:
         return described
     if doc.lower[j] in DETERMINERS and j + 1 < n and doc.lower[j + 1] in C.ROLE_NOUNS:
+        if (named := _title_then_name(doc, j + 1, limit)) is not None:
+            return named
         return ("role", doc.lower[j + 1], j, j + 1)
     if doc.lower[j] == "the" and not doc.sep(j).strip():
         body = _org_forward(doc, j + 1, limit)
@@ -326,6 +368,27 @@ def mention_after(doc: TextIndex, j: int):
         if owned > b + 1:
             return ("name", b + 1, owned)
     return ("name", *described_name(doc, a, b, limit, after_cue=True))
+
+
+_TITLE_PHRASE_WORDS = frozenset({"of", "the", "for", "and"})
+
+
+def _title_then_name(doc: TextIndex, k: int, limit: int):
+    """'said the Minister of Foreign Affairs, Karl Ostrom': a role with what it is of (at most
+    eight words, no verb), a comma, then a person's name: that person."""
+    for t in range(k, min(limit - 1, k + 8)):
+        w = doc.lower[t]
+        if t > k and not (doc.cap(t) or w in _TITLE_PHRASE_WORDS or w in C.TITLES or w in C.ROLE_NOUNS
+                          or w in C.TITLE_OBJECT_WORDS):
+            return None
+        gap = doc.sep(t).strip()
+        if gap == "," and doc.cap(t + 1) and t > k:
+            end = run_forward(doc, t + 1, limit)
+            name, count, titled = clean_name(doc, t + 1, end)
+            return ("name", t + 1, end) if name and person_like(name, count, titled) else None
+        if gap or doc.possessive(t):
+            return None
+    return None
 
 
 def _descriptor_after(doc: TextIndex, j: int, limit: int):
