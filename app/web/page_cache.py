@@ -1,6 +1,6 @@
 """A response cache for reads of the claims list, search and claim pages (issue 13).
 
-`CLAIMTRACKER_PAGE_CACHE_MB` (0, the default, is off) keeps up to that many megabytes of rendered
+`CLAIMTRACKER_PAGE_CACHE_MB` (32 by default; 0 is off) keeps up to that many megabytes of rendered
 answers in each process: `/claims` (full page and htmx fragment), a claim's page with its further
 pages of mentions (`?page=N` and the "More mentions" route `/claims/{id}/mentions`), its sources
 page and `sources.json`, and serves one again as long as the store has not changed since it was
