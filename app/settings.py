@@ -98,9 +98,10 @@ class Settings(BaseSettings):
     # than any page takes at a million claims; CLI commands (ingest, db copy) are not limited.
     db_statement_timeout: float = Field(default=60.0, ge=0, le=86_400)
 
-    # Megabytes of rendered claims-list and search answers kept per process for anonymous readers,
-    # each served again until the store changes (app/web/page_cache.py); 0 is off.
-    page_cache_mb: int = Field(default=0, ge=0, le=4096)
+    # Megabytes of rendered claims-list, search and claim-page answers kept per process (for each
+    # reader: anonymous, or the logged-in user and role), each served again until the store changes
+    # (app/web/page_cache.py); 0 is off. A full 32 MB cache adds about 40 MiB of resident memory.
+    page_cache_mb: int = Field(default=32, ge=0, le=4096)
 
     # --- Accounts ---
     # True: read pages and GET /api/v1 are open to anyone (permalinks can be shared publicly); every

@@ -114,6 +114,18 @@ def app_targets(gen: Generated, ids: dict) -> list[tuple[str, str, dict]]:
     return targets
 
 
+def analyst_targets(ids: dict, cookie: str) -> list[tuple[str, str, dict]]:
+    """The claim pages as a logged-in analyst reads them (its session and form-token cookies, as a
+    browser sends them): the stance, unlink, status and tag forms on every page."""
+    analyst = {"Cookie": cookie}
+    return [(f"claim page, {ids['medium'][1]} mentions, analyst", f"/claims/{ids['medium'][0]}", analyst),
+            (f"claim page, {ids['big'][1]} mentions, analyst", f"/claims/{ids['big'][0]}", analyst)]
+
+
+def selected(targets: list[tuple[str, str, dict]], only: list[str] | None) -> list[tuple[str, str, dict]]:
+    return [t for t in targets if not only or any(part in t[0] for part in only)]
+
+
 def datasette_targets(db: Path, gen: Generated, ids: dict) -> dict[str, tuple[str, str]]:
     name = db.stem
     words = {label: f"/{name}/claims?_search={w}" for label, w in gen.words.items()}
@@ -145,8 +157,10 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
                  port, {"CLAIMTRACKER_DATABASE_URL": f"sqlite:///{db}", "CLAIMTRACKER_PUBLIC_READ": "true"},
                  out / "app.log", "/healthz")
     try:
+        targets = app_targets(gen, ids) + analyst_targets(
+            ids, log_in(app.base, f"sqlite:///{db}", "bench-analyst", "analyst"))
         ours = [run_wrk(name, app, path, args.seconds, args.connections, headers)
-                for name, path, headers in app_targets(gen, ids)]
+                for name, path, headers in selected(targets, args.only)]
         app_peak = app.peak_rss_mib()
     finally:
         app.stop()
@@ -158,8 +172,11 @@ def measure(args, db: Path, gen: Generated, ids: dict) -> dict:
         port = free_port()
         ds = Server([args.datasette, "serve", str(db), "--host", "127.0.0.1", "--port", str(port),
                      "--metadata", str(meta)], port, {}, out / "datasette.log", "/-/versions.json")
+        wanted = {_versus(load.name) for load in ours}
         try:
             for key, (name, path) in datasette_targets(db, gen, ids).items():
+                if args.only and key not in wanted:
+                    continue
                 theirs[key] = run_wrk(f"datasette {name}", ds, path, args.seconds, args.connections,
                                       refusal_is_zero=True)
             ds_peak = ds.peak_rss_mib()
@@ -197,17 +214,37 @@ def fill_postgres(db: Path, url: str) -> None:
     print(f"copied {report.total} rows to PostgreSQL in {time.monotonic() - t:.0f} s", file=sys.stderr)
 
 
-def writer_token(url: str) -> str:
-    """An API token of an analyst "bench-writer" in the database at url (made if missing)."""
+def _cli(url: str):
     env = {**os.environ, "DATABASE_URL": url, "CLAIMTRACKER_DATABASE_URL": url}
     cli = [str(Path(sys.executable).with_name("claimtracker"))]
-    listed = subprocess.run(cli + ["user", "list"], env=env, capture_output=True, text=True, check=True).stdout
-    if "bench-writer" not in listed:
-        subprocess.run(cli + ["user", "add", "bench-writer", "--role", "analyst", "--actor", "bench"],
-                       env=env, input="bench-writer password\n", text=True, check=True, capture_output=True)
-    out = subprocess.run(cli + ["user", "token", "bench-writer", f"bench-{os.getpid()}"], env=env, capture_output=True, text=True,
-                         check=True).stdout
-    return out.strip().split()[-1]
+    return lambda *argv, **kw: subprocess.run(cli + list(argv), env=env, capture_output=True, text=True,
+                                              check=True, **kw).stdout
+
+
+def bench_user(url: str, name: str, role: str) -> str:
+    """A user of the database at url (made if missing, password "NAME password"); its password."""
+    cli, password = _cli(url), f"{name} password"
+    if name not in cli("user", "list"):
+        cli("user", "add", name, "--role", role, "--actor", "bench", input=password + "\n")
+    return password
+
+
+def writer_token(url: str) -> str:
+    """An API token of an analyst "bench-writer" in the database at url (made if missing)."""
+    bench_user(url, "bench-writer", "analyst")
+    return _cli(url)("user", "token", "bench-writer", f"bench-{os.getpid()}").strip().split()[-1]
+
+
+def log_in(base: str, url: str, name: str, role: str) -> str:
+    """The Cookie header of a browser that logged in as `name` on the server at base (the session
+    and the form token the login set)."""
+    import httpx
+
+    password = bench_user(url, name, role)
+    r = httpx.post(base + "/login", data={"name": name, "password": password}, headers={"Origin": base})
+    if r.status_code != 303 or "claimtracker_session" not in r.cookies:
+        raise RuntimeError(f"bench login as {name} failed: {r.status_code} {r.text[:200]}")
+    return "; ".join(f"{k}={v}" for k, v in r.cookies.items())
 
 
 def measure_workers(args, gen: Generated, ids: dict, url: str) -> list[dict]:
@@ -301,17 +338,18 @@ def ingest_line(ing: dict) -> str:
 
 def table(result: dict) -> str:
     rows = [f"{'what':52} {'req/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'alone ms':>9} {'KB':>7} {'err':>4}  "
-            f"{'vs Datasette':>12}"]
+            f"{'vs Datasette':>12} {'load':>5}"]
     theirs = result["datasette"]
     for load in result["ours"] + list(theirs.values()):
         d = load if isinstance(load, dict) else asdict(load)
         other = theirs.get(_versus(d["name"]) or "")
         ratio = f"{d['requests_per_s'] / other.requests_per_s:.2f}x" if other and other.requests_per_s else ""
         rows.append(f"{d['name'][:52]:52} {d['requests_per_s']:8.1f} {d['p50_ms']:9.1f} {d['p99_ms']:9.1f} "
-                    f"{d['alone_ms']:9.1f} {d['bytes_per_request'] / 1024:7.0f} {d['errors']:4d}  {ratio:>12}")
+                    f"{d['alone_ms']:9.1f} {d['bytes_per_request'] / 1024:7.0f} {d['errors']:4d}  {ratio:>12} "
+                    f"{d.get('loadavg', float('nan')):5.1f}")
     rows.append(f"peak memory: app {result['app_peak_mib']:.0f} MiB, Datasette "
                 + (f"{result['datasette_peak_mib']:.0f} MiB" if result["datasette_peak_mib"] else "not run"))
-    rows.append(ingest_line(result["ingest"]))
+    rows.append(ingest_line(result["ingest"]) if result["ingest"] else "ingest: not run")
     return "\n".join(rows)
 
 
@@ -322,7 +360,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--datasette", default=shutil.which("datasette"), help="datasette executable")
-    p.add_argument("--ingest-articles", type=int, default=200)
+    p.add_argument("--ingest-articles", type=int, default=200, help="0: no ingest step")
+    p.add_argument("--only", type=lambda v: v.split(","), metavar="PART,PART",
+                   help="only our pages whose name has one of these parts (e.g. 'analyst,50 mentions'), "
+                        "and only the Datasette figures they are set against")
     p.add_argument("--ingest-seconds", type=float, default=60)
     p.add_argument("--reuse", action="store_true", help="measure the store a previous run built")
     p.add_argument("--json", type=Path, help="default: OUT/scale-N-result.json")
@@ -364,7 +405,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"written: {path}", file=sys.stderr)
         return
     result = measure(args, db, gen, ids)
-    result["ingest"] = measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)
+    result["ingest"] = (measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)
+                        if args.ingest_articles else None)
+    result["page_cache_mb"] = os.environ.get("CLAIMTRACKER_PAGE_CACHE_MB")
+    result["loadavg_after"] = list(os.getloadavg())
     result.update(claims=args.claims, shape=gen.shape, mentions=gen.mentions, timings=timings,
                   words={k: [w, ids["fts"][k]] for k, w in gen.words.items()},
                   seconds_per_url=args.seconds, connections=args.connections)

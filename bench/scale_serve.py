@@ -31,6 +31,7 @@ class Load:
     errors: int                # non-2xx/3xx answers, socket errors and timeouts
     bytes_per_request: int
     alone_ms: float            # one request with nothing else running, before the load
+    loadavg: float = math.nan  # the machine's 1-minute load average when the run ended
 
 
 def free_port() -> int:
@@ -178,7 +179,7 @@ def run_wrk(name: str, server: Server, path: str, seconds: int, connections: int
         return Load(name, path, 0.0, math.nan, math.nan, 0, 1, 0, math.nan)
     out = subprocess.run(wrk_argv(base, path, seconds, connections, headers), capture_output=True,
                          text=True, check=True).stdout
-    return Load(name, path, *parse_wrk(out), size, alone)
+    return Load(name, path, *parse_wrk(out), size, alone, os.getloadavg()[0])
 
 
 # Each request tags a random claim of ids lo..hi through the API (adding a tag the claim has is a

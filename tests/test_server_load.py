@@ -20,10 +20,34 @@ from tests.auth import log_in
 
 @pytest.fixture
 def small_app(database_url):
+    """One request at a time, and the page cache off: a kept page is answered without a turn."""
     app = create_app(Settings(database_url=database_url, actor="tester", max_concurrent_requests=1,
-                              request_queue_seconds=0.2, db_pool_timeout=0.2))
+                              request_queue_seconds=0.2, db_pool_timeout=0.2, page_cache_mb=0))
     yield app
     app.state.engine.dispose()
+
+
+def test_a_kept_page_is_answered_while_every_turn_is_taken(database_url):
+    app = create_app(Settings(database_url=database_url, actor="tester", max_concurrent_requests=1,
+                              request_queue_seconds=0.2, page_cache_mb=4))
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            log_in(client, app)
+            sem = client.portal.call(lambda: _semaphore(app))
+            answers = []
+            for _ in range(5):   # PostgreSQL: a commit anywhere on the server empties the cache
+                assert client.get("/claims").status_code == 200      # computed, kept
+                client.portal.call(sem.acquire)
+                try:
+                    answers.append(client.get("/claims").status_code)    # kept: no turn needed
+                    assert client.get("/claims", params={"q": "x"}).status_code == 503   # computed: waits
+                finally:
+                    client.portal.call(_release, sem)
+                if answers[-1] == 200:
+                    break
+            assert answers[-1] == 200, answers
+    finally:
+        app.state.engine.dispose()
 
 
 def _assert_overloaded(client: TestClient) -> None:

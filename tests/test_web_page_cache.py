@@ -1,6 +1,7 @@
-"""The page cache (app/web/page_cache.py): an anonymous reader's claims list and search are served
+"""The page cache (app/web/page_cache.py): a reader's claims list, search and claim pages are served
 again until the store changes, and a change committed by any connection is on the next answer, on
-SQLite (data_version) and PostgreSQL (the transaction snapshot)."""
+SQLite (data_version) and PostgreSQL (the transaction snapshot). A logged-in reader's pages are kept
+for that user and role only, each with the browser's own form token."""
 from __future__ import annotations
 
 import re
@@ -16,8 +17,11 @@ from starlette.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from app.storage.models import Claim
-from app.web.csrf import CSRF_COOKIE
+from app.domain import users
+from app.web.access import SESSION_COOKIE
+from app.web.csrf import CSRF_COOKIE, CSRF_FIELD
 from app.web.page_cache import PostgresVersion, StoreVersion, store_version
+from tests.auth import session_cookie
 from tests.test_web_support import RIVER, RIVERSIDE_NEWS, VALLEY_POST, claim_id_for, ingest_all, soup
 
 HX = {"HX-Request": "true"}
@@ -170,12 +174,16 @@ def test_other_claim_paths_are_not_kept(app, anon_client, ids):
         seen.clear()
 
 
-def test_off_without_public_read(database_url):
+def test_without_public_read_only_logged_in_pages_are_kept(database_url):
     app = create_app(Settings(database_url=database_url, page_cache_mb=4, public_read=False))
     try:
         with TestClient(app, follow_redirects=False) as anon:
             assert anon.get("/claims").status_code == 303
             assert anon.get("/claims").status_code == 303
+            with _reader(app, "viewer1", "viewer") as viewer:
+                assert viewer.get("/claims").status_code == 200
+                assert _served_again_without_sql(app, lambda: viewer.get("/claims"))
+            assert anon.get("/claims").status_code == 303    # never the viewer's kept page
     finally:
         app.state.engine.dispose()
 
@@ -219,3 +227,152 @@ def test_readers_asking_at_once_get_one_computation(app, anon_client, ids):
     pages = {a.text.replace(a.cookies[CSRF_COOKIE], "TOKEN") for a in answers}   # each its own token
     assert len(pages) == 1 and "verified" in pages.pop()
     assert 1 <= len(claim_reads) <= 2, claim_reads   # 2: a commit elsewhere on a shared PostgreSQL server
+
+
+# --- Logged-in readers ------------------------------------------------------------------------------
+
+def _reader(app, name: str, role: str) -> TestClient:
+    """A browser logged in as `name`, with a form token of its own in its cookie and no CSRF header:
+    a form post must carry the token the page gave it."""
+    browser = TestClient(app, follow_redirects=False)
+    browser.cookies.set(SESSION_COOKIE, session_cookie(app, name, role))
+    browser.cookies.set(CSRF_COOKIE, f"token-of-{name}-{role}")
+    return browser
+
+
+def _tokens(response) -> set[str]:
+    """Every form token on a page: htmx's header on <body> and each form's hidden field."""
+    page = soup(response)
+    found = {i["value"] for i in page.select(f'input[name="{CSRF_FIELD}"]')}
+    body = page.select_one("body")
+    if body is not None and body.get("hx-headers"):
+        found.add(re.search(r'"X-CSRF-Token": "([^"]+)"', body["hx-headers"]).group(1))
+    return found
+
+
+def _account(response) -> str:
+    link = soup(response).select_one(".account-link")
+    return link.get_text(" ", strip=True) if link else ""
+
+
+def _forms(response) -> set[str]:
+    page = soup(response)
+    return {f["action"].rsplit("/", 1)[-1] for f in page.select("#claim form[action]")}
+
+
+def test_an_analysts_kept_page_carries_their_own_token_and_its_forms_work(app, ids):
+    url = f"/claims/{ids['river']}"
+    with _reader(app, "ana", "analyst") as ana:
+        first = ana.get(url)
+        assert first.status_code == 200 and _account(first) == "ana (analyst)"
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        kept = ana.get(url)
+        assert _tokens(kept) == {"token-of-ana-analyst"}
+        assert {"tags", "status", "stance"} <= _forms(kept)
+        form = soup(kept).select_one("form.tag-form")
+        token = form.select_one(f'input[name="{CSRF_FIELD}"]')["value"]
+        tagged = ana.post(form["action"], data={CSRF_FIELD: token, "tag": "kept-page-tag"})
+        assert tagged.status_code == 303, tagged.text
+        after = ana.get(url)
+        assert "kept-page-tag" in soup(after).select_one(".tags").get_text()
+        assert _tokens(after) == {"token-of-ana-analyst"}
+
+
+def test_a_browser_without_a_token_gets_a_new_one_on_a_kept_page(app, ids):
+    url = f"/claims/{ids['river']}"
+    with _reader(app, "ana", "analyst") as ana:
+        ana.get(url)
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        for cookie in [c for c in ana.cookies.jar if c.name == CSRF_COOKIE]:
+            ana.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
+        fresh = ana.get(url)
+        token = fresh.cookies.get(CSRF_COOKIE)
+        assert token and token != "token-of-ana-analyst" and _tokens(fresh) == {token}
+
+
+def test_two_users_never_see_each_others_pages(app, ids):
+    url = f"/claims/{ids['river']}"
+    with (_reader(app, "ana", "analyst") as ana, _reader(app, "bob", "analyst") as bob,
+          _reader(app, "vic", "viewer") as vic, TestClient(app) as anon):
+        for _ in range(3):   # computed, then kept: each reader always gets their own
+            for browser, name, role in ((ana, "ana", "analyst"), (bob, "bob", "analyst"),
+                                        (vic, "vic", "viewer")):
+                page = browser.get(url)
+                assert _account(page) == f"{name} ({role})"
+                assert _tokens(page) == {f"token-of-{name}-{role}"}
+                assert bool(_forms(page)) == (role == "analyst")
+            page = anon.get(url)
+            assert _account(page) == "" and not _forms(page)
+        for browser in (ana, bob, vic, anon):
+            assert _served_again_without_sql(app, lambda: browser.get(url))
+
+
+def test_an_analysts_change_is_on_their_next_page(app, ids):
+    url = f"/claims/{ids['river']}"
+    with _reader(app, "ana", "analyst") as ana:
+        token = {CSRF_FIELD: "token-of-ana-analyst"}
+        ana.get(url)
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        mention = soup(ana.get(url)).select_one("#claim .mention")
+        form = mention.select_one("form[action$='/stance']")
+        assert "stance-contradicts" not in mention["class"]
+        changed = ana.post(form["action"], data={**token, "stance": "contradicts"})
+        assert changed.status_code == 303, changed.text
+        after = ana.get(url)
+        moved = soup(after).select_one(f"#claim #{mention['id']}")
+        assert "stance-contradicts" in moved["class"]
+        # An htmx change answers the claim block with "Saved."; the next page is without it.
+        saved = ana.post(f"/claims/{ids['river']}/tags", data={**token, "tag": "htmx-tag"}, headers=HX)
+        assert saved.status_code == 200 and "Saved." in saved.text
+        for headers in (HX, {}):
+            again = ana.get(url, headers=headers)
+            assert "Saved." not in again.text and "htmx-tag" in again.text
+        assert _served_again_without_sql(app, lambda: ana.get(url, headers=HX))
+
+
+def test_a_demoted_analyst_no_longer_sees_analyst_forms(app, client, ids):
+    url = f"/claims/{ids['river']}"
+    with _reader(app, "ana", "analyst") as ana:
+        assert {"tags", "status", "stance"} <= _forms(ana.get(url))
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        demoted = client.post("/admin/users/ana", data={"role": "viewer"})
+        assert demoted.status_code in (200, 303), demoted.text
+        page = ana.get(url)
+        assert _account(page) == "ana (viewer)" and not _forms(page)
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        assert not _forms(ana.get(url))
+
+
+def test_a_disabled_or_logged_out_user_gets_the_anonymous_page(app, client, ids):
+    url = f"/claims/{ids['river']}"
+    with _reader(app, "ana", "analyst") as ana, _reader(app, "bob", "analyst") as bob:
+        cookie = ana.cookies[SESSION_COOKIE]
+        ana.get(url)
+        bob.get(url)
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        out = ana.post("/logout", data={CSRF_FIELD: "token-of-ana-analyst"})
+        assert out.status_code == 303, out.text
+        with TestClient(app) as stolen:          # the old cookie, replayed after the logout
+            stolen.cookies.set(SESSION_COOKIE, cookie)
+            assert _account(stolen.get(url)) == "" and not _forms(stolen.get(url))
+        assert _account(bob.get(url)) == "bob (analyst)"
+        client.post("/admin/users/bob", data={"role": "analyst", "disabled": "on"})
+        assert _account(bob.get(url)) == "" and not _forms(bob.get(url))
+
+
+def test_a_session_that_ends_while_the_store_is_unchanged_is_not_served_its_page(app, ids, monkeypatch):
+    """No write marks a session's end: the kept reader is checked against the session's end time."""
+    from datetime import timedelta
+
+    from app.storage import models
+    from app.web import page_cache
+
+    url = f"/claims/{ids['river']}"
+    with _reader(app, "ana", "analyst") as ana:
+        assert _account(ana.get(url)) == "ana (analyst)"
+        assert _served_again_without_sql(app, lambda: ana.get(url))
+        later = models.utcnow() + timedelta(hours=2)          # the test session lasts one hour
+        monkeypatch.setattr(page_cache, "utcnow", lambda: later)
+        monkeypatch.setattr(users, "utcnow", lambda: later)
+        page = ana.get(url)
+        assert _account(page) == "" and not _forms(page)

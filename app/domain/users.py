@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -176,12 +176,21 @@ def end_session(session: Session, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.token_hash == digest(token)))
 
 
-def principal_for_session(session: Session, token: str) -> Principal | None:
-    stmt = (select(User).join(UserSession, UserSession.user_id == User.id)
+def session_login(session: Session, token: str) -> tuple[Principal, datetime] | None:
+    """The user behind a live login session and when the session ends (the page cache keeps the
+    answer while the store is unchanged and the session not yet ended); None for an unknown,
+    ended or disabled one."""
+    stmt = (select(User.id, User.name, User.role, UserSession.expires_at)
+            .join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.token_hash == digest(token), UserSession.expires_at > utcnow(),
                    User.disabled.is_(False)))
-    user = session.scalar(stmt)
-    return Principal(user.id, user.name, user.role, "session") if user else None
+    row = session.execute(stmt).first()
+    return (Principal(row.id, row.name, row.role, "session"), as_utc(row.expires_at)) if row else None
+
+
+def principal_for_session(session: Session, token: str) -> Principal | None:
+    found = session_login(session, token)
+    return found[0] if found else None
 
 
 # --- API tokens ------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from app.storage.models import Claim
 from app.web.access import sees_suggestions
 from app.web.claim_spread import spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
+from app.web.page_cache import not_kept
 from app.web.templating import (
     absolute_url,
     claim_slug,
@@ -55,6 +56,8 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
                         errors: dict | None = None, values: dict | None = None, page: int = 1) -> Response:
     """The claim page (or its `claim` block for htmx), optionally with a message from an action.
     A mention's stance and unlink forms only for a reader who may use them."""
+    if message:     # this answer only (after an action): the page cache must not keep it
+        not_kept(request.scope)
     light = claim_mentions_light(session, claim.id)      # one read of the mentions for the whole page
     ctx = {**claim_detail(session, claim, sees_suggestions(request), page, light),
            **spread_context(request, session, claim, light),

@@ -1,6 +1,6 @@
-"""A response cache for anonymous reads of the claims list, search and claim pages (issue 13).
+"""A response cache for reads of the claims list, search and claim pages (issue 13).
 
-`CLAIMTRACKER_PAGE_CACHE_MB` (0, the default, is off) keeps up to that many megabytes of rendered
+`CLAIMTRACKER_PAGE_CACHE_MB` (32 by default; 0 is off) keeps up to that many megabytes of rendered
 answers in each process: `/claims` (full page and htmx fragment), a claim's page with its further
 pages of mentions (`?page=N` and the "More mentions" route `/claims/{id}/mentions`), its sources
 page and `sources.json`, and serves one again as long as the store has not changed since it was
@@ -14,13 +14,20 @@ stored answer with the older version: at worst one more computation, never a sta
 asking for a page while it is being computed for the same version wait for that answer instead of
 computing it again (a shared permalink right after a write is computed once, not once per reader).
 
-Only what every anonymous reader would get is kept: GET (HEAD comes as GET) of the listed paths, no
-Authorization header, no cookie but the CSRF one, `public_read` on (otherwise an anonymous reader
-gets the login redirect, which is not kept), answers 200 that set no cookie of their own. The key is
-the path, query string, the HX-Request header (full page or fragment), host and scheme (absolute
-links are built from them). A full page carries the reader's CSRF token (base.html's hx-headers);
-it is kept with a marker in its place and each answer gets the reader's own token, a new one (set
-as the cookie, as the page would) when the browser has none.
+What is kept is what the app would answer this reader at this version: GET (HEAD comes as GET) of
+the listed paths, no Authorization header, no cookie but the CSRF and session ones, answers 200 that
+set no cookie of their own and are not marked as this request's own (`not_kept`: a message after an
+action). The key is the path, query string, the HX-Request header (full page or fragment), host and
+scheme (absolute links are built from them), and the reader: nobody for an anonymous one, else the
+user's id, name and role (the navigation, the forms the role may use, the suggestions it sees). Who a
+session cookie logs in is asked of the store once per version (a role change, a logout or a disabled
+account is a write, so it is asked again after one) and the session's end is checked on every
+request; an answer is kept only when the route's own look-up found the same reader. Without public
+reading an anonymous reader gets the login redirect, which is not kept. Every page carries the
+reader's CSRF token (base.html's hx-headers, each form's hidden field); it is kept with a marker in
+its place and each answer gets the browser's own token, a new one (set as the cookie, as the page
+would) when the browser has none. Nothing else on these pages is per request (messages come only
+with a POST's answer, which is never kept).
 
 PostgreSQL has no data_version; its equivalent is the transaction snapshot, `pg_current_snapshot()`
 (xmin:xmax:ids in progress), read the same way on a connection of the cache's own. Every commit (or
@@ -43,17 +50,37 @@ from dataclasses import dataclass
 
 import psycopg
 from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.domain.users import Principal, digest, session_login
 from app.storage.backup import BackupError, sqlite_path
 from app.storage.engine import is_sqlite, normalize_url
+from app.storage.models import utcnow
+from app.web.access import SESSION_COOKIE
 from app.web.csrf import _NEW, CSRF_COOKIE
 
 #: The pages kept: the claims list and search; a claim's page, its further pages of mentions (the
 #: "More mentions" htmx route; without htmx it answers a redirect, never kept), sources page and
-#: sources.json (what a permalink shared beyond the team opens). Not the CSV, feeds or anything per reader.
+#: sources.json (what a permalink shared beyond the team opens). Not the CSV, feeds, work queues or account pages.
 CACHED_PATHS = re.compile(r"/claims(?:/\d+(?:/sources(?:\.json)?|/mentions)?)?")
 _MARKER = b"\x00csrf-token\x00"
+_NOT_KEPT = "page_cache_not_kept"
+_ANONYMOUS = None
+#: Login sessions remembered per store version (cookie digest -> reader); more are forgotten at once.
+_MAX_LOGINS = 10_000
+
+
+def not_kept(scope: Scope) -> None:
+    """Mark this answer as one for this request only (a message after an action): never kept."""
+    scope.setdefault("state", {})[_NOT_KEPT] = True
+
+
+def _reader(principal: Principal | None) -> tuple | None:
+    """What a page depends on of who reads it: nothing for an anonymous reader; otherwise the user
+    (id, name, role: the navigation, the forms a role may use, the suggestions it may see)."""
+    return None if principal is None else (principal.user_id, principal.name, principal.role)
 
 
 class StoreVersion:
@@ -145,32 +172,68 @@ class PageCache:
         # (key, version) -> done, for the answers being computed: a popular page after a write
         # would otherwise be computed by every reader that asks before the first one is kept.
         self._computing: dict[tuple, asyncio.Event] = {}
+        # Who a session cookie logs in, asked of the store once per version: sha256(cookie) ->
+        # (version, reader, session end). A role change, a logout or a disabled account is a write,
+        # so a remembered answer is never used after one; the end is checked on every use.
+        self._logins: dict[str, tuple[int | str, tuple | None, object]] = {}
 
-    def _key(self, scope: Scope) -> tuple | None:
+    def _key(self, scope: Scope) -> tuple[tuple, str | None] | None:
+        """(the key without the reader, the session cookie or None), or None when not kept."""
         if (scope["type"] != "http" or scope["method"] != "GET"
                 or not CACHED_PATHS.fullmatch(scope["path"])):
             return None
         hx = host = None
+        session = None
         for name, value in scope["headers"]:
             if name == b"authorization":
                 return None
-            if name == b"cookie" and set(_cookies(scope)) - {CSRF_COOKIE}:
-                return None
-            if name == b"hx-request":
+            if name == b"cookie":
+                cookies = _cookies(scope)
+                if set(cookies) - {CSRF_COOKIE, SESSION_COOKIE}:
+                    return None
+                session = cookies.get(SESSION_COOKIE) or None
+            elif name == b"hx-request":
                 hx = value
             elif name == b"host":
                 host = value
-        return (scope["path"], scope.get("query_string", b""), hx, host, scope.get("scheme"))
+        return (scope["path"], scope.get("query_string", b""), hx, host, scope.get("scheme")), session
+
+    async def _who(self, scope: Scope, cookie: str, version: int | str) -> tuple | None:
+        """The reader a session cookie stands for at this version (_reader's tuple, or None when the
+        session is unknown or ended: the guard then serves it as an anonymous reader). Raises
+        SQLAlchemyError when the store cannot be asked."""
+        hashed = digest(cookie)
+        known = self._logins.get(hashed)
+        if known is not None and known[0] == version and (known[2] is None or utcnow() < known[2]):
+            return known[1]
+        found = await run_in_threadpool(self._login, scope["app"], cookie)
+        reader, ends = (_reader(found[0]), found[1]) if found else (_ANONYMOUS, None)
+        if len(self._logins) >= _MAX_LOGINS:
+            self._logins.clear()
+        self._logins[hashed] = (version, reader, ends)
+        return reader
+
+    @staticmethod
+    def _login(app, cookie: str):
+        with app.state.sessionmaker() as session:
+            return session_login(session, cookie)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = self._key(scope)
-        if key is None:
+        found = self._key(scope)
+        if found is None:
             await self.app(scope, receive, send)
             return
         version = self.version.current()
         if version is None:   # the store cannot say whether it changed: compute, keep nothing
             await self.app(scope, receive, send)
             return
+        base, cookie = found
+        try:
+            reader = _ANONYMOUS if cookie is None else await self._who(scope, cookie, version)
+        except SQLAlchemyError:   # the login cannot be looked up: the route answers (and says why)
+            await self.app(scope, receive, send)
+            return
+        key = (*base, reader)
         entry = self._kept(key, version)
         if entry is None and (computing := self._computing.get((key, version))) is not None:
             await computing.wait()            # the same answer, already on its way: wait for it
@@ -225,8 +288,10 @@ class PageCache:
 
     def _store(self, scope: Scope, key: tuple, version: int | str, start: Message, body: bytes) -> None:
         state = scope.get("state", {})
-        # A principal on the request (it should be None here) or a new login: never kept.
-        if state.get("principal") is not None:
+        # Kept only for the reader it was computed for: the guard's own look-up of the session must
+        # agree with the key's (they differ only when a write came between, and then this version
+        # is already gone), and an answer marked as this request's own is never kept.
+        if _reader(state.get("principal")) != key[-1] or state.get(_NOT_KEPT):
             return
         token = state.get(_NEW) or _cookies(scope).get(CSRF_COOKIE)
         has_token = bool(token) and token.encode("latin-1") in body
@@ -248,8 +313,9 @@ def store_version(database_url: str) -> StoreVersion | PostgresVersion | None:
 
 
 def install_page_cache(app, settings) -> None:
-    """Add the cache when it is asked for (page_cache_mb > 0) and public reading is on; otherwise nothing."""
-    if settings.page_cache_mb <= 0 or not settings.public_read:
+    """Add the cache when it is asked for (page_cache_mb > 0); otherwise nothing. Without public
+    reading an anonymous reader gets the login redirect (never kept) and logged-in readers their pages."""
+    if settings.page_cache_mb <= 0:
         return
     if (version := store_version(settings.database_url)) is not None:
         app.add_middleware(PageCache, version=version, max_bytes=settings.page_cache_mb * 2**20)
