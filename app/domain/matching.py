@@ -25,6 +25,7 @@ from app.pipeline.constants import (
 )
 from app.pipeline.context import passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
+from app.pipeline.bridge import Bridge, default_bridge
 from app.pipeline.scorer import ListEntry, MatchScorer, default_scorer
 from app.pipeline.social import clean_post
 from app.pipeline.matching import (
@@ -38,6 +39,8 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
+    union_bridged,
+    union_evidence,
     union_measures,
     with_headline,
 )
@@ -88,6 +91,8 @@ class MatchConfig:
     # claims a sentence carries (gold mentions with the gold stance 31 -> 27 of 40, cross-outlet
     # claims found 10 -> 9, suggestions 57 -> 39).
     rank_as_list: bool = False
+    # Words a post writes for a claim's words (pipeline.bridge), read by the list model; None: none.
+    bridge: Bridge | None = field(default_factory=default_bridge)
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
     # see domain.article_linking.plan_article): quotations stored and linked, statements linked a quotation.
     max_quotes: int = 500
@@ -162,13 +167,15 @@ class Measured:
     joined: ScoredClaim
     union_share: float
     union_coverage: float
+    union_bridged: float = 0.0
+    evidence: tuple[float, float] = (0.0, 0.0)
 
     def entry(self) -> ListEntry:
         head = self.headline
         return ListEntry(self.joined.match.score, self.scored.match.score,
                          head.score if head is not None and head.score > 0 else None,
                          self.scored.match.lexical, self.union_share, self.union_coverage,
-                         self.scored.match.semantic)
+                         self.scored.match.semantic, self.union_bridged, *self.evidence)
 
 
 def candidate_measures(session: Session, text: str, config: MatchConfig,
@@ -199,9 +206,15 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         head = heads.get(s.claim_id)
         joined = s if head is None else ScoredClaim(s.claim_id, s.text, with_headline(s.match, head, config.scorer))
         title = titles.get(s.claim_id)
-        union = (union_measures(passage.stems, claim_stems(s.text), claim_stems(title) if title else frozenset(),
-                                weights) if config.rank_as_list else (0.0, 0.0))   # read by the list model only
-        out.append(Measured(s, head, joined, *union))
+        if config.rank_as_list:   # read by the list model only
+            text_stems, head_stems = claim_stems(s.text), claim_stems(title) if title else frozenset()
+            union = union_measures(passage.stems, text_stems, head_stems, weights)
+            bridged = (union_bridged(passage.stems, text_stems, head_stems, weights, config.bridge)
+                       if config.bridge is not None else 0.0)
+            evidence = union_evidence(passage.stems, text_stems, head_stems, weights)
+        else:
+            union, bridged, evidence = (0.0, 0.0), 0.0, (0.0, 0.0)
+        out.append(Measured(s, head, joined, *union, bridged, evidence))
     return out
 
 
