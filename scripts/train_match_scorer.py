@@ -19,46 +19,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench.checkthat import EDITIONS, OursRanker, build_store  # noqa: E402
 from bench.common import read_jsonl  # noqa: E402
 
 DEPTH = 30
-# The list model reads the lexical bridge (app/pipeline/bridge.py), learned from these same train
-# pairs: read on its own pairs, a post's bridge would know its claim's words, and the model would
-# trust it far more than on new posts (CheckThat! dev MAP@5 0.798 / 0.920 -> 0.797 / 0.912). So it
-# is cross-fitted: each post is read with a bridge learned from the other folds' pairs.
-BRIDGE_FOLDS = 5
-
-
-def claim_fold(edition: str, claim_id: str) -> int:
-    return zlib.crc32(f"{edition}:{claim_id}".encode()) % BRIDGE_FOLDS
-
-
-def fold_bridges(devdata: Path) -> list:
-    """The bridge each fold's posts are read with: learned from the train pairs of the others."""
-    from learn_match_bridge import learn, train_pairs
-
-    from app.pipeline.bridge import from_table
-
-    pairs = train_pairs(devdata)
-    return [from_table(learn([p for p in pairs if claim_fold(*p[0].split(":", 1)) != k]))
-            for k in range(BRIDGE_FOLDS)]
 
 
 def train_posts(devdata: Path, config, limit: int | None
-                ) -> Iterator[tuple[OursRanker, str, Callable[[int], int], int]]:
-    """(the edition's store, a train post, claim id -> 1 when it is the post's claim else 0, the
-    post's fold) for each train post of both editions, each edition's claims in the app's own store.
-    The fold (0..BRIDGE_FOLDS-1) is its first claim's, so posts restating one claim share one."""
+                ) -> Iterator[tuple[OursRanker, str, Callable[[int], int]]]:
+    """(the edition's store, a train post, claim id -> 1 when it is the post's claim else 0) for
+    each train post of both editions, each edition's claims in the app's own store."""
     for edition in EDITIONS:
         claims_file = devdata / f"checkthat{edition}_vclaims.jsonl"
         ranker = OursRanker(build_store(claims_file), list(read_jsonl(claims_file)), config)
@@ -66,7 +43,7 @@ def train_posts(devdata: Path, config, limit: int | None
             for q in list(read_jsonl(devdata / f"checkthat{edition}_train.jsonl"))[:limit]:
                 positives = set(q["positives"])
                 yield ranker, q["query"], lambda claim_id, p=positives, r=ranker: int(
-                    bool(p & set(r.vids.get(claim_id, [])))), claim_fold(edition, q["positives"][0])
+                    bool(p & set(r.vids.get(claim_id, []))))
         finally:
             ranker.close()
 
@@ -81,7 +58,7 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     config = MatchConfig(candidates=DEPTH, scorer=None, headlines=bool(embeddings), embedder_model=embeddings or "",
                          embedder=load_embedder(embeddings) if embeddings else None)
     return [(m.scored.match, m.headline, right(m.scored.claim_id))
-            for ranker, post, right, _ in train_posts(devdata, config, limit)
+            for ranker, post, right in train_posts(devdata, config, limit)
             for m in candidate_measures(ranker.session, post, config, floor=0.0)
             if m.scored.match.score > 0]
 
@@ -95,7 +72,7 @@ def headline_rows(devdata: Path, scorer, limit: int | None):
 
     config = MatchConfig(candidates=DEPTH, scorer=scorer)
     return [(headline_features(m.scored.match.score, m.headline.score), right(m.scored.claim_id))
-            for ranker, post, right, _ in train_posts(devdata, config, limit)
+            for ranker, post, right in train_posts(devdata, config, limit)
             for m in candidate_measures(ranker.session, post, config, floor=0.0)
             if m.headline is not None and m.headline.score > 0]
 
@@ -110,11 +87,9 @@ def list_rows(devdata: Path, scorer, embeddings: str | None, limit: int | None):
 
     config = similar_config(MatchConfig(scorer=scorer, embedder_model=embeddings or "",
                                         embedder=load_embedder(embeddings) if embeddings else None), 5)
-    bridges = fold_bridges(devdata)
     out = []
-    for ranker, post, right, fold in train_posts(devdata, config, limit):
-        measured = [m for m in candidate_measures(ranker.session, post, replace(config, bridge=bridges[fold]),
-                                                  floor=0.0)
+    for ranker, post, right in train_posts(devdata, config, limit):
+        measured = [m for m in candidate_measures(ranker.session, post, config, floor=0.0)
                     if m.joined.match.score > 0]
         rows = list_features([m.entry() for m in measured], bool(embeddings))
         out.extend((row, right(m.scored.claim_id)) for m, row in zip(measured, rows))
@@ -158,8 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         result.update(semantic_model=args.embeddings, semantic_rows=len(rows),
                       semantic_positives=sum(labels))
     elif args.out.exists() and json.loads(args.out.read_text(encoding="utf-8")).get("semantic"):
-        # The semantic models read none of what a run without embeddings changes (the lexical
-        # models come out the same from the same data; the bridge is the lexical path's): keep them.
+        # The semantic models read nothing a run without embeddings changes (the lexical models
+        # come out the same from the same data; the list features added since are the lexical
+        # path's alone): keep them rather than build the embedded stores again.
         kept = json.loads(args.out.read_text(encoding="utf-8"))
         for key in ("semantic", "semantic_model", "semantic_rows", "semantic_positives",
                     "list_semantic", "list_semantic_rows"):

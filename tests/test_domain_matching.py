@@ -183,7 +183,8 @@ def test_similar_reads_each_candidate_against_its_list_and_ingest_keeps_the_poin
     from dataclasses import replace
 
     from app.domain.matching import scored_candidates
-    from app.pipeline.scorer import LIST_FEATURES, LogisticModel, default_scorer
+    from app.pipeline.scorer import LEXICAL_LIST_FEATURES as LIST_FEATURES
+    from app.pipeline.scorer import LogisticModel, default_scorer
 
     _ingest(session, ORIGINAL)
     other = "The river authority will repaint the northern flood gates after the spring rains"

@@ -25,9 +25,8 @@ from app.pipeline.constants import (
 )
 from app.pipeline.context import passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
-from app.pipeline.bridge import Bridge, default_bridge
 from app.pipeline.scorer import ListEntry, MatchScorer, default_scorer
-from app.pipeline.social import clean_post
+from app.pipeline.social import clean_post, post_signature
 from app.pipeline.matching import (
     MatchScore,
     Passage,
@@ -39,7 +38,6 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
-    union_bridged,
     union_evidence,
     union_measures,
     with_headline,
@@ -91,8 +89,6 @@ class MatchConfig:
     # claims a sentence carries (gold mentions with the gold stance 31 -> 27 of 40, cross-outlet
     # claims found 10 -> 9, suggestions 57 -> 39).
     rank_as_list: bool = False
-    # Words a post writes for a claim's words (pipeline.bridge), read by the list model; None: none.
-    bridge: Bridge | None = field(default_factory=default_bridge)
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
     # see domain.article_linking.plan_article): quotations stored and linked, statements linked a quotation.
     max_quotes: int = 500
@@ -167,15 +163,14 @@ class Measured:
     joined: ScoredClaim
     union_share: float
     union_coverage: float
-    union_bridged: float = 0.0
-    evidence: tuple[float, float] = (0.0, 0.0)
+    evidence: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)   # pipeline.matching.union_evidence
 
     def entry(self) -> ListEntry:
         head = self.headline
         return ListEntry(self.joined.match.score, self.scored.match.score,
                          head.score if head is not None and head.score > 0 else None,
                          self.scored.match.lexical, self.union_share, self.union_coverage,
-                         self.scored.match.semantic, self.union_bridged, *self.evidence)
+                         self.scored.match.semantic, *self.evidence)
 
 
 def candidate_measures(session: Session, text: str, config: MatchConfig,
@@ -201,6 +196,9 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best,
                                                                  heads.get(s.claim_id)))
                   for s in scored]
+    # the stems a post has only in its signature (who posted it, when): read by the list model
+    signature = post_signature(text) if config.rank_as_list else ""
+    signed = passage.stems - prepare(text.replace(signature, " ")).stems if signature else frozenset()
     out = []
     for s in scored:
         head = heads.get(s.claim_id)
@@ -209,12 +207,10 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         if config.rank_as_list:   # read by the list model only
             text_stems, head_stems = claim_stems(s.text), claim_stems(title) if title else frozenset()
             union = union_measures(passage.stems, text_stems, head_stems, weights)
-            bridged = (union_bridged(passage.stems, text_stems, head_stems, weights, config.bridge)
-                       if config.bridge is not None else 0.0)
-            evidence = union_evidence(passage.stems, text_stems, head_stems, weights)
+            evidence = union_evidence(passage.stems, text_stems, head_stems, weights, signed)
         else:
-            union, bridged, evidence = (0.0, 0.0), 0.0, (0.0, 0.0)
-        out.append(Measured(s, head, joined, *union, bridged, evidence))
+            union, evidence = (0.0, 0.0), (0.0, 0.0, 0.0, 0.0)
+        out.append(Measured(s, head, joined, *union, evidence))
     return out
 
 

@@ -202,14 +202,6 @@ def union_measures(passage_stems: frozenset[str], claim: frozenset[str], headlin
             round(shared / max(1e-9, _weight(weights, union)), 4))
 
 
-def union_bridged(passage_stems: frozenset[str], claim: frozenset[str], headline: frozenset[str],
-                  weights: Mapping[str, float] | None, bridge) -> float:
-    """How much of a claim's text and headline's word weight (read as one, as union_measures does)
-    the passage does not carry but writes in other words, by the lexical bridge (pipeline.bridge)."""
-    union = claim | headline
-    return round(bridge.bridged(union, passage_stems, weights) / max(1e-9, _weight(weights, union)), 4)
-
-
 @lru_cache(maxsize=1)
 def _date_stems() -> frozenset[str]:
     return frozenset(stem(m) for m in MONTHS)
@@ -222,19 +214,28 @@ def _is_date(s: str) -> bool:
 
 
 def union_evidence(passage_stems: frozenset[str], claim: frozenset[str], headline: frozenset[str],
-                   weights: Mapping[str, float] | None) -> tuple[float, float]:
+                   weights: Mapping[str, float] | None, signature: frozenset[str] = frozenset()
+                   ) -> tuple[float, float, float, float]:
     """What the words a passage shares with a claim's text and headline (read as one) are: the
-    share of their weight that is dates and numbers, and the weight of the rarest of them over the
+    share of their weight that is dates and numbers; the weight of the rarest of them over the
     passage's rarest word's (a claim that shares the passage's most telling word, a name or a coined
-    word, against one that shares only common ones)."""
+    word, against one that shares only common ones); the share of their weight that stands only in
+    the post's signature (`signature`: stems of its poster and date alone, see
+    social.post_signature); and how much of the passage's own words' weight (the signature aside)
+    the claim carries."""
     shared = (claim | headline) & passage_stems
     if not shared or not passage_stems:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0
     weight = (lambda s: 1.0) if weights is None else (lambda s: weights.get(s, 1.0))
     total = sum(map(weight, shared))
     dates = sum(weight(s) for s in shared if _is_date(s))
+    signed = sum(weight(s) for s in shared & signature)
+    body = passage_stems - signature
+    body_weight = sum(map(weight, body))
     return (round(dates / max(1e-9, total), 4),
-            round(max(map(weight, shared)) / max(1e-9, max(map(weight, passage_stems))), 4))
+            round(max(map(weight, shared)) / max(1e-9, max(map(weight, passage_stems))), 4),
+            round(signed / max(1e-9, total), 4),
+            round((total - signed) / body_weight, 4) if body_weight else 0.0)
 
 
 @dataclass(frozen=True, slots=True)
