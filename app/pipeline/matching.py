@@ -208,9 +208,11 @@ def _date_stems() -> frozenset[str]:
 
 
 def _is_date(s: str) -> bool:
-    """A number or a month: words a post and a claim share by the calendar (a post's signature
-    carries its date), not by what they say."""
-    return s.isdigit() or s in _date_stems()
+    """A month, a year or a day of the month: words a post and a claim share by the calendar (a
+    post's signature carries its date), not by what they say (other numbers, "$200 million", do)."""
+    if s.isdigit():
+        return int(s) <= 31 or (len(s) == 4 and s[:2] in ("19", "20"))
+    return s in _date_stems()
 
 
 def union_evidence(passage_stems: frozenset[str], claim: frozenset[str], headline: frozenset[str],
