@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                       semantic_positives=sum(labels))
     elif args.out.exists() and json.loads(args.out.read_text(encoding="utf-8")).get("semantic"):
         # The semantic models read nothing a run without embeddings changes (the lexical models
-        # come out the same from the same data; the list features added since are the lexical
-        # path's alone): keep them rather than build the embedded stores again.
+        # come out the same from the same data and code): keep them rather than embed the stores
+        # again. After a change to what they read, run with --embeddings.
         kept = json.loads(args.out.read_text(encoding="utf-8"))
         for key in ("semantic", "semantic_model", "semantic_rows", "semantic_positives",
                     "list_semantic", "list_semantic_rows"):

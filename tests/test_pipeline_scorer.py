@@ -165,7 +165,8 @@ def test_list_features_read_each_candidate_against_its_list():
     assert col["union_share_of_best"][1] == 1.0 and col["union_share_of_best"][0] == 0.4
     rows = list_features([_entry(0.5, semantic=0.7), _entry(0.4, semantic=0.9)], semantic=True)
     assert len(rows[0]) == len(SEMANTIC_LIST_FEATURES)
-    assert rows[1][-1] == 0.0 and abs(rows[0][-1] + 0.2) < 1e-9     # cosine below the list's best
+    gap = SEMANTIC_LIST_FEATURES.index("semantic_gap")
+    assert rows[1][gap] == 0.0 and abs(rows[0][gap] + 0.2) < 1e-9     # cosine below the list's best
 
 
 def test_rerank_without_a_list_model_keeps_the_pointwise_odds():
@@ -198,9 +199,10 @@ def test_list_features_read_what_the_shared_words_are_on_the_lexical_path():
     assert col["date_share"] == [0.7, 0.0] and col["signature_share"] == [0.8, 0.0]
     assert col["rarest"] == [0.3, 1.0] and col["rarest_rank"][1] == 0.0 < col["rarest_rank"][0]
     assert col["body_share_rank"][1] == 0.0 < col["body_share_rank"][0]
-    # the semantic path's rows do not read them (its model was trained without)
-    assert len(list_features([dated, body], semantic=True)[0]) == len(LEXICAL_LIST_FEATURES) - len(
-        EVIDENCE_LIST_FEATURES) + 2
+    # the semantic path's rows read them too, after the cosine's two
+    semantic = list_features([dated, body], semantic=True)
+    assert len(semantic[0]) == len(LEXICAL_LIST_FEATURES) + 2
+    assert semantic[0][-len(EVIDENCE_LIST_FEATURES):] == rows[0][-len(EVIDENCE_LIST_FEATURES):]
 
 
 def test_the_shipped_list_model_trusts_a_posts_own_words_over_its_date():

@@ -86,19 +86,19 @@ LIST_FEATURES = ("logit", "gap_to_best", "margin_over_next", "rank", "index_rank
                  "headline_rank", "has_headline", "text_and_headline_lead", "lexical_rank",
                  "lexical_of_best", "union_share", "union_share_of_best", "union_share_rank",
                  "union_coverage", "union_both")
-SEMANTIC_LIST_FEATURES = LIST_FEATURES + ("semantic_rank", "semantic_gap")
-# The lexical path's list model also reads what the shared words are (pipeline.matching.
-# union_evidence): how much of their weight is calendar words (a post's signature carries its
-# date, and dated claims of other stories shared it), whether the claim shares the post's most
-# telling word, how much of it stands only in a post's signature, and how much of the post's own
-# words the claim carries. Last, so the semantic model's rows keep their order. CheckThat! dev
-# MAP@5 0.798 / 0.920 -> 0.819 / 0.923, and 0.827 / 0.925 with similar's wider lexical pool (see
-# README, Quality). A learned word bridge (IBM model 1 over the train pairs) was tried here too
-# and added nothing (0.798 / 0.917 alone); the share of the post's three most telling words the
-# claim carries added 0.0004 / 0.
+# Both list models also read what the shared words are (pipeline.matching.union_evidence): how
+# much of their weight is calendar words (a post's signature carries its date, and dated claims of
+# other stories shared it), whether the claim shares the post's most telling word, how much of it
+# stands only in a post's signature, and how much of the post's own words the claim carries (last
+# in each row). CheckThat! dev MAP@5 without embeddings 0.798 / 0.920 -> 0.819 / 0.923, and
+# 0.827 / 0.925 with similar's wider lexical pool; with embeddings 0.903 / 0.958 -> 0.908 / 0.961
+# (see README, Quality). A learned word bridge (IBM model 1 over the train pairs) was tried here
+# too and added nothing (0.798 / 0.917 alone); the share of the post's three most telling words
+# the claim carries added 0.0004 / 0.
 EVIDENCE_LIST_FEATURES = ("date_share", "rarest", "rarest_rank", "signature_share", "body_share",
                           "body_share_rank")
 LEXICAL_LIST_FEATURES = LIST_FEATURES + EVIDENCE_LIST_FEATURES
+SEMANTIC_LIST_FEATURES = LIST_FEATURES + ("semantic_rank", "semantic_gap") + EVIDENCE_LIST_FEATURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +162,7 @@ def list_features(entries: list[ListEntry], semantic: bool) -> list[list[float]]
                e.union_coverage, e.union_coverage * e.union_share]
         if semantic:
             row += [math.log1p(cos_rank[i]), cos[i] - cos_best]
-        else:
-            row += [e.date_share, e.rarest, math.log1p(rarest_rank[i]), e.signature_share, e.body_share,
+        row += [e.date_share, e.rarest, math.log1p(rarest_rank[i]), e.signature_share, e.body_share,
                     math.log1p(body_rank[i])]
         rows.append(row)
     return rows
