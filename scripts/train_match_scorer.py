@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.pipeline.scorer import (
         HEADLINE_FEATURES,
         LEXICAL_FEATURES,
-        LIST_FEATURES,
+        LEXICAL_LIST_FEATURES,
         SEMANTIC_LIST_FEATURES,
         PARAMS,
         SEMANTIC_FEATURES,
@@ -132,6 +132,16 @@ def main(argv: list[str] | None = None) -> int:
                                           SEMANTIC_FEATURES).as_dict()
         result.update(semantic_model=args.embeddings, semantic_rows=len(rows),
                       semantic_positives=sum(labels))
+    elif args.out.exists() and json.loads(args.out.read_text(encoding="utf-8")).get("semantic"):
+        # The semantic models read nothing a run without embeddings changes (the lexical models
+        # come out the same from the same data and code): keep them rather than embed the stores
+        # again. After a change to what they read, run with --embeddings.
+        kept = json.loads(args.out.read_text(encoding="utf-8"))
+        for key in ("semantic", "semantic_model", "semantic_rows", "semantic_positives",
+                    "list_semantic", "list_semantic_rows"):
+            if key in kept:
+                result[key] = kept[key]
+        print("no --embeddings: the file's semantic models are kept as they are", file=sys.stderr)
     else:
         print("no --embeddings: the file will have no semantic model", file=sys.stderr)
     # The lexical path's headline combiner, on the lexical model's odds.
@@ -142,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     # The list models, on the lists `similar` makes with the pointwise models above.
     pointwise = MatchScorer(lexical, None, LogisticModel.from_dict(result["headline_lexical"]))
     pairs = list_rows(args.devdata, pointwise, None, args.limit)
-    result["list_lexical"] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs], LIST_FEATURES).as_dict()
+    result["list_lexical"] = fit_logistic([f for f, _ in pairs], [y for _, y in pairs],
+                                           LEXICAL_LIST_FEATURES).as_dict()
     result["list_lexical_rows"] = len(pairs)
     if args.embeddings:
         pointwise = replace(pointwise, semantic=LogisticModel.from_dict(result["semantic"]))

@@ -167,6 +167,24 @@ def test_similar_ranks_stored_claims_for_a_text(session):
     assert similar_claims(session, "completely unrelated words about cooking pasta", top=5) == []
 
 
+def test_similar_asks_the_index_wider_without_embeddings_only():
+    from dataclasses import replace
+
+    from app.domain.similar import (
+        LEXICAL_SIMILAR_CANDIDATES,
+        LEXICAL_SIMILAR_TERMS,
+        SIMILAR_CANDIDATES,
+    )
+
+    lexical = similar_config(MatchConfig(), 5)
+    assert (lexical.candidates, lexical.candidate_terms) == (LEXICAL_SIMILAR_CANDIDATES, LEXICAL_SIMILAR_TERMS)
+    assert lexical.candidates > MatchConfig().candidates and lexical.candidate_terms > MatchConfig().candidate_terms
+    # with embeddings the nearest vectors bring the rest: the pool its list model was trained on
+    semantic = similar_config(replace(MatchConfig(), embedder=object()), 5)
+    assert (semantic.candidates, semantic.candidate_terms) == (SIMILAR_CANDIDATES, MatchConfig().candidate_terms)
+    assert similar_config(MatchConfig(), 400).candidates == 800 and semantic.rank_as_list
+
+
 def test_similars_candidate_pool_is_the_cleaned_post_and_the_claims_it_scores(session):
     _ingest(session, ORIGINAL)
     post = "Northern #FloodGates to open before spring rains? https://t.co/abc123"
@@ -183,7 +201,8 @@ def test_similar_reads_each_candidate_against_its_list_and_ingest_keeps_the_poin
     from dataclasses import replace
 
     from app.domain.matching import scored_candidates
-    from app.pipeline.scorer import LIST_FEATURES, LogisticModel, default_scorer
+    from app.pipeline.scorer import LEXICAL_LIST_FEATURES as LIST_FEATURES
+    from app.pipeline.scorer import LogisticModel, default_scorer
 
     _ingest(session, ORIGINAL)
     other = "The river authority will repaint the northern flood gates after the spring rains"

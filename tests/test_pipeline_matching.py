@@ -241,3 +241,26 @@ def test_weights_worked_out_once_by_the_caller_score_as_weighed_per_pair():
     # A wrong weight given does change the score: the argument is read.
     assert (score_match(CLAIM, passages[0], weights, claim_weight=1e6).score
             < score_match(CLAIM, passages[0], weights).score)
+
+
+def test_union_evidence_says_what_the_shared_words_are():
+    from app.pipeline.matching import claim_stems, passage_stems, union_evidence
+    from app.pipeline.social import clean_post, post_signature
+
+    post = clean_post("The ferry to Marlow island sinks every winter, locals say "
+                      "\u2014 Dana Vell (@DanaVell) March 3, 2019")
+    signature = post_signature(post)
+    assert signature.startswith("\u2014 Dana Vell") and signature.endswith("2019")
+    stems = passage_stems(post)
+    signed = stems - passage_stems(post.replace(signature, " "))
+    assert {"dana", "vell", "2019"} <= signed
+    weights = {s: 1.0 for s in stems} | {"marlow": 5.0, "ferry": 3.0}
+    ferry = union_evidence(stems, claim_stems("The Marlow ferry sinks in winter"), frozenset(), weights, signed)
+    dated = union_evidence(stems, claim_stems("Dana Vell won a prize in 2019"), frozenset(), weights, signed)
+    date_share, rarest, signature_share, body_share = ferry
+    assert date_share == 0.0 and signature_share == 0.0 and rarest == 1.0   # shares the rarest word
+    assert body_share > dated[3] == 0.0
+    assert dated[0] == 0.3333 and dated[2] == 1.0 and dated[1] < 1.0        # "2019" of three: a date
+    # a news passage has no signature, and nothing shared is no evidence
+    assert post_signature("The minister said on March 3, 2019 that the ferry runs.") == ""
+    assert union_evidence(stems, claim_stems("Bridges close at night"), frozenset(), weights) == (0.0,) * 4

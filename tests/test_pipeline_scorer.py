@@ -148,12 +148,13 @@ def _entry(score, text=None, head=None, lexical=0.5, share=0.3, cover=0.5, seman
 
 
 def test_list_features_read_each_candidate_against_its_list():
-    from app.pipeline.scorer import LIST_FEATURES, SEMANTIC_LIST_FEATURES, list_features
+    from app.pipeline.scorer import LEXICAL_LIST_FEATURES, LIST_FEATURES, SEMANTIC_LIST_FEATURES, list_features
 
     entries = [_entry(0.6, head=0.2, share=0.2), _entry(0.9, head=0.8, share=0.5), _entry(0.3)]
     rows = list_features(entries, semantic=False)
-    assert [len(r) for r in rows] == [len(LIST_FEATURES)] * 3
-    col = {name: [r[i] for r in rows] for i, name in enumerate(LIST_FEATURES)}
+    assert [len(r) for r in rows] == [len(LEXICAL_LIST_FEATURES)] * 3
+    assert LEXICAL_LIST_FEATURES[:len(LIST_FEATURES)] == LIST_FEATURES   # the semantic rows' order kept
+    col = {name: [r[i] for r in rows] for i, name in enumerate(LEXICAL_LIST_FEATURES)}
     assert col["gap_to_best"][1] == 0.0 and col["gap_to_best"][0] < 0 and col["gap_to_best"][2] < col["gap_to_best"][0]
     assert col["margin_over_next"][1] > 0 and col["margin_over_next"][0] == col["margin_over_next"][2] == 0.0
     assert col["rank"][1] == 0.0 and col["rank"][0] < col["rank"][2]
@@ -164,7 +165,8 @@ def test_list_features_read_each_candidate_against_its_list():
     assert col["union_share_of_best"][1] == 1.0 and col["union_share_of_best"][0] == 0.4
     rows = list_features([_entry(0.5, semantic=0.7), _entry(0.4, semantic=0.9)], semantic=True)
     assert len(rows[0]) == len(SEMANTIC_LIST_FEATURES)
-    assert rows[1][-1] == 0.0 and abs(rows[0][-1] + 0.2) < 1e-9     # cosine below the list's best
+    gap = SEMANTIC_LIST_FEATURES.index("semantic_gap")
+    assert rows[1][gap] == 0.0 and abs(rows[0][gap] + 0.2) < 1e-9     # cosine below the list's best
 
 
 def test_rerank_without_a_list_model_keeps_the_pointwise_odds():
@@ -185,10 +187,40 @@ def test_the_list_model_lowers_a_runner_up_and_keeps_odds_in_range():
     assert scorer.rerank([], semantic=False) is None
 
 
-def test_shipped_list_models_name_their_features():
-    from app.pipeline.scorer import LIST_FEATURES, SEMANTIC_LIST_FEATURES
+def test_list_features_read_what_the_shared_words_are_on_the_lexical_path():
+    from dataclasses import replace
+
+    from app.pipeline.scorer import EVIDENCE_LIST_FEATURES, LEXICAL_LIST_FEATURES, list_features
+
+    body = replace(_entry(0.5), date_share=0.0, rarest=1.0, signature_share=0.0, body_share=0.6)
+    dated = replace(_entry(0.5), date_share=0.7, rarest=0.3, signature_share=0.8, body_share=0.1)
+    rows = list_features([dated, body], semantic=False)
+    col = {name: [r[i] for r in rows] for i, name in enumerate(LEXICAL_LIST_FEATURES)}
+    assert col["date_share"] == [0.7, 0.0] and col["signature_share"] == [0.8, 0.0]
+    assert col["rarest"] == [0.3, 1.0] and col["rarest_rank"][1] == 0.0 < col["rarest_rank"][0]
+    assert col["body_share_rank"][1] == 0.0 < col["body_share_rank"][0]
+    # the semantic path's rows read them too, after the cosine's two
+    semantic = list_features([dated, body], semantic=True)
+    assert len(semantic[0]) == len(LEXICAL_LIST_FEATURES) + 2
+    assert semantic[0][-len(EVIDENCE_LIST_FEATURES):] == rows[0][-len(EVIDENCE_LIST_FEATURES):]
+
+
+def test_the_shipped_list_model_trusts_a_posts_own_words_over_its_date():
+    """Two candidates alike in every list measure but what their shared words are: the one sharing
+    the post's own, telling words outranks the one sharing its signature's date."""
+    from dataclasses import replace
 
     scorer = load_params(PARAMS)
-    assert scorer.list_lexical is not None and scorer.list_lexical.names == LIST_FEATURES
+    body = replace(_entry(0.5), date_share=0.0, rarest=1.0, signature_share=0.0, body_share=0.5)
+    dated = replace(_entry(0.5), date_share=0.8, rarest=0.4, signature_share=0.8, body_share=0.1)
+    odds = scorer.rerank([dated, body], semantic=False)
+    assert odds[1] > odds[0]
+
+
+def test_shipped_list_models_name_their_features():
+    from app.pipeline.scorer import LEXICAL_LIST_FEATURES, SEMANTIC_LIST_FEATURES
+
+    scorer = load_params(PARAMS)
+    assert scorer.list_lexical is not None and scorer.list_lexical.names == LEXICAL_LIST_FEATURES
     if scorer.list_semantic is not None:
         assert scorer.list_semantic.names == SEMANTIC_LIST_FEATURES

@@ -26,7 +26,7 @@ from app.pipeline.constants import (
 from app.pipeline.context import passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
 from app.pipeline.scorer import ListEntry, MatchScorer, default_scorer
-from app.pipeline.social import clean_post
+from app.pipeline.social import clean_post, post_signature
 from app.pipeline.matching import (
     MatchScore,
     Passage,
@@ -38,6 +38,7 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
+    union_evidence,
     union_measures,
     with_headline,
 )
@@ -162,13 +163,14 @@ class Measured:
     joined: ScoredClaim
     union_share: float
     union_coverage: float
+    evidence: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)   # pipeline.matching.union_evidence
 
     def entry(self) -> ListEntry:
         head = self.headline
         return ListEntry(self.joined.match.score, self.scored.match.score,
                          head.score if head is not None and head.score > 0 else None,
                          self.scored.match.lexical, self.union_share, self.union_coverage,
-                         self.scored.match.semantic)
+                         self.scored.match.semantic, *self.evidence)
 
 
 def candidate_measures(session: Session, text: str, config: MatchConfig,
@@ -194,14 +196,21 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best,
                                                                  heads.get(s.claim_id)))
                   for s in scored]
+    # the stems a post has only in its signature (who posted it, when): read by the list model
+    signature = post_signature(text) if config.rank_as_list else ""
+    signed = passage.stems - prepare(text.replace(signature, " ")).stems if signature else frozenset()
     out = []
     for s in scored:
         head = heads.get(s.claim_id)
         joined = s if head is None else ScoredClaim(s.claim_id, s.text, with_headline(s.match, head, config.scorer))
         title = titles.get(s.claim_id)
-        union = (union_measures(passage.stems, claim_stems(s.text), claim_stems(title) if title else frozenset(),
-                                weights) if config.rank_as_list else (0.0, 0.0))   # read by the list model only
-        out.append(Measured(s, head, joined, *union))
+        if config.rank_as_list:   # read by the list model only
+            text_stems, head_stems = claim_stems(s.text), claim_stems(title) if title else frozenset()
+            union = union_measures(passage.stems, text_stems, head_stems, weights)
+            evidence = union_evidence(passage.stems, text_stems, head_stems, weights, signed)
+        else:
+            union, evidence = (0.0, 0.0), (0.0, 0.0, 0.0, 0.0)
+        out.append(Measured(s, head, joined, *union, evidence))
     return out
 
 

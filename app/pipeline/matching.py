@@ -28,6 +28,7 @@ from app.pipeline.constants import (
     MATCH_STEM_CHARS,
     MATCH_STOPWORDS,
     MIN_TERM_WEIGHT,
+    MONTHS,
     NEGATION_CUES,
     NOT_NEGATIONS,
 )
@@ -199,6 +200,44 @@ def union_measures(passage_stems: frozenset[str], claim: frozenset[str], headlin
     shared = _weight(weights, union & passage_stems)
     return (round(shared / max(1e-9, _weight(weights, passage_stems)), 4),
             round(shared / max(1e-9, _weight(weights, union)), 4))
+
+
+@lru_cache(maxsize=1)
+def _date_stems() -> frozenset[str]:
+    return frozenset(stem(m) for m in MONTHS)
+
+
+def _is_date(s: str) -> bool:
+    """A month, a year or a day of the month: words a post and a claim share by the calendar (a
+    post's signature carries its date), not by what they say (other numbers, "$200 million", do)."""
+    if s.isdigit():
+        return int(s) <= 31 or (len(s) == 4 and s[:2] in ("19", "20"))
+    return s in _date_stems()
+
+
+def union_evidence(passage_stems: frozenset[str], claim: frozenset[str], headline: frozenset[str],
+                   weights: Mapping[str, float] | None, signature: frozenset[str] = frozenset()
+                   ) -> tuple[float, float, float, float]:
+    """What the words a passage shares with a claim's text and headline (read as one) are: the
+    share of their weight that is dates and numbers; the weight of the rarest of them over the
+    passage's rarest word's (a claim that shares the passage's most telling word, a name or a coined
+    word, against one that shares only common ones); the share of their weight that stands only in
+    the post's signature (`signature`: stems of its poster and date alone, see
+    social.post_signature); and how much of the passage's own words' weight (the signature aside)
+    the claim carries."""
+    shared = (claim | headline) & passage_stems
+    if not shared or not passage_stems:
+        return 0.0, 0.0, 0.0, 0.0
+    weight = (lambda s: 1.0) if weights is None else (lambda s: weights.get(s, 1.0))
+    total = sum(map(weight, shared))
+    dates = sum(weight(s) for s in shared if _is_date(s))
+    signed = sum(weight(s) for s in shared & signature)
+    body = passage_stems - signature
+    body_weight = sum(map(weight, body))
+    return (round(dates / max(1e-9, total), 4),
+            round(max(map(weight, shared)) / max(1e-9, max(map(weight, passage_stems))), 4),
+            round(signed / max(1e-9, total), 4),
+            round((total - signed) / body_weight, 4) if body_weight else 0.0)
 
 
 @dataclass(frozen=True, slots=True)

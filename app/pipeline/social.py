@@ -30,3 +30,17 @@ def clean_post(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _TAG.sub(_words_of_tag, text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+# An embedded post's signature as clean_post leaves it: "— Name (Handle Words) Month D, YYYY".
+_SIGNATURE = re.compile(r"[\u2014\u2013]\s*[^\u2014\u2013\n]{0,80}?\([^()\n]{1,60}\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}")
+
+
+def post_signature(text: str) -> str:
+    """The last embed signature in a (cleaned) post, "" when it has none: who posted it and when.
+    Matching keeps it (a claim may be about the poster or the day), and weighs what a claim shares
+    only there apart from what it shares with the post's own words."""
+    found = None
+    for found in _SIGNATURE.finditer(text):
+        pass
+    return found.group(0) if found else ""
