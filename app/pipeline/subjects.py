@@ -46,7 +46,8 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return _person_of(doc, a, floor) or _unclosed_aside(doc, a, floor) or ("name", a, k)
+        return (_person_of(doc, a, floor) or _unclosed_aside(doc, a, floor)
+                or _region_of(doc, a, k, floor) or ("name", a, k))
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -96,8 +97,22 @@ def _person_of(doc: TextIndex, a: int, floor: int):
     if not doc.cap(o - 1) or doc.lower[o - 1] == "the" and o == a - 1:
         return None
     start = run_back(doc, o - 1, floor)
+    if (outer := _person_of(doc, start, floor)) is not None:
+        return outer   # "Archbishop Aris Shirvanian of the Armenian Patriarchate of Jerusalem"
     name, count, titled = clean_name(doc, start, o - 1)
     return ("name", start, o - 1) if name and person_like(name, count, titled) else None
+
+
+def _region_of(doc: TextIndex, a: int, k: int, floor: int):
+    """'Stacy Baker of Columbia, South Carolina says', 'Tom Hale of Springfield, Ill. said': the
+    run a..k is the state or country after a town the person is "of" (its closing comma left
+    out), so the speaker is the person before "of", never the place."""
+    if k - a > 2 or a - 1 < floor or not comma_after(doc, a - 1) or not doc.cap(a - 1):
+        return None
+    town = run_back(doc, a - 1, floor)
+    if a - 1 - town > 2:
+        return None
+    return _person_of(doc, town, floor)
 
 
 _ASIDE_WORDS = frozenset({"a", "an", "the", "and", "then", "former", "its", "his", "her", "their"})
@@ -221,6 +236,12 @@ def _clause_aside(doc: TextIndex, a: int, k: int) -> bool:
     return False
 
 
+def _has_verb(doc: TextIndex, a: int, b: int) -> bool:
+    """Tokens [a, b) hold a finite verb; a capitalised word is part of a name, not a verb
+    ("chairman of the House Ways and Means Committee")."""
+    return any(doc.lower[t] in C.FINITE_HINTS and not doc.cap(t) for t in range(a, b))
+
+
 def _anchored_apposition(doc: TextIndex, k: int, floor: int):
     """'“...,” Doug Lane, director of research at the Harbour Institute, said' (or the same
     opening a sentence): the name run right after the closing mark or the sentence start, when
@@ -233,8 +254,7 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
             return None
         a, b = described_name(doc, a, run_forward(doc, a, k), k)
         aside = aside_start(doc, past_of_place(doc, b, k))
-        if (aside is not None and aside < k
-                and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
+        if aside is not None and aside < k and not _has_verb(doc, aside, k):
             return ("name", a, b)
         return None
     return None
@@ -247,7 +267,7 @@ def _of_aside(doc: TextIndex, k: int, floor: int):
         if doc.sep(i).strip() == ",":
             aside = range(i + 1, k + 1)
             if (doc.cap(i) and any(doc.lower[t] in ("of", "at", "for", "from") for t in aside)
-                    and not any(doc.lower[t] in C.FINITE_HINTS for t in aside)):
+                    and not _has_verb(doc, i + 1, k + 1)):
                 return _named(doc, i, floor)
             return None
         if doc.sep(i).strip():
@@ -460,6 +480,12 @@ def described_name(doc: TextIndex, a: int, b: int, limit: int,
         end = run_forward(doc, c, limit)
         if titles or end > c:
             return c, end
+        if doc.sep(b) == "-":
+            # "Florida-based Republican strategist Al Cardenas", "Texas-born Democratic donor
+            # ...": the place only makes a compound adjective; the description goes on
+            further = described_name(doc, c, end, limit, after_cue)
+            if further[0] > c:
+                return further
     if after_cue and c > b + 1 and doc.lower[c - 1] in C.ROLE_NOUNS:
         if c < limit and doc.sep(c - 1).strip() == "," and doc.cap(c):
             end = run_forward(doc, c, limit)

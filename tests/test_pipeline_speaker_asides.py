@@ -1,0 +1,57 @@
+"""Speakers behind a descriptor or an aside that names a place or a body (invented sentences):
+"Florida-based strategist X", "X of Columbia, South Carolina says", "President of Mexico
+Enrique Peña Nieto", "X, chairman of the House Ways and Means Committee, said"."""
+from __future__ import annotations
+
+import pytest
+
+from app.pipeline.quotes import extract_quotes
+
+
+def speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in extract_quotes(text)]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The party has lost its way on trade,” said Ohio-based Republican strategist Lena Marsh.",
+     "Lena Marsh"),
+    ("“The harbour will be dredged in spring,” said Boston-born Democratic donor Paul Trent.",
+     "Paul Trent"),
+    ("“The market will recover by spring,” said Paris-based analyst Tom Fenwick.", "Tom Fenwick"),
+])
+def test_a_place_in_a_compound_descriptor_is_not_the_speaker(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Stacy Marlow of Dayton, Ohio says she thinks the senator can still win the primary.",
+     "Stacy Marlow"),
+    ("Tom Hale of Springfield, Illinois said the county would lose its only hospital next year.",
+     "Tom Hale"),
+    ("“Prices at the pump are too high,” Ada Ferris of Lyon, France said.", "Ada Ferris"),
+])
+def test_a_region_closing_an_of_aside_is_not_the_speaker(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The border will stay open to trade,” said President of Mexico Enrique Peña Nieto.",
+     "Enrique Peña Nieto"),
+    ("“The border will stay open to trade,” President of Mexico Enrique Peña Nieto said.",
+     "Enrique Peña Nieto"),
+    ("“The clinics will stay open,” said Secretary of State Mary Ann Doyle.", "Mary Ann Doyle"),
+    # an unknown word of the title's object still leaves the last two words
+    ("“The buses will run all night,” said Mayor of London Sadiq Khan.", "Sadiq Khan"),
+])
+def test_a_three_word_name_after_an_of_title_stays_whole(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("On Tuesday, Kevin Marsh, chairman of the House Ways and Means Committee, said that the "
+     "party might delay the tax for two years.", "Kevin Marsh"),
+    ("Archbishop Aris Vartan of the Armenian Patriarchate of Jerusalem said the church had "
+     "suffered the same fate for a century.", "Archbishop Aris Vartan"),
+])
+def test_a_body_named_in_an_aside_is_not_the_speaker(text, speaker):
+    assert speakers(text) == [speaker]
