@@ -55,3 +55,28 @@ def test_a_three_word_name_after_an_of_title_stays_whole(text, speaker):
 ])
 def test_a_body_named_in_an_aside_is_not_the_speaker(text, speaker):
     assert speakers(text) == [speaker]
+
+
+# --- Opening phrases before the subject: never the speaker ----------------------------------------
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Walking to the next house, Ebby Lorn reminisced about her childhood in the town, and said their "
+     "political views had both changed over the years.", "Ebby Lorn"),
+    ("Reached by phone, Dale Bennick denied that a shakeup was coming, explaining that he had not "
+     "seen the interview.", "Dale Bennick"),
+    ("Moreover, Jeffrey D. Saxe, director of the Earth Institute at Harbour University, noted this "
+     "week that most of those plans run only to 2030.", "Jeffrey D. Saxe"),
+    ("Speaking at a town hall in Salem, New Hampshire, Tom Hale went after his rival, calling the "
+     "plan a waste of money for every family.", "Tom Hale"),
+    ("Prior to the apology, Ben Carlow had made a bizarre attack on the campaign, saying that it "
+     "had lied to the voters.", "Ben Carlow"),
+    ("Recently, Tom Emmet of Laconia, N.H., stood at a Ruiz event here to say he was leaning "
+     "toward supporting the senator.", "Tom Emmet"),
+])
+def test_an_opening_phrase_is_read_past_to_the_subject(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_a_name_after_an_opening_place_still_speaks():
+    text = "In Washington, Sen. Ana Ruiz, a Democrat, said the bill would pass next week."
+    assert speakers(text) == ["Ana Ruiz"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (
     DATELINE,
+    PLACES,
     POSSESSIVE_RE,
     aside_start,
     comma_after,
@@ -246,8 +247,9 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
     """'“...,” Doug Lane, director of research at the Harbour Institute, said' (or the same
     opening a sentence): the name run right after the closing mark or the sentence start, when
     a comma ends it and the aside up to the cue has no verb of its own."""
+    opening = _past_introduction(doc, floor, k)   # "Moreover, Jeffrey Sachs, director of ..."
     for a in range(k - 2, max(floor, k - C.MAX_APPOSITION_WORDS) - 1, -1):
-        anchored = a == floor or (a > 0 and doc.sep(a - 1).strip()[-1:] in ("\u201d", '"'))
+        anchored = a in (floor, opening) or (a > 0 and doc.sep(a - 1).strip()[-1:] in ("\u201d", '"'))
         if not anchored:
             continue
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
@@ -518,22 +520,58 @@ def source_phrase(doc: TextIndex, j: int):
     return ("group", j, b)
 
 
-_INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now"})
+_INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now",
+                          "moreover", "however", "meanwhile", "furthermore", "still", "indeed",
+                          "nevertheless", "nonetheless", "besides", "also", "again", "thus",
+                          "therefore", "then", "yet", "so", "today", "yesterday", "tonight",
+                          "overall", "ultimately", "afterward", "afterwards", "prior", "despite",
+                          "amid", "following", "since", "throughout", "until", "unlike", "under"})
+
+
+def _region(doc: TextIndex, k: int, stop: int) -> bool:
+    """Tokens from k are the state or country after a town that closed an opening phrase ("...
+    in Salem, New Hampshire, Trump said"): at most two capitalised words after a capitalised
+    word and a comma, closed by a comma, a capitalised word after it (not "Salem, Ruiz, a ...")."""
+    if not (doc.cap(k - 1) and doc.cap(k)):
+        return False
+    if doc.lower[k] in PLACES or doc.words[k] in C.STATE_ABBREVIATIONS:
+        return True
+    e = k + 1 if k + 1 < stop and doc.sep(k) == " " and doc.cap(k + 1) else k
+    return e + 1 < stop and doc.sep(e).strip() == "," and doc.cap(e + 1) and doc.lower[e + 1] not in C.PRONOUNS
+
+
+def _participle_opener(doc: TextIndex, k: int, stop: int) -> bool:
+    """Token k opens its sentence with a participle phrase: "Walking to the next address, ...",
+    "Reached by phone, ...", "Having announced that ..., ...": a capitalised "-ing" or "-ed" word
+    before a lowercase word that is no verb, and no name word seen in the text ("Fleming said")."""
+    w = doc.lower[k]
+    return (len(w) > 4 and w.endswith(("ing", "ed")) and doc.sep(k) == " " and k + 1 < stop
+            and not doc.cap(k + 1) and doc.lower[k + 1] not in CUE_WORDS
+            and doc.lower[k + 1] not in C.FINITE_HINTS and doc.words[k] not in doc.full_names)
 
 
 def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
     """Past an opening phrase closed by a comma ("Here in Columbia, Sanders said", "Asked about
-    the plan, Hale said"): it names a place or a time, not the subject."""
+    the plan, Hale said", "Walking to the car, Hale said", "Moreover, Hale said"): it names a
+    place, a time or a circumstance, not the subject. Several in a row are read past ("At an
+    event in Ames, Iowa, on Sunday, Hale said")."""
     if (dateline := DATELINE.match(doc.text, doc.starts[floor])) is not None:
         return bisect_left(doc.starts, dateline.end())  # "WASHINGTON (AP) — Sen. Ruiz ..."
-    w = doc.lower[floor]
-    if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")):
-        return floor
-    for k in range(floor, min(stop - 1, floor + 12)):
-        if doc.sep(k).strip() == ",":
-            return k + 1
-        if doc.sep(k).strip():
-            break
+    start = floor
+    for _ in range(3):
+        w = doc.lower[floor]
+        if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")
+                or floor == start and _participle_opener(doc, floor, stop)
+                or floor > start and _region(doc, floor, stop)):
+            return floor
+        for k in range(floor, min(stop - 1, floor + 12)):
+            if doc.sep(k).strip() == ",":
+                floor = k + 1
+                break
+            if doc.sep(k).strip():
+                return floor
+        else:
+            return floor
     return floor
 
 
@@ -578,6 +616,11 @@ def infinitive_subject(doc: TextIndex, cue: Cue, floor: int):
     for k in range(j - 1, max(floor, j - 5) - 1, -1):
         if doc.sep(k).strip():
             return None
+        if doc.cap(k) and k < j - 1 and not doc.cap(k + 1) and (
+                (r := run_back(doc, k, floor)) - 1 >= floor and doc.lower[r - 1] in ("a", "an", "the")):
+            # "stood at a Bush event here to say": the name only modifies a noun; the sentence
+            # opens with the subject of the chain
+            return sentence_subject(doc, floor, j)
         if doc.cap(k) or doc.lower[k] in C.PRONOUNS:
             return _mention_at(doc, k, floor)
         if doc.lower[k] in DETERMINERS or doc.lower[k] in _CHAIN_BREAKS:
