@@ -80,3 +80,23 @@ def test_an_opening_phrase_is_read_past_to_the_subject(text, speaker):
 def test_a_name_after_an_opening_place_still_speaks():
     text = "In Washington, Sen. Ana Ruiz, a Democrat, said the bill would pass next week."
     assert speakers(text) == ["Ana Ruiz"]
+
+
+# --- A participle after a main clause: the subject of the nearest clause ---------------------------
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Over the past two weeks, inspectors charged the officer with fraud and Rahm Ellery fired his "
+     "police chief, acknowledging that the city had failed its residents.", "Rahm Ellery"),
+    ("Tom Hale quickly pivoted to talking about trade, but Chris Walby brought him back to the "
+     "attacks, asking Hale to share his views on the group.", "Chris Walby"),
+    ("It’s a big if, but Dana Ruiz was in San Diego on Tuesday night, emphasizing the state’s "
+     "importance to the whole campaign.", "Dana Ruiz"),
+])
+def test_a_participle_takes_the_subject_of_the_nearest_clause(text, speaker):
+    assert speakers(text)[-1] == speaker   # the participle's words come last
+
+
+def test_a_speech_verb_after_the_clause_keeps_its_speaker():
+    text = ("Ryan and Trump will meet sometime next week, Sean Spicer said, adding that the two "
+            "men need to sit down and talk.")
+    assert set(speakers(text)) == {"Sean Spicer"}

@@ -589,6 +589,33 @@ def first_mention(doc: TextIndex, floor: int, stop: int):
     return None
 
 
+def last_clause_subject(doc: TextIndex, floor: int, stop: int):
+    """The subject of the last clause joined by "and" / "but" before a participle: 'prosecutors
+    charged him and Emanuel fired his chief, acknowledging ...' is Emanuel's acknowledgement.
+    Only a name or pronoun right after the conjunction and before a verb ("fired", "brings")."""
+    for t in range(stop - 2, floor - 1, -1):
+        if doc.lower[t] not in ("and", "but") or doc.sep(t) != " " or doc.inside(doc.starts[t]):
+            continue
+        if t - 1 >= floor and doc.cap(t - 1) and doc.sep(t - 1) == " ":
+            continue   # "Ryan and Trump will meet": two names, one subject
+        k = t + 1
+        if doc.lower[k] in C.PRONOUNS and doc.lower[k] not in ("it", "they", "them", "we", "you", "i"):
+            end = k
+        elif doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+            end = run_forward(doc, k, stop)
+        else:
+            continue
+        if end + 1 >= stop or doc.sep(end) != " " or doc.cap(end + 1):
+            continue
+        verb = doc.lower[end + 1]
+        if (verb in C.FINITE_HINTS or len(verb) > 3 and verb.endswith("ed")
+                or len(verb) > 3 and verb.endswith("s") and not verb.endswith("ss")):
+            if end == k and doc.lower[k] in C.PRONOUNS:
+                return ("pronoun", doc.lower[k], k, k)
+            return ("name", k, end)
+    return None
+
+
 def sentence_subject(doc: TextIndex, floor: int, stop: int):
     """The subject opening the sentence, for a verb joined to it by "and": 'Dana Whitfield
     confirmed the deal and said, “...”'. Only a name, pronoun or "the <role>" standing first."""
