@@ -100,3 +100,9 @@ def test_a_speech_verb_after_the_clause_keeps_its_speaker():
     text = ("Ryan and Trump will meet sometime next week, Sean Spicer said, adding that the two "
             "men need to sit down and talk.")
     assert set(speakers(text)) == {"Sean Spicer"}
+
+
+def test_a_relative_clause_aside_with_a_nested_body_names_the_person_before_it():
+    text = ("Ms. Orlen, who helped found HARBOR, an environmental justice group based in Dayton, "
+            "said she did not condone violence at the protest.")
+    assert speakers(text) == ["Orlen"]

@@ -256,7 +256,10 @@ def _anchored_apposition(doc: TextIndex, k: int, floor: int):
             return None
         a, b = described_name(doc, a, run_forward(doc, a, k), k)
         aside = aside_start(doc, past_of_place(doc, b, k))
-        if aside is not None and aside < k and not _has_verb(doc, aside, k):
+        if aside is not None and aside < k and (
+                not _has_verb(doc, aside, k) or doc.lower[aside] in ("who", "whose")):
+            # a relative clause has verbs of its own: "Ana Ruiz, who helped found EDGE, a
+            # group based in Ohio, said" is Ruiz, not the body in the nested aside
             return ("name", a, b)
         return None
     return None
