@@ -106,3 +106,20 @@ def test_a_relative_clause_aside_with_a_nested_body_names_the_person_before_it()
     text = ("Ms. Orlen, who helped found HARBOR, an environmental justice group based in Dayton, "
             "said she did not condone violence at the protest.")
     assert speakers(text) == ["Orlen"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Continuing to explain his perspective, Ben Carlow rejected the notion outright, saying that "
+     "he would fix anything rotten.", "Ben Carlow"),
+    ("Perhaps not coincidentally, Mr. Hale has lately started asking his supporters to raise their "
+     "right hands at rallies.", "Hale"),
+])
+def test_an_opening_phrase_before_an_infinitive_or_participle_is_no_speaker(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+def test_there_is_never_a_speaker():
+    text = ("There’s still time for Hale to build bridges with Republican senators, even after "
+            "repeatedly dismissing them as part of the “capital cartel” and calling Senate "
+            "Majority Leader Tom Ruiz a liar.")
+    assert speakers(text) == ["Hale"]

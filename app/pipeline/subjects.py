@@ -528,7 +528,8 @@ _INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", 
                           "nevertheless", "nonetheless", "besides", "also", "again", "thus",
                           "therefore", "then", "yet", "so", "today", "yesterday", "tonight",
                           "overall", "ultimately", "afterward", "afterwards", "prior", "despite",
-                          "amid", "following", "since", "throughout", "until", "unlike", "under"})
+                          "amid", "following", "since", "throughout", "until", "unlike", "under",
+                          "perhaps", "first", "finally", "second", "third", "elsewhere"})
 
 
 def _region(doc: TextIndex, k: int, stop: int) -> bool:
@@ -543,13 +544,17 @@ def _region(doc: TextIndex, k: int, stop: int) -> bool:
     return e + 1 < stop and doc.sep(e).strip() == "," and doc.cap(e + 1) and doc.lower[e + 1] not in C.PRONOUNS
 
 
+_PHRASE_PREPOSITIONS = C.ADJUNCT_PREPOSITIONS | {"by", "for", "of", "about", "up", "out"}
+
+
 def _participle_opener(doc: TextIndex, k: int, stop: int) -> bool:
     """Token k opens its sentence with a participle phrase: "Walking to the next address, ...",
     "Reached by phone, ...", "Having announced that ..., ...": a capitalised "-ing" or "-ed" word
     before a lowercase word that is no verb, and no name word seen in the text ("Fleming said")."""
     w = doc.lower[k]
     return (len(w) > 4 and w.endswith(("ing", "ed")) and doc.sep(k) == " " and k + 1 < stop
-            and not doc.cap(k + 1) and doc.lower[k + 1] not in CUE_WORDS
+            and not doc.cap(k + 1)
+            and (doc.lower[k + 1] not in CUE_WORDS or doc.lower[k + 1] in _PHRASE_PREPOSITIONS)
             and doc.lower[k + 1] not in C.FINITE_HINTS and doc.words[k] not in doc.full_names)
 
 
@@ -586,8 +591,9 @@ def first_mention(doc: TextIndex, floor: int, stop: int):
             continue  # a word quoted at the sentence start is not its subject
         if doc.lower[k] in C.PRONOUNS:
             return ("pronoun", doc.lower[k], k, k)
-        if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+        if doc.cap(k) and POSSESSIVE_RE.sub("", doc.lower[k]) not in C.NAME_STOPWORDS:
             # past a description: "Republican presidential candidate Donald Trump took to ..."
+            # ("There’s still time for ..." names nobody)
             return ("name", *described_name(doc, k, run_forward(doc, k, stop), stop))
     return None
 
@@ -646,6 +652,10 @@ def infinitive_subject(doc: TextIndex, cue: Cue, floor: int):
     for k in range(j - 1, max(floor, j - 5) - 1, -1):
         if doc.sep(k).strip():
             return None
+        if k == floor and _participle_opener(doc, k, j + 1):
+            # "Continuing to explain his view, Ben Carlow said": the subject after the phrase
+            past = _past_introduction(doc, floor, len(doc.words))
+            return first_mention(doc, past, min(len(doc.words), past + 8)) if past > floor else None
         if doc.cap(k) and k < j - 1 and not doc.cap(k + 1) and (
                 (r := run_back(doc, k, floor)) - 1 >= floor and doc.lower[r - 1] in ("a", "an", "the")):
             # "stood at a Bush event here to say": the name only modifies a noun; the sentence
