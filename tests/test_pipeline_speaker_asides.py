@@ -123,3 +123,14 @@ def test_there_is_never_a_speaker():
             "repeatedly dismissing them as part of the “capital cartel” and calling Senate "
             "Majority Leader Tom Ruiz a liar.")
     assert speakers(text) == ["Hale"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Inside the hotel conference center, Tom Hale on Tuesday dismissed Governor Ana Ruiz as an "
+     "ineffective leader, arguing that the state had lost jobs.", "Tom Hale"),
+    ("In a September debate, while most of his rivals called for a bigger effort against the "
+     "Harbour Front, Tom Hale kept to the mayor's approach, noting that the group had few members "
+     "left.", "Tom Hale"),
+])
+def test_a_subordinate_clause_or_a_place_before_the_subject_is_read_past(text, speaker):
+    assert speakers(text)[-1] == speaker

@@ -529,7 +529,14 @@ _INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", 
                           "therefore", "then", "yet", "so", "today", "yesterday", "tonight",
                           "overall", "ultimately", "afterward", "afterwards", "prior", "despite",
                           "amid", "following", "since", "throughout", "until", "unlike", "under",
-                          "perhaps", "first", "finally", "second", "third", "elsewhere"})
+                          "perhaps", "first", "finally", "second", "third", "elsewhere",
+                          "inside", "outside", "across", "near", "behind", "beyond", "among",
+                          "around", "along", "against", "within", "without", "like", "upon",
+                          "toward", "towards"})
+#: Words opening a subordinate clause before the main one: "While his rivals called for a bigger
+#: effort against the Islamic State, Trump hewed to ...": read past it (a longer stretch).
+_SUBORDINATORS = frozenset({"while", "when", "whereas", "although", "though", "because", "once",
+                            "if", "unless", "as"})
 
 
 def _region(doc: TextIndex, k: int, stop: int) -> bool:
@@ -569,10 +576,11 @@ def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
     for _ in range(3):
         w = doc.lower[floor]
         if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")
+                or w in _SUBORDINATORS
                 or floor == start and _participle_opener(doc, floor, stop)
                 or floor > start and _region(doc, floor, stop)):
             return floor
-        for k in range(floor, min(stop - 1, floor + 12)):
+        for k in range(floor, min(stop - 1, floor + (25 if w in _SUBORDINATORS else 12))):
             if doc.sep(k).strip() == ",":
                 floor = k + 1
                 break
