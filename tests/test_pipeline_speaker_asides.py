@@ -134,3 +134,13 @@ def test_there_is_never_a_speaker():
 ])
 def test_a_subordinate_clause_or_a_place_before_the_subject_is_read_past(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Republicans who agree that the prison should close were irritated about the lack of detail, "
+     "with Sen. Ada Pike calling it “a menu of half measures and a waste of time.”", "Ada Pike"),
+    ("Likewise, Tom Hale went after the governor for the same refusal and called for her to resign "
+     "before the end of the session.", "Tom Hale"),
+])
+def test_with_a_titled_name_or_after_likewise_the_person_speaks(text, speaker):
+    assert speakers(text)[-1] == speaker

@@ -532,7 +532,7 @@ _INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", 
                           "perhaps", "first", "finally", "second", "third", "elsewhere",
                           "inside", "outside", "across", "near", "behind", "beyond", "among",
                           "around", "along", "against", "within", "without", "like", "upon",
-                          "toward", "towards"})
+                          "toward", "towards", "likewise", "well", "otherwise", "similarly"})
 #: Words opening a subordinate clause before the main one: "While his rivals called for a bigger
 #: effort against the Islamic State, Trump hewed to ...": read past it (a longer stretch).
 _SUBORDINATORS = frozenset({"while", "when", "whereas", "although", "though", "because", "once",
@@ -684,9 +684,9 @@ _CHAIN_BREAKS = frozenset({"and", "or", "but", "that", "which", "who", "a", "an"
 def with_subject(doc: TextIndex, cue: Cue, floor: int):
     """'..., with Chinese analysts saying ...': the participle has its own subject. A name when
     the words end in one, else False (a group such as "analysts" is nobody in particular)."""
-    for w in range(cue.first - 1, max(floor, cue.first - 5) - 1, -1):
-        if doc.sep(w).strip():
-            return None
+    for w in range(cue.first - 1, max(floor, cue.first - 6) - 1, -1):
+        if doc.sep(w).strip() and not (doc.sep(w) == ". " and doc.lower[w] in C.ABBREVIATIONS):
+            return None   # (not the full stop of "with Sen. John McCain saying")
         if doc.lower[w] == "with":
             last = cue.first - 1
             return ("name", run_back(doc, last, w + 1), last) if last > w and doc.cap(last) else False
