@@ -315,8 +315,8 @@ def _speaker_note(t: SpeakerTally) -> str:
     return f"{t.right} of {t.judged}; {t.missed} missed (counted wrong)"
 
 
-def run(devdata: Path, quick: bool = False) -> Report:
-    docs = load(devdata / "polnear_dev.jsonl", quick)
+def run(devdata: Path, quick: bool = False, split: str = "dev") -> Report:
+    docs = load(devdata / f"polnear_{split}.jsonl", quick)
     (mine, mine_converted), (base, base_converted) = evaluate(docs, ours), evaluate(docs, baseline)
     rows = []
     for label, pick, target in (("direct quotes", lambda s: s.direct, (None, None, ">= 0.97")),
@@ -338,5 +338,5 @@ def run(devdata: Path, quick: bool = False) -> Report:
                     ratio(base.all_speakers.right, base.all_speakers.judged), "",
                     _speaker_note(mine.all_speakers)))
     notes = [{"figure": r.metric, "note": r.note} for r in rows if r.note]
-    notes.append({"figure": "documents", "note": f"{len(docs)} dev documents"})
+    notes.append({"figure": "documents", "note": f"{len(docs)} {split} documents"})
     return Report(rows=rows, tables={"polnear notes": notes})

@@ -6,6 +6,7 @@ not part of the test suite: it prints one table and, with --json, writes the sam
     .venv/bin/python -m bench.quality                     # every data set
     .venv/bin/python -m bench.quality --only checkthat    # one (polnear, checkthat, emergent, seeds)
     .venv/bin/python -m bench.quality --json quality.json
+    .venv/bin/python -m bench.quality --only polnear --split train   # PolNeAR train, for development
 """
 from __future__ import annotations
 
@@ -21,13 +22,16 @@ from bench.common import Report
 DATASETS = ("polnear", "checkthat", "emergent", "seeds")
 
 
-def run(names: list[str], devdata: Path, seeds: Path, quick: bool) -> tuple[Report, dict[str, float]]:
+def run(names: list[str], devdata: Path, seeds: Path, quick: bool,
+        split: str = "dev") -> tuple[Report, dict[str, float]]:
     report, seconds = Report(), {}
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         started = time.perf_counter()
         source = seeds if name == "seeds" else devdata
-        report.extend(module.run(source, quick=quick))
+        # --split train reads PolNeAR's train file (for development; the others have one split here)
+        extra = {"split": split} if name == "polnear" else {}
+        report.extend(module.run(source, quick=quick, **extra))
         seconds[name] = round(time.perf_counter() - started, 1)
         print(f"[{name}: {seconds[name]} s]", file=sys.stderr)
     return report, seconds
@@ -64,12 +68,14 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated subset of {', '.join(DATASETS)}")
     parser.add_argument("--quick", action="store_true", help="a small sample of each data set")
     parser.add_argument("--json", type=Path, help="also write the rows and tables here")
+    parser.add_argument("--split", default="dev", choices=("dev", "train"),
+                        help="PolNeAR split to score (train is for development; report dev)")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(names) - set(DATASETS))
     if unknown:
         parser.error(f"unknown data set(s): {', '.join(unknown)}")
-    report, seconds = run(names, args.devdata, args.seeds, args.quick)
+    report, seconds = run(names, args.devdata, args.seeds, args.quick, args.split)
     print("\n".join(table(report)))
     if args.json:
         args.json.write_text(json.dumps({"rows": [r.as_dict() for r in report.rows],

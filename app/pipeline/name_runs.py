@@ -144,16 +144,20 @@ def _name_after_object(doc: TextIndex, j: int, b: int) -> int:
             break
     if any(doc.lower[t] in C.ORG_WORDS for t in range(j, b + 1)):
         return b + 1   # "CEO of Washington Restaurant Association": a body, no name after it
-    full, k = 0, b
+    full, k, two = 0, b, j
     while k >= j:
         w = doc.lower[k]
         if not (len(w) == 1 or w in C.NAME_PARTICLES or w in _NAME_SUFFIXES
                 or doc.sep(k) == "-" and k < b):   # "Heaton-Harris" is one word
             full += 1
             if full == 2:
-                return k
+                two = k
+            if full == 4:
+                return two
         k -= 1
-    return j
+    if j > start and full == 3:
+        return j   # the object ended on known words: "President of Mexico Enrique Peña Nieto"
+    return two
 
 
 def run_forward(doc: TextIndex, a: int, limit: int) -> int:

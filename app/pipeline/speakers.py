@@ -33,6 +33,7 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
 from app.pipeline.subjects import (
     DETERMINERS,
     first_mention,
+    last_clause_subject,
     infinitive_subject,
     mention_after,
     mention_before,
@@ -256,7 +257,12 @@ def _subject(doc: TextIndex, idx: int):
     if cue.kind == "participle":
         if (with_ := with_subject(doc, cue, floor)) is not None:
             return with_ or None
-        return _main_clause_speaker(doc, idx, floor, 5) or first_mention(doc, floor, cue.first)
+        # the subject of the last clause before the participle, unless a speech verb with its
+        # own speaker stands after it ("Ryan and Trump will meet, Spicer said, adding ...")
+        after = max((c.last for c in doc.cues[max(0, idx - 5):idx]
+                     if c.kind in ("verb", "claim") and c.first >= floor and c.speaker), default=-1)
+        clause = last_clause_subject(doc, max(floor, after), cue.first)
+        return clause or _main_clause_speaker(doc, idx, floor, 5) or first_mention(doc, floor, cue.first)
     j = cue.first - 1
     if j >= floor and doc.lower[j] == "to" and not doc.sep(j).strip():
         # "Hale was prompted to say", "..., but went on to say": the subject of the verb chain

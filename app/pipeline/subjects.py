@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (
     DATELINE,
+    PLACES,
     POSSESSIVE_RE,
     aside_start,
     comma_after,
@@ -46,7 +47,8 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return _person_of(doc, a, floor) or _unclosed_aside(doc, a, floor) or ("name", a, k)
+        return (_person_of(doc, a, floor) or _unclosed_aside(doc, a, floor)
+                or _region_of(doc, a, k, floor) or ("name", a, k))
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -96,8 +98,22 @@ def _person_of(doc: TextIndex, a: int, floor: int):
     if not doc.cap(o - 1) or doc.lower[o - 1] == "the" and o == a - 1:
         return None
     start = run_back(doc, o - 1, floor)
+    if (outer := _person_of(doc, start, floor)) is not None:
+        return outer   # "Archbishop Aris Shirvanian of the Armenian Patriarchate of Jerusalem"
     name, count, titled = clean_name(doc, start, o - 1)
     return ("name", start, o - 1) if name and person_like(name, count, titled) else None
+
+
+def _region_of(doc: TextIndex, a: int, k: int, floor: int):
+    """'Stacy Baker of Columbia, South Carolina says', 'Tom Hale of Springfield, Ill. said': the
+    run a..k is the state or country after a town the person is "of" (its closing comma left
+    out), so the speaker is the person before "of", never the place."""
+    if k - a > 2 or a - 1 < floor or not comma_after(doc, a - 1) or not doc.cap(a - 1):
+        return None
+    town = run_back(doc, a - 1, floor)
+    if a - 1 - town > 2:
+        return None
+    return _person_of(doc, town, floor)
 
 
 _ASIDE_WORDS = frozenset({"a", "an", "the", "and", "then", "former", "its", "his", "her", "their"})
@@ -221,20 +237,29 @@ def _clause_aside(doc: TextIndex, a: int, k: int) -> bool:
     return False
 
 
+def _has_verb(doc: TextIndex, a: int, b: int) -> bool:
+    """Tokens [a, b) hold a finite verb; a capitalised word is part of a name, not a verb
+    ("chairman of the House Ways and Means Committee")."""
+    return any(doc.lower[t] in C.FINITE_HINTS and not doc.cap(t) for t in range(a, b))
+
+
 def _anchored_apposition(doc: TextIndex, k: int, floor: int):
     """'“...,” Doug Lane, director of research at the Harbour Institute, said' (or the same
     opening a sentence): the name run right after the closing mark or the sentence start, when
     a comma ends it and the aside up to the cue has no verb of its own."""
+    opening = _past_introduction(doc, floor, k)   # "Moreover, Jeffrey Sachs, director of ..."
     for a in range(k - 2, max(floor, k - C.MAX_APPOSITION_WORDS) - 1, -1):
-        anchored = a == floor or (a > 0 and doc.sep(a - 1).strip()[-1:] in ("\u201d", '"'))
+        anchored = a in (floor, opening) or (a > 0 and doc.sep(a - 1).strip()[-1:] in ("\u201d", '"'))
         if not anchored:
             continue
         if not doc.cap(a) or doc.lower[a] in C.NAME_STOPWORDS:
             return None
         a, b = described_name(doc, a, run_forward(doc, a, k), k)
         aside = aside_start(doc, past_of_place(doc, b, k))
-        if (aside is not None and aside < k
-                and not any(doc.lower[t] in C.FINITE_HINTS for t in range(aside, k))):
+        if aside is not None and aside < k and (
+                not _has_verb(doc, aside, k) or doc.lower[aside] in ("who", "whose")):
+            # a relative clause has verbs of its own: "Ana Ruiz, who helped found EDGE, a
+            # group based in Ohio, said" is Ruiz, not the body in the nested aside
             return ("name", a, b)
         return None
     return None
@@ -247,7 +272,7 @@ def _of_aside(doc: TextIndex, k: int, floor: int):
         if doc.sep(i).strip() == ",":
             aside = range(i + 1, k + 1)
             if (doc.cap(i) and any(doc.lower[t] in ("of", "at", "for", "from") for t in aside)
-                    and not any(doc.lower[t] in C.FINITE_HINTS for t in aside)):
+                    and not _has_verb(doc, i + 1, k + 1)):
                 return _named(doc, i, floor)
             return None
         if doc.sep(i).strip():
@@ -460,6 +485,12 @@ def described_name(doc: TextIndex, a: int, b: int, limit: int,
         end = run_forward(doc, c, limit)
         if titles or end > c:
             return c, end
+        if doc.sep(b) == "-":
+            # "Florida-based Republican strategist Al Cardenas", "Texas-born Democratic donor
+            # ...": the place only makes a compound adjective; the description goes on
+            further = described_name(doc, c, end, limit, after_cue)
+            if further[0] > c:
+                return further
     if after_cue and c > b + 1 and doc.lower[c - 1] in C.ROLE_NOUNS:
         if c < limit and doc.sep(c - 1).strip() == "," and doc.cap(c):
             end = run_forward(doc, c, limit)
@@ -492,22 +523,71 @@ def source_phrase(doc: TextIndex, j: int):
     return ("group", j, b)
 
 
-_INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now"})
+_INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now",
+                          "moreover", "however", "meanwhile", "furthermore", "still", "indeed",
+                          "nevertheless", "nonetheless", "besides", "also", "again", "thus",
+                          "therefore", "then", "yet", "so", "today", "yesterday", "tonight",
+                          "overall", "ultimately", "afterward", "afterwards", "prior", "despite",
+                          "amid", "following", "since", "throughout", "until", "unlike", "under",
+                          "perhaps", "first", "finally", "second", "third", "elsewhere",
+                          "inside", "outside", "across", "near", "behind", "beyond", "among",
+                          "around", "along", "against", "within", "without", "like", "upon",
+                          "toward", "towards", "likewise", "well", "otherwise", "similarly"})
+#: Words opening a subordinate clause before the main one: "While his rivals called for a bigger
+#: effort against the Islamic State, Trump hewed to ...": read past it (a longer stretch).
+_SUBORDINATORS = frozenset({"while", "when", "whereas", "although", "though", "because", "once",
+                            "if", "unless", "as"})
+
+
+def _region(doc: TextIndex, k: int, stop: int) -> bool:
+    """Tokens from k are the state or country after a town that closed an opening phrase ("...
+    in Salem, New Hampshire, Trump said"): at most two capitalised words after a capitalised
+    word and a comma, closed by a comma, a capitalised word after it (not "Salem, Ruiz, a ...")."""
+    if not (doc.cap(k - 1) and doc.cap(k)):
+        return False
+    if doc.lower[k] in PLACES or doc.words[k] in C.STATE_ABBREVIATIONS:
+        return True
+    e = k + 1 if k + 1 < stop and doc.sep(k) == " " and doc.cap(k + 1) else k
+    return e + 1 < stop and doc.sep(e).strip() == "," and doc.cap(e + 1) and doc.lower[e + 1] not in C.PRONOUNS
+
+
+_PHRASE_PREPOSITIONS = C.ADJUNCT_PREPOSITIONS | {"by", "for", "of", "about", "up", "out"}
+
+
+def _participle_opener(doc: TextIndex, k: int, stop: int) -> bool:
+    """Token k opens its sentence with a participle phrase: "Walking to the next address, ...",
+    "Reached by phone, ...", "Having announced that ..., ...": a capitalised "-ing" or "-ed" word
+    before a lowercase word that is no verb, and no name word seen in the text ("Fleming said")."""
+    w = doc.lower[k]
+    return (len(w) > 4 and w.endswith(("ing", "ed")) and doc.sep(k) == " " and k + 1 < stop
+            and not doc.cap(k + 1)
+            and (doc.lower[k + 1] not in CUE_WORDS or doc.lower[k + 1] in _PHRASE_PREPOSITIONS)
+            and doc.lower[k + 1] not in C.FINITE_HINTS and doc.words[k] not in doc.full_names)
 
 
 def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
     """Past an opening phrase closed by a comma ("Here in Columbia, Sanders said", "Asked about
-    the plan, Hale said"): it names a place or a time, not the subject."""
+    the plan, Hale said", "Walking to the car, Hale said", "Moreover, Hale said"): it names a
+    place, a time or a circumstance, not the subject. Several in a row are read past ("At an
+    event in Ames, Iowa, on Sunday, Hale said")."""
     if (dateline := DATELINE.match(doc.text, doc.starts[floor])) is not None:
         return bisect_left(doc.starts, dateline.end())  # "WASHINGTON (AP) — Sen. Ruiz ..."
-    w = doc.lower[floor]
-    if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")):
-        return floor
-    for k in range(floor, min(stop - 1, floor + 12)):
-        if doc.sep(k).strip() == ",":
-            return k + 1
-        if doc.sep(k).strip():
-            break
+    start = floor
+    for _ in range(3):
+        w = doc.lower[floor]
+        if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")
+                or w in _SUBORDINATORS
+                or floor == start and _participle_opener(doc, floor, stop)
+                or floor > start and _region(doc, floor, stop)):
+            return floor
+        for k in range(floor, min(stop - 1, floor + (25 if w in _SUBORDINATORS else 12))):
+            if doc.sep(k).strip() == ",":
+                floor = k + 1
+                break
+            if doc.sep(k).strip():
+                return floor
+        else:
+            return floor
     return floor
 
 
@@ -519,9 +599,37 @@ def first_mention(doc: TextIndex, floor: int, stop: int):
             continue  # a word quoted at the sentence start is not its subject
         if doc.lower[k] in C.PRONOUNS:
             return ("pronoun", doc.lower[k], k, k)
-        if doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+        if doc.cap(k) and POSSESSIVE_RE.sub("", doc.lower[k]) not in C.NAME_STOPWORDS:
             # past a description: "Republican presidential candidate Donald Trump took to ..."
+            # ("There’s still time for ..." names nobody)
             return ("name", *described_name(doc, k, run_forward(doc, k, stop), stop))
+    return None
+
+
+def last_clause_subject(doc: TextIndex, floor: int, stop: int):
+    """The subject of the last clause joined by "and" / "but" before a participle: 'prosecutors
+    charged him and Emanuel fired his chief, acknowledging ...' is Emanuel's acknowledgement.
+    Only a name or pronoun right after the conjunction and before a verb ("fired", "brings")."""
+    for t in range(stop - 2, floor - 1, -1):
+        if doc.lower[t] not in ("and", "but") or doc.sep(t) != " " or doc.inside(doc.starts[t]):
+            continue
+        if t - 1 >= floor and doc.cap(t - 1) and doc.sep(t - 1) == " ":
+            continue   # "Ryan and Trump will meet": two names, one subject
+        k = t + 1
+        if doc.lower[k] in C.PRONOUNS and doc.lower[k] not in ("it", "they", "them", "we", "you", "i"):
+            end = k
+        elif doc.cap(k) and doc.lower[k] not in C.NAME_STOPWORDS:
+            end = run_forward(doc, k, stop)
+        else:
+            continue
+        if end + 1 >= stop or doc.sep(end) != " " or doc.cap(end + 1):
+            continue
+        verb = doc.lower[end + 1]
+        if (verb in C.FINITE_HINTS or len(verb) > 3 and verb.endswith("ed")
+                or len(verb) > 3 and verb.endswith("s") and not verb.endswith("ss")):
+            if end == k and doc.lower[k] in C.PRONOUNS:
+                return ("pronoun", doc.lower[k], k, k)
+            return ("name", k, end)
     return None
 
 
@@ -552,6 +660,15 @@ def infinitive_subject(doc: TextIndex, cue: Cue, floor: int):
     for k in range(j - 1, max(floor, j - 5) - 1, -1):
         if doc.sep(k).strip():
             return None
+        if k == floor and _participle_opener(doc, k, j + 1):
+            # "Continuing to explain his view, Ben Carlow said": the subject after the phrase
+            past = _past_introduction(doc, floor, len(doc.words))
+            return first_mention(doc, past, min(len(doc.words), past + 8)) if past > floor else None
+        if doc.cap(k) and k < j - 1 and not doc.cap(k + 1) and (
+                (r := run_back(doc, k, floor)) - 1 >= floor and doc.lower[r - 1] in ("a", "an", "the")):
+            # "stood at a Bush event here to say": the name only modifies a noun; the sentence
+            # opens with the subject of the chain
+            return sentence_subject(doc, floor, j)
         if doc.cap(k) or doc.lower[k] in C.PRONOUNS:
             return _mention_at(doc, k, floor)
         if doc.lower[k] in DETERMINERS or doc.lower[k] in _CHAIN_BREAKS:
@@ -567,9 +684,9 @@ _CHAIN_BREAKS = frozenset({"and", "or", "but", "that", "which", "who", "a", "an"
 def with_subject(doc: TextIndex, cue: Cue, floor: int):
     """'..., with Chinese analysts saying ...': the participle has its own subject. A name when
     the words end in one, else False (a group such as "analysts" is nobody in particular)."""
-    for w in range(cue.first - 1, max(floor, cue.first - 5) - 1, -1):
-        if doc.sep(w).strip():
-            return None
+    for w in range(cue.first - 1, max(floor, cue.first - 6) - 1, -1):
+        if doc.sep(w).strip() and not (doc.sep(w) == ". " and doc.lower[w] in C.ABBREVIATIONS):
+            return None   # (not the full stop of "with Sen. John McCain saying")
         if doc.lower[w] == "with":
             last = cue.first - 1
             return ("name", run_back(doc, last, w + 1), last) if last > w and doc.cap(last) else False

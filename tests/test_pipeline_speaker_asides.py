@@ -1,0 +1,146 @@
+"""Speakers behind a descriptor or an aside that names a place or a body (invented sentences):
+"Florida-based strategist X", "X of Columbia, South Carolina says", "President of Mexico
+Enrique Peña Nieto", "X, chairman of the House Ways and Means Committee, said"."""
+from __future__ import annotations
+
+import pytest
+
+from app.pipeline.quotes import extract_quotes
+
+
+def speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in extract_quotes(text)]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The party has lost its way on trade,” said Ohio-based Republican strategist Lena Marsh.",
+     "Lena Marsh"),
+    ("“The harbour will be dredged in spring,” said Boston-born Democratic donor Paul Trent.",
+     "Paul Trent"),
+    ("“The market will recover by spring,” said Paris-based analyst Tom Fenwick.", "Tom Fenwick"),
+])
+def test_a_place_in_a_compound_descriptor_is_not_the_speaker(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Stacy Marlow of Dayton, Ohio says she thinks the senator can still win the primary.",
+     "Stacy Marlow"),
+    ("Tom Hale of Springfield, Illinois said the county would lose its only hospital next year.",
+     "Tom Hale"),
+    ("“Prices at the pump are too high,” Ada Ferris of Lyon, France said.", "Ada Ferris"),
+])
+def test_a_region_closing_an_of_aside_is_not_the_speaker(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The border will stay open to trade,” said President of Mexico Enrique Peña Nieto.",
+     "Enrique Peña Nieto"),
+    ("“The border will stay open to trade,” President of Mexico Enrique Peña Nieto said.",
+     "Enrique Peña Nieto"),
+    ("“The clinics will stay open,” said Secretary of State Mary Ann Doyle.", "Mary Ann Doyle"),
+    # an unknown word of the title's object still leaves the last two words
+    ("“The buses will run all night,” said Mayor of London Sadiq Khan.", "Sadiq Khan"),
+])
+def test_a_three_word_name_after_an_of_title_stays_whole(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("On Tuesday, Kevin Marsh, chairman of the House Ways and Means Committee, said that the "
+     "party might delay the tax for two years.", "Kevin Marsh"),
+    ("Archbishop Aris Vartan of the Armenian Patriarchate of Jerusalem said the church had "
+     "suffered the same fate for a century.", "Archbishop Aris Vartan"),
+])
+def test_a_body_named_in_an_aside_is_not_the_speaker(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+# --- Opening phrases before the subject: never the speaker ----------------------------------------
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Walking to the next house, Ebby Lorn reminisced about her childhood in the town, and said their "
+     "political views had both changed over the years.", "Ebby Lorn"),
+    ("Reached by phone, Dale Bennick denied that a shakeup was coming, explaining that he had not "
+     "seen the interview.", "Dale Bennick"),
+    ("Moreover, Jeffrey D. Saxe, director of the Earth Institute at Harbour University, noted this "
+     "week that most of those plans run only to 2030.", "Jeffrey D. Saxe"),
+    ("Speaking at a town hall in Salem, New Hampshire, Tom Hale went after his rival, calling the "
+     "plan a waste of money for every family.", "Tom Hale"),
+    ("Prior to the apology, Ben Carlow had made a bizarre attack on the campaign, saying that it "
+     "had lied to the voters.", "Ben Carlow"),
+    ("Recently, Tom Emmet of Laconia, N.H., stood at a Ruiz event here to say he was leaning "
+     "toward supporting the senator.", "Tom Emmet"),
+])
+def test_an_opening_phrase_is_read_past_to_the_subject(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_a_name_after_an_opening_place_still_speaks():
+    text = "In Washington, Sen. Ana Ruiz, a Democrat, said the bill would pass next week."
+    assert speakers(text) == ["Ana Ruiz"]
+
+
+# --- A participle after a main clause: the subject of the nearest clause ---------------------------
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Over the past two weeks, inspectors charged the officer with fraud and Rahm Ellery fired his "
+     "police chief, acknowledging that the city had failed its residents.", "Rahm Ellery"),
+    ("Tom Hale quickly pivoted to talking about trade, but Chris Walby brought him back to the "
+     "attacks, asking Hale to share his views on the group.", "Chris Walby"),
+    ("It’s a big if, but Dana Ruiz was in San Diego on Tuesday night, emphasizing the state’s "
+     "importance to the whole campaign.", "Dana Ruiz"),
+])
+def test_a_participle_takes_the_subject_of_the_nearest_clause(text, speaker):
+    assert speakers(text)[-1] == speaker   # the participle's words come last
+
+
+def test_a_speech_verb_after_the_clause_keeps_its_speaker():
+    text = ("Ryan and Trump will meet sometime next week, Sean Spicer said, adding that the two "
+            "men need to sit down and talk.")
+    assert set(speakers(text)) == {"Sean Spicer"}
+
+
+def test_a_relative_clause_aside_with_a_nested_body_names_the_person_before_it():
+    text = ("Ms. Orlen, who helped found HARBOR, an environmental justice group based in Dayton, "
+            "said she did not condone violence at the protest.")
+    assert speakers(text) == ["Orlen"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Continuing to explain his perspective, Ben Carlow rejected the notion outright, saying that "
+     "he would fix anything rotten.", "Ben Carlow"),
+    ("Perhaps not coincidentally, Mr. Hale has lately started asking his supporters to raise their "
+     "right hands at rallies.", "Hale"),
+])
+def test_an_opening_phrase_before_an_infinitive_or_participle_is_no_speaker(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+def test_there_is_never_a_speaker():
+    text = ("There’s still time for Hale to build bridges with Republican senators, even after "
+            "repeatedly dismissing them as part of the “capital cartel” and calling Senate "
+            "Majority Leader Tom Ruiz a liar.")
+    assert speakers(text) == ["Hale"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Inside the hotel conference center, Tom Hale on Tuesday dismissed Governor Ana Ruiz as an "
+     "ineffective leader, arguing that the state had lost jobs.", "Tom Hale"),
+    ("In a September debate, while most of his rivals called for a bigger effort against the "
+     "Harbour Front, Tom Hale kept to the mayor's approach, noting that the group had few members "
+     "left.", "Tom Hale"),
+])
+def test_a_subordinate_clause_or_a_place_before_the_subject_is_read_past(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Republicans who agree that the prison should close were irritated about the lack of detail, "
+     "with Sen. Ada Pike calling it “a menu of half measures and a waste of time.”", "Ada Pike"),
+    ("Likewise, Tom Hale went after the governor for the same refusal and called for her to resign "
+     "before the end of the session.", "Tom Hale"),
+])
+def test_with_a_titled_name_or_after_likewise_the_person_speaks(text, speaker):
+    assert speakers(text)[-1] == speaker
