@@ -28,6 +28,7 @@ from app.domain.linking import (
 from app.domain.matching import (
     Decision,
     MatchConfig,
+    ReadyWindows,
     claims_by_id,
     earlier_decisions,
     joinable_claim,
@@ -76,6 +77,8 @@ class ArticlePlan:
     left_out: dict[str, int]
     notes: tuple[str, ...]
     window_stems: str | None = None    # Article.window_stems (matching.window_stems_text)
+    # The sentence windows' candidates scored ahead by a worker process (ingest --workers N), or None.
+    ready: ReadyWindows | None = None
 
 
 def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
@@ -164,7 +167,7 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
         config.embedder.encode([c.text for c in created])     # the work, before the step: cached
         with steps.write():
             store_vectors(session, config.embedder, config.embedder_model, [(c.id, c.text) for c in created])
-    link_sentences(steps, session, article, config, counts, known)
+    link_sentences(steps, session, article, config, counts, known, plan.ready)
     _link_earlier_articles(steps, session, article, created, config, counts)
     links, suggestions = link_repeated_passages(steps, session, article)
     counts["mentions"] += links
@@ -188,14 +191,15 @@ def _split_spans(st: Statement, unit: QuoteUnit, quote_a: Quote, quote_b: Quote)
 
 
 def link_sentences(steps: WriteSteps, session: Session, article: Article, config: MatchConfig,
-                   counts: dict[str, int], known: set) -> None:
+                   counts: dict[str, int], known: set, ready: ReadyWindows | None = None) -> None:
     """Every sentence against the stored claims, written a stretch at a time (STEP_WINDOWS
     sentences or STEP_ROWS mentions): reading the next stretch leaves the lock to other writers,
     where a run of write steps back to back would keep a waiting writer out until its end (SQLite
-    hands the lock to whoever asks first after a commit, and a waiter asks every 100 ms)."""
+    hands the lock to whoever asks first after a commit, and a waiter asks every 100 ms).
+    `ready`: candidates a worker process scored ahead (see matching.ReadyWindows)."""
     batch: list[tuple[int, int, Decision]] = []
     windows = 0
-    for found in window_decisions(session, article, config):
+    for found in window_decisions(session, article, config, ready):
         batch += found
         windows += 1
         if len(batch) >= STEP_ROWS or (batch and windows >= STEP_WINDOWS):

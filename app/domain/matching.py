@@ -8,11 +8,12 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from app.domain.linking import claim_speakers
@@ -43,7 +44,15 @@ from app.pipeline.matching import (
 )
 from app.pipeline.stance import StanceResult, reads_speaker, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
-from app.storage.search import article_candidates, claim_candidates, term_weight_table
+from app.storage.search import (
+    article_candidates,
+    claim_candidates,
+    CANDIDATE_BARS,
+    NewClaims,
+    claims_vocabulary,
+    term_weight_table,
+)
+from app.storage.term_counts import snapshot_identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,19 +518,83 @@ def sentence_decisions(session: Session, article: Article,
     return [found for window in window_decisions(session, article, config) for found in window]
 
 
-def window_decisions(session: Session, article: Article,
-                     config: MatchConfig) -> Iterator[list[tuple[int, int, Decision]]]:
+@dataclass(frozen=True)
+class ReadyWindows:
+    """Each matchable window of a text with its scored candidates (scored_candidates) and the
+    search terms that found them (storage.search.claim_search_terms), worked out ahead by a worker
+    process of `claimtracker ingest --workers N` (score_windows) from its own read of the store,
+    with the vocabulary of the process that links (`vocab`: term_counts.snapshot_identity).
+
+    That process takes a window's list only where it is the list it would make itself at that
+    moment: the same vocabulary (the weights and the terms chosen), and no claim stored after the
+    read (id above `since`: another article of the batch, or this one's statements) that holds one
+    of the window's terms, the only way a new claim enters or changes a candidate list, since a
+    batch ingest only adds claims. Else it scores the window itself, as without workers."""
+
+    since: int
+    vocab: tuple[int, float]
+    windows: dict[tuple[int, int], tuple[tuple[str, ...], float, tuple[ScoredClaim, ...]]]
+
+
+def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple[int, float]) -> ReadyWindows:
+    """ReadyWindows of a text: reads only (no embeddings: their vectors are not in this scheme)."""
+    since = session.execute(select(func.max(Claim.id))).scalar() or 0
+    out = {}
+    bars = session.info[CANDIDATE_BARS] = []
+    try:
+        for start, end in matchable_windows(text):
+            bars.clear()
+            scored = scored_candidates(session, text[start:end], config)
+            terms, bar = bars[0] if bars else ((), 0.0)
+            out[(start, end)] = (terms, bar, tuple(scored))
+    finally:
+        session.info.pop(CANDIDATE_BARS, None)
+    return ReadyWindows(since, vocab, out)
+
+
+def _ready_lists(session: Session, ready: ReadyWindows | None, config: MatchConfig):
+    """A function (start, end) -> the window's ready list when it may be taken (see ReadyWindows),
+    else None."""
+    if ready is None or config.embedder is not None:
+        return lambda start, end: None
+    added = NewClaims(tuple(row) for row in session.execute(
+        select(Claim.text, Claim.review_title).where(Claim.id > ready.since)))
+
+    def take(start: int, end: int) -> list[ScoredClaim] | None:
+        found = ready.windows.get((start, end))
+        if found is None or snapshot_identity(claims_vocabulary(session)) != ready.vocab:
+            READY_WINDOWS["other vocabulary"] += 1
+            return None
+        terms, bar, scored = found
+        if added.may_enter(session, terms, bar):
+            READY_WINDOWS["scored again"] += 1
+            return None
+        READY_WINDOWS["taken"] += 1
+        return list(scored)
+    return take
+
+
+# Windows of this process's ingests whose ready list was taken or scored again (for benchmarks).
+READY_WINDOWS: Counter = Counter()
+
+
+def window_decisions(session: Session, article: Article, config: MatchConfig,
+                     ready: ReadyWindows | None = None) -> Iterator[list[tuple[int, int, Decision]]]:
     """sentence_decisions window by window, so a caller may write what one stretch of the text
     decided before reading the next (what it writes, mentions of this article, is no input here:
-    the spans already linked are read once, at the start)."""
+    the spans already linked are read once, at the start). `ready`: the windows' candidates
+    scored by a worker process, taken where still right (see ReadyWindows)."""
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
     windows = matchable_windows(article.text)
     if config.embedder is not None:   # one batched pass; each window's lookup then hits the cache
         config.embedder.encode([clean_post(article.text[start:end]) for start, end in windows])
+    take = _ready_lists(session, ready, config)
     for start, end in windows:
         passage = article.text[start:end]
-        scored = scored_candidates(session, passage, config)
+        scored = take(start, end)
+        if scored is None:
+            scored = scored_candidates(session, passage, config)
         skip = {s.claim_id for s in scored
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}

@@ -16,6 +16,7 @@ its end (search_index_ddl, article_index_ddl).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -29,7 +30,7 @@ from app.pipeline.matching import idf
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows
 from app.storage.models import Claim
-from app.storage.term_counts import VocabSnapshot, snapshot
+from app.storage.term_counts import VocabSnapshot, pin_snapshot, snapshot
 
 MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 100
@@ -275,6 +276,54 @@ def _snapshot(session) -> VocabSnapshot:
     return snapshot(session, "claims", VOCAB_TABLE, PG_COLUMN)
 
 
+def claims_vocabulary(session) -> VocabSnapshot:
+    """The claims' vocabulary this process ranks and weighs with now (see term_counts)."""
+    return _snapshot(session)
+
+
+def pin_claims_vocabulary(snap: VocabSnapshot | None) -> None:
+    """Rank and weigh with `snap` in this process from now on (a worker, with its parent's)."""
+    pin_snapshot("claims", snap)
+
+
+def _folded(text: str) -> str:
+    """Lower-cased and without diacritics, as both indexes compare words (FTS5's unicode61 with
+    remove_diacritics; PostgreSQL's 'simple' configuration only lower-cases: folding more is safe)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class NewClaims:
+    """Claims stored after a candidate query was answered (their texts and headlines), to tell
+    whether one of them would be on its list now (see CANDIDATE_BARS). Each claim's words are
+    folded and cut at every character that is not a letter or digit, as finely as either index
+    cuts them or more, so "holds a term as a word prefix" and the summed weight are upper bounds
+    of the index's own: a claim that might enter is always reported."""
+
+    def __init__(self, claims):
+        self.words = [sorted({w for t in texts if t for w in _WORD.findall(_folded(t))}) for texts in claims]
+
+    def may_enter(self, session, terms, bar: float) -> bool:
+        if not self.words or not terms:
+            return False
+        folded = [_folded(t) for t in terms]
+        weights = None
+        for words in self.words:
+            held = [t for t, f in zip(terms, folded) if _holds_prefix(words, f)]
+            if not held:
+                continue
+            if weights is None:
+                weights = term_weight_table(session, terms)    # as _ranked_params weighs them
+            if sum(weights[t] for t in held) >= bar - 1e-9:
+                return True
+        return False
+
+
+def _holds_prefix(words: list[str], prefix: str) -> bool:
+    i = bisect_left(words, prefix)
+    return i < len(words) and words[i].startswith(prefix)
+
+
 def term_weights(session, prefixes) -> dict[str, float]:
     """How telling each prefix is among the stored claims (pipeline.matching.idf of its count)."""
     return _snapshot(session).weights(prefixes, _first_token, idf)
@@ -347,17 +396,32 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
     nothing in an article can be read as query syntax. Only the rarest terms are sent (see
     _telling_terms), so the ranking never walks the postings of a common word."""
-    clean = _clean_terms(terms)
+    clean = claim_search_terms(session, terms, budget, most)
     if not clean:
         return []
-    clean = _telling_terms(session, clean, budget, most)
     dialect = session.get_bind().dialect.name
     params = _ranked_params(session, dialect, clean) | {"n": limit}
     sql = _ranked_sql(dialect, len(clean), True)
     rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
     if rows is None:
         rows = driver_rows(session, sql, params)
+    bars = session.info.get(CANDIDATE_BARS)
+    if bars is not None:
+        bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
     return [(cid, text, title) for cid, text, title, _ in rows]
+
+
+# session.info key: a list that claim_candidates appends (terms sent, bar) to for each query, the
+# bar being the rank score of the last of `limit` rows (0.0 when fewer came back): a claim stored
+# since enters that list only if it holds one of the terms and its summed weights reach the bar
+# (ties go to the older claim, ranked first by id). See NewClaims.
+CANDIDATE_BARS = "candidate_bars"
+
+
+def claim_search_terms(session, terms: list[str], budget: int = 800, most: int = 12) -> list[str]:
+    """The index words claim_candidates sends for `terms`."""
+    clean = _clean_terms(terms)
+    return _telling_terms(session, clean, budget, most) if clean else []
 
 
 def _pruned(session, sql: str, params: dict, terms: list[str], limit: int) -> list[tuple] | None:
