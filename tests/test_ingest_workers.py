@@ -120,9 +120,10 @@ def two_stores(two_urls, tmp_path):
 
 
 def batch_texts(url: str, count: int) -> list[str]:
-    """Generated articles in the store's words (bench.scale_gen.ingest_articles), each from the
-    fourth on also repeating, unquoted, the first statement the article three before quotes: a
-    claim that article creates, which a worker scoring ahead has not seen yet."""
+    """Generated articles in the store's words (bench.scale_gen.ingest_articles), each also
+    repeating, unquoted, the first statement quoted by the article three before it (a claim that
+    article creates, which a worker scoring ahead has not seen: matched forward) and by the article
+    two after it (a claim made later, matched back into an article a worker's read missed)."""
     from bench.scale_gen import ingest_articles
 
     engine = make_engine(url)
@@ -133,14 +134,13 @@ def batch_texts(url: str, count: int) -> list[str]:
         claims = conn.scalar(select(func.count()).select_from(Claim))
     engine.dispose()
     texts = ingest_articles(claims, stored, count)
+    firsts = [t[t.index("“") + 1:t.index(",”")] for t in texts]
     out = []
     for i, text in enumerate(texts):
-        if i >= 3:
-            earlier = texts[i - 3]
-            first = earlier[earlier.index("“") + 1:earlier.index(",”")]
-            head, rest = text.split("\n\n", 1)     # early: matching reads the first sentences only
-            text = f"{head}\n\n{first}, as of Monday. {rest}"
-        out.append(text)
+        head, rest = text.split("\n\n", 1)     # early: matching reads the first sentences only
+        added = ([f"{firsts[i - 3]}, as of Monday."] if i >= 3 else []) + \
+                ([f"{firsts[i + 2]}, as of Friday."] if i + 2 < count else [])
+        out.append(f"{head}\n\n{' '.join(added)} {rest}")
     return out
 
 
@@ -183,7 +183,9 @@ def test_workers_scoring_ahead_store_what_one_process_stores(two_stores):
     assert results[2] == results[1]
     one, two = everything(two_stores[0]), everything(two_stores[1])
     # The repeated statements were linked to the claims the earlier articles of the batch created.
-    later = [m for m in one["mentions"] if m[-1] and m[7] == "extracted" and ", as of Monday" in m[4]]
-    assert len(later) >= len(items) - 3 - 2, later
+    assert READY_WINDOWS["back taken"] > 0 and READY_WINDOWS["back scored again"] > 0, READY_WINDOWS
+    forward = [m for m in one["mentions"] if m[-1] and m[7] == "extracted" and ", as of Monday" in m[4]]
+    back = [m for m in one["mentions"] if m[-1] and m[7] == "extracted" and ", as of Friday" in m[4]]
+    assert len(forward) >= len(items) - 3 - 2 and len(back) >= len(items) - 2 - 2, (forward, back)
     for table in one:
         assert two[table] == one[table], table

@@ -168,7 +168,7 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
         with steps.write():
             store_vectors(session, config.embedder, config.embedder_model, [(c.id, c.text) for c in created])
     link_sentences(steps, session, article, config, counts, known, plan.ready)
-    _link_earlier_articles(steps, session, article, created, config, counts)
+    _link_earlier_articles(steps, session, article, created, config, counts, plan.ready)
     links, suggestions = link_repeated_passages(steps, session, article)
     counts["mentions"] += links
     counts["suggestions"] += suggestions
@@ -226,7 +226,7 @@ def _write_sentence_mentions(steps: WriteSteps, session: Session, article: Artic
 
 
 def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article, created: list[Claim],
-                           config: MatchConfig, counts: dict[str, int]) -> None:
+                           config: MatchConfig, counts: dict[str, int], ready: ReadyWindows | None = None) -> None:
     """The claims this article created, linked or suggested in the stored articles that carried
     them first (see matching.earlier_decisions); counted apart in the ingest event."""
     counts["earlier_mentions"] = counts["earlier_suggestions"] = 0
@@ -237,7 +237,7 @@ def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article
     # steps commit, what another writer added meanwhile: sync_known), so the keys added in this
     # loop are all add_mention must check (no query per mention).
     added: set = set()
-    found = earlier_decisions(session, article, created, config)
+    found = earlier_decisions(session, article, created, config, ready)
     judged = [fidelity(by_id[d.claim_id].text, other.text[start:end], quoted=False)
               for other, start, end, d in found]
     for at in range(0, len(found), STEP_ROWS):

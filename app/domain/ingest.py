@@ -296,7 +296,8 @@ def _prepare_and_score(item: BatchItem, max_bytes: int, limits: tuple[int, int],
         pin_claims_vocabulary(pickle.loads(Path(path).read_bytes()))
         _WORKER["vocab"] = identity
     with Session(_WORKER["engine"]) as session:
-        ready = score_windows(session, prepared.article.text, _WORKER["config"], identity)
+        statements = [st.text for unit in prepared.plan.units for st in unit.statements]
+        ready = score_windows(session, prepared.article.text, _WORKER["config"], identity, statements)
     return replace(prepared, plan=replace(prepared.plan, ready=ready))
 
 

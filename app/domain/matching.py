@@ -48,7 +48,8 @@ from app.storage.search import (
     article_candidates,
     claim_candidates,
     CANDIDATE_BARS,
-    NewClaims,
+    NewRows,
+    ARTICLE_BARS,
     claims_vocabulary,
     term_weight_table,
 )
@@ -534,11 +535,29 @@ class ReadyWindows:
     since: int
     vocab: tuple[int, float]
     windows: dict[tuple[int, int], tuple[tuple[str, ...], float, tuple[ScoredClaim, ...]]]
+    # Matching back, for each statement of the article (the text of the claim it would start):
+    # the article search's terms and bar (storage.search.ARTICLE_BARS), the stored articles it
+    # found, and each (article id, start, end, match) scoring above 0 there; articles stored after
+    # the read (id above articles_since) are checked as claims are above (see ready_back).
+    articles_since: int = 0
+    back: dict[str, tuple[tuple[str, ...], float, tuple[int, ...], tuple]] = field(default_factory=dict)
 
 
-def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple[int, float]) -> ReadyWindows:
-    """ReadyWindows of a text: reads only (no embeddings: their vectors are not in this scheme)."""
+def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple[int, float],
+                  statements: Sequence[str] = ()) -> ReadyWindows:
+    """ReadyWindows of a text and its statements: reads only (no embeddings: their vectors are
+    not in this scheme)."""
     since = session.execute(select(func.max(Claim.id))).scalar() or 0
+    articles_since = session.execute(select(func.max(Article.id))).scalar() or 0
+    back: dict = {}
+    loaded: dict[int, tuple[str, str | None]] = {}
+    bars = session.info[ARTICLE_BARS] = []
+    try:
+        for statement in dict.fromkeys(statements):
+            bars.clear()
+            back[statement] = _score_back(session, statement, config, loaded, bars)
+    finally:
+        session.info.pop(ARTICLE_BARS, None)
     out = {}
     bars = session.info[CANDIDATE_BARS] = []
     try:
@@ -549,7 +568,56 @@ def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple
             out[(start, end)] = (terms, bar, tuple(scored))
     finally:
         session.info.pop(CANDIDATE_BARS, None)
-    return ReadyWindows(since, vocab, out)
+    return ReadyWindows(since, vocab, out, articles_since, back)
+
+
+def _score_back(session: Session, text: str, config: MatchConfig, loaded: dict, bars: list) -> tuple:
+    """earlier_decisions' reading and scoring for one claim text, as its loop does them (a pair's
+    score depends on the claim and the window only: the weights are the vocabulary's)."""
+    ids = neighbour_articles(session, text, 0)
+    terms, bar = bars[0] if bars else ((), 0.0)
+    missing = [i for i in ids if i not in loaded]
+    if missing:
+        for other_id, other_text, kept in session.execute(
+                select(Article.id, Article.text, Article.window_stems).where(Article.id.in_(missing))):
+            loaded[other_id] = (other_text, kept)
+    here = [(0, text, claim_stems(text))]
+    floor, gate = config.floor, config.lexical_gate
+    entries = []
+    for other_id in sorted(ids):
+        if other_id not in loaded:
+            continue
+        other_text, kept = loaded[other_id]
+        near = _near_windows(other_text, kept, here)
+        if not near:
+            continue
+        weights = match_weights(session, set().union(*(w[2] for w, _ in near), here[0][2]))
+        claim_weight = claim_weight_of(weights, text)
+        for (start, end, stems, passage), _ in near:
+            if passage is None:
+                passage = Passage(other_text[start:end], stems, None)
+            match = score_match(text, passage, weights, floor, config.scorer, gate, claim_weight=claim_weight)
+            if match.score > 0:
+                entries.append((other_id, start, end, match))
+    return terms, bar, tuple(ids), tuple(entries)
+
+
+def ready_back(session: Session, article: Article, texts: list[str], ready: ReadyWindows | None,
+               config: MatchConfig) -> dict | None:
+    """The worker's matching back for each of `texts` when all of it may be taken: the same
+    vocabulary, each text scored, and no article stored since the worker's read (but this one,
+    which the search leaves out) that might enter a text's list of articles; else None."""
+    if ready is None or config.embedder is not None or any(t not in ready.back for t in texts):
+        return None
+    if snapshot_identity(claims_vocabulary(session)) != ready.vocab:
+        return None
+    added = NewRows((row[0],) for row in session.execute(
+        select(Article.text).where(Article.id > ready.articles_since, Article.id != article.id)))
+    if any(added.may_enter(session, ready.back[t][0], ready.back[t][1]) for t in texts):
+        READY_WINDOWS["back scored again"] += 1
+        return None
+    READY_WINDOWS["back taken"] += 1
+    return {t: ready.back[t] for t in texts}
 
 
 def _ready_lists(session: Session, ready: ReadyWindows | None, config: MatchConfig):
@@ -557,7 +625,7 @@ def _ready_lists(session: Session, ready: ReadyWindows | None, config: MatchConf
     else None."""
     if ready is None or config.embedder is not None:
         return lambda start, end: None
-    added = NewClaims(tuple(row) for row in session.execute(
+    added = NewRows(tuple(row) for row in session.execute(
         select(Claim.text, Claim.review_title).where(Claim.id > ready.since)))
 
     def take(start: int, end: int) -> list[ScoredClaim] | None:
@@ -614,11 +682,16 @@ def neighbour_articles(session: Session, claim_text: str, exclude: int) -> list[
 
 
 def earlier_decisions(session: Session, article: Article, claims: list[Claim],
-                      config: MatchConfig) -> list[tuple[Article, int, int, Decision]]:
+                      config: MatchConfig, ready: ReadyWindows | None = None) -> list[tuple[Article, int, int, Decision]]:
     """The claims an article just created, matched against the sentences of stored articles on the
     same subject: a statement first quoted today may have been paraphrased or denied yesterday,
     and matching only forward would never link that outlet. Same scores and thresholds as forward
-    matching; rejected suggestions stay rejected; spans already mentioning the claim are skipped."""
+    matching; rejected suggestions stay rejected; spans already mentioning the claim are skipped.
+    `ready`: the searches and scores a worker process made ahead, taken when still right (see
+    ready_back)."""
+    taken_back = ready_back(session, article, [c.text for c in claims], ready, config)
+    if taken_back is not None:
+        return _replayed_decisions(session, claims, taken_back, config)
     wanted: dict[int, list[Claim]] = {}
     for claim in claims:
         for article_id in neighbour_articles(session, claim.text, article.id):
@@ -662,6 +735,50 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                     out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))
                     taken.setdefault((claim_id, other_id), []).append((start, end))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
+
+
+def _replayed_decisions(session: Session, claims: list[Claim], back: dict, config: MatchConfig) -> list:
+    """earlier_decisions' loop over the worker's scores: the same articles in the same order (by
+    id), windows in the text's order and claims in the given order within a window, so the same
+    spans are taken first and the same decisions made."""
+    wanted: dict[int, list[Claim]] = {}
+    for claim in claims:
+        for article_id in back[claim.text][2]:
+            wanted.setdefault(article_id, []).append(claim)
+    if not wanted:
+        return []
+    ids, claim_ids = sorted(wanted), [c.id for c in claims]
+    taken = _spans_of(session, Mention, ids, claim_ids)
+    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
+        taken.setdefault(key, []).extend(spans)
+    pairs = []
+    for order, claim in enumerate(claims):
+        for other_id, start, end, match in back[claim.text][3]:
+            pairs.append((other_id, start, end, order, claim, match))
+    pairs.sort(key=lambda p: p[:4])
+    texts = dict(session.execute(select(Article.id, Article.text)
+                                 .where(Article.id.in_({p[0] for p in pairs}))).all()) if pairs else {}
+    found: list[tuple[int, int, int, Decision]] = []
+    speakers: dict[int, str | None] | None = None
+    for other_id, start, end, _, claim, match in pairs:
+        if other_id not in texts:
+            continue
+        spans = taken.get((claim.id, other_id), [])
+        if _overlaps(spans, start, end):
+            continue
+        passage = texts[other_id][start:end]
+        if speakers is None and reads_speaker(passage):
+            speakers = claim_speakers(session, claim_ids)
+        verdict = decide(match, config, _stance(match, config, claim.text, passage, (speakers or {}).get(claim.id)))
+        if verdict is not None:
+            found.append((other_id, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
+            taken.setdefault((claim.id, other_id), []).append((start, end))
+    if not found:
+        return []
+    stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
+                                     lazyload(Article.outlet))
+    rows = {a.id: a for a in session.scalars(stored.where(Article.id.in_({f[0] for f in found})))}
+    return _best_per_claim([(rows[i], start, end, d) for i, start, end, d in found], MATCH_EARLIER_ARTICLES)
 
 
 def _best_per_claim(found: list, most: int) -> list:

@@ -265,7 +265,7 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
         union = " UNION ALL ".join(word.format(i=i) for i in range(terms))
         ranked = f"SELECT id, sum(w) AS s FROM ({union}) AS hits GROUP BY id"
     if not claims:
-        return f"SELECT id FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
+        return f"SELECT id, s FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
     # The liveness test stays outside the ranked subquery: inside it, the planners may walk the
     # merged_into_id index over every live claim (measured 1.3 s a query at 100k on PostgreSQL).
     return (f"SELECT c.id, c.text, c.review_title, hit.s FROM ({ranked} ORDER BY s DESC, id LIMIT :n) AS hit "
@@ -293,15 +293,15 @@ def _folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class NewClaims:
-    """Claims stored after a candidate query was answered (their texts and headlines), to tell
-    whether one of them would be on its list now (see CANDIDATE_BARS). Each claim's words are
-    folded and cut at every character that is not a letter or digit, as finely as either index
-    cuts them or more, so "holds a term as a word prefix" and the summed weight are upper bounds
-    of the index's own: a claim that might enter is always reported."""
+class NewRows:
+    """Rows (claims: text and headline; articles: text) stored after a candidate query was
+    answered, to tell whether one of them would be on its list now (see CANDIDATE_BARS). Each
+    row's words are folded and cut at every character that is not a letter or digit, as finely as
+    either index cuts them or more, so "holds a term as a word prefix" and the summed weight are
+    upper bounds of the index's own: a row that might enter is always reported."""
 
-    def __init__(self, claims):
-        self.words = [sorted({w for t in texts if t for w in _WORD.findall(_folded(t))}) for texts in claims]
+    def __init__(self, rows):
+        self.words = [sorted(set().union(*(_index_words(t) for t in texts if t))) for texts in rows]
 
     def may_enter(self, session, terms, bar: float) -> bool:
         if not self.words or not terms:
@@ -317,6 +317,12 @@ class NewClaims:
             if sum(weights[t] for t in held) >= bar - 1e-9:
                 return True
         return False
+
+
+@lru_cache(maxsize=256)
+def _index_words(text: str) -> frozenset[str]:
+    """Pure, so cached: the articles of a batch are looked at again for each article after them."""
+    return frozenset(_WORD.findall(_folded(text)))
 
 
 def _holds_prefix(words: list[str], prefix: str) -> bool:
@@ -384,8 +390,11 @@ def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, 
     clean = _telling_terms(session, clean, budget, most)
     dialect = session.get_bind().dialect.name
     params = _ranked_params(session, dialect, clean) | {"n": limit, "exclude": exclude}
-    return [row[0] for row in driver_rows(session, _ranked_sql(dialect, len(clean), False),
-                                          params)]
+    rows = driver_rows(session, _ranked_sql(dialect, len(clean), False), params)
+    bars = session.info.get(ARTICLE_BARS)
+    if bars is not None:
+        bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
+    return [row[0] for row in rows]
 
 
 def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
@@ -416,6 +425,7 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
 # since enters that list only if it holds one of the terms and its summed weights reach the bar
 # (ties go to the older claim, ranked first by id). See NewClaims.
 CANDIDATE_BARS = "candidate_bars"
+ARTICLE_BARS = "article_bars"     # the same for article_candidates (articles stored since: NewRows)
 
 
 def claim_search_terms(session, terms: list[str], budget: int = 800, most: int = 12) -> list[str]:
