@@ -16,7 +16,7 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
-from app.domain.linking import claim_speakers
+from app.domain.linking import claim_speakers, find_matching_claim
 from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
     MATCH_CANDIDATES,
@@ -535,7 +535,8 @@ class ReadyWindows:
     since: int
     vocab: tuple[int, float]
     windows: dict[tuple[int, int], tuple[tuple[str, ...], float, tuple[ScoredClaim, ...]]]
-    # Matching back, for each statement of the article (the text of the claim it would start):
+    # Matching back, for each statement of the article (the text of the claim it would start; not
+    # for one a stored claim has the words of, which it most likely joins):
     # the article search's terms and bar (storage.search.ARTICLE_BARS), the stored articles it
     # found, and each (article id, start, end, match) scoring above 0 there; articles stored after
     # the read (id above articles_since) are checked as claims are above (see ready_back).
@@ -554,6 +555,8 @@ def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple
     bars = session.info[ARTICLE_BARS] = []
     try:
         for statement in dict.fromkeys(statements):
+            if find_matching_claim(session, statement) is not None:
+                continue     # most likely joins that claim and starts none: no matching back
             bars.clear()
             back[statement] = _score_back(session, statement, config, loaded, bars)
     finally:
