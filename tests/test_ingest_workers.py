@@ -189,3 +189,17 @@ def test_workers_scoring_ahead_store_what_one_process_stores(two_stores):
     assert len(forward) >= len(items) - 3 - 2 and len(back) >= len(items) - 2 - 2, (forward, back)
     for table in one:
         assert two[table] == one[table], table
+
+
+def test_a_row_stored_since_is_said_to_enter_a_list_whenever_the_index_might_put_it_there(session):
+    """NewRows errs towards yes: any word starting with a query word, whatever its case or accents,
+    counts, and its weight is summed over every such word; a word only inside another never does."""
+    from app.storage.search import NewRows
+
+    rows = NewRows([("The CAFÉ re-opened, officials said.", None)])
+    assert rows.may_enter(session, ["cafe"], 0.0)
+    assert rows.may_enter(session, ["café"], 0.0)
+    assert rows.may_enter(session, ["open", "zzz"], 0.0)     # "re-opened": "re" and "opened"
+    assert not rows.may_enter(session, ["pened", "fficial"], 0.0)
+    assert not rows.may_enter(session, ["cafe"], 1e9)          # holds it, below the list's last
+    assert not NewRows([]).may_enter(session, ["cafe"], 0.0)

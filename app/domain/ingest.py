@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain.article_linking import ArticlePlan, plan_article
@@ -295,9 +295,12 @@ def _prepare_and_score(item: BatchItem, max_bytes: int, limits: tuple[int, int],
     if _WORKER["vocab"] != identity:
         pin_claims_vocabulary(pickle.loads(Path(path).read_bytes()))
         _WORKER["vocab"] = identity
-    with Session(_WORKER["engine"]) as session:
-        statements = [st.text for unit in prepared.plan.units for st in unit.statements]
-        ready = score_windows(session, prepared.article.text, _WORKER["config"], identity, statements)
+    statements = [st.text for unit in prepared.plan.units for st in unit.statements]
+    try:
+        with Session(_WORKER["engine"]) as session:
+            ready = score_windows(session, prepared.article.text, _WORKER["config"], identity, statements)
+    except SQLAlchemyError:
+        return prepared      # the store could not be read here (busy, gone): the linking reads it
     return replace(prepared, plan=replace(prepared.plan, ready=ready))
 
 
