@@ -183,7 +183,8 @@ def test_workers_scoring_ahead_store_what_one_process_stores(two_stores):
     assert results[2] == results[1]
     one, two = everything(two_stores[0]), everything(two_stores[1])
     # The repeated statements were linked to the claims the earlier articles of the batch created.
-    assert READY_WINDOWS["back taken"] > 0 and READY_WINDOWS["back scored again"] > 0, READY_WINDOWS
+    for what in ("back", "statement"):     # matching back; a statement's own candidates
+        assert READY_WINDOWS[f"{what} taken"] > 0 and READY_WINDOWS[f"{what} scored again"] > 0, READY_WINDOWS
     forward = [m for m in one["mentions"] if m[-1] and m[7] == "extracted" and ", as of Monday" in m[4]]
     back = [m for m in one["mentions"] if m[-1] and m[7] == "extracted" and ", as of Friday" in m[4]]
     assert len(forward) >= len(items) - 3 - 2 and len(back) >= len(items) - 2 - 2, (forward, back)

@@ -33,6 +33,7 @@ from app.domain.matching import (
     earlier_decisions,
     joinable_claim,
     passage_decisions,
+    ready_statement,
     scored_candidates,
     sentences_not_matched,
     stance_speakers,
@@ -159,7 +160,8 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
                 spans = [(quotes[0], (unit.quote.start + st.start, unit.quote.start + st.end))]
             else:
                 spans = _split_spans(st, unit, *quotes)
-            _link_statement(steps, session, article, st.text, spans, config, counts, known, created, quotes)
+            _link_statement(steps, session, article, st.text, spans, config, counts, known, created, quotes,
+                            plan.ready)
         if quotes[0].id is None:      # no statement wrote them: a reported clause framing a quotation
             with steps.write():
                 _store_quotes(session, quotes)
@@ -289,31 +291,34 @@ class StatementLinks:
 
 def _link_statement(steps: WriteSteps, session: Session, article: Article, text: str, spans: list,
                     config: MatchConfig, counts: dict[str, int], known: set, created: list[Claim],
-                    quotes: list[Quote]) -> None:
+                    quotes: list[Quote], ready: ReadyWindows | None = None) -> None:
     """One statement, one step: decide by reading, then write (reading again under the step's
     lock when another writer made or merged a claim meanwhile); the first statement of a
     quotation writes its quote rows too."""
     quote = spans[0][0]
     mark = steps.mark()
-    links = _statement_links(session, article, quote, text, config)
+    links = _statement_links(session, article, quote, text, config, ready)
     with steps.write() as touched:
         if steps.stale(mark):
-            links = _statement_links(session, article, quote, text, config)
+            links = _statement_links(session, article, quote, text, config, ready)
         _store_quotes(session, quotes)
         _write_statement(steps, session, article, text, spans, links, counts, known, created, touched)
 
 
 def _statement_links(session: Session, article: Article, quote: Quote, text: str,
-                     config: MatchConfig) -> StatementLinks:
+                     config: MatchConfig, ready: ReadyWindows | None = None) -> StatementLinks:
     """Join the claim this statement restates (same words, a shared 8-word run, or a score above
-    the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
+    the link threshold) or start a new one; close-but-not-sure claims become suggestions here.
+    `ready`: its candidates as a worker scored them, taken when still right (ready_statement)."""
     claim_id, score, scored = find_matching_claim(session, text), None, []
     others: set[int] = set()   # claims it must not join: another speaker or moment, or not a repeat
     if claim_id is not None and not _same_statement(session, claim_id, text, quote, article, config):
         others.add(claim_id)
         claim_id = None
     if claim_id is None:
-        scored = scored_candidates(session, text, config)
+        scored = ready_statement(session, ready, text, config)
+        if scored is None:
+            scored = scored_candidates(session, text, config)
         for _ in range(JOIN_TRIES):
             join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
             if join is None:

@@ -542,6 +542,8 @@ class ReadyWindows:
     # the read (id above articles_since) are checked as claims are above (see ready_back).
     articles_since: int = 0
     back: dict[str, tuple[tuple[str, ...], float, tuple[int, ...], tuple]] = field(default_factory=dict)
+    # The same statements' own candidates (the claim a statement may join), as `windows`.
+    statements: dict[str, tuple[tuple[str, ...], float, tuple[ScoredClaim, ...]]] = field(default_factory=dict)
 
 
 def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple[int, float],
@@ -551,27 +553,47 @@ def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple
     since = session.execute(select(func.max(Claim.id))).scalar() or 0
     articles_since = session.execute(select(func.max(Article.id))).scalar() or 0
     back: dict = {}
+    own: dict = {}
+    out = {}
     loaded: dict[int, tuple[str, str | None]] = {}
     bars = session.info[ARTICLE_BARS] = []
+    claim_bars = session.info[CANDIDATE_BARS] = []
+
+    def scored_with_bar(passage: str) -> tuple:
+        claim_bars.clear()
+        scored = tuple(scored_candidates(session, passage, config))
+        return (*(claim_bars[0] if claim_bars else ((), 0.0)), scored)
     try:
         for statement in dict.fromkeys(statements):
             if find_matching_claim(session, statement) is not None:
                 continue     # most likely joins that claim and starts none: no matching back
             bars.clear()
             back[statement] = _score_back(session, statement, config, loaded, bars)
+            own[statement] = scored_with_bar(statement)
+        for start, end in matchable_windows(text):
+            out[(start, end)] = scored_with_bar(text[start:end])
     finally:
         session.info.pop(ARTICLE_BARS, None)
-    out = {}
-    bars = session.info[CANDIDATE_BARS] = []
-    try:
-        for start, end in matchable_windows(text):
-            bars.clear()
-            scored = scored_candidates(session, text[start:end], config)
-            terms, bar = bars[0] if bars else ((), 0.0)
-            out[(start, end)] = (terms, bar, tuple(scored))
-    finally:
         session.info.pop(CANDIDATE_BARS, None)
-    return ReadyWindows(since, vocab, out, articles_since, back)
+    return ReadyWindows(since, vocab, out, articles_since, back, own)
+
+
+def ready_statement(session: Session, ready: ReadyWindows | None, text: str,
+                    config: MatchConfig) -> list[ScoredClaim] | None:
+    """A statement's candidates as the worker scored them, when no claim stored since its read
+    (this article's statements before this one too) might enter the list; else None."""
+    if ready is None or config.embedder is not None or text not in ready.statements:
+        return None
+    if snapshot_identity(claims_vocabulary(session)) != ready.vocab:
+        return None
+    terms, bar, scored = ready.statements[text]
+    added = NewRows(tuple(row) for row in session.execute(
+        select(Claim.text, Claim.review_title).where(Claim.id > ready.since)))
+    if added.may_enter(session, terms, bar):
+        READY_WINDOWS["statement scored again"] += 1
+        return None
+    READY_WINDOWS["statement taken"] += 1
+    return list(scored)
 
 
 def _score_back(session: Session, text: str, config: MatchConfig, loaded: dict, bars: list) -> tuple:
