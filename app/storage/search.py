@@ -301,33 +301,38 @@ class NewRows:
     upper bounds of the index's own: a row that might enter is always reported."""
 
     def __init__(self, rows):
-        self.words = [sorted(set().union(*(_index_words(t) for t in texts if t))) for texts in rows]
+        self.rows_of: dict[str, list[int]] = {}
+        for i, texts in enumerate(rows):
+            for word in set().union(*(_index_words(t) for t in texts if t)):
+                self.rows_of.setdefault(word, []).append(i)
+        self.words = sorted(self.rows_of)
 
     def may_enter(self, session, terms, bar: float) -> bool:
-        if not self.words or not terms:
+        words, held = self.words, {}
+        if not words:
             return False
-        folded = [_folded(t) for t in terms]
-        weights = None
-        for words in self.words:
-            held = [t for t, f in zip(terms, folded) if _holds_prefix(words, f)]
-            if not held:
-                continue
-            if weights is None:
-                weights = term_weight_table(session, terms)    # as _ranked_params weighs them
-            if sum(weights[t] for t in held) >= bar - 1e-9:
-                return True
-        return False
+        for term in terms:
+            prefix = _folded_term(term)
+            i = bisect_left(words, prefix)
+            while i < len(words) and words[i].startswith(prefix):
+                for row in self.rows_of[words[i]]:
+                    held.setdefault(row, set()).add(term)
+                i += 1
+        if not held:
+            return False
+        weights = term_weight_table(session, terms)       # as _ranked_params weighs them
+        return any(sum(weights[t] for t in row_terms) >= bar - 1e-9 for row_terms in held.values())
+
+
+@lru_cache(maxsize=65536)
+def _folded_term(term: str) -> str:
+    return _folded(term)
 
 
 @lru_cache(maxsize=256)
 def _index_words(text: str) -> frozenset[str]:
     """Pure, so cached: the articles of a batch are looked at again for each article after them."""
     return frozenset(_WORD.findall(_folded(text)))
-
-
-def _holds_prefix(words: list[str], prefix: str) -> bool:
-    i = bisect_left(words, prefix)
-    return i < len(words) and words[i].startswith(prefix)
 
 
 def term_weights(session, prefixes) -> dict[str, float]:
