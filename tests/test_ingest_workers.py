@@ -1,5 +1,7 @@
-"""`claimtracker ingest --workers N`: worker processes read, parse and extract; the linking and
-every write stay in one process in the files' order, so the store is the same as with one."""
+"""`claimtracker ingest --workers N`: worker processes read, parse, extract and score ahead (the
+read-only part of linking); the linking's decisions and every write stay in one process in the
+files' order, taking the workers' scores only where still right, so the store is the same as with
+one."""
 from __future__ import annotations
 
 import json
