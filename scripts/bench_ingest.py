@@ -10,7 +10,11 @@ Articles are generated here from a few templates so the run needs no data from o
 N, into a copy of `--store` (a SQLite store, e.g. one bench.scale built; the articles are then
 written in its vocabulary and speakers by bench.scale_gen.ingest_articles) or into an empty store;
 with `--postgres`, also into that PostgreSQL database, whose public schema is DROPPED and refilled
-with a copy of the store (claimtracker db copy) before each N: give it a database of its own."""
+with a copy of the store (claimtracker db copy) before each N: give it a database of its own.
+Each line also gives the CPU seconds of all the processes an article (the figure to compare on a
+busy machine), those of the linking process alone (what bounds the rate with enough cores), and how
+many windows, statements and matchings back the linking took from the workers or did again
+(domain.matching.READY_WINDOWS)."""
 from __future__ import annotations
 
 import argparse
@@ -56,7 +60,7 @@ def workers_figures(args) -> None:
     from sqlalchemy import text
 
     from app.domain.ingest import BatchItem, ingest_items
-    from app.domain.matching import MatchConfig
+    from app.domain.matching import READY_WINDOWS, MatchConfig
     from app.storage.copy import copy_database
 
     counts = [int(n) for n in args.workers.split(",")]
@@ -95,17 +99,28 @@ def workers_figures(args) -> None:
                     url = pg_url
                 engine = make_engine(url)
                 load0 = open("/proc/loadavg").read().split()[0]
-                t0 = time.perf_counter()
+                READY_WINDOWS.clear()
+                t0, cpu0, own0 = time.perf_counter(), _cpu_seconds(), time.process_time()
                 with make_sessionmaker(engine)() as session:
                     results = ingest_items(session, items, "bench", 2 * 1024 * 1024, None,
                                            MatchConfig(), workers=n)
-                dt = time.perf_counter() - t0
+                dt, cpu, own = time.perf_counter() - t0, _cpu_seconds() - cpu0, time.process_time() - own0
                 engine.dispose()
                 copy.unlink()
                 added = sum(r.status == "added" for r in results)
                 print(f"ingest --workers {n} ({engine_name}): {added} articles in {dt:.1f} s = "
                       f"{added / dt:.2f} articles/s ({sum(r.new_claims for r in results)} new claims, "
-                      f"{sum(r.mentions for r in results)} mentions; load average {load0})", flush=True)
+                      f"{sum(r.mentions for r in results)} mentions; load average {load0}); CPU of all "
+                      f"processes {cpu:.1f} s = {cpu / max(added, 1) * 1000:.0f} ms an article (the linking process "
+                      f"{own / max(added, 1) * 1000:.0f} ms); windows "
+                      f"scored ahead: {dict(READY_WINDOWS) or 'none'}", flush=True)
+
+
+def _cpu_seconds() -> float:
+    """CPU of this process and its finished children (the worker pools, once shut down)."""
+    import os
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def main() -> None:

@@ -28,10 +28,12 @@ from app.domain.linking import (
 from app.domain.matching import (
     Decision,
     MatchConfig,
+    ReadyWindows,
     claims_by_id,
     earlier_decisions,
     joinable_claim,
     passage_decisions,
+    ready_statement,
     scored_candidates,
     sentences_not_matched,
     stance_speakers,
@@ -76,6 +78,8 @@ class ArticlePlan:
     left_out: dict[str, int]
     notes: tuple[str, ...]
     window_stems: str | None = None    # Article.window_stems (matching.window_stems_text)
+    # The sentence windows' candidates scored ahead by a worker process (ingest --workers N), or None.
+    ready: ReadyWindows | None = None
 
 
 def plan_article(text: str, config: MatchConfig) -> ArticlePlan:
@@ -156,7 +160,8 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
                 spans = [(quotes[0], (unit.quote.start + st.start, unit.quote.start + st.end))]
             else:
                 spans = _split_spans(st, unit, *quotes)
-            _link_statement(steps, session, article, st.text, spans, config, counts, known, created, quotes)
+            _link_statement(steps, session, article, st.text, spans, config, counts, known, created, quotes,
+                            plan.ready)
         if quotes[0].id is None:      # no statement wrote them: a reported clause framing a quotation
             with steps.write():
                 _store_quotes(session, quotes)
@@ -164,8 +169,8 @@ def _link_article(session: Session, article: Article, config: MatchConfig, plan:
         config.embedder.encode([c.text for c in created])     # the work, before the step: cached
         with steps.write():
             store_vectors(session, config.embedder, config.embedder_model, [(c.id, c.text) for c in created])
-    link_sentences(steps, session, article, config, counts, known)
-    _link_earlier_articles(steps, session, article, created, config, counts)
+    link_sentences(steps, session, article, config, counts, known, plan.ready)
+    _link_earlier_articles(steps, session, article, created, config, counts, plan.ready)
     links, suggestions = link_repeated_passages(steps, session, article)
     counts["mentions"] += links
     counts["suggestions"] += suggestions
@@ -188,14 +193,15 @@ def _split_spans(st: Statement, unit: QuoteUnit, quote_a: Quote, quote_b: Quote)
 
 
 def link_sentences(steps: WriteSteps, session: Session, article: Article, config: MatchConfig,
-                   counts: dict[str, int], known: set) -> None:
+                   counts: dict[str, int], known: set, ready: ReadyWindows | None = None) -> None:
     """Every sentence against the stored claims, written a stretch at a time (STEP_WINDOWS
     sentences or STEP_ROWS mentions): reading the next stretch leaves the lock to other writers,
     where a run of write steps back to back would keep a waiting writer out until its end (SQLite
-    hands the lock to whoever asks first after a commit, and a waiter asks every 100 ms)."""
+    hands the lock to whoever asks first after a commit, and a waiter asks every 100 ms).
+    `ready`: candidates a worker process scored ahead (see matching.ReadyWindows)."""
     batch: list[tuple[int, int, Decision]] = []
     windows = 0
-    for found in window_decisions(session, article, config):
+    for found in window_decisions(session, article, config, ready):
         batch += found
         windows += 1
         if len(batch) >= STEP_ROWS or (batch and windows >= STEP_WINDOWS):
@@ -222,7 +228,7 @@ def _write_sentence_mentions(steps: WriteSteps, session: Session, article: Artic
 
 
 def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article, created: list[Claim],
-                           config: MatchConfig, counts: dict[str, int]) -> None:
+                           config: MatchConfig, counts: dict[str, int], ready: ReadyWindows | None = None) -> None:
     """The claims this article created, linked or suggested in the stored articles that carried
     them first (see matching.earlier_decisions); counted apart in the ingest event."""
     counts["earlier_mentions"] = counts["earlier_suggestions"] = 0
@@ -233,7 +239,7 @@ def _link_earlier_articles(steps: WriteSteps, session: Session, article: Article
     # steps commit, what another writer added meanwhile: sync_known), so the keys added in this
     # loop are all add_mention must check (no query per mention).
     added: set = set()
-    found = earlier_decisions(session, article, created, config)
+    found = earlier_decisions(session, article, created, config, ready)
     judged = [fidelity(by_id[d.claim_id].text, other.text[start:end], quoted=False)
               for other, start, end, d in found]
     for at in range(0, len(found), STEP_ROWS):
@@ -285,31 +291,34 @@ class StatementLinks:
 
 def _link_statement(steps: WriteSteps, session: Session, article: Article, text: str, spans: list,
                     config: MatchConfig, counts: dict[str, int], known: set, created: list[Claim],
-                    quotes: list[Quote]) -> None:
+                    quotes: list[Quote], ready: ReadyWindows | None = None) -> None:
     """One statement, one step: decide by reading, then write (reading again under the step's
     lock when another writer made or merged a claim meanwhile); the first statement of a
     quotation writes its quote rows too."""
     quote = spans[0][0]
     mark = steps.mark()
-    links = _statement_links(session, article, quote, text, config)
+    links = _statement_links(session, article, quote, text, config, ready)
     with steps.write() as touched:
         if steps.stale(mark):
-            links = _statement_links(session, article, quote, text, config)
+            links = _statement_links(session, article, quote, text, config, ready)
         _store_quotes(session, quotes)
         _write_statement(steps, session, article, text, spans, links, counts, known, created, touched)
 
 
 def _statement_links(session: Session, article: Article, quote: Quote, text: str,
-                     config: MatchConfig) -> StatementLinks:
+                     config: MatchConfig, ready: ReadyWindows | None = None) -> StatementLinks:
     """Join the claim this statement restates (same words, a shared 8-word run, or a score above
-    the link threshold) or start a new one; close-but-not-sure claims become suggestions here."""
+    the link threshold) or start a new one; close-but-not-sure claims become suggestions here.
+    `ready`: its candidates as a worker scored them, taken when still right (ready_statement)."""
     claim_id, score, scored = find_matching_claim(session, text), None, []
     others: set[int] = set()   # claims it must not join: another speaker or moment, or not a repeat
     if claim_id is not None and not _same_statement(session, claim_id, text, quote, article, config):
         others.add(claim_id)
         claim_id = None
     if claim_id is None:
-        scored = scored_candidates(session, text, config)
+        scored = ready_statement(session, ready, text, config)
+        if scored is None:
+            scored = scored_candidates(session, text, config)
         for _ in range(JOIN_TRIES):
             join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
             if join is None:

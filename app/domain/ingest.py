@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain.article_linking import ArticlePlan, plan_article
 from app.domain.articles import ArticleInput, ingest_and_commit, validate_article
-from app.domain.matching import MatchConfig
+from app.domain.matching import MatchConfig, score_windows
 from app.domain.errors import DomainError
 from app.domain.inputs import check_storable
 from app.pipeline.article_records import RecordsError, is_records_file, is_sources_csv, parse_article_records
@@ -25,7 +27,9 @@ from app.pipeline.documents import (
     parse_published,
     parse_sources_csv,
 )
-from app.storage.engine import BUSY_MESSAGE, is_busy_error
+from app.storage.engine import BUSY_MESSAGE, is_busy_error, make_engine
+from app.storage.search import claims_vocabulary, pin_claims_vocabulary
+from app.storage.term_counts import portable, snapshot_identity
 
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
@@ -222,21 +226,82 @@ def prepare_item(item: BatchItem, max_bytes: int, limits: tuple[int, int]) -> Pr
 
 
 def prepared_items(items: list[BatchItem], max_bytes: int, limits: tuple[int, int],
-                   workers: int = 1) -> Iterator[Prepared]:
+                   workers: int = 1, link: tuple[Session, MatchConfig] | None = None) -> Iterator[Prepared]:
     """prepare_item of each item, in the items' order: here, one by one, or by `workers` processes
-    a few items ahead of the caller (at most PREPARED_AHEAD a worker wait in memory)."""
+    a few items ahead of the caller (at most PREPARED_AHEAD a worker wait in memory). `link`: the
+    linking session and config; the workers then also score each article's sentence windows
+    against the stored claims (matching.score_windows, reading the store on connections of their
+    own, with the vocabulary that session's process weighs with), which the linking takes where
+    still right (see matching.ReadyWindows)."""
     if workers <= 1 or len(items) <= 1:
         yield from (prepare_item(item, max_bytes, limits) for item in items)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    ahead_linker = _AheadLinker(*link) if link is not None and link[1].embedder is None else None
+    init = (_init_worker, ahead_linker.init_args()) if ahead_linker else (None, ())
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=init[0], initargs=init[1]) as pool, \
+            tempfile.TemporaryDirectory(prefix="ingest-vocab-") as folder:
+        def submit(item: BatchItem):
+            if ahead_linker is None:
+                return pool.submit(prepare_item, item, max_bytes, limits)
+            return pool.submit(_prepare_and_score, item, max_bytes, limits, ahead_linker.vocab(Path(folder)))
         ahead: deque = deque()
         todo = iter(items)
         for item in todo:
-            ahead.append(pool.submit(prepare_item, item, max_bytes, limits))
+            ahead.append(submit(item))
             if len(ahead) >= PREPARED_AHEAD * workers:
                 yield ahead.popleft().result()
         while ahead:
             yield ahead.popleft().result()
+
+
+class _AheadLinker:
+    """The linking process's side of scoring ahead: what the workers need to score as it would."""
+
+    def __init__(self, session: Session, config: MatchConfig):
+        self.session, self.config = session, config
+        self.shipped: tuple[tuple[int, float], str] | None = None
+
+    def init_args(self) -> tuple:
+        url = self.session.get_bind().url.render_as_string(hide_password=False)
+        return url, self.config
+
+    def vocab(self, folder: Path) -> tuple[tuple[int, float], str]:
+        """The identity of the claims' vocabulary this process weighs with now, and a file holding
+        it for the workers (written once a vocabulary: a big store keeps one for minutes)."""
+        snap = claims_vocabulary(self.session)
+        identity = snapshot_identity(snap)
+        if self.shipped is None or self.shipped[0] != identity:
+            path = folder / f"vocab-{identity[0]}-{identity[1]!r}.pickle"
+            path.write_bytes(pickle.dumps(portable(snap), protocol=pickle.HIGHEST_PROTOCOL))
+            self.shipped = identity, str(path)
+        return self.shipped
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(url: str, config: MatchConfig) -> None:
+    _WORKER.update(engine=make_engine(url), config=config, vocab=None)
+
+
+def _prepare_and_score(item: BatchItem, max_bytes: int, limits: tuple[int, int],
+                       vocab: tuple[tuple[int, float], str]) -> Prepared:
+    """prepare_item, then the article's windows scored (matching.score_windows): reads only."""
+    prepared = prepare_item(item, max_bytes, limits)
+    if prepared.error:
+        return prepared
+    identity, path = vocab
+    if _WORKER["vocab"] != identity:
+        pin_claims_vocabulary(pickle.loads(Path(path).read_bytes()))
+        _WORKER["vocab"] = identity
+    statements = [st.text for unit in prepared.plan.units for st in unit.statements]
+    try:
+        with Session(_WORKER["engine"]) as session:
+            ready = score_windows(session, prepared.article.text, _WORKER["config"], identity, statements)
+    except SQLAlchemyError:
+        return prepared      # the store could not be read here (busy, gone): the linking reads it
+    return replace(prepared, plan=replace(prepared.plan, ready=ready))
 
 
 PREPARED_AHEAD = 4
@@ -248,9 +313,12 @@ def ingest_items(session: Session, items: list[BatchItem], actor: str, max_bytes
     """Each item in its own transaction; a failed one is reported and the batch goes on. With
     `workers` > 1, reading, parsing and extraction (prepare_item) run in that many processes while
     this one links and writes, in the items' order: the same articles, claims and mentions as
-    with one (the linking, which reads and writes the store, stays here, one article at a time)."""
+    with one. The workers also score each article's sentences against the stored claims, reading
+    only (see prepared_items); every write, and every decision that depends on what the batch
+    wrote before, stays here, one article at a time."""
     results = []
-    for prepared in prepared_items(items, max_bytes, plan_limits(matching), workers):
+    link = (session, matching or MatchConfig())
+    for prepared in prepared_items(items, max_bytes, plan_limits(matching), workers, link):
         try:
             result = _ingest_prepared(session, prepared, actor, max_bytes, matching)
         except OperationalError as exc:

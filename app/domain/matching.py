@@ -8,14 +8,15 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
-from app.domain.linking import claim_speakers
+from app.domain.linking import claim_speakers, find_matching_claim
 from app.domain.vectors import nearest_claims, stored_vectors
 from app.pipeline.constants import (
     MATCH_CANDIDATES,
@@ -44,7 +45,16 @@ from app.pipeline.matching import (
 )
 from app.pipeline.stance import StanceResult, reads_speaker, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
-from app.storage.search import article_candidates, claim_candidates, term_weight_table
+from app.storage.search import (
+    article_candidates,
+    claim_candidates,
+    CANDIDATE_BARS,
+    NewRows,
+    ARTICLE_BARS,
+    claims_vocabulary,
+    term_weight_table,
+)
+from app.storage.term_counts import snapshot_identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,19 +528,175 @@ def sentence_decisions(session: Session, article: Article,
     return [found for window in window_decisions(session, article, config) for found in window]
 
 
-def window_decisions(session: Session, article: Article,
-                     config: MatchConfig) -> Iterator[list[tuple[int, int, Decision]]]:
+@dataclass(frozen=True)
+class ReadyWindows:
+    """Each matchable window of a text with its scored candidates (scored_candidates) and the
+    search terms that found them (storage.search.claim_search_terms), worked out ahead by a worker
+    process of `claimtracker ingest --workers N` (score_windows) from its own read of the store,
+    with the vocabulary of the process that links (`vocab`: term_counts.snapshot_identity).
+
+    That process takes a window's list only where it is the list it would make itself at that
+    moment: the same vocabulary (the weights and the terms chosen), and no claim stored after the
+    read (id above `since`: another article of the batch, or this one's statements) that holds one
+    of the window's terms, the only way a new claim enters or changes a candidate list, since a
+    batch ingest only adds claims. Else it scores the window itself, as without workers."""
+
+    since: int
+    vocab: tuple[int, float]
+    windows: dict[tuple[int, int], tuple[tuple[str, ...], float, tuple[ScoredClaim, ...]]]
+    # Matching back, for each statement of the article (the text of the claim it would start; not
+    # for one a stored claim has the words of, which it most likely joins):
+    # the article search's terms and bar (storage.search.ARTICLE_BARS), the stored articles it
+    # found, and each (article id, start, end, match) scoring above 0 there; articles stored after
+    # the read (id above articles_since) are checked as claims are above (see ready_back).
+    articles_since: int = 0
+    back: dict[str, tuple[tuple[str, ...], float, tuple[int, ...], tuple]] = field(default_factory=dict)
+    # The same statements' own candidates (the claim a statement may join), as `windows`.
+    statements: dict[str, tuple[tuple[str, ...], float, tuple[ScoredClaim, ...]]] = field(default_factory=dict)
+
+
+def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple[int, float],
+                  statements: Sequence[str] = ()) -> ReadyWindows:
+    """ReadyWindows of a text and its statements: reads only (no embeddings: their vectors are
+    not in this scheme)."""
+    since = session.execute(select(func.max(Claim.id))).scalar() or 0
+    articles_since = session.execute(select(func.max(Article.id))).scalar() or 0
+    back: dict = {}
+    own: dict = {}
+    out = {}
+    loaded: dict[int, tuple[str, str | None]] = {}
+    bars = session.info[ARTICLE_BARS] = []
+    claim_bars = session.info[CANDIDATE_BARS] = []
+
+    def scored_with_bar(passage: str) -> tuple:
+        claim_bars.clear()
+        scored = tuple(scored_candidates(session, passage, config))
+        return (*(claim_bars[0] if claim_bars else ((), 0.0)), scored)
+    try:
+        for statement in dict.fromkeys(statements):
+            if find_matching_claim(session, statement) is not None:
+                continue     # most likely joins that claim and starts none: no matching back
+            bars.clear()
+            back[statement] = _score_back(session, statement, config, loaded, bars)
+            own[statement] = scored_with_bar(statement)
+        for start, end in matchable_windows(text):
+            out[(start, end)] = scored_with_bar(text[start:end])
+    finally:
+        session.info.pop(ARTICLE_BARS, None)
+        session.info.pop(CANDIDATE_BARS, None)
+    return ReadyWindows(since, vocab, out, articles_since, back, own)
+
+
+def ready_statement(session: Session, ready: ReadyWindows | None, text: str,
+                    config: MatchConfig) -> list[ScoredClaim] | None:
+    """A statement's candidates as the worker scored them, when no claim stored since its read
+    (this article's statements before this one too) might enter the list; else None."""
+    if ready is None or config.embedder is not None or text not in ready.statements:
+        return None
+    if snapshot_identity(claims_vocabulary(session)) != ready.vocab:
+        return None
+    terms, bar, scored = ready.statements[text]
+    added = NewRows(tuple(row) for row in session.execute(
+        select(Claim.text, Claim.review_title).where(Claim.id > ready.since)))
+    if added.may_enter(session, terms, bar):
+        READY_WINDOWS["statement scored again"] += 1
+        return None
+    READY_WINDOWS["statement taken"] += 1
+    return list(scored)
+
+
+def _score_back(session: Session, text: str, config: MatchConfig, loaded: dict, bars: list) -> tuple:
+    """earlier_decisions' reading and scoring for one claim text, as its loop does them (a pair's
+    score depends on the claim and the window only: the weights are the vocabulary's)."""
+    ids = neighbour_articles(session, text, 0)
+    terms, bar = bars[0] if bars else ((), 0.0)
+    missing = [i for i in ids if i not in loaded]
+    if missing:
+        for other_id, other_text, kept in session.execute(
+                select(Article.id, Article.text, Article.window_stems).where(Article.id.in_(missing))):
+            loaded[other_id] = (other_text, kept)
+    here = [(0, text, claim_stems(text))]
+    floor, gate = config.floor, config.lexical_gate
+    entries = []
+    for other_id in sorted(ids):
+        if other_id not in loaded:
+            continue
+        other_text, kept = loaded[other_id]
+        near = _near_windows(other_text, kept, here)
+        if not near:
+            continue
+        weights = match_weights(session, set().union(*(w[2] for w, _ in near), here[0][2]))
+        claim_weight = claim_weight_of(weights, text)
+        for (start, end, stems, passage), _ in near:
+            if passage is None:
+                passage = Passage(other_text[start:end], stems, None)
+            match = score_match(text, passage, weights, floor, config.scorer, gate, claim_weight=claim_weight)
+            if match.score > 0:
+                entries.append((other_id, start, end, match))
+    return terms, bar, tuple(ids), tuple(entries)
+
+
+def ready_back(session: Session, article: Article, texts: list[str], ready: ReadyWindows | None,
+               config: MatchConfig) -> dict | None:
+    """The worker's matching back for each of `texts` when all of it may be taken: the same
+    vocabulary, each text scored, and no article stored since the worker's read (but this one,
+    which the search leaves out) that might enter a text's list of articles; else None."""
+    if ready is None or config.embedder is not None or any(t not in ready.back for t in texts):
+        return None
+    if snapshot_identity(claims_vocabulary(session)) != ready.vocab:
+        return None
+    added = NewRows((row[0],) for row in session.execute(
+        select(Article.text).where(Article.id > ready.articles_since, Article.id != article.id)))
+    if any(added.may_enter(session, ready.back[t][0], ready.back[t][1]) for t in texts):
+        READY_WINDOWS["back scored again"] += 1
+        return None
+    READY_WINDOWS["back taken"] += 1
+    return {t: ready.back[t] for t in texts}
+
+
+def _ready_lists(session: Session, ready: ReadyWindows | None, config: MatchConfig):
+    """A function (start, end) -> the window's ready list when it may be taken (see ReadyWindows),
+    else None."""
+    if ready is None or config.embedder is not None:
+        return lambda start, end: None
+    added = NewRows(tuple(row) for row in session.execute(
+        select(Claim.text, Claim.review_title).where(Claim.id > ready.since)))
+
+    def take(start: int, end: int) -> list[ScoredClaim] | None:
+        found = ready.windows.get((start, end))
+        if found is None or snapshot_identity(claims_vocabulary(session)) != ready.vocab:
+            READY_WINDOWS["other vocabulary"] += 1
+            return None
+        terms, bar, scored = found
+        if added.may_enter(session, terms, bar):
+            READY_WINDOWS["scored again"] += 1
+            return None
+        READY_WINDOWS["taken"] += 1
+        return list(scored)
+    return take
+
+
+# Windows of this process's ingests whose ready list was taken or scored again (for benchmarks).
+READY_WINDOWS: Counter = Counter()
+
+
+def window_decisions(session: Session, article: Article, config: MatchConfig,
+                     ready: ReadyWindows | None = None) -> Iterator[list[tuple[int, int, Decision]]]:
     """sentence_decisions window by window, so a caller may write what one stretch of the text
     decided before reading the next (what it writes, mentions of this article, is no input here:
-    the spans already linked are read once, at the start)."""
+    the spans already linked are read once, at the start). `ready`: the windows' candidates
+    scored by a worker process, taken where still right (see ReadyWindows)."""
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
     windows = matchable_windows(article.text)
     if config.embedder is not None:   # one batched pass; each window's lookup then hits the cache
         config.embedder.encode([clean_post(article.text[start:end]) for start, end in windows])
+    take = _ready_lists(session, ready, config)
     for start, end in windows:
         passage = article.text[start:end]
-        scored = scored_candidates(session, passage, config)
+        scored = take(start, end)
+        if scored is None:
+            scored = scored_candidates(session, passage, config)
         skip = {s.claim_id for s in scored
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}
@@ -550,11 +716,16 @@ def neighbour_articles(session: Session, claim_text: str, exclude: int) -> list[
 
 
 def earlier_decisions(session: Session, article: Article, claims: list[Claim],
-                      config: MatchConfig) -> list[tuple[Article, int, int, Decision]]:
+                      config: MatchConfig, ready: ReadyWindows | None = None) -> list[tuple[Article, int, int, Decision]]:
     """The claims an article just created, matched against the sentences of stored articles on the
     same subject: a statement first quoted today may have been paraphrased or denied yesterday,
     and matching only forward would never link that outlet. Same scores and thresholds as forward
-    matching; rejected suggestions stay rejected; spans already mentioning the claim are skipped."""
+    matching; rejected suggestions stay rejected; spans already mentioning the claim are skipped.
+    `ready`: the searches and scores a worker process made ahead, taken when still right (see
+    ready_back)."""
+    taken_back = ready_back(session, article, [c.text for c in claims], ready, config)
+    if taken_back is not None:
+        return _replayed_decisions(session, claims, taken_back, config)
     wanted: dict[int, list[Claim]] = {}
     for claim in claims:
         for article_id in neighbour_articles(session, claim.text, article.id):
@@ -598,6 +769,50 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                     out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))
                     taken.setdefault((claim_id, other_id), []).append((start, end))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
+
+
+def _replayed_decisions(session: Session, claims: list[Claim], back: dict, config: MatchConfig) -> list:
+    """earlier_decisions' loop over the worker's scores: the same articles in the same order (by
+    id), windows in the text's order and claims in the given order within a window, so the same
+    spans are taken first and the same decisions made."""
+    wanted: dict[int, list[Claim]] = {}
+    for claim in claims:
+        for article_id in back[claim.text][2]:
+            wanted.setdefault(article_id, []).append(claim)
+    if not wanted:
+        return []
+    ids, claim_ids = sorted(wanted), [c.id for c in claims]
+    taken = _spans_of(session, Mention, ids, claim_ids)
+    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
+        taken.setdefault(key, []).extend(spans)
+    pairs = []
+    for order, claim in enumerate(claims):
+        for other_id, start, end, match in back[claim.text][3]:
+            pairs.append((other_id, start, end, order, claim, match))
+    pairs.sort(key=lambda p: p[:4])
+    texts = dict(session.execute(select(Article.id, Article.text)
+                                 .where(Article.id.in_({p[0] for p in pairs}))).all()) if pairs else {}
+    found: list[tuple[int, int, int, Decision]] = []
+    speakers: dict[int, str | None] | None = None
+    for other_id, start, end, _, claim, match in pairs:
+        if other_id not in texts:
+            continue
+        spans = taken.get((claim.id, other_id), [])
+        if _overlaps(spans, start, end):
+            continue
+        passage = texts[other_id][start:end]
+        if speakers is None and reads_speaker(passage):
+            speakers = claim_speakers(session, claim_ids)
+        verdict = decide(match, config, _stance(match, config, claim.text, passage, (speakers or {}).get(claim.id)))
+        if verdict is not None:
+            found.append((other_id, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
+            taken.setdefault((claim.id, other_id), []).append((start, end))
+    if not found:
+        return []
+    stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
+                                     lazyload(Article.outlet))
+    rows = {a.id: a for a in session.scalars(stored.where(Article.id.in_({f[0] for f in found})))}
+    return _best_per_claim([(rows[i], start, end, d) for i, start, end, d in found], MATCH_EARLIER_ARTICLES)
 
 
 def _best_per_claim(found: list, most: int) -> list:

@@ -16,6 +16,7 @@ its end (search_index_ddl, article_index_ddl).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -29,7 +30,7 @@ from app.pipeline.matching import idf
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows
 from app.storage.models import Claim
-from app.storage.term_counts import VocabSnapshot, snapshot
+from app.storage.term_counts import VocabSnapshot, pin_snapshot, snapshot
 
 MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 100
@@ -264,7 +265,7 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
         union = " UNION ALL ".join(word.format(i=i) for i in range(terms))
         ranked = f"SELECT id, sum(w) AS s FROM ({union}) AS hits GROUP BY id"
     if not claims:
-        return f"SELECT id FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
+        return f"SELECT id, s FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
     # The liveness test stays outside the ranked subquery: inside it, the planners may walk the
     # merged_into_id index over every live claim (measured 1.3 s a query at 100k on PostgreSQL).
     return (f"SELECT c.id, c.text, c.review_title, hit.s FROM ({ranked} ORDER BY s DESC, id LIMIT :n) AS hit "
@@ -273,6 +274,65 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
 
 def _snapshot(session) -> VocabSnapshot:
     return snapshot(session, "claims", VOCAB_TABLE, PG_COLUMN)
+
+
+def claims_vocabulary(session) -> VocabSnapshot:
+    """The claims' vocabulary this process ranks and weighs with now (see term_counts)."""
+    return _snapshot(session)
+
+
+def pin_claims_vocabulary(snap: VocabSnapshot | None) -> None:
+    """Rank and weigh with `snap` in this process from now on (a worker, with its parent's)."""
+    pin_snapshot("claims", snap)
+
+
+def _folded(text: str) -> str:
+    """Lower-cased and without diacritics, as both indexes compare words (FTS5's unicode61 with
+    remove_diacritics; PostgreSQL's 'simple' configuration only lower-cases: folding more is safe)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class NewRows:
+    """Rows (claims: text and headline; articles: text) stored after a candidate query was
+    answered, to tell whether one of them would be on its list now (see CANDIDATE_BARS). Each
+    row's words are folded and cut at every character that is not a letter or digit, as finely as
+    either index cuts them or more, so "holds a term as a word prefix" and the summed weight are
+    upper bounds of the index's own: a row that might enter is always reported."""
+
+    def __init__(self, rows):
+        self.rows_of: dict[str, list[int]] = {}
+        for i, texts in enumerate(rows):
+            for word in set().union(*(_index_words(t) for t in texts if t)):
+                self.rows_of.setdefault(word, []).append(i)
+        self.words = sorted(self.rows_of)
+
+    def may_enter(self, session, terms, bar: float) -> bool:
+        words, held = self.words, {}
+        if not words:
+            return False
+        for term in terms:
+            prefix = _folded_term(term)
+            i = bisect_left(words, prefix)
+            while i < len(words) and words[i].startswith(prefix):
+                for row in self.rows_of[words[i]]:
+                    held.setdefault(row, set()).add(term)
+                i += 1
+        if not held:
+            return False
+        weights = term_weight_table(session, terms)       # as _ranked_params weighs them
+        return any(sum(weights[t] for t in row_terms) >= bar - 1e-9 for row_terms in held.values())
+
+
+@lru_cache(maxsize=65536)
+def _folded_term(term: str) -> str:
+    return _folded(term)
+
+
+@lru_cache(maxsize=256)
+def _index_words(text: str) -> frozenset[str]:
+    """Pure, so cached: the articles of a batch are looked at again for each article after them."""
+    return frozenset(_WORD.findall(_folded(text)))
 
 
 def term_weights(session, prefixes) -> dict[str, float]:
@@ -335,8 +395,11 @@ def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, 
     clean = _telling_terms(session, clean, budget, most)
     dialect = session.get_bind().dialect.name
     params = _ranked_params(session, dialect, clean) | {"n": limit, "exclude": exclude}
-    return [row[0] for row in driver_rows(session, _ranked_sql(dialect, len(clean), False),
-                                          params)]
+    rows = driver_rows(session, _ranked_sql(dialect, len(clean), False), params)
+    bars = session.info.get(ARTICLE_BARS)
+    if bars is not None:
+        bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
+    return [row[0] for row in rows]
 
 
 def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
@@ -347,17 +410,33 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
     nothing in an article can be read as query syntax. Only the rarest terms are sent (see
     _telling_terms), so the ranking never walks the postings of a common word."""
-    clean = _clean_terms(terms)
+    clean = claim_search_terms(session, terms, budget, most)
     if not clean:
         return []
-    clean = _telling_terms(session, clean, budget, most)
     dialect = session.get_bind().dialect.name
     params = _ranked_params(session, dialect, clean) | {"n": limit}
     sql = _ranked_sql(dialect, len(clean), True)
     rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
     if rows is None:
         rows = driver_rows(session, sql, params)
+    bars = session.info.get(CANDIDATE_BARS)
+    if bars is not None:
+        bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
     return [(cid, text, title) for cid, text, title, _ in rows]
+
+
+# session.info key: a list that claim_candidates appends (terms sent, bar) to for each query, the
+# bar being the rank score of the last of `limit` rows (0.0 when fewer came back): a claim stored
+# since enters that list only if it holds one of the terms and its summed weights reach the bar
+# (ties go to the older claim, ranked first by id). See NewClaims.
+CANDIDATE_BARS = "candidate_bars"
+ARTICLE_BARS = "article_bars"     # the same for article_candidates (articles stored since: NewRows)
+
+
+def claim_search_terms(session, terms: list[str], budget: int = 800, most: int = 12) -> list[str]:
+    """The index words claim_candidates sends for `terms`."""
+    clean = _clean_terms(terms)
+    return _telling_terms(session, clean, budget, most) if clean else []
 
 
 def _pruned(session, sql: str, params: dict, terms: list[str], limit: int) -> list[tuple] | None:

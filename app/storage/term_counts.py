@@ -193,8 +193,36 @@ def bind_key(bind) -> str:
         return key
 
 
+# Snapshots handed to this process by another (pin_snapshot): a worker process of `claimtracker
+# ingest --workers N` scores with the vocabulary its parent holds, never one of its own.
+_PINNED: dict[str, VocabSnapshot] = {}
+
+
+def pin_snapshot(table: str, snap: VocabSnapshot | None) -> None:
+    """Use `snap` for `table` on every database in this process from now on (None: stop)."""
+    with _LOCK:
+        if snap is None:
+            _PINNED.pop(table, None)
+        else:
+            _PINNED[table] = snap
+
+
+def snapshot_identity(snap: VocabSnapshot) -> tuple[int, float]:
+    """What tells two snapshots of one process apart: the rows when taken, and when."""
+    return snap.total, snap.taken
+
+
+def portable(snap: VocabSnapshot) -> VocabSnapshot:
+    """The snapshot without its memos, to pickle for another process."""
+    return VocabSnapshot(snap.terms, snap.cumulative, snap.total, snap.taken, snap.checked)
+
+
 def snapshot(session, table: str, vocab: str, pg_column: str) -> VocabSnapshot:
     """The vocabulary of one index, taken again when stale (see module docstring)."""
+    if _PINNED:
+        pinned = _PINNED.get(table)
+        if pinned is not None:
+            return pinned
     key, now = (bind_key(session.get_bind()), table), time.monotonic()
     current = _SNAPSHOTS.get(key)
     # A big store grows by a tenth slowly: its size is looked at once a second, not every call.
