@@ -733,9 +733,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     if not wanted:
         return []
     ids, claim_ids = sorted(wanted), [c.id for c in claims]
-    taken = _spans_of(session, Mention, ids, claim_ids)
-    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
-        taken.setdefault(key, []).extend(spans)
+    taken = _taken_spans(session, ids, claim_ids)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
     speakers: dict[int, str | None] | None = None   # looked up at the first passage naming a source
@@ -771,6 +769,15 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
 
 
+def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
+    """(claim id, article id) -> the spans of those articles already mentioning the claim or
+    rejected for it: matching back never proposes them again."""
+    taken = _spans_of(session, Mention, ids, claim_ids)
+    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
+        taken.setdefault(key, []).extend(spans)
+    return taken
+
+
 def _replayed_decisions(session: Session, claims: list[Claim], back: dict, config: MatchConfig) -> list:
     """earlier_decisions' loop over the worker's scores: the same articles in the same order (by
     id), windows in the text's order and claims in the given order within a window, so the same
@@ -782,9 +789,7 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     if not wanted:
         return []
     ids, claim_ids = sorted(wanted), [c.id for c in claims]
-    taken = _spans_of(session, Mention, ids, claim_ids)
-    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
-        taken.setdefault(key, []).extend(spans)
+    taken = _taken_spans(session, ids, claim_ids)
     pairs = []
     for order, claim in enumerate(claims):
         for other_id, start, end, match in back[claim.text][3]:
