@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -164,12 +165,22 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """The server, minus socketserver's traceback when a client hangs up mid-answer: the fetcher
+    closes the socket on purpose at its size and time limits (huge and slow bodies)."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class LocalServer:
     def __init__(self) -> None:
         self.hits = Hits()
         self.served: dict[str, Served] = {}
         handler = type("Handler", (_Handler,), {"hits": self.hits, "served": self.served})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
