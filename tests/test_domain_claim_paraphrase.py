@@ -28,6 +28,9 @@ FIRST = "The new ferries will cross the bay every thirty minutes once the northe
 # proposed by words alone (the lexical floor), enough for the same speaker at the same moment.
 PARAPHRASE = "A boat every half hour across the bay once the pier is repaired"
 OTHER_OUTLET = "ferry crossings would double in frequency after the northern pier reopens"
+# The statement in one clause of a longer one, whose other clauses are about something else.
+IN_A_CLAUSE = ("Our whole coast will feel the difference this year, from the fish markets and the beaches to "
+               "the old lighthouse and the campsites, with ferries crossing the bay twice an hour from June")
 
 
 def _quoted(outlet: str, day: date, words: str, speaker: str, title: str) -> ArticleInput:
@@ -80,6 +83,13 @@ def test_paraphrases_from_two_outlets_each_wait_once_on_the_first_claim(store):
     proposed = _suggested_on(store, first.id)
     outlets = sorted(store.get(Mention, m.id).article.outlet.name for m in proposed)
     assert outlets == ["Coast News", "Harbour Radio"]
+
+
+def test_a_statement_carrying_the_earlier_one_in_a_clause_is_proposed_on_it(store):
+    ingest_article(store, _quoted("Coast News", date(2024, 5, 3), IN_A_CLAUSE, "Ruiz", "Summer"), "t")
+    store.commit()
+    [proposed] = _suggested_on(store, _claim(store, FIRST).id)
+    assert proposed.excerpt == IN_A_CLAUSE and proposed.stance == "repeats"
 
 
 def test_accepting_and_merging_gathers_the_statement_on_one_claim(store):
