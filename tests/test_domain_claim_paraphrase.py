@@ -141,6 +141,9 @@ def test_the_queue_card_names_the_claim_the_passage_started_and_the_api_merges_i
         app.url_path_for("claim", claim_id=second.id))
     merge = li.select_one(".also-claim a.merge-link")["href"]
     assert merge == app.url_path_for("merge_claim_preview", claim_id=second.id) + f"?into={first.id}"
+    page = soup(client.get(app.url_path_for("claim", claim_id=first.id), follow_redirects=True))
+    card = page.select_one(f"#suggestion-{proposed.id} .also-claim")
+    assert card.select_one("a.merge-link")["href"] == merge
     preview = soup(client.get(merge))
     assert PARAPHRASE in preview.get_text()
     [item] = client.get(f"{API}/suggestions", params={"claim": first.id}).json()["items"]

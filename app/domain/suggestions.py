@@ -86,13 +86,14 @@ def _views(session: Session, stmt) -> list[SuggestionView]:
     # The reason is scored as the matcher scores now: words weighed by their rarity among the claims
     # (the stored score is the one from when it was proposed, as the store was then).
     weights = match_weights(session, set().union(*(claim_stems(r[1]) | stems(r[0].excerpt) for r in rows)))
-    own = _own_claims(session, [r[0] for r in rows])
+    own = own_claims(session, [r[0] for r in rows])
     return [_view(row, weights, own.get(row[0].id)) for row in rows]
 
 
-def _own_claims(session: Session, mentions: list[Mention]) -> dict[int, int]:
-    """suggestion id -> the live claim whose own (linked) mention has exactly its span, where one
-    does: one query for the page."""
+def own_claims(session: Session, mentions) -> dict[int, int]:
+    """suggestion id -> the live claim whose own quoted mention has exactly its span, where one does
+    (the claim that passage started: see SuggestionView.also_claim_id), for suggestions given as
+    rows with id, claim_id, article_id, start and end: one query for a page of them."""
     if not mentions:
         return {}
     spans = {(m.article_id, m.start, m.end): m for m in mentions}
