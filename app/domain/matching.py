@@ -410,8 +410,8 @@ def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], c
     statement that strings several together (an outlet's "willing to boost cooperation, including
     more joint patrols" carries the earlier "organize regular joint patrols" in its second clause
     only: pipeline.context.passage_windows, at most PIECE_MAX_WORDS words a piece), the best of
-    these taken; held to the odds (suggest_threshold)
-    and enough shared words, not to the lexical floor: a paraphrase shares few words by nature,
+    these taken; held to the odds (suggest_threshold) and enough shared words, not to the
+    lexical floor: a paraphrase shares few words by nature,
     and the same speaker and moment are evidence the words alone do not give. None when one of
     `proposed` (the statement's other decisions) is already such a claim: one suggestion, not two."""
     if any(same_statement(cid) for cid in proposed):
