@@ -48,6 +48,11 @@ class SuggestionOut(BaseModel):
     marks: list[tuple[int, int]] = Field(description="Offsets into `excerpt` of the shared words.")
     polarity_differs: bool
     reason: str = Field(description="The score explained in one line, as the queue page shows it.")
+    also_claim_id: int | None = Field(
+        None, description="The claim this passage started itself (a quotation whose statement became "
+        "a claim of its own, proposed here as a paraphrase of this earlier claim): merge it into "
+        "`claim_id` (POST /api/v1/claims/{also_claim_id}/merge with `into`, an admin's) to gather the "
+        "two; accepting the suggestion links this passage to `claim_id` and leaves both claims.")
 
 
 class SuggestionPage(BaseModel):
@@ -95,7 +100,7 @@ def suggestion_out(request: Request, v: SuggestionView) -> SuggestionOut:
         outlet=schemas.OutletRef(name=v.outlet, slug=v.outlet_slug), published=v.published,
         start=v.start, end=v.end, excerpt=v.excerpt, before=v.before, after=v.after,
         stance=v.stance, score=v.score, shared=list(v.match.shared), marks=list(v.marks),
-        polarity_differs=v.match.polarity_differs, reason=v.match.reason)
+        polarity_differs=v.match.polarity_differs, reason=v.match.reason, also_claim_id=v.also_claim_id)
 
 
 @router.get(

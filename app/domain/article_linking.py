@@ -31,6 +31,7 @@ from app.domain.matching import (
     ReadyWindows,
     claims_by_id,
     earlier_decisions,
+    earlier_paraphrase,
     joinable_claim,
     passage_decisions,
     ready_statement,
@@ -297,18 +298,22 @@ def _link_statement(steps: WriteSteps, session: Session, article: Article, text:
     quotation writes its quote rows too."""
     quote = spans[0][0]
     mark = steps.mark()
-    links = _statement_links(session, article, quote, text, config, ready)
+    links = _statement_links(session, article, quote, text, config, ready, created)
     with steps.write() as touched:
         if steps.stale(mark):
-            links = _statement_links(session, article, quote, text, config, ready)
+            links = _statement_links(session, article, quote, text, config, ready, created)
         _store_quotes(session, quotes)
         _write_statement(steps, session, article, text, spans, links, counts, known, created, touched)
 
 
 def _statement_links(session: Session, article: Article, quote: Quote, text: str,
-                     config: MatchConfig, ready: ReadyWindows | None = None) -> StatementLinks:
+                     config: MatchConfig, ready: ReadyWindows | None = None,
+                     created: list[Claim] = ()) -> StatementLinks:
     """Join the claim this statement restates (same words, a shared 8-word run, or a score above
     the link threshold) or start a new one; close-but-not-sure claims become suggestions here.
+    A statement that starts a claim is also proposed, once, on the earlier claim of the same
+    speaker and moment it may paraphrase (matching.earlier_paraphrase; not on the claims this
+    article made: a speaker's next sentence is another statement).
     `ready`: its candidates as a worker scored them, taken when still right (ready_statement)."""
     claim_id, score, scored = find_matching_claim(session, text), None, []
     others: set[int] = set()   # claims it must not join: another speaker or moment, or not a repeat
@@ -338,6 +343,15 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
                 session, d.claim_id, quote.speaker_id, article.published)):
             origin = "suggested"   # the same words from another speaker or moment: proposed only
         linked.append((loaded[d.claim_id], d, origin))
+    if claim_id is None:
+        here = {c.id for c in created}
+        same = earlier_paraphrase(
+            session, text, scored, config,
+            lambda cid: cid not in here and not another_statement(session, cid, quote.speaker_id,
+                                                                  article.published),
+            {d.claim_id for d in decisions})
+        if same is not None:
+            linked.append((claims_by_id(session, {same.claim_id})[same.claim_id], same, "suggested"))
     return StatementLinks(claim_id, score, linked)
 
 

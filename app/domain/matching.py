@@ -9,7 +9,7 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -395,6 +395,52 @@ def joinable_claim(session: Session, text: str, scored: list[ScoredClaim],
         if decide(back, config) == ("repeats", "extracted"):
             return ScoredClaim(s.claim_id, s.text, back)
     return None
+
+
+def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], config: MatchConfig,
+                       same_statement: Callable[[int], bool], proposed: set[int]) -> Decision | None:
+    """The stored claim a new quote statement paraphrases, proposed as one ranked suggestion: the
+    statement starts a claim of its own (it restates none closely enough to join), yet an earlier
+    claim of the same speaker (or of none known, or of the body they speak for) at the same moment
+    (`same_statement`: linking.another_statement's test, negated) may be the same statement in other
+    words, which an analyst gathers by accepting it (and merging the two claims).
+
+    Scored both ways, as joinable_claim scores a cut (the statement's words in the claim, and the
+    claim's in the statement: either may be the longer), and the claim in each clause of a
+    statement that strings several together (an outlet's "willing to boost cooperation, including
+    more joint patrols" carries the earlier "organize regular joint patrols" in its second clause
+    only: pipeline.context.passage_windows, at most PIECE_MAX_WORDS words a piece), the best of
+    these taken; held to the odds (suggest_threshold) and enough shared words, not to the
+    lexical floor: a paraphrase shares few words by nature,
+    and the same speaker and moment are evidence the words alone do not give. None when one of
+    `proposed` (the statement's other decisions) is already such a claim: one suggestion, not two."""
+    if any(same_statement(cid) for cid in proposed):
+        return None
+    stems = claim_stems(text)
+    pieces = [text[a:b] for a, b in passage_windows(text, 0, len(text), PIECE_MAX_WORDS, PIECE_MIN_WORDS)]
+    pieces = [prepare(p) for p in pieces] if len(pieces) > 1 else []
+    best: tuple[ScoredClaim, MatchScore] | None = None
+    for s in scored[:PARAPHRASE_CANDIDATES]:
+        if s.claim_id in proposed or not same_statement(s.claim_id):
+            continue
+        weights = match_weights(session, stems | claim_stems(s.text))
+        back = score_match(text, s.text, weights, config.floor, config.scorer)
+        parts = [score_match(s.text, p, weights, config.floor, config.scorer) for p in pieces]
+        match = max((s.match, back, *parts), key=lambda m: m.score)
+        if not (_enough_shared(match, config) and match.score >= config.suggest_threshold):
+            continue
+        if best is None or match.score > best[1].score:
+            best = s, match
+    if best is None:
+        return None
+    s, match = best
+    return Decision(s.claim_id, stance(s.text, text).label, "suggested", match)
+
+
+# earlier_paraphrase reads the statement's best few candidates (the search index's ranking).
+PARAPHRASE_CANDIDATES = 5
+# A statement's clauses, as earlier_paraphrase reads them: pieces of 4 to 12 words.
+PIECE_MAX_WORDS, PIECE_MIN_WORDS = 12, 4
 
 
 # A statement joins a stored claim it is a cut of only with this many content words or more

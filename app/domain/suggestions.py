@@ -51,6 +51,10 @@ class SuggestionView:
     marks: tuple[tuple[int, int], ...]   # offsets into excerpt of the words shared with the claim
     before: str                          # the sentence around the excerpt, for context
     after: str
+    # The claim this very span started (a quote statement that became a claim of its own and was
+    # proposed here as a paraphrase of this earlier one: matching.earlier_paraphrase): merging it
+    # into this claim gathers the two. None for most suggestions.
+    also_claim_id: int | None = None
 
 
 def _decision_dict(m: Mention) -> dict:
@@ -82,7 +86,28 @@ def _views(session: Session, stmt) -> list[SuggestionView]:
     # The reason is scored as the matcher scores now: words weighed by their rarity among the claims
     # (the stored score is the one from when it was proposed, as the store was then).
     weights = match_weights(session, set().union(*(claim_stems(r[1]) | stems(r[0].excerpt) for r in rows)))
-    return [_view(row, weights) for row in rows]
+    own = own_claims(session, [r[0] for r in rows])
+    return [_view(row, weights, own.get(row[0].id)) for row in rows]
+
+
+def own_claims(session: Session, mentions) -> dict[int, int]:
+    """suggestion id -> the live claim whose own quoted mention has exactly its span, where one does
+    (the claim that passage started: see SuggestionView.also_claim_id), for suggestions given as
+    rows with id, claim_id, article_id, start and end: one query for a page of them."""
+    if not mentions:
+        return {}
+    spans = {(m.article_id, m.start, m.end): m for m in mentions}
+    rows = session.execute(
+        select(Mention.article_id, Mention.start, Mention.end, Mention.claim_id)
+        .join(Claim, Claim.id == Mention.claim_id)
+        .where(Mention.article_id.in_({m.article_id for m in mentions}), Mention.origin == "extracted",
+               Mention.quote_id.is_not(None), Claim.merged_into_id.is_(None)))
+    out: dict[int, int] = {}
+    for article_id, start, end, claim_id in rows:
+        m = spans.get((article_id, start, end))
+        if m is not None and claim_id != m.claim_id:
+            out.setdefault(m.id, claim_id)
+    return out
 
 
 def list_suggestions(session: Session, *, stance: str | None = None, claim_id: int | None = None,
@@ -177,7 +202,7 @@ def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
     return after
 
 
-def _view(row, weights: dict[str, float]) -> SuggestionView:
+def _view(row, weights: dict[str, float], also_claim_id: int | None = None) -> SuggestionView:
     m, claim_text, status, title, published, text, outlet, outlet_slug = row
     lo, hi = sentence_bounds(text, m.start, m.end)
     return SuggestionView(
@@ -186,7 +211,7 @@ def _view(row, weights: dict[str, float]) -> SuggestionView:
         published=published, start=m.start, end=m.end, excerpt=m.excerpt, stance=m.stance,
         fidelity=m.fidelity, score=m.score, match=_reason_match(claim_text, m, weights),
         marks=tuple(highlight_spans(m.excerpt, claim_text)),
-        before=text[lo:m.start], after=text[m.end:hi])
+        before=text[lo:m.start], after=text[m.end:hi], also_claim_id=also_claim_id)
 
 
 def _pending(session: Session, mention_id: int) -> Mention:

@@ -27,6 +27,7 @@ from app.domain.mentions import (
     renderings_key,
 )
 from app.domain.people import list_outlets
+from app.domain.suggestions import own_claims
 from app.pipeline.context import segments
 from app.pipeline.diff import DiffOp, word_diff
 from app.storage.models import Article, Claim, ClaimSpread, ClaimTag, Mention, Outlet, Quote, Tag
@@ -74,6 +75,7 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: i
         "mentions": mentions,
         "suggestions": waiting,
         "suggestions_total": renderings["suggested_count"],   # every suggestion, counted once
+        "also_claims": own_claims(session, waiting),   # suggestion id -> the claim its passage started
         "renderings": renderings,
     }
 
