@@ -35,11 +35,14 @@ def one(text: str) -> QuoteCandidate:
     ("Port engineer Karl Meyer warned that the old foundations could give way in another storm.",
      "the old foundations could give way in another storm", "Karl Meyer", "warned"),
     ("Ana Ruiz told state media at a regular press briefing on Thursday that ferries would resume.",
-     "ferries would resume", None, None),
+     "ferries would resume", "Ana Ruiz", "told state media"),
+    ("Asked about the strike, half of the dock workers said they were angry.",
+     "they were angry", "half of the dock workers", "said"),
+    ("Ana Ruiz said it ended.", None, None, None),
 ])
 def test_cue_then_content_gives_the_clause_only(text, content, speaker, cue):
     found = reported(text)
-    if speaker is None:  # under five words: too short to be worth a record
+    if speaker is None:  # under three words: too short to be worth a record
         assert found == []
         return
     [q] = found

@@ -763,7 +763,7 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None, loose_subject:
     if start >= stop or (doc.text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    if (b - a < C.MIN_REPORTED_WORDS or doc.lower[a] in _QUESTION_WORDS
+    if (b - a < C.MIN_GATE_WORDS or doc.lower[a] in _QUESTION_WORDS
             or doc.lower[a] in C.CUE_VERBS or doc.lower[a] in C.CUE_PARTICIPLES
             or (doc.lower[a] == "to" and direction == "after")
             or _speaks_within(doc, a, cue.first if direction == "middle" else b)):
