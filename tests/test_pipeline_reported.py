@@ -345,6 +345,27 @@ def test_an_unnamed_source_may_belong_to_something_or_stand_before_an_adverb():
                      "they had knocked on every door in the harbour district": "Campaign workers"}
 
 
+def test_a_group_described_before_a_plain_verb_of_saying_speaks_as_written():
+    text = ("The retired harbour pilots say the new breakwater is far too short for winter storms.\n"
+            "The island’s young skippers said the ferry company had lost three captains since May.\n"
+            "The pilots’ wives told reporters the quays would be empty by the autumn.\n"
+            "The island gazette said the ferry company had hired two new captains in June.\n"
+            "The retired harbour pilots warned of long queues at the ferry terminal this summer.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {
+        "the new breakwater is far too short for winter storms": "The retired harbour pilots",
+        "the ferry company had lost three captains since May": "The island’s young skippers",
+        "the quays would be empty by the autumn": "The pilots’ wives"}
+
+
+def test_a_plural_possessive_belongs_to_the_unnamed_source():
+    [q] = reported("Holt’s aides say the pier will reopen before the summer season.\n"
+                   "The voters’ choice was made by noon.")
+    assert (q.speaker, q.text) == ("Holt’s aides", "the pier will reopen before the summer season")
+    [q] = reported("The Davies’ neighbours say the pier will reopen before the summer season.")
+    assert q.speaker == "The Davies’ neighbours"
+
+
 def test_a_source_name_may_hold_full_stops_and_slashes():
     text = ("According to the U.S. Coast Guard, more than 300 ships have used the new harbour this year.\n"
             "According to a Reuters/Ipsos poll, most voters would welcome a new pier in the harbour.")
