@@ -277,6 +277,18 @@ def test_a_quotes_last_word_is_no_determiner_of_the_verb_after_it(last):
     assert [q.speaker for q in extract_quotes(text)] == ["Meyer"]
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("The Federated States has built too few piers for the ferries of the northern islands, Hale said.",
+     "Hale"),
+    ("Since March, Hale has argued that the Northern States are losing their ferries to the south.",
+     "Hale"),
+])
+def test_a_capitalised_word_inside_a_name_is_no_speech_verb(text, speaker):
+    """"States" in "the Federated States": a word of a name (a capitalised word right before
+    it), never the verb "states"."""
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
 @pytest.mark.parametrize("source, speaker", [
     ("Mr. Daniloff, now 81 and retired in Salem, Ore., said by telephone.", "Daniloff"),
     ("Tom B. Hale Jr., the director of the harbour board, said.", "Tom B. Hale Jr"),

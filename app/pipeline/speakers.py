@@ -187,6 +187,8 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                         and doc.sep(i - 1) == " "):
                     continue  # "the states", "his claims", "the reports": a noun, not a verb
                     # (not '... at all,” said Hale': a quote's last word is no determiner)
+                if kind in ("verb", "claim") and _in_name_run(doc, i):
+                    continue  # "the United States has ...", "Trump Says": a name's word
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
@@ -198,6 +200,13 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
             cues.append(shaped)
         i += 1
     return cues
+
+
+def _in_name_run(doc: TextIndex, i: int) -> bool:
+    """Token i is capitalised and follows a capitalised word across a plain space: a word of a
+    name ("United States", "Reports" in "Consumer Reports") or of a Title Case headline, never
+    a verb of speech."""
+    return i > 0 and doc.cap(i) and doc.cap(i - 1) and doc.sep(i - 1) == " "
 
 
 def _shaped_cue(doc: TextIndex, i: int) -> Cue | None:
