@@ -462,3 +462,13 @@ def test_a_description_before_the_speakers_name_is_no_part_of_the_content():
             "minister, Ana Duarte, said.")
     assert [(q.text, q.speaker, q.kind) for q in extract_quotes(text)] == [
         ("The quotas for next year will not be cut any further,", "Ana Duarte", "direct")]
+
+
+def test_a_conditional_after_a_plain_verb_of_saying_is_a_claim():
+    [q] = reported("The board met on Monday. Hale said if the pier closed, the ferries would stop for "
+                   "the winter.")
+    assert (q.speaker, q.text) == ("Hale", "if the pier closed, the ferries would stop for the winter")
+    # a question, not a claim: asked, or a refusal to say
+    assert reported("The board met on Monday. Hale asked if the pier would close before the winter.") == []
+    assert reported("The board met on Monday. Hale would not say if the pier would close before the "
+                    "winter.") == []

@@ -321,7 +321,17 @@ def _cue_first(doc: TextIndex, idx: int, phrase: str, end: int, limit: int) -> t
     if j >= limit or doc.sep(j - 1).strip(" ,") or doc.inside(doc.starts[j]):
         return None  # a colon or a mark: what follows is a direct quote or a list
     stop = _content_end(doc, idx, doc.starts[j], end)
-    return _checked(doc, doc.starts[j], stop, finite=not that)
+    conditional = (doc.lower[j] == "if" and phrase in _CONDITIONAL_VERBS
+                   and doc.lower[cue.first - 1] not in _NEGATIONS)
+    return _checked(doc, doc.starts[j], stop, finite=not that, conditional=conditional)
+
+
+#: "Hale said if the pier closed, the ferries would stop": after a plain verb of saying, "if"
+#: opens a conditional claim (after "asked", or "would not say if", a question).
+_CONDITIONAL_VERBS = frozenset({"said", "says", "say"})
+_NEGATIONS = frozenset({"not", "never", "n't", "won't", "wouldn't", "didn't", "doesn't", "don't",
+                        "won\u2019t", "wouldn\u2019t", "didn\u2019t", "doesn\u2019t", "don\u2019t",
+                        "cannot", "can't", "can\u2019t"})
 
 
 def _position(doc: TextIndex, cue: Cue, limit: int) -> int | None:
@@ -608,10 +618,11 @@ def _in_number(doc: TextIndex, v: int) -> bool:
 # --- Is it a clause? -------------------------------------------------------------------------------
 
 def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool,
-             opening: bool = False) -> tuple[int, int] | None:
+             opening: bool = False, conditional: bool = False) -> tuple[int, int] | None:
     """(start, stop) trimmed when text[start:stop] reads as a statement. `opening`: the content
     opens a sentence ("In all, the senator has raised ...", "About 270 people have ...", "But
-    ..."), so its first word may be one that never follows "said" ("said in ...", "said about")."""
+    ..."), so its first word may be one that never follows "said" ("said in ...", "said about");
+    `conditional`: it is a claim opening on "if" ("said if the pier closed, ...")."""
     text = doc.text
     while start < stop and text[start].isspace():
         start += 1
@@ -622,7 +633,7 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool,
     if start >= stop or (text[start] in _MARKS and not _quote_then_more(doc, start, stop)):
         return None
     a, b = bisect_left(doc.starts, start), bisect_left(doc.starts, stop)
-    bad_start = finite and not opening and doc.lower[a] in C.CONTENT_BAD_STARTS
+    bad_start = finite and not opening and not conditional and doc.lower[a] in C.CONTENT_BAD_STARTS
     if b - a < C.MIN_REPORTED_WORDS or (bad_start and not (
             doc.lower[a] in ("more", "less", "fewer") and doc.lower[a + 1] == "than")):
         return None  # "said more about it" is no statement; "said more than 200 cases had ..." is
