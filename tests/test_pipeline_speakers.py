@@ -322,3 +322,18 @@ def test_the_sentence_subject_is_read_past_its_description_and_days_and_nickname
     assert [q.speaker for q in extract_quotes(text)] == ["Hale"]
     from app.pipeline.name_runs import person_like
     assert not person_like("Asked Tuesday", 2) and person_like("Dana Whitfield", 2)
+
+
+@pytest.mark.parametrize("text", [
+    "The board met. Having announced that the pier would close, Judge Tom Berman left the room early.",
+    "The board met. Hours later, the ferry left the harbour, confirming that the pier had closed.",
+    "The board met. Speaking to nobody in particular, the ferry captain left, saying that the pier closed.",
+])
+def test_a_participle_or_time_word_opening_the_sentence_is_no_speaker(text):
+    assert all(q.speaker not in ("Having", "Hours", "Speaking") for q in extract_quotes(text))
+
+
+def test_a_first_name_opening_a_sentence_still_names_the_person():
+    text = ("Sterling Hale runs the harbour board. Sterling said that the pier would close before "
+            "the summer season.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Sterling Hale"]
