@@ -337,3 +337,11 @@ def test_a_first_name_opening_a_sentence_still_names_the_person():
     text = ("Sterling Hale runs the harbour board. Sterling said that the pier would close before "
             "the summer season.")
     assert [q.speaker for q in extract_quotes(text)] == ["Sterling Hale"]
+
+
+@pytest.mark.parametrize("dateline", ["Port Ellen (AFP) \u2013 ", "Port Ellen, Islay (Reuters) - ",
+                                      "PORT ELLEN (AP) \u2014 "])
+def test_a_dateline_in_title_case_is_no_subject(dateline):
+    text = (f"{dateline}Mayor Ana Ruiz on Monday toured the harbour with the pilots, criticising "
+            "Tom Hale as careless and accusing him of endangering the ferries.")
+    assert [q.speaker for q in extract_quotes(text) if q.speaker] == ["Ana Ruiz"]
