@@ -345,3 +345,10 @@ def test_a_dateline_in_title_case_is_no_subject(dateline):
     text = (f"{dateline}Mayor Ana Ruiz on Monday toured the harbour with the pilots, criticising "
             "Tom Hale as careless and accusing him of endangering the ferries.")
     assert [q.speaker for q in extract_quotes(text) if q.speaker] == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize("opener", ["Hours later", "Two days earlier", "Moments after the vote"])
+def test_a_time_opening_the_sentence_is_read_past_to_the_subject(opener):
+    text = (f"The board met on Monday. {opener}, Tom Hale left the harbour office, telling reporters "
+            "that the pier would close for good.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Tom Hale"]
