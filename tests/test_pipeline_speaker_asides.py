@@ -167,3 +167,12 @@ def test_a_name_and_a_verb_no_list_holds_right_after_a_quote_speak_it(tail, spea
 ])
 def test_no_name_or_more_than_a_verb_after_a_quote_names_nobody(text):
     assert [s for s in speakers(text) if s] == []
+
+
+def test_a_verb_before_a_colon_gives_the_quote_in_the_next_paragraph_to_its_subject():
+    text = ("The Island Times made the same claims against the board in February, and Harbour News "
+            "responded:\n\n“If there are people in this town who believe the pier is unsafe, the "
+            "answer is to repair it, not to close it.”")
+    found = [(q.kind, q.speaker) for q in extract_quotes(text)]
+    # the clause before "and ... responded:" is nobody's statement; the quotation is the reply
+    assert found == [("direct", "Harbour News")]

@@ -379,6 +379,10 @@ def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     if ":" not in lead or lead[lead.rindex(":") + 1:].strip():
         return None
     colon = span.open - len(lead) + lead.rindex(":")
+    k = bisect_left(doc.starts, colon) - 1  # the word before the colon
+    c = bisect_left(doc.quote_cue_firsts, k + 1) - 1
+    if k >= 0 and c >= 0 and doc.quote_cues[c].last == k + 1 and doc.quote_cues[c].speaker:
+        return doc.quote_cues[c].speaker  # "..., and Harbour News responded:" then the quote
     i = bisect_left(doc.mention_pos, doc.sentence_start(colon))
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
 

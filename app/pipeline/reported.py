@@ -542,9 +542,15 @@ def _described_lead(doc: TextIndex, k: int) -> int:
     return k
 
 
+def _announces_quote(doc: TextIndex, cue: Cue, lead: int) -> bool:
+    """'..., and Harbour News responded:': a clause of its own ("and", "but"), its verb before a
+    colon that opens a quotation; the clause before it is nobody's statement."""
+    return doc.sep(cue.last - 1).strip()[:1] == ":" and doc.lower[lead] in ("and", "but")
+
+
 def _content_first(doc: TextIndex, cue: Cue, phrase: str, sent: int, limit: int):
     lead = _lead(doc, cue)
-    if not lead:
+    if not lead or _announces_quote(doc, cue, lead):
         return None
     comma = doc.ends[lead - 1] + doc.sep(lead - 1).index(",")
     j = cue.last
@@ -773,6 +779,8 @@ def gate_candidate(doc: TextIndex, idx: int, speaker: str | None, loose_subject:
         if cue.shaped and not _bare_clause(doc, j, limit):
             return None  # "ridiculed that assessment": "that" is no conjunction here
     lead = _lead(doc, cue)
+    if lead is not None and _announces_quote(doc, cue, lead):
+        return None
     tail_comma = j < limit and "," in doc.sep(j - 1)
     tail_words = limit - j
     if lead is not None and (tail_words <= 2 or tail_comma or cue.kind == "source" and cue.after):
