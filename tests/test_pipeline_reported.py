@@ -35,11 +35,14 @@ def one(text: str) -> QuoteCandidate:
     ("Port engineer Karl Meyer warned that the old foundations could give way in another storm.",
      "the old foundations could give way in another storm", "Karl Meyer", "warned"),
     ("Ana Ruiz told state media at a regular press briefing on Thursday that ferries would resume.",
-     "ferries would resume", None, None),
+     "ferries would resume", "Ana Ruiz", "told state media"),
+    ("Asked about the strike, half of the dock workers said they were angry.",
+     "they were angry", "half of the dock workers", "said"),
+    ("Ana Ruiz said it ended.", None, None, None),
 ])
 def test_cue_then_content_gives_the_clause_only(text, content, speaker, cue):
     found = reported(text)
-    if speaker is None:  # under five words: too short to be worth a record
+    if speaker is None:  # under three words: too short to be worth a record
         assert found == []
         return
     [q] = found
@@ -342,6 +345,27 @@ def test_an_unnamed_source_may_belong_to_something_or_stand_before_an_adverb():
                      "they had knocked on every door in the harbour district": "Campaign workers"}
 
 
+def test_a_group_described_before_a_plain_verb_of_saying_speaks_as_written():
+    text = ("The retired harbour pilots say the new breakwater is far too short for winter storms.\n"
+            "The island’s young skippers said the ferry company had lost three captains since May.\n"
+            "The pilots’ wives told reporters the quays would be empty by the autumn.\n"
+            "The island gazette said the ferry company had hired two new captains in June.\n"
+            "The retired harbour pilots warned of long queues at the ferry terminal this summer.")
+    found = {q.text: q.speaker for q in reported(text)}
+    assert found == {
+        "the new breakwater is far too short for winter storms": "The retired harbour pilots",
+        "the ferry company had lost three captains since May": "The island’s young skippers",
+        "the quays would be empty by the autumn": "The pilots’ wives"}
+
+
+def test_a_plural_possessive_belongs_to_the_unnamed_source():
+    [q] = reported("Holt’s aides say the pier will reopen before the summer season.\n"
+                   "The voters’ choice was made by noon.")
+    assert (q.speaker, q.text) == ("Holt’s aides", "the pier will reopen before the summer season")
+    [q] = reported("The Davies’ neighbours say the pier will reopen before the summer season.")
+    assert q.speaker == "The Davies’ neighbours"
+
+
 def test_a_source_name_may_hold_full_stops_and_slashes():
     text = ("According to the U.S. Coast Guard, more than 300 ships have used the new harbour this year.\n"
             "According to a Reuters/Ipsos poll, most voters would welcome a new pier in the harbour.")
@@ -438,3 +462,13 @@ def test_a_description_before_the_speakers_name_is_no_part_of_the_content():
             "minister, Ana Duarte, said.")
     assert [(q.text, q.speaker, q.kind) for q in extract_quotes(text)] == [
         ("The quotas for next year will not be cut any further,", "Ana Duarte", "direct")]
+
+
+def test_a_conditional_after_a_plain_verb_of_saying_is_a_claim():
+    [q] = reported("The board met on Monday. Hale said if the pier closed, the ferries would stop for "
+                   "the winter.")
+    assert (q.speaker, q.text) == ("Hale", "if the pier closed, the ferries would stop for the winter")
+    # a question, not a claim: asked, or a refusal to say
+    assert reported("The board met on Monday. Hale asked if the pier would close before the winter.") == []
+    assert reported("The board met on Monday. Hale would not say if the pier would close before the "
+                    "winter.") == []

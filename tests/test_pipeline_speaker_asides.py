@@ -144,3 +144,35 @@ def test_a_subordinate_clause_or_a_place_before_the_subject_is_read_past(text, s
 ])
 def test_with_a_titled_name_or_after_likewise_the_person_speaks(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize("tail, speaker", [
+    ("Hale beamed.", "Tom Hale"),
+    ("Hale pointed out.", "Tom Hale"),
+    ("grumbled Tom Hale, the harbour master.", "Tom Hale"),
+    ("Hale fumed, red in the face.", "Tom Hale"),
+])
+def test_a_name_and_a_verb_no_list_holds_right_after_a_quote_speak_it(tail, speaker):
+    """'“...,” Hale beamed.': a quote closed on a comma, then only a name and one lowercase verb
+    (a particle after it) to the end of the clause: the verb is a speech verb by its place."""
+    text = ("Tom Hale chairs the harbour board. “Nobody will build a new pier there before the "
+            f"autumn,” {tail}")
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    "“We will rebuild the old pier before the summer season,” Monday arrived with rain.",
+    "Rita read “The Harbour and the Sea,” Hale’s novel, twice in one week.",
+    "“We will rebuild the old pier before the summer season,” and Hale nodded in the corner.",
+])
+def test_no_name_or_more_than_a_verb_after_a_quote_names_nobody(text):
+    assert [s for s in speakers(text) if s] == []
+
+
+def test_a_verb_before_a_colon_gives_the_quote_in_the_next_paragraph_to_its_subject():
+    text = ("The Island Times made the same claims against the board in February, and Harbour News "
+            "responded:\n\n“If there are people in this town who believe the pier is unsafe, the "
+            "answer is to repair it, not to close it.”")
+    found = [(q.kind, q.speaker) for q in extract_quotes(text)]
+    # the clause before "and ... responded:" is nobody's statement; the quotation is the reply
+    assert found == [("direct", "Harbour News")]

@@ -277,6 +277,18 @@ def test_a_quotes_last_word_is_no_determiner_of_the_verb_after_it(last):
     assert [q.speaker for q in extract_quotes(text)] == ["Meyer"]
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("The Federated States has built too few piers for the ferries of the northern islands, Hale said.",
+     "Hale"),
+    ("Since March, Hale has argued that the Northern States are losing their ferries to the south.",
+     "Hale"),
+])
+def test_a_capitalised_word_inside_a_name_is_no_speech_verb(text, speaker):
+    """"States" in "the Federated States": a word of a name (a capitalised word right before
+    it), never the verb "states"."""
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
 @pytest.mark.parametrize("source, speaker", [
     ("Mr. Daniloff, now 81 and retired in Salem, Ore., said by telephone.", "Daniloff"),
     ("Tom B. Hale Jr., the director of the harbour board, said.", "Tom B. Hale Jr"),
@@ -310,3 +322,33 @@ def test_the_sentence_subject_is_read_past_its_description_and_days_and_nickname
     assert [q.speaker for q in extract_quotes(text)] == ["Hale"]
     from app.pipeline.name_runs import person_like
     assert not person_like("Asked Tuesday", 2) and person_like("Dana Whitfield", 2)
+
+
+@pytest.mark.parametrize("text", [
+    "The board met. Having announced that the pier would close, Judge Tom Berman left the room early.",
+    "The board met. Hours later, the ferry left the harbour, confirming that the pier had closed.",
+    "The board met. Speaking to nobody in particular, the ferry captain left, saying that the pier closed.",
+])
+def test_a_participle_or_time_word_opening_the_sentence_is_no_speaker(text):
+    assert all(q.speaker not in ("Having", "Hours", "Speaking") for q in extract_quotes(text))
+
+
+def test_a_first_name_opening_a_sentence_still_names_the_person():
+    text = ("Sterling Hale runs the harbour board. Sterling said that the pier would close before "
+            "the summer season.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Sterling Hale"]
+
+
+@pytest.mark.parametrize("dateline", ["Port Ellen (AFP) \u2013 ", "Port Ellen, Islay (Reuters) - ",
+                                      "PORT ELLEN (AP) \u2014 "])
+def test_a_dateline_in_title_case_is_no_subject(dateline):
+    text = (f"{dateline}Mayor Ana Ruiz on Monday toured the harbour with the pilots, criticising "
+            "Tom Hale as careless and accusing him of endangering the ferries.")
+    assert [q.speaker for q in extract_quotes(text) if q.speaker] == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize("opener", ["Hours later", "Two days earlier", "Moments after the vote"])
+def test_a_time_opening_the_sentence_is_read_past_to_the_subject(opener):
+    text = (f"The board met on Monday. {opener}, Tom Hale left the harbour office, telling reporters "
+            "that the pier would close for good.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Tom Hale"]

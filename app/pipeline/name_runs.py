@@ -185,10 +185,13 @@ def run_forward(doc: TextIndex, a: int, limit: int) -> int:
 # A wire dateline opening the first sentence: "WASHINGTON (Reuters) - ", "BEIJING, March 3
 # (Xinhua) -- ", "BERLIN, 3 March (Reuters) - ", "SPRINGFIELD, Ill. (AP) — ", "KYIV, Ukraine
 # (AP) — ", "LONDON — ". The city in capitals, an optional state or country, date and agency,
-# then a dash.
-DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
+# then a dash; or a city in Title Case with its agency in parentheses ("New York (AFP) – ",
+# "Kyiv, Ukraine (Reuters) - ").
+DATELINE = re.compile(r"(?:[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z]\.)*|[A-Z][a-z]+))?"
                        r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?\s*"
-                       r"(?:\([^()\n]{1,40}\)\s*)?(?:--?|\u2013|\u2014|\u2015)\s+")
+                       r"(?:\([^()\n]{1,40}\)\s*)?"
+                       r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:,\s*[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)?\s*"
+                       r"\([A-Z][A-Za-z]{1,12}\)\s*)(?:--?|\u2013|\u2014|\u2015)\s+")
 
 
 # A byline: the paragraph (line) naming the article's writers, who never speak in it. "By Jane

@@ -29,7 +29,7 @@ from app.pipeline.name_runs import (
 )
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
-from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, resolve_cues
+from app.pipeline.speakers import DETERMINERS, Cue, TextIndex, _resolve_name, resolve_cues
 from app.pipeline.subjects import described_name
 
 
@@ -229,7 +229,8 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
         if cue is None and (signed := _dash_speaker(doc, span)):
             speaker = signed
         elif speaker is None and cue is None:
-            speaker = _colon_speaker(doc, span) or _closing_cue_before(doc, span)
+            speaker = (_colon_speaker(doc, span) or _closing_cue_before(doc, span)
+                       or _tail_speaker(doc, span))
         if (label := _TRANSCRIPT_LABEL.match(text, span.start, span.end)) is not None:
             # '"WALLACE: Let's start with ...' in a quoted transcript: the label speaks, and is
             # no part of what was said
@@ -319,6 +320,57 @@ def _closing_cue_before(doc: TextIndex, span: Span) -> str | None:
     return cue.speaker
 
 
+def _tail_speaker(doc: TextIndex, span: Span) -> str | None:
+    """'“...,” Hale beamed.', '“...?” questioned Tom Hale, the mayor.', '“...,” Hale pointed
+    out.': a quote closed on a comma, question or exclamation mark, then a clause of a name and
+    one lowercase verb no cue list holds (either order, a particle after the verb), ending the
+    sentence or followed by a comma: that position makes the verb a speech verb and the name
+    the speaker (a name the text resolves, see name_runs)."""
+    if not span.closed:
+        return None
+    last = doc.text[span.start:span.end].rstrip("\u2019'\"\u201d ")[-1:]
+    if last not in ",?!":
+        return None
+    t0 = bisect_left(doc.starts, span.limit + 1)
+    if t0 >= len(doc.starts) or doc.text[span.limit + 1:doc.starts[t0]].strip():
+        return None  # '”, Hale ...' or a new line: not this shape
+    verb = None
+    k = t0
+    while k < len(doc.starts) and k < t0 + 7:
+        w = doc.words[k]
+        if w.islower():
+            if verb is not None and not (k == verb + 1 and doc.lower[k] in _TAIL_PARTICLES):
+                return None
+            if verb is None:
+                if not (len(w) > 3 and w.isalpha() and w.endswith(("ed", "s"))) or w in C.FINITE_HINTS:
+                    return None
+                verb = k
+        sep = doc.sep(k)
+        if sep.strip():
+            break
+        k += 1
+    else:
+        return None
+    if verb is None or verb == k and verb == t0 or sep.strip()[:1] not in (".", ","):
+        return None
+    if sep.strip()[:1] == "." and k + 1 < len(doc.starts) and doc.starts[k + 1] < doc.sentence_end(
+            doc.starts[k]) and not doc.cap(k + 1):
+        return None  # an abbreviation inside, not the end of the clause
+    i = bisect_left(doc.mention_pos, doc.starts[t0])
+    if i < len(doc.mention_pos) and doc.mention_pos[i] <= doc.starts[k]:
+        return doc.mention_names[i]
+    a, b = (verb + 1, k + 1) if verb == t0 else (t0, verb)
+    while a < b and doc.lower[a] in _TAIL_PARTICLES:
+        a += 1
+    if a >= b or not all(doc.cap(j) for j in range(a, b)):
+        return None
+    name, _ = _resolve_name(doc, a, b - 1, None)  # "Hale": the surname of one named in full before
+    return name
+
+
+_TAIL_PARTICLES = frozenset({"out", "up", "back", "in", "on", "off"})
+
+
 def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     """'Maria Santos put it bluntly: “...”' (also with the quote in the next paragraph): no speech
     cue, but the sentence that opens the quote with a colon names its speaker: the first person
@@ -327,6 +379,10 @@ def _colon_speaker(doc: TextIndex, span: Span) -> str | None:
     if ":" not in lead or lead[lead.rindex(":") + 1:].strip():
         return None
     colon = span.open - len(lead) + lead.rindex(":")
+    k = bisect_left(doc.starts, colon) - 1  # the word before the colon
+    c = bisect_left(doc.quote_cue_firsts, k + 1) - 1
+    if k >= 0 and c >= 0 and doc.quote_cues[c].last == k + 1 and doc.quote_cues[c].speaker:
+        return doc.quote_cues[c].speaker  # "..., and Harbour News responded:" then the quote
     i = bisect_left(doc.mention_pos, doc.sentence_start(colon))
     return doc.mention_names[i] if i < len(doc.mention_pos) and doc.mention_pos[i] < colon else None
 

@@ -187,6 +187,8 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
                         and doc.sep(i - 1) == " "):
                     continue  # "the states", "his claims", "the reports": a noun, not a verb
                     # (not '... at all,” said Hale': a quote's last word is no determiner)
+                if kind in ("verb", "claim") and _in_name_run(doc, i):
+                    continue  # "the United States has ...", "Trump Says": a name's word
                 cues.append(Cue(i, i + k, kind))
                 i += k - 1
                 break
@@ -198,6 +200,13 @@ def _find_cues(doc: TextIndex) -> list[Cue]:
             cues.append(shaped)
         i += 1
     return cues
+
+
+def _in_name_run(doc: TextIndex, i: int) -> bool:
+    """Token i is capitalised and follows a capitalised word across a plain space: a word of a
+    name ("United States", "Reports" in "Consumer Reports") or of a Title Case headline, never
+    a verb of speech."""
+    return i > 0 and doc.cap(i) and doc.cap(i - 1) and doc.sep(i - 1) == " "
 
 
 def _shaped_cue(doc: TextIndex, i: int) -> Cue | None:
@@ -355,8 +364,9 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
         return office, False   # "the Secretary of State said": the office, not the last person
     if name is None:
         return (last_person, last_person is not None) if titled else (None, False)
-    if count == 1 and _opening_adverb(doc, b):
-        return None, False  # "Quickly said the mayor ...": the adverb is no speaker
+    if count == 1 and (_opening_adverb(doc, b) or _opening_common_word(doc, b)):
+        return None, False  # "Quickly said the mayor ...", "Having announced that ...", "Hours
+        # later, ... telling": the sentence's first word is no speaker
     if count >= 3 and name.upper() == name:
         return None, False  # a headline in capitals ("RED STATES OUTNUMBER BLUE") speaks for nobody
     if count == 1:
@@ -371,6 +381,17 @@ def _opens_subject(doc: TextIndex, a: int) -> bool:
     return (a == 0 or doc.sentence_start(doc.starts[a]) == doc.starts[a]
             or doc.lower[a - 1] in ("the", "a", "an") or doc.sep(a - 1).strip()[-1:] in (",", ";", ":")
             or doc.lower[a] in ("the", "a", "an"))
+
+
+def _opening_common_word(doc: TextIndex, k: int) -> bool:
+    """Token k opens its sentence and is capitalised only for that: a participle ("Having",
+    "Speaking") or a time word ("Hours", "Days") never seen as part of a name in the text."""
+    w = doc.lower[k]
+    return (doc.sentence_start(doc.starts[k]) == doc.starts[k] and doc.words[k] not in doc.full_names
+            and (w.endswith("ing") or w.removesuffix("s") in _OPENING_TIMES))
+
+
+_OPENING_TIMES = C.TIME_NOUNS | {"hour", "minute", "moment", "decade", "second"}
 
 
 def _opening_adverb(doc: TextIndex, k: int) -> bool:

@@ -565,6 +565,25 @@ def _participle_opener(doc: TextIndex, k: int, stop: int) -> bool:
             and doc.lower[k + 1] not in C.FINITE_HINTS and doc.words[k] not in doc.full_names)
 
 
+_TIME_WORDS = C.TIME_NOUNS | {"hour", "minute", "moment", "decade"}
+_TIME_AFTER = frozenset({"later", "earlier", "ago", "after", "before", "into"})
+
+
+def _time_opener(doc: TextIndex, k: int, stop: int) -> bool:
+    """'Hours later, ...', 'Two days earlier, ...', 'Moments after the vote, ...': a time, not a
+    subject (a number or "a few" may come first)."""
+    for j in range(k, min(stop - 1, k + 3)):
+        if doc.lower[j].removesuffix("s") in _TIME_WORDS:
+            return doc.lower[j + 1] in _TIME_AFTER and doc.sep(j) == " "
+        if not (doc.lower[j].isdigit() or doc.lower[j] in _COUNT_WORDS) or doc.sep(j) != " ":
+            return False
+    return False
+
+
+_COUNT_WORDS = frozenset({"a", "few", "two", "three", "four", "five", "six", "several", "many",
+                          "some", "the", "one"})
+
+
 def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
     """Past an opening phrase closed by a comma ("Here in Columbia, Sanders said", "Asked about
     the plan, Hale said", "Walking to the car, Hale said", "Moreover, Hale said"): it names a
@@ -576,7 +595,7 @@ def _past_introduction(doc: TextIndex, floor: int, stop: int) -> int:
     for _ in range(3):
         w = doc.lower[floor]
         if not (w in _INTRO_WORDS or w in C.ADJUNCT_PREPOSITIONS or w.endswith("ly")
-                or w in _SUBORDINATORS
+                or w in _SUBORDINATORS or _time_opener(doc, floor, stop)
                 or floor == start and _participle_opener(doc, floor, stop)
                 or floor > start and _region(doc, floor, stop)):
             return floor
