@@ -39,6 +39,9 @@ def one(text: str) -> QuoteCandidate:
     ("Asked about the strike, half of the dock workers said they were angry.",
      "they were angry", "half of the dock workers", "said"),
     ("Ana Ruiz said it ended.", None, None, None),
+    # a short object whose last word could be a verb ("supports") is no clause; one that is, is
+    ("The pier shut after engineers found cracks in its supports.", None, None, None),
+    ("Ferry crews said the plans changed.", "the plans changed", "Ferry crews", "said"),
 ])
 def test_cue_then_content_gives_the_clause_only(text, content, speaker, cue):
     found = reported(text)

@@ -649,7 +649,27 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool,
         return None  # Title Case: a headline, not a sentence
     if finite and not _has_finite_verb(doc, a, min(b, a + 25)):
         return None
+    if b - a < C.MIN_GATE_WORDS and not _short_clause(doc, a, b):
+        return None  # "engineers found cracks in its supports": a short object, not a clause
     return start, stop
+
+
+#: Words after which a word that could be a verb ("supports", "plans", "claims") is a noun.
+_NOUN_AFTER = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "my", "your", "this",
+                         "these", "those", "in", "of", "on", "at", "for", "with", "by", "from", "to"})
+
+
+def _short_clause(doc: TextIndex, a: int, b: int) -> bool:
+    """A content under MIN_GATE_WORDS words is a statement only with a finite verb that no
+    determiner, possessive or preposition makes a noun: "they were angry", not "cracks in its
+    supports" (the object of "engineers found")."""
+    run = a
+    for k in range(a, b + 1):
+        if k == b or (k > a and doc.lower[k - 1] in _NOUN_AFTER):
+            if k > run and _has_finite_verb(doc, run, k):
+                return True
+            run = k + 1
+    return False
 
 
 def _quote_then_more(doc: TextIndex, start: int, stop: int) -> bool:
