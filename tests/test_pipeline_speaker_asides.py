@@ -176,3 +176,21 @@ def test_a_verb_before_a_colon_gives_the_quote_in_the_next_paragraph_to_its_subj
     found = [(q.kind, q.speaker) for q in extract_quotes(text)]
     # the clause before "and ... responded:" is nobody's statement; the quotation is the reply
     assert found == [("direct", "Harbour News")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a bare "a spokeswoman" names nobody: the body she speaks for does, after the cue as before it
+    ("“The pier was inspected in March and passed,” said a spokeswoman for the Port Authority.",
+     "Port Authority"),
+    ("“The pier was inspected in March and passed,” a spokeswoman for the Port Authority said.",
+     "Port Authority"),
+    ("“No sailings will be cancelled this winter,” said a spokesman for the company.", "company"),
+    ("“No sailings will be cancelled this winter,” said a spokesperson at the Department of Transport.",
+     "Department of Transport"),
+    # somebody described, or speaking for no body: as before
+    ("“No sailings will be cancelled this winter,” said a senior official at the ministry.",
+     "senior official"),
+    ("“No sailings will be cancelled this winter,” said a member of the public.", None),
+])
+def test_a_person_speaking_for_a_body_after_the_cue_gives_the_body(text, speaker):
+    assert speakers(text) == [speaker]

@@ -655,8 +655,8 @@ def _checked(doc: TextIndex, start: int, stop: int, *, finite: bool,
 
 
 #: Words after which a word that could be a verb ("supports", "plans", "claims") is a noun.
-_NOUN_AFTER = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "my", "your", "this",
-                         "these", "those", "in", "of", "on", "at", "for", "with", "by", "from", "to"})
+_NOUN_AFTER = _DETERMINERS | {"our", "my", "your", "these", "those",
+                              "in", "of", "on", "at", "for", "with", "by", "from", "to"}
 
 
 def _short_clause(doc: TextIndex, a: int, b: int) -> bool:

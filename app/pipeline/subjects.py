@@ -444,7 +444,28 @@ def _descriptor_after(doc: TextIndex, j: int, limit: int):
             return ("name", role + 1, end)
     if not gap and role + 1 < limit and doc.cap(role + 1):
         return None
+    if (not gap and role == j + 1 and doc.lower[j] in ("a", "an")
+            and (body := _body_spoken_for(doc, role + 1, limit))):
+        return ("name", *body)
     return _mention_at(doc, role, j)
+
+
+def _body_spoken_for(doc: TextIndex, k: int, limit: int) -> tuple[int, int] | None:
+    """'said a spokeswoman for the Port Authority', 'said a spokesman for the company': a person
+    speaking for a body, who names nobody ("a spokeswoman"): the body speaks, as it does when the
+    same words stand before the cue. (first, last) token of the body after for/at/of, or None."""
+    if k + 1 >= limit or doc.lower[k] not in _SPEAKS_FOR or doc.sep(k) != " ":
+        return None
+    a = k + 2 if doc.lower[k + 1] == "the" and doc.sep(k + 1) == " " else k + 1
+    if a >= limit:
+        return None
+    if doc.cap(a) and doc.lower[a] not in C.PRONOUNS:
+        return a, run_forward(doc, a, limit)
+    body = _org_forward(doc, a, limit) if a > k + 1 else None   # "for the company"
+    return (a, body) if body is not None else None
+
+
+_SPEAKS_FOR = frozenset({"for", "at", "of"})
 
 
 def _modified_noun(doc: TextIndex, j: int, a: int, b: int, limit: int):
