@@ -194,3 +194,18 @@ def test_a_verb_before_a_colon_gives_the_quote_in_the_next_paragraph_to_its_subj
 ])
 def test_a_person_speaking_for_a_body_after_the_cue_gives_the_body(text, speaker):
     assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a party-and-state tag between the name and its aside, the state in one piece or in several
+    ("Sen. Rosa Vega, D-N.M., said the levee money shortchanged rural counties.", "Rosa Vega"),
+    ("But Sen. Rosa Vega, D-N.M., who voted against the bill, said the levee money was wasted.",
+     "Rosa Vega"),
+    ("But Sen. Carl Pratt, R-Ky., who voted against the bill, said the levee money was wasted.",
+     "Carl Pratt"),
+    ("But Rep. Tom Hale (D-Ore.), who voted against the bill, said the levee money was wasted.",
+     "Tom Hale"),
+    ("“The levee money was wasted,” Sen. Ann Lowe, D-N.Y., said.", "Ann Lowe"),
+])
+def test_a_party_and_state_tag_is_read_past(text, speaker):
+    assert speakers(text) == [speaker]

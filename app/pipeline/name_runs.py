@@ -253,14 +253,26 @@ def comma_after(doc: TextIndex, k: int) -> bool:
                                            or doc.words[k] in C.STATE_ABBREVIATIONS))
 
 
+def party_tag_end(doc: TextIndex, i: int) -> int | None:
+    """'R-Ky.', 'D-N.M.', 'I-Vt.', 'R-Texas': the last token of a party-and-state tag that token i
+    opens (R, D or I, a hyphen, the state as written, then a comma), else None."""
+    if i + 1 >= len(doc.words) or doc.words[i] not in ("R", "D", "I") or doc.sep(i) != "-":
+        return None
+    for j in range(i + 1, min(len(doc.words), i + 4)):
+        if doc.sep(j).strip() in (",", ".,"):
+            return j
+        if doc.sep(j) != "." or len(doc.words[j]) > 2:
+            return None   # "N.M.": one- or two-letter pieces joined by full stops
+    return None
+
+
 def aside_start(doc: TextIndex, b: int) -> int | None:
     """First token of the aside after the name ending at token b: "Hale, the mayor, said",
     "Hale (D-Ore.), a member, said", "Hale, R-Ore., a member, said", "Hale Jr., the mayor,
     said"; None when no comma follows."""
     if comma_after(doc, b):
-        if (b + 3 < len(doc.words) and doc.words[b + 1] in ("R", "D", "I") and doc.sep(b + 1) == "-"
-                and doc.sep(b + 2).strip() in (",", ".,")):
-            return b + 3
+        if (end := party_tag_end(doc, b + 1)) is not None and end + 1 < len(doc.words):
+            return end + 1
         return b + 1
     m = _TAG_COMMA.match(doc.text, doc.ends[b])
     return bisect_left(doc.starts, m.end()) if m else None

@@ -22,6 +22,7 @@ from app.pipeline.name_runs import (
     comma_after,
     clean_name,
     group_phrase,
+    party_tag_end,
     past_of_place,
     person_like,
     run_back,
@@ -214,12 +215,12 @@ def _apposition(doc: TextIndex, k: int, floor: int):
     participle aside ('Janet Yellen, speaking in New York, said')."""
     for i in range(k - 1, max(floor, k - 80) - 1, -1):
         opener = doc.lower[i + 1]
-        if doc.cap(i) and doc.sep(i).strip() == "," and (
+        if doc.cap(i) and (comma_after(doc, i) or doc.sep(i).strip() in ("),", ".),")) and (
                 opener in C.APPOSITION_OPENERS or opener.isdigit()
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
             if _clause_aside(doc, i + 1, k):
                 return None   # "In nearby Vessby, the terminal is under pressure, said X": a clause
-            return _named(doc, i, floor)
+            return _named(doc, _before_tag(doc, i, floor), floor)   # "Ana Ruiz, D-N.M., who ..."
         if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
             # "A senior military official, who spoke on condition of anonymity, said"
             return _mention_at(doc, i, floor)
@@ -287,9 +288,9 @@ def _adverb(doc: TextIndex, k: int) -> bool:
 
 def _before_tag(doc: TextIndex, k: int, floor: int) -> int:
     """Past a party-and-state tag closing a name: "Rep. Tom Hale (D-Ore.) said" reads "Hale"."""
-    if (k - 2 >= floor and doc.words[k - 1] in ("R", "D", "I") and doc.sep(k - 1) == "-"
-            and doc.sep(k - 2).strip() == "," and doc.sep(k).strip() in (",", ".,")):
-        return k - 2  # "Mitch Hale, R-Ky., said"
+    for i in range(k - 1, max(floor + 1, k - 3) - 1, -1):
+        if party_tag_end(doc, i) == k and doc.sep(i - 1).strip() == ",":
+            return i - 1  # "Mitch Hale, R-Ky., said", "Ana Ruiz, D-N.M., said"
     if k < floor or not doc.sep(k).rstrip().rstrip(",").endswith(")"):
         return k
     for t in range(k, max(floor, k - 6) - 1, -1):
