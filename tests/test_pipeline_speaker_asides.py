@@ -209,3 +209,19 @@ def test_a_person_speaking_for_a_body_after_the_cue_gives_the_body(text, speaker
 ])
 def test_a_party_and_state_tag_is_read_past(text, speaker):
     assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a group where it is speaks, as written, not the place after "in"
+    ("Officials in Dorset said they expected the first ferry payments by spring.", "Officials in Dorset"),
+    ("Police in Leeds said the driver had fled before the ambulance came.", "Police in Leeds"),
+    ("Many residents in Hull said they expected the first ferry payments by spring.",
+     "Many residents in Hull"),
+])
+def test_a_group_in_a_place_speaks_as_written(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_a_time_after_in_is_no_place_of_a_group():
+    found = speakers("Federal prosecutors in April said the ferry firm had hidden its losses.")
+    assert not any(s and "April" in s for s in found)

@@ -48,8 +48,8 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
-        return (_person_of(doc, a, floor) or _unclosed_aside(doc, a, floor)
-                or _region_of(doc, a, k, floor) or ("name", a, k))
+        return (_person_of(doc, a, floor) or _group_in_place(doc, a, k, floor)
+                or _unclosed_aside(doc, a, floor) or _region_of(doc, a, k, floor) or ("name", a, k))
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -88,6 +88,34 @@ def _named(doc: TextIndex, k: int, floor: int):
     is of: "Rep. Tom Cole of Oklahoma, an ally of the leadership, said" is Cole, not Oklahoma."""
     a = run_back(doc, k, floor)
     return _person_of(doc, a, floor) or ("name", a, k)
+
+
+def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
+    """'Officials in Texas said', 'Police in Ohio said': the group speaks, where it is (as
+    written), not the place after "in". The group is a plural
+    noun or a role, maybe with words before it ("state officials in Texas"), opening its clause."""
+    h = a - 2
+    if (h < floor or doc.lower[a - 1] not in _GROUP_PLACE or doc.sep(a - 1) != " "
+            or doc.sep(h) != " " or doc.lower[a] in C.MONTHS or doc.lower[a] in C.ADJUNCT_WORDS):
+        return None   # "prosecutors in April charged": a time, not a place
+    w = doc.lower[h]
+    if doc.cap(h) and doc.sentence_start(doc.starts[h]) != doc.starts[h]:
+        return None   # "Trump in Iowa said", "Harbour Lines at Dover": a name, read elsewhere
+    if doc.cap(h) or w in C.ROLE_NOUNS or w in _COLLECTIVE:
+        plural = w in _COLLECTIVE or (w.endswith("s") and not w.endswith("ss"))
+        start = h
+    else:
+        group = group_phrase(doc, h, floor)
+        plural, start = group is not None, group[0] if group else h
+    if plural:
+        return ("group", start, k)
+    return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None   # "the mayor in Houston"
+
+
+#: Only "in": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
+_GROUP_PLACE = frozenset({"in"})
+#: Plural nouns without an s that speak as a group: "Police in Ohio said".
+_COLLECTIVE = frozenset({"police", "people"})
 
 
 def _person_of(doc: TextIndex, a: int, floor: int):
