@@ -736,7 +736,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     taken = _taken_spans(session, ids, claim_ids)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    speakers: dict[int, str | None] | None = None   # looked up at the first passage naming a source
+    take = _back_taker(session, claim_ids, taken, config)
     # Their id, text and kept stems only: their other columns and their outlet (joined by default)
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
@@ -750,23 +750,44 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
         claim_weights = {claim_id: claim_weight_of(weights, claim_text) for claim_id, claim_text, _ in here}
         for (start, end, stems, passage), claims_here in near:
+            if passage is None:
+                passage = Passage(text[start:end], stems, None)
             for claim_id, claim_text, _ in claims_here:
-                spans = taken.get((claim_id, other_id), [])
-                if _overlaps(spans, start, end):
-                    continue
-                if passage is None:
-                    passage = Passage(text[start:end], stems, None)
-                match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
-                                    claim_weight=claim_weights[claim_id])
-                if speakers is None and match.score > 0 and reads_speaker(text[start:end]):
-                    speakers = claim_speakers(session, claim_ids)
-                verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end],
-                                                         (speakers or {}).get(claim_id)))
-                           if match.score > 0 else None)
-                if verdict is not None:
-                    out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))
-                    taken.setdefault((claim_id, other_id), []).append((start, end))
+                decision = take(other_id, start, end, claim_id, claim_text, text[start:end],
+                                lambda: score_match(claim_text, passage, weights, floor, config.scorer, gate,
+                                                    claim_weight=claim_weights[claim_id]))
+                if decision is not None:
+                    out.append((other, start, end, decision))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
+
+
+def _back_taker(session: Session, claim_ids: list[int], taken: dict, config: MatchConfig):
+    """Matching back's decide-and-take step, which earlier_decisions' loop and the replay of a
+    worker's scores (_replayed_decisions) both run pair by pair in the same order: a function
+    (article id, start, end, claim id, claim text, passage text, score) -> the Decision, or None
+    when the span is already taken for that claim (`taken`: see _taken_spans), the pair scores 0
+    or no decision takes it. `score` is called only for a span not taken (scoring is the work);
+    a decision takes its span. The claims' speakers are looked up once, at the first passage
+    scoring above 0 that names a source."""
+    speakers: dict[int, str | None] | None = None
+
+    def take(other_id: int, start: int, end: int, claim_id: int, claim_text: str, passage: str,
+             score) -> Decision | None:
+        nonlocal speakers
+        if _overlaps(taken.get((claim_id, other_id), []), start, end):
+            return None
+        match = score()
+        if match.score <= 0:
+            return None
+        if speakers is None and reads_speaker(passage):
+            speakers = claim_speakers(session, claim_ids)
+        verdict = decide(match, config, _stance(match, config, claim_text, passage, speakers.get(claim_id)
+                                                if speakers else None))
+        if verdict is None:
+            return None
+        taken.setdefault((claim_id, other_id), []).append((start, end))
+        return Decision(claim_id, verdict[0], verdict[1], match)
+    return take
 
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
@@ -798,20 +819,13 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     texts = dict(session.execute(select(Article.id, Article.text)
                                  .where(Article.id.in_({p[0] for p in pairs}))).all()) if pairs else {}
     found: list[tuple[int, int, int, Decision]] = []
-    speakers: dict[int, str | None] | None = None
+    take = _back_taker(session, claim_ids, taken, config)
     for other_id, start, end, _, claim, match in pairs:
-        if other_id not in texts:
-            continue
-        spans = taken.get((claim.id, other_id), [])
-        if _overlaps(spans, start, end):
-            continue
-        passage = texts[other_id][start:end]
-        if speakers is None and reads_speaker(passage):
-            speakers = claim_speakers(session, claim_ids)
-        verdict = decide(match, config, _stance(match, config, claim.text, passage, (speakers or {}).get(claim.id)))
-        if verdict is not None:
-            found.append((other_id, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
-            taken.setdefault((claim.id, other_id), []).append((start, end))
+        if other_id in texts:
+            decision = take(other_id, start, end, claim.id, claim.text, texts[other_id][start:end],
+                            lambda: match)
+            if decision is not None:
+                found.append((other_id, start, end, decision))
     if not found:
         return []
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
