@@ -736,7 +736,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     taken = _taken_spans(session, ids, claim_ids)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    take = _back_taker(session, claim_ids, taken, config)
+    back = _BackTaking(session, claim_ids, taken, config)
     # Their id, text and kept stems only: their other columns and their outlet (joined by default)
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
@@ -753,41 +753,46 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
             if passage is None:
                 passage = Passage(text[start:end], stems, None)
             for claim_id, claim_text, _ in claims_here:
-                decision = take(other_id, start, end, claim_id, claim_text, text[start:end],
-                                lambda: score_match(claim_text, passage, weights, floor, config.scorer, gate,
-                                                    claim_weight=claim_weights[claim_id]))
+                if not back.free(other_id, start, end, claim_id):
+                    continue
+                match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
+                                    claim_weight=claim_weights[claim_id])
+                decision = back.take(other_id, text, start, end, claim_id, claim_text, match)
                 if decision is not None:
                     out.append((other, start, end, decision))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
 
 
-def _back_taker(session: Session, claim_ids: list[int], taken: dict, config: MatchConfig):
+class _BackTaking:
     """Matching back's decide-and-take step, which earlier_decisions' loop and the replay of a
-    worker's scores (_replayed_decisions) both run pair by pair in the same order: a function
-    (article id, start, end, claim id, claim text, passage text, score) -> the Decision, or None
-    when the span is already taken for that claim (`taken`: see _taken_spans), the pair scores 0
-    or no decision takes it. `score` is called only for a span not taken (scoring is the work);
-    a decision takes its span. The claims' speakers are looked up once, at the first passage
-    scoring above 0 that names a source."""
-    speakers: dict[int, str | None] | None = None
+    worker's scores (_replayed_decisions) both run pair by pair in the same order. `taken`: the
+    spans already mentioning a claim or rejected for it (see _taken_spans), to which each decision
+    adds its span. The claims' speakers are looked up once, at the first passage scoring above 0
+    that names a source."""
 
-    def take(other_id: int, start: int, end: int, claim_id: int, claim_text: str, passage: str,
-             score) -> Decision | None:
-        nonlocal speakers
-        if _overlaps(taken.get((claim_id, other_id), []), start, end):
-            return None
-        match = score()
+    def __init__(self, session: Session, claim_ids: list[int], taken: dict, config: MatchConfig) -> None:
+        self.session, self.claim_ids, self.taken, self.config = session, claim_ids, taken, config
+        self.speakers: dict[int, str | None] | None = None
+
+    def free(self, other_id: int, start: int, end: int, claim_id: int) -> bool:
+        """The span is not taken for the claim yet (asked before scoring it: scoring is the work)."""
+        return not _overlaps(self.taken.get((claim_id, other_id), []), start, end)
+
+    def take(self, other_id: int, text: str, start: int, end: int, claim_id: int, claim_text: str,
+             match: MatchScore) -> Decision | None:
+        """The decision on a free span of stored article `other_id` (its text `text`) scored
+        `match` for the claim, which takes the span; None for a score of 0 or no decision."""
         if match.score <= 0:
             return None
-        if speakers is None and reads_speaker(passage):
-            speakers = claim_speakers(session, claim_ids)
-        verdict = decide(match, config, _stance(match, config, claim_text, passage, speakers.get(claim_id)
-                                                if speakers else None))
+        passage = text[start:end]
+        if self.speakers is None and reads_speaker(passage):
+            self.speakers = claim_speakers(self.session, self.claim_ids)
+        speaker = self.speakers.get(claim_id) if self.speakers else None
+        verdict = decide(match, self.config, _stance(match, self.config, claim_text, passage, speaker))
         if verdict is None:
             return None
-        taken.setdefault((claim_id, other_id), []).append((start, end))
+        self.taken.setdefault((claim_id, other_id), []).append((start, end))
         return Decision(claim_id, verdict[0], verdict[1], match)
-    return take
 
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
@@ -819,11 +824,10 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     texts = dict(session.execute(select(Article.id, Article.text)
                                  .where(Article.id.in_({p[0] for p in pairs}))).all()) if pairs else {}
     found: list[tuple[int, int, int, Decision]] = []
-    take = _back_taker(session, claim_ids, taken, config)
+    back = _BackTaking(session, claim_ids, taken, config)
     for other_id, start, end, _, claim, match in pairs:
-        if other_id in texts:
-            decision = take(other_id, start, end, claim.id, claim.text, texts[other_id][start:end],
-                            lambda: match)
+        if other_id in texts and back.free(other_id, start, end, claim.id):
+            decision = back.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
             if decision is not None:
                 found.append((other_id, start, end, decision))
     if not found:
