@@ -736,7 +736,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     taken = _taken_spans(session, ids, claim_ids)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    back = _BackTaking(session, claim_ids, taken, config)
+    taking = _BackTaking(session, claim_ids, taken, config)
     # Their id, text and kept stems only: their other columns and their outlet (joined by default)
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
@@ -753,11 +753,11 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
             if passage is None:
                 passage = Passage(text[start:end], stems, None)
             for claim_id, claim_text, _ in claims_here:
-                if not back.free(other_id, start, end, claim_id):
+                if not taking.free(other_id, start, end, claim_id):
                     continue
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
                                     claim_weight=claim_weights[claim_id])
-                decision = back.take(other_id, text, start, end, claim_id, claim_text, match)
+                decision = taking.take(other_id, text, start, end, claim_id, claim_text, match)
                 if decision is not None:
                     out.append((other, start, end, decision))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
@@ -824,10 +824,10 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     texts = dict(session.execute(select(Article.id, Article.text)
                                  .where(Article.id.in_({p[0] for p in pairs}))).all()) if pairs else {}
     found: list[tuple[int, int, int, Decision]] = []
-    back = _BackTaking(session, claim_ids, taken, config)
+    taking = _BackTaking(session, claim_ids, taken, config)
     for other_id, start, end, _, claim, match in pairs:
-        if other_id in texts and back.free(other_id, start, end, claim.id):
-            decision = back.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
+        if other_id in texts and taking.free(other_id, start, end, claim.id):
+            decision = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
             if decision is not None:
                 found.append((other_id, start, end, decision))
     if not found:
