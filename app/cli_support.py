@@ -19,7 +19,7 @@ def run_in_session(settings: Settings, work, commit: bool = False):
     from app.domain.errors import DomainError
     from app.storage.engine import make_engine, make_sessionmaker
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, batch=True)
     try:
         with make_sessionmaker(engine)() as session:
             result = work(session)

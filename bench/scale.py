@@ -301,7 +301,7 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     texts = ingest_articles(claims, stored, count)
     settings = Settings(database_url=f"sqlite:///{copy}")
     config = MatchConfig.from_settings(settings)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, batch=True)   # as `claimtracker ingest`
     done, new_claims, mentions = 0, 0, 0
     start, cpu = time.monotonic(), time.process_time()
     with make_sessionmaker(engine)() as session:

@@ -97,7 +97,7 @@ def workers_figures(args) -> None:
                     admin.dispose()
                     copy_database(url, pg_url)
                     url = pg_url
-                engine = make_engine(url)
+                engine = make_engine(url, batch=True)   # as `claimtracker ingest`
                 load0 = open("/proc/loadavg").read().split()[0]
                 READY_WINDOWS.clear()
                 t0, cpu0, own0 = time.perf_counter(), _cpu_seconds(), time.process_time()

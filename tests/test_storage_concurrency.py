@@ -7,7 +7,13 @@ import threading
 from sqlalchemy import func, select, text
 
 from app.domain.articles import ArticleInput, ingest_article
-from app.storage.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, make_engine, make_sessionmaker
+from app.storage.engine import (
+    SQLITE_BATCH_MMAP_BYTES,
+    SQLITE_BUSY_TIMEOUT_MS,
+    is_sqlite,
+    make_engine,
+    make_sessionmaker,
+)
 from app.storage.models import Article, Outlet, Speaker
 
 
@@ -19,7 +25,29 @@ def test_sqlite_pragmas(database_url):
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
         assert conn.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
+        assert conn.scalar(text("PRAGMA mmap_size")) == 0      # the web server reads through its cache
     engine.dispose()
+
+
+def test_sqlite_batch_engine_maps_the_file(database_url, monkeypatch):
+    """A command's engine (and an ingest worker's) reads the file through a memory map; the
+    database is the same, the pragmas above hold there too."""
+    if not is_sqlite(database_url):
+        return
+    import app.storage.engine as storage_engine
+    from app.cli_support import run_in_session
+    from app.settings import Settings
+
+    engine = make_engine(database_url, batch=True)
+    with engine.connect() as conn:
+        assert 0 < conn.scalar(text("PRAGMA mmap_size")) <= SQLITE_BATCH_MMAP_BYTES   # capped by the build
+        assert conn.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
+    engine.dispose()
+    made = []
+    monkeypatch.setattr(storage_engine, "make_engine", lambda url, **kw: made.append(kw) or make_engine(url, **kw))
+    assert run_in_session(Settings(database_url=database_url),
+                          lambda session: session.scalar(text("PRAGMA mmap_size"))) > 0
+    assert made == [{"batch": True}]
 
 
 def test_parallel_ingests_share_new_outlet_and_speaker(database_url):

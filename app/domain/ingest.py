@@ -282,7 +282,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(url: str, config: MatchConfig) -> None:
-    _WORKER.update(engine=make_engine(url), config=config, vocab=None)
+    _WORKER.update(engine=make_engine(url, batch=True), config=config, vocab=None)
 
 
 def _prepare_and_score(item: BatchItem, max_bytes: int, limits: tuple[int, int],

@@ -782,7 +782,7 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     taken = _taken_spans(session, ids, claim_ids)
     out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
-    speakers: dict[int, str | None] | None = None   # looked up at the first passage naming a source
+    taking = _BackTaking(session, claim_ids, taken, config)
     # Their id, text and kept stems only: their other columns and their outlet (joined by default)
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
@@ -796,23 +796,49 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
         claim_weights = {claim_id: claim_weight_of(weights, claim_text) for claim_id, claim_text, _ in here}
         for (start, end, stems, passage), claims_here in near:
+            if passage is None:
+                passage = Passage(text[start:end], stems, None)
             for claim_id, claim_text, _ in claims_here:
-                spans = taken.get((claim_id, other_id), [])
-                if _overlaps(spans, start, end):
+                if not taking.free(other_id, start, end, claim_id):
                     continue
-                if passage is None:
-                    passage = Passage(text[start:end], stems, None)
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
                                     claim_weight=claim_weights[claim_id])
-                if speakers is None and match.score > 0 and reads_speaker(text[start:end]):
-                    speakers = claim_speakers(session, claim_ids)
-                verdict = (decide(match, config, _stance(match, config, claim_text, text[start:end],
-                                                         (speakers or {}).get(claim_id)))
-                           if match.score > 0 else None)
-                if verdict is not None:
-                    out.append((other, start, end, Decision(claim_id, verdict[0], verdict[1], match)))
-                    taken.setdefault((claim_id, other_id), []).append((start, end))
+                decision = taking.take(other_id, text, start, end, claim_id, claim_text, match)
+                if decision is not None:
+                    out.append((other, start, end, decision))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
+
+
+class _BackTaking:
+    """Matching back's decide-and-take step, which earlier_decisions' loop and the replay of a
+    worker's scores (_replayed_decisions) both run pair by pair in the same order. `taken`: the
+    spans already mentioning a claim or rejected for it (see _taken_spans), to which each decision
+    adds its span. The claims' speakers are looked up once, at the first passage scoring above 0
+    that names a source."""
+
+    def __init__(self, session: Session, claim_ids: list[int], taken: dict, config: MatchConfig) -> None:
+        self.session, self.claim_ids, self.taken, self.config = session, claim_ids, taken, config
+        self.speakers: dict[int, str | None] | None = None
+
+    def free(self, other_id: int, start: int, end: int, claim_id: int) -> bool:
+        """The span is not taken for the claim yet (asked before scoring it: scoring is the work)."""
+        return not _overlaps(self.taken.get((claim_id, other_id), []), start, end)
+
+    def take(self, other_id: int, text: str, start: int, end: int, claim_id: int, claim_text: str,
+             match: MatchScore) -> Decision | None:
+        """The decision on a free span of stored article `other_id` (its text `text`) scored
+        `match` for the claim, which takes the span; None for a score of 0 or no decision."""
+        if match.score <= 0:
+            return None
+        passage = text[start:end]
+        if self.speakers is None and reads_speaker(passage):
+            self.speakers = claim_speakers(self.session, self.claim_ids)
+        speaker = self.speakers.get(claim_id) if self.speakers else None
+        verdict = decide(match, self.config, _stance(match, self.config, claim_text, passage, speaker))
+        if verdict is None:
+            return None
+        self.taken.setdefault((claim_id, other_id), []).append((start, end))
+        return Decision(claim_id, verdict[0], verdict[1], match)
 
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
@@ -844,20 +870,12 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     texts = dict(session.execute(select(Article.id, Article.text)
                                  .where(Article.id.in_({p[0] for p in pairs}))).all()) if pairs else {}
     found: list[tuple[int, int, int, Decision]] = []
-    speakers: dict[int, str | None] | None = None
+    taking = _BackTaking(session, claim_ids, taken, config)
     for other_id, start, end, _, claim, match in pairs:
-        if other_id not in texts:
-            continue
-        spans = taken.get((claim.id, other_id), [])
-        if _overlaps(spans, start, end):
-            continue
-        passage = texts[other_id][start:end]
-        if speakers is None and reads_speaker(passage):
-            speakers = claim_speakers(session, claim_ids)
-        verdict = decide(match, config, _stance(match, config, claim.text, passage, (speakers or {}).get(claim.id)))
-        if verdict is not None:
-            found.append((other_id, start, end, Decision(claim.id, verdict[0], verdict[1], match)))
-            taken.setdefault((claim.id, other_id), []).append((start, end))
+        if other_id in texts and taking.free(other_id, start, end, claim.id):
+            decision = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
+            if decision is not None:
+                found.append((other_id, start, end, decision))
     if not found:
         return []
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
