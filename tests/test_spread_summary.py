@@ -44,11 +44,12 @@ def test_the_check_sees_a_stale_summary_and_a_stale_pair(session):
     session.delete(session.scalars(select(OutletClaim).where(OutletClaim.claim_id == c1)).first())
     problems = check_spreads(session)
     assert any(p.startswith(f"claim {c1}:") for p in problems)
+    assert not any(p.startswith(f"claim {data.claims['c2']}:") for p in problems)
     assert any(p.startswith("outlet pair") for p in problems)
     assert any(p.startswith("outlet claim") and p.endswith("recomputed, not stored") for p in problems)
 
 
-def test_every_write_path_keeps_the_summaries(session):
+def test_every_write_path_keeps_the_summaries(session, read):
     for article in (HERALD, GAZETTE, DENIAL, COURIER):
         ingest_and_commit(session, article, "tester")
     consistent(session)
@@ -87,7 +88,7 @@ def test_every_write_path_keeps_the_summaries(session):
     consistent(session)
 
 
-def test_accepting_a_suggestion_counts_it(session):
+def test_accepting_a_suggestion_counts_it(session, read):
     data = build(session)
     suggested = data.mentions[("c3", "Alpha", "repeats")]
     before = session.get(ClaimSpread, data.claims["c3"]).outlets["repeats"]
@@ -97,7 +98,7 @@ def test_accepting_a_suggestion_counts_it(session):
     assert len(session.get(ClaimSpread, data.claims["c3"]).outlets["repeats"]) == len(before) + 1
 
 
-def test_bulk_load_and_db_copy_keep_them(session, database_url, tmp_path):
+def test_bulk_load_and_db_copy_keep_them(session, database_url, tmp_path, read):
     for article in (HERALD, GAZETTE, DENIAL, COURIER):
         ingest_and_commit(session, article, "tester")
     records = export(session)
@@ -145,7 +146,8 @@ def _same(a, b) -> None:
 
 @pytest.fixture(params=["light", "whole"])
 def read(request, monkeypatch):
-    """stored_spread reads a claim's mentions light past READ_WHOLE of them: both ways, here."""
+    """stored_spread reads a claim's mentions light past READ_WHOLE of them, and the summary keeps
+    the claim page's plan past it (spread_summary.page_plan): both ways, here."""
     if request.param == "light":
         monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
     return request.param
@@ -215,3 +217,63 @@ def test_sources_json_sums_up_every_mention_whatever_the_page(client, app_sessio
     assert len(body["spread"]["timeline"]) == 1 and body["paging"]["pages"] == 3
     assert body["spread"]["outlet_count"] == 3           # Alpha, Beta and Gamma, not the page's one
     assert body["spread"]["timeline"][0]["title"]         # the page's mention read whole
+
+
+def test_the_check_sees_a_stale_page_plan(session, monkeypatch):
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    data = build(session)
+    consistent(session)
+    summary = session.get(ClaimSpread, data.claims["c1"])
+    assert summary.page is not None and summary.page["order"]
+    summary.page = {**summary.page, "order": summary.page["order"][::-1]}
+    assert any(p.startswith(f"claim {data.claims['c1']}:") for p in check_spreads(session))
+
+
+def test_small_claims_store_no_page_plan(session):
+    build(session)
+    assert all(s.page is None for s in session.scalars(select(ClaimSpread)))
+
+
+def _without_plans(session) -> None:
+    for summary in session.scalars(select(ClaimSpread)):
+        summary.page = None
+    session.commit()
+
+
+@pytest.mark.parametrize("thin", [False, True])
+@pytest.mark.parametrize("who", ["analyst", "anonymous"])
+def test_the_claim_page_drawn_from_its_plan_is_the_page_read_whole(database_url, monkeypatch, who, thin):
+    """Every claim's page, with a stored plan (READ_WHOLE 0: every claim is "big") and without one
+    (the mentions read and laid out on the request): the same HTML, summary, timeline, mention
+    list and renderings, for a reader who sees suggestions and one who does not; `thin`: the
+    timeline thinned (MAX_MARKS 1) as a claim with thousands of mentions is."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+    from tests.auth import log_in
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    if thin:
+        monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 1)
+    app = create_app(Settings(database_url=database_url, public_read=True, page_cache_mb=0))
+    try:
+        with app.state.sessionmaker() as s:
+            data = build(s)
+            for article in (HERALD, GAZETTE, DENIAL, COURIER):
+                ingest_and_commit(s, article, "tester")
+            ids = list(s.scalars(select(Claim.id).where(Claim.merged_into_id.is_(None)).order_by(Claim.id)))
+            assert sum(p is not None for p in s.scalars(select(ClaimSpread.page))) >= 5
+        with TestClient(app, follow_redirects=False) as c:
+            if who == "analyst":
+                c = log_in(c, app)
+            planned = {i: c.get(f"/claims/{i}").text for i in ids}
+            with app.state.sessionmaker() as s:
+                _without_plans(s)
+            whole = {i: c.get(f"/claims/{i}").text for i in ids}
+        assert planned == whole
+        c1 = planned[data.claims["c1"]]
+        assert "<svg" in c1 and "How each outlet renders it" in c1
+        assert ("Crowded spots show a few marks" in c1) == thin
+    finally:
+        app.state.engine.dispose()

@@ -15,7 +15,7 @@ from app.domain.spread import as_utc
 from app.main import create_app
 from app.settings import Settings
 from app.storage.models import Article, Claim, Mention, Outlet
-from app.web.timeline import MAX_ROWS, ROW_HEIGHT
+from app.domain.timeline import MAX_ROWS, ROW_HEIGHT
 from tests.test_web_support import (
     HILL_GAZETTE, RIVER, RIVERSIDE_NEWS, VALLEY_POST, article_id_for, claim_id_for, ingest_all,
     mentions_of, soup)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from app.domain.spread import SpreadMention, summarize
-from app.web.timeline import FAN_PX, MAX_TICKS, X_END, X_START, timeline_layout
+from app.domain.timeline import FAN_PX, MAX_TICKS, X_END, X_START, timeline_layout
 
 UTC = timezone.utc
 
@@ -82,7 +82,7 @@ def test_no_dated_mention_no_picture():
 def test_a_claim_with_thousands_of_mentions_is_drawn_thinned_within_the_mark_budget():
     from datetime import timedelta
 
-    from app.web.timeline import MAX_MARKS
+    from app.domain.timeline import MAX_MARKS
 
     stances = ("repeats", "contradicts", "discusses")
     many = sorted((mention(i, f"Outlet {i % 60}", date(2024, 1, 1) + timedelta(days=i % 300), stance=stances[i % 3])

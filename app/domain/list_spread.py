@@ -7,7 +7,7 @@ for each (app/domain/spread.py, which the claim page needs whole) was most of th
 the database answers the two things a row shows: the distinct outlets per stance (one grouped
 query), and the first dated mention, looked for only among the mentions published within a few days
 of the claim's earliest publication day (a second, small query), then chosen by the same order as
-the claim page (spread._order_key), so both pages name the same first outlet.
+the claim page (spread.order_key), so both pages name the same first outlet.
 """
 from __future__ import annotations
 

@@ -314,6 +314,10 @@ def _time_key(m: LightMention) -> tuple:
             m.article_id, m.start, m.id)
 
 
+#: Linked mentions in "How each outlet renders it" on the claim page (as many suggestions after them).
+RENDERINGS_SHOWN = 50
+
+
 def renderings_key(m: LightMention) -> tuple:
     """The order "how each outlet renders it" lists mentions in: day (undated last), article,
     offset, id (the time of day is not asked)."""
@@ -353,6 +357,22 @@ def claim_mentions_light(session: Session, claim_id: int) -> list[LightMention]:
             in session.execute(stmt)]
 
 
+def page_order(light) -> list[int]:
+    """The ids of the linked mentions in the claim page's order: by stance, then by outlet in order
+    of first appearance within the stance, each outlet's mentions in time (_time_key)."""
+    keyed = sorted((m for m in light if m.linked), key=_time_key)
+    groups: dict[tuple[str, int], list[int]] = {}
+    firsts: dict[tuple[str, int], int] = {}
+    for rn, m in enumerate(keyed):
+        key = (m.stance, m.outlet_id)
+        if key not in groups:
+            groups[key], firsts[key] = [], rn
+        groups[key].append(m.id)
+    rank = {s: i for i, s in enumerate(STANCES)}
+    return [i for key in sorted(groups, key=lambda k: (rank.get(k[0], len(STANCES)), firsts[k]))
+            for i in groups[key]]
+
+
 def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
                         per_page: int = MENTIONS_PER_PAGE, light: list[LightMention] | None = None) -> MentionPage:
     """A page of the claim's linked mentions, grouped by stance and outlet as the claim page shows
@@ -367,25 +387,17 @@ def claim_mentions_page(session: Session, claim_id: int, page: int = 1,
     # mention's rank in time, its outlet's first rank within the stance), which cost SQLite 3-5x
     # the reading of the rows at 500 mentions. One sort in time; the stance and outlet groups are
     # then filled in that order and only the groups are sorted.
-    if light is None:
-        light = claim_mentions_light(session, claim_id)
-    keyed = sorted((m for m in light if m.linked), key=_time_key)
-    groups: dict[tuple[str, int], list[int]] = {}
-    firsts: dict[tuple[str, int], int] = {}
-    for rn, m in enumerate(keyed):
-        key = (m.stance, m.outlet_id)
-        if key not in groups:
-            groups[key], firsts[key] = [], rn
-        groups[key].append(m.id)
-    rank = {s: i for i, s in enumerate(STANCES)}
-    order = [i for key in sorted(groups, key=lambda k: (rank.get(k[0], len(STANCES)), firsts[k]))
-             for i in groups[key]]
+    # A big claim's order is stored with its summary (domain/spread_summary.py): not read at all.
+    summary = session.get(ClaimSpread, claim_id)
+    if light is None and summary is not None and summary.page is not None:
+        order = summary.page["order"]
+    else:
+        order = page_order(claim_mentions_light(session, claim_id) if light is None else light)
     offset = (page - 1) * per_page
     start = max(offset - 1, 0)           # one row before the page: does its first group go on?
     ids = order[start:offset + per_page]
     # Outlets per stance and the total over every linked mention: the stored summary's
     # (domain/spread_summary.py), not two more passes over a big claim's mentions.
-    summary = session.get(ClaimSpread, claim_id)
     outlet_counts = {s: len(ids) for s, ids in summary.outlets.items() if ids} if summary else {}
     total = summary.linked if summary else 0
     rows = {r.id: r for r in page_rows(session, ids)}

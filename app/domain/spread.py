@@ -103,7 +103,7 @@ class Spread:
         return len({m.outlet for m in self.confirmed})
 
 
-def _order_key(m: SpreadMention) -> tuple:
+def order_key(m: SpreadMention) -> tuple:
     moment = m.moment
     return (moment is None, moment or datetime.min.replace(tzinfo=timezone.utc), m.article_id, m.id)
 
@@ -122,7 +122,7 @@ def _spread_rows(session: Session, where, include_suggested: bool) -> dict[int, 
     for r in session.execute(stmt):
         by_claim.setdefault(r[0], []).append(
             SpreadMention(r[1], r[2], r[3], r[4], r[5], r[6], r[7], as_utc(r[8]), *r[9:]))
-    return {claim_id: sorted(rows, key=_order_key) for claim_id, rows in by_claim.items()}
+    return {claim_id: sorted(rows, key=order_key) for claim_id, rows in by_claim.items()}
 
 
 def spread_mentions(session: Session, claim_id: int, include_suggested: bool) -> list[SpreadMention]:
@@ -216,7 +216,7 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
         placed = [SpreadMention(m.id, m.article_id, "", None, *outlets[m.outlet_id], m.published, m.published_at,
                                 m.stance, m.fidelity, m.origin, "") for m in shown]
         names = {o: name for o, (name, _) in outlets.items()}
-    light = sorted(placed, key=_order_key)
+    light = sorted(placed, key=order_key)
     named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids} if summary else set()
     named |= {m.id for m in light if m.moment is None}
     whole = with_details(session, [m for m in light if m.id in named])
@@ -228,6 +228,33 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
                   fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES},
                   suggested_count=sum(m.suggested for m in mentions),
                   stored_outlet_count=outlet_count, light=True)
+
+
+def planned_spread(session: Session, summary: ClaimSpread) -> tuple[Spread, dict[int, SpreadMention], dict]:
+    """The confirmed spread of a big claim from its stored summary and page plan
+    (spread_summary.page_plan), reading only the mentions the page names or draws: the first,
+    the ties, the last seen, the undated and the timeline's marks. Returns the Spread (its
+    `mentions` are the undated ones only: the timeline comes from the plan), id -> those mentions
+    whole, and outlet id -> name for the plan's rows. The claim page's picture for a reader who sees
+    no suggestions, or of a claim that has none: the same as stored_spread's (tests/test_spread_summary.py)."""
+    from app.domain.timeline import plan_mark_ids
+
+    plan = summary.page
+    drawn = plan_mark_ids(plan["timeline"]) if plan["timeline"] else []
+    ids = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *plan["undated"], *drawn} - {None}
+    rows = _spread_rows(session, Mention.id.in_(sorted(ids)), include_suggested=True)
+    whole = {m.id: m for ms in rows.values() for m in ms}
+    row_outlets = {o for o, _ in plan["timeline"]["rows"]} if plan["timeline"] else set()
+    stance_outlets = {o for ids in summary.outlets.values() for o in ids}
+    names = dict(session.execute(select(Outlet.id, Outlet.name).where(
+        Outlet.id.in_(sorted(row_outlets | stance_outlets)))).all())
+    spread = Spread(mentions=tuple(whole[i] for i in plan["undated"]), first=whole.get(summary.first_mention_id),
+                    first_ties=tuple(whole[i] for i in summary.tie_ids if i in whole),
+                    last_seen=whole.get(summary.last_mention_id),
+                    outlets={s: tuple(names[o] for o in summary.outlets.get(s, ())) for s in STANCES},
+                    fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES}, suggested_count=0,
+                    stored_outlet_count=len(stance_outlets), light=True)
+    return spread, whole, names
 
 
 def with_details(session: Session, mentions) -> dict[int, SpreadMention]:

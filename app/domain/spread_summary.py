@@ -19,6 +19,7 @@ sides and its new ones.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -26,6 +27,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.domain import spread
 from app.domain.spread import moment_of
 from app.storage.models import Article, Claim, ClaimSpread, Mention, OutletClaim, OutletPair, as_utc
 from app.vocab import FIDELITIES, STANCES
@@ -61,6 +63,27 @@ def summarize_rows(rows: list[tuple]) -> dict:
             "linked": len(rows), "dated": len(dated)}
 
 
+def page_plan(rows: list[tuple]) -> dict:
+    """What the claim page draws of a big claim's confirmed mentions, given as (id, article_id,
+    outlet_id, published, published_at (UTC), stance, fidelity, start): the mention list's order
+    (mentions.page_order), the first rows of "how each outlet renders it" (renderings_key), the
+    timeline's plan (timeline.timeline_plan, rows by outlet id) and the undated mentions, so the
+    page reads the few mentions it shows instead of all of them."""
+    from app.domain.mentions import RENDERINGS_SHOWN, LightMention, page_order, renderings_key
+    from app.domain.spread import SpreadMention, order_key
+    from app.domain.timeline import timeline_plan
+
+    light = [LightMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], "", r[7]) for r in rows]
+    placed = sorted((SpreadMention(r[0], r[1], "", None, "", "", r[3], r[4], r[5], r[6], "", "") for r in rows),
+                    key=order_key)
+    dated = [m for m in placed if m.moment is not None]
+    outlet_of = {r[0]: r[2] for r in rows}
+    return {"order": page_order(light),
+            "renderings": [m.id for m in heapq.nsmallest(RENDERINGS_SHOWN, light, key=renderings_key)],
+            "timeline": timeline_plan(placed, dated[0].id if dated else None, outlet=lambda m: outlet_of[m.id]),
+            "undated": [m.id for m in placed if m.moment is None]}
+
+
 def _sides(outlets: dict | None) -> tuple[frozenset, frozenset]:
     if not outlets:
         return frozenset(), frozenset()
@@ -88,12 +111,12 @@ def side_rows(claim_id: int, repeat: frozenset, contra: frozenset) -> set[tuple[
 
 def _confirmed_rows(session: Session, ids: list[int]) -> dict[int, list[tuple]]:
     stmt = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.outlet_id, Article.published,
-                   Article.published_at, Mention.stance, Mention.fidelity)
+                   Article.published_at, Mention.stance, Mention.fidelity, Mention.start)
             .join(Article, Article.id == Mention.article_id)
             .where(Mention.claim_id.in_(ids), Mention.origin != "suggested"))
     by_claim: dict[int, list[tuple]] = {}
     for r in session.execute(stmt):
-        by_claim.setdefault(r[0], []).append((r[1], r[2], r[3], r[4], as_utc(r[5]), r[6], r[7]))
+        by_claim.setdefault(r[0], []).append((r[1], r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8]))
     return by_claim
 
 
@@ -104,7 +127,9 @@ def compute_spreads(session: Session, ids: list[int]) -> dict[int, dict]:
     for claim_id, rows in _confirmed_rows(session, ids).items():
         summary = summarize_rows(rows)
         repeat, contra = _sides(summary["outlets"])
-        out[claim_id] = {"claim_id": claim_id, **summary, "sided": claim_id in live and bool(repeat | contra)}
+        # The page's plan only past READ_WHOLE mentions: a smaller claim's page reads them whole.
+        out[claim_id] = {"claim_id": claim_id, **summary, "sided": claim_id in live and bool(repeat | contra),
+                         "page": page_plan(rows) if len(rows) > spread.READ_WHOLE else None}
     return out
 
 

@@ -19,11 +19,13 @@ from app.domain.errors import MAX_ID
 from app.domain.events import claim_history
 from app.domain.inputs import is_ascii_int
 from app.domain.mentions import (
+    RENDERINGS_SHOWN,
     LightMention,
     PageMention,
     claim_mentions_light,
     claim_mentions_page,
     claim_sources,
+    count_sources,
     renderings_key,
 )
 from app.domain.people import list_outlets
@@ -47,9 +49,9 @@ def dashboard(session: Session) -> dict:
     }
 
 
-#: Rows of "How each outlet renders it" and of the suggestions shown on the claim page; the
-#: counts above them are over every mention, the full lists are on the sources page and its CSV.
-RENDERINGS_SHOWN = 50
+#: Rows of the suggestions shown on the claim page (RENDERINGS_SHOWN, in domain/mentions.py, of
+#: "How each outlet renders it"); the counts above them are over every mention, the full lists are
+#: on the sources page and its CSV.
 SUGGESTIONS_SHOWN = 50
 
 
@@ -59,10 +61,10 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: i
     reader who may not see the suggestions queue. Mentions a page at a time (`page`), so a claim
     carried by thousands of articles costs what one with fifty does; what sums up every mention
     (spread, first appearance, outlets by stance, fidelity) comes from app/domain/spread.py.
-    `light`: the claim's mentions as claim_mentions_light reads them (read here when not given):
-    the page's order, the renderings' pick and the suggestions' count all come from that one read."""
-    if light is None:
-        light = claim_mentions_light(session, claim.id)
+    `light`: the claim's mentions as claim_mentions_light reads them, when the caller has them: the
+    page's order, the renderings' pick and the suggestions' count then come from that one read;
+    without it a big claim's come from its stored plan (spread_summary.page_plan), a small one's
+    from a read of its own."""
     mentions = claim_mentions_page(session, claim.id, page, light=light)
     # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
     waiting = claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else []
@@ -110,11 +112,25 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
     how a proposed match words the claim before accepting it. The first `shown` are picked from
     `light` (claim_mentions_light, read here when not given); rows the page has read already
     (`shown_rows`: its mentions and the suggestions it lists) are not read again."""
-    if light is None:
-        light = claim_mentions_light(session, claim.id)
-    ids = [m.id for m in heapq.nsmallest(shown, (m for m in light if m.linked), key=renderings_key)]
-    if suggested:
-        ids += [m.id for m in heapq.nsmallest(shown, (m for m in light if not m.linked), key=renderings_key)]
+    summary = session.get(ClaimSpread, claim.id)
+    if light is None and summary is not None and summary.page is not None and shown <= RENDERINGS_SHOWN:
+        # A big claim: the first linked ones as stored (spread_summary.page_plan), the suggestions
+        # picked and counted by the index, not every mention read.
+        ids = summary.page["renderings"][:shown]
+        waiting = count_sources(session, claim.id, suggested=True) if suggested else 0
+        if waiting:
+            ids += list(session.scalars(
+                select(Mention.id).join(Article, Article.id == Mention.article_id)
+                .where(Mention.claim_id == claim.id, Mention.origin == "suggested")
+                .order_by(Article.published.is_(None), Article.published, Mention.article_id, Mention.start,
+                          Mention.id).limit(shown)))
+    else:
+        if light is None:
+            light = claim_mentions_light(session, claim.id)
+        ids = [m.id for m in heapq.nsmallest(shown, (m for m in light if m.linked), key=renderings_key)]
+        if suggested:
+            ids += [m.id for m in heapq.nsmallest(shown, (m for m in light if not m.linked), key=renderings_key)]
+        waiting = sum(not m.linked for m in light) if suggested else 0
     have = {r.id: Rendering(r.id, r.article_id, r.excerpt, r.fidelity, r.origin, r.stance, r.title, r.published,
                             r.outlet, r.outlet_slug, r.origin == "suggested", ()) for r in shown_rows}
     missing = [i for i in ids if i not in have]
@@ -134,9 +150,7 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
     rows = [replace(r, diff=diffs[r.excerpt]) for r in found]
     # The linked mentions' fidelity counts are the stored summary's (domain/spread_summary.py), not
     # a pass over every mention of a big claim; the suggestions are counted from the index.
-    summary = session.get(ClaimSpread, claim.id)
     fidelity = summary.fidelity if summary else {}
-    waiting = sum(not m.linked for m in light) if suggested else 0
     return {"rows": rows, "fidelity_counts": [(f, fidelity[f]) for f in FIDELITIES if fidelity.get(f)],
             "suggested_count": waiting,
             "linked_total": summary.linked if summary else 0, "linked_shown": sum(not r.suggested for r in rows)}

@@ -276,6 +276,9 @@ class ClaimSpread(Base):
     dated: Mapped[int] = mapped_column(Integer)        # of which dated
     # Counted in outlet_pairs: a live claim some outlet repeats or contradicts.
     sided: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Past spread.READ_WHOLE confirmed mentions, what the claim page draws of them (spread_summary.
+    # page_plan: the mention list's order, the first renderings, the timeline's marks, the undated).
+    page: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class OutletPair(Base):

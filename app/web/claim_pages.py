@@ -27,7 +27,7 @@ from app.domain.mentions import (
 )
 from app.domain.spread import spread_json, stored_spread, with_details
 from app.domain.views import claim_detail
-from app.storage.models import Claim
+from app.storage.models import Claim, ClaimSpread
 from app.web.access import sees_suggestions
 from app.web.claim_spread import spread_context
 from app.web.csv_export import MEDIA_TYPE, safe_writer
@@ -58,12 +58,21 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
     A mention's stance and unlink forms only for a reader who may use them."""
     if message:     # this answer only (after an action): the page cache must not keep it
         not_kept(request.scope)
-    light = claim_mentions_light(session, claim.id)      # one read of the mentions for the whole page
-    ctx = {**claim_detail(session, claim, sees_suggestions(request), page, light),
-           **spread_context(request, session, claim, light),
+    # Held for the whole answer: every later session.get of it (the mention list, the renderings,
+    # the spread) is then this one from the identity map, its JSON decoded once, not once each.
+    summary = session.get(ClaimSpread, claim.id)
+    ctx = {**claim_detail(session, claim, sees_suggestions(request), page),
+           **spread_context(request, session, claim, planned=planned_page(request, session, summary)),
            "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
+
+
+def planned_page(request: Request, session: Session, summary: ClaimSpread | None) -> bool:
+    """Whether the claim page draws this claim's spread from its stored plan: it has one (a big
+    claim) and the reader sees no suggestion of it (the plan holds confirmed mentions only)."""
+    return (summary is not None and summary.page is not None
+            and not (sees_suggestions(request) and count_sources(session, summary.claim_id, suggested=True)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from app.deps import SessionDep
 from app.domain.claimreview import claim_review, has_review, reviewed_at
 from app.domain.claims import resolve_claim
-from app.domain.spread import Spread, SpreadMention, claim_spread, stored_spread, with_details
-from app.storage.models import Claim
+from app.domain.spread import Spread, SpreadMention, claim_spread, planned_spread, stored_spread, with_details
+from app.storage.models import Claim, ClaimSpread
 from app.web.access import sees_suggestions
 from app.web.templating import external_href, url_path
-from app.web.timeline import STANCE_MARKS, X_END, X_START, timeline_layout
+from app.domain.timeline import STANCE_MARKS, X_END, X_START, timeline_from_plan, timeline_layout
 
 router = APIRouter()
 
@@ -40,14 +40,25 @@ def review_for(request: Request, session: Session, claim: Claim, spread: Spread)
                         article_url=article_url, at=reviewed_at(session, claim))
 
 
-def spread_context(request: Request, session: Session, claim: Claim, light=None) -> dict:
+def spread_context(request: Request, session: Session, claim: Claim, light=None, planned: bool = False) -> dict:
     """What templates/_spread.html and the JSON-LD in the page head need. `light`: the claim's
-    mentions as mentions.claim_mentions_light read them, when the page has them already."""
-    spread = stored_spread(session, claim.id, include_suggested=sees_suggestions(request), light=light)
+    mentions as mentions.claim_mentions_light read them, when the page has them already.
+    `planned`: the reader sees no suggestion of this claim (none waits, or they may not see
+    them), so a big claim's stored plan draws the picture (spread.planned_spread)."""
     article_path = url_path(request, "article", article_id=_ID_MARK)
-    timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None,
-                               lambda m: article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}",
-                               details=(lambda drawn: with_details(session, drawn)) if spread.light else None)
+
+    def href(m: SpreadMention) -> str:
+        return article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}"
+
+    summary = session.get(ClaimSpread, claim.id) if planned else None
+    if summary is not None and summary.page is not None:
+        spread, whole, names = planned_spread(session, summary)
+        plan = summary.page["timeline"]
+        timeline = timeline_from_plan(plan, summary.first_mention_id, href, whole, names.get) if plan else None
+    else:
+        spread = stored_spread(session, claim.id, include_suggested=sees_suggestions(request), light=light)
+        timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None, href,
+                                   details=(lambda drawn: with_details(session, drawn)) if spread.light else None)
     # The ClaimReview lists every confirmed appearance whole: read them only for a claim that has one.
     review = (review_for(request, session, claim, claim_spread(session, claim.id, include_suggested=False))
               if has_review(claim) else None)

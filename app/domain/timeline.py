@@ -185,12 +185,29 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     """Rows, marks and ticks for the dated mentions (already in time order); None when none is dated.
     `details(drawn)`: id -> the mention whole, for mentions read without their excerpts (only the
     marks drawn need one, for their label)."""
+    plan = timeline_plan(mentions, first_id, max_rows)
+    if plan is None:
+        return None
+    by_id = {m.id: m for m in mentions}
+    drawn = [by_id[i] for i in plan_mark_ids(plan)]
+    full = details(drawn) if details else {}
+    return timeline_from_plan(plan, first_id, href, {m.id: full.get(m.id, m) for m in drawn})
+
+
+def timeline_plan(mentions: Sequence[SpreadMention], first_id: int | None, max_rows: int = MAX_ROWS,
+                  outlet: Callable[[SpreadMention], object] | None = None) -> dict | None:
+    """What the picture draws, as plain data (JSON): each row's outlet (`outlet(m)`, its name by
+    default) and marks as [mention id, x %, fan px], the "+N more" row, the ticks and the counts the
+    title says. Worked out from every dated mention; domain/spread_summary.py stores it for a big
+    claim's confirmed mentions, so the claim page draws it without reading them
+    (timeline_from_plan). None when no mention is dated."""
     dated = [m for m in mentions if m.moment is not None]
     if not dated:
         return None
-    by_outlet: dict[str, list[SpreadMention]] = {}
+    key = outlet or (lambda m: m.outlet)
+    by_outlet: dict[object, list[SpreadMention]] = {}
     for m in dated:
-        by_outlet.setdefault(m.outlet, []).append(m)
+        by_outlet.setdefault(key(m), []).append(m)
     t0, t1 = dated[0].moment, max(m.moment for m in dated)
     ticks, unit = _tick_times(t0, t1, days_only=not any(m.has_time for m in dated))
     lo, hi = ticks[0], ticks[-1]
@@ -201,28 +218,50 @@ def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
     xs = {m.id: _x(m.moment, lo, hi) for m in dated}      # each mention's place, worked out once
     spot = _spot([ms for _, ms in shown], rest, xs) if thin else None
     picked = [_pick(ms, xs, first_id, spot) for _, ms in shown]
-    rest_picked = _pick(rest, xs, first_id, spot, by_stance=False) if hidden else []
-    full = details([m for ps in picked + [rest_picked] for m, _, _ in ps]) if details else {}
-    rows = tuple(_row(_short(outlet), ps, i * ROW_HEIGHT, first_id, href, full)
-                 for i, ((outlet, _), ps) in enumerate(zip(shown, picked)))
-    more = _row(f"+{len(hidden)} more outlet{'s' * (len(hidden) != 1)} ({len(rest)} "
-                f"mention{'s' * (len(rest) != 1)}): all sources", rest_picked, len(rows) * ROW_HEIGHT,
-                first_id, href, full) if hidden else None
-    axis_y = (len(rows) + bool(hidden)) * ROW_HEIGHT + 8
     n = len(ticks) - 1
-    tick_marks = tuple(Tick(_x(t, lo, hi), _tick_label(t, unit, i == 0),
-                            "start" if i == 0 else "end" if i == n else "middle")
-                       for i, t in enumerate(ticks))
-    outlets = len(by_outlet)
-    title = f"Timeline: {len(dated)} mention{'s' * (len(dated) != 1)} in {outlets} outlet{'s' * (outlets != 1)}"
+    return {"rows": [[outlet_key, [[m.id, x, fan] for m, x, fan in ps]] for (outlet_key, _), ps in zip(shown, picked)],
+            "more": ([len(hidden), len(rest), [[m.id, x, fan] for m, x, fan in
+                                               _pick(rest, xs, first_id, spot, by_stance=False)]]
+                     if hidden else None),
+            "ticks": [[_x(t, lo, hi), _tick_label(t, unit, i == 0),
+                       "start" if i == 0 else "end" if i == n else "middle"] for i, t in enumerate(ticks)],
+            "dated": len(dated), "outlets": len(by_outlet), "thin": thin,
+            "span": [when_text(dated[0]), when_text(max(dated, key=lambda m: m.moment))]}
+
+
+def plan_mark_ids(plan: dict) -> list[int]:
+    """The mentions a plan draws."""
+    return [i for _, marks in plan["rows"] for i, _, _ in marks] + [i for i, _, _ in (plan["more"] or (0, 0, ()))[2]]
+
+
+def timeline_from_plan(plan: dict, first_id: int | None, href: Callable[[SpreadMention], str],
+                       whole: dict[int, SpreadMention], name: Callable[[object], str] | None = None) -> Timeline:
+    """The Timeline of a plan: `whole` id -> each drawn mention whole (its label quotes the
+    excerpt), `name(outlet)` each row's outlet name (the plan's own key by default)."""
+    name = name or str
+    rows = tuple(_row(_short(name(outlet)), [(whole[i], x, fan) for i, x, fan in marks], i * ROW_HEIGHT,
+                      first_id, href)
+                 for i, (outlet, marks) in enumerate(plan["rows"]))
+    more = None
+    if plan["more"]:
+        hidden, rest, marks = plan["more"]
+        more = _row(f"+{hidden} more outlet{'s' * (hidden != 1)} ({rest} "
+                    f"mention{'s' * (rest != 1)}): all sources", [(whole[i], x, fan) for i, x, fan in marks],
+                    len(rows) * ROW_HEIGHT, first_id, href)
+    hidden, rest = (plan["more"][0], plan["more"][1]) if plan["more"] else (0, 0)
+    axis_y = (len(rows) + bool(more)) * ROW_HEIGHT + 8
+    tick_marks = tuple(Tick(x, label, anchor) for x, label, anchor in plan["ticks"])
+    dated, outlets = plan["dated"], plan["outlets"]
+    first_when, last_when = plan["span"]
+    title = f"Timeline: {dated} mention{'s' * (dated != 1)} in {outlets} outlet{'s' * (outlets != 1)}"
     desc = (f"One row per outlet in order of first appearance, one mark per mention from "
-            f"{when_text(dated[0])} to {when_text(max(dated, key=lambda m: m.moment))}; "
+            f"{first_when} to {last_when}; "
             f"colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
             f"Times in UTC; a date without a time sits at midday."
             + (f" Crowded spots show a few marks each ({sum(len(r.marks) for r in rows + ((more,) if more else ()))} "
-               f"of {len(dated)} drawn); the list of sources has every mention." if thin else ""))
+               f"of {dated} drawn); the list of sources has every mention." if plan["thin"] else ""))
     return Timeline(rows=rows, ticks=tick_marks, height=axis_y + AXIS_HEIGHT, axis_y=axis_y,
-                    more=more, more_outlets=len(hidden), more_marks=len(rest), title=title, desc=desc)
+                    more=more, more_outlets=hidden, more_marks=rest, title=title, desc=desc)
 
 
 def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], xs: dict[int, float]) -> float:
@@ -257,10 +296,9 @@ def _pick(mentions: list[SpreadMention], xs: dict[int, float], first_id: int | N
 
 
 def _row(label: str, picks: list[tuple[SpreadMention, float, int]], top: int, first_id: int | None,
-         href: Callable[[SpreadMention], str], full: dict) -> Row:
+         href: Callable[[SpreadMention], str]) -> Row:
     marks = []
     for m, x, fan in picks:
-        m = full.get(m.id, m)
         colour, shape = STANCE_MARKS[m.stance]
         first = m.id == first_id
         marks.append(Mark(m.id, x, top + MARK_Y, fan, colour, shape, m.suggested, first, href(m),
