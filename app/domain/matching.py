@@ -244,8 +244,9 @@ def candidate_pool(session: Session, text: str, config: MatchConfig
 def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, str | None]],
                         config: MatchConfig) -> tuple[list[tuple[int, str, str | None]], dict[int, float]]:
     """The lexical candidates plus the nearest stored claim vectors (a paraphrase that shares few
-    words), and the cosine of each with the text. A candidate without a stored vector (made
-    before embeddings were on) is embedded here and not stored: reads never write."""
+    words), and the cosine of each with the text, its vector first moved by the model's learned
+    query map (pipeline.query_adapter; the stored vectors are not). A candidate without a stored
+    vector (made before embeddings were on) is embedded here and not stored: reads never write."""
     query = adapt_query(config.embedder_model, config.embedder.encode([text])[0])
     near = nearest_claims(session, config.embedder_model, query, config.candidates)
     sims = dict(near)
