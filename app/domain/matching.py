@@ -26,6 +26,7 @@ from app.pipeline.constants import (
 )
 from app.pipeline.context import passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
+from app.pipeline.query_adapter import adapt_query
 from app.pipeline.scorer import ListEntry, MatchScorer, default_scorer
 from app.pipeline.social import clean_post, post_signature
 from app.pipeline.matching import (
@@ -243,9 +244,10 @@ def candidate_pool(session: Session, text: str, config: MatchConfig
 def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, str | None]],
                         config: MatchConfig) -> tuple[list[tuple[int, str, str | None]], dict[int, float]]:
     """The lexical candidates plus the nearest stored claim vectors (a paraphrase that shares few
-    words), and the cosine of each with the text. A candidate without a stored vector (made
-    before embeddings were on) is embedded here and not stored: reads never write."""
-    query = config.embedder.encode([text])[0]
+    words), and the cosine of each with the text, its vector first moved by the model's learned
+    query map (pipeline.query_adapter; the stored vectors are not). A candidate without a stored
+    vector (made before embeddings were on) is embedded here and not stored: reads never write."""
+    query = adapt_query(config.embedder_model, config.embedder.encode([text])[0])
     near = nearest_claims(session, config.embedder_model, query, config.candidates)
     sims = dict(near)
     have = {cid for cid, _, _ in hits}
