@@ -156,9 +156,13 @@ def test_claim_page_loads_mentions_in_a_fixed_number_of_queries(client, app_sess
             event.remove(engine, "before_cursor_execute", listener)
         return len(seen)
 
-    before = count_statements()
     claim = app_session.get(Claim, claim_id)
     article = app_session.get(Article, article_id_for(app_session, LEDGER["title"]))
+    # One suggestion first: a page with suggestions asks once which claims their passages started
+    # (suggestions.own_claims), a page without none; what must not grow is a query per mention.
+    add_mention(app_session, claim, article, 2, 42, origin="suggested")
+    app_session.commit()
+    before = count_statements()
     for start in range(3, 13):
         add_mention(app_session, claim, article, start, start + 40, origin="suggested")
     app_session.commit()
