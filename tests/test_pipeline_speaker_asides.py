@@ -225,3 +225,13 @@ def test_a_group_in_a_place_speaks_as_written(text, speaker):
 def test_a_time_after_in_is_no_place_of_a_group():
     found = speakers("Federal prosecutors in April said the ferry firm had hidden its losses.")
     assert not any(s and "April" in s for s in found)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # an office of a place speaks as written, not the place; an office of a body is the body's
+    ("The governor of Dorset said the ferry would run again by spring.", "governor of Dorset"),
+    ("The senator from Vermont said the ferry would run again by spring.", "senator from Vermont"),
+    ("The president of the Harbour Union said the strike would go on.", "Harbour Union"),
+])
+def test_an_office_of_a_place_is_not_the_place(text, speaker):
+    assert speakers(text) == [speaker]

@@ -49,7 +49,8 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
         return (_person_of(doc, a, floor) or _group_in_place(doc, a, k, floor)
-                or _unclosed_aside(doc, a, floor) or _region_of(doc, a, k, floor) or ("name", a, k))
+                or _office_of_place(doc, a, k, floor) or _unclosed_aside(doc, a, floor)
+                or _region_of(doc, a, k, floor) or ("name", a, k))
     if doc.lower[k] in C.PRONOUNS:
         return ("pronoun", doc.lower[k], k, k)
     if doc.lower[k] in C.ROLE_NOUNS:
@@ -110,6 +111,21 @@ def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
     if plural:
         return ("group", start, k)
     return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None   # "the mayor in Houston"
+
+
+def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
+    """'The governor of Texas said', 'the senator from Vermont said': an office of a place, as
+    written, not the place. Only a place: "the president of the Harbour Union" speaks for its
+    body (an organisation word in the run), and "the Secretary of State" is an office read
+    elsewhere (a capitalised title)."""
+    h = a - 2
+    if (h - 1 < floor or doc.lower[a - 1] not in ("of", "from") or doc.sep(a - 1) != " "
+            or doc.sep(h) != " " or doc.lower[h - 1] != "the" or doc.cap(h)
+            or doc.lower[h] not in C.ROLE_NOUNS or doc.lower[h].endswith("s")):
+        return None
+    if any(doc.lower[t] in C.ORG_WORDS for t in range(a, k + 1)):
+        return None
+    return ("group", h, k)
 
 
 #: Only "in": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
