@@ -61,8 +61,11 @@ def claim_page_response(request: Request, session: Session, claim: Claim, *, sta
     # Held for the whole answer: every later session.get of it (the mention list, the renderings,
     # the spread) is then this one from the identity map, its JSON decoded once, not once each.
     summary = session.get(ClaimSpread, claim.id)
-    ctx = {**claim_detail(session, claim, sees_suggestions(request), page),
-           **spread_context(request, session, claim, planned=planned_page(request, session, summary)),
+    # A claim without a stored plan (up to READ_WHOLE confirmed mentions): one light read of its
+    # mentions for the list's order, the renderings and the spread, not one read each.
+    light = None if summary is not None and summary.page is not None else claim_mentions_light(session, claim.id)
+    ctx = {**claim_detail(session, claim, sees_suggestions(request), page, light),
+           **spread_context(request, session, claim, light, planned=planned_page(request, session, summary)),
            "nav": "claims", "editable": may(request, "set_stance"), "message": message,
            "error_kind": error_kind, "errors": errors or {}, "values": values or {}}
     return render(request, "claim.html", ctx, block="claim", status_code=status_code)
