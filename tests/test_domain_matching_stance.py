@@ -101,3 +101,14 @@ def test_a_sentence_giving_the_claims_own_speaker_is_read_knowing_him(session, a
     assert (known.claim_id, known.stance, known.origin) == (claim.id, "repeats", "extracted")
     [unknown] = passage_decisions(scored, config, set(), sentence, {})
     assert unknown.origin == "suggested"
+
+
+def test_a_repeat_reading_whose_polarity_differs_only_discusses_the_claim():
+    """The stance model may read a passage as a repeat while one side negates where the two align
+    ("pledged to move beyond the old rivalry" of a claim that the two are "not rivals"): it is
+    about the claim, but whether it agrees is for an analyst; it never waits as a repeat."""
+    differs = replace(CLOSE, polarity_differs=True)
+    assert decide(differs, MatchConfig(), StanceResult("repeats", 0.9)) == ("discusses", "suggested")
+    assert decide(differs, MatchConfig(), StanceResult("contradicts", 0.9)) == ("contradicts", "suggested")
+    assert decide(CLOSE, MatchConfig(), StanceResult("repeats", 0.5)) == ("repeats", "suggested")
+

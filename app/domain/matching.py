@@ -342,8 +342,13 @@ def _decide_stance(match: MatchScore, config: MatchConfig, stance: StanceResult)
         return ("contradicts", "suggested") if match.score >= config.contradict_threshold else None
     if match.score < config.suggest_threshold:
         return None
+    # A repeat by the model's reading while one side negates where the two align ("vowed to move
+    # past the old rivalry" of "the two are not rivals"): the passage is about the claim, but the
+    # words do not say it agrees, so it is proposed as discussing it, never as a repeat.
+    if stance.label == "repeats" and match.polarity_differs:
+        return "discusses", "suggested"
     if (stance.label == "repeats" and match.lexical >= config.link_threshold
-            and stance.prob >= config.stance_confidence and not match.polarity_differs):
+            and stance.prob >= config.stance_confidence):
         return "repeats", "extracted"
     return stance.label, "suggested"
 
