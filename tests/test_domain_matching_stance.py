@@ -112,3 +112,24 @@ def test_a_repeat_reading_whose_polarity_differs_only_discusses_the_claim():
     assert decide(differs, MatchConfig(), StanceResult("contradicts", 0.9)) == ("contradicts", "suggested")
     assert decide(CLOSE, MatchConfig(), StanceResult("repeats", 0.5)) == ("repeats", "suggested")
 
+
+COINED = ("The two port authorities renewed their \u2018open-berth\u2019 accord at the harbour summit "
+          "in Lisbon on Tuesday")
+NAMING = "Shipping rates have fallen ever since the ports signed an \u201copen berth\u201d accord in May 2021."
+
+
+def test_a_sentence_naming_the_claims_quoted_phrase_is_suggested_as_discussing_it(session):
+    """A narrative sentence that writes the claim's coined name in marks keeps too few of a long
+    claim's words to reach the lexical floor, yet it refers to the claim's subject: it waits as a
+    suggestion that discusses the claim. Without the marks the same words propose nothing."""
+    _ingest(session, ArticleInput(outlet="Harbour Daily", published=date(2024, 5, 2), title="Accord renewed",
+                                  text=f"Accord renewed\n\n\u201c{COINED},\u201d port chief Ana Duarte said.\n"))
+    claim = session.scalar(select(Claim).where(Claim.text.like("The two port authorities%")))
+    config = MatchConfig()
+    scored = scored_candidates(session, NAMING, config)
+    [candidate] = [s for s in scored if s.claim_id == claim.id]
+    assert candidate.match.lexical < config.lexical_floor     # the words alone would not propose it
+    [d] = passage_decisions(scored, config, set(), NAMING)
+    assert (d.claim_id, d.stance, d.origin) == (claim.id, "discusses", "suggested")
+    plain = NAMING.replace("\u201c", "").replace("\u201d", "")
+    assert passage_decisions(scored_candidates(session, plain, config), config, set(), plain) == []
