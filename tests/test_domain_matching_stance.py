@@ -113,9 +113,9 @@ def test_a_repeat_reading_whose_polarity_differs_only_discusses_the_claim():
     assert decide(CLOSE, MatchConfig(), StanceResult("repeats", 0.5)) == ("repeats", "suggested")
 
 
-COINED = ("The two port authorities renewed their \u2018open-berth\u2019 accord at the harbour summit "
+COINED = ("The two port authorities renewed their \u2018open berth\u2019 accord at the harbour summit "
           "in Lisbon on Tuesday")
-NAMING = "Shipping rates have fallen ever since the ports signed an \u201copen berth\u201d accord in May 2021."
+NAMING = "Shipping rates have fallen ever since the ports struck an \u201copen-berth\u201d accord in May 2021."
 
 
 def test_a_sentence_naming_the_claims_quoted_phrase_is_suggested_as_discussing_it(session):
@@ -133,3 +133,17 @@ def test_a_sentence_naming_the_claims_quoted_phrase_is_suggested_as_discussing_i
     assert (d.claim_id, d.stance, d.origin) == (claim.id, "discusses", "suggested")
     plain = NAMING.replace("\u201c", "").replace("\u201d", "")
     assert passage_decisions(scored_candidates(session, plain, config), config, set(), plain) == []
+
+
+def test_matching_back_suggests_an_earlier_sentence_naming_the_quoted_phrase(session):
+    """The same rule when the claim comes second: the claim a later article creates is matched back
+    into the stored article whose sentence writes its coined name in marks."""
+    earlier, _ = _ingest(session,
+                         ArticleInput(outlet="Freight Weekly", published=date(2024, 5, 1), title="Rates fall",
+                                      text=f"Rates fall\n\n{NAMING} Brokers expect more of the same.\n"),
+                         ArticleInput(outlet="Harbour Daily", published=date(2024, 5, 2), title="Accord renewed",
+                                      text=f"Accord renewed\n\n\u201c{COINED},\u201d port chief Ana Duarte said.\n"))
+    claim = session.scalar(select(Claim).where(Claim.text.like("The two port authorities%")))
+    [m] = session.scalars(select(Mention).where(Mention.claim_id == claim.id, Mention.article_id == earlier))
+    assert (m.stance, m.origin) == ("discusses", "suggested")
+    assert "open-berth" in m.excerpt
