@@ -20,7 +20,6 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from app.pipeline.claims import normalize_words
-from app.pipeline.quote_marks import find_spans, paragraphs
 from app.pipeline.constants import (
     CONTRAST_CUES,
     CUE_VERBS,
@@ -33,6 +32,7 @@ from app.pipeline.constants import (
     NEGATION_CUES,
     NOT_NEGATIONS,
 )
+from app.pipeline.quote_marks import MARK_RE, find_spans, paragraphs
 
 _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
 _NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS
@@ -424,7 +424,7 @@ QUOTED_PHRASE_MAX_WORDS = 6
 def quoted_phrases(text: str) -> frozenset[str]:
     """The short phrases `text` puts in quotation marks, normalized ("no-limits" = "no limits",
     "multi-polar" = "multipolar"). Most texts hold no mark: no pairing is done for them."""
-    if not any(ch in text for ch in "\"'\u201c\u201d\u2018\u2019\u00ab\u201e"):
+    if not MARK_RE.search(text):
         return frozenset()
     spans, nested = find_spans(text, paragraphs(text), True)
     out = set()
