@@ -101,3 +101,49 @@ def test_a_sentence_giving_the_claims_own_speaker_is_read_knowing_him(session, a
     assert (known.claim_id, known.stance, known.origin) == (claim.id, "repeats", "extracted")
     [unknown] = passage_decisions(scored, config, set(), sentence, {})
     assert unknown.origin == "suggested"
+
+
+def test_a_repeat_reading_whose_polarity_differs_only_discusses_the_claim():
+    """The stance model may read a passage as a repeat while one side negates where the two align
+    ("pledged to move beyond the old rivalry" of a claim that the two are "not rivals"): it is
+    about the claim, but whether it agrees is for an analyst; it never waits as a repeat."""
+    differs = replace(CLOSE, polarity_differs=True)
+    assert decide(differs, MatchConfig(), StanceResult("repeats", 0.9)) == ("discusses", "suggested")
+    assert decide(differs, MatchConfig(), StanceResult("contradicts", 0.9)) == ("contradicts", "suggested")
+    assert decide(CLOSE, MatchConfig(), StanceResult("repeats", 0.5)) == ("repeats", "suggested")
+
+
+COINED = ("The two port authorities renewed their \u2018open berth\u2019 accord at the harbour summit "
+          "in Lisbon on Tuesday")
+NAMING = "Shipping rates have fallen ever since the ports struck an \u201copen-berth\u201d accord in May 2021."
+
+
+def test_a_sentence_naming_the_claims_quoted_phrase_is_suggested_as_discussing_it(session):
+    """A narrative sentence that writes the claim's coined name in marks keeps too few of a long
+    claim's words to reach the lexical floor, yet it refers to the claim's subject: it waits as a
+    suggestion that discusses the claim. Without the marks the same words propose nothing."""
+    _ingest(session, ArticleInput(outlet="Harbour Daily", published=date(2024, 5, 2), title="Accord renewed",
+                                  text=f"Accord renewed\n\n\u201c{COINED},\u201d port chief Ana Duarte said.\n"))
+    claim = session.scalar(select(Claim).where(Claim.text.like("The two port authorities%")))
+    config = MatchConfig()
+    scored = scored_candidates(session, NAMING, config)
+    [candidate] = [s for s in scored if s.claim_id == claim.id]
+    assert candidate.match.lexical < config.lexical_floor     # the words alone would not propose it
+    [d] = passage_decisions(scored, config, set(), NAMING)
+    assert (d.claim_id, d.stance, d.origin) == (claim.id, "discusses", "suggested")
+    plain = NAMING.replace("\u201c", "").replace("\u201d", "")
+    assert passage_decisions(scored_candidates(session, plain, config), config, set(), plain) == []
+
+
+def test_matching_back_suggests_an_earlier_sentence_naming_the_quoted_phrase(session):
+    """The same rule when the claim comes second: the claim a later article creates is matched back
+    into the stored article whose sentence writes its coined name in marks."""
+    earlier, _ = _ingest(session,
+                         ArticleInput(outlet="Freight Weekly", published=date(2024, 5, 1), title="Rates fall",
+                                      text=f"Rates fall\n\n{NAMING} Brokers expect more of the same.\n"),
+                         ArticleInput(outlet="Harbour Daily", published=date(2024, 5, 2), title="Accord renewed",
+                                      text=f"Accord renewed\n\n\u201c{COINED},\u201d port chief Ana Duarte said.\n"))
+    claim = session.scalar(select(Claim).where(Claim.text.like("The two port authorities%")))
+    [m] = session.scalars(select(Mention).where(Mention.claim_id == claim.id, Mention.article_id == earlier))
+    assert (m.stance, m.origin) == ("discusses", "suggested")
+    assert "open-berth" in m.excerpt

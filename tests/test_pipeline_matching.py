@@ -264,3 +264,15 @@ def test_union_evidence_says_what_the_shared_words_are():
     # a news passage has no signature, and nothing shared is no evidence
     assert post_signature("The minister said on March 3, 2019 that the ferry runs.") == ""
     assert union_evidence(stems, claim_stems("Bridges close at night"), frozenset(), weights) == (0.0,) * 4
+
+
+def test_quoted_phrases_are_short_marked_names_normalized():
+    from app.pipeline.matching import quoted_phrases, shares_quoted_phrase
+
+    assert quoted_phrases("They renewed their \u201copen-berth\u201d accord.") == {"open berth"}
+    assert quoted_phrases("a \u2018multi-polar order\u2019 and the \u201crules\u201d") == {"multipolar order"}
+    # a quotation of speech is not a name; nor is a lone word, nor a text without marks
+    assert quoted_phrases("He said \u201cwe will keep every ferry route running from the north pier\u201d.") == set()
+    assert quoted_phrases("Nothing is marked here, it's plain.") == set()
+    assert shares_quoted_phrase("the \u2018open berth\u2019 accord was renewed", "an \u201copen-berth\u201d deal")
+    assert not shares_quoted_phrase("the \u2018open berth\u2019 accord was renewed", "an open berth deal")

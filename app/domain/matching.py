@@ -40,6 +40,7 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
+    shares_quoted_phrase,
     union_evidence,
     union_measures,
     with_headline,
@@ -342,8 +343,13 @@ def _decide_stance(match: MatchScore, config: MatchConfig, stance: StanceResult)
         return ("contradicts", "suggested") if match.score >= config.contradict_threshold else None
     if match.score < config.suggest_threshold:
         return None
+    # A repeat by the model's reading while one side negates where the two align ("vowed to move
+    # past the old rivalry" of "the two are not rivals"): the passage is about the claim, but the
+    # words do not say it agrees, so it is proposed as discussing it, never as a repeat.
+    if stance.label == "repeats" and match.polarity_differs:
+        return "discusses", "suggested"
     if (stance.label == "repeats" and match.lexical >= config.link_threshold
-            and stance.prob >= config.stance_confidence and not match.polarity_differs):
+            and stance.prob >= config.stance_confidence):
         return "repeats", "extracted"
     return stance.label, "suggested"
 
@@ -361,6 +367,23 @@ def _stance(match: MatchScore, config: MatchConfig, claim: str, passage: str | N
     if passage is None or not _reads_stance(match, config):
         return None
     return stance(claim, passage, speaker=speaker)
+
+
+def judge(match: MatchScore, config: MatchConfig, claim: str, passage: str | None,
+          speaker: str | None) -> tuple[str, str] | None:
+    """decide() on a candidate with the passage's text read (its stance, whose speaker is
+    `speaker`), and one more way in: a passage that puts the claim's own quoted coined phrase in
+    marks ("struck a 'no limits' partnership" of a claim that the leaders "reaffirmed their
+    'no-limits' partnership") refers to what the claim is about even where it keeps too few of
+    the claim's other words to reach the lexical floor (a narrative sentence beside a long
+    claim). It is suggested as discussing the claim (contradicting it where the stance model reads
+    a contradiction), never as a repeat or a link: sharing a name is not restating the claim."""
+    verdict = decide(match, config, _stance(match, config, claim, passage, speaker))
+    if (verdict is None and passage is not None and match.score > 0
+            and _enough_shared(match, config) and shares_quoted_phrase(claim, passage)):
+        read = stance(claim, passage, speaker=speaker)
+        return ("contradicts" if read.label == "contradicts" else "discusses"), "suggested"
+    return verdict
 
 
 def stance_speakers(session: Session, passage: str, scored: list[ScoredClaim], config: MatchConfig,
@@ -462,7 +485,7 @@ def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
     for s in scored:
         if s.claim_id in skip:
             continue
-        verdict = decide(s.match, config, _stance(s.match, config, s.text, passage, speakers.get(s.claim_id)))
+        verdict = judge(s.match, config, s.text, passage, speakers.get(s.claim_id))
         if verdict is not None:
             out.append(Decision(s.claim_id, verdict[0], verdict[1], s.match))
         if len(out) >= config.per_passage:
@@ -836,7 +859,7 @@ class _BackTaking:
         if self.speakers is None and reads_speaker(passage):
             self.speakers = claim_speakers(self.session, self.claim_ids)
         speaker = self.speakers.get(claim_id) if self.speakers else None
-        verdict = decide(match, self.config, _stance(match, self.config, claim_text, passage, speaker))
+        verdict = judge(match, self.config, claim_text, passage, speaker)
         if verdict is None:
             return None
         self.taken.setdefault((claim_id, other_id), []).append((start, end))

@@ -32,6 +32,7 @@ from app.pipeline.constants import (
     NEGATION_CUES,
     NOT_NEGATIONS,
 )
+from app.pipeline.quote_marks import MARK_RE, find_spans, paragraphs
 
 _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
 _NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS
@@ -411,6 +412,35 @@ def _claim_side(claim_text: str) -> _ClaimSide:
     content = _content(all_words)
     claim_stems = list(map(stem, content))   # map: no Python frame a word (a miss here is per candidate)
     return _ClaimSide(tuple(zip(content, claim_stems)), frozenset(claim_stems), " ".join(all_words))
+
+
+# A phrase both texts put in quotation marks names one coined thing (a 'no-limits' partnership,
+# the "multipolar world order"): two to QUOTED_PHRASE_MAX_WORDS words, one of them a content word.
+# Longer marked runs are quotations of speech, which the word measures already weigh.
+QUOTED_PHRASE_MAX_WORDS = 6
+
+
+@lru_cache(maxsize=65536)
+def quoted_phrases(text: str) -> frozenset[str]:
+    """The short phrases `text` puts in quotation marks, normalized ("no-limits" = "no limits",
+    "multi-polar" = "multipolar"). Most texts hold no mark: no pairing is done for them."""
+    if not MARK_RE.search(text):
+        return frozenset()
+    spans, nested = find_spans(text, paragraphs(text), True)
+    out = set()
+    for span in spans + nested:
+        words = _joined_prefixes(normalize_words(text[span.start:span.end]))
+        if 2 <= len(words) <= QUOTED_PHRASE_MAX_WORDS and _content(words):
+            out.add(" ".join(words))
+    return frozenset(out)
+
+
+def shares_quoted_phrase(claim_text: str, passage: str) -> bool:
+    """Do the claim and the passage put the same short phrase in quotation marks (see
+    quoted_phrases)? An outlet that writes the claim's coined name in marks refers to the thing
+    the claim is about, however few of the claim's other words it keeps."""
+    claim = quoted_phrases(claim_text)
+    return bool(claim) and not claim.isdisjoint(quoted_phrases(passage))
 
 
 def highlight_spans(passage: str, claim_text: str) -> list[tuple[int, int]]:
