@@ -26,7 +26,9 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     person_like,
     office_name,
     person_mentions,
+    POSSESSIVE_RE,
     run_back,
+    run_forward,
     speaker_aliases,
     surname_aliases,
 )
@@ -113,6 +115,7 @@ class TextIndex:
         self.best_names: dict[str, tuple[list[int], list[str]]] = {}
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
+        self.introductions: list | None = None   # people named with a role (see _introductions)
 
     def inside(self, pos: int) -> bool:
         i = bisect_right(self.opens, pos) - 1
@@ -314,26 +317,54 @@ def resolve_cues(doc: TextIndex) -> None:
             speaker, person = mention[1], mention[2]
         elif mention[0] == "group":
             speaker = doc.text[doc.starts[mention[1]]:doc.ends[mention[2]]]
+        elif mention[0] == "office" and mention[1] > mention[2]:
+            # "the governor of Texas said": the person introduced with that office ("Texas Gov.
+            # Greg Abbott", "Greg Abbott, the governor of Texas,"), else the office as written,
+            # somebody unnamed now in view (the "he" after it, not the last person named)
+            speaker = office_holder(doc, mention[2], _place_words(doc, mention[1], mention[3]), pos)
+            person = speaker is not None
+            if speaker is None:
+                speaker = doc.text[doc.starts[mention[2]]:doc.ends[mention[3]]]
+                last_person, last_person_pos = speaker, pos
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
         elif mention[0] == "pronoun":
             speaker = antecedent(doc, pos, last_person, last_person_pos)
             person = speaker is not None
-        elif mention[0] == "role":
-            role = _ROLE_SYNONYMS.get(mention[1], mention[1])
-            speaker = roles.get(role)
+        elif mention[0] in ("role", "office"):
+            word = mention[1] if mention[0] == "role" else doc.lower[mention[2]]
+            role = _ROLE_SYNONYMS.get(word, word)
+            holders = [] if role in C.GENERIC_ROLES else _holders(doc, role, pos)
+            placed = None
+            if mention[0] == "office":
+                # "the Texas governor": the person introduced as governor of Texas, else a
+                # role like "the governor" (no governor of another place, though)
+                place = _place_words(doc, mention[1], mention[2] - 1)
+                placed = next((name for name, words in holders if words and (words <= place or place <= words)), None)
+                holders = [(name, words) for name, words in holders if not words]
+            speaker = placed or roles.get(role)
             if speaker is None:
-                # Nobody introduced as "the minister": the person in view, unless that person
-                # came with another role (a senator is not "the minister").
+                # Nobody introduced as "the minister" by a cue: the person in view, unless that
+                # person came with another role (a senator is not "the minister"); then the
+                # latest named with this role anywhere ("Sen. Ana Ruiz" ... "the senator")
                 speaker = antecedent(doc, pos, last_person, last_person_pos)
+                if mention[0] == "office" and speaker and set(speaker.lower().split()) <= place:
+                    speaker = None   # "the South Carolina senator": the place is nobody in view
                 held = {r for r, who in roles.items() if who == speaker}
-                if held and role not in C.GENERIC_ROLES:
+                if holders and speaker not in (name for name, _ in holders) and (
+                        speaker is None or held or _introduced(doc, speaker, pos)):
+                    speaker = holders[0][0]
+                    roles[role] = speaker
+                elif held and role not in C.GENERIC_ROLES:
                     # somebody unnamed is in view now: a "she" after this is not the last
                     # person named either
                     speaker, last_person, last_person_pos = None, None, pos
                 elif speaker is not None and role not in C.GENERIC_ROLES:
                     roles[role] = speaker
             person = speaker is not None
+            if speaker is None and mention[0] == "office":
+                speaker = doc.text[doc.starts[mention[1]]:doc.ends[mention[3]]]   # as written
+                last_person, last_person_pos = speaker, pos
         else:
             speaker, person = _resolve_name(doc, mention[1], mention[2], last_person)
             role = _role_of(doc, cue) if person else None
@@ -344,6 +375,111 @@ def resolve_cues(doc: TextIndex) -> None:
             last_any = speaker
             if person or _spoken_for(doc, cue):
                 last_person, last_person_pos = speaker, pos
+
+
+#: Abbreviated titles and the role they stand for: "Texas Gov. Greg Abbott" is the governor.
+_ROLE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+                       "amb": "ambassador", "adm": "admiral", "supt": "superintendent"}
+
+
+def _role_word(word: str) -> str:
+    return _ROLE_SYNONYMS.get(word, _ROLE_ABBREVIATIONS.get(word, word))
+
+
+def office_holder(doc: TextIndex, h: int, place: set[str], pos: int) -> str | None:
+    """The person named with the office at token h (of the place whose words are `place`)
+    before pos: "Texas Gov. Greg Abbott", "Houston Mayor John Whitmire", "Greg Abbott, the
+    governor of Texas," or "..., the Texas governor,". The latest introduced with this place,
+    else the latest introduced with the office and no place ("Gov. Greg Abbott"); None when
+    nobody was (another place's governor is not this one)."""
+    holders = _holders(doc, _role_word(doc.lower[h]), pos)
+    return next((name for name, words in holders if words and (words <= place or place <= words)),
+                next((name for name, words in holders if not words), None))
+
+
+def _holders(doc: TextIndex, role: str, pos: int) -> list[tuple[str, frozenset[str]]]:
+    """(name, place words) of the people introduced with `role` before pos, latest first."""
+    return [(name, words) for p, r, name, words in reversed(_introductions(doc)) if r == role and p < pos]
+
+
+def _introduced(doc: TextIndex, name: str, pos: int) -> bool:
+    """The person was introduced with some role or title before pos ("Sen. Ana Ruiz")."""
+    return any(who == name and p < pos for p, _, who, _ in _introductions(doc))
+
+
+def _introductions(doc: TextIndex) -> list[tuple[int, str, str, frozenset[str]]]:
+    """(position, role, person, place words) of every person named with a role or title
+    outside quotes ("Texas Gov. Greg Abbott", "Greg Abbott, the governor of Texas,", "the
+    Houston mayor, John Whitmire,"), in text order; read once a text."""
+    if doc.introductions is None:
+        doc.introductions = []
+        for t, w in enumerate(doc.lower):
+            if ((w in C.ROLE_NOUNS or w in _ROLE_ABBREVIATIONS)
+                    and not doc.inside(doc.starts[t]) and not doc.in_byline(doc.starts[t])):
+                found = _titled_person(doc, t) or _aside_person(doc, t) or _role_then_name(doc, t)
+                if found is not None:
+                    doc.introductions.append((doc.starts[t], _role_word(w), found[0], frozenset(found[1])))
+    return doc.introductions
+
+
+def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
+    """Token t is a title before a person's name ("Texas Gov. Greg Abbott"): the name and the
+    words of the place before the title."""
+    n = len(doc.words)
+    if not doc.cap(t) or t + 1 >= n or doc.sep(t) not in (" ", ". ") or not doc.cap(t + 1):
+        return None
+    end = run_forward(doc, t + 1, n)
+    name, count, _ = clean_name(doc, t + 1, end)
+    if name is None:
+        return None
+    if count == 1:
+        name = expand_surname(doc, name, doc.starts[t])
+        count = len(name.split())
+    if not person_like(name, count, True):
+        return None
+    p = t
+    while p - 1 >= 0 and t - p < 3 and doc.cap(p - 1) and doc.sep(p - 1) == " " and doc.lower[p - 1] not in C.TITLES:
+        p -= 1
+    return name, _place_words(doc, p, t - 1)
+
+
+def _aside_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
+    """Token t is a role in an aside after a person's name: "Greg Abbott, the governor of
+    Texas," / "..., the Texas governor," / "..., Texas's governor,": the name and the place's words."""
+    d = t
+    while d - 1 >= 0 and t - d < 3 and doc.sep(d - 1) == " " and (doc.cap(d - 1) or doc.lower[d - 1] == "the"):
+        d -= 1
+    if d == 0 or doc.sep(d - 1).strip() != "," or doc.cap(t):
+        return None
+    name, count, titled = clean_name(doc, run_back(doc, d - 1, 0), d - 1)
+    if name is None or not person_like(name, count, titled):
+        return None
+    words, e = _place_words(doc, d, t - 1), t + 1
+    if e + 1 < len(doc.words) and doc.lower[e] in ("of", "from") and doc.sep(t) == " " and doc.sep(e) == " ":
+        words |= _place_words(doc, e + 1, run_forward(doc, e + 1, len(doc.words)))
+    return name, words
+
+
+def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
+    """Token t is a role before a person's name set off by a comma: "the Houston mayor, John
+    Whitmire,": the name and the place's words between "the" and the role."""
+    n = len(doc.words)
+    if doc.cap(t) or t + 1 >= n or doc.sep(t).strip() != "," or not doc.cap(t + 1):
+        return None
+    d = t
+    while d - 1 >= 0 and t - d < 3 and doc.sep(d - 1) == " " and doc.cap(d - 1) and doc.lower[d - 1] != "the":
+        d -= 1
+    if d == 0 or doc.lower[d - 1] != "the" and not doc.possessive(d):
+        return None
+    name, count, titled = clean_name(doc, t + 1, run_forward(doc, t + 1, n))
+    if name is None or not person_like(name, count, titled):
+        return None
+    return name, _place_words(doc, d, t - 1)
+
+
+def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
+    """The words of a place at tokens a..b ("Texas", "New York's"), stopwords left out."""
+    return {POSSESSIVE_RE.sub("", w) for w in doc.lower[a:b + 1]} - C.MATCH_STOPWORDS - C.NAME_STOPWORDS
 
 
 def _spoken_for(doc: TextIndex, cue: Cue) -> bool:

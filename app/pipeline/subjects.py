@@ -4,8 +4,8 @@ Why apart from speakers.py: these are the reading rules of one clause ("Tan Kefe
 for the ministry, said", "said Republican party boss Dana Whitfield", "according to exit polls",
 "Jim Hale of the Harbour Institute said"); speakers.py finds the cues and decides, across the
 text, who a pronoun or a role is. Functions take the TextIndex of speakers.py and only read it;
-a mention is ("name", first, last), ("pronoun", word, k, k), ("role", word, first, last) or
-("group", first, last) in token indexes.
+a mention is ("name", first, last), ("pronoun", word, k, k), ("role", word, first, last),
+("group", first, last) or ("office", place first, role, last) in token indexes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from app.pipeline import constants as C
 from app.pipeline.name_runs import (
     DATELINE,
     PLACES,
+    WEEKDAYS,
     POSSESSIVE_RE,
     aside_start,
     comma_after,
@@ -67,6 +68,8 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                     # "the shadow chancellor", "the former president": not the chancellor or
                     # president introduced earlier, but somebody named by these words
                     return ("name", d + 1, k)
+                if caps == d + 1 < k and _placed_office(doc, d + 1, k):
+                    return ("office", d + 1, k, k)   # "the Texas governor": an office of a place
                 return ("role", doc.lower[k], d, k)
             if doc.lower[d] in ("a", "an"):
                 # "a commission spokeswoman said": somebody new, named by the words as written
@@ -82,6 +85,14 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
     if found is None and (group := group_phrase(doc, k, floor)):
         return ("group", *group)  # "experts said", "28 percent of voters said": as written
     return found
+
+
+def _placed_office(doc: TextIndex, a: int, k: int) -> bool:
+    """Tokens a..k are an office after the place it is of: "Texas governor", "South Carolina
+    senator" (one person's role, no party or nationality: "the Republican senator", "the French
+    president" stay the person in view, and "the Fed chief" any named speaker)."""
+    return (doc.lower[k] not in C.GENERIC_ROLES and not doc.lower[k].endswith("s")
+            and not any(w in C.DESCRIPTOR_ADJECTIVES for w in doc.lower[a:k]))
 
 
 def _named(doc: TextIndex, k: int, floor: int):
@@ -109,15 +120,34 @@ def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
         group = group_phrase(doc, h, floor)
         plural, start = group is not None, group[0] if group else h
     if plural:
-        return ("group", start, k)
-    return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None   # "the mayor in Houston"
+        return ("group", _modifiers_back(doc, start, floor), k)   # "State officials in Texas"
+    if w in C.ROLE_NOUNS and h - 1 >= floor and doc.lower[h - 1] == "the" and doc.sep(h - 1) == " ":
+        return ("office", a, h, k)   # "the mayor in Houston": an office of a place (see below)
+    return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None
+
+
+def _modifiers_back(doc: TextIndex, h: int, floor: int) -> int:
+    """The first word of a group's words before its head h: "State officials", "federal
+    prosecutors", "Biden administration officials" (at most three plain words, no determiner,
+    stopword, verb, adverb or time: "On Monday officials in Texas said" is "officials")."""
+    a = h
+    while a - 1 >= floor and h - a < 3 and doc.sep(a - 1) == " " and not doc.possessive(a - 1):
+        w = doc.lower[a - 1]
+        if (w in C.MATCH_STOPWORDS or w in CUE_WORDS or w in C.NAME_STOPWORDS or w in C.MONTHS
+                or w in C.TIME_NOUNS or w in WEEKDAYS or w in C.FINITE_HINTS or w.isdigit()
+                or w.endswith(("ly", "ed")) or doc.inside(doc.starts[a - 1])):
+            break
+        a -= 1
+    return a
+
 
 
 def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
-    """'The governor of Texas said', 'the senator from Vermont said': an office of a place, as
-    written, not the place. Only a place: "the president of the Harbour Union" speaks for its
-    body (an organisation word in the run), and "the Secretary of State" is an office read
-    elsewhere (a capitalised title)."""
+    """'The governor of Texas said', 'the senator from Vermont said': an office of a place
+    ("office", place first, role, last), never the place: the person introduced with that office
+    ("Texas Gov. Greg Abbott") if any, else the office as written (speakers.resolve_cues). Only
+    a place: "the president of the Harbour Union" speaks for its body (an organisation word in
+    the run), and "the Secretary of State" is an office read elsewhere (a capitalised title)."""
     h = a - 2
     if (h - 1 < floor or doc.lower[a - 1] not in ("of", "from") or doc.sep(a - 1) != " "
             or doc.sep(h) != " " or doc.lower[h - 1] != "the" or doc.cap(h)
@@ -125,7 +155,7 @@ def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
         return None
     if any(doc.lower[t] in C.ORG_WORDS for t in range(a, k + 1)):
         return None
-    return ("group", h, k)
+    return ("office", a, h, k)
 
 
 #: Only "in": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
