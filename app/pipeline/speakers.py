@@ -245,6 +245,29 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
                  if doc.lower[k] in C.ROLE_NOUNS), None)
 
 
+_QUOTING = frozenset({"quoted", "cited", "quoting", "citing"})
+
+
+def _quoted_as(doc: TextIndex, cue: Cue, floor: int):
+    """'Xinhua quoted Li Wen as saying', 'citing Li Wen as saying', 'Li Wen was quoted by TASS
+    as saying': the person quoted speaks, not the agency or paper quoting them."""
+    j = cue.first - 1
+    if j - 1 < floor or doc.lower[j] != "as" or doc.sep(j) != " " or doc.sep(j - 1) != " ":
+        return None
+    k = j - 1
+    if doc.cap(k) and (a := run_back(doc, k, floor)) - 1 >= floor and doc.lower[a - 1] == "by":
+        k = a - 2   # "was quoted by TASS as saying": past the agency
+    if k >= floor and doc.cap(k) and not doc.possessive(k):
+        a = run_back(doc, k, floor)
+        if a - 1 >= floor and doc.lower[a - 1] in _QUOTING and doc.sep(a - 1) == " ":
+            return mention_before(doc, Cue(k + 1, k + 2, "verb"), floor)  # "quoted Li Wen as"
+        return None
+    if k - 1 >= floor and doc.lower[k] in _QUOTING and doc.lower[k - 1] in C.PASSIVE_MARKERS:
+        # "Li Wen was quoted as saying": the subject of "was quoted"
+        return mention_before(doc, Cue(k - 1, k, "verb"), floor)
+    return None
+
+
 def _main_clause_speaker(doc: TextIndex, idx: int, floor: int, back: int):
     """The speaker of the nearest verb cue among the `back` cues before cue idx, in its sentence."""
     for prev in reversed(doc.cues[max(0, idx - back):idx]):
@@ -267,6 +290,8 @@ def _subject(doc: TextIndex, idx: int):
     if cue.kind == "noun":
         return ("name", run_back(doc, cue.first - 1, floor), cue.first - 1)
     if cue.kind == "participle":
+        if (quoted := _quoted_as(doc, cue, floor)) is not None:
+            return quoted
         if (with_ := with_subject(doc, cue, floor)) is not None:
             return with_ or None
         # the subject of the last clause before the participle, unless a speech verb with its
