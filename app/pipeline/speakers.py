@@ -332,6 +332,11 @@ def resolve_cues(doc: TextIndex) -> None:
             # "the Republican said" is the person in view (a role); "the French said" nobody
             word = doc.lower[mention[1]]
             mention = ("role", word, mention[1] - 1, mention[1]) if word in C.PARTY_WORDS else None
+        elif (mention and mention[0] == "name" and mention[1] < mention[2] and mention[1] > 0
+              and doc.lower[mention[2]] in C.PARTY_WORDS and doc.lower[mention[1] - 1] in DETERMINERS
+              and not doc.possessive(mention[2])):
+            # "the New York Democrat told reporters", "the Louisiana Republican": the person in view
+            mention = ("role", doc.lower[mention[2]], mention[1] - 1, mention[2])
         if mention and mention[0] != "speaker":
             cue.subject = (mention[-2], mention[-1])
         pos = doc.starts[cue.first]
@@ -359,7 +364,7 @@ def resolve_cues(doc: TextIndex) -> None:
         elif mention[0] in ("role", "office"):
             word = mention[1] if mention[0] == "role" else doc.lower[mention[2]]
             role = _ROLE_SYNONYMS.get(word, word)
-            holders = [] if role in C.GENERIC_ROLES else _holders(doc, role, pos)
+            holders = [] if role in _ANY_PERSON_ROLES else _holders(doc, role, pos)
             placed = None
             if mention[0] == "office":
                 # "the Texas governor": the person introduced as governor of Texas, else a
@@ -372,19 +377,20 @@ def resolve_cues(doc: TextIndex) -> None:
                 # Nobody introduced as "the minister" by a cue: the person in view, unless that
                 # person came with another role (a senator is not "the minister"); then the
                 # latest named with this role anywhere ("Sen. Ana Ruiz" ... "the senator")
-                speaker = antecedent(doc, pos, last_person, last_person_pos)
-                if mention[0] == "office" and speaker and set(speaker.lower().split()) <= place:
-                    speaker = None   # "the South Carolina senator": the place is nobody in view
+                # (in view before the role's words: "the South Carolina senator", "the New York
+                # Democrat" name no person in view themselves)
+                at = min(pos, doc.starts[mention[2] if mention[0] == "role" else mention[1]])
+                speaker = antecedent(doc, at, last_person, last_person_pos)
                 held = {r for r, who in roles.items() if who == speaker}
                 if holders and speaker not in (name for name, _ in holders) and (
-                        speaker is None or held or _introduced(doc, speaker, pos)):
+                        speaker is None or held or mention[0] == "office" or _introduced(doc, speaker, pos)):
                     speaker = holders[0][0]
                     roles[role] = speaker
-                elif held and role not in C.GENERIC_ROLES:
+                elif held and role not in _ANY_PERSON_ROLES:
                     # somebody unnamed is in view now: a "she" after this is not the last
                     # person named either
                     speaker, last_person, last_person_pos = None, None, pos
-                elif speaker is not None and role not in C.GENERIC_ROLES:
+                elif speaker is not None and role not in _ANY_PERSON_ROLES:
                     roles[role] = speaker
             person = speaker is not None
             if speaker is None and mention[0] == "office":
@@ -396,12 +402,15 @@ def resolve_cues(doc: TextIndex) -> None:
             if role:
                 roles[role] = speaker
         cue.speaker, cue.person = speaker, person
-        if speaker and cue.kind != "noun":
+        if speaker and cue.kind != "noun" and not _inside_report(doc, idx):
             last_any = speaker
             if person or _spoken_for(doc, cue):
                 last_person, last_person_pos = speaker, pos
 
 
+#: Roles any named speaker may be called later whatever introduced them: "the Fed chief", "the
+#: Republican" (see C.GENERIC_ROLES).
+_ANY_PERSON_ROLES = C.GENERIC_ROLES | C.PARTY_WORDS
 #: Abbreviated titles and the role they stand for: "Texas Gov. Greg Abbott" is the governor.
 _ROLE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
                        "amb": "ambassador", "adm": "admiral", "supt": "superintendent"}
@@ -505,6 +514,18 @@ def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
 def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
     """The words of a place at tokens a..b ("Texas", "New York's"), stopwords left out."""
     return {POSSESSIVE_RE.sub("", w) for w in doc.lower[a:b + 1]} - C.MATCH_STOPWORDS - C.NAME_STOPWORDS
+
+
+def _inside_report(doc: TextIndex, idx: int) -> bool:
+    """Cue idx is a verb that no list of speech holds ("show", "believes") after a speech verb
+    with its speaker in the same sentence: 'Ryan said the onus is on Trump to show that he ...'
+    is Ryan's statement; Trump, its subject, does not become the person in view."""
+    cue = doc.cues[idx]
+    if cue.kind != "claim" and not cue.shaped:
+        return False
+    sent = doc.sentence_start(doc.starts[cue.first])
+    return any(c.kind == "verb" and c.speaker and doc.starts[c.first] >= sent
+               for c in doc.cues[max(0, idx - 3):idx])
 
 
 def _spoken_for(doc: TextIndex, cue: Cue) -> bool:
