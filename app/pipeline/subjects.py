@@ -105,10 +105,13 @@ def _named(doc: TextIndex, k: int, floor: int):
 def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
     """'Officials in Texas said', 'Police in Ohio said': the group speaks, where it is (as
     written), not the place after "in". The group is a plural
-    noun or a role, maybe with words before it ("state officials in Texas"), opening its clause."""
-    h = a - 2
-    if (h < floor or doc.lower[a - 1] not in _GROUP_PLACE or doc.sep(a - 1) != " "
-            or doc.sep(h) != " " or doc.lower[a] in C.MONTHS or doc.lower[a] in C.ADJUNCT_WORDS):
+    noun or a role, maybe with words before it ("state officials in Texas"), opening its clause;
+    "the" may stand before the place ("Traders on the High Street say")."""
+    p = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" and doc.sep(a - 1) == " " else a - 1
+    h = p - 1
+    if (h < floor or doc.lower[p] not in _GROUP_PLACE or doc.sep(p) != " "
+            or doc.sep(h) != " " or doc.lower[a] in C.MONTHS or doc.lower[a] in C.ADJUNCT_WORDS
+            or doc.possessive(k)):
         return None   # "prosecutors in April charged": a time, not a place
     w = doc.lower[h]
     if doc.cap(h) and doc.sentence_start(doc.starts[h]) != doc.starts[h]:
@@ -158,8 +161,8 @@ def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
     return ("office", a, h, k)
 
 
-#: Only "in": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
-_GROUP_PLACE = frozenset({"in"})
+#: "in" and "on": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
+_GROUP_PLACE = frozenset({"in", "on"})
 #: Plural nouns without an s that speak as a group: "Police in Ohio said".
 _COLLECTIVE = frozenset({"police", "people"})
 
@@ -610,13 +613,25 @@ def source_phrase(doc: TextIndex, j: int):
         return None
     b = j
     while (b + 1 < n and b + 1 - j < 6 and doc.sep(b) == " "
-           and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS):
+           and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS and not _agent_participle(doc, b + 1)):
         b += 1
     head = doc.lower[b]
     if (head in C.MATCH_STOPWORDS or head in C.PRONOUNS or head.endswith("ly")
             or doc.lower[j] in _POSSESSIVE_PRONOUNS):
         return None  # "according to its chair" refers back to someone: no speaker as written
     return ("group", j, b)
+
+
+def _agent_participle(doc: TextIndex, k: int) -> bool:
+    """Token k is a participle with its agent after it: "a draft seen by Reuters", "documents
+    obtained by the AP": the source is the draft, the rest says who saw it."""
+    w = doc.lower[k]
+    return (k + 1 < len(doc.lower) and doc.lower[k + 1] == "by" and not doc.cap(k) and doc.sep(k) == " "
+            and (len(w) > 4 and w.endswith(("ed", "en")) or w in _IRREGULAR_PARTICIPLES))
+
+
+_IRREGULAR_PARTICIPLES = frozenset({"seen", "shown", "sent", "made", "held", "kept", "found", "read",
+                                    "drawn", "done", "led", "paid", "put", "run", "set", "won"})
 
 
 _INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now",
