@@ -132,3 +132,13 @@ def test_a_group_on_or_in_a_named_place_speaks_as_written(text, speaker):
 ])
 def test_a_source_ends_before_a_participle_and_its_agent(text, speaker):
     assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a coast guard is a body, named as written; "No 10" is Downing Street, not a "no"
+    ("According to the Dorset coast guard, two of its boats were hit by the storm on Sunday.",
+     "Dorset coast guard"),
+    ("A No 10 spokesman added that ministers were confident the bill would pass.", "No 10 spokesman"),
+])
+def test_bodies_named_in_british_and_wire_style_speak(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]

@@ -313,6 +313,7 @@ ORG_WORDS: frozenset[str] = frozenset({
     "daily", "journal", "herald", "tribune", "network", "service", "center", "centre",
     "federation", "republic", "nations", "alliance", "bureau", "administration",
     "authority", "authorities", "police", "board", "regulator", "watchdog", "cabinet", "secretariat",
+    "guard", "coastguard",
 })
 
 #: A country's possessive and its adjective name the same body: "China's defense ministry" is

@@ -280,7 +280,7 @@ def aside_start(doc: TextIndex, b: int) -> int | None:
 
 def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     """Strip leading stopwords and titles; return (name, token count, had a title)."""
-    while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
+    while a <= b and doc.lower[a] in C.NAME_STOPWORDS and not _numbered(doc, a, b):
         a += 1
     titled = False
     for k in range(a, b - 1 if "of" in doc.lower[a + 1:b] else a):
@@ -308,6 +308,11 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     if doc.possessive(b):
         name = POSSESSIVE_RE.sub("", name)
     return name, b - a + 1, titled
+
+
+def _numbered(doc: TextIndex, a: int, b: int) -> bool:
+    """Token a is "No" before a number: "a No 10 spokesman" (Downing Street's), not a "no"."""
+    return doc.lower[a] == "no" and a < b and doc.lower[a + 1].isdigit() and doc.cap(a)
 
 
 def office_name(doc: TextIndex, a: int, b: int) -> str | None:
