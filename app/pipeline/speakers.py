@@ -363,7 +363,7 @@ def resolve_cues(doc: TextIndex) -> None:
             person = speaker is not None
         elif mention[0] in ("role", "office"):
             word = mention[1] if mention[0] == "role" else doc.lower[mention[2]]
-            role = _ROLE_SYNONYMS.get(word, word)
+            role = _role_word(word)
             holders = [] if role in _ANY_PERSON_ROLES else _holders(doc, role, pos)
             placed = None
             if mention[0] == "office":
