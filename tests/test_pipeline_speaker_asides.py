@@ -249,6 +249,11 @@ def test_an_office_of_a_place_is_not_the_place(text, speaker):
      "reopen by Friday.", "Tom Hale"),
     ("Sen. Ana Ruiz has opposed the plan for weeks. Tom Hale said it would pass. In June, the "
      "North Dorset senator called on colleagues to drop the plan.", "Ana Ruiz"),
+    # an office of several words, a place written as its nationality or its possessive
+    ("French President Ana Ruiz arrived on Monday. Tom Hale said the talks would be hard. "
+     "The president of France said that the region must act together.", "Ana Ruiz"),
+    ("Ruritania's prime minister, Ana Ruiz, arrived on Monday. Tom Hale said the talks would be "
+     "hard. The prime minister of Ruritania said that the region must act together.", "Ana Ruiz"),
     # another place's governor is not this one: the office as written
     ("Kent Gov. Ana Ruiz said the storm had passed. The governor of Dorset said the ferry would "
      "run again by spring.", "governor of Dorset"),

@@ -33,6 +33,7 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     surname_aliases,
 )
 from app.pipeline.subjects import (
+    CUE_WORDS,
     DETERMINERS,
     first_mention,
     last_clause_subject,
@@ -351,10 +352,10 @@ def resolve_cues(doc: TextIndex) -> None:
             # "the governor of Texas said": the person introduced with that office ("Texas Gov.
             # Greg Abbott", "Greg Abbott, the governor of Texas,"), else the office as written,
             # somebody unnamed now in view (the "he" after it, not the last person named)
-            speaker = office_holder(doc, mention[2], _place_words(doc, mention[1], mention[3]), pos)
+            speaker = office_holder(doc, mention[2], _place_words(doc, mention[1], mention[4]), pos)
             person = speaker is not None
             if speaker is None:
-                speaker = doc.text[doc.starts[mention[2]]:doc.ends[mention[3]]]
+                speaker = doc.text[doc.starts[mention[3]]:doc.ends[mention[4]]]
                 last_person, last_person_pos = speaker, pos
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
@@ -379,7 +380,7 @@ def resolve_cues(doc: TextIndex) -> None:
                 # latest named with this role anywhere ("Sen. Ana Ruiz" ... "the senator")
                 # (in view before the role's words: "the South Carolina senator", "the New York
                 # Democrat" name no person in view themselves)
-                at = min(pos, doc.starts[mention[2] if mention[0] == "role" else mention[1]])
+                at = min(pos, doc.starts[mention[2] if mention[0] == "role" else mention[3]])
                 speaker = antecedent(doc, at, last_person, last_person_pos)
                 held = {r for r, who in roles.items() if who == speaker}
                 if holders and speaker not in (name for name, _ in holders) and (
@@ -394,7 +395,7 @@ def resolve_cues(doc: TextIndex) -> None:
                     roles[role] = speaker
             person = speaker is not None
             if speaker is None and mention[0] == "office":
-                speaker = doc.text[doc.starts[mention[1]]:doc.ends[mention[3]]]   # as written
+                speaker = doc.text[doc.starts[mention[3]]:doc.ends[mention[4]]]   # as written
                 last_person, last_person_pos = speaker, pos
         else:
             speaker, person = _resolve_name(doc, mention[1], mention[2], last_person)
@@ -472,16 +473,16 @@ def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
     if not person_like(name, count, True):
         return None
     p = t
-    while p - 1 >= 0 and t - p < 3 and doc.cap(p - 1) and doc.sep(p - 1) == " " and doc.lower[p - 1] not in C.TITLES:
-        p -= 1
+    while p - 1 >= 0 and t - p < 4 and doc.cap(p - 1) and doc.sep(p - 1) in (" ", ". "):
+        p -= 1   # "Texas Gov.", "British Prime Minister"
     return name, _place_words(doc, p, t - 1)
 
 
 def _aside_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
     """Token t is a role in an aside after a person's name: "Greg Abbott, the governor of
     Texas," / "..., the Texas governor," / "..., Texas's governor,": the name and the place's words."""
-    d = t
-    while d - 1 >= 0 and t - d < 3 and doc.sep(d - 1) == " " and (doc.cap(d - 1) or doc.lower[d - 1] == "the"):
+    d = _office_words_back(doc, t)
+    if d - 1 >= 0 and doc.lower[d - 1] == "the" and doc.sep(d - 1) == " ":
         d -= 1
     if d == 0 or doc.sep(d - 1).strip() != "," or doc.cap(t):
         return None
@@ -500,10 +501,8 @@ def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
     n = len(doc.words)
     if doc.cap(t) or t + 1 >= n or doc.sep(t).strip() != "," or not doc.cap(t + 1):
         return None
-    d = t
-    while d - 1 >= 0 and t - d < 3 and doc.sep(d - 1) == " " and doc.cap(d - 1) and doc.lower[d - 1] != "the":
-        d -= 1
-    if d == 0 or doc.lower[d - 1] != "the" and not doc.possessive(d):
+    d = _office_words_back(doc, t)
+    if not (doc.possessive(d) or d > 0 and doc.lower[d - 1] == "the"):
         return None
     name, count, titled = clean_name(doc, t + 1, run_forward(doc, t + 1, n))
     if name is None or not person_like(name, count, titled):
@@ -512,8 +511,27 @@ def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
 
 
 def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
-    """The words of a place at tokens a..b ("Texas", "New York's"), stopwords left out."""
-    return {POSSESSIVE_RE.sub("", w) for w in doc.lower[a:b + 1]} - C.MATCH_STOPWORDS - C.NAME_STOPWORDS
+    """The words of a place among tokens a..b ("Texas", "New York's", "British" as "britain"):
+    the capitalised ones but titles and stopwords."""
+    words = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1) if doc.cap(t)}
+    return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES}
+
+
+_COUNTRY_OF = {adjective: country for country, adjective in C.DEMONYMS.items()}
+
+
+def _office_words_back(doc: TextIndex, t: int) -> int:
+    """The first of the words naming the office whose role is token t, before it: a place and
+    plain words ("the Texas governor", "Britain's prime minister", "the British foreign
+    secretary"), at most four, stopping at "the" or a possessive (which the caller reads)."""
+    d = t
+    while (d - 1 >= 0 and t - d < 4 and doc.sep(d - 1) == " " and doc.lower[d - 1] != "the"
+           and not doc.possessive(d - 1) and doc.lower[d - 1] not in C.MATCH_STOPWORDS
+           and doc.lower[d - 1] not in CUE_WORDS and not doc.inside(doc.starts[d - 1])):
+        d -= 1
+    if d - 1 >= 0 and doc.possessive(d - 1) and doc.cap(d - 1) and doc.sep(d - 1) == " ":
+        d -= 1   # "Britain's prime minister"
+    return d
 
 
 def _inside_report(doc: TextIndex, idx: int) -> bool:

@@ -5,7 +5,7 @@ for the ministry, said", "said Republican party boss Dana Whitfield", "according
 "Jim Hale of the Harbour Institute said"); speakers.py finds the cues and decides, across the
 text, who a pronoun or a role is. Functions take the TextIndex of speakers.py and only read it;
 a mention is ("name", first, last), ("pronoun", word, k, k), ("role", word, first, last),
-("group", first, last) or ("office", place first, role, last) in token indexes.
+("group", first, last) or ("office", place first, role, first, last) in token indexes.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                     # president introduced earlier, but somebody named by these words
                     return ("name", d + 1, k)
                 if caps == d + 1 < k and _placed_office(doc, d + 1, k):
-                    return ("office", d + 1, k, k)   # "the Texas governor": an office of a place
+                    return ("office", d + 1, k, d + 1, k)   # "the Texas governor": an office of a place
                 return ("role", doc.lower[k], d, k)
             if doc.lower[d] in ("a", "an"):
                 # "a commission spokeswoman said": somebody new, named by the words as written
@@ -125,7 +125,7 @@ def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
     if plural:
         return ("group", _modifiers_back(doc, start, floor), k)   # "State officials in Texas"
     if w in C.ROLE_NOUNS and h - 1 >= floor and doc.lower[h - 1] == "the" and doc.sep(h - 1) == " ":
-        return ("office", a, h, k)   # "the mayor in Houston": an office of a place (see below)
+        return ("office", a, h, h, k)   # "the mayor in Houston": an office of a place (see below)
     return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None
 
 
@@ -147,18 +147,22 @@ def _modifiers_back(doc: TextIndex, h: int, floor: int) -> int:
 
 def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
     """'The governor of Texas said', 'the senator from Vermont said': an office of a place
-    ("office", place first, role, last), never the place: the person introduced with that office
+    ("office", place first, role, first, last), never the place: the person introduced with that office
     ("Texas Gov. Greg Abbott") if any, else the office as written (speakers.resolve_cues). Only
     a place: "the president of the Harbour Union" speaks for its body (an organisation word in
     the run), and "the Secretary of State" is an office read elsewhere (a capitalised title)."""
     h = a - 2
     if (h - 1 < floor or doc.lower[a - 1] not in ("of", "from") or doc.sep(a - 1) != " "
-            or doc.sep(h) != " " or doc.lower[h - 1] != "the" or doc.cap(h)
-            or doc.lower[h] not in C.ROLE_NOUNS or doc.lower[h].endswith("s")):
+            or doc.sep(h) != " " or doc.cap(h) or doc.lower[h] not in C.ROLE_NOUNS
+            or doc.lower[h].endswith("s")):
         return None
-    if any(doc.lower[t] in C.ORG_WORDS for t in range(a, k + 1)):
+    first = h
+    while (first - 1 > floor and h - first < 2 and doc.sep(first - 1) == " " and not doc.cap(first - 1)
+           and doc.lower[first - 1] in C.TITLES):
+        first -= 1   # "the prime minister of Britain", "the foreign secretary of ..."
+    if doc.lower[first - 1] != "the" or any(doc.lower[t] in C.ORG_WORDS for t in range(a, k + 1)):
         return None
-    return ("office", a, h, k)
+    return ("office", a, h, first, k)
 
 
 #: "in" and "on": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
