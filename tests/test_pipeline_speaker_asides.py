@@ -254,6 +254,8 @@ def test_an_office_of_a_place_is_not_the_place(text, speaker):
      "The president of France said that the region must act together.", "Ana Ruiz"),
     ("Ruritania's prime minister, Ana Ruiz, arrived on Monday. Tom Hale said the talks would be "
      "hard. The prime minister of Ruritania said that the region must act together.", "Ana Ruiz"),
+    ("U.S. President Ana Ruiz landed on Monday. Tom Hale said the summit would be useful. The "
+     "president of the United States said that the alliance was strong.", "Ana Ruiz"),
     # another place's governor is not this one: the office as written
     ("Kent Gov. Ana Ruiz said the storm had passed. The governor of Dorset said the ferry would "
      "run again by spring.", "governor of Dorset"),
@@ -270,6 +272,8 @@ def test_an_office_of_a_place_is_the_person_introduced_with_it(text, speaker):
     ("Tom Hale said the ferry would run again. The mayor in Harbourton said the pier would reopen "
      "by Friday. “We are ready for the storm,” he said.", "mayor in Harbourton"),
     ("In June, the North Dorset senator called on colleagues to drop the plan.", "North Dorset senator"),
+    ("The president of the United States said that the alliance was strong.",
+     "president of the United States"),
 ])
 def test_an_office_nobody_was_introduced_with_speaks_as_written(text, speaker):
     assert speakers(text)[-1] == speaker

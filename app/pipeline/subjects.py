@@ -151,8 +151,9 @@ def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
     ("Texas Gov. Greg Abbott") if any, else the office as written (speakers.resolve_cues). Only
     a place: "the president of the Harbour Union" speaks for its body (an organisation word in
     the run), and "the Secretary of State" is an office read elsewhere (a capitalised title)."""
-    h = a - 2
-    if (h - 1 < floor or doc.lower[a - 1] not in ("of", "from") or doc.sep(a - 1) != " "
+    o = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" and doc.sep(a - 1) == " " else a - 1
+    h = o - 1   # "the president of the United States"
+    if (h - 1 < floor or doc.lower[o] not in ("of", "from") or doc.sep(o) != " "
             or doc.sep(h) != " " or doc.cap(h) or doc.lower[h] not in C.ROLE_NOUNS
             or doc.lower[h].endswith("s")):
         return None
