@@ -21,6 +21,11 @@ def test_the_person_quoted_speaks_not_the_agency_quoting(text):
     assert records(text) == [("reported", "Lin Hao", "the harbour drills were routine")]
 
 
+def test_words_before_quoted_by_an_agency_as_saying_are_the_persons():
+    text = "The harbour drills were routine, Defence Minister Lin Hao was quoted by TASS as saying."
+    assert records(text) == [("reported", "Lin Hao", "The harbour drills were routine")]
+
+
 def test_an_agency_after_an_attributed_quote_makes_no_statement_of_its_own():
     text = "“The harbour drills are routine and planned,” Defence Minister Lin Hao said, according to TASS."
     assert records(text) == [("direct", "Lin Hao", "The harbour drills are routine and planned,")]

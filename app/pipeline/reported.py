@@ -293,8 +293,8 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
         return _source_first(doc, cue, sent, limit) or _content_first(doc, cue, phrase, sent, limit)
     if not cue.after or cue.kind == "participle":
         span = _cue_first(doc, idx, phrase, end, limit)
-        if span or cue.kind == "participle":
-            return span
+        if span or cue.kind == "participle" and doc.lower[cue.first - 1] != "as":
+            return span   # (but "..., Li was quoted by TASS as saying." closes its content)
     return _content_first(doc, cue, phrase, sent, limit)
 
 
@@ -538,7 +538,8 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
 def _lead(doc: TextIndex, cue: Cue) -> int | None:
     """First token of the ", <speaker> said" tail that closes a clause: the token after a plain
     comma, at most eight words before the cue ("..., Russian news agency TASS reported")."""
-    verb = cue.kind in ("verb", "claim")
+    verb = cue.kind in ("verb", "claim") or (   # "..., Li was quoted by TASS as saying."
+        cue.kind == "participle" and cue.subject is not None and doc.lower[cue.first - 1] == "as")
     k = cue.first if cue.after or not verb else (cue.subject[0] if cue.subject else cue.first)
     for _ in range(8 if verb and not cue.after else 1):
         if k <= 0:
