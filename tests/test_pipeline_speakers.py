@@ -370,3 +370,17 @@ def test_the_subject_inside_a_report_does_not_take_the_focus():
     text = ("Ana Ruiz said in the interview that the onus was on Tom Hale to show that he could "
             "lead the harbour board. “I think the board needs a leader who listens,” she said.")
     assert [q.speaker for q in extract_quotes(text)][-1] == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a local office: the sheriff introduced by name, the office a body of its own
+    ("Sheriff Dana Pruitt said deputies pulled three people from the lake. “The water was rough "
+     "and cold, and they did everything they could,” the sheriff said.", "Dana Pruitt"),
+    ("The Marrow County Sheriff's Office said the boat overturned in high winds.",
+     "Marrow County Sheriff's Office"),
+    # a role opening the aside of a name: the name speaks, not the role's words
+    ("“We are gearing up,” said Dana Pruitt, the Harbour Chamber's chief strategist, who added "
+     "that the group would spend more on local races.", "Dana Pruitt"),
+])
+def test_local_offices_and_roles_in_a_names_aside(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)][-1] == speaker

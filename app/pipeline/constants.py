@@ -232,7 +232,8 @@ ROLE_NOUNS: frozenset[str] = frozenset({
     "attorney", "head", "adviser", "advisor", "representative", "lawmaker", "king", "queen",
     "prince", "pope", "author", "source", "fellow", "commentator", "executive", "officer",
     "economist", "strategist", "pollster", "aide", "founder", "editor", "manager", "consultant",
-    "organizer", "scientist", "engineer", "correspondent", "activist",
+    "organizer", "scientist", "engineer", "correspondent", "activist", "sheriff", "commissioner",
+    "congressman", "congresswoman", "councillor", "councilor",
 })
 
 #: Roles any named speaker may be called later whatever title introduced them: "Fed Chair Jerome

@@ -49,6 +49,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
+        elif (a - 1 >= floor and doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " "
+              and doc.lower[k] in C.ORG_WORDS
+              and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.TITLES | C.ROLE_NOUNS):
+            a = run_back(doc, a - 1, floor)   # "the Marrow County Sheriff's Office": one body
         return (_person_of(doc, a, floor) or _group_in_place(doc, a, k, floor)
                 or _office_of_place(doc, a, k, floor) or _unclosed_aside(doc, a, floor)
                 or _region_of(doc, a, k, floor) or ("name", a, k))
@@ -295,18 +299,23 @@ def _org_forward(doc: TextIndex, j: int, limit: int) -> int | None:
 def _apposition(doc: TextIndex, k: int, floor: int):
     """'Tan Kefei, a spokesperson for ..., said': the name before ', a|an|the|who'; also before a
     participle aside ('Janet Yellen, speaking in New York, said')."""
+    role = None
     for i in range(k - 1, max(floor, k - 80) - 1, -1):
         opener = doc.lower[i + 1]
         if doc.cap(i) and (comma_after(doc, i) or doc.sep(i).strip() in ("),", ".),")) and (
                 opener in C.APPOSITION_OPENERS or opener.isdigit()
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
+            if role is not None and any("," in doc.sep(t) for t in range(i + 1, role)):
+                break   # the role opens an aside of its own
             if _clause_aside(doc, i + 1, k):
                 return None   # "In nearby Vessby, the terminal is under pressure, said X": a clause
             return _named(doc, _before_tag(doc, i, floor), floor)   # "Ana Ruiz, D-N.M., who ..."
-        if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
-            # "A senior military official, who spoke on condition of anonymity, said"
-            return _mention_at(doc, i, floor)
-    return None
+        if (role is None and doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == ","
+                and opener in ("who", "whose")):
+            # "A senior military official, who spoke on condition of anonymity, said" (but "X,
+            # the border commissioner, who conceded" is X: a name opening the role's aside)
+            role = i
+    return _mention_at(doc, role, floor) if role is not None else None
 
 
 def _clause_aside(doc: TextIndex, a: int, k: int) -> bool:
