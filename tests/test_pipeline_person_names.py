@@ -13,6 +13,8 @@ from app.pipeline.person_names import PersonName, parse_person, same_person, str
     ("Mr. Major", "Major"),  # a surname that is also a rank is kept
     ("Ministry of Foreign Affairs", "Ministry of Foreign Affairs"),
     ("Tobias Wrenfield", "Tobias Wrenfield"),
+    ("Cllr Mara Pennock", "Mara Pennock"),   # British local titles
+    ("Det Insp Owen Carle", "Owen Carle"),
 ])
 def test_strip_honorifics(written, stripped):
     assert strip_honorifics(written) == stripped

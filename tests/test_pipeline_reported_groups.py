@@ -112,3 +112,33 @@ def test_a_whole_quotation_is_left_to_the_quote_finder():
 ])
 def test_a_singular_role_or_a_verb_is_no_group(text):
     assert _reported(text) == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a group on or in a place named with "the" speaks as written, not the place
+    ("Traders on the High Street say footfall has fallen by a third since January.",
+     "Traders on the High Street"),
+    ("Residents on the Moss Estate said the lifts had been broken for weeks.", "Residents on the Moss Estate"),
+    ("Officials in the Netherlands said the dam had held overnight.", "Officials in the Netherlands"),
+])
+def test_a_group_on_or_in_a_named_place_speaks_as_written(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # "according to X seen by Y": the source is X; who saw it is no part of its name
+    ("The levy would double by 2027, according to a draft seen by the Gazette.", "a draft"),
+    ("The pier would cost twice as much, according to documents obtained by the Courier.", "documents"),
+])
+def test_a_source_ends_before_a_participle_and_its_agent(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a coast guard is a body, named as written; "No 10" is Downing Street, not a "no"
+    ("According to the Dorset coast guard, two of its boats were hit by the storm on Sunday.",
+     "Dorset coast guard"),
+    ("A No 10 spokesman added that ministers were confident the bill would pass.", "No 10 spokesman"),
+])
+def test_bodies_named_in_british_and_wire_style_speak(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]

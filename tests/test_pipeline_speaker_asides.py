@@ -235,3 +235,56 @@ def test_a_time_after_in_is_no_place_of_a_group():
 ])
 def test_an_office_of_a_place_is_not_the_place(text, speaker):
     assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # the office of a place is the person the text introduced with that office, however written
+    ("Dorset Gov. Ana Ruiz toured the harbour on Monday. The governor of Dorset said the ferry "
+     "would run again by spring.", "Ana Ruiz"),
+    ("Ana Ruiz, the governor of Dorset, toured the harbour on Monday. The governor of Dorset said "
+     "the ferry would run again by spring.", "Ana Ruiz"),
+    ("The Harbourton mayor, Tom Hale, visited the pier on Monday. “We will rebuild the pier by "
+     "summer,” the mayor of Harbourton said.", "Tom Hale"),
+    ("Harbourton Mayor Tom Hale visited the pier. The mayor in Harbourton said the pier would "
+     "reopen by Friday.", "Tom Hale"),
+    ("Sen. Ana Ruiz has opposed the plan for weeks. Tom Hale said it would pass. In June, the "
+     "North Dorset senator called on colleagues to drop the plan.", "Ana Ruiz"),
+    # an office of several words, a place written as its nationality or its possessive
+    ("French President Ana Ruiz arrived on Monday. Tom Hale said the talks would be hard. "
+     "The president of France said that the region must act together.", "Ana Ruiz"),
+    ("Ruritania's prime minister, Ana Ruiz, arrived on Monday. Tom Hale said the talks would be "
+     "hard. The prime minister of Ruritania said that the region must act together.", "Ana Ruiz"),
+    ("U.S. President Ana Ruiz landed on Monday. Tom Hale said the summit would be useful. The "
+     "president of the United States said that the alliance was strong.", "Ana Ruiz"),
+    # another place's governor is not this one: the office as written
+    ("Kent Gov. Ana Ruiz said the storm had passed. The governor of Dorset said the ferry would "
+     "run again by spring.", "governor of Dorset"),
+])
+def test_an_office_of_a_place_is_the_person_introduced_with_it(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # nobody introduced with the office: the office as written, never the person last named,
+    # and the "he" after it is that office holder
+    ("The mayor in Harbourton said the pier would reopen by Friday.", "mayor in Harbourton"),
+    ("“The pier will reopen by Friday,” the mayor in Harbourton said.", "mayor in Harbourton"),
+    ("Tom Hale said the ferry would run again. The mayor in Harbourton said the pier would reopen "
+     "by Friday. “We are ready for the storm,” he said.", "mayor in Harbourton"),
+    ("In June, the North Dorset senator called on colleagues to drop the plan.", "North Dorset senator"),
+    ("The president of the United States said that the alliance was strong.",
+     "president of the United States"),
+])
+def test_an_office_nobody_was_introduced_with_speaks_as_written(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a group in a place keeps every word naming it
+    ("State officials in Dorset said the dam had held overnight.", "State officials in Dorset"),
+    ("“The dam held overnight,” state officials in Dorset said.", "state officials in Dorset"),
+    ("Senior harbour officials in Dorset said the dam had held.", "Senior harbour officials in Dorset"),
+    ("On Monday officials in Dorset said the dam had held.", "officials in Dorset"),
+])
+def test_a_group_in_a_place_keeps_its_modifiers(text, speaker):
+    assert speakers(text) == [speaker]

@@ -198,3 +198,14 @@ def test_a_no_break_space_inside_a_name_is_a_space():
     [q] = marked(text)
     assert q.speaker == "Tom Hale"
     assert q.text == "The port will stay open all night,"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # British local titles: a councillor, a detective
+    ("Cllr Mara Pennock, cabinet member for highways, said: “Safety has to come first for everyone.”",
+     "Mara Pennock"),
+    ("Coun. Mara Pennock said the car park would stay shut until the autumn.", "Mara Pennock"),
+    ("Det Insp Owen Carle said: “We would ask anyone who saw the crash to come forward.”", "Owen Carle"),
+])
+def test_british_local_titles_are_not_part_of_the_name(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]

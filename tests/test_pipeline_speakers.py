@@ -352,3 +352,35 @@ def test_a_time_opening_the_sentence_is_read_past_to_the_subject(opener):
     text = (f"The board met on Monday. {opener}, Tom Hale left the harbour office, telling reporters "
             "that the pier would close for good.")
     assert [q.speaker for q in extract_quotes(text)] == ["Tom Hale"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a party member of a place is the person in view, not a speaker named by those words
+    ("Senate leader Ana Ruiz vowed on Tuesday to bring the harbour bill back. “We will give them "
+     "another chance to do the right thing,” the Dorset Democrat told reporters.", "Ana Ruiz"),
+    ("Speaker Tom Hale's office did not respond to a request for comment. But the Kent Republican "
+     "has said the House will not take up the harbour bill.", "Tom Hale"),
+])
+def test_a_party_member_of_a_place_is_the_person_in_view(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)][-1] == speaker
+
+
+def test_the_subject_inside_a_report_does_not_take_the_focus():
+    # Hale is only the subject of what Ruiz said: the "she" after it is still Ruiz
+    text = ("Ana Ruiz said in the interview that the onus was on Tom Hale to show that he could "
+            "lead the harbour board. “I think the board needs a leader who listens,” she said.")
+    assert [q.speaker for q in extract_quotes(text)][-1] == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a local office: the sheriff introduced by name, the office a body of its own
+    ("Sheriff Dana Pruitt said deputies pulled three people from the lake. “The water was rough "
+     "and cold, and they did everything they could,” the sheriff said.", "Dana Pruitt"),
+    ("The Marrow County Sheriff's Office said the boat overturned in high winds.",
+     "Marrow County Sheriff's Office"),
+    # a role opening the aside of a name: the name speaks, not the role's words
+    ("“We are gearing up,” said Dana Pruitt, the Harbour Chamber's chief strategist, who added "
+     "that the group would spend more on local races.", "Dana Pruitt"),
+])
+def test_local_offices_and_roles_in_a_names_aside(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)][-1] == speaker

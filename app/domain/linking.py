@@ -143,7 +143,9 @@ def another_statement(session: Session, claim_id: int, speaker_id: int | None, p
     named person, or said more than CLAIM_MOMENT_DAYS from the claim's first appearance, are
     another claim (proposed beside it at most, never linked to it). An unknown speaker or date
     never splits a claim, nor does a body beside a person ("the authority said" what its director
-    said: a spokesman speaks for the body)."""
+    said: a spokesman speaks for the body), nor a wire agency or paper reporting in its own name
+    ("..., Xinhua reported": the source that passes the words on, whoever said them first; where
+    it passes on a named person's words, that person is the speaker: pipeline/reported.py)."""
     claim_speaker, first = _claim_identity(session, claim_id)
     if speaker_id is not None and claim_speaker is not None and speaker_id != claim_speaker:
         if _is_person(session, speaker_id) and _is_person(session, claim_speaker):

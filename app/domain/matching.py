@@ -426,7 +426,8 @@ def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], c
                        same_statement: Callable[[int], bool], proposed: set[int]) -> Decision | None:
     """The stored claim a new quote statement paraphrases, proposed as one ranked suggestion: the
     statement starts a claim of its own (it restates none closely enough to join), yet an earlier
-    claim of the same speaker (or of none known, or of the body they speak for) at the same moment
+    claim of the same speaker (or of none known, of the body they speak for, or of an agency that
+    reported it: linking.another_statement) at the same moment
     (`same_statement`: linking.another_statement's test, negated) may be the same statement in other
     words, which an analyst gathers by accepting it (and merging the two claims).
 

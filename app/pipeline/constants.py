@@ -232,7 +232,8 @@ ROLE_NOUNS: frozenset[str] = frozenset({
     "attorney", "head", "adviser", "advisor", "representative", "lawmaker", "king", "queen",
     "prince", "pope", "author", "source", "fellow", "commentator", "executive", "officer",
     "economist", "strategist", "pollster", "aide", "founder", "editor", "manager", "consultant",
-    "organizer", "scientist", "engineer", "correspondent", "activist",
+    "organizer", "scientist", "engineer", "correspondent", "activist", "sheriff", "commissioner",
+    "congressman", "congresswoman", "councillor", "councilor",
 })
 
 #: Roles any named speaker may be called later whatever title introduced them: "Fed Chair Jerome
@@ -258,7 +259,7 @@ TITLES: frozenset[str] = frozenset({
     "coach", "manager", "inspector", "detective", "sheriff", "superintendent", "chairperson",
     "chair", "ceo", "executive", "editor", "founder", "economist", "strategist", "treasurer",
     "moderator", "presenter", "anchor", "campaigner", "activist", "candidate", "nominee",
-    "del", "delegate", "adm", "sgt", "cmdr", "amb", "supt", "insp",
+    "del", "delegate", "adm", "sgt", "cmdr", "amb", "supt", "insp", "cllr", "coun", "det",
 })
 
 #: Words naming what a title is "of" ("Secretary of State", "Chancellor of the Exchequer", "Chief
@@ -313,6 +314,7 @@ ORG_WORDS: frozenset[str] = frozenset({
     "daily", "journal", "herald", "tribune", "network", "service", "center", "centre",
     "federation", "republic", "nations", "alliance", "bureau", "administration",
     "authority", "authorities", "police", "board", "regulator", "watchdog", "cabinet", "secretariat",
+    "guard", "coastguard",
 })
 
 #: A country's possessive and its adjective name the same body: "China's defense ministry" is
@@ -352,7 +354,7 @@ ABBREVIATIONS: frozenset[str] = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "capt", "jr",
     "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "e.g", "i.e", "jan",
     "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "adm", "sgt", "cmdr",
-    "amb", "supt", "insp", "del",
+    "amb", "supt", "insp", "del", "cllr", "coun", "det",
 })
 
 #: US state abbreviations (AP style) in datelines and addresses: "SPRINGFIELD, Ill. (AP) —".
@@ -577,6 +579,7 @@ IDENTITY_HONORIFICS: frozenset[str] = frozenset({
     "adm", "rear", "vice", "maj", "brig", "gen", "cmdr", "cdr", "sgt", "cpl", "pvt", "lt", "col",
     "capt", "ret", "hon", "honorable", "honourable", "rt", "right", "reverend", "rabbi", "imam",
     "sen", "rep", "gov", "mr", "mrs", "ms", "mx", "dr", "prof", "sir", "dame", "lord", "lady",
+    "cllr", "coun", "councillor", "councilor", "det", "insp", "supt",
     "madam", "madame", "mme", "monsieur", "herr", "frau", "senora", "señora", "senor", "señor",
     "chief", "justice", "attorney", "general", "surgeon", "secretary", "prime", "minister",
     "president", "vice-president", "speaker", "ambassador", "commissioner", "mayor", "governor",

@@ -280,7 +280,7 @@ def aside_start(doc: TextIndex, b: int) -> int | None:
 
 def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     """Strip leading stopwords and titles; return (name, token count, had a title)."""
-    while a <= b and doc.lower[a] in C.NAME_STOPWORDS:
+    while a <= b and doc.lower[a] in C.NAME_STOPWORDS and not _numbered(doc, a, b):
         a += 1
     titled = False
     for k in range(a, b - 1 if "of" in doc.lower[a + 1:b] else a):
@@ -310,6 +310,11 @@ def clean_name(doc: TextIndex, a: int, b: int) -> tuple[str | None, int, bool]:
     return name, b - a + 1, titled
 
 
+def _numbered(doc: TextIndex, a: int, b: int) -> bool:
+    """Token a is "No" before a number: "a No 10 spokesman" (Downing Street's), not a "no"."""
+    return doc.lower[a] == "no" and a < b and doc.lower[a + 1].isdigit() and doc.cap(a)
+
+
 def office_name(doc: TextIndex, a: int, b: int) -> str | None:
     """Tokens a..b are a title and what it is of, with no name after it: "the Secretary of State",
     "Speaker of the House". The office as written (without "the"), else None."""
@@ -320,14 +325,14 @@ def office_name(doc: TextIndex, a: int, b: int) -> str | None:
     return None
 
 
-_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
 def person_like(name: str, count: int, titled: bool = False) -> bool:
     """Two or more plain capitalised words with no organisation word: a person's name; one word
     is enough after a title ("Mr. Hale", "Sen. Ruiz", "President Obama")."""
     words = name.replace("-", " ").split()
-    if any(w.lower() in _WEEKDAYS for w in words):
+    if any(w.lower() in WEEKDAYS for w in words):
         return False  # "Asked Tuesday": a sentence opener and a day, nobody's name
     return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
             and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))

@@ -93,10 +93,35 @@ def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates
         if span is None and loose_on and doc.starts[cue.first] >= last_end and (
                 read := _gate_reading(doc, idx, speaker, loose_subject, None, last_end, params, candidates)):
             span, states = read[:2], read[2]
-        if span and span[0] >= last_end:
+        if span and span[0] >= last_end and not _relayed(doc, idx, span, speaker):
             found.append((span[0], span[1], cue, speaker, states))
             last_end = span[1]
     return found
+
+
+#: Verbs of a source that passes on what somebody else said: "..., TASS reported", "Xinhua quoted".
+_RELAY_VERBS = frozenset({"reported", "reports", "reporting", "quoted", "quotes", "quoting", "cited",
+                          "cites", "citing"})
+
+
+_CLOSING = frozenset('"\u201d\u2019')   # "“...,” Li said": a quotation closes before the subject
+
+
+def _relayed(doc: TextIndex, idx: int, span: tuple[int, int], speaker: str) -> bool:
+    """The cue names a channel ("according to Reuters", "..., TASS reported", "Xinhua quoted")
+    whose words are another speaker's attribution ("said", "told", "as saying"), opening with its
+    subject or closing with its verb: "According to the AP, the governor said the dam had held", "“...,” Li said, according
+    to TASS". The words are that speaker's (their own cue reads them); the channel only reports
+    them, and makes no statement of its own."""
+    cue = doc.cues[idx]
+    if cue.person or cue.kind != "source" and " ".join(doc.lower[cue.first:cue.last]) not in _RELAY_VERBS:
+        return False   # (a person "reported that Ruiz said ...": their own statement about it)
+    first, last = bisect_left(doc.starts, span[0]), bisect_left(doc.starts, span[1]) - 1
+    return any(c is not cue and c.speaker and c.speaker != speaker and c.subject
+               and " ".join(doc.lower[c.first:c.last]) in C.REPORTING_BARE
+               and (c.subject[0] == first and c.first - c.subject[1] <= 2   # "the governor said ..."
+                    or c.last - 1 == last and c.subject[0] > 0 and doc.sep(c.subject[0] - 1).strip()[-1:] in _CLOSING)
+               for c in doc.cues[bisect_left(doc.cue_firsts, first):bisect_left(doc.cue_firsts, last + 1)])
 
 
 def _gate_reading(doc: TextIndex, idx: int, speaker: str, loose_subject: bool, cue: Cue | None,
@@ -268,8 +293,8 @@ def _reported_span(doc: TextIndex, idx: int, phrase: str) -> tuple[int, int] | N
         return _source_first(doc, cue, sent, limit) or _content_first(doc, cue, phrase, sent, limit)
     if not cue.after or cue.kind == "participle":
         span = _cue_first(doc, idx, phrase, end, limit)
-        if span or cue.kind == "participle":
-            return span
+        if span or cue.kind == "participle" and doc.lower[cue.first - 1] != "as":
+            return span   # (but "..., Li was quoted by TASS as saying." closes its content)
     return _content_first(doc, cue, phrase, sent, limit)
 
 
@@ -513,7 +538,8 @@ def _content_end(doc: TextIndex, idx: int, start: int, end: int) -> int:
 def _lead(doc: TextIndex, cue: Cue) -> int | None:
     """First token of the ", <speaker> said" tail that closes a clause: the token after a plain
     comma, at most eight words before the cue ("..., Russian news agency TASS reported")."""
-    verb = cue.kind in ("verb", "claim")
+    verb = cue.kind in ("verb", "claim") or (   # "..., Li was quoted by TASS as saying."
+        cue.kind == "participle" and cue.subject is not None and doc.lower[cue.first - 1] == "as")
     k = cue.first if cue.after or not verb else (cue.subject[0] if cue.subject else cue.first)
     for _ in range(8 if verb and not cue.after else 1):
         if k <= 0:

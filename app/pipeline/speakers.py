@@ -26,11 +26,14 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     person_like,
     office_name,
     person_mentions,
+    POSSESSIVE_RE,
     run_back,
+    run_forward,
     speaker_aliases,
     surname_aliases,
 )
 from app.pipeline.subjects import (
+    CUE_WORDS,
     DETERMINERS,
     first_mention,
     last_clause_subject,
@@ -113,6 +116,7 @@ class TextIndex:
         self.best_names: dict[str, tuple[list[int], list[str]]] = {}
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
+        self.introductions: list | None = None   # people named with a role (see _introductions)
 
     def inside(self, pos: int) -> bool:
         i = bisect_right(self.opens, pos) - 1
@@ -242,6 +246,29 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
                  if doc.lower[k] in C.ROLE_NOUNS), None)
 
 
+_QUOTING = frozenset({"quoted", "cited", "quoting", "citing"})
+
+
+def _quoted_as(doc: TextIndex, cue: Cue, floor: int):
+    """'Xinhua quoted Li Wen as saying', 'citing Li Wen as saying', 'Li Wen was quoted by TASS
+    as saying': the person quoted speaks, not the agency or paper quoting them."""
+    j = cue.first - 1
+    if j - 1 < floor or doc.lower[j] != "as" or doc.sep(j) != " " or doc.sep(j - 1) != " ":
+        return None
+    k = j - 1
+    if doc.cap(k) and (a := run_back(doc, k, floor)) - 1 >= floor and doc.lower[a - 1] == "by":
+        k = a - 2   # "was quoted by TASS as saying": past the agency
+    if k >= floor and doc.cap(k) and not doc.possessive(k):
+        a = run_back(doc, k, floor)
+        if a - 1 >= floor and doc.lower[a - 1] in _QUOTING and doc.sep(a - 1) == " ":
+            return mention_before(doc, Cue(k + 1, k + 2, "verb"), floor)  # "quoted Li Wen as"
+        return None
+    if k - 1 >= floor and doc.lower[k] in _QUOTING and doc.lower[k - 1] in C.PASSIVE_MARKERS:
+        # "Li Wen was quoted as saying": the subject of "was quoted"
+        return mention_before(doc, Cue(k - 1, k, "verb"), floor)
+    return None
+
+
 def _main_clause_speaker(doc: TextIndex, idx: int, floor: int, back: int):
     """The speaker of the nearest verb cue among the `back` cues before cue idx, in its sentence."""
     for prev in reversed(doc.cues[max(0, idx - back):idx]):
@@ -264,6 +291,8 @@ def _subject(doc: TextIndex, idx: int):
     if cue.kind == "noun":
         return ("name", run_back(doc, cue.first - 1, floor), cue.first - 1)
     if cue.kind == "participle":
+        if (quoted := _quoted_as(doc, cue, floor)) is not None:
+            return quoted
         if (with_ := with_subject(doc, cue, floor)) is not None:
             return with_ or None
         # the subject of the last clause before the participle, unless a speech verb with its
@@ -304,6 +333,11 @@ def resolve_cues(doc: TextIndex) -> None:
             # "the Republican said" is the person in view (a role); "the French said" nobody
             word = doc.lower[mention[1]]
             mention = ("role", word, mention[1] - 1, mention[1]) if word in C.PARTY_WORDS else None
+        elif (mention and mention[0] == "name" and mention[1] < mention[2] and mention[1] > 0
+              and doc.lower[mention[2]] in C.PARTY_WORDS and doc.lower[mention[1] - 1] in DETERMINERS
+              and not doc.possessive(mention[2])):
+            # "the New York Democrat told reporters", "the Louisiana Republican": the person in view
+            mention = ("role", doc.lower[mention[2]], mention[1] - 1, mention[2])
         if mention and mention[0] != "speaker":
             cue.subject = (mention[-2], mention[-1])
         pos = doc.starts[cue.first]
@@ -314,36 +348,202 @@ def resolve_cues(doc: TextIndex) -> None:
             speaker, person = mention[1], mention[2]
         elif mention[0] == "group":
             speaker = doc.text[doc.starts[mention[1]]:doc.ends[mention[2]]]
+        elif mention[0] == "office" and mention[1] > mention[2]:
+            # "the governor of Texas said": the person introduced with that office ("Texas Gov.
+            # Greg Abbott", "Greg Abbott, the governor of Texas,"), else the office as written,
+            # somebody unnamed now in view (the "he" after it, not the last person named)
+            speaker = office_holder(doc, mention[2], _place_words(doc, mention[1], mention[4]), pos)
+            person = speaker is not None
+            if speaker is None:
+                speaker = doc.text[doc.starts[mention[3]]:doc.ends[mention[4]]]
+                last_person, last_person_pos = speaker, pos
         elif mention[0] == "pronoun" and mention[1] == "they":
             speaker = last_any
         elif mention[0] == "pronoun":
             speaker = antecedent(doc, pos, last_person, last_person_pos)
             person = speaker is not None
-        elif mention[0] == "role":
-            role = _ROLE_SYNONYMS.get(mention[1], mention[1])
-            speaker = roles.get(role)
+        elif mention[0] in ("role", "office"):
+            word = mention[1] if mention[0] == "role" else doc.lower[mention[2]]
+            role = _role_word(word)
+            holders = [] if role in _ANY_PERSON_ROLES else _holders(doc, role, pos)
+            placed = None
+            if mention[0] == "office":
+                # "the Texas governor": the person introduced as governor of Texas, else a
+                # role like "the governor" (no governor of another place, though)
+                place = _place_words(doc, mention[1], mention[2] - 1)
+                placed = next((name for name, words in holders if words and (words <= place or place <= words)), None)
+                holders = [(name, words) for name, words in holders if not words]
+            speaker = placed or roles.get(role)
             if speaker is None:
-                # Nobody introduced as "the minister": the person in view, unless that person
-                # came with another role (a senator is not "the minister").
-                speaker = antecedent(doc, pos, last_person, last_person_pos)
+                # Nobody introduced as "the minister" by a cue: the person in view, unless that
+                # person came with another role (a senator is not "the minister"); then the
+                # latest named with this role anywhere ("Sen. Ana Ruiz" ... "the senator")
+                # (in view before the role's words: "the South Carolina senator", "the New York
+                # Democrat" name no person in view themselves)
+                at = min(pos, doc.starts[mention[2] if mention[0] == "role" else mention[3]])
+                speaker = antecedent(doc, at, last_person, last_person_pos)
                 held = {r for r, who in roles.items() if who == speaker}
-                if held and role not in C.GENERIC_ROLES:
+                if holders and speaker not in (name for name, _ in holders) and (
+                        speaker is None or held or mention[0] == "office" or _introduced(doc, speaker, pos)):
+                    speaker = holders[0][0]
+                    roles[role] = speaker
+                elif held and role not in _ANY_PERSON_ROLES:
                     # somebody unnamed is in view now: a "she" after this is not the last
                     # person named either
                     speaker, last_person, last_person_pos = None, None, pos
-                elif speaker is not None and role not in C.GENERIC_ROLES:
+                elif speaker is not None and role not in _ANY_PERSON_ROLES:
                     roles[role] = speaker
             person = speaker is not None
+            if speaker is None and mention[0] == "office":
+                speaker = doc.text[doc.starts[mention[3]]:doc.ends[mention[4]]]   # as written
+                last_person, last_person_pos = speaker, pos
         else:
             speaker, person = _resolve_name(doc, mention[1], mention[2], last_person)
             role = _role_of(doc, cue) if person else None
             if role:
                 roles[role] = speaker
         cue.speaker, cue.person = speaker, person
-        if speaker and cue.kind != "noun":
+        if speaker and cue.kind != "noun" and not _inside_report(doc, idx):
             last_any = speaker
             if person or _spoken_for(doc, cue):
                 last_person, last_person_pos = speaker, pos
+
+
+#: Roles any named speaker may be called later whatever introduced them: "the Fed chief", "the
+#: Republican" (see C.GENERIC_ROLES).
+_ANY_PERSON_ROLES = C.GENERIC_ROLES | C.PARTY_WORDS
+#: Abbreviated titles and the role they stand for: "Texas Gov. Greg Abbott" is the governor.
+_ROLE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+                       "amb": "ambassador", "adm": "admiral", "supt": "superintendent"}
+
+
+def _role_word(word: str) -> str:
+    return _ROLE_SYNONYMS.get(word, _ROLE_ABBREVIATIONS.get(word, word))
+
+
+def office_holder(doc: TextIndex, h: int, place: set[str], pos: int) -> str | None:
+    """The person named with the office at token h (of the place whose words are `place`)
+    before pos: "Texas Gov. Greg Abbott", "Houston Mayor John Whitmire", "Greg Abbott, the
+    governor of Texas," or "..., the Texas governor,". The latest introduced with this place,
+    else the latest introduced with the office and no place ("Gov. Greg Abbott"); None when
+    nobody was (another place's governor is not this one)."""
+    holders = _holders(doc, _role_word(doc.lower[h]), pos)
+    return next((name for name, words in holders if words and (words <= place or place <= words)),
+                next((name for name, words in holders if not words), None))
+
+
+def _holders(doc: TextIndex, role: str, pos: int) -> list[tuple[str, frozenset[str]]]:
+    """(name, place words) of the people introduced with `role` before pos, latest first."""
+    return [(name, words) for p, r, name, words in reversed(_introductions(doc)) if r == role and p < pos]
+
+
+def _introduced(doc: TextIndex, name: str, pos: int) -> bool:
+    """The person was introduced with some role or title before pos ("Sen. Ana Ruiz")."""
+    return any(who == name and p < pos for p, _, who, _ in _introductions(doc))
+
+
+def _introductions(doc: TextIndex) -> list[tuple[int, str, str, frozenset[str]]]:
+    """(position, role, person, place words) of every person named with a role or title
+    outside quotes ("Texas Gov. Greg Abbott", "Greg Abbott, the governor of Texas,", "the
+    Houston mayor, John Whitmire,"), in text order; read once a text."""
+    if doc.introductions is None:
+        doc.introductions = []
+        for t, w in enumerate(doc.lower):
+            if ((w in C.ROLE_NOUNS or w in _ROLE_ABBREVIATIONS)
+                    and not doc.inside(doc.starts[t]) and not doc.in_byline(doc.starts[t])):
+                found = _titled_person(doc, t) or _aside_person(doc, t) or _role_then_name(doc, t)
+                if found is not None:
+                    doc.introductions.append((doc.starts[t], _role_word(w), found[0], frozenset(found[1])))
+    return doc.introductions
+
+
+def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
+    """Token t is a title before a person's name ("Texas Gov. Greg Abbott"): the name and the
+    words of the place before the title."""
+    n = len(doc.words)
+    if not doc.cap(t) or t + 1 >= n or doc.sep(t) not in (" ", ". ") or not doc.cap(t + 1):
+        return None
+    end = run_forward(doc, t + 1, n)
+    name, count, _ = clean_name(doc, t + 1, end)
+    if name is None:
+        return None
+    if count == 1:
+        name = expand_surname(doc, name, doc.starts[t])
+        count = len(name.split())
+    if not person_like(name, count, True):
+        return None
+    p = t
+    while p - 1 >= 0 and t - p < 4 and doc.cap(p - 1) and doc.sep(p - 1) in (" ", ". "):
+        p -= 1   # "Texas Gov.", "British Prime Minister"
+    return name, _place_words(doc, p, t - 1)
+
+
+def _aside_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
+    """Token t is a role in an aside after a person's name: "Greg Abbott, the governor of
+    Texas," / "..., the Texas governor," / "..., Texas's governor,": the name and the place's words."""
+    d = _office_words_back(doc, t)
+    if d - 1 >= 0 and doc.lower[d - 1] == "the" and doc.sep(d - 1) == " ":
+        d -= 1
+    if d == 0 or doc.sep(d - 1).strip() != "," or doc.cap(t):
+        return None
+    name, count, titled = clean_name(doc, run_back(doc, d - 1, 0), d - 1)
+    if name is None or not person_like(name, count, titled):
+        return None
+    words, e = _place_words(doc, d, t - 1), t + 1
+    if e + 1 < len(doc.words) and doc.lower[e] in ("of", "from") and doc.sep(t) == " " and doc.sep(e) == " ":
+        words |= _place_words(doc, e + 1, run_forward(doc, e + 1, len(doc.words)))
+    return name, words
+
+
+def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
+    """Token t is a role before a person's name set off by a comma: "the Houston mayor, John
+    Whitmire,": the name and the place's words between "the" and the role."""
+    n = len(doc.words)
+    if doc.cap(t) or t + 1 >= n or doc.sep(t).strip() != "," or not doc.cap(t + 1):
+        return None
+    d = _office_words_back(doc, t)
+    if not (doc.possessive(d) or d > 0 and doc.lower[d - 1] == "the"):
+        return None
+    name, count, titled = clean_name(doc, t + 1, run_forward(doc, t + 1, n))
+    if name is None or not person_like(name, count, titled):
+        return None
+    return name, _place_words(doc, d, t - 1)
+
+
+def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
+    """The words of a place among tokens a..b ("Texas", "New York's", "British" as "britain"):
+    the capitalised ones but titles and stopwords."""
+    words = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1) if doc.cap(t)}
+    return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES}
+
+
+_COUNTRY_OF = {adjective: country for country, adjective in C.DEMONYMS.items()}
+
+
+def _office_words_back(doc: TextIndex, t: int) -> int:
+    """The first of the words naming the office whose role is token t, before it: a place and
+    plain words ("the Texas governor", "Britain's prime minister", "the British foreign
+    secretary"), at most four, stopping at "the" or a possessive (which the caller reads)."""
+    d = t
+    while (d - 1 >= 0 and t - d < 4 and doc.sep(d - 1) == " " and doc.lower[d - 1] != "the"
+           and not doc.possessive(d - 1) and doc.lower[d - 1] not in C.MATCH_STOPWORDS
+           and doc.lower[d - 1] not in CUE_WORDS and not doc.inside(doc.starts[d - 1])):
+        d -= 1
+    if d - 1 >= 0 and doc.possessive(d - 1) and doc.cap(d - 1) and doc.sep(d - 1) == " ":
+        d -= 1   # "Britain's prime minister"
+    return d
+
+
+def _inside_report(doc: TextIndex, idx: int) -> bool:
+    """Cue idx is a verb that no list of speech holds ("show", "believes") after a speech verb
+    with its speaker in the same sentence: 'Ryan said the onus is on Trump to show that he ...'
+    is Ryan's statement; Trump, its subject, does not become the person in view."""
+    cue = doc.cues[idx]
+    if cue.kind != "claim" and not cue.shaped:
+        return False
+    sent = doc.sentence_start(doc.starts[cue.first])
+    return any(c.kind == "verb" and c.speaker and doc.starts[c.first] >= sent
+               for c in doc.cues[max(0, idx - 3):idx])
 
 
 def _spoken_for(doc: TextIndex, cue: Cue) -> bool:

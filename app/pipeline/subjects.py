@@ -4,8 +4,8 @@ Why apart from speakers.py: these are the reading rules of one clause ("Tan Kefe
 for the ministry, said", "said Republican party boss Dana Whitfield", "according to exit polls",
 "Jim Hale of the Harbour Institute said"); speakers.py finds the cues and decides, across the
 text, who a pronoun or a role is. Functions take the TextIndex of speakers.py and only read it;
-a mention is ("name", first, last), ("pronoun", word, k, k), ("role", word, first, last) or
-("group", first, last) in token indexes.
+a mention is ("name", first, last), ("pronoun", word, k, k), ("role", word, first, last),
+("group", first, last) or ("office", place first, role, first, last) in token indexes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from app.pipeline import constants as C
 from app.pipeline.name_runs import (
     DATELINE,
     PLACES,
+    WEEKDAYS,
     POSSESSIVE_RE,
     aside_start,
     comma_after,
@@ -48,6 +49,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 and doc.lower[k] in C.ORG_WORDS
                 and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.DEMONYMS):
             a -= 1  # "Russia's Defense Ministry" is the Russian one
+        elif (a - 1 >= floor and doc.cap(a - 1) and doc.possessive(a - 1) and doc.sep(a - 1) == " "
+              and doc.lower[k] in C.ORG_WORDS
+              and POSSESSIVE_RE.sub("", doc.lower[a - 1]) in C.TITLES | C.ROLE_NOUNS):
+            a = run_back(doc, a - 1, floor)   # "the Marrow County Sheriff's Office": one body
         return (_person_of(doc, a, floor) or _group_in_place(doc, a, k, floor)
                 or _office_of_place(doc, a, k, floor) or _unclosed_aside(doc, a, floor)
                 or _region_of(doc, a, k, floor) or ("name", a, k))
@@ -67,6 +72,8 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                     # "the shadow chancellor", "the former president": not the chancellor or
                     # president introduced earlier, but somebody named by these words
                     return ("name", d + 1, k)
+                if caps == d + 1 < k and _placed_office(doc, d + 1, k):
+                    return ("office", d + 1, k, d + 1, k)   # "the Texas governor": an office of a place
                 return ("role", doc.lower[k], d, k)
             if doc.lower[d] in ("a", "an"):
                 # "a commission spokeswoman said": somebody new, named by the words as written
@@ -84,6 +91,14 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
     return found
 
 
+def _placed_office(doc: TextIndex, a: int, k: int) -> bool:
+    """Tokens a..k are an office after the place it is of: "Texas governor", "South Carolina
+    senator" (one person's role, no party or nationality: "the Republican senator", "the French
+    president" stay the person in view, and "the Fed chief" any named speaker)."""
+    return (doc.lower[k] not in C.GENERIC_ROLES and not doc.lower[k].endswith("s")
+            and not any(w in C.DESCRIPTOR_ADJECTIVES for w in doc.lower[a:k]))
+
+
 def _named(doc: TextIndex, k: int, floor: int):
     """The name run ending at token k, or the person before "of" when the run is what that person
     is of: "Rep. Tom Cole of Oklahoma, an ally of the leadership, said" is Cole, not Oklahoma."""
@@ -94,10 +109,13 @@ def _named(doc: TextIndex, k: int, floor: int):
 def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
     """'Officials in Texas said', 'Police in Ohio said': the group speaks, where it is (as
     written), not the place after "in". The group is a plural
-    noun or a role, maybe with words before it ("state officials in Texas"), opening its clause."""
-    h = a - 2
-    if (h < floor or doc.lower[a - 1] not in _GROUP_PLACE or doc.sep(a - 1) != " "
-            or doc.sep(h) != " " or doc.lower[a] in C.MONTHS or doc.lower[a] in C.ADJUNCT_WORDS):
+    noun or a role, maybe with words before it ("state officials in Texas"), opening its clause;
+    "the" may stand before the place ("Traders on the High Street say")."""
+    p = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" and doc.sep(a - 1) == " " else a - 1
+    h = p - 1
+    if (h < floor or doc.lower[p] not in _GROUP_PLACE or doc.sep(p) != " "
+            or doc.sep(h) != " " or doc.lower[a] in C.MONTHS or doc.lower[a] in C.ADJUNCT_WORDS
+            or doc.possessive(k)):
         return None   # "prosecutors in April charged": a time, not a place
     w = doc.lower[h]
     if doc.cap(h) and doc.sentence_start(doc.starts[h]) != doc.starts[h]:
@@ -109,27 +127,51 @@ def _group_in_place(doc: TextIndex, a: int, k: int, floor: int):
         group = group_phrase(doc, h, floor)
         plural, start = group is not None, group[0] if group else h
     if plural:
-        return ("group", start, k)
-    return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None   # "the mayor in Houston"
+        return ("group", _modifiers_back(doc, start, floor), k)   # "State officials in Texas"
+    if w in C.ROLE_NOUNS and h - 1 >= floor and doc.lower[h - 1] == "the" and doc.sep(h - 1) == " ":
+        return ("office", a, h, h, k)   # "the mayor in Houston": an office of a place (see below)
+    return _mention_at(doc, h, floor) if w in C.ROLE_NOUNS else None
+
+
+def _modifiers_back(doc: TextIndex, h: int, floor: int) -> int:
+    """The first word of a group's words before its head h: "State officials", "federal
+    prosecutors", "Biden administration officials" (at most three plain words, no determiner,
+    stopword, verb, adverb or time: "On Monday officials in Texas said" is "officials")."""
+    a = h
+    while a - 1 >= floor and h - a < 3 and doc.sep(a - 1) == " " and not doc.possessive(a - 1):
+        w = doc.lower[a - 1]
+        if (w in C.MATCH_STOPWORDS or w in CUE_WORDS or w in C.NAME_STOPWORDS or w in C.MONTHS
+                or w in C.TIME_NOUNS or w in WEEKDAYS or w in C.FINITE_HINTS or w.isdigit()
+                or w.endswith(("ly", "ed")) or doc.inside(doc.starts[a - 1])):
+            break
+        a -= 1
+    return a
+
 
 
 def _office_of_place(doc: TextIndex, a: int, k: int, floor: int):
-    """'The governor of Texas said', 'the senator from Vermont said': an office of a place, as
-    written, not the place. Only a place: "the president of the Harbour Union" speaks for its
-    body (an organisation word in the run), and "the Secretary of State" is an office read
-    elsewhere (a capitalised title)."""
-    h = a - 2
-    if (h - 1 < floor or doc.lower[a - 1] not in ("of", "from") or doc.sep(a - 1) != " "
-            or doc.sep(h) != " " or doc.lower[h - 1] != "the" or doc.cap(h)
-            or doc.lower[h] not in C.ROLE_NOUNS or doc.lower[h].endswith("s")):
+    """'The governor of Texas said', 'the senator from Vermont said': an office of a place
+    ("office", place first, role, first, last), never the place: the person introduced with that office
+    ("Texas Gov. Greg Abbott") if any, else the office as written (speakers.resolve_cues). Only
+    a place: "the president of the Harbour Union" speaks for its body (an organisation word in
+    the run), and "the Secretary of State" is an office read elsewhere (a capitalised title)."""
+    o = a - 2 if a - 2 >= floor and doc.lower[a - 1] == "the" and doc.sep(a - 1) == " " else a - 1
+    h = o - 1   # "the president of the United States"
+    if (h - 1 < floor or doc.lower[o] not in ("of", "from") or doc.sep(o) != " "
+            or doc.sep(h) != " " or doc.cap(h) or doc.lower[h] not in C.ROLE_NOUNS
+            or doc.lower[h].endswith("s")):
         return None
-    if any(doc.lower[t] in C.ORG_WORDS for t in range(a, k + 1)):
+    first = h
+    while (first - 1 > floor and h - first < 2 and doc.sep(first - 1) == " " and not doc.cap(first - 1)
+           and doc.lower[first - 1] in C.TITLES):
+        first -= 1   # "the prime minister of Britain", "the foreign secretary of ..."
+    if doc.lower[first - 1] != "the" or any(doc.lower[t] in C.ORG_WORDS for t in range(a, k + 1)):
         return None
-    return ("group", h, k)
+    return ("office", a, h, first, k)
 
 
-#: Only "in": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
-_GROUP_PLACE = frozenset({"in"})
+#: "in" and "on": "Analysts at Northport Bank", "officials from the Treasury" speak for the body.
+_GROUP_PLACE = frozenset({"in", "on"})
 #: Plural nouns without an s that speak as a group: "Police in Ohio said".
 _COLLECTIVE = frozenset({"police", "people"})
 
@@ -257,18 +299,23 @@ def _org_forward(doc: TextIndex, j: int, limit: int) -> int | None:
 def _apposition(doc: TextIndex, k: int, floor: int):
     """'Tan Kefei, a spokesperson for ..., said': the name before ', a|an|the|who'; also before a
     participle aside ('Janet Yellen, speaking in New York, said')."""
+    role = None
     for i in range(k - 1, max(floor, k - 80) - 1, -1):
         opener = doc.lower[i + 1]
         if doc.cap(i) and (comma_after(doc, i) or doc.sep(i).strip() in ("),", ".),")) and (
                 opener in C.APPOSITION_OPENERS or opener.isdigit()
                 or (len(opener) > 4 and opener.endswith("ing") and not doc.cap(i + 1))):
+            if role is not None and any("," in doc.sep(t) for t in range(i + 1, role)):
+                break   # the role opens an aside of its own
             if _clause_aside(doc, i + 1, k):
                 return None   # "In nearby Vessby, the terminal is under pressure, said X": a clause
             return _named(doc, _before_tag(doc, i, floor), floor)   # "Ana Ruiz, D-N.M., who ..."
-        if doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == "," and opener in ("who", "whose"):
-            # "A senior military official, who spoke on condition of anonymity, said"
-            return _mention_at(doc, i, floor)
-    return None
+        if (role is None and doc.lower[i] in C.ROLE_NOUNS and doc.sep(i).strip() == ","
+                and opener in ("who", "whose")):
+            # "A senior military official, who spoke on condition of anonymity, said" (but "X,
+            # the border commissioner, who conceded" is X: a name opening the role's aside)
+            role = i
+    return _mention_at(doc, role, floor) if role is not None else None
 
 
 def _clause_aside(doc: TextIndex, a: int, k: int) -> bool:
@@ -580,13 +627,25 @@ def source_phrase(doc: TextIndex, j: int):
         return None
     b = j
     while (b + 1 < n and b + 1 - j < 6 and doc.sep(b) == " "
-           and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS):
+           and doc.lower[b + 1] not in _SOURCE_PHRASE_ENDS and not _agent_participle(doc, b + 1)):
         b += 1
     head = doc.lower[b]
     if (head in C.MATCH_STOPWORDS or head in C.PRONOUNS or head.endswith("ly")
             or doc.lower[j] in _POSSESSIVE_PRONOUNS):
         return None  # "according to its chair" refers back to someone: no speaker as written
     return ("group", j, b)
+
+
+def _agent_participle(doc: TextIndex, k: int) -> bool:
+    """Token k is a participle with its agent after it: "a draft seen by Reuters", "documents
+    obtained by the AP": the source is the draft, the rest says who saw it."""
+    w = doc.lower[k]
+    return (k + 1 < len(doc.lower) and doc.lower[k + 1] == "by" and not doc.cap(k) and doc.sep(k) == " "
+            and (len(w) > 4 and w.endswith(("ed", "en")) or w in _IRREGULAR_PARTICIPLES))
+
+
+_IRREGULAR_PARTICIPLES = frozenset({"seen", "shown", "sent", "made", "held", "kept", "found", "read",
+                                    "drawn", "done", "led", "paid", "put", "run", "set", "won"})
 
 
 _INTRO_WORDS = frozenset({"here", "there", "back", "asked", "instead", "later", "earlier", "now",
