@@ -29,6 +29,7 @@ MARK_Y = 28              # px from the row's top to the marks' centre line
 AXIS_HEIGHT = 30         # px below the rows for the axis and its labels
 X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's radius at the ends)
 FAN_PX = 14              # px between marks at the same spot
+GROUP_FAN_PX = 34        # and between grouped marks, the number beside each (up to 4 digits) between them
 MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
 MAX_LABEL = 48           # characters of an outlet name
 # A claim with more dated mentions than MAX_MARKS is drawn grouped (app/domain/timeline_bins.py):
@@ -288,11 +289,11 @@ def timeline_from_plan(plan: dict, first_id: int | None, href: Callable[[SpreadM
                     bins=BIN_NOUNS[bins] if bins else None)
 
 
-def _fan(seen: dict[float, int], x: float) -> int:
+def _fan(seen: dict[float, int], x: float, step: int = FAN_PX) -> int:
     """Px to move a mark by so marks at one spot of a row fan out (`seen`: marks so far at each x)."""
     k = seen.get(x, 0)
     seen[x] = k + 1
-    return min(k, MAX_FAN) * FAN_PX * (-1 if x > 50 else 1)
+    return min(k, MAX_FAN) * step * (-1 if x > 50 else 1)
 
 
 def _each(mentions: list[SpreadMention], lo: datetime, hi: datetime) -> list[list]:
@@ -317,7 +318,7 @@ def _grouped(mentions: list[SpreadMention], unit: str, lo: datetime, hi: datetim
     out = []
     for (start, stance, suggested), (m, n) in groups.items():
         x = min(max(_x(start + (bin_end(start, unit) - start) / 2, lo, hi), X_START), X_END)
-        out.append([m.id, x, _fan(seen, x), n, m.article_id, stance, suggested, bin_label(start, unit)])
+        out.append([m.id, x, _fan(seen, x, GROUP_FAN_PX), n, m.article_id, stance, suggested, bin_label(start, unit)])
     return out
 
 
