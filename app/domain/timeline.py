@@ -29,7 +29,7 @@ MARK_Y = 28              # px from the row's top to the marks' centre line
 AXIS_HEIGHT = 30         # px below the rows for the axis and its labels
 X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's radius at the ends)
 FAN_PX = 14              # px between marks at the same spot
-GROUP_FAN_PX = 34        # and between grouped marks, the number beside each (up to 4 digits) between them
+GROUP_FAN_PX = 40        # and between grouped marks, room for the number beside each (up to 4 digits)
 MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
 MAX_LABEL = 48           # characters of an outlet name
 # A claim with more dated mentions than MAX_MARKS is drawn grouped (app/domain/timeline_bins.py):
