@@ -153,3 +153,24 @@ def test_the_calendar_units_start_end_and_say_their_names():
     assert (q, bin_end(q, "quarter"), bin_label(q, "quarter")) == (
         datetime(2024, 10, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC), "Q4 2024")
     assert bin_end(bin_start(t, "year"), "year") == datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_every_moment_falls_in_its_unit_and_units_start_on_their_boundaries():
+    from datetime import timedelta
+
+    from app.domain.timeline_bins import BIN_UNITS, bin_end, bin_start
+
+    t0 = datetime(2019, 12, 25, 3, 7, tzinfo=UTC)
+    for k in range(3000):
+        t = t0 + timedelta(hours=7.3 * k)          # across years, leap day, every hour of the day
+        for unit in BIN_UNITS:
+            start = bin_start(t, unit)
+            assert start <= t < bin_end(start, unit) and bin_start(start, unit) == start
+            assert start.minute == start.second == 0 and start.utcoffset() == timedelta(0)
+            if unit not in ("hour", "6 hours"):
+                assert start.hour == 0
+            assert start.hour % 6 == 0 or unit == "hour"
+            assert start.weekday() == 0 or unit != "week"
+            assert start.day == 1 or unit not in ("month", "quarter", "year")
+            assert start.month % 3 == 1 or unit != "quarter"
+            assert start.month == 1 or unit != "year"

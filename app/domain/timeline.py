@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from app.domain.spread import SpreadMention
-from app.domain.timeline_bins import BIN_NOUNS, bin_end, bin_label, bin_start, bin_unit
+from app.domain.timeline_bins import BIN_NOUNS, bin_end, bin_key, bin_label, bin_unit, key_start
 
 MAX_ROWS = 25
 ROW_HEIGHT = 38          # px: outlet name above, marks on a line below it
@@ -308,15 +308,16 @@ def _grouped(mentions: list[SpreadMention], unit: str, lo: datetime, hi: datetim
     suggested, the unit's name]."""
     groups: dict[tuple, list] = {}
     for m in mentions:
-        start = bin_start(m.moment, unit)
-        group = groups.get((start, m.stance, m.suggested))
+        key = (bin_key(m.moment, unit), m.stance, m.suggested)
+        group = groups.get(key)
         if group is None:
-            groups[(start, m.stance, m.suggested)] = [m, 1]
+            groups[key] = [m, 1]
         else:
             group[1] += 1
     seen: dict[float, int] = {}
     out = []
-    for (start, stance, suggested), (m, n) in groups.items():
+    for (at, stance, suggested), (m, n) in groups.items():
+        start = key_start(at, unit)
         x = min(max(_x(start + (bin_end(start, unit) - start) / 2, lo, hi), X_START), X_END)
         out.append([m.id, x, _fan(seen, x, GROUP_FAN_PX), n, m.article_id, stance, suggested, bin_label(start, unit)])
     return out

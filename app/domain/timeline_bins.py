@@ -10,7 +10,7 @@ width, so a mark reads as "3 Jun 2024: 4 mentions" or "June 2024: 12 mentions".
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 #: Finest first. The hour units only when some article gives a time of day (a date without one
 #: sits at midday, which an hour's group would pass off as a time).
@@ -27,19 +27,38 @@ _ABOUT = {"hour": timedelta(hours=1), "6 hours": timedelta(hours=6), "day": time
 MIN_BIN = 2.0
 
 
+def bin_key(t: datetime, unit: str) -> int:
+    """Which unit `t` falls in, as a number (cheap to count with: a plan tries several units over
+    every mention); bin_start turns it back into the unit's start."""
+    if unit in _HOURS:
+        return int(t.timestamp()) // (3600 * _HOURS[unit])
+    if unit == "day":
+        return t.toordinal()
+    if unit == "week":
+        return (t.toordinal() - 1) // 7          # day 1 of the proleptic calendar is a Monday
+    if unit == "month":
+        return t.year * 12 + t.month - 1
+    if unit == "quarter":
+        return t.year * 4 + (t.month - 1) // 3
+    return t.year
+
+
+def key_start(key: int, unit: str) -> datetime:
+    """The start (UTC) of the unit bin_key numbered `key`."""
+    if unit in _HOURS:
+        return datetime.fromtimestamp(key * 3600 * _HOURS[unit], tz=timezone.utc)
+    if unit in ("day", "week"):
+        return datetime.combine(date.fromordinal(key if unit == "day" else key * 7 + 1), time(0), tzinfo=timezone.utc)
+    if unit == "month":
+        return datetime(key // 12, key % 12 + 1, 1, tzinfo=timezone.utc)
+    if unit == "quarter":
+        return datetime(key // 4, key % 4 * 3 + 1, 1, tzinfo=timezone.utc)
+    return datetime(key, 1, 1, tzinfo=timezone.utc)
+
+
 def bin_start(t: datetime, unit: str) -> datetime:
     """The start of the unit `t` falls in (UTC, weeks from Monday)."""
-    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
-    if unit in _HOURS:
-        return day.replace(hour=t.hour - t.hour % _HOURS[unit])
-    if unit == "day":
-        return day
-    if unit == "week":
-        return day - timedelta(days=day.weekday())
-    if unit == "year":
-        return day.replace(month=1, day=1)
-    month = t.month - (t.month - 1) % 3 if unit == "quarter" else t.month
-    return day.replace(month=month, day=1)
+    return key_start(bin_key(t, unit), unit)
 
 
 def bin_end(start: datetime, unit: str) -> datetime:
@@ -75,6 +94,6 @@ def bin_unit(rows: list[list[tuple[datetime, str, bool]]], span: timedelta, widt
     for unit in BIN_UNITS:
         if (unit in _HOURS and not has_time) or _ABOUT[unit] / span * width < MIN_BIN:
             continue
-        if sum(len({(bin_start(t, unit), stance, sugg) for t, stance, sugg in row}) for row in rows) <= budget:
+        if sum(len({(bin_key(t, unit), stance, sugg) for t, stance, sugg in row}) for row in rows) <= budget:
             return unit
     return BIN_UNITS[-1]
