@@ -8,9 +8,10 @@ presentation attributes, not inline styles).
 
 Readable at 3 and at 300 outlets: one row per outlet in order of first appearance, at most
 `max_rows` rows; the outlets past them share one last row, "+N more outlets", whose label links
-to the full list of sources, so the picture still shows when the later outlets took it up. Marks at the same spot in one row are fanned out a few pixels apart.
-Readable at 2,000 mentions too: past MAX_MARKS a mark stands for an outlet's mentions of one stance
-in one day, week or month (whichever keeps the picture within MAX_MARKS), with their number.
+to the full list of sources, so the picture still shows when the later outlets took it up. Marks
+at the same spot in one row are fanned out a few pixels apart. Readable at 2,000 mentions too: past
+MAX_MARKS a mark stands for an outlet's mentions of one stance in one hour, day, week, month,
+quarter or year (the finest that keeps the picture within MAX_MARKS), with their number.
 """
 from __future__ import annotations
 
