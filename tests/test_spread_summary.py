@@ -144,12 +144,15 @@ def _same(a, b) -> None:
     assert a.undated == b.undated
 
 
-@pytest.fixture(params=["light", "whole"])
+@pytest.fixture(params=["light", "whole", "grouped"])
 def read(request, monkeypatch):
     """stored_spread reads a claim's mentions light past READ_WHOLE of them, and the summary keeps
-    the claim page's plan past it (spread_summary.page_plan): both ways, here."""
-    if request.param == "light":
+    the claim page's plan past it (spread_summary.page_plan): both ways, here; "grouped": with
+    the plan's timeline grouped as past timeline.MAX_MARKS dated mentions."""
+    if request.param in ("light", "grouped"):
         monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    if request.param == "grouped":
+        monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 1)
     return request.param
 
 
@@ -229,6 +232,31 @@ def test_the_check_sees_a_stale_page_plan(session, monkeypatch):
     assert any(p.startswith(f"claim {data.claims['c1']}:") for p in check_spreads(session))
 
 
+def test_a_grouped_plan_draws_the_timeline_without_reading_its_mentions(session, monkeypatch):
+    """Past MAX_MARKS dated mentions the claim page reads only the mentions its spread names (the
+    first, its ties, the last seen, the undated): the grouped marks' labels come from the plan."""
+    from app.domain.spread import planned_spread
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 1)
+    build(session)
+    for article in (HERALD, GAZETTE, DENIAL, COURIER):
+        ingest_and_commit(session, article, "tester")
+    consistent(session)
+    grouped = 0
+    for summary in session.scalars(select(ClaimSpread)):
+        plan = summary.page["timeline"]
+        if not plan or plan["dated"] < 2:
+            continue
+        grouped += bool(plan["bins"])
+        marks = [m for _, ms in plan["rows"] for m in ms]
+        assert sum(m[3] for m in marks) + (plan["more"][1] if plan["more"] else 0) == plan["dated"]
+        _, whole, _ = planned_spread(session, summary)
+        named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *summary.page["undated"]}
+        assert set(whole) == named - {None}
+    assert grouped >= 3
+
+
 def test_small_claims_store_no_page_plan(session):
     build(session)
     assert all(s.page is None for s in session.scalars(select(ClaimSpread)))
@@ -246,7 +274,7 @@ def test_the_claim_page_drawn_from_its_plan_is_the_page_read_whole(database_url,
     """Every claim's page, with a stored plan (READ_WHOLE 0: every claim is "big") and without one
     (the mentions read and laid out on the request): the same HTML, summary, timeline, mention
     list and renderings, for a reader who sees suggestions and one who does not; `thin`: the
-    timeline thinned (MAX_MARKS 1) as a claim with thousands of mentions is."""
+    timeline grouped (MAX_MARKS 1) as a claim's with thousands of mentions is."""
     from fastapi.testclient import TestClient
 
     from app.main import create_app
@@ -274,6 +302,6 @@ def test_the_claim_page_drawn_from_its_plan_is_the_page_read_whole(database_url,
         assert planned == whole
         c1 = planned[data.claims["c1"]]
         assert "<svg" in c1 and "How each outlet renders it" in c1
-        assert ("Crowded spots show a few marks" in c1) == thin
+        assert ('class="timeline-bins"' in c1) == thin
     finally:
         app.state.engine.dispose()

@@ -15,7 +15,7 @@ from app.domain.spread import as_utc
 from app.main import create_app
 from app.settings import Settings
 from app.storage.models import Article, Claim, Mention, Outlet
-from app.domain.timeline import MAX_ROWS, ROW_HEIGHT
+from app.domain.timeline import MAX_MARKS, MAX_ROWS, ROW_HEIGHT
 from tests.test_web_support import (
     HILL_GAZETTE, RIVER, RIVERSIDE_NEWS, VALLEY_POST, article_id_for, claim_id_for, ingest_all,
     mentions_of, soup)
@@ -212,7 +212,9 @@ def test_timeline_stays_readable_from_3_to_300_outlets(client, app_session, n):
         assert more.findtext(f"{SVG}text").startswith(f"+{n - MAX_ROWS} more outlets")
         assert more.get("href") == f"/claims/{claim_id}/sources#sources-table"
         rest = svg.find(f"{SVG}g[@class='tl-rest']")
-        assert len(rest.findall(f"{SVG}a[@data-mention-id]")) == n - MAX_ROWS   # still drawn, in one row
+        # Still drawn, in one row: a mark each, or past MAX_MARKS grouped with their number beside.
+        counted = [int(a.findtext(f"{SVG}text[@class='tl-count']") or 1) for a in rest.findall(f"{SVG}a[@data-mention-id]")]
+        assert sum(counted) == n - MAX_ROWS and (max(counted) > 1) == (n > MAX_MARKS)
     else:
         assert more is None
     ticks = [t.text for t in svg.findall(f"{SVG}text[@class='tl-tick']")]

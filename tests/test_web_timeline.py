@@ -79,10 +79,18 @@ def test_no_dated_mention_no_picture():
     assert layout([mention(1, "A", None)])[1] is None
 
 
-def test_a_claim_with_thousands_of_mentions_is_drawn_thinned_within_the_mark_budget():
+def _marks(t):
+    return [(row, mark) for row in t.rows + ((t.more,) if t.more else ()) for mark in row.marks]
+
+
+def test_a_claim_with_thousands_of_mentions_is_drawn_grouped_within_the_mark_budget():
+    """Past MAX_MARKS dated mentions a mark stands for one outlet's mentions of one stance in one
+    calendar unit: every mention counted once, in the group of its own outlet, stance and unit."""
+    from collections import Counter
     from datetime import timedelta
 
     from app.domain.timeline import MAX_MARKS
+    from app.domain.timeline_bins import bin_label, bin_start
 
     stances = ("repeats", "contradicts", "discusses")
     many = sorted((mention(i, f"Outlet {i % 60}", date(2024, 1, 1) + timedelta(days=i % 300), stance=stances[i % 3])
@@ -90,12 +98,79 @@ def test_a_claim_with_thousands_of_mentions_is_drawn_thinned_within_the_mark_bud
     ordered = summarize(many).mentions
     first = ordered[0]
     t = timeline_layout(ordered, first.id, lambda m: f"#m{m.id}")
-    drawn = [mark for row in t.rows + (t.more,) for mark in row.marks]
-    assert len(drawn) <= MAX_MARKS
-    assert any(mark.first and mark.mention_id == first.id for mark in drawn)
-    assert f"({len(drawn)} of 3000 drawn)" in t.desc
-    # Under the budget every mention keeps its mark.
+    drawn = _marks(t)
+    assert t.bins and len(drawn) <= MAX_MARKS
+    assert sum(mark.count for _, mark in drawn) == 3000
+    assert [mark.mention_id for _, mark in drawn if mark.first] == [first.id]
+    unit = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}[t.bins]
+    by_id = {m.id: m for m in ordered}
+    shown = {row.outlet for row in t.rows}
+    want = Counter((m.outlet if m.outlet in shown else None, bin_start(m.moment, unit), m.stance) for m in ordered)
+    got = Counter()
+    for row, mark in drawn:
+        earliest = by_id[mark.mention_id]
+        key = (row.outlet if row is not t.more else None, bin_start(earliest.moment, unit), earliest.stance)
+        got[key] += mark.count
+        assert bin_label(key[1], unit) in mark.label and f"{mark.count} mention" in mark.label
+    assert got == want
+    assert sum(row.count for row in t.rows) + t.more_marks == 3000 if t.more else True
+    assert f"({len(drawn)} marks for 3000 mentions" in t.desc
+    # Under the budget every mention keeps a mark of its own.
     few = summarize(many[:MAX_MARKS]).mentions
     small = timeline_layout(few, few[0].id, lambda m: f"#m{m.id}")
-    assert sum(len(r.marks) for r in small.rows + ((small.more,) if small.more else ())) == MAX_MARKS
-    assert "drawn" not in small.desc
+    assert len(_marks(small)) == MAX_MARKS and small.bins is None
+    assert all(mark.count == 1 for _, mark in _marks(small)) and "marks for" not in small.desc
+
+
+def test_a_burst_is_grouped_by_day_and_by_hours_when_times_are_known(monkeypatch):
+    monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 12)
+    days = [mention(i, f"O{i % 3}", date(2024, 5, 1 + i % 6)) for i in range(40)]
+    _, t = layout(days)
+    assert t.bins == "day"
+    assert all(m.count >= 1 and "May 2024" in m.label for _, m in _marks(t))
+    hours = [mention(i, f"O{i % 3}", date(2024, 5, 1), datetime(2024, 5, 1, i % 24, 10, tzinfo=UTC))
+             for i in range(40)]
+    _, t = layout(hours)    # 3 outlets x 24 hours: 72 groups of an hour, 12 of six hours
+    assert t.bins == "six hours" and all("UTC" in m.label for _, m in _marks(t))
+    monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 39)     # still grouped: room for 24 hours
+    assert layout(hours)[1].bins == "hour"
+    # Without times, no group of hours: a date-only article sits at midday, not at a known hour.
+    _, t = layout([mention(i, f"O{i % 3}", date(2024, 5, 1)) for i in range(40)])
+    assert t.bins == "day"
+
+
+def test_the_calendar_units_start_end_and_say_their_names():
+    from app.domain.timeline_bins import bin_end, bin_label, bin_start
+
+    t = datetime(2024, 5, 15, 14, 35, tzinfo=UTC)      # a Wednesday
+    assert bin_start(t, "6 hours") == datetime(2024, 5, 15, 12, tzinfo=UTC)
+    assert bin_label(bin_start(t, "6 hours"), "6 hours") == "15 May 2024 12:00–18:00 UTC"
+    assert bin_start(t, "week") == datetime(2024, 5, 13, tzinfo=UTC)
+    assert bin_label(bin_start(t, "week"), "week") == "week of 13 May 2024"
+    assert bin_end(bin_start(t, "month"), "month") == datetime(2024, 6, 1, tzinfo=UTC)
+    assert bin_label(bin_start(t, "month"), "month") == "May 2024"
+    q = bin_start(datetime(2024, 12, 31, tzinfo=UTC), "quarter")
+    assert (q, bin_end(q, "quarter"), bin_label(q, "quarter")) == (
+        datetime(2024, 10, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC), "Q4 2024")
+    assert bin_end(bin_start(t, "year"), "year") == datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_every_moment_falls_in_its_unit_and_units_start_on_their_boundaries():
+    from datetime import timedelta
+
+    from app.domain.timeline_bins import BIN_UNITS, bin_end, bin_start
+
+    t0 = datetime(2019, 12, 25, 3, 7, tzinfo=UTC)
+    for k in range(3000):
+        t = t0 + timedelta(hours=7.3 * k)          # across years, leap day, every hour of the day
+        for unit in BIN_UNITS:
+            start = bin_start(t, unit)
+            assert start <= t < bin_end(start, unit) and bin_start(start, unit) == start
+            assert start.minute == start.second == 0 and start.utcoffset() == timedelta(0)
+            if unit not in ("hour", "6 hours"):
+                assert start.hour == 0
+            assert start.hour % 6 == 0 or unit == "hour"
+            assert start.weekday() == 0 or unit != "week"
+            assert start.day == 1 or unit not in ("month", "quarter", "year")
+            assert start.month % 3 == 1 or unit != "quarter"
+            assert start.month == 1 or unit != "year"

@@ -233,14 +233,15 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
 def planned_spread(session: Session, summary: ClaimSpread) -> tuple[Spread, dict[int, SpreadMention], dict]:
     """The confirmed spread of a big claim from its stored summary and page plan
     (spread_summary.page_plan), reading only the mentions the page names or draws: the first,
-    the ties, the last seen, the undated and the timeline's marks. Returns the Spread (its
-    `mentions` are the undated ones only: the timeline comes from the plan), id -> those mentions
+    the ties, the last seen, the undated, and the timeline's marks when it draws one a mention (a
+    grouped timeline, past timeline.MAX_MARKS dated mentions, is drawn from the plan alone).
+    Returns the Spread (its `mentions` are the undated ones only: the timeline comes from the plan), id -> those mentions
     whole, and outlet id -> name for the plan's rows. The claim page's picture for a reader who sees
     no suggestions, or of a claim that has none: the same as stored_spread's (tests/test_spread_summary.py)."""
     from app.domain.timeline import plan_mark_ids
 
     plan = summary.page
-    drawn = plan_mark_ids(plan["timeline"]) if plan["timeline"] else []
+    drawn = plan_mark_ids(plan["timeline"]) if plan["timeline"] else []     # none when grouped
     ids = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *plan["undated"], *drawn} - {None}
     rows = _spread_rows(session, Mention.id.in_(sorted(ids)), include_suggested=True)
     whole = {m.id: m for ms in rows.values() for m in ms}

@@ -8,15 +8,20 @@ presentation attributes, not inline styles).
 
 Readable at 3 and at 300 outlets: one row per outlet in order of first appearance, at most
 `max_rows` rows; the outlets past them share one last row, "+N more outlets", whose label links
-to the full list of sources, so the picture still shows when the later outlets took it up. Marks at the same spot in one row are fanned out a few pixels apart.
+to the full list of sources, so the picture still shows when the later outlets took it up. Marks
+at the same spot in one row are fanned out a few pixels apart. Readable at 2,000 mentions too: past
+MAX_MARKS a mark stands for an outlet's mentions of one stance in one hour, day, week, month,
+quarter or year (the finest that keeps the picture within MAX_MARKS), with their number.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from app.domain.spread import SpreadMention
+from app.domain.timeline_bins import BIN_NOUNS, bin_end, bin_key, bin_label, bin_unit, key_start
 
 MAX_ROWS = 25
 ROW_HEIGHT = 38          # px: outlet name above, marks on a line below it
@@ -25,16 +30,15 @@ MARK_Y = 28              # px from the row's top to the marks' centre line
 AXIS_HEIGHT = 30         # px below the rows for the axis and its labels
 X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's radius at the ends)
 FAN_PX = 14              # px between marks at the same spot
+GROUP_FAN_PX = 40        # and between grouped marks, room for the number beside each (up to 4 digits)
 MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
 MAX_LABEL = 48           # characters of an outlet name
-# A claim with more dated mentions than MAX_MARKS is drawn thinned, so the picture stays about the
-# same size at 500 and at 5,000 mentions: in an outlet's row one mark of each stance per spot of the
-# width, in the "+N more outlets" row one mark per spot whatever its stance; the spot is the first of
-# SPOTS (% of the width; 0.5 is about 5 px on a laptop, where marks overlap anyway) that keeps the
-# picture within MAX_MARKS. The first appearance is always drawn; every mention is still in the
-# list of sources.
-MAX_MARKS = 300
-SPOTS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+# A claim with more dated mentions than MAX_MARKS is drawn grouped (app/domain/timeline_bins.py):
+# one mark per outlet, stance and calendar unit, with the number of mentions it stands for, in at
+# most MAX_MARKS marks when a unit allows it (the coarsest otherwise). Every mention is counted on
+# the picture, the first appearance is always drawn, and a grouped picture needs no mention read
+# for its labels, so a big claim's page draws it from the stored plan alone.
+MAX_MARKS = 250
 
 #: Stance -> (colour, shape id in the template's <defs>). Shape as well as colour, so the picture
 #: reads without colour vision too.
@@ -58,6 +62,7 @@ class Mark:
     first: bool
     href: str
     label: str           # the link's accessible name and tooltip
+    count: int = 1       # the mentions it stands for (a grouped picture)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +73,12 @@ class Row:
     only_suggested: bool = field(init=False)     # read by the template: worked out once
     has_first: bool = field(init=False)
 
+    count: int = field(init=False)               # the mentions its marks stand for
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "only_suggested", all(m.suggested for m in self.marks))
         object.__setattr__(self, "has_first", any(m.first for m in self.marks))
+        object.__setattr__(self, "count", sum(m.count for m in self.marks))
 
     @property
     def label_y(self) -> int:
@@ -99,6 +107,14 @@ class Timeline:
     more_marks: int      # and their mentions
     title: str
     desc: str
+    bins: str | None = None      # grouped by this unit's BIN_NOUNS name, else one mark per mention
+
+
+class MentionRef(NamedTuple):
+    """What a mark's link needs of the mention it opens (a grouped mark's earliest)."""
+
+    id: int
+    article_id: int
 
 
 def _floor(t: datetime, step: timedelta) -> datetime:
@@ -180,27 +196,29 @@ def _short(name: str) -> str:
 
 
 def timeline_layout(mentions: Sequence[SpreadMention], first_id: int | None,
-                    href: Callable[[SpreadMention], str], max_rows: int = MAX_ROWS,
+                    href: Callable[[SpreadMention | MentionRef], str], max_rows: int = MAX_ROWS,
                     details: Callable[[list[SpreadMention]], dict] | None = None) -> Timeline | None:
     """Rows, marks and ticks for the dated mentions (already in time order); None when none is dated.
     `details(drawn)`: id -> the mention whole, for mentions read without their excerpts (only the
-    marks drawn need one, for their label)."""
+    marks drawn one per mention need one, for their label; a grouped picture none)."""
     plan = timeline_plan(mentions, first_id, max_rows)
     if plan is None:
         return None
     by_id = {m.id: m for m in mentions}
     drawn = [by_id[i] for i in plan_mark_ids(plan)]
-    full = details(drawn) if details else {}
+    full = details(drawn) if details and drawn else {}
     return timeline_from_plan(plan, first_id, href, {m.id: full.get(m.id, m) for m in drawn})
 
 
 def timeline_plan(mentions: Sequence[SpreadMention], first_id: int | None, max_rows: int = MAX_ROWS,
                   outlet: Callable[[SpreadMention], object] | None = None) -> dict | None:
     """What the picture draws, as plain data (JSON): each row's outlet (`outlet(m)`, its name by
-    default) and marks as [mention id, x %, fan px], the "+N more" row, the ticks and the counts the
-    title says. Worked out from every dated mention; domain/spread_summary.py stores it for a big
-    claim's confirmed mentions, so the claim page draws it without reading them
-    (timeline_from_plan). None when no mention is dated."""
+    default) and marks, the "+N more" row, the ticks and the counts the title says. A mark is
+    [mention id, x %, fan px], or past MAX_MARKS dated mentions (`bins`: the unit) a group's
+    [earliest id, x %, fan px, mentions, its article id, stance, suggested, the unit's name].
+    Worked out from every dated mention; domain/spread_summary.py stores it for a big claim's
+    confirmed mentions, so the claim page draws it without reading them (timeline_from_plan).
+    None when no mention is dated."""
     dated = [m for m in mentions if m.moment is not None]
     if not dated:
         return None
@@ -214,93 +232,123 @@ def timeline_plan(mentions: Sequence[SpreadMention], first_id: int | None, max_r
     shown = list(by_outlet.items())[:max_rows]
     hidden = list(by_outlet.items())[max_rows:]
     rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
-    thin = len(dated) > MAX_MARKS
-    xs = {m.id: _x(m.moment, lo, hi) for m in dated}      # each mention's place, worked out once
-    spot = _spot([ms for _, ms in shown], rest, xs) if thin else None
-    picked = [_pick(ms, xs, first_id, spot) for _, ms in shown]
+    bins = None
+    if len(dated) > MAX_MARKS:
+        bins = bin_unit([[(m.moment, m.stance, m.suggested) for m in ms] for ms in [*(ms for _, ms in shown), rest]],
+                        hi - lo, X_END - X_START, any(m.has_time for m in dated), MAX_MARKS)
+
+    def marks(ms: list[SpreadMention]) -> list[list]:
+        return _grouped(ms, bins, lo, hi) if bins else _each(ms, lo, hi)
+
     n = len(ticks) - 1
-    return {"rows": [[outlet_key, [[m.id, x, fan] for m, x, fan in ps]] for (outlet_key, _), ps in zip(shown, picked)],
-            "more": ([len(hidden), len(rest), [[m.id, x, fan] for m, x, fan in
-                                               _pick(rest, xs, first_id, spot, by_stance=False)]]
-                     if hidden else None),
+    return {"rows": [[outlet_key, marks(ms)] for outlet_key, ms in shown],
+            "more": [len(hidden), len(rest), marks(rest)] if hidden else None,
             "ticks": [[_x(t, lo, hi), _tick_label(t, unit, i == 0),
                        "start" if i == 0 else "end" if i == n else "middle"] for i, t in enumerate(ticks)],
-            "dated": len(dated), "outlets": len(by_outlet), "thin": thin,
+            "dated": len(dated), "outlets": len(by_outlet), "bins": bins,
             "span": [when_text(dated[0]), when_text(max(dated, key=lambda m: m.moment))]}
 
 
 def plan_mark_ids(plan: dict) -> list[int]:
-    """The mentions a plan draws."""
+    """The mentions a plan draws one mark each, whose labels need them whole (none when grouped)."""
+    if plan["bins"]:
+        return []
     return [i for _, marks in plan["rows"] for i, _, _ in marks] + [i for i, _, _ in (plan["more"] or (0, 0, ()))[2]]
 
 
-def timeline_from_plan(plan: dict, first_id: int | None, href: Callable[[SpreadMention], str],
+def timeline_from_plan(plan: dict, first_id: int | None, href: Callable[[SpreadMention | MentionRef], str],
                        whole: dict[int, SpreadMention], name: Callable[[object], str] | None = None) -> Timeline:
-    """The Timeline of a plan: `whole` id -> each drawn mention whole (its label quotes the
-    excerpt), `name(outlet)` each row's outlet name (the plan's own key by default)."""
+    """The Timeline of a plan: `whole` id -> each mention drawn one mark each (its label quotes
+    the excerpt; a grouped plan needs none), `name(outlet)` each row's outlet name (the plan's own
+    key by default)."""
     name = name or str
-    rows = tuple(_row(_short(name(outlet)), [(whole[i], x, fan) for i, x, fan in marks], i * ROW_HEIGHT,
-                      first_id, href)
+    bins = plan["bins"]
+    rows = tuple(_row(_short(name(outlet)), marks, i * ROW_HEIGHT, first_id, href, whole, bins)
                  for i, (outlet, marks) in enumerate(plan["rows"]))
     more = None
     if plan["more"]:
         hidden, rest, marks = plan["more"]
         more = _row(f"+{hidden} more outlet{'s' * (hidden != 1)} ({rest} "
-                    f"mention{'s' * (rest != 1)}): all sources", [(whole[i], x, fan) for i, x, fan in marks],
-                    len(rows) * ROW_HEIGHT, first_id, href)
+                    f"mention{'s' * (rest != 1)}): all sources", marks, len(rows) * ROW_HEIGHT, first_id, href,
+                    whole, bins, outlet="other outlets")
     hidden, rest = (plan["more"][0], plan["more"][1]) if plan["more"] else (0, 0)
     axis_y = (len(rows) + bool(more)) * ROW_HEIGHT + 8
     tick_marks = tuple(Tick(x, label, anchor) for x, label, anchor in plan["ticks"])
     dated, outlets = plan["dated"], plan["outlets"]
     first_when, last_when = plan["span"]
     title = f"Timeline: {dated} mention{'s' * (dated != 1)} in {outlets} outlet{'s' * (outlets != 1)}"
-    desc = (f"One row per outlet in order of first appearance, one mark per mention from "
-            f"{first_when} to {last_when}; "
-            f"colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
-            f"Times in UTC; a date without a time sits at midday."
-            + (f" Crowded spots show a few marks each ({sum(len(r.marks) for r in rows + ((more,) if more else ()))} "
-               f"of {dated} drawn); the list of sources has every mention." if plan["thin"] else ""))
+    drawn = sum(len(r.marks) for r in rows + ((more,) if more else ()))
+    desc = (f"One row per outlet in order of first appearance, "
+            + (f"one mark per mention from {first_when} to {last_when}; " if not bins else
+               f"from {first_when} to {last_when}, one mark per outlet, stance and {BIN_NOUNS[bins]} "
+               f"({drawn} marks for {dated} mentions; the number beside a mark counts its mentions and "
+               f"it links to the earliest, the list of sources has each one); ")
+            + "colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
+              "Times in UTC; a date without a time sits at midday.")
     return Timeline(rows=rows, ticks=tick_marks, height=axis_y + AXIS_HEIGHT, axis_y=axis_y,
-                    more=more, more_outlets=hidden, more_marks=rest, title=title, desc=desc)
+                    more=more, more_outlets=hidden, more_marks=rest, title=title, desc=desc,
+                    bins=BIN_NOUNS[bins] if bins else None)
 
 
-def _spot(rows: list[list[SpreadMention]], rest: list[SpreadMention], xs: dict[int, float]) -> float:
-    """The narrowest of SPOTS at which a thinned picture draws at most MAX_MARKS marks (`xs`: each
-    mention's x)."""
-    row_keys = [[(xs[m.id], m.stance, m.suggested) for m in ms] for ms in rows]
-    rest_keys = [(xs[m.id], m.suggested) for m in rest]
-    for spot in SPOTS:
-        drawn = sum(len({(int(x // spot), stance, sugg) for x, stance, sugg in keys}) for keys in row_keys)
-        drawn += len({(int(x // spot), sugg) for x, sugg in rest_keys})
-        if drawn <= MAX_MARKS:
-            return spot
-    return SPOTS[-1]
+def _fan(seen: dict[float, int], x: float, step: int = FAN_PX) -> int:
+    """Px to move a mark by so marks at one spot of a row fan out (`seen`: marks so far at each x)."""
+    k = seen.get(x, 0)
+    seen[x] = k + 1
+    return min(k, MAX_FAN) * step * (-1 if x > 50 else 1)
 
 
-def _pick(mentions: list[SpreadMention], xs: dict[int, float], first_id: int | None,
-          spot: float | None = None, by_stance: bool = True) -> list[tuple[SpreadMention, float, int]]:
-    """The marks of one row as (mention, x %, fan px). `spot`: one mark per `spot` % of the width
-    (of each stance when `by_stance`); None: every mention."""
-    picks, seen, taken = [], {}, set()
+def _each(mentions: list[SpreadMention], lo: datetime, hi: datetime) -> list[list]:
+    """One row's marks, one per mention: [id, x %, fan px]."""
+    seen: dict[float, int] = {}
+    return [[m.id, x, _fan(seen, x)] for m in mentions for x in (_x(m.moment, lo, hi),)]
+
+
+def _grouped(mentions: list[SpreadMention], unit: str, lo: datetime, hi: datetime) -> list[list]:
+    """One row's marks, one per stance (and suggested or not) and `unit` of time, in time order:
+    [earliest id, x % (the unit's middle), fan px, mentions, earliest's article id, stance,
+    suggested, the unit's name]."""
+    groups: dict[tuple, list] = {}
     for m in mentions:
-        x = xs[m.id]
-        if spot is not None and m.id != first_id:
-            key = (int(x // spot), m.stance if by_stance else None, m.suggested)
-            if key in taken:
-                continue
-            taken.add(key)
-        k = seen.get(x, 0)
-        seen[x] = k + 1
-        picks.append((m, x, min(k, MAX_FAN) * FAN_PX * (-1 if x > 50 else 1)))
-    return picks
+        key = (bin_key(m.moment, unit), m.stance, m.suggested)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [m, 1]
+        else:
+            group[1] += 1
+    seen: dict[float, int] = {}
+    out = []
+    for (at, stance, suggested), (m, n) in groups.items():
+        start = key_start(at, unit)
+        x = min(max(_x(start + (bin_end(start, unit) - start) / 2, lo, hi), X_START), X_END)
+        out.append([m.id, x, _fan(seen, x, GROUP_FAN_PX), n, m.article_id, stance, suggested, bin_label(start, unit)])
+    return out
 
 
-def _row(label: str, picks: list[tuple[SpreadMention, float, int]], top: int, first_id: int | None,
-         href: Callable[[SpreadMention], str]) -> Row:
+def group_label(outlet: str, when: str, stance: str, n: int, suggested: bool, first: bool) -> str:
+    """What a grouped mark says to a screen reader and in its tooltip."""
+    parts = [f"{outlet}, {when}", f"{stance}: {n} mention{'s' * (n != 1)}"]
+    if suggested:
+        parts.append("suggested, not confirmed")
+    if first:
+        parts.append("the earliest is the first appearance")
+    return ", ".join(parts)
+
+
+def _row(label: str, raw: list[list], top: int, first_id: int | None, href: Callable[[SpreadMention | MentionRef], str],
+         whole: dict[int, SpreadMention], bins: str | None, outlet: str | None = None) -> Row:
+    """A row of the picture from its plan's marks (`outlet`: what a grouped mark names as its
+    outlet, the row's label by default)."""
     marks = []
-    for m, x, fan in picks:
-        colour, shape = STANCE_MARKS[m.stance]
-        first = m.id == first_id
-        marks.append(Mark(m.id, x, top + MARK_Y, fan, colour, shape, m.suggested, first, href(m),
-                          mark_label(m, first)))
+    for entry in raw:
+        first = entry[0] == first_id
+        if bins:
+            i, x, fan, n, article_id, stance, suggested, when = entry
+            ref: SpreadMention | MentionRef = MentionRef(i, article_id)
+            text = group_label(outlet or label, when, stance, n, suggested, first)
+        else:
+            (i, x, fan), n = entry, 1
+            ref = whole[i]
+            stance, suggested, text = ref.stance, ref.suggested, mark_label(ref, first)
+        colour, shape = STANCE_MARKS[stance]
+        marks.append(Mark(i, x, top + MARK_Y, fan, colour, shape, suggested, first, href(ref), text, n))
     return Row(label, top, tuple(marks))
