@@ -16,8 +16,9 @@ its end (search_index_ddl, article_index_ddl).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+import string
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -81,19 +82,44 @@ SQLITE_VOCAB_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5
 # index of their time (with_title=False).
 _CLAIM_COLUMNS = ("text", "review_title")
 _SQLITE_UNINSTALL = (f"DROP TABLE IF EXISTS {VOCAB_TABLE}",) + _fts5_uninstall(FTS_TABLE)
-_PG_TSV = {False: "to_tsvector('simple', text)",
-           True: "to_tsvector('simple', text || ' ' || coalesce(review_title, ''))"}
+_PG_TEXT = {False: "text", True: "text || ' ' || coalesce(review_title, '')"}
+
+# Both engines must cut a text into the same words: the vocabulary they hold weighs every match
+# (term_counts), and the words they hold decide what a search or a candidate query finds. FTS5's
+# unicode61 cuts at every character that is not a letter or digit and folds diacritics; PostgreSQL's
+# parser also keeps compounds whole beside their parts ('open-berth', 'open', 'berth': the first
+# part counted twice, a hyphenated word weighing less than on SQLite), reads '3.5', '-19', 'u.s',
+# 'example.com', 'x@y.com', 'a/b' as single words (a search for "covid-19" or "3.5" found nothing),
+# skips <tags>, and keeps 'café' apart from 'cafe'. So PostgreSQL indexes the text with ASCII
+# punctuation read as spaces (translate: no locale involved) and diacritics folded (canonical
+# decomposition, combining marks U+0300-U+036F dropped), as fold_diacritics does to query words;
+# non-ASCII punctuation (curly quotes, dashes) its parser already reads as spaces.
+_ASCII_PUNCTUATION = string.punctuation
+
+
+def _pg_words(source: str) -> str:
+    """SQL: `source` as PostgreSQL must index it to hold FTS5's words (see above)."""
+    punct = _ASCII_PUNCTUATION.replace("'", "''")
+    spaced = f"translate({source}, '{punct}', '{' ' * len(_ASCII_PUNCTUATION)}')"
+    return f"regexp_replace(normalize({spaced}, NFD), '[\\u0300-\\u036f]', '', 'g')"
+
+
+def _pg_tsv(source: str, words_only: bool) -> str:
+    """The tsvector of `source`; without `words_only` as the migrations before 0025 built it."""
+    return f"to_tsvector('simple', {_pg_words(source) if words_only else source})"
+
+
 _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_OLD_INDEX}",
                  f"ALTER TABLE claims DROP COLUMN IF EXISTS {PG_COLUMN}")
 
 
-def _claim_install(dialect_name: str, with_title: bool) -> tuple[str, ...]:
+def _claim_install(dialect_name: str, with_title: bool, words_only: bool) -> tuple[str, ...]:
     if dialect_name == "sqlite":
         columns = _CLAIM_COLUMNS if with_title else ("text",)
         return _fts5_install("claims", FTS_TABLE, columns) + (SQLITE_VOCAB_DDL,)
     if dialect_name == "postgresql":
         return (f"ALTER TABLE claims ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
-                f"GENERATED ALWAYS AS ({_PG_TSV[with_title]}) STORED",
+                f"GENERATED ALWAYS AS ({_pg_tsv(_PG_TEXT[with_title], words_only)}) STORED",
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON claims USING gin ({PG_COLUMN})",
                 f"DROP INDEX IF EXISTS {PG_OLD_INDEX}")
     return ()
@@ -111,28 +137,35 @@ ARTICLE_TSV_CHARS = 100_000
 
 _SQLITE_ARTICLE_INSTALL = _fts5_install("articles", ARTICLE_FTS)
 _SQLITE_ARTICLE_UNINSTALL = _fts5_uninstall(ARTICLE_FTS)
-_PG_ARTICLE_INSTALL = (
-    f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
-    f"GENERATED ALWAYS AS (to_tsvector('simple', left(text, {ARTICLE_TSV_CHARS}))) STORED",
-    f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN})",
-)
+
+
+def _pg_article_install(words_only: bool) -> tuple[str, ...]:
+    return (f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
+            f"GENERATED ALWAYS AS ({_pg_tsv(f'left(text, {ARTICLE_TSV_CHARS})', words_only)}) STORED",
+            f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN})")
+
+
 _PG_ARTICLE_UNINSTALL = (f"DROP INDEX IF EXISTS {ARTICLE_PG_INDEX}",
                          f"ALTER TABLE articles DROP COLUMN IF EXISTS {ARTICLE_PG_COLUMN}")
 
 
-def article_index_ddl(dialect_name: str) -> tuple[str, ...]:
-    """Statements creating the article search index (idempotent; backfills existing rows)."""
-    return {"sqlite": _SQLITE_ARTICLE_INSTALL, "postgresql": _PG_ARTICLE_INSTALL}.get(dialect_name, ())
+def article_index_ddl(dialect_name: str, words_only: bool = True) -> tuple[str, ...]:
+    """Statements creating the article search index (idempotent; backfills existing rows);
+    `words_only=False` is PostgreSQL's index before migration 0025, for the migrations that made it."""
+    if dialect_name == "postgresql":
+        return _pg_article_install(words_only)
+    return {"sqlite": _SQLITE_ARTICLE_INSTALL}.get(dialect_name, ())
 
 
 def drop_article_index_ddl(dialect_name: str) -> tuple[str, ...]:
     return {"sqlite": _SQLITE_ARTICLE_UNINSTALL, "postgresql": _PG_ARTICLE_UNINSTALL}.get(dialect_name, ())
 
 
-def search_index_ddl(dialect_name: str, with_title: bool = True) -> tuple[str, ...]:
+def search_index_ddl(dialect_name: str, with_title: bool = True, words_only: bool = True) -> tuple[str, ...]:
     """Statements creating the claim search index (idempotent; backfills existing rows);
-    `with_title=False` is the index before migration 0014, for the migrations that made it."""
-    return _claim_install(dialect_name, with_title)
+    `with_title=False` is the index before migration 0014, `words_only=False` PostgreSQL's before
+    0025, for the migrations that made them."""
+    return _claim_install(dialect_name, with_title, words_only)
 
 
 def drop_search_index_ddl(dialect_name: str) -> tuple[str, ...]:
@@ -160,9 +193,18 @@ def include_name(name, type_, parent_names) -> bool:
     return True
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def fold_diacritics(text: str) -> str:
+    """'café' -> 'cafe', as both indexes hold words (FTS5's remove_diacritics; _pg_words)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+
+
 def query_tokens(q: str | None) -> list[str]:
-    """The words of a user's query, lower-cased: letters and digits only, never query syntax."""
-    text = unicodedata.normalize("NFKC", q or "")
+    """The words of a user's query, lower-cased and without diacritics, as the indexes hold them:
+    letters and digits only, never query syntax."""
+    text = fold_diacritics(unicodedata.normalize("NFKC", q or ""))
     return [w[:MAX_TOKEN_CHARS].lower() for w in _WORD.findall(text)][:MAX_TOKENS]
 
 
