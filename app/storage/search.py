@@ -379,19 +379,24 @@ def _index_words(text: str) -> frozenset[str]:
 
 def term_weights(session, prefixes) -> dict[str, float]:
     """How telling each prefix is among the stored claims (pipeline.matching.idf of its count)."""
-    return _snapshot(session).weights(prefixes, _first_token, idf)
+    return _snapshot(session).weights(prefixes, index_word, idf)
 
 
 def term_weight_table(session, prefixes) -> Mapping[str, float]:
     """term_weights for a scoring loop: a read-only mapping holding at least `prefixes` (see
     VocabSnapshot.weight_table), not a dict built for them."""
-    return _snapshot(session).weight_table(prefixes, _first_token, idf)
+    return _snapshot(session).weight_table(prefixes, index_word, idf)
 
 
 @lru_cache(maxsize=65536)
-def _first_token(prefix: str) -> str:
+def index_word(prefix: str) -> str:
+    """The index word that stands for a matcher's stem, as a prefix: the stem itself folded, or
+    for a stem the indexes cut at its apostrophes (the matcher keeps "o'rourke" one word, both
+    indexes hold 'o' and 'rourke') its longest part, the first of equals. Rows holding the stem
+    hold that part too, so its count stays an upper bound; the first part ('o', counted in almost
+    every claim) weighed a rare name at the floor and sent a query that reached every row."""
     tokens = query_tokens(prefix)
-    return tokens[0] if tokens else ""
+    return max(tokens, key=len) if tokens else ""
 
 
 def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[str]:
@@ -399,7 +404,7 @@ def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[st
     rows to rank (the index ranks every row an OR query reaches, so a common word would cost a
     scan). A word seen in no claim yet may be in one now (counts are a snapshot): it is kept, last."""
     vocab = _snapshot(session)
-    counts = vocab.counts(terms, _first_token)
+    counts = vocab.counts(terms, index_word)
     chosen, reach = [], 0
     for term in sorted(terms, key=lambda t: (counts.get(t) or budget, t)):
         if len(chosen) >= most or (len(chosen) >= 2 and reach + (counts.get(term) or 0) > budget):
@@ -423,7 +428,7 @@ def _ranked_params(session, dialect: str, terms: list[str]) -> dict:
 
 def _clean_terms(terms: list[str]) -> list[str]:
     """Stems reduced to letters and digits, so nothing in an article can be read as query syntax."""
-    return list(dict.fromkeys(w for w in map(_first_token, terms) if w))
+    return list(dict.fromkeys(w for w in map(index_word, terms) if w))
 
 
 def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, budget: int = 800,
@@ -490,7 +495,7 @@ def _pruned(session, sql: str, params: dict, terms: list[str], limit: int) -> li
     a row holding none of those rare words scores at most the summed weight of the others, and
     when that sum is below the bar no such row can enter the top `limit` (strictly below: no tie
     either). The common words' postings, most of the rows the full query reads, are never read."""
-    counts = _snapshot(session).counts(terms, _first_token)
+    counts = _snapshot(session).counts(terms, index_word)
     order = sorted(range(len(terms)), key=lambda i: (-params[f"w{i}"], i))
     first, reach = [], 0
     for i in order[:-1]:
