@@ -31,6 +31,7 @@ CLAIMS = [
     "The open market rules apply to every berth in the region.",
     "The cafe at the terminal closes early on Sundays.",
     "Pilots' unions in São Paulo back the new open-berth scheme.",
+    "Dock workers won\u2019t accept the port\u2013rail deal, the union\u2019s chair said.",
 ]
 PASSAGES = [
     "Carriers will find the northern quay open-berth by spring, the port authority said.",
@@ -39,7 +40,7 @@ PASSAGES = [
     "An open-berth scheme is backed by pilots' unions in Sao Paulo.",
     "U.S. ports and 10-year-old vessels fall under the co-operation pact.",
 ]
-SEARCHES = ["open-berth", "open berth", "3.5", "covid-19", "19", "café", "cafe", "zurich", "U.S. ports",
+SEARCHES = ["port\u2013rail", "port-rail", "union\u2019s", "won't", "open-berth", "open berth", "3.5", "covid-19", "19", "café", "cafe", "zurich", "U.S. ports",
             "e-mail", "harbour's", "2,000", "10-year-old", "year-old vessels", "sao paulo"]
 
 

@@ -90,17 +90,19 @@ _PG_TEXT = {False: "text", True: "text || ' ' || coalesce(review_title, '')"}
 # parser also keeps compounds whole beside their parts ('open-berth', 'open', 'berth': the first
 # part counted twice, a hyphenated word weighing less than on SQLite), reads '3.5', '-19', 'u.s',
 # 'example.com', 'x@y.com', 'a/b' as single words (a search for "covid-19" or "3.5" found nothing),
-# skips <tags>, and keeps 'café' apart from 'cafe'. So PostgreSQL indexes the text with ASCII
-# punctuation read as spaces (translate: no locale involved) and diacritics folded (canonical
-# decomposition, combining marks U+0300-U+036F dropped), as fold_diacritics does to query words;
-# non-ASCII punctuation (curly quotes, dashes) its parser already reads as spaces.
-_ASCII_PUNCTUATION = string.punctuation
+# skips <tags>, and keeps 'café' apart from 'cafe'. So PostgreSQL indexes the text with punctuation
+# read as spaces (translate: no locale involved) and diacritics folded (canonical decomposition,
+# combining marks U+0300-U+036F dropped), as fold_diacritics does to query words. Besides ASCII's,
+# the common typographic marks are listed: a database of another locale than C.UTF-8 may read a
+# curly apostrophe or a dash as a letter ("don’t" one word), which FTS5 never does.
+_PUNCTUATION = (string.punctuation + "\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015"
+                "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2022\u2026\u2032\u2033\u2039\u203a")
 
 
 def _pg_words(source: str) -> str:
     """SQL: `source` as PostgreSQL must index it to hold FTS5's words (see above)."""
-    punct = _ASCII_PUNCTUATION.replace("'", "''")
-    spaced = f"translate({source}, '{punct}', '{' ' * len(_ASCII_PUNCTUATION)}')"
+    punct = _PUNCTUATION.replace("'", "''")
+    spaced = f"translate({source}, '{punct}', '{' ' * len(_PUNCTUATION)}')"
     return f"regexp_replace(normalize({spaced}, NFD), '[\\u0300-\\u036f]', '', 'g')"
 
 

@@ -1,5 +1,5 @@
 """PostgreSQL's search columns (claims.text_tsv, articles.text_tsv) hold the words FTS5 holds on
-SQLite: the text with ASCII punctuation read as spaces and diacritics folded (storage.search,
+SQLite: the text with punctuation read as spaces and diacritics folded (storage.search,
 _pg_words). Before, PostgreSQL's parser kept hyphenated compounds beside their parts ('open-berth',
 'open', 'berth'), so the claims' vocabulary counted a compound's first part twice and a hyphenated
 claim word weighed less than on SQLite (matching scored differently on the two engines); it read
