@@ -187,7 +187,11 @@ def eval_command(seeds: Path, database_url: str | None) -> None:
     """Ingest SEEDS into a scratch database and score extraction against its gold.json."""
     from app.domain.evaluation import evaluate_folder
 
-    for line in evaluate_folder(seeds, database_url):
+    try:
+        lines = evaluate_folder(seeds, database_url)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    for line in lines:
         click.echo(line)
 
 
