@@ -180,11 +180,18 @@ def bulk_load(source: Path, batch: int, database_url: str | None) -> None:
 
 @main.command("eval")
 @click.argument("seeds", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def eval_command(seeds: Path) -> None:
+@click.option("--database-url", default=None,
+              help="An EMPTY database to ingest into (e.g. PostgreSQL, to compare engines); "
+                   "default a temporary SQLite file. Never DATABASE_URL: eval must not write to the store.")
+def eval_command(seeds: Path, database_url: str | None) -> None:
     """Ingest SEEDS into a scratch database and score extraction against its gold.json."""
     from app.domain.evaluation import evaluate_folder
 
-    for line in evaluate_folder(seeds):
+    try:
+        lines = evaluate_folder(seeds, database_url)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    for line in lines:
         click.echo(line)
 
 

@@ -94,6 +94,17 @@ def test_eval_prints_figures():
     assert whole == 40 and part >= 28, covered  # a floor too: 32 of 40 when written
 
 
+@pytest.mark.skipif(not seeds_available(), reason="../shared/seeds not beside the checkout")
+def test_eval_into_a_given_empty_database_scores_as_the_scratch_one(empty_database_url):
+    # On PostgreSQL too: the seeds' figures must not depend on the engine.
+    scratch = run("eval", SEEDS_DIR)
+    given = run("eval", SEEDS_DIR, "--database-url", empty_database_url)
+    assert given.exit_code == 0, given.output
+    assert given.stdout == scratch.stdout
+    again = run("eval", SEEDS_DIR, "--database-url", empty_database_url)   # holds the seeds now
+    assert again.exit_code == 1 and "empty database" in again.output
+
+
 def test_extract_prints_quotes_as_json_from_stdin():
     import json
 

@@ -475,3 +475,14 @@ def test_a_conditional_after_a_plain_verb_of_saying_is_a_claim():
     assert reported("The board met on Monday. Hale asked if the pier would close before the winter.") == []
     assert reported("The board met on Monday. Hale would not say if the pier would close before the "
                     "winter.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Ferry fares have fallen ever since the two ports signed a \u201cshared quay\u201d accord in May 2022.",
+    "The harbour board approved the dredging contract with Hale Marine in May last year.",
+    "The two councils signed the pier lease with Ahmed Karimi and Will Carter in March.",
+])
+def test_a_name_or_month_in_a_verbs_object_is_no_verb_of_a_clause(text):
+    # "in May", "Ahmed", "Will Carter": a capitalised word inside the span is a name, not the
+    # modal or past tense that would make the object of "signed" / "approved" a statement
+    assert [q for q in reported(text) if q.states] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.storage.models import Article, Claim, Outlet
-from app.storage.search import _first_token, _snapshot, article_candidates
+from app.storage.search import index_word, _snapshot, article_candidates
 from app.storage.term_counts import VocabSnapshot
 
 
@@ -24,7 +24,7 @@ def test_prefix_counts_sum_every_word_starting_with_the_prefix():
 def term_doc_counts(session, prefixes: list[str]) -> tuple[dict[str, int], int]:
     """(claims holding each prefix, claims stored), as match weights read them."""
     vocab = _snapshot(session)
-    return vocab.counts(prefixes, _first_token), vocab.total
+    return vocab.counts(prefixes, index_word), vocab.total
 
 
 def test_counts_follow_the_store_as_it_grows(session):
@@ -136,3 +136,11 @@ def test_a_weight_table_holds_the_weights_asked_and_stays_whole_when_the_memo_fi
     again = snap.weight_table(["zebra"], lambda p: p, idf)
     assert again["zebra"] == idf(0, 8) and again is not table
     assert table["harbou"] == idf(3, 8) and table["ferry"] == idf(2, 8)   # the old table kept whole
+
+
+def test_a_stem_the_index_cuts_at_an_apostrophe_counts_as_its_longest_part(session):
+    # The matcher keeps "o'malley" one word; both indexes hold 'o' and 'malley'. Counted by 'o',
+    # the name was as common as every word starting with an o.
+    _claims(session, "Governor O'Malley opens the ferry", "The ferry runs on time", "Ohio orders one ferry")
+    counts, _ = term_doc_counts(session, ["o'mall", "ferry", "ohio"])
+    assert counts == {"o'mall": 1, "ferry": 3, "ohio": 1}

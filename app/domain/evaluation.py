@@ -14,7 +14,7 @@ from app.pipeline.documents import parse_sources_csv
 from app.settings import Settings
 from app.pipeline.evaluate import load_gold, score_quotes
 from app.storage.engine import make_engine, make_sessionmaker
-from app.storage.migrate import upgrade
+from app.storage.migrate import database_is_empty, upgrade
 from app.storage.models import Article, Mention, Quote
 
 
@@ -94,18 +94,21 @@ def mention_counts(session: Session, gold: dict) -> dict[str, int]:
     return out
 
 
-def evaluate_folder(folder: Path) -> list[str]:
-    return _report(*evaluate_scores(folder))
+def evaluate_folder(folder: Path, database_url: str | None = None) -> list[str]:
+    return _report(*evaluate_scores(folder, database_url))
 
 
-def evaluate_scores(folder: Path) -> tuple[list, object, list[dict], dict[str, int]]:
-    """Ingest an annotated folder into a scratch database: (ingest results, quote scores, claims,
-    mention counts)."""
+def evaluate_scores(folder: Path, database_url: str | None = None) -> tuple[list, object, list[dict], dict[str, int]]:
+    """Ingest an annotated folder into a scratch database (a temporary SQLite file, or the empty
+    database at `database_url`: both engines must score alike): (ingest results, quote scores,
+    claims, mention counts)."""
     gold = load_gold(folder / "gold.json")
     sources_csv = folder / "sources.csv"
     rows = parse_sources_csv(sources_csv.read_text(encoding="utf-8")) if sources_csv.exists() else {}
+    if database_url is not None and not database_is_empty(database_url):
+        raise ValueError("eval needs an empty database: it ingests the folder into it")
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'eval.db'}"
+        url = database_url or f"sqlite:///{Path(tmp) / 'eval.db'}"
         upgrade(url)
         engine = make_engine(url)
         try:

@@ -710,12 +710,16 @@ def _quote_then_more(doc: TextIndex, start: int, stop: int) -> bool:
 
 
 _CONTRACTED = ("'d", "'ll", "'re", "'ve", "'m", "n't")
+_MODIFIED_AFTER = _DETERMINERS | {"our", "my", "your", "these", "those"}
 _PRONOUN_IS = frozenset({"he's", "she's", "it's", "that's", "there's", "what's", "who's"})
 
 
 def _has_finite_verb(doc: TextIndex, a: int, b: int) -> bool:
     for k in range(a, b):
         w = doc.lower[k].replace("\u2019", "'")
+        if k > a and ((doc.cap(k) and w not in _PRONOUN_IS) or doc.lower[k - 1] in _MODIFIED_AFTER):
+            continue  # a name ("an accord in May", "Ahmed"), or a word a determiner makes a
+            # noun or its modifier ("a shared accord", "the proposed lease"): no verb of a clause
         if (w in C.FINITE_HINTS or (len(w) > 4 and w.endswith("ed")) or w.endswith(_CONTRACTED)
                 or w in _PRONOUN_IS):
             return True  # "aren’t", "he’d", "they’re", "it’s"

@@ -16,8 +16,9 @@ its end (search_index_ddl, article_index_ddl).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+import string
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -81,19 +82,46 @@ SQLITE_VOCAB_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5
 # index of their time (with_title=False).
 _CLAIM_COLUMNS = ("text", "review_title")
 _SQLITE_UNINSTALL = (f"DROP TABLE IF EXISTS {VOCAB_TABLE}",) + _fts5_uninstall(FTS_TABLE)
-_PG_TSV = {False: "to_tsvector('simple', text)",
-           True: "to_tsvector('simple', text || ' ' || coalesce(review_title, ''))"}
+_PG_TEXT = {False: "text", True: "text || ' ' || coalesce(review_title, '')"}
+
+# Both engines must cut a text into the same words: the vocabulary they hold weighs every match
+# (term_counts), and the words they hold decide what a search or a candidate query finds. FTS5's
+# unicode61 cuts at every character that is not a letter or digit and folds diacritics; PostgreSQL's
+# parser also keeps compounds whole beside their parts ('open-berth', 'open', 'berth': the first
+# part counted twice, a hyphenated word weighing less than on SQLite), reads '3.5', '-19', 'u.s',
+# 'example.com', 'x@y.com', 'a/b' as single words (a search for "covid-19" or "3.5" found nothing),
+# skips <tags>, and keeps 'café' apart from 'cafe'. So PostgreSQL indexes the text with punctuation
+# read as spaces (translate: no locale involved) and diacritics folded (canonical decomposition,
+# combining marks U+0300-U+036F dropped), as fold_diacritics does to query words. Besides ASCII's,
+# the common typographic marks are listed: a database of another locale than C.UTF-8 may read a
+# curly apostrophe or a dash as a letter ("don’t" one word), which FTS5 never does.
+_PUNCTUATION = (string.punctuation + "\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012\u2013\u2014\u2015"
+                "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2022\u2026\u2032\u2033\u2039\u203a")
+
+
+def _pg_words(source: str) -> str:
+    """SQL: `source` as PostgreSQL must index it to hold FTS5's words (see above)."""
+    punct = _PUNCTUATION.replace("'", "''")
+    spaced = f"translate({source}, '{punct}', '{' ' * len(_PUNCTUATION)}')"
+    return f"regexp_replace(normalize({spaced}, NFD), '[\\u0300-\\u036f]', '', 'g')"
+
+
+def _pg_tsv(source: str, words_only: bool) -> str:
+    """The tsvector of `source`; without `words_only` as the migrations before 0026 built it."""
+    return f"to_tsvector('simple', {_pg_words(source) if words_only else source})"
+
+
 _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_OLD_INDEX}",
                  f"ALTER TABLE claims DROP COLUMN IF EXISTS {PG_COLUMN}")
 
 
-def _claim_install(dialect_name: str, with_title: bool) -> tuple[str, ...]:
+def _claim_install(dialect_name: str, with_title: bool, words_only: bool) -> tuple[str, ...]:
     if dialect_name == "sqlite":
         columns = _CLAIM_COLUMNS if with_title else ("text",)
         return _fts5_install("claims", FTS_TABLE, columns) + (SQLITE_VOCAB_DDL,)
     if dialect_name == "postgresql":
         return (f"ALTER TABLE claims ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
-                f"GENERATED ALWAYS AS ({_PG_TSV[with_title]}) STORED",
+                f"GENERATED ALWAYS AS ({_pg_tsv(_PG_TEXT[with_title], words_only)}) STORED",
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON claims USING gin ({PG_COLUMN})",
                 f"DROP INDEX IF EXISTS {PG_OLD_INDEX}")
     return ()
@@ -111,28 +139,35 @@ ARTICLE_TSV_CHARS = 100_000
 
 _SQLITE_ARTICLE_INSTALL = _fts5_install("articles", ARTICLE_FTS)
 _SQLITE_ARTICLE_UNINSTALL = _fts5_uninstall(ARTICLE_FTS)
-_PG_ARTICLE_INSTALL = (
-    f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
-    f"GENERATED ALWAYS AS (to_tsvector('simple', left(text, {ARTICLE_TSV_CHARS}))) STORED",
-    f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN})",
-)
+
+
+def _pg_article_install(words_only: bool) -> tuple[str, ...]:
+    return (f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
+            f"GENERATED ALWAYS AS ({_pg_tsv(f'left(text, {ARTICLE_TSV_CHARS})', words_only)}) STORED",
+            f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN})")
+
+
 _PG_ARTICLE_UNINSTALL = (f"DROP INDEX IF EXISTS {ARTICLE_PG_INDEX}",
                          f"ALTER TABLE articles DROP COLUMN IF EXISTS {ARTICLE_PG_COLUMN}")
 
 
-def article_index_ddl(dialect_name: str) -> tuple[str, ...]:
-    """Statements creating the article search index (idempotent; backfills existing rows)."""
-    return {"sqlite": _SQLITE_ARTICLE_INSTALL, "postgresql": _PG_ARTICLE_INSTALL}.get(dialect_name, ())
+def article_index_ddl(dialect_name: str, words_only: bool = True) -> tuple[str, ...]:
+    """Statements creating the article search index (idempotent; backfills existing rows);
+    `words_only=False` is PostgreSQL's index before migration 0026, for the migrations that made it."""
+    if dialect_name == "postgresql":
+        return _pg_article_install(words_only)
+    return {"sqlite": _SQLITE_ARTICLE_INSTALL}.get(dialect_name, ())
 
 
 def drop_article_index_ddl(dialect_name: str) -> tuple[str, ...]:
     return {"sqlite": _SQLITE_ARTICLE_UNINSTALL, "postgresql": _PG_ARTICLE_UNINSTALL}.get(dialect_name, ())
 
 
-def search_index_ddl(dialect_name: str, with_title: bool = True) -> tuple[str, ...]:
+def search_index_ddl(dialect_name: str, with_title: bool = True, words_only: bool = True) -> tuple[str, ...]:
     """Statements creating the claim search index (idempotent; backfills existing rows);
-    `with_title=False` is the index before migration 0014, for the migrations that made it."""
-    return _claim_install(dialect_name, with_title)
+    `with_title=False` is the index before migration 0014, `words_only=False` PostgreSQL's before
+    0026, for the migrations that made them."""
+    return _claim_install(dialect_name, with_title, words_only)
 
 
 def drop_search_index_ddl(dialect_name: str) -> tuple[str, ...]:
@@ -160,9 +195,18 @@ def include_name(name, type_, parent_names) -> bool:
     return True
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def fold_diacritics(text: str) -> str:
+    """'café' -> 'cafe', as both indexes hold words (FTS5's remove_diacritics; _pg_words)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+
+
 def query_tokens(q: str | None) -> list[str]:
-    """The words of a user's query, lower-cased: letters and digits only, never query syntax."""
-    text = unicodedata.normalize("NFKC", q or "")
+    """The words of a user's query, lower-cased and without diacritics, as the indexes hold them:
+    letters and digits only, never query syntax."""
+    text = fold_diacritics(unicodedata.normalize("NFKC", q or ""))
     return [w[:MAX_TOKEN_CHARS].lower() for w in _WORD.findall(text)][:MAX_TOKENS]
 
 
@@ -337,19 +381,24 @@ def _index_words(text: str) -> frozenset[str]:
 
 def term_weights(session, prefixes) -> dict[str, float]:
     """How telling each prefix is among the stored claims (pipeline.matching.idf of its count)."""
-    return _snapshot(session).weights(prefixes, _first_token, idf)
+    return _snapshot(session).weights(prefixes, index_word, idf)
 
 
 def term_weight_table(session, prefixes) -> Mapping[str, float]:
     """term_weights for a scoring loop: a read-only mapping holding at least `prefixes` (see
     VocabSnapshot.weight_table), not a dict built for them."""
-    return _snapshot(session).weight_table(prefixes, _first_token, idf)
+    return _snapshot(session).weight_table(prefixes, index_word, idf)
 
 
 @lru_cache(maxsize=65536)
-def _first_token(prefix: str) -> str:
+def index_word(prefix: str) -> str:
+    """The index word that stands for a matcher's stem, as a prefix: the stem itself folded, or
+    for a stem the indexes cut at its apostrophes (the matcher keeps "o'rourke" one word, both
+    indexes hold 'o' and 'rourke') its longest part, the first of equals. Rows holding the stem
+    hold that part too, so its count stays an upper bound; the first part ('o', counted in almost
+    every claim) weighed a rare name at the floor and sent a query that reached every row."""
     tokens = query_tokens(prefix)
-    return tokens[0] if tokens else ""
+    return max(tokens, key=len) if tokens else ""
 
 
 def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[str]:
@@ -357,7 +406,7 @@ def _telling_terms(session, terms: list[str], budget: int, most: int) -> list[st
     rows to rank (the index ranks every row an OR query reaches, so a common word would cost a
     scan). A word seen in no claim yet may be in one now (counts are a snapshot): it is kept, last."""
     vocab = _snapshot(session)
-    counts = vocab.counts(terms, _first_token)
+    counts = vocab.counts(terms, index_word)
     chosen, reach = [], 0
     for term in sorted(terms, key=lambda t: (counts.get(t) or budget, t)):
         if len(chosen) >= most or (len(chosen) >= 2 and reach + (counts.get(term) or 0) > budget):
@@ -381,7 +430,7 @@ def _ranked_params(session, dialect: str, terms: list[str]) -> dict:
 
 def _clean_terms(terms: list[str]) -> list[str]:
     """Stems reduced to letters and digits, so nothing in an article can be read as query syntax."""
-    return list(dict.fromkeys(w for w in map(_first_token, terms) if w))
+    return list(dict.fromkeys(w for w in map(index_word, terms) if w))
 
 
 def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, budget: int = 800,
@@ -448,7 +497,7 @@ def _pruned(session, sql: str, params: dict, terms: list[str], limit: int) -> li
     a row holding none of those rare words scores at most the summed weight of the others, and
     when that sum is below the bar no such row can enter the top `limit` (strictly below: no tie
     either). The common words' postings, most of the rows the full query reads, are never read."""
-    counts = _snapshot(session).counts(terms, _first_token)
+    counts = _snapshot(session).counts(terms, index_word)
     order = sorted(range(len(terms)), key=lambda i: (-params[f"w{i}"], i))
     first, reach = [], 0
     for i in order[:-1]:

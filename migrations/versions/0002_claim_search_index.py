@@ -18,10 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     # The DDL lives in app/storage/search.py, shared with the test fixtures.
-    for statement in search_index_ddl(op.get_context().dialect.name, with_title=False):
+    for statement in search_index_ddl(op.get_context().dialect.name, with_title=False, words_only=False):
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in drop_search_index_ddl(op.get_context().dialect.name, with_title=False):
+    for statement in drop_search_index_ddl(op.get_context().dialect.name):
         op.execute(statement)
