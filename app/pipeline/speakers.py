@@ -6,7 +6,8 @@ regex tokens with bisect lookups, so cost grows linearly with the text.
 
 Pronouns and "the spokesman" resolve to the last person named as a speaker (not merely the last
 name mentioned: "Tan criticised Stoltenberg's remarks ... “...,” he said" is Tan); a lone surname
-resolves to the most frequent full name it abbreviates ("Tan" -> "Tan Kefei").
+resolves to the full name it abbreviates that its title fits ("Tan" -> "Tan Kefei", "Mrs. Varga" ->
+"Ellen Varga", not her husband; see name_runs.expand_surname).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     office_name,
     person_mentions,
     POSSESSIVE_RE,
+    ROLE_ABBREVIATIONS,
     run_back,
     run_forward,
     speaker_aliases,
     surname_aliases,
+    title_words,
 )
 from app.pipeline.subjects import (
     CUE_WORDS,
@@ -113,7 +116,8 @@ class TextIndex:
         # Cues that may attribute a quotation in marks: not "claim" verbs ("denied", "showed")
         self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
         self.quote_cue_firsts = [c.first for c in self.quote_cues]
-        self.best_names: dict[str, tuple[list[int], list[str]]] = {}
+        self.best_names: dict[str, list] = {}   # a surname's people (name_runs.expand_surname)
+        self.lowercase_words: set[str] | None = None
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
         self.introductions: list | None = None   # people named with a role (see _introductions)
@@ -413,8 +417,7 @@ def resolve_cues(doc: TextIndex) -> None:
 #: Republican" (see C.GENERIC_ROLES).
 _ANY_PERSON_ROLES = C.GENERIC_ROLES | C.PARTY_WORDS
 #: Abbreviated titles and the role they stand for: "Texas Gov. Greg Abbott" is the governor.
-_ROLE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
-                       "amb": "ambassador", "adm": "admiral", "supt": "superintendent"}
+_ROLE_ABBREVIATIONS = ROLE_ABBREVIATIONS
 
 
 def _role_word(word: str) -> str:
@@ -468,7 +471,7 @@ def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
     if name is None:
         return None
     if count == 1:
-        name = expand_surname(doc, name, doc.starts[t])
+        name = expand_surname(doc, name, doc.starts[t], title_words(doc, t, end - 1))
         count = len(name.split())
     if not person_like(name, count, True):
         return None
@@ -570,7 +573,7 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
     if count >= 3 and name.upper() == name:
         return None, False  # a headline in capitals ("RED STATES OUTNUMBER BLUE") speaks for nobody
     if count == 1:
-        name = expand_surname(doc, name, doc.starts[a])
+        name = expand_surname(doc, name, doc.starts[a], title_words(doc, a, b - 1))
         count = len(name.split())
     return name, person_like(name, count, titled)
 
