@@ -426,24 +426,12 @@ def _same_paragraph(doc: TextIndex, a: int, b: int) -> bool:
 
 # --- A lone surname: which of the people with that name it is --------------------------------------
 
-#: Words that tell a woman from a man: honorifics, and nouns set before a name ("his daughter,
-#: Clara Brenner", "first lady Michelle Obama").
-_FEMALE = frozenset({"mrs", "ms", "miss", "madam", "madame", "mme", "lady", "dame", "queen", "princess",
-                     "wife", "daughter", "mother", "sister", "widow", "spokeswoman", "chairwoman",
-                     "congresswoman", "councilwoman", "assemblywoman", "businesswoman", "actress",
-                     "grandmother", "granddaughter", "niece", "aunt", "she"})
-_MALE = frozenset({"mr", "sir", "lord", "king", "prince", "husband", "son", "father", "brother",
-                   "widower", "spokesman", "chairman", "congressman", "councilman", "assemblyman",
-                   "businessman", "actor", "grandfather", "grandson", "nephew", "uncle", "he", "his"})
 #: Nouns that introduce somebody's family member: "his wife, Heidi Cruz", "daughter Ivanka Trump".
 _KIN = frozenset({"wife", "daughter", "mother", "sister", "widow", "grandmother", "granddaughter",
                   "niece", "aunt", "husband", "son", "father", "brother", "widower", "grandfather",
                   "grandson", "nephew", "uncle"})
-#: Abbreviated titles and the title they stand for: "Gov. Paul Kessler" is the governor.
-ROLE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
-                      "amb": "ambassador", "adm": "admiral", "supt": "superintendent", "capt": "captain",
-                      "col": "colonel", "lt": "lieutenant", "sgt": "sergeant", "prof": "professor",
-                      "det": "detective", "insp": "inspector", "cmdr": "commander", "rev": "reverend"}
+ROLE_ABBREVIATIONS = C.TITLE_ABBREVIATIONS
+_FEMALE, _MALE = C.FEMALE_WORDS, C.MALE_WORDS
 #: Words of a title that say nothing of which office: "former President", "the Rev."
 _NO_OFFICE = frozenset({"former", "ex", "then", "late", "the", "of", "mr", "mrs", "ms", "miss", "dr",
                         "madam", "madame", "mme", "mx", "sir", "dame", "hon", "honorable", "honourable",
