@@ -384,3 +384,10 @@ def test_the_subject_inside_a_report_does_not_take_the_focus():
 ])
 def test_local_offices_and_roles_in_a_names_aside(text, speaker):
     assert [q.speaker for q in extract_quotes(text)][-1] == speaker
+
+
+@pytest.mark.parametrize("office", ["No 10", "No. 10"])
+def test_a_numbered_office_speaks_with_or_without_its_full_stop(office):
+    text = f"“Talks will resume in the spring,” a {office} spokeswoman said."
+    [q] = extract_quotes(text)
+    assert q.speaker == f"{office} spokeswoman"

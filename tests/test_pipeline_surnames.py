@@ -1,6 +1,8 @@
 """A lone surname ("Mr. Varga", "Gov. Kessler", "Brenner") among several people of that name."""
 from __future__ import annotations
 
+import pytest
+
 from app.pipeline.quotes import extract_quotes
 
 
@@ -16,24 +18,25 @@ def test_mr_is_not_the_daughter_named_more_often():
     assert _speakers(text)["We will win this state"] == "Harold Brenner"
 
 
-def test_mr_and_mrs_of_one_family_are_two_speakers():
-    text = ("Ellen Varga and her husband, Tomas Varga, attended the hearing. Ellen Varga, a nurse, "
-            "has campaigned for years and she spoke first. Ellen Varga said the clinic had failed them.\n"
-            "“Nobody called us back,” Mr. Varga said.\n"
-            "“We waited six hours,” Mrs. Varga said.")
-    speakers = _speakers(text)
-    assert speakers["Nobody called us back"] == "Tomas Varga"
-    assert speakers["We waited six hours"] == "Ellen Varga"
+_FAMILY = ("Ellen Varga and her husband, Tomas Varga, attended the hearing. Ellen Varga, a nurse, "
+           "has campaigned for years and she spoke first. Ellen Varga said the clinic had failed them.\n"
+           "“Nobody called us back,” Mr. Varga said.\n"
+           "“We waited six hours,” Mrs. Varga said.")
+_NAMESAKES = ("Senator Ruth Kessler and Governor Paul Kessler, who are not related, clashed over the "
+              "budget. Paul Kessler signed the bill on Monday, and Paul Kessler defended it on Tuesday.\n"
+              "“The budget is balanced,” Governor Kessler said.\n"
+              "“It cuts schools,” Senator Kessler said.")
 
 
-def test_a_title_picks_the_person_introduced_with_it():
-    text = ("Senator Ruth Kessler and Governor Paul Kessler, who are not related, clashed over the "
-            "budget. Paul Kessler signed the bill on Monday, and Paul Kessler defended it on Tuesday.\n"
-            "“The budget is balanced,” Governor Kessler said.\n"
-            "“It cuts schools,” Senator Kessler said.")
+@pytest.mark.parametrize("text, expected", [
+    # Mr. and Mrs. of one family are two speakers
+    (_FAMILY, {"Nobody called us back": "Tomas Varga", "We waited six hours": "Ellen Varga"}),
+    # a title picks the person introduced with it
+    (_NAMESAKES, {"The budget is balanced": "Paul Kessler", "It cuts schools": "Ruth Kessler"}),
+])
+def test_the_title_tells_two_people_of_one_surname_apart(text, expected):
     speakers = _speakers(text)
-    assert speakers["The budget is balanced"] == "Paul Kessler"
-    assert speakers["It cuts schools"] == "Ruth Kessler"
+    assert {quote: speakers.get(quote) for quote in expected} == expected
 
 
 def test_mr_is_never_the_only_woman_named_in_full():

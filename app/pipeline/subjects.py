@@ -63,8 +63,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
         # between the determiner and the role (three after "a"), none a cue or a stopword.
         caps = k  # capitalised words right before the role: "Ukrainian officials said"
         for d in range(k - 1, max(floor, k - 4) - 1, -1):
-            if doc.sep(d).strip() or doc.possessive(d):
+            if (doc.sep(d).strip() and not (doc.sep(d) == ". " and doc.lower[d] in C.ABBREVIATIONS)
+                    or doc.possessive(d)):
                 break  # "the mayor's spokesman" is not the mayor: _owned_role below
+                # (an abbreviation's full stop stays inside: "a No. 10 spokeswoman")
             if doc.lower[d] in DETERMINERS:
                 if d < k - 3:
                     break
