@@ -391,3 +391,10 @@ def test_a_numbered_office_speaks_with_or_without_its_full_stop(office):
     text = f"“Talks will resume in the spring,” a {office} spokeswoman said."
     [q] = extract_quotes(text)
     assert q.speaker == f"{office} spokeswoman"
+
+
+def test_the_us_president_is_the_one_introduced_with_those_initials():
+    text = ("French President Luc Moreau met U.S. President Ana Ruiz on Monday.\n"
+            "“We will act,” the U.S. president said.")
+    [q] = extract_quotes(text)
+    assert q.speaker == "Ana Ruiz"

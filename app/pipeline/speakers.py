@@ -39,6 +39,7 @@ from app.pipeline.subjects import (
     CUE_WORDS,
     DETERMINERS,
     first_mention,
+    initialism,
     last_clause_subject,
     infinitive_subject,
     mention_after,
@@ -476,8 +477,8 @@ def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
     if not person_like(name, count, True):
         return None
     p = t
-    while p - 1 >= 0 and t - p < 4 and doc.cap(p - 1) and doc.sep(p - 1) in (" ", ". "):
-        p -= 1   # "Texas Gov.", "British Prime Minister"
+    while p - 1 >= 0 and t - p < 5 and doc.cap(p - 1) and (doc.sep(p - 1) in (" ", ". ") or initialism(doc, p - 1)):
+        p -= 1   # "Texas Gov.", "British Prime Minister", "U.S. President"
     return name, _place_words(doc, p, t - 1)
 
 
@@ -517,7 +518,20 @@ def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
     """The words of a place among tokens a..b ("Texas", "New York's", "British" as "britain"):
     the capitalised ones but titles and stopwords."""
     words = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1) if doc.cap(t)}
+    letters = "".join(doc.lower[t] for t in range(max(a, 0), b + 1)
+                      if initialism(doc, t) and len(doc.words[t]) == 1)
+    if len(letters) > 1:   # "U.S." is one word, "us", as "US" is
+        words = (words - set(letters)) | {letters}
+    for full, short in _LONG_NAMES.items():
+        if full <= words:
+            words = (words - full) | {short}
+    words = {_INITIALISMS.get(w, w) for w in words}
     return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES}
+
+
+#: Countries written by their initials, as DEMONYMS names them: "the U.S. president" is American.
+_INITIALISMS = {"us": "america", "usa": "america", "uk": "britain"}
+_LONG_NAMES = {frozenset({"united", "states"}): "america", frozenset({"united", "kingdom"}): "britain"}
 
 
 _COUNTRY_OF = {adjective: country for country, adjective in C.DEMONYMS.items()}
