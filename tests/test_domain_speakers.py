@@ -227,3 +227,20 @@ def test_speaker_prefix_search_binds_each_query_and_escapes_wildcards(session):
     assert set(session.scalars(speakers_prefixed("lindq"))) == {anna.id}
     assert set(session.scalars(speakers_prefixed("%"))) == set()
     assert set(session.scalars(speakers_prefixed("_runo"))) == set()
+
+
+def test_a_lone_surname_with_an_office_waits_for_a_full_name_with_that_office(session):
+    lone = get_or_create_speaker(session, "President Castellane")
+    session.commit()
+    other = get_or_create_speaker(session, "Marisol Castellane")   # no office: cannot tell
+    session.commit()
+    assert other.id != lone.id and lone.name == "Castellane"
+    assert get_or_create_speaker(session, "President Castellane").id == lone.id
+
+
+def test_mr_and_mrs_of_one_surname_never_become_one_speaker(session):
+    lone = get_or_create_speaker(session, "Mr. Ostrander")
+    session.commit()
+    wife = get_or_create_speaker(session, "Mrs. Helga Ostrander")
+    session.commit()
+    assert wife.id != lone.id and lone.name == "Ostrander" and wife.name == "Helga Ostrander"

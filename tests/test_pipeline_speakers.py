@@ -384,3 +384,17 @@ def test_the_subject_inside_a_report_does_not_take_the_focus():
 ])
 def test_local_offices_and_roles_in_a_names_aside(text, speaker):
     assert [q.speaker for q in extract_quotes(text)][-1] == speaker
+
+
+@pytest.mark.parametrize("office", ["No 10", "No. 10"])
+def test_a_numbered_office_speaks_with_or_without_its_full_stop(office):
+    text = f"“Talks will resume in the spring,” a {office} spokeswoman said."
+    [q] = extract_quotes(text)
+    assert q.speaker == f"{office} spokeswoman"
+
+
+def test_the_us_president_is_the_one_introduced_with_those_initials():
+    text = ("French President Luc Moreau met U.S. President Ana Ruiz on Monday.\n"
+            "“We will act,” the U.S. president said.")
+    [q] = extract_quotes(text)
+    assert q.speaker == "Ana Ruiz"

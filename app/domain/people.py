@@ -15,6 +15,9 @@ from app.pipeline.person_names import (
     parse_person,
     same_person,
     strip_honorifics,
+    office_words,
+    title_part,
+    titles_fit,
     without_suffix,
 )
 from app.pipeline.speakers import canonical_speaker, speaker_aliases
@@ -75,7 +78,7 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
     person = parse_person(canonical)
     if person is not None:
-        found = _same_person(session, person) or _adopt_lone_surname(session, canonical)
+        found = _same_person(session, person) or _adopt_lone_surname(session, canonical, name)
         if found is not None:
             _record_aliases(session, found, name, canonical, person)
             return live_speaker(session, found)
@@ -95,7 +98,7 @@ def find_speaker(session: Session, name: str | None) -> Speaker | None:
     if memo is not None and name in memo:
         return memo[name]
     canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
-    found = _speaker_by_alias(session, {canonical.lower(), name.lower()})
+    found = _speaker_by_alias(session, {canonical.lower(), name.lower()}, name)
     if found is None:
         return None
     speaker = live_speaker(session, found)
@@ -132,14 +135,26 @@ def live_speaker(session: Session, speaker: Speaker) -> Speaker:
     return speaker
 
 
-def _speaker_by_alias(session: Session, keys: set[str]) -> Speaker | None:
+def _speaker_by_alias(session: Session, keys: set[str], written: str) -> Speaker | None:
     rows = session.execute(
         select(SpeakerAlias.alias, Speaker).join(Speaker, Speaker.id == SpeakerAlias.speaker_id)
         .where(SpeakerAlias.alias.in_(keys))).all()
     for alias, speaker in sorted(rows, key=lambda r: r[0] != r[1].name.lower()):
-        if not _partial(alias, speaker.name) or not _word_shared(session, alias, speaker.id):
+        if not _partial(alias, speaker.name):
+            return speaker
+        if not _word_shared(session, alias, speaker.id) and _title_fits(session, speaker, written):
             return speaker
     return None
+
+
+def _title_fits(session: Session, speaker: Speaker, written: str) -> bool:
+    """A lone surname written with a title ("Mrs. Obama") is not a speaker written with one that
+    conflicts ("Mr. Obama", "Barack Obama" once called "Mr."); with nothing to tell by, it is."""
+    if not title_part(written):
+        return True
+    forms = session.scalars(select(SpeakerAlias.alias).where(
+        SpeakerAlias.speaker_id == speaker.id, SpeakerAlias.alias.contains(" ")))
+    return all(titles_fit(written, form) is not False for form in forms)
 
 
 def _same_person(session: Session, person: PersonName) -> Speaker | None:
@@ -156,10 +171,11 @@ def _same_person(session: Session, person: PersonName) -> Speaker | None:
     return owner if all(same_person(person, p) for p in same_key) else None
 
 
-def _adopt_lone_surname(session: Session, canonical: str) -> Speaker | None:
+def _adopt_lone_surname(session: Session, canonical: str, written: str) -> Speaker | None:
     """A speaker known only by the surname ("Mauger", from an article that never gave the full
-    name) is this person, when no other live speaker bears that word: it takes the full name
-    (its slug, a permalink, stays)."""
+    name) is this person, when no other live speaker bears that word and no title it was written
+    with needs another ("President Obama" does not become "Michelle Obama"): it takes the full
+    name (its slug, a permalink, stays)."""
     core = without_suffix(canonical)
     if ends_in_title(core) or session.scalar(select(Speaker.id).where(Speaker.name == canonical)) is not None:
         return None
@@ -170,9 +186,23 @@ def _adopt_lone_surname(session: Session, canonical: str) -> Speaker | None:
                           .where(SpeakerAlias.alias == surname, Speaker.merged_into_id.is_(None)))
     if lone is None or lone.name.lower() != surname or _word_shared(session, surname, lone.id):
         return None
+    forms = session.scalars(select(SpeakerAlias.alias).where(
+        SpeakerAlias.speaker_id == lone.id, SpeakerAlias.alias.contains(" ")))
+    if not all(_fits_lone(form, written) for form in forms):
+        return None
     lone.name = canonical
     session.flush()
     return lone
+
+
+def _fits_lone(form: str, written: str) -> bool:
+    """A lone surname once written as `form` may take the full name `written`: no title of the
+    two conflicts ("Mr." and "Mrs."), and an office it was written with ("President Obama",
+    "Gov. Kessler") the full name is written with too (not "Michelle Obama")."""
+    fit = titles_fit(form, written)
+    if fit is not None:
+        return fit
+    return not office_words(form)
 
 
 def _partial(alias: str, speaker_name: str) -> bool:

@@ -588,6 +588,26 @@ IDENTITY_HONORIFICS: frozenset[str] = frozenset({
     "journalist", "reporter", "columnist", "correspondent", "pollster", "historian", "consultant",
     "of", "the",
 })
+#: Words that tell a woman from a man: honorifics, and nouns set before a name ("his daughter,
+#: Clara Brenner", "first lady Michelle Obama"); "Mr. Obama" is not Michelle Obama.
+FEMALE_WORDS: frozenset[str] = frozenset({
+    "mrs", "ms", "miss", "madam", "madame", "mme", "lady", "dame", "queen", "princess", "frau",
+    "senora", "señora", "wife", "daughter", "mother", "sister", "widow", "spokeswoman", "chairwoman",
+    "congresswoman", "councilwoman", "assemblywoman", "businesswoman", "actress", "grandmother",
+    "granddaughter", "niece", "aunt", "she",
+})
+MALE_WORDS: frozenset[str] = frozenset({
+    "mr", "sir", "lord", "king", "prince", "monsieur", "herr", "senor", "señor", "husband", "son",
+    "father", "brother", "widower", "spokesman", "chairman", "congressman", "councilman",
+    "assemblyman", "businessman", "actor", "grandfather", "grandson", "nephew", "uncle", "he", "his",
+})
+#: Abbreviated titles and the title they stand for: "Gov. Paul Kessler" is the governor.
+TITLE_ABBREVIATIONS: dict[str, str] = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+    "amb": "ambassador", "adm": "admiral", "supt": "superintendent", "capt": "captain",
+    "col": "colonel", "lt": "lieutenant", "sgt": "sergeant", "prof": "professor", "det": "detective",
+    "insp": "inspector", "cmdr": "commander", "rev": "reverend",
+}
 #: Words after a surname that set apart a father and a son: ignored when only one name has one,
 #: but "Ken Ward Jr." and "Ken Ward Sr." stay two people.
 NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "sr", "ii", "iii", "iv", "junior", "senior"})

@@ -1,7 +1,8 @@
 """Names in a text: capitalised runs, titles stripped, surnames expanded, who "he" is.
 
 Why apart from cue finding: these are the rules about people's names ("Russian President Vladimir
-Putin" is "Vladimir Putin", a lone "Putin" is the most frequent full name ending in it), while
+Putin" is "Vladimir Putin", a lone "Putin" is the person of that name its title fits, see
+expand_surname), while
 speakers.py decides which name a speech cue points to. Functions take the TextIndex of
 speakers.py and only read it.
 """
@@ -340,9 +341,10 @@ def person_like(name: str, count: int, titled: bool = False) -> bool:
 
 def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], list]:
     """Map first and last name words to the full names seen, so "Tan" can become "Tan Kefei";
-    also return every cleaned capitalised run as (offset, name, word count, had a title)."""
+    also return every cleaned capitalised run as (offset, name, word count, had a title, the
+    title's words lowercased: "Sen. Ruth Kessler" -> ("sen",))."""
     index: dict[str, list[tuple[int, str]]] = {}
-    runs: list[tuple[int, str, int, bool]] = []
+    runs: list[tuple[int, str, int, bool, tuple[str, ...]]] = []
     k, n = 0, len(doc.words)
     while k < n:
         if not doc.cap(k):
@@ -351,8 +353,9 @@ def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], l
         b = run_forward(doc, k, n)
         name, count, titled = clean_name(doc, k, b)
         if name:
-            runs.append((doc.starts[k], name, count, titled))
-        if name and 2 <= count <= 4 and " " in name and person_like(name, count):
+            runs.append((doc.starts[k], name, count, titled, title_words(doc, k, b - count)))
+        if (name and 2 <= count <= 4 and " " in name and person_like(name, count)
+                and not _opening_word(doc, b - count + 1)):
             # (one hyphenated word, "Hypo-Cruz", "Johnson-Weld", is no full name of "Cruz")
             parts = name.replace("-", " ").split()
             for key in {parts[0], parts[-1]}:
@@ -361,14 +364,29 @@ def full_name_index(doc: TextIndex) -> tuple[dict[str, list[tuple[int, str]]], l
     return index, runs
 
 
+def _opening_word(doc: TextIndex, k: int) -> bool:
+    """Token k opens its sentence and is a common word capitalised only for that (a stopword, or
+    a word the text also writes in lowercase): "How Putin won", "Did Trump" name nobody."""
+    start = doc.sentence_start(doc.starts[k])
+    return (not any(c.isalnum() for c in doc.text[start:doc.starts[k]])
+            and _common_word(doc, doc.words[k]))
+
+
+def title_words(doc: TextIndex, a: int, b: int) -> tuple[str, ...]:
+    """The title and honorific words among tokens a..b, lowercased ("Texas Gov." -> ("gov",))."""
+    return tuple(doc.lower[t] for t in range(max(a, 0), b + 1)
+                 if doc.lower[t] in C.TITLES or doc.lower[t] in C.IDENTITY_HONORIFICS
+                 or doc.lower[t] in C.ROLE_NOUNS)
+
+
 def person_mentions(doc: TextIndex, runs: list) -> tuple[list[int], list[str]]:
     """Where people are named outside quotes, surnames expanded: candidates for "he" and "she"."""
     positions, names = [], []
-    for pos, name, count, titled in runs:
+    for pos, name, count, titled, title in runs:
         if doc.inside(pos) or doc.in_byline(pos):
             continue  # a byline's writer is never "he" nor "the mayor"
         if count == 1:
-            name = expand_surname(doc, name, pos)
+            name = expand_surname(doc, name, pos, title)
             count = len(name.split())
         if person_like(name, count, titled):
             positions.append(pos)
@@ -405,25 +423,142 @@ def _same_paragraph(doc: TextIndex, a: int, b: int) -> bool:
     return bisect_right(doc.para_starts, a) == bisect_right(doc.para_starts, b)
 
 
-def best_full_names(seen: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
-    """Keep only the most frequent names for a word: "Putin" means "Vladimir Putin", not a
-    headline fragment like "How Putin"."""
-    counts = Counter(name for _, name in seen)
-    best = max(counts.values())
-    kept = [(p, name) for p, name in seen if counts[name] == best]
-    return [p for p, _ in kept], [name for _, name in kept]
+
+# --- A lone surname: which of the people with that name it is --------------------------------------
+
+#: Nouns that introduce somebody's family member: "his wife, Heidi Cruz", "daughter Ivanka Trump".
+_KIN = frozenset({"wife", "daughter", "mother", "sister", "widow", "grandmother", "granddaughter",
+                  "niece", "aunt", "husband", "son", "father", "brother", "widower", "grandfather",
+                  "grandson", "nephew", "uncle"})
+ROLE_ABBREVIATIONS = C.TITLE_ABBREVIATIONS
+_FEMALE, _MALE = C.FEMALE_WORDS, C.MALE_WORDS
+#: Words of a title that say nothing of which office: "former President", "the Rev."
+_NO_OFFICE = frozenset({"former", "ex", "then", "late", "the", "of", "mr", "mrs", "ms", "miss", "dr",
+                        "madam", "madame", "mme", "mx", "sir", "dame", "hon", "honorable", "honourable",
+                        "rt", "right"})
 
 
-def expand_surname(doc: TextIndex, word: str, pos: int) -> str:
-    """The most frequent full name with this first/last word; the latest before pos breaks ties."""
-    if word not in doc.best_names:
-        seen = doc.full_names.get(word)
-        doc.best_names[word] = best_full_names(seen) if seen else ([], [])
-    positions, names = doc.best_names[word]
-    if not names:
+def _office(title: tuple[str, ...]) -> tuple[str, ...]:
+    """The office a title names, one spelling: ("sen",) and ("senator",) -> ("senator",); ("vice",
+    "president") stays apart from ("president",)."""
+    return tuple(ROLE_ABBREVIATIONS.get(w, w) for w in title if w not in _NO_OFFICE)
+
+
+def _gender(words) -> str | None:
+    female = sum(w in _FEMALE for w in words)
+    male = sum(w in _MALE for w in words)
+    return "f" if female > male else "m" if male > female else None
+
+
+class _Person:
+    __slots__ = ("forms", "positions", "offices", "said", "kin")
+
+    def __init__(self) -> None:
+        self.forms, self.positions, self.offices, self.said, self.kin = Counter(), [], set(), [], False
+
+    @property
+    def name(self) -> str:
+        """The form written most often ("Loretta E. Lynch" over a single "Loretta Lynch")."""
+        return self.forms.most_common(1)[0][0]
+
+
+def _people(doc: TextIndex, word: str) -> list[_Person]:
+    """The people written in full whose first or last word is `word`, once each ("Donald Trump"
+    and "Donald J. Trump" are one), with where they are named, the offices their titles give them
+    and the words that tell their sex (read once a word)."""
+    if word in doc.best_names:
+        return doc.best_names[word]
+    people: dict[tuple[str, str], _Person] = {}
+    for pos, name in doc.full_names.get(word, ()):
+        words = name.split()
+        person = people.setdefault((words[0], words[-1]), _Person())
+        person.forms[name] += 1
+        person.positions.append(pos)
+        k = bisect_left(doc.starts, pos)
+        first = k + len(doc.text[pos:doc.text.index(name, pos)].split())   # the name's first token
+        title = title_words(doc, k, first - 1)
+        if k > 0 and doc.sep(k - 1) == " " and doc.lower[k - 1] in C.ROLE_NOUNS:
+            title = (doc.lower[k - 1],) + title   # "former governor Harold Brenner"
+        if office := _office(title):
+            person.offices.add(office)
+        person.said.extend(title)
+        said = _said_of(doc, k, first + len(words) - 1)
+        person.kin = person.kin or any(w in _KIN for w in said)
+        person.said.extend(said)
+    doc.best_names[word] = list(people.values())
+    return doc.best_names[word]
+
+
+def _said_of(doc: TextIndex, k: int, b: int) -> list[str]:
+    """Words telling the sex of the person named in tokens k..b: a noun just before ("his
+    daughter, Clara Brenner", "former governor Harold Brenner") and the first "he" or "she" after
+    the name in its sentence or the next, unless another name comes first."""
+    out = [doc.lower[t] for t in range(max(k - 3, 0), k) if doc.lower[t] not in C.PRONOUNS
+           and doc.lower[t] != "his" and (doc.lower[t] in _FEMALE or doc.lower[t] in _MALE)]
+    if b + 1 >= len(doc.words):
+        return out
+    stop = doc.sentence_end(doc.sentence_end(doc.starts[b]))
+    for t in range(b + 1, min(len(doc.words), b + 40)):
+        if doc.starts[t] >= stop or (doc.cap(t) and doc.lower[t] not in ("he", "she", "his")
+                                     and doc.sentence_start(doc.starts[t]) != doc.starts[t]):
+            break   # (a capitalised word inside a sentence may be another person)
+        if doc.lower[t] in ("he", "she", "his"):
+            out.append(doc.lower[t])
+            break
+    return out
+
+
+def _longer(p: _Person, q: _Person) -> bool:
+    """p's name is q's with words before it: "Neither Donald J. Trump", "Real Donald Trump"."""
+    return p is not q and p.name.endswith(" " + q.name)
+
+
+def _common_word(doc: TextIndex, word: str) -> bool:
+    """A capitalised word that is no given name: a stopword, or a word the text also writes in
+    lowercase ("Did Trump", "Unlike Patriot")."""
+    if doc.lowercase_words is None:
+        doc.lowercase_words = {w for w in doc.words if w.islower()}
+    return word.lower() in C.MATCH_STOPWORDS or word.lower() in doc.lowercase_words
+
+
+def expand_surname(doc: TextIndex, word: str, pos: int, title: tuple[str, ...] = ()) -> str:
+    """The full name a lone surname at pos stands for ("Putin" -> "Vladimir Putin").
+
+    Those the title fits: "Mr." is not a woman nor "Mrs." a man (told by the honorifics, "his
+    wife", "she" of each), "Gov." the one introduced as governor; when nobody named in full fits
+    ("Mr. Obama" where only "first lady Michelle Obama" is), the surname as written. Of several
+    left ("Donald Trump" and "Ivanka Trump"),
+    the one named most often in full, not one introduced as somebody's kin ("his wife, Heidi
+    Cruz"): a family member named in passing is called by the given name, the person the article
+    is about by the surname. When two are named as often, the latest named before pos; the
+    surname as written when neither was (it cannot tell)."""
+    people = _people(doc, word)
+    if word.lower() not in C.PARTY_WORDS:   # ("Republican Donald Trump", "Kent County Republican")
+        people = [p for p in people if p.name.split()[-1] == word] or people   # not "Trump Tower"
+    people = [p for p in people if not any(_longer(p, q) for q in people)]  # "Neither Donald Trump"
+    people = [p for p in people if p.name.split()[0].lower() not in C.MATCH_STOPWORDS] or people  # "Did Trump"
+    if not people:
         return word
-    i = bisect_left(positions, pos) - 1
-    return names[i] if i >= 0 else names[0]
+    sex = _gender(title)
+    if sex is not None:
+        # "Mr. Obama" is not "Michelle Obama" ("first lady", "she"), even when she alone is
+        # named in full: then the surname stays as written
+        people = [p for p in people if _gender(p.said) in (sex, None)]
+        people = [p for p in people if _gender(p.said) == sex] or people
+    if office := _office(title):
+        # "Gov. Kessler" is the one introduced as governor, not one introduced with another office
+        people = ([p for p in people if office in p.offices]
+                  or [p for p in people if not p.offices])
+    if len(people) <= 1:
+        return people[0].name if people else word
+    people = [p for p in people if not p.kin] or people
+    most = max(len(p.positions) for p in people)
+    people = [p for p in people if len(p.positions) == most]
+    if len(people) == 1:
+        return people[0].name
+    latest = max(((p.positions[bisect_left(p.positions, pos) - 1], p) for p in people
+                  if p.positions[0] < pos), default=None, key=lambda x: x[0])
+    return latest[1].name if latest else word
 
 
 # --- One name per speaker across articles --------------------------------------------------------

@@ -134,3 +134,37 @@ def same_person(a: PersonName, b: PersonName) -> bool:
     if a.initials and b.initials and a.initials != b.initials:
         return False
     return not (a.suffix and b.suffix and a.suffix != b.suffix)
+
+
+#: Title words that name no office: "Mr.", "Dr.", "former", "the Hon.".
+_COURTESY = C.FEMALE_WORDS | C.MALE_WORDS | frozenset({
+    "mx", "dr", "hon", "honorable", "honourable", "rt", "right", "the", "of", "former", "ex", "late"})
+
+
+def title_part(name: str) -> list[str]:
+    """The honorifics and titles before a name, folded: "Sen. Ruth Kessler" -> ["sen"]."""
+    words = name.split()
+    return [fold(w) for w in words[:len(words) - len(strip_honorifics(name, cased=False).split())]]
+
+
+def titles_fit(a: str, b: str) -> bool | None:
+    """Can two written names be one person, as far as their titles tell? False when the titles
+    conflict ("Mr. Obama" and "Mrs. Obama"), True when they agree (the same sex, or an office
+    in common: "President Obama", "President Barack Obama"), None when they cannot tell (one
+    has no title, or two offices one person may hold in turn)."""
+    ta, tb = title_part(a), title_part(b)
+    sa, sb = _sex(ta), _sex(tb)
+    if sa and sb:
+        return sa == sb
+    return True if office_words(a) & office_words(b) else None
+
+
+def office_words(name: str) -> set[str]:
+    """The offices a written name's title gives ("Texas Gov. Greg Abbott" -> {"governor"}), not
+    courtesy titles ("Mr.", "Dr.")."""
+    return {C.TITLE_ABBREVIATIONS.get(w, w) for w in title_part(name) if w not in _COURTESY}
+
+
+def _sex(title: list[str]) -> str | None:
+    female, male = any(w in C.FEMALE_WORDS for w in title), any(w in C.MALE_WORDS for w in title)
+    return "f" if female and not male else "m" if male and not female else None

@@ -6,7 +6,8 @@ regex tokens with bisect lookups, so cost grows linearly with the text.
 
 Pronouns and "the spokesman" resolve to the last person named as a speaker (not merely the last
 name mentioned: "Tan criticised Stoltenberg's remarks ... “...,” he said" is Tan); a lone surname
-resolves to the most frequent full name it abbreviates ("Tan" -> "Tan Kefei").
+resolves to the full name it abbreviates that its title fits ("Tan" -> "Tan Kefei", "Mrs. Varga" ->
+"Ellen Varga", not her husband; see name_runs.expand_surname).
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     office_name,
     person_mentions,
     POSSESSIVE_RE,
+    ROLE_ABBREVIATIONS,
     run_back,
     run_forward,
     speaker_aliases,
     surname_aliases,
+    title_words,
 )
 from app.pipeline.subjects import (
     CUE_WORDS,
     DETERMINERS,
     first_mention,
+    initialism,
     last_clause_subject,
     infinitive_subject,
     mention_after,
@@ -113,7 +117,8 @@ class TextIndex:
         # Cues that may attribute a quotation in marks: not "claim" verbs ("denied", "showed")
         self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
         self.quote_cue_firsts = [c.first for c in self.quote_cues]
-        self.best_names: dict[str, tuple[list[int], list[str]]] = {}
+        self.best_names: dict[str, list] = {}   # a surname's people (name_runs.expand_surname)
+        self.lowercase_words: set[str] | None = None
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
         self.introductions: list | None = None   # people named with a role (see _introductions)
@@ -413,8 +418,7 @@ def resolve_cues(doc: TextIndex) -> None:
 #: Republican" (see C.GENERIC_ROLES).
 _ANY_PERSON_ROLES = C.GENERIC_ROLES | C.PARTY_WORDS
 #: Abbreviated titles and the role they stand for: "Texas Gov. Greg Abbott" is the governor.
-_ROLE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
-                       "amb": "ambassador", "adm": "admiral", "supt": "superintendent"}
+_ROLE_ABBREVIATIONS = ROLE_ABBREVIATIONS
 
 
 def _role_word(word: str) -> str:
@@ -468,13 +472,13 @@ def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
     if name is None:
         return None
     if count == 1:
-        name = expand_surname(doc, name, doc.starts[t])
+        name = expand_surname(doc, name, doc.starts[t], title_words(doc, t, end - 1))
         count = len(name.split())
     if not person_like(name, count, True):
         return None
     p = t
-    while p - 1 >= 0 and t - p < 4 and doc.cap(p - 1) and doc.sep(p - 1) in (" ", ". "):
-        p -= 1   # "Texas Gov.", "British Prime Minister"
+    while p - 1 >= 0 and t - p < 5 and doc.cap(p - 1) and (doc.sep(p - 1) in (" ", ". ") or initialism(doc, p - 1)):
+        p -= 1   # "Texas Gov.", "British Prime Minister", "U.S. President"
     return name, _place_words(doc, p, t - 1)
 
 
@@ -514,7 +518,20 @@ def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
     """The words of a place among tokens a..b ("Texas", "New York's", "British" as "britain"):
     the capitalised ones but titles and stopwords."""
     words = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1) if doc.cap(t)}
+    letters = "".join(doc.lower[t] for t in range(max(a, 0), b + 1)
+                      if initialism(doc, t) and len(doc.words[t]) == 1)
+    if len(letters) > 1:   # "U.S." is one word, "us", as "US" is
+        words = (words - set(letters)) | {letters}
+    for full, short in _LONG_NAMES.items():
+        if full <= words:
+            words = (words - full) | {short}
+    words = {_INITIALISMS.get(w, w) for w in words}
     return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES}
+
+
+#: Countries written by their initials, as DEMONYMS names them: "the U.S. president" is American.
+_INITIALISMS = {"us": "america", "usa": "america", "uk": "britain"}
+_LONG_NAMES = {frozenset({"united", "states"}): "america", frozenset({"united", "kingdom"}): "britain"}
 
 
 _COUNTRY_OF = {adjective: country for country, adjective in C.DEMONYMS.items()}
@@ -570,7 +587,7 @@ def _resolve_name(doc: TextIndex, a: int, b: int, last_person: str | None) -> tu
     if count >= 3 and name.upper() == name:
         return None, False  # a headline in capitals ("RED STATES OUTNUMBER BLUE") speaks for nobody
     if count == 1:
-        name = expand_surname(doc, name, doc.starts[a])
+        name = expand_surname(doc, name, doc.starts[a], title_words(doc, a, b - 1))
         count = len(name.split())
     return name, person_like(name, count, titled)
 

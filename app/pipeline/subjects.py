@@ -63,8 +63,10 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
         # between the determiner and the role (three after "a"), none a cue or a stopword.
         caps = k  # capitalised words right before the role: "Ukrainian officials said"
         for d in range(k - 1, max(floor, k - 4) - 1, -1):
-            if doc.sep(d).strip() or doc.possessive(d):
+            if (doc.sep(d).strip() and not (doc.sep(d) == ". " and doc.lower[d] in C.ABBREVIATIONS)
+                    and not initialism(doc, d) or doc.possessive(d)):
                 break  # "the mayor's spokesman" is not the mayor: _owned_role below
+                # (an abbreviation's full stop stays inside: "a No. 10 spokeswoman")
             if doc.lower[d] in DETERMINERS:
                 if d < k - 3:
                     break
@@ -79,16 +81,23 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 # "a commission spokeswoman said": somebody new, named by the words as written
                 # (a bare "a spokeswoman" names nobody)
                 return ("name", d + 1, k) if d + 1 < k else None
-            if doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS:
+            if (doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS) and not initialism(doc, d):
                 break
             if doc.cap(d) and caps == d + 1 and doc.lower[d] not in C.NAME_STOPWORDS:
                 caps = d
-        if caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip()):
+        if (caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip())
+                and not (all(initialism(doc, t) for t in range(caps, k)) and not doc.lower[k].endswith("s"))):
             return ("name", caps, k)  # a group or office named by its country or body
+            # ("U.S. officials"; a lone "U.S. senator" is the person in view, as before)
     found = _org_back(doc, k, floor) or _owned_role(doc, k, floor)
     if found is None and (group := group_phrase(doc, k, floor)):
         return ("group", *group)  # "experts said", "28 percent of voters said": as written
     return found
+
+
+def initialism(doc: TextIndex, k: int) -> bool:
+    """Token k is a capital letter of an initialism: "U" and "S" of "the U.S. president"."""
+    return len(doc.words[k]) == 1 and doc.cap(k) and doc.sep(k) in (".", ". ")
 
 
 def _placed_office(doc: TextIndex, a: int, k: int) -> bool:
