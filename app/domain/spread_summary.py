@@ -133,6 +133,16 @@ def compute_spreads(session: Session, ids: list[int]) -> dict[int, dict]:
     return out
 
 
+def refresh_page_plans(session: Session) -> None:
+    """Work out every stored page plan again (a migration that changes the plan's form): the
+    claims that have one, CHUNK at a time, through the code that keeps them after."""
+    ids = list(session.scalars(select(ClaimSpread.claim_id).where(ClaimSpread.page.is_not(None))
+                               .order_by(ClaimSpread.claim_id)))
+    for at in range(0, len(ids), CHUNK):
+        refresh_spreads(session, ids[at:at + CHUNK])
+    session.flush()
+
+
 def refresh_spreads(session: Session, claim_ids: Iterable[int]) -> None:
     """Recompute the stored summary of these claims and move the matrix counts by the difference.
     Called by linking.refresh_outlet_counts: whoever changes mentions calls that."""
