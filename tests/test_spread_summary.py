@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.domain.articles import delete_article, ingest_and_commit
 from app.domain.bulk import load_records
 from app.domain.claims import ClaimFilter, list_claims
-from app.domain.mentions import link_selection, set_stance, unlink
+from app.domain.mentions import link_selection, pack_ids, set_stance, unlink, unpack_ids
 from app.domain.outlets import MatrixFilter, outlet_matrix, scanned_matrix
 from app.domain.review import edit_text, merge_claims
 from app.domain.spread import claim_spread, stored_spread
@@ -228,8 +228,21 @@ def test_the_check_sees_a_stale_page_plan(session, monkeypatch):
     consistent(session)
     summary = session.get(ClaimSpread, data.claims["c1"])
     assert summary.page is not None and summary.page["order"]
-    summary.page = {**summary.page, "order": summary.page["order"][::-1]}
+    order = unpack_ids(summary.page["order"])
+    assert len(order) > 1
+    summary.page = {**summary.page, "order": pack_ids(order[::-1])}
     assert any(p.startswith(f"claim {data.claims['c1']}:") for p in check_spreads(session))
+
+
+def test_the_stored_order_is_packed_and_read_a_slice_at_a_time():
+    """A big claim's page order is stored as one string (decoding the plan reads no list of
+    2,000 numbers); a page decodes its slice only, and the slice is the list's."""
+    ids = [7, 1, 2**31 + 5, 300, 65536, 42, 2**32 - 1]
+    packed = pack_ids(ids)
+    assert isinstance(packed, str) and len(packed) == 8 * len(ids)
+    assert unpack_ids(packed) == ids
+    for start, stop in ((0, 3), (2, 5), (5, 50), (7, 9), (0, None), (3, None)):
+        assert unpack_ids(packed, start, stop) == ids[start:stop]
 
 
 def test_a_grouped_plan_draws_the_timeline_without_reading_its_mentions(session, monkeypatch):

@@ -66,10 +66,10 @@ def summarize_rows(rows: list[tuple]) -> dict:
 def page_plan(rows: list[tuple]) -> dict:
     """What the claim page draws of a big claim's confirmed mentions, given as (id, article_id,
     outlet_id, published, published_at (UTC), stance, fidelity, start): the mention list's order
-    (mentions.page_order), the first rows of "how each outlet renders it" (renderings_key), the
+    (mentions.page_order, packed by mentions.pack_ids), the first rows of "how each outlet renders it" (renderings_key), the
     timeline's plan (timeline.timeline_plan, rows by outlet id) and the undated mentions, so the
     page reads the few mentions it shows instead of all of them."""
-    from app.domain.mentions import RENDERINGS_SHOWN, LightMention, page_order, renderings_key
+    from app.domain.mentions import RENDERINGS_SHOWN, LightMention, pack_ids, page_order, renderings_key
     from app.domain.spread import SpreadMention, order_key
     from app.domain.timeline import timeline_plan
 
@@ -78,7 +78,7 @@ def page_plan(rows: list[tuple]) -> dict:
                     key=order_key)
     dated = [m for m in placed if m.moment is not None]
     outlet_of = {r[0]: r[2] for r in rows}
-    return {"order": page_order(light),
+    return {"order": pack_ids(page_order(light)),
             "renderings": [m.id for m in heapq.nsmallest(RENDERINGS_SHOWN, light, key=renderings_key)],
             "timeline": timeline_plan(placed, dated[0].id if dated else None, outlet=lambda m: outlet_of[m.id]),
             "undated": [m.id for m in placed if m.moment is None]}
@@ -131,6 +131,16 @@ def compute_spreads(session: Session, ids: list[int]) -> dict[int, dict]:
         out[claim_id] = {"claim_id": claim_id, **summary, "sided": claim_id in live and bool(repeat | contra),
                          "page": page_plan(rows) if len(rows) > spread.READ_WHOLE else None}
     return out
+
+
+def refresh_page_plans(session: Session) -> None:
+    """Work out every stored page plan again (a migration that changes the plan's form): the
+    claims that have one, CHUNK at a time, through the code that keeps them after."""
+    ids = list(session.scalars(select(ClaimSpread.claim_id).where(ClaimSpread.page.is_not(None))
+                               .order_by(ClaimSpread.claim_id)))
+    for at in range(0, len(ids), CHUNK):
+        refresh_spreads(session, ids[at:at + CHUNK])
+    session.flush()
 
 
 def refresh_spreads(session: Session, claim_ids: Iterable[int]) -> None:

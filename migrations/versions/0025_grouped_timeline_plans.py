@@ -9,7 +9,6 @@ Create Date: 2026-12-06 19:50:00.000000
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0025'
@@ -17,20 +16,13 @@ down_revision = '0024'
 branch_labels = None
 depends_on = None
 
-FILL_CHUNK = 500
-
 
 def upgrade() -> None:
     from sqlalchemy.orm import Session
 
-    from app.domain.spread_summary import refresh_spreads
+    from app.domain.spread_summary import refresh_page_plans
 
-    session = Session(bind=op.get_bind())
-    ids = list(session.scalars(sa.text("SELECT claim_id FROM claim_spreads WHERE page IS NOT NULL "
-                                       "ORDER BY claim_id")))
-    for at in range(0, len(ids), FILL_CHUNK):
-        refresh_spreads(session, ids[at:at + FILL_CHUNK])
-    session.flush()
+    refresh_page_plans(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:
