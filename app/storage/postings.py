@@ -111,8 +111,12 @@ def ranked_rows(session: Session, terms: list[str], weights: list[float], limit:
         cursor = session.connection().connection.cursor()
         try:
             for term in missing:
-                cursor.execute("SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?", (f'"{term}"*',))
-                ids = np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+                # One string of ids a word: a row a claim cost the driver and the list twice the
+                # index's own time (a word reaches about 350 claims at 100,000)
+                cursor.execute("SELECT group_concat(rowid, ' ') FROM claims_fts WHERE claims_fts MATCH ?",
+                               (f'"{term}"*',))
+                listed = cursor.fetchone()[0]
+                ids = np.fromstring(listed, dtype=np.int64, sep=" ") if listed else np.empty(0, dtype=np.int64)
                 ids.sort()
                 found[term] = ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
         finally:
