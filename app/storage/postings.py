@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import event, select
@@ -108,19 +109,18 @@ def ranked_rows(session: Session, terms: list[str], weights: list[float], limit:
         found = {t: kept.rows.get(t) for t in terms}
     missing = [t for t, ids in found.items() if ids is None]
     if missing:
+        # One statement for the window's new words, one string of ids a word: a row a claim cost
+        # the driver and the list twice the index's own time (a word reaches ~350 claims at 100k).
         cursor = session.connection().connection.cursor()
         try:
-            for term in missing:
-                # One string of ids a word: a row a claim cost the driver and the list twice the
-                # index's own time (a word reaches about 350 claims at 100,000)
-                cursor.execute("SELECT group_concat(rowid, ' ') FROM claims_fts WHERE claims_fts MATCH ?",
-                               (f'"{term}"*',))
-                listed = cursor.fetchone()[0]
-                ids = np.fromstring(listed, dtype=np.int64, sep=" ") if listed else np.empty(0, dtype=np.int64)
-                ids.sort()
-                found[term] = ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
+            listed = dict(cursor.execute(_postings_sql(len(missing)), [f'"{t}"*' for t in missing]).fetchall())
         finally:
             cursor.close()
+        for i, term in enumerate(missing):
+            text = listed.get(i)
+            ids = np.fromstring(text, dtype=np.int64, sep=" ") if text else np.empty(0, dtype=np.int64)
+            ids.sort()
+            found[term] = ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
         with _LOCK:
             if kept.since == total:       # read as the postings stand: kept for the next asker
                 for term in missing:
@@ -136,6 +136,12 @@ def ranked_rows(session: Session, terms: list[str], weights: list[float], limit:
     sums = np.bincount(at, weights=each, minlength=len(claims))   # in input order: term by term
     best = np.lexsort((claims, -sums))[:limit]
     return [(int(claims[i]), float(sums[i])) for i in best]
+
+
+@lru_cache(maxsize=64)
+def _postings_sql(n: int) -> str:
+    return " UNION ALL ".join(f"SELECT {i}, (SELECT group_concat(rowid, ' ') FROM claims_fts WHERE claims_fts MATCH ?)"
+                              for i in range(n))
 
 
 @event.listens_for(Session, "after_rollback")
