@@ -121,3 +121,33 @@ def test_a_reader_that_began_earlier_sees_only_its_own_view(sqlite_session, data
             reader.rollback()
     finally:
         engine.dispose()
+
+
+def test_an_edit_of_a_claims_words_reaches_the_ranking_at_once(sqlite_session, database_url):
+    """An analyst rewords a claim (or a fact-check headline is imported) in this process: the next
+    ranking, in this session or in another that kept the words before, finds it by its new words
+    and no longer by the old ones."""
+    from app.domain.review import edit_text
+
+    session = sqlite_session
+    claim = Claim(text="the ferry will stop at night", norm_hash=0)
+    session.add_all([claim, Claim(text="a lantern on the quay", norm_hash=0)])
+    session.commit()
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as other:
+            assert [r[0] for r in _kept_ranking(other, ["lantern"], 5)] == [2]
+            assert [r[0] for r in _kept_ranking(other, ["ferry"], 5)] == [claim.id]
+            other.commit()
+            edit_text(session, claim.id, "the lantern ferry will stop at night", actor="analyst")
+            assert claim.id in [r[0] for r in _kept_ranking(session, ["lantern"], 5)]   # its own view
+            session.commit()
+            for reader in (other, session):
+                for word in ("lantern", "ferry"):
+                    assert _kept_ranking(reader, [word], 5) == _sql_ranking(reader, [word], 5), word
+            assert claim.id in [r[0] for r in _kept_ranking(other, ["lantern"], 5)]
+            claim.review_title = "Fact check: no quay tariff"
+            session.commit()
+            assert claim.id in [r[0] for r in _kept_ranking(other, ["tariff"], 5)]
+    finally:
+        engine.dispose()

@@ -17,10 +17,10 @@ drop every kept word any of them may hold as a word prefix (storage.search.NewRo
 bound of the index's), which is read again when next asked. A session that sees fewer claims than
 the postings were brought up to (a read begun before another's commit) ranks without the ids it
 cannot see, and what it reads is kept only when it sees them all. A rollback (a claim id may be
-taken again) drops everything. What an edit of a stored
-claim's words changes (an analyst's, or a fact-check headline imported) reaches the lists when the
-cache is next dropped: every POSTINGS_TTL seconds, as the vocabulary's counts and weights do
-(storage.term_counts). PostgreSQL keeps asking its own index (search._pruned).
+taken again) drops everything, and so does the commit of an edit of a stored claim's words (its
+text or its fact-check headline) made in this process. Such an edit made by another process
+reaches the lists when the cache is next dropped: every POSTINGS_TTL seconds, as the vocabulary's
+counts and weights do (storage.term_counts). PostgreSQL keeps asking its own index (search._pruned).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import time
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import Claim
@@ -148,6 +148,33 @@ def _postings_sql(n: int) -> str:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_all(session, *_args) -> None:
     """A rolled-back claim's id may be taken again by another claim: nothing kept is trusted."""
+    _clear()
+
+
+#: The Claim columns the full-text index reads: an edit of either changes what a word reaches.
+_INDEXED = ("text", "review_title")
+
+
+@event.listens_for(Session, "before_flush")
+def _note_edits(session, *_args) -> None:
+    """An edited claim's words (an analyst's new wording, an imported headline): what is kept is
+    dropped now, for this session's own next ranking, and again at the commit, for what another
+    session kept meanwhile from the words before it (the old words' lists still hold the claim,
+    the new words' miss it)."""
+    for obj in session.dirty:
+        if isinstance(obj, Claim) and any(inspect(obj).attrs[c].history.has_changes() for c in _INDEXED):
+            session.info["claim_words_edited"] = True
+            _clear()
+            return
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_edited(session) -> None:
+    if session.info.pop("claim_words_edited", False):
+        _clear()
+
+
+def _clear() -> None:
     if _KEPT:
         with _LOCK:
             _KEPT.clear()
