@@ -31,6 +31,7 @@ from app.pipeline.matching import idf
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows
 from app.storage.models import Claim
+from app.storage.postings import ranked_rows
 from app.storage.term_counts import VocabSnapshot, pin_snapshot, snapshot
 
 MAX_TOKENS = 16
@@ -464,14 +465,34 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
         return []
     dialect = session.get_bind().dialect.name
     params = _ranked_params(session, dialect, clean) | {"n": limit}
-    sql = _ranked_sql(dialect, len(clean), True)
-    rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
-    if rows is None:
-        rows = driver_rows(session, sql, params)
+    if dialect == "sqlite":
+        rows = _kept_ranking(session, clean, params, limit)
+    else:
+        sql = _ranked_sql(dialect, len(clean), True)
+        rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
+        if rows is None:
+            rows = driver_rows(session, sql, params)
     bars = session.info.get(CANDIDATE_BARS)
     if bars is not None:
         bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
     return [(cid, text, title) for cid, text, title, _ in rows]
+
+
+def _kept_ranking(session, terms: list[str], params: dict, limit: int) -> list[tuple]:
+    """What _ranked_sql(claims) answers on SQLite, ranked from the postings this process keeps
+    (storage.postings): the best `limit` claims, then the merged ones among them left out."""
+    ranked = ranked_rows(session, terms, [params[f"w{i}"] for i in range(len(terms))], limit, _folded_term)
+    if not ranked:
+        return []
+    live = {cid: (text, title) for cid, text, title in driver_rows(session, _live_sql(len(ranked)),
+                                                                    {f"i{i}": cid for i, (cid, _) in enumerate(ranked)})}
+    return [(cid, *live[cid], s) for cid, s in ranked if cid in live]
+
+
+@lru_cache(maxsize=64)
+def _live_sql(n: int) -> str:
+    ids = ", ".join(f":i{i}" for i in range(n))
+    return f"SELECT id, text, review_title FROM claims WHERE id IN ({ids}) AND merged_into_id IS NULL"
 
 
 # session.info key: a list that claim_candidates appends (terms sent, bar) to for each query, the

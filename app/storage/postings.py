@@ -1,0 +1,180 @@
+"""The claims each search word reaches, kept in memory (SQLite): a matching candidate query ranked
+here from the index's own answers, read once a word, instead of by SQLite every time.
+
+Why: at 100,000 claims the candidate query of each sentence window (storage.search.claim_candidates)
+was a quarter of an ingest, nearly all of it FTS5 reading the postings of the window's words
+(about 560 rows a window, 22,000 an article, about a microsecond each). The words sent are the
+rarest of a window, and a story's rare words come back: over 150 generated articles three
+quarters of the postings asked for had been asked for before, over 1,000 articles 93 %. So each
+word's postings (the ids of the claims the index reaches with it as a word prefix, merged ones
+too: liveness is read after the ranking, as the query does it) are kept, and the window's ranking
+(the summed weight of the words each claim holds, best first, ties by id) is made here, summing
+in the query's order, so the same rows and scores come back.
+
+Kept right: claims are never deleted and their ids only grow, so every use first looks at the
+highest claim id the session sees; claims stored since the last look (by this process or another)
+drop every kept word any of them may hold as a word prefix (storage.search.NewRows' test, an upper
+bound of the index's), which is read again when next asked. A session that sees fewer claims than
+the postings were brought up to (a read begun before another's commit) ranks without the ids it
+cannot see, and what it reads is kept only when it sees them all. A rollback (a claim id may be
+taken again) drops everything, and so does the commit of an edit of a stored claim's words (its
+text or its fact-check headline) made in this process. Such an edit made by another process
+reaches the lists when the cache is next dropped: every POSTINGS_TTL seconds, as the vocabulary's
+counts and weights do (storage.term_counts). PostgreSQL keeps asking its own index (search._pruned).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from app.storage.models import Claim
+from app.storage.term_counts import SNAPSHOT_TTL, bind_key
+
+# How long kept postings are trusted at most (see the module docstring), and how many ids are kept
+# at most in all (4 bytes each): past it everything is dropped and read again as asked.
+POSTINGS_TTL = SNAPSHOT_TTL
+MAX_POSTINGS = 20_000_000
+
+
+class ClaimPostings:
+    """One database's kept postings: word (as sent to the index, e.g. 'harbour') -> sorted
+    claim ids, current up to claim id `since`."""
+
+    def __init__(self, since: int, now: float) -> None:
+        self.since, self.born = since, now
+        self.rows: dict[str, np.ndarray] = {}
+        self.by_folded: dict[str, list[str]] = {}   # folded word -> the kept words folding to it
+        self.size = 0
+
+    def keep(self, term: str, ids: np.ndarray, folded: str) -> None:
+        self.rows[term] = ids
+        self.by_folded.setdefault(folded, []).append(term)
+        self.size += len(ids)
+
+    def forget_held(self, words) -> None:
+        """Drop every kept word that is a prefix of one of `words` (folded index words)."""
+        for word in words:
+            for k in range(1, len(word) + 1):
+                for term in self.by_folded.pop(word[:k], ()):
+                    ids = self.rows.pop(term, None)
+                    if ids is not None:
+                        self.size -= len(ids)
+
+
+_KEPT: dict[str, ClaimPostings] = {}
+_LOCK = threading.Lock()
+
+
+def kept_postings(session: Session, new_words) -> tuple[ClaimPostings, int]:
+    """The database's kept postings, brought up to the highest claim id this session sees, and
+    that id: `new_words(rows)` gives the folded index words of (text, review_title) rows
+    (search.NewRows' cutting). A session may see less than the postings hold (a read begun
+    before another session's commit): ranked_rows leaves out what it cannot see."""
+    key, now = bind_key(session.get_bind()), time.monotonic()
+    cursor = session.connection().connection.cursor()   # the driver's: this runs once a window
+    try:
+        total = cursor.execute("SELECT coalesce(max(id), 0) FROM claims").fetchone()[0]
+    finally:
+        cursor.close()
+    with _LOCK:
+        kept = _KEPT.get(key)
+        if kept is None or now - kept.born >= POSTINGS_TTL or kept.size > MAX_POSTINGS:
+            kept = _KEPT[key] = ClaimPostings(total, now)
+            return kept, total
+        since = kept.since
+    if total > since:
+        rows = session.execute(select(Claim.text, Claim.review_title).where(Claim.id > since)).all()
+        words = new_words(rows)
+        with _LOCK:
+            kept.forget_held(words)
+            kept.since = max(kept.since, total)
+    return kept, total
+
+
+def ranked_rows(session: Session, terms: list[str], weights: list[float], limit: int, folded) -> list[tuple[int, float]]:
+    """(claim id, summed weight) of the `limit` best claims holding any of `terms` as a word
+    prefix (merged ones too), best first, ties by id: the ranked part of search._ranked_sql for
+    SQLite, the sums made in the same order (term by term), so they are the same floats.
+    `folded(term)`: the term as NewRows compares it."""
+    from app.storage.search import NewRows   # noqa: PLC0415  (search imports this module)
+
+    session.flush()       # the index (and the highest id) must hold the claims this transaction added
+    kept, total = kept_postings(session, lambda rows: NewRows(rows).words)
+    with _LOCK:
+        found = {t: kept.rows.get(t) for t in terms}
+    missing = [t for t, ids in found.items() if ids is None]
+    if missing:
+        # One statement for the window's new words, one string of ids a word: a row a claim cost
+        # the driver and the list twice the index's own time (a word reaches ~350 claims at 100k).
+        cursor = session.connection().connection.cursor()
+        try:
+            listed = dict(cursor.execute(_postings_sql(len(missing)), [f'"{t}"*' for t in missing]).fetchall())
+        finally:
+            cursor.close()
+        for i, term in enumerate(missing):
+            text = listed.get(i)
+            ids = np.fromstring(text, dtype=np.int64, sep=" ") if text else np.empty(0, dtype=np.int64)
+            ids.sort()
+            found[term] = ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
+        with _LOCK:
+            if kept.since == total:       # read as the postings stand: kept for the next asker
+                for term in missing:
+                    kept.keep(term, found[term], folded(term))
+    arrays = [found[t] for t in terms]
+    if total < kept.since:      # kept from a later view than this session's: its newer claims out
+        arrays = [a[a <= total] for a in arrays]
+    ids = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
+    if not len(ids):
+        return []
+    each = np.repeat(np.asarray(weights, dtype=np.float64), [len(a) for a in arrays])
+    claims, at = np.unique(ids, return_inverse=True)
+    sums = np.bincount(at, weights=each, minlength=len(claims))   # in input order: term by term
+    best = np.lexsort((claims, -sums))[:limit]
+    return [(int(claims[i]), float(sums[i])) for i in best]
+
+
+@lru_cache(maxsize=64)
+def _postings_sql(n: int) -> str:
+    return " UNION ALL ".join(f"SELECT {i}, (SELECT group_concat(rowid, ' ') FROM claims_fts WHERE claims_fts MATCH ?)"
+                              for i in range(n))
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_all(session, *_args) -> None:
+    """A rolled-back claim's id may be taken again by another claim: nothing kept is trusted."""
+    _clear()
+
+
+#: The Claim columns the full-text index reads: an edit of either changes what a word reaches.
+_INDEXED = ("text", "review_title")
+
+
+@event.listens_for(Session, "before_flush")
+def _note_edits(session, *_args) -> None:
+    """An edited claim's words (an analyst's new wording, an imported headline): what is kept is
+    dropped now, for this session's own next ranking, and again at the commit, for what another
+    session kept meanwhile from the words before it (the old words' lists still hold the claim,
+    the new words' miss it)."""
+    for obj in session.dirty:
+        if isinstance(obj, Claim) and any(inspect(obj).attrs[c].history.has_changes() for c in _INDEXED):
+            session.info["claim_words_edited"] = True
+            _clear()
+            return
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_edited(session) -> None:
+    if session.info.pop("claim_words_edited", False):
+        _clear()
+
+
+def _clear() -> None:
+    if _KEPT:
+        with _LOCK:
+            _KEPT.clear()
