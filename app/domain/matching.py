@@ -378,10 +378,11 @@ def judge(match: MatchScore, config: MatchConfig, claim: str, passage: str | Non
     the claim's other words to reach the lexical floor (a narrative sentence beside a long
     claim). It is suggested as discussing the claim (contradicting it where the stance model reads
     a contradiction), never as a repeat or a link: sharing a name is not restating the claim."""
-    verdict = decide(match, config, _stance(match, config, claim, passage, speaker))
+    read = _stance(match, config, claim, passage, speaker)
+    verdict = decide(match, config, read)
     if (verdict is None and passage is not None and match.score > 0
             and _enough_shared(match, config) and shares_quoted_phrase(claim, passage)):
-        read = stance(claim, passage, speaker=speaker)
+        read = read or stance(claim, passage, speaker=speaker)   # read once where decide read it
         return ("contradicts" if read.label == "contradicts" else "discusses"), "suggested"
     return verdict
 
