@@ -3,6 +3,7 @@ PostgreSQL schema when the PostgreSQL tests run, else another SQLite file), ids 
 permalink opens the same claim, sequences moved on, and a refused copy leaves the target alone."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from app.domain.speakers import merge_speakers
 from app.main import create_app
 from app.settings import Settings
 from app.storage.copy import CopyError, copy_database
-from app.storage.engine import make_engine, make_sessionmaker
+from app.storage.engine import is_sqlite, make_engine, make_sessionmaker
 from app.storage.migrate import upgrade
 from app.storage.models import Base, Claim, Speaker
 from tests.auth import log_in
@@ -165,3 +166,26 @@ def test_the_cli_says_what_it_copied_and_refuses_in_one_line(source_url, empty_d
     nowhere = runner.invoke(main, ["db", "copy", "--to", "postgresql+psycopg://nobody@127.0.0.1:1/none",
                                    "--database-url", source_url])
     assert nowhere.exit_code == 1 and "OperationalError" in nowhere.output
+
+
+def test_the_copy_builds_the_postgresql_word_indexes_without_a_pending_list(source_url, empty_database_url):
+    """The GIN indexes are dropped for the copy and built once from the copied rows, as migrations
+    make them (no pending list: storage.search.PG_GIN_OPTIONS); a copied claim is found by its words."""
+    if is_sqlite(empty_database_url):
+        pytest.skip("PostgreSQL's indexes")
+    copy_database(source_url, empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as conn:
+            options = dict(conn.execute(text(
+                "SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class AS c "
+                "WHERE c.relname IN ('ix_claims_tsv', 'ix_articles_tsv') AND c.relnamespace = "
+                "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())")).all())
+            assert options == {"ix_claims_tsv": "fastupdate=off", "ix_articles_tsv": "fastupdate=off"}
+            claim = conn.execute(text("SELECT id, text FROM claims ORDER BY id LIMIT 1")).one()
+            word = max(re.findall(r"[A-Za-z]+", claim.text), key=len)
+            hits = conn.scalars(text("SELECT id FROM claims WHERE text_tsv @@ plainto_tsquery('simple', :w)"),
+                                {"w": word}).all()
+            assert claim.id in hits
+    finally:
+        engine.dispose()

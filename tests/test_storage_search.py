@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from app.domain.claims import ClaimFilter, list_claims
+from app.storage.lookups import driver_rows, index_rows
 from app.storage.models import Claim
 from app.storage.search import claim_text_matches, query_tokens
 
@@ -160,3 +161,31 @@ def test_search_statements_are_cached_with_their_words_bound(session, claims):
     assert found(session, "night buses") == {claims["buses"]}
     assert found(session, "fully implem") == {claims["budget"]}
     assert found(session, "implem") == {claims["budget"], claims["partial"]}
+
+
+def _gin_options(session) -> dict[str, str | None]:
+    rows = session.execute(text(
+        "SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class AS c "
+        "WHERE c.relname IN ('ix_claims_tsv', 'ix_articles_tsv') AND c.relnamespace = "
+        "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())")).all()
+    return dict(rows)
+
+
+def test_the_postgresql_word_indexes_keep_no_pending_list(session, claims):
+    """With GIN's fastupdate, new claims' words wait in a list every search reads through until a
+    vacuum; ingest searches between its inserts, so it read that list again and again."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL index option")
+    assert _gin_options(session) == {"ix_claims_tsv": "fastupdate=off", "ix_articles_tsv": "fastupdate=off"}
+    assert found(session, "northern pier") == {claims["pier"]}
+
+
+def test_candidate_reads_put_the_planner_setting_back(session, claims):
+    """index_rows switches sequential scans off for its one statement only."""
+    sql = "SELECT id FROM claims WHERE id = :i"
+    assert index_rows(session, sql, {"i": claims["pier"]}) == driver_rows(session, sql, {"i": claims["pier"]})
+    if session.get_bind().dialect.name == "postgresql":
+        assert session.execute(text("SHOW enable_seqscan")).scalar() == "on"
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        index_rows(session, sql, {"i": claims["pier"]})
+        assert session.execute(text("SHOW enable_seqscan")).scalar() == "off"
