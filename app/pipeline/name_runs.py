@@ -610,7 +610,28 @@ def canonical_speaker(name: str) -> str:
     if rest and len(rest) <= 5 and all(map(_is_name_word, rest)) and not any(
             w.lower() in C.ORG_WORDS for w in rest):
         return " ".join(rest)
+    if len(words) > 1:
+        words = _one_spelling(words)   # (a bare "spokesman" stays as written)
     return _organisation_name(words) if org else " ".join(words)
+
+
+#: Words of one role spelled several ways: a body's spokesman, spokeswoman and spokesperson are
+#: one speaker ("No 10 spokesman", "a No. 10 spokeswoman"), as resolve_cues reads them as one role.
+_ROLE_SPELLINGS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
+
+
+def _one_spelling(words: list[str]) -> list[str]:
+    """A body's name with its role word spelled one way and "No." before a number as "No"
+    ("No. 10 spokeswoman" -> "No 10 spokesperson"), the case of each word kept."""
+    out = []
+    for i, w in enumerate(words):
+        role = _ROLE_SPELLINGS.get(w.lower())
+        if role is not None:
+            w = role.capitalize() if w[:1].isupper() else role
+        elif w == "No." and i + 1 < len(words) and words[i + 1][:1].isdigit():
+            w = "No"
+        out.append(w)
+    return out
 
 
 def is_person_name(name: str) -> bool:
