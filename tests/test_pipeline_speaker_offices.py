@@ -39,18 +39,28 @@ def test_us_in_a_headline_in_capitals_is_no_place():
     assert speakers(text) != ["US envoy"]
 
 
-# --- An office of a place that nobody in view holds speaks as written ---------------------------
+# --- An office of a place: its holder, the person in view, or the office as written -------------
 
 @pytest.mark.parametrize("text, speaker", [
-    ("Tom Hale toured the harbour in Dorrin. “We will rebuild the pier this year,” Hale said. "
+    ("Mayor Tom Hale toured the harbour in Dorrin. “We will rebuild the pier this year,” Hale said. "
      "“The county will pay its share of the cost,” the Marrow County governor said.",
      "Marrow County governor"),
-    ("Tom Hale toured the harbour in Dorrin. “We will rebuild the pier this year,” Hale said. "
-     "The Marrow County governor said the county would pay its share of the cost.",
-     "Marrow County governor"),
+    ("Mayor Tom Hale toured the harbour in Dorrin. “We will rebuild the pier this year,” Hale said. "
+     "The Dorset governor said the county would pay its share of the cost.", "Dorset governor"),
+    ("Dorrin Mayor Tom Hale toured the harbour. “We will rebuild the pier this year,” Hale said. "
+     "“The county will pay its share of the cost,” the Marrow County mayor said.",
+     "Marrow County mayor"),
 ])
-def test_an_office_nobody_holds_is_not_the_person_last_named(text, speaker):
+def test_an_office_is_not_the_person_in_view_the_text_gave_another_office(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+def test_an_office_is_the_person_in_view_when_the_text_gave_them_none():
+    # news calls the person it is about by an office of a place: "Hale said ... the senator
+    # from Marrow County said" (nothing tells another person in)
+    text = ("Tom Hale toured the harbour in Dorrin. “We will rebuild the pier this year,” Hale said. "
+            "“The county will pay its share of the cost,” the Marrow County senator said.")
+    assert speakers(text)[-1] == "Tom Hale"
 
 
 def test_an_office_of_a_place_is_still_the_one_introduced_with_the_office():
@@ -69,6 +79,14 @@ def test_an_office_of_a_place_is_still_the_one_introduced_with_the_office():
 ])
 def test_an_outlet_quoting_somebody_in_plain_words_is_no_speaker(text, speaker):
     assert speakers(text) == [speaker]
+
+
+def test_somebody_unnamed_an_outlet_quotes_is_no_he_after_it():
+    text = ("Tom Hale toured the harbour in Dorrin. The Dorrin Herald quoted one of Hale's aides as "
+            "saying the mayor was tired. “I have walked every pier in this town,” he said.")
+    assert speakers(text) == ["one of Hale's aides", "Tom Hale"]
+    assert speakers("The Dorrin Herald quoted one of the aides as saying the mayor was tired.") == [
+        "one of the aides"]
 
 
 def test_words_an_outlet_relays_from_somebody_unnamed_keep_no_speaker():

@@ -508,6 +508,28 @@ def _said_of(doc: TextIndex, k: int, b: int) -> list[str]:
     return out
 
 
+def speaker_sex(doc: TextIndex, name: str) -> str | None:
+    """What the text tells of the sex of the speaker it calls `name` ("f", "m", None when it tells
+    nothing or both): the "he"/"she" cues resolved to them, and for a full name the words read
+    with it ("Mrs." before it, "his daughter", the "she" after it), for a lone surname the
+    honorifics written before that word ("Mr. Obama"). Stored with the speaker, so a "Mr. Obama" in another article never joins a
+    "Michelle Obama" (app/domain/people.py)."""
+    words = name.split()
+    if not words or not words[-1][:1].isupper():
+        return None
+    told = doc.pronouns.get(name, [])
+    if len(words) == 1:
+        if doc.honorifics is None:
+            doc.honorifics = {}
+            for t in range(len(doc.lower) - 1):
+                if ((doc.lower[t] in _FEMALE or doc.lower[t] in _MALE) and doc.cap(t) and doc.cap(t + 1)
+                        and doc.sep(t) in (" ", ". ") and not doc.inside(doc.starts[t])):
+                    doc.honorifics.setdefault(doc.words[t + 1], []).append(doc.lower[t])
+        return _gender(doc.honorifics.get(words[0], []) + told)
+    person = next((p for p in _people(doc, words[-1]) if name in p.forms), None)
+    return _gender((person.said if person is not None else []) + told)
+
+
 def _longer(p: _Person, q: _Person) -> bool:
     """p's name is q's with words before it: "Neither Donald J. Trump", "Real Donald Trump"."""
     return p is not q and p.name.endswith(" " + q.name)

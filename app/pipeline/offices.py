@@ -55,6 +55,13 @@ def role_holders(doc: TextIndex, role: str, pos: int) -> list[tuple[str, frozens
     return [(name, words) for p, r, name, words in reversed(_introductions(doc)) if r == role and p < pos]
 
 
+def other_office(doc: TextIndex, name: str, role: str, place: set[str], pos: int) -> bool:
+    """The person was introduced before pos with another office, or with this one of another
+    place ("President Joe Biden", "Ohio Gov. Ana Ruiz"): not "the Texas governor"."""
+    return any(who == name and p < pos and (r != role or words and not (words <= place or place <= words))
+               for p, r, who, words in _introductions(doc))
+
+
 def introduced(doc: TextIndex, name: str, pos: int) -> bool:
     """The person was introduced with some role or title before pos ("Sen. Ana Ruiz")."""
     return any(who == name and p < pos for p, _, who, _ in _introductions(doc))

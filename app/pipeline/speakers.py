@@ -36,6 +36,7 @@ from app.pipeline.offices import (
     ROLE_SYNONYMS,
     introduced,
     office_holder,
+    other_office,
     place_words,
     role_holders,
     role_word,
@@ -120,6 +121,8 @@ class TextIndex:
         self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
         self.quote_cue_firsts = [c.first for c in self.quote_cues]
         self.best_names: dict[str, list] = {}   # a surname's people (name_runs.expand_surname)
+        self.honorifics: dict[str, list[str]] | None = None   # "Obama" -> ["mr"] (name_runs.speaker_sex)
+        self.pronouns: dict[str, list[str]] = {}   # speaker -> the "he"/"she" cues resolved to them
         self.lowercase_words: set[str] | None = None
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
@@ -285,10 +288,11 @@ def _quoted_phrase(doc: TextIndex, k: int, floor: int):
             return None
         if doc.lower[d] in ("a", "an", "the", "one"):
             if d - 1 < floor or doc.lower[d - 1] not in _QUOTING or doc.sep(d - 1) != " ":
-                return None
+                continue   # ("quoted one of the aides as saying": on to "one")
             if doc.lower[d] == "the" and doc.lower[k] in C.ROLE_NOUNS and k == d + 1:
                 return ("role", doc.lower[k], d, k)
-            return ("name", d + 1, k)
+            # somebody unnamed, as written ("one of Carson's aides"): no "he" after it is them
+            return ("group", d if doc.lower[d] == "one" else d + 1, k)
     return None
 
 
@@ -385,6 +389,8 @@ def resolve_cues(doc: TextIndex) -> None:
         elif mention[0] == "pronoun":
             speaker = antecedent(doc, pos, last_person, last_person_pos)
             person = speaker is not None
+            if speaker is not None:   # "she said" tells the speaker's sex (name_runs.speaker_sex)
+                doc.pronouns.setdefault(speaker, []).append(mention[1])
         elif mention[0] in ("role", "office"):
             word = mention[1] if mention[0] == "role" else doc.lower[mention[2]]
             role = role_word(word)
@@ -400,11 +406,14 @@ def resolve_cues(doc: TextIndex) -> None:
             if speaker is None and mention[0] == "office":
                 # "the Texas governor" with nobody introduced as governor of Texas: one
                 # introduced as governor of no place ("Gov. Ana Ruiz"), the one in view first;
-                # else the office as written (below), never the person last named: "Joe Biden
-                # said ... the Texas governor said" is not Biden
+                # else the person in view, as news writes ("Rubio said ... the Florida senator
+                # said"), unless the text gave them another office ("President Joe Biden said
+                # ... the Texas governor said" is not Biden); else the office as written (below)
                 in_view = antecedent(doc, min(pos, doc.starts[mention[3]]), last_person, last_person_pos)
                 speaker = next((name for name, _ in holders if name == in_view),
                                holders[0][0] if holders else None)
+                if speaker is None and in_view is not None and not other_office(doc, in_view, role, place, pos):
+                    speaker = in_view
                 if speaker is not None:
                     roles[role] = speaker
             elif speaker is None:
