@@ -28,9 +28,10 @@ def test_initials_in_capitals_before_an_office_are_a_place(text, speaker):
     assert speakers(text) == [speaker]
 
 
-def test_the_us_office_is_the_person_introduced_with_it():
-    text = ("US Ambassador Carla Wendt met the harbour board on Monday. Tom Hale said the talks "
-            "were useful.\n“The consulate will stay open for the rest of the week,” the US ambassador said.")
+@pytest.mark.parametrize("introduced", ["US Ambassador Carla Wendt", "Carla Wendt, the US ambassador,"])
+def test_the_us_office_is_the_person_introduced_with_it(introduced):
+    text = (f"{introduced} met the harbour board on Monday. Tom Hale said the talks were useful.\n"
+            "“The consulate will stay open for the rest of the week,” the US ambassador said.")
     assert speakers(text)[-1] == "Carla Wendt"
 
 

@@ -7,7 +7,9 @@ regex tokens with bisect lookups, so cost grows linearly with the text.
 Pronouns and "the spokesman" resolve to the last person named as a speaker (not merely the last
 name mentioned: "Tan criticised Stoltenberg's remarks ... “...,” he said" is Tan); a lone surname
 resolves to the full name it abbreviates that its title fits ("Tan" -> "Tan Kefei", "Mrs. Varga" ->
-"Ellen Varga", not her husband; see name_runs.expand_surname).
+"Ellen Varga", not her husband; see name_runs.expand_surname). Who "the Texas governor" or "the
+US envoy" is (the person introduced with that office, the person in view, or the office as
+written) is read in offices.py.
 """
 
 from __future__ import annotations
