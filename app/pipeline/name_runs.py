@@ -512,8 +512,8 @@ def speaker_sex(doc: TextIndex, name: str) -> str | None:
     """What the text tells of the sex of the speaker it calls `name` ("f", "m", None when it tells
     nothing or both): the "he"/"she" cues resolved to them, and for a full name the words read
     with it ("Mrs." before it, "his daughter", the "she" after it), for a lone surname the
-    honorifics written before that word ("Mr. Obama"). Stored with the speaker, so a "Mr. Obama" in another article never joins a
-    "Michelle Obama" (app/domain/people.py)."""
+    honorifics written before that word ("Mr. Obama"). Stored with the speaker, so a "Mr. Obama"
+    in another article never joins a "Michelle Obama" (app/domain/people.py)."""
     words = name.split()
     if not words or not words[-1][:1].isupper():
         return None
