@@ -244,3 +244,56 @@ def test_mr_and_mrs_of_one_surname_never_become_one_speaker(session):
     wife = get_or_create_speaker(session, "Mrs. Helga Ostrander")
     session.commit()
     assert wife.id != lone.id and lone.name == "Ostrander" and wife.name == "Helga Ostrander"
+
+
+# --- What an article tells of a speaker's sex (speakers.sex, migration 0028) -----------------------
+
+def test_mr_never_joins_a_full_name_an_article_called_she(session):
+    her = replace(HERALD, outlet="Northport Herald", text=(
+        "Pier closes\n\nHelga Ostrander toured the northern pier on Monday.\n“The northern pier will "
+        "close to all cargo traffic for three months,” she said.\n"))
+    him = replace(HERALD, outlet="Bay Tribune", text=(
+        "Repairs start\n\n“Our engineers start work on Monday and will not stop until it is done,” "
+        "Mr. Ostrander said.\n"))
+    for data in (her, him):
+        ingest_article(session, data, "tester")
+    session.commit()
+    helga = session.scalar(select(Speaker).where(Speaker.name == "Helga Ostrander"))
+    assert helga.sex == "f"
+    speakers = {q.speaker_name: q.speaker_id for q in session.scalars(select(Quote))}
+    assert speakers["Ostrander"] != helga.id
+
+
+def test_a_lone_surname_of_the_same_or_an_untold_sex_still_joins(session):
+    helga = get_or_create_speaker(session, "Helga Ostrander", sex="f")
+    session.commit()
+    assert get_or_create_speaker(session, "Mrs. Ostrander").id == helga.id
+    assert get_or_create_speaker(session, "Ostrander").id == helga.id
+    assert get_or_create_speaker(session, "Ostrander", sex="m").id != helga.id
+
+
+def test_a_sex_is_noted_from_a_full_name_not_from_a_lone_surname_that_joined_it(session):
+    helga = get_or_create_speaker(session, "Helga Ostrander")
+    session.commit()
+    assert get_or_create_speaker(session, "Mr. Ostrander").id == helga.id   # nothing to tell by
+    assert helga.sex is None
+    assert get_or_create_speaker(session, "Helga Ostrander", sex="f").sex == "f"
+
+
+def test_a_lone_surname_told_he_does_not_take_a_full_name_told_she(session):
+    lone = get_or_create_speaker(session, "Mr. Ostrander")
+    session.commit()
+    assert lone.sex == "m"
+    helga = get_or_create_speaker(session, "Helga Ostrander", sex="f")
+    assert helga.id != lone.id and lone.name == "Ostrander"
+
+
+# --- A body's spokesman, spokeswoman and spokesperson are one speaker -----------------------------
+
+def test_a_body_spokesperson_is_one_speaker_however_written(session):
+    rows = [get_or_create_speaker(session, n) for n in
+            ("No. 10 spokeswoman", "No 10 spokesman", "a No. 10 spokesperson", "Harbour Board spokesman",
+             "Harbour Board Spokeswoman")]
+    session.commit()
+    assert rows[0].id == rows[1].id == rows[2].id and rows[0].name == "No 10 spokesperson"
+    assert rows[3].id == rows[4].id != rows[0].id

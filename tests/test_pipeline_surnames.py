@@ -49,3 +49,17 @@ def test_a_lone_surname_of_one_person_still_takes_the_full_name():
     text = ("Mayor Dana Whitfield opened the bridge on Monday.\n"
             "“It took six years,” Whitfield said.")
     assert _speakers(text)["It took six years"] == "Dana Whitfield"
+
+
+# --- What the text tells of a speaker's sex (QuoteCandidate.sex, stored on the speaker) ----------
+
+@pytest.mark.parametrize("text, sex", [
+    ("Helga Ostrander toured the pier on Monday.\n“The pier will close for three months,” she said.", "f"),
+    ("Helga Ostrander toured the pier on Monday.\n“The pier will close for three months,” he said.", "m"),
+    ("“The pier will close for three months,” Mr. Ostrander said.", "m"),
+    ("Mrs. Ostrander said the pier would close for three months.", "f"),
+    ("“The pier will close for three months,” Helga Ostrander said.", None),
+])
+def test_a_quote_carries_what_the_text_tells_of_its_speakers_sex(text, sex):
+    [q] = extract_quotes(text)
+    assert q.sex == sex

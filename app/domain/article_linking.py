@@ -262,11 +262,11 @@ def _new_quote(steps: WriteSteps, session: Session, article: Article, cand: Quot
     found now, by reading when its name is known (from memory when it was looked up since the last
     speaker was written), else in a step of its own (the lookup may write a speaker, an alias or a
     new name): a step, a commit, only for a new name."""
-    if speaker_remembered(session, cand.speaker) or find_speaker(session, cand.speaker) is not None:
-        speaker = get_or_create_speaker(session, cand.speaker)
+    if speaker_remembered(session, cand.speaker) or find_speaker(session, cand.speaker, cand.sex) is not None:
+        speaker = get_or_create_speaker(session, cand.speaker, cand.sex)
     else:
         with steps.write():
-            speaker = get_or_create_speaker(session, cand.speaker)
+            speaker = get_or_create_speaker(session, cand.speaker, cand.sex)
     return Quote(article_id=article.id, speaker_id=speaker.id if speaker else None,
                  speaker_name=cand.speaker, start=cand.start, end=cand.end, text=cand.text,
                  cue=(cand.cue or None) and cand.cue[:100], kind=cand.kind)

@@ -19,6 +19,7 @@ from app.pipeline.person_names import (
     title_part,
     titles_fit,
     without_suffix,
+    written_sex,
 )
 from app.pipeline.speakers import canonical_speaker, speaker_aliases
 from app.storage.engine import insert_ignoring_conflicts
@@ -55,7 +56,7 @@ def get_or_create_outlet(session: Session, name: str) -> Outlet:
     return get_or_create_named(session, Outlet, name)
 
 
-def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
+def get_or_create_speaker(session: Session, name: str | None, sex: str | None = None) -> Speaker | None:
     """One speaker per person across articles: "spokesperson Tan Kefei", "Tan Kefei" and, in a
     later article, a lone "Tan" are one row, found through speaker_aliases; "Chief Justice John G.
     Roberts Jr." and "John Roberts" are one row too, found through the key of person_names.
@@ -67,41 +68,74 @@ def get_or_create_speaker(session: Session, name: str | None) -> Speaker | None:
     silently into one of them: it becomes a speaker of its own, named as written, which an analyst
     can merge into the right person (domain/speakers.py). The other way round, a lone-surname
     speaker seen first ("Mauger") takes the full name when it arrives ("John Mauger"), under the
-    same rule. A merged-away speaker's name leads to its survivor."""
-    speaker = find_speaker(session, name)
+    same rule. A merged-away speaker's name leads to its survivor.
+
+    `sex` ("f", "m"), what the article told of the person (pipeline/name_runs.speaker_sex), or the
+    honorific written with the name, is kept on the speaker, and a lone surname of the other sex
+    never joins it ("Mr. Obama" and a "Michelle Obama" an article called "she")."""
+    sex = sex or written_sex(name)
+    speaker = find_speaker(session, name, sex, noting=False)
     name = _speaker_key(name)
-    if speaker is not None or not name:
+    if speaker is not None:
+        _note_sex(speaker, name, sex)
         return speaker
+    if not name:
+        return None
     memo = session.info.get(SPEAKER_MEMO)
     if memo is not None:
         memo.clear()                   # what follows may write a speaker, an alias or a new name
     canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
     person = parse_person(canonical)
     if person is not None:
-        found = _same_person(session, person) or _adopt_lone_surname(session, canonical, name)
+        found = _same_person(session, person) or _adopt_lone_surname(session, canonical, name, sex)
         if found is not None:
             _record_aliases(session, found, name, canonical, person)
-            return live_speaker(session, found)
+            found = live_speaker(session, found)
+            _note_sex(found, name, sex)
+            return found
     speaker = live_speaker(session, get_or_create_named(session, Speaker, canonical))
     _record_aliases(session, speaker, name, canonical, person)
+    _note_sex(speaker, name, sex)
     return speaker
 
 
-def find_speaker(session: Session, name: str | None) -> Speaker | None:
+def _note_sex(speaker: Speaker, name: str, sex: str | None) -> None:
+    """Keep what an article told of the speaker's sex, when nothing did before and the article
+    named them in full or as the lone word they are stored under (a lone surname that joined a
+    full name may be a namesake: it tells nothing of the person stored)."""
+    if sex and speaker.sex is None and _names_whole(speaker, name):
+        speaker.sex = sex
+
+
+def _names_whole(speaker: Speaker, name: str) -> bool:
+    core = strip_honorifics(canonical_speaker(name) or name)
+    return " " in core.strip() or core.lower() == speaker.name.lower()
+
+
+def _sex_fits(speaker: Speaker, sex: str | None) -> bool:
+    return sex is None or speaker.sex is None or speaker.sex == sex
+
+
+def find_speaker(session: Session, name: str | None, sex: str | None = None, *,
+                 noting: bool = True) -> Speaker | None:
     """The speaker get_or_create_speaker gives for `name` when it is known by one of its aliases
     (found by reading only, remembered in SPEAKER_MEMO while set); None when that lookup would
-    have to write (a new person, a new alias, a lone surname to adopt) or for no name."""
+    have to write (a new person, a new alias, a lone surname to adopt, a sex to note: unless
+    `noting` is False, as get_or_create_speaker asks) or for no name."""
     name = _speaker_key(name)
     if not name:
         return None
     memo = session.info.get(SPEAKER_MEMO)
     if memo is not None and name in memo:
         return memo[name]
+    sex = sex or written_sex(name)
     canonical = strip_honorifics(canonical_speaker(name) or name)[:200]
-    found = _speaker_by_alias(session, {canonical.lower(), name.lower()}, name)
+    found = _speaker_by_alias(session, {canonical.lower(), name.lower()}, name, sex)
     if found is None:
         return None
     speaker = live_speaker(session, found)
+    if noting and sex and speaker.sex is None and _names_whole(speaker, name):
+        return None   # the sex is news: get_or_create_speaker writes it
     if memo is not None:
         memo[name] = speaker       # found by reading only: the same until a speaker is written
     return speaker
@@ -135,15 +169,16 @@ def live_speaker(session: Session, speaker: Speaker) -> Speaker:
     return speaker
 
 
-def _speaker_by_alias(session: Session, keys: set[str], written: str) -> Speaker | None:
+def _speaker_by_alias(session: Session, keys: set[str], written: str, sex: str | None = None) -> Speaker | None:
     rows = session.execute(
         select(SpeakerAlias.alias, Speaker).join(Speaker, Speaker.id == SpeakerAlias.speaker_id)
         .where(SpeakerAlias.alias.in_(keys))).all()
     for alias, speaker in sorted(rows, key=lambda r: r[0] != r[1].name.lower()):
         if not _partial(alias, speaker.name):
             return speaker
-        if not _word_shared(session, alias, speaker.id) and _title_fits(session, speaker, written):
-            return speaker
+        if (not _word_shared(session, alias, speaker.id) and _title_fits(session, speaker, written)
+                and _sex_fits(live_speaker(session, speaker), sex)):
+            return speaker   # (a lone "Obama" told "he" is not a "Michelle Obama" told "she")
     return None
 
 
@@ -171,7 +206,7 @@ def _same_person(session: Session, person: PersonName) -> Speaker | None:
     return owner if all(same_person(person, p) for p in same_key) else None
 
 
-def _adopt_lone_surname(session: Session, canonical: str, written: str) -> Speaker | None:
+def _adopt_lone_surname(session: Session, canonical: str, written: str, sex: str | None = None) -> Speaker | None:
     """A speaker known only by the surname ("Mauger", from an article that never gave the full
     name) is this person, when no other live speaker bears that word and no title it was written
     with needs another ("President Obama" does not become "Michelle Obama"): it takes the full
@@ -184,8 +219,9 @@ def _adopt_lone_surname(session: Session, canonical: str, written: str) -> Speak
         return None
     lone = session.scalar(select(Speaker).join(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
                           .where(SpeakerAlias.alias == surname, Speaker.merged_into_id.is_(None)))
-    if lone is None or lone.name.lower() != surname or _word_shared(session, surname, lone.id):
-        return None
+    if (lone is None or lone.name.lower() != surname or _word_shared(session, surname, lone.id)
+            or not _sex_fits(lone, sex)):
+        return None   # (nor does a lone "Obama" told "he" take "Michelle Obama" told "she")
     forms = session.scalars(select(SpeakerAlias.alias).where(
         SpeakerAlias.speaker_id == lone.id, SpeakerAlias.alias.contains(" ")))
     if not all(_fits_lone(form, written) for form in forms):

@@ -55,6 +55,7 @@ def merge_speakers(session: Session, source: str, target: str, actor: str) -> Sp
     }
     insert_ignoring_conflicts(session, SpeakerAlias, alias=src.name.lower()[:200], speaker_id=dst.id)
     src.merged_into_id = dst.id
+    dst.sex = dst.sex or src.sex   # what articles told of the person, whichever row it was kept on
     session.execute(update(Speaker).where(Speaker.merged_into_id == src.id)
                     .values(merged_into_id=dst.id))  # redirects stay one step long
     record_event(session, actor, "speaker.merge", "speaker", before["speaker"], before=before,

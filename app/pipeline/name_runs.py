@@ -508,6 +508,28 @@ def _said_of(doc: TextIndex, k: int, b: int) -> list[str]:
     return out
 
 
+def speaker_sex(doc: TextIndex, name: str) -> str | None:
+    """What the text tells of the sex of the speaker it calls `name` ("f", "m", None when it tells
+    nothing or both): the "he"/"she" cues resolved to them, and for a full name the words read
+    with it ("Mrs." before it, "his daughter", the "she" after it), for a lone surname the
+    honorifics written before that word ("Mr. Obama"). Stored with the speaker, so a "Mr. Obama"
+    in another article never joins a "Michelle Obama" (app/domain/people.py)."""
+    words = name.split()
+    if not words or not words[-1][:1].isupper():
+        return None
+    told = doc.pronouns.get(name, [])
+    if len(words) == 1:
+        if doc.honorifics is None:
+            doc.honorifics = {}
+            for t in range(len(doc.lower) - 1):
+                if ((doc.lower[t] in _FEMALE or doc.lower[t] in _MALE) and doc.cap(t) and doc.cap(t + 1)
+                        and doc.sep(t) in (" ", ". ") and not doc.inside(doc.starts[t])):
+                    doc.honorifics.setdefault(doc.words[t + 1], []).append(doc.lower[t])
+        return _gender(doc.honorifics.get(words[0], []) + told)
+    person = next((p for p in _people(doc, words[-1]) if name in p.forms), None)
+    return _gender((person.said if person is not None else []) + told)
+
+
 def _longer(p: _Person, q: _Person) -> bool:
     """p's name is q's with words before it: "Neither Donald J. Trump", "Real Donald Trump"."""
     return p is not q and p.name.endswith(" " + q.name)
@@ -610,7 +632,28 @@ def canonical_speaker(name: str) -> str:
     if rest and len(rest) <= 5 and all(map(_is_name_word, rest)) and not any(
             w.lower() in C.ORG_WORDS for w in rest):
         return " ".join(rest)
+    if len(words) > 1:
+        words = _one_spelling(words)   # (a bare "spokesman" stays as written)
     return _organisation_name(words) if org else " ".join(words)
+
+
+#: Words of one role spelled several ways: a body's spokesman, spokeswoman and spokesperson are
+#: one speaker ("No 10 spokesman", "a No. 10 spokeswoman"), as resolve_cues reads them as one role.
+_ROLE_SPELLINGS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
+
+
+def _one_spelling(words: list[str]) -> list[str]:
+    """A body's name with its role word spelled one way and "No." before a number as "No"
+    ("No. 10 spokeswoman" -> "No 10 spokesperson"), the case of each word kept."""
+    out = []
+    for i, w in enumerate(words):
+        role = _ROLE_SPELLINGS.get(w.lower())
+        if role is not None:
+            w = role.capitalize() if w[:1].isupper() else role
+        elif w == "No." and i + 1 < len(words) and words[i + 1][:1].isdigit():
+            w = "No"
+        out.append(w)
+    return out
 
 
 def is_person_name(name: str) -> bool:

@@ -165,6 +165,11 @@ def office_words(name: str) -> set[str]:
     return {C.TITLE_ABBREVIATIONS.get(w, w) for w in title_part(name) if w not in _COURTESY}
 
 
+def written_sex(name: str | None) -> str | None:
+    """The sex an honorific written with a name tells ("Mrs. Varga" -> "f", "Mr. Obama" -> "m")."""
+    return _sex(title_part(name)) if name else None
+
+
 def _sex(title: list[str]) -> str | None:
     female, male = any(w in C.FEMALE_WORDS for w in title), any(w in C.MALE_WORDS for w in title)
     return "f" if female and not male else "m" if male and not female else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.pipeline import constants as C
 from app.pipeline.name_runs import (
@@ -26,6 +26,7 @@ from app.pipeline.name_runs import (
     expand_surname,
     past_of_place,
     run_forward,
+    speaker_sex,
 )
 from app.pipeline.quote_marks import MARK_RE, SINGLES, Span, doubled_as_marks, find_spans, paragraphs
 from app.pipeline.reported import find_reported, skip_object
@@ -44,6 +45,7 @@ class QuoteCandidate:
     cue: str | None
     kind: str  # "direct", "partial", "reported" (stored); "scare" only from scare_quotes()
     states: bool = True  # False: reported words that hold no clause, to show but make no claim of
+    sex: str | None = None  # "f"/"m": what the article tells of the speaker's sex (name_runs.speaker_sex)
 
 
 # Between the halves of a split quotation: the first half closes on a comma, a short attribution
@@ -260,7 +262,16 @@ def extract_quotes(text: str, *, min_words: int = C.MIN_QUOTE_WORDS, single_quot
                                    cue=_cue_text(doc, cue), kind="reported", states=states)
                     for a, b, cue, speaker, states in clauses]
         results.sort(key=lambda q: (q.start, q.end))
-    return results
+    return _with_sex(doc, results)
+
+
+def _with_sex(doc: TextIndex, quotes: list[QuoteCandidate]) -> list[QuoteCandidate]:
+    """Each quote with what the article tells of its speaker's sex, read once a speaker."""
+    sexes: dict[str, str | None] = {}
+    for q in quotes:
+        if q.speaker and q.speaker not in sexes:
+            sexes[q.speaker] = speaker_sex(doc, q.speaker)
+    return [replace(q, sex=sex) if q.speaker and (sex := sexes[q.speaker]) else q for q in quotes]
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")

@@ -52,10 +52,11 @@ _AUXILIARIES = frozenset({
 _HEADLINE_SHARE = 0.6
 
 def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates: list | None = None,
-                  cue_words=None) -> list[tuple[int, int, Cue, str, bool]]:
+                  cue_words=None) -> list[tuple[int, int, Cue, str | None, bool]]:
     """(start, end, cue, speaker, states) of every reported statement, in text order, never
     overlapping. The speaker is the cue's, else the subject as written before the verb (see
-    written_subject). A cue with a speaker that the rules turn down gets a second, looser reading
+    written_subject); None only for words a channel relays from somebody unnamed (see _relayed).
+    A cue with a speaker that the rules turn down gets a second, looser reading
     kept when the learned gate says so (see gate_candidate; `gate`: False for the rules alone, or
     parameters other than the shipped ones). `states` is False for such a reading that holds no
     clause ("criticized the plan as a giveaway", "warned of long delays"): an attribution an
@@ -93,7 +94,11 @@ def find_reported(doc: TextIndex, *, gate: dict | None | bool = True, candidates
         if span is None and loose_on and doc.starts[cue.first] >= last_end and (
                 read := _gate_reading(doc, idx, speaker, loose_subject, None, last_end, params, candidates)):
             span, states = read[:2], read[2]
-        if span and span[0] >= last_end and not _relayed(doc, idx, span, speaker):
+        relayed = _relayed(doc, idx, span, speaker) if span else None
+        if isinstance(relayed, Cue):
+            # a channel relaying somebody nothing in view names: the words, with no speaker
+            span, speaker, relayed = _unnamed_words(doc, span, relayed), None, None
+        if span and span[0] >= last_end and relayed is None:
             found.append((span[0], span[1], cue, speaker, states))
             last_end = span[1]
     return found
@@ -104,24 +109,50 @@ _RELAY_VERBS = frozenset({"reported", "reports", "reporting", "quoted", "quotes"
                           "cites", "citing"})
 
 
-_CLOSING = frozenset('"\u201d\u2019')   # "“...,” Li said": a quotation closes before the subject
+_QUOTING = frozenset({"quoted", "quoting", "cited", "citing"})
+_CLOSING = frozenset(',"\u201d\u2019')   # "“...,” Li said": a quotation closes before the subject
 
 
-def _relayed(doc: TextIndex, idx: int, span: tuple[int, int], speaker: str) -> bool:
+def _relayed(doc: TextIndex, idx: int, span: tuple[int, int], speaker: str) -> bool | Cue | None:
     """The cue names a channel ("according to Reuters", "..., TASS reported", "Xinhua quoted")
     whose words are another speaker's attribution ("said", "told", "as saying"), opening with its
-    subject or closing with its verb: "According to the AP, the governor said the dam had held", "“...,” Li said, according
-    to TASS". The words are that speaker's (their own cue reads them); the channel only reports
-    them, and makes no statement of its own."""
+    subject or closing with its verb: "According to the AP, the governor said the dam had held",
+    "CNN quoted an American witness as saying ...", "“...,” Li said, according to TASS". The
+    channel only reports them, and makes no statement of its own. True: the words are the other
+    speaker's (their own cue reads them); that speaker's cue when nothing in view names them
+    ("the governor" with no governor introduced): the words are kept with no speaker rather
+    than given to the channel (see _unnamed_words); None: the channel's own report."""
     cue = doc.cues[idx]
-    if cue.person or cue.kind != "source" and " ".join(doc.lower[cue.first:cue.last]) not in _RELAY_VERBS:
-        return False   # (a person "reported that Ruiz said ...": their own statement about it)
+    phrase = " ".join(doc.lower[cue.first:cue.last])
+    if cue.person and phrase not in _QUOTING or cue.kind != "source" and phrase not in _RELAY_VERBS:
+        return None   # (a person "reported that Ruiz said ...": their own statement about it;
+        # whoever "quoted X as saying" only passes on X's words)
     first, last = bisect_left(doc.starts, span[0]), bisect_left(doc.starts, span[1]) - 1
-    return any(c is not cue and c.speaker and c.speaker != speaker and c.subject
-               and " ".join(doc.lower[c.first:c.last]) in C.REPORTING_BARE
-               and (c.subject[0] == first and c.first - c.subject[1] <= 2   # "the governor said ..."
-                    or c.last - 1 == last and c.subject[0] > 0 and doc.sep(c.subject[0] - 1).strip()[-1:] in _CLOSING)
-               for c in doc.cues[bisect_left(doc.cue_firsts, first):bisect_left(doc.cue_firsts, last + 1)])
+    inner = [c for c in doc.cues[bisect_left(doc.cue_firsts, first):bisect_left(doc.cue_firsts, last + 1)]
+             if c is not cue and c.speaker != speaker and c.subject
+             and " ".join(doc.lower[c.first:c.last]) in C.REPORTING_BARE
+             and ((c.subject[0] == first or c.subject[0] == first + 1 and doc.lower[first] in _DETERMINERS)
+                  and c.first - c.subject[1] <= 2   # "the governor said ...", "an American witness as saying"
+                  or c.last - 1 == last and c.subject[0] > 0 and doc.sep(c.subject[0] - 1).strip()[-1:] in _CLOSING)]
+    # ('“...,” Li said' or '..., the governor said, according to the AP': a comma or a closing
+    # mark before the subject)
+    if not inner:
+        return None
+    return True if any(c.speaker for c in inner) else inner[0]
+
+
+def _unnamed_words(doc: TextIndex, span: tuple[int, int], inner: Cue) -> tuple[int, int] | None:
+    """The words of a relayed span without the attribution inside it: after "the governor said
+    (that)" when it opens the span, before '..., the governor said' when it closes it."""
+    a, b = span
+    if doc.starts[inner.first] - a < b - doc.ends[inner.last - 1]:
+        k = inner.last + (inner.last < len(doc.lower) and doc.lower[inner.last] == "that")
+        a = doc.starts[k] if k < len(doc.starts) else b
+    else:
+        b = doc.ends[inner.subject[0] - 1] if inner.subject[0] > 0 else a
+        while b > a and doc.text[b - 1] in ",;:\u201d\"\u2019 ":
+            b -= 1
+    return (a, b) if b - a > 1 else None
 
 
 def _gate_reading(doc: TextIndex, idx: int, speaker: str, loose_subject: bool, cue: Cue | None,

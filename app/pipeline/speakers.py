@@ -7,7 +7,9 @@ regex tokens with bisect lookups, so cost grows linearly with the text.
 Pronouns and "the spokesman" resolve to the last person named as a speaker (not merely the last
 name mentioned: "Tan criticised Stoltenberg's remarks ... “...,” he said" is Tan); a lone surname
 resolves to the full name it abbreviates that its title fits ("Tan" -> "Tan Kefei", "Mrs. Varga" ->
-"Ellen Varga", not her husband; see name_runs.expand_surname).
+"Ellen Varga", not her husband; see name_runs.expand_surname). Who "the Texas governor" or "the
+US envoy" is (the person introduced with that office, the person in view, or the office as
+written) is read in offices.py.
 """
 
 from __future__ import annotations
@@ -27,19 +29,23 @@ from app.pipeline.name_runs import (  # canonical_speaker, speaker_aliases: the 
     person_like,
     office_name,
     person_mentions,
-    POSSESSIVE_RE,
-    ROLE_ABBREVIATIONS,
     run_back,
-    run_forward,
     speaker_aliases,
     surname_aliases,
     title_words,
 )
+from app.pipeline.offices import (
+    ROLE_SYNONYMS,
+    introduced,
+    office_holder,
+    other_office,
+    place_words,
+    role_holders,
+    role_word,
+)
 from app.pipeline.subjects import (
-    CUE_WORDS,
     DETERMINERS,
     first_mention,
-    initialism,
     last_clause_subject,
     infinitive_subject,
     mention_after,
@@ -56,7 +62,6 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENT_END_RE = re.compile(r"[.?!\u2026]+[\"\u201d\u2019)\]]*\s+")
 _NOUN_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "its", "their", "his", "her",
                                "our", "my", "your", "such", "many", "some", "all", "both"})
-_ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
 
 def _build_cue_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """First word -> (phrase words, kind), longest phrase first, nouns before same-word verbs."""
@@ -118,6 +123,8 @@ class TextIndex:
         self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
         self.quote_cue_firsts = [c.first for c in self.quote_cues]
         self.best_names: dict[str, list] = {}   # a surname's people (name_runs.expand_surname)
+        self.honorifics: dict[str, list[str]] | None = None   # "Obama" -> ["mr"] (name_runs.speaker_sex)
+        self.pronouns: dict[str, list[str]] = {}   # speaker -> the "he"/"she" cues resolved to them
         self.lowercase_words: set[str] | None = None
         self.full_names, runs = full_name_index(self)
         self.mention_pos, self.mention_names = person_mentions(self, runs)
@@ -247,7 +254,7 @@ def _role_of(doc: TextIndex, cue: Cue) -> str | None:
     near = [k for k in (a - 1, a - 2) if k >= 0 and not doc.sep(k).strip()] + list(range(a, b))
     if b + 1 < cue.first and doc.sep(b).strip() == ",":
         near += range(b + 1, min(cue.first, b + 20))
-    return next((_ROLE_SYNONYMS.get(doc.lower[k], doc.lower[k]) for k in near
+    return next((ROLE_SYNONYMS.get(doc.lower[k], doc.lower[k]) for k in near
                  if doc.lower[k] in C.ROLE_NOUNS), None)
 
 
@@ -271,6 +278,23 @@ def _quoted_as(doc: TextIndex, cue: Cue, floor: int):
     if k - 1 >= floor and doc.lower[k] in _QUOTING and doc.lower[k - 1] in C.PASSIVE_MARKERS:
         # "Li Wen was quoted as saying": the subject of "was quoted"
         return mention_before(doc, Cue(k - 1, k, "verb"), floor)
+    return _quoted_phrase(doc, k, floor)
+
+
+def _quoted_phrase(doc: TextIndex, k: int, floor: int):
+    """'CNN quoted an American witness as saying', 'citing a local official as saying': somebody
+    named in plain words between the quoting verb and "as" (token k, the phrase's last) speaks,
+    as written ("a"), or as the role in view ("the spokesman"); never the outlet quoting them."""
+    for d in range(k - 1, max(floor, k - 6) - 1, -1):
+        if doc.sep(d) != " " or doc.inside(doc.starts[d]):
+            return None
+        if doc.lower[d] in ("a", "an", "the", "one"):
+            if d - 1 < floor or doc.lower[d - 1] not in _QUOTING or doc.sep(d - 1) != " ":
+                continue   # ("quoted one of the aides as saying": on to "one")
+            if doc.lower[d] == "the" and doc.lower[k] in C.ROLE_NOUNS and k == d + 1:
+                return ("role", doc.lower[k], d, k)
+            # somebody unnamed, as written ("one of Carson's aides"): no "he" after it is them
+            return ("group", d if doc.lower[d] == "one" else d + 1, k)
     return None
 
 
@@ -357,7 +381,7 @@ def resolve_cues(doc: TextIndex) -> None:
             # "the governor of Texas said": the person introduced with that office ("Texas Gov.
             # Greg Abbott", "Greg Abbott, the governor of Texas,"), else the office as written,
             # somebody unnamed now in view (the "he" after it, not the last person named)
-            speaker = office_holder(doc, mention[2], _place_words(doc, mention[1], mention[4]), pos)
+            speaker = office_holder(doc, mention[2], place_words(doc, mention[1], mention[4]), pos)
             person = speaker is not None
             if speaker is None:
                 speaker = doc.text[doc.starts[mention[3]]:doc.ends[mention[4]]]
@@ -367,19 +391,34 @@ def resolve_cues(doc: TextIndex) -> None:
         elif mention[0] == "pronoun":
             speaker = antecedent(doc, pos, last_person, last_person_pos)
             person = speaker is not None
+            if speaker is not None:   # "she said" tells the speaker's sex (name_runs.speaker_sex)
+                doc.pronouns.setdefault(speaker, []).append(mention[1])
         elif mention[0] in ("role", "office"):
             word = mention[1] if mention[0] == "role" else doc.lower[mention[2]]
-            role = _role_word(word)
-            holders = [] if role in _ANY_PERSON_ROLES else _holders(doc, role, pos)
+            role = role_word(word)
+            holders = [] if role in _ANY_PERSON_ROLES else role_holders(doc, role, pos)
             placed = None
             if mention[0] == "office":
                 # "the Texas governor": the person introduced as governor of Texas, else a
                 # role like "the governor" (no governor of another place, though)
-                place = _place_words(doc, mention[1], mention[2] - 1)
+                place = place_words(doc, mention[1], mention[2] - 1)
                 placed = next((name for name, words in holders if words and (words <= place or place <= words)), None)
                 holders = [(name, words) for name, words in holders if not words]
             speaker = placed or roles.get(role)
-            if speaker is None:
+            if speaker is None and mention[0] == "office":
+                # "the Texas governor" with nobody introduced as governor of Texas: one
+                # introduced as governor of no place ("Gov. Ana Ruiz"), the one in view first;
+                # else the person in view, as news writes ("Rubio said ... the Florida senator
+                # said"), unless the text gave them another office ("President Joe Biden said
+                # ... the Texas governor said" is not Biden); else the office as written (below)
+                in_view = antecedent(doc, min(pos, doc.starts[mention[3]]), last_person, last_person_pos)
+                speaker = next((name for name, _ in holders if name == in_view),
+                               holders[0][0] if holders else None)
+                if speaker is None and in_view is not None and not other_office(doc, in_view, role, place, pos):
+                    speaker = in_view
+                if speaker is not None:
+                    roles[role] = speaker
+            elif speaker is None:
                 # Nobody introduced as "the minister" by a cue: the person in view, unless that
                 # person came with another role (a senator is not "the minister"); then the
                 # latest named with this role anywhere ("Sen. Ana Ruiz" ... "the senator")
@@ -389,7 +428,7 @@ def resolve_cues(doc: TextIndex) -> None:
                 speaker = antecedent(doc, at, last_person, last_person_pos)
                 held = {r for r, who in roles.items() if who == speaker}
                 if holders and speaker not in (name for name, _ in holders) and (
-                        speaker is None or held or mention[0] == "office" or _introduced(doc, speaker, pos)):
+                        speaker is None or held or introduced(doc, speaker, pos)):
                     speaker = holders[0][0]
                     roles[role] = speaker
                 elif held and role not in _ANY_PERSON_ROLES:
@@ -417,140 +456,6 @@ def resolve_cues(doc: TextIndex) -> None:
 #: Roles any named speaker may be called later whatever introduced them: "the Fed chief", "the
 #: Republican" (see C.GENERIC_ROLES).
 _ANY_PERSON_ROLES = C.GENERIC_ROLES | C.PARTY_WORDS
-#: Abbreviated titles and the role they stand for: "Texas Gov. Greg Abbott" is the governor.
-_ROLE_ABBREVIATIONS = ROLE_ABBREVIATIONS
-
-
-def _role_word(word: str) -> str:
-    return _ROLE_SYNONYMS.get(word, _ROLE_ABBREVIATIONS.get(word, word))
-
-
-def office_holder(doc: TextIndex, h: int, place: set[str], pos: int) -> str | None:
-    """The person named with the office at token h (of the place whose words are `place`)
-    before pos: "Texas Gov. Greg Abbott", "Houston Mayor John Whitmire", "Greg Abbott, the
-    governor of Texas," or "..., the Texas governor,". The latest introduced with this place,
-    else the latest introduced with the office and no place ("Gov. Greg Abbott"); None when
-    nobody was (another place's governor is not this one)."""
-    holders = _holders(doc, _role_word(doc.lower[h]), pos)
-    return next((name for name, words in holders if words and (words <= place or place <= words)),
-                next((name for name, words in holders if not words), None))
-
-
-def _holders(doc: TextIndex, role: str, pos: int) -> list[tuple[str, frozenset[str]]]:
-    """(name, place words) of the people introduced with `role` before pos, latest first."""
-    return [(name, words) for p, r, name, words in reversed(_introductions(doc)) if r == role and p < pos]
-
-
-def _introduced(doc: TextIndex, name: str, pos: int) -> bool:
-    """The person was introduced with some role or title before pos ("Sen. Ana Ruiz")."""
-    return any(who == name and p < pos for p, _, who, _ in _introductions(doc))
-
-
-def _introductions(doc: TextIndex) -> list[tuple[int, str, str, frozenset[str]]]:
-    """(position, role, person, place words) of every person named with a role or title
-    outside quotes ("Texas Gov. Greg Abbott", "Greg Abbott, the governor of Texas,", "the
-    Houston mayor, John Whitmire,"), in text order; read once a text."""
-    if doc.introductions is None:
-        doc.introductions = []
-        for t, w in enumerate(doc.lower):
-            if ((w in C.ROLE_NOUNS or w in _ROLE_ABBREVIATIONS)
-                    and not doc.inside(doc.starts[t]) and not doc.in_byline(doc.starts[t])):
-                found = _titled_person(doc, t) or _aside_person(doc, t) or _role_then_name(doc, t)
-                if found is not None:
-                    doc.introductions.append((doc.starts[t], _role_word(w), found[0], frozenset(found[1])))
-    return doc.introductions
-
-
-def _titled_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
-    """Token t is a title before a person's name ("Texas Gov. Greg Abbott"): the name and the
-    words of the place before the title."""
-    n = len(doc.words)
-    if not doc.cap(t) or t + 1 >= n or doc.sep(t) not in (" ", ". ") or not doc.cap(t + 1):
-        return None
-    end = run_forward(doc, t + 1, n)
-    name, count, _ = clean_name(doc, t + 1, end)
-    if name is None:
-        return None
-    if count == 1:
-        name = expand_surname(doc, name, doc.starts[t], title_words(doc, t, end - 1))
-        count = len(name.split())
-    if not person_like(name, count, True):
-        return None
-    p = t
-    while p - 1 >= 0 and t - p < 5 and doc.cap(p - 1) and (doc.sep(p - 1) in (" ", ". ") or initialism(doc, p - 1)):
-        p -= 1   # "Texas Gov.", "British Prime Minister", "U.S. President"
-    return name, _place_words(doc, p, t - 1)
-
-
-def _aside_person(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
-    """Token t is a role in an aside after a person's name: "Greg Abbott, the governor of
-    Texas," / "..., the Texas governor," / "..., Texas's governor,": the name and the place's words."""
-    d = _office_words_back(doc, t)
-    if d - 1 >= 0 and doc.lower[d - 1] == "the" and doc.sep(d - 1) == " ":
-        d -= 1
-    if d == 0 or doc.sep(d - 1).strip() != "," or doc.cap(t):
-        return None
-    name, count, titled = clean_name(doc, run_back(doc, d - 1, 0), d - 1)
-    if name is None or not person_like(name, count, titled):
-        return None
-    words, e = _place_words(doc, d, t - 1), t + 1
-    if e + 1 < len(doc.words) and doc.lower[e] in ("of", "from") and doc.sep(t) == " " and doc.sep(e) == " ":
-        words |= _place_words(doc, e + 1, run_forward(doc, e + 1, len(doc.words)))
-    return name, words
-
-
-def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
-    """Token t is a role before a person's name set off by a comma: "the Houston mayor, John
-    Whitmire,": the name and the place's words between "the" and the role."""
-    n = len(doc.words)
-    if doc.cap(t) or t + 1 >= n or doc.sep(t).strip() != "," or not doc.cap(t + 1):
-        return None
-    d = _office_words_back(doc, t)
-    if not (doc.possessive(d) or d > 0 and doc.lower[d - 1] == "the"):
-        return None
-    name, count, titled = clean_name(doc, t + 1, run_forward(doc, t + 1, n))
-    if name is None or not person_like(name, count, titled):
-        return None
-    return name, _place_words(doc, d, t - 1)
-
-
-def _place_words(doc: TextIndex, a: int, b: int) -> set[str]:
-    """The words of a place among tokens a..b ("Texas", "New York's", "British" as "britain"):
-    the capitalised ones but titles and stopwords."""
-    words = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1) if doc.cap(t)}
-    letters = "".join(doc.lower[t] for t in range(max(a, 0), b + 1)
-                      if initialism(doc, t) and len(doc.words[t]) == 1)
-    if len(letters) > 1:   # "U.S." is one word, "us", as "US" is
-        words = (words - set(letters)) | {letters}
-    for full, short in _LONG_NAMES.items():
-        if full <= words:
-            words = (words - full) | {short}
-    words = {_INITIALISMS.get(w, w) for w in words}
-    return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES}
-
-
-#: Countries written by their initials, as DEMONYMS names them: "the U.S. president" is American.
-_INITIALISMS = {"us": "america", "usa": "america", "uk": "britain"}
-_LONG_NAMES = {frozenset({"united", "states"}): "america", frozenset({"united", "kingdom"}): "britain"}
-
-
-_COUNTRY_OF = {adjective: country for country, adjective in C.DEMONYMS.items()}
-
-
-def _office_words_back(doc: TextIndex, t: int) -> int:
-    """The first of the words naming the office whose role is token t, before it: a place and
-    plain words ("the Texas governor", "Britain's prime minister", "the British foreign
-    secretary"), at most four, stopping at "the" or a possessive (which the caller reads)."""
-    d = t
-    while (d - 1 >= 0 and t - d < 4 and doc.sep(d - 1) == " " and doc.lower[d - 1] != "the"
-           and not doc.possessive(d - 1) and doc.lower[d - 1] not in C.MATCH_STOPWORDS
-           and doc.lower[d - 1] not in CUE_WORDS and not doc.inside(doc.starts[d - 1])):
-        d -= 1
-    if d - 1 >= 0 and doc.possessive(d - 1) and doc.cap(d - 1) and doc.sep(d - 1) == " ":
-        d -= 1   # "Britain's prime minister"
-    return d
-
-
 def _inside_report(doc: TextIndex, idx: int) -> bool:
     """Cue idx is a verb that no list of speech holds ("show", "believes") after a speech verb
     with its speaker in the same sentence: 'Ryan said the onus is on Trump to show that he ...'

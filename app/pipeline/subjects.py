@@ -81,8 +81,9 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 # "a commission spokeswoman said": somebody new, named by the words as written
                 # (a bare "a spokeswoman" names nobody)
                 return ("name", d + 1, k) if d + 1 < k else None
-            if (doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS) and not initialism(doc, d):
-                break
+            if ((doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS)
+                    and not initialism(doc, d) and not place_initials(doc, d)):
+                break   # (not "the US president": "US" in capitals is a place, not "us")
             if doc.cap(d) and caps == d + 1 and doc.lower[d] not in C.NAME_STOPWORDS:
                 caps = d
         if (caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip())
@@ -98,6 +99,18 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
 def initialism(doc: TextIndex, k: int) -> bool:
     """Token k is a capital letter of an initialism: "U" and "S" of "the U.S. president"."""
     return len(doc.words[k]) == 1 and doc.cap(k) and doc.sep(k) in (".", ". ")
+
+
+#: Places written by their initials in capitals, no full stops: "the US president", "the EU envoy"
+#: ("us" is a stopword, so it must be told by its case).
+PLACE_INITIALS = frozenset({"US", "USA", "UK", "EU", "UN"})
+
+
+def place_initials(doc: TextIndex, k: int) -> bool:
+    """Token k is a place's initials in capitals ("US", "UK") before a word in lowercase or a
+    title: not "US" in a headline written in capitals ("TRUMP TELLS US")."""
+    return (doc.words[k] in PLACE_INITIALS and k + 1 < len(doc.words) and doc.sep(k) == " "
+            and not doc.words[k + 1].isupper())
 
 
 def _placed_office(doc: TextIndex, a: int, k: int) -> bool:

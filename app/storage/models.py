@@ -76,6 +76,9 @@ class Speaker(Base):
         String(200), index=True, default=lambda ctx: name_words(ctx.get_current_parameters()["name"])[0])
     last_word: Mapped[str | None] = mapped_column(
         String(200), index=True, default=lambda ctx: name_words(ctx.get_current_parameters()["name"])[1])
+    # What articles told of the person's sex ("f", "m"; None: nothing), from an honorific or a
+    # "he"/"she" naming them (pipeline/name_runs.speaker_sex): a "Mr." never joins a woman's name.
+    sex: Mapped[str | None] = mapped_column(String(1))
 
     @validates("name")
     def _set_name_words(self, _key: str, name: str) -> str:
