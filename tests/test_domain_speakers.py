@@ -246,7 +246,7 @@ def test_mr_and_mrs_of_one_surname_never_become_one_speaker(session):
     assert wife.id != lone.id and lone.name == "Ostrander" and wife.name == "Helga Ostrander"
 
 
-# --- What an article tells of a speaker's sex (speakers.sex, migration 0028) -----------------------
+# --- What an article tells of a speaker's sex (speakers.sex, migration 0029) -----------------------
 
 def test_mr_never_joins_a_full_name_an_article_called_she(session):
     her = replace(HERALD, outlet="Northport Herald", text=(

@@ -3,8 +3,8 @@ honorific ("Mrs. Obama") or a "he"/"she" that names them, so a lone "Mr. Obama" 
 article never joins a stored "Michelle Obama" (app/domain/people.py). Existing rows stay NULL:
 nothing was stored to tell it by.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-06 23:00:00.000000
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0028'
-down_revision = '0027'
+revision = '0029'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
