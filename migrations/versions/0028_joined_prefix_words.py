@@ -1,0 +1,46 @@
+"""Both search indexes hold the words the matcher reads (pipeline.words): a hyphenated prefix joined
+to its word ("multi-polar", "Anti-war", "co-operation" as 'multipolar', 'antiwar', 'cooperation')
+and combining marks kept in theirs (Devanagari vowel signs, Hebrew points, Arabic harakat).
+
+Before, both indexes held 'multi' and 'polar', so a search for "multipolar" missed "multi-polar"
+and a candidate query asked for a word no index held; FTS5 cut "हिन्दी" at its vowel signs where
+PostgreSQL kept it whole, and PostgreSQL's canonical decomposition reordered the marks of an Arabic
+letter that FTS5 kept as written. SQLite: the FTS5 indexes are made again, contentless (the
+triggers hand them the joined texts; see storage.search._fts5_install) with marks as word
+characters. PostgreSQL: the generated tsvector columns are rebuilt. Both read every claim and
+article again.
+
+Revision ID: 0028
+Revises: 0027
+Create Date: 2026-12-06 23:00:00.000000
+"""
+from __future__ import annotations
+
+from alembic import op
+
+from app.storage.search import (
+    article_index_ddl,
+    drop_article_index_ddl,
+    drop_search_index_ddl,
+    search_index_ddl,
+)
+
+revision = '0028'
+down_revision = '0027'
+branch_labels = None
+depends_on = None
+
+
+def _reindex(joined: bool) -> None:
+    dialect = op.get_context().dialect.name
+    for statement in (drop_search_index_ddl(dialect) + search_index_ddl(dialect, joined=joined)
+                      + drop_article_index_ddl(dialect) + article_index_ddl(dialect, joined=joined)):
+        op.execute(statement)
+
+
+def upgrade() -> None:
+    _reindex(joined=True)
+
+
+def downgrade() -> None:
+    _reindex(joined=False)
