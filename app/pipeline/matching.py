@@ -435,7 +435,7 @@ def highlight_spans(passage: str, claim_text: str) -> list[tuple[int, int]]:
     wanted = stems(claim_text)
     return [(m.start(), m.end()) for m in _HIGHLIGHT_WORD.finditer(passage)
             if m.group(0).lower() not in MATCH_STOPWORDS
-            and stem(_UNHYPHENED(m.group(0).lower().replace("\u2019", "'"))) in wanted]
+            and stem(_unhyphened(m.group(0).lower().replace("\u2019", "'"))) in wanted]
 
 
 # A word as highlight_spans shows it: a hyphenated prefix stays on its word (see pipeline.words).
@@ -444,5 +444,5 @@ _HIGHLIGHT_WORD = re.compile(r"(?:(?:" + "|".join(PREFIXES) + ")[" + "".join(HYP
 _NO_HYPHENS = {ord(h): None for h in HYPHENS}
 
 
-def _UNHYPHENED(word: str) -> str:   # noqa: N802  (read as a constant's transform beside the pattern)
+def _unhyphened(word: str) -> str:
     return word.translate(_NO_HYPHENS)
