@@ -296,3 +296,8 @@ def test_words_with_combining_marks_match_whole():
     words = content_words(claim)
     assert "\u0915\u093f\u0938\u093e\u0928\u094b\u0902" in words and "\u0926\u093f\u0932\u094d\u0932\u0940" in words
     assert all(len(w) > 1 for w in words)
+
+
+def test_a_prefix_standing_alone_is_no_content():
+    assert content_words("Re: the non aligned plan, see t.co/x7Kp") == ["aligned", "plan", "see", "x7kp"]
+    assert content_words("the non-aligned plan") == ["nonaligned", "plan"]

@@ -40,7 +40,9 @@ _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
 # word ending in "n't" is a negation (_negated counts every one), never content.
 _CONTRACTED = frozenset(f"{w}'{end}" for w in MATCH_STOPWORDS if "'" not in w
                         for end in ("s", "re", "ve", "ll", "d", "m")) | {"let's", "here's", "y'all"}
-_NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS | _CONTRACTED
+# A prefix standing alone ("t.co" links, "re: ...", "non aligned") says nothing: its hyphenated
+# spelling is joined to its word (pipeline.words), the rest is no content.
+_NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS | _CONTRACTED | frozenset(PREFIXES)
 _NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
 # A word that can start a cue: no negation can be counted in a text without one of these.
 _NEGATION_OPENERS = _NEGATION_WORDS | {p.split()[0] for p in _NEGATION_PHRASES}
