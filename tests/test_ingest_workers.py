@@ -203,6 +203,7 @@ def test_a_row_stored_since_is_said_to_enter_a_list_whenever_the_index_might_put
     assert rows.may_enter(session, ["cafe"], 0.0)
     assert rows.may_enter(session, ["café"], 0.0)
     assert rows.may_enter(session, ["open", "zzz"], 0.0)     # "re-opened": "re" and "opened"
+    assert rows.may_enter(session, ["reopen"], 0.0)          # and "reopened", as both indexes hold it
     assert not rows.may_enter(session, ["pened", "fficial"], 0.0)
     assert not rows.may_enter(session, ["cafe"], 1e9)          # holds it, below the list's last
     assert not NewRows([]).may_enter(session, ["cafe"], 0.0)

@@ -276,3 +276,28 @@ def test_quoted_phrases_are_short_marked_names_normalized():
     assert quoted_phrases("Nothing is marked here, it's plain.") == set()
     assert shares_quoted_phrase("the \u2018open berth\u2019 accord was renewed", "an \u201copen-berth\u201d deal")
     assert not shares_quoted_phrase("the \u2018open berth\u2019 accord was renewed", "an open berth deal")
+
+
+def test_contractions_of_stopwords_are_no_content_and_negations_still_count():
+    assert content_words("He'd say we're ready and they've planned it; I'm sure that's fine") == \
+        ["ready", "planned", "sure", "fine"]
+    assert content_words("Officials mustn't and needn't wait") == ["officials", "wait"]
+    # "n't" words stay negations: polarity is still read from them
+    assert negated("The port mustn't close") and negated("They don't agree")
+    assert not negated("He'd agree, we're told")
+    match = score_match("The harbour will close the northern pier", "He'd said the harbour will close the northern pier")
+    assert "he'd" not in match.shared and not match.polarity_differs
+    denied = score_match("The harbour will close the northern pier", "The harbour won't close the northern pier")
+    assert denied.polarity_differs
+
+
+def test_words_with_combining_marks_match_whole():
+    claim = "\u0915\u093f\u0938\u093e\u0928\u094b\u0902 \u0928\u0947 \u0926\u093f\u0932\u094d\u0932\u0940 \u092e\u0947\u0902 \u092e\u093e\u0930\u094d\u091a \u0915\u093f\u092f\u093e"
+    words = content_words(claim)
+    assert "\u0915\u093f\u0938\u093e\u0928\u094b\u0902" in words and "\u0926\u093f\u0932\u094d\u0932\u0940" in words
+    assert all(len(w) > 1 for w in words)
+
+
+def test_a_prefix_standing_alone_is_no_content():
+    assert content_words("Re: the non aligned plan, see t.co/x7Kp") == ["aligned", "plan", "see", "x7kp"]
+    assert content_words("the non-aligned plan") == ["nonaligned", "plan"]

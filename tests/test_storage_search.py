@@ -189,3 +189,25 @@ def test_candidate_reads_put_the_planner_setting_back(session, claims):
         session.execute(text("SET LOCAL enable_seqscan = off"))
         index_rows(session, sql, {"i": claims["pier"]})
         assert session.execute(text("SHOW enable_seqscan")).scalar() == "off"
+
+
+def test_a_hyphenated_prefix_is_found_written_either_way(session):
+    joined = Claim(text="The ferry guild wants a multi-polar timetable", norm_hash=0)
+    plain = Claim(text="A multipolar timetable for the ferries", norm_hash=0)
+    other = Claim(text="Polar routes close in winter", norm_hash=0)
+    session.add_all([joined, plain, other])
+    session.commit()
+    for q in ("multipolar", "multi-polar", "Multi\u2010Polar", "multi-pol"):
+        assert found(session, q) == {joined.id, plain.id}, q
+    assert found(session, "polar") == {other.id}
+    assert query_tokens("co-operation non-aligned") == ["cooperation", "nonaligned"]
+
+
+def test_a_word_with_combining_marks_is_one_word(session):
+    hindi = Claim(text="\u0915\u093f\u0938\u093e\u0928\u094b\u0902 \u0928\u0947 \u092e\u093e\u0930\u094d\u091a \u0915\u093f\u092f\u093e", norm_hash=0)
+    session.add(hindi)
+    session.commit()
+    assert query_tokens("\u0915\u093f\u0938\u093e\u0928\u094b\u0902") == ["\u0915\u093f\u0938\u093e\u0928\u094b\u0902"]
+    assert found(session, "\u0915\u093f\u0938\u093e\u0928\u094b\u0902") == {hindi.id}
+    # a piece of the word cut at a vowel sign is only a prefix, never a word of its own
+    assert found(session, "\u0928\u094b\u0902") == set()

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from app.pipeline.claims import normalize_words
+from app.pipeline.claims import match_words
 from app.pipeline.constants import (
     CONTRAST_CUES,
     CUE_VERBS,
@@ -33,9 +33,16 @@ from app.pipeline.constants import (
     NOT_NEGATIONS,
 )
 from app.pipeline.quote_marks import MARK_RE, find_spans, paragraphs
+from app.pipeline.words import HYPHENS, PREFIXES, WORD_CHAR
 
 _NEGATION_WORDS = frozenset(c for c in NEGATION_CUES if " " not in c)
-_NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS
+# Contractions of a stopword ("he'd", "we're", "they've", "i'm", "that's") are stopwords too; a
+# word ending in "n't" is a negation (_negated counts every one), never content.
+_CONTRACTED = frozenset(f"{w}'{end}" for w in MATCH_STOPWORDS if "'" not in w
+                        for end in ("s", "re", "ve", "ll", "d", "m")) | {"let's", "here's", "y'all"}
+# A prefix standing alone ("t.co" links, "re: ...", "non aligned") says nothing: its hyphenated
+# spelling is joined to its word (pipeline.words), the rest is no content.
+_NOT_CONTENT = MATCH_STOPWORDS | _NEGATION_WORDS | _CONTRACTED | frozenset(PREFIXES)
 _NEGATION_PHRASES = tuple(c for c in NEGATION_CUES if " " in c)
 # A word that can start a cue: no negation can be counted in a text without one of these.
 _NEGATION_OPENERS = _NEGATION_WORDS | {p.split()[0] for p in _NEGATION_PHRASES}
@@ -49,8 +56,6 @@ _SPEECH = frozenset(w for w in CUE_VERBS if " " not in w)   # "denied X, said th
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
-# Prefixes written with or without a hyphen ("multi-polar", "multipolar"); never a word alone.
-_PREFIXES = frozenset({"multi", "non", "anti", "co", "re", "pre", "inter", "semi"})
 # How the score weighs its three measures (they sum to 1).
 _W_COVERAGE, _W_CONTAINMENT, _W_SIMILARITY = 0.55, 0.15, 0.30
 
@@ -79,29 +84,13 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Normalized words that carry the subject: no stopwords, no negations (those are polarity)."""
-    return _content(normalize_words(text))
+    return _content(match_words(text))
 
 
 def _content(words: list[str]) -> list[str]:
-    if not _PREFIXES.isdisjoint(words):
-        words = _joined_prefixes(words)
-    return [w for w in words if w not in _NOT_CONTENT and (len(w) > 1 or w.isdigit())]
-
-
-def _joined_prefixes(words: list[str]) -> list[str]:
-    """"multi-polar" ~ "multipolar", "co-operation" ~ "cooperation": outlets hyphenate prefixes
-    or not, and normalize_words splits at hyphens (its keys must not change), so a lone prefix is
-    joined to the word after it here."""
-    out, i, n = [], 0, len(words)
-    while i < n:
-        w = words[i]
-        if w in _PREFIXES and i + 1 < n:
-            out.append(w + words[i + 1])
-            i += 2
-        else:
-            out.append(w)
-            i += 1
-    return out
+    """The content words among `words` (match_words': "multi-polar" is "multipolar" there, as
+    both search indexes hold it, see pipeline.words)."""
+    return [w for w in words if w not in _NOT_CONTENT and (len(w) > 1 or w.isdigit()) and not w.endswith("n't")]
 
 
 def stems(text: str) -> set[str]:
@@ -121,7 +110,7 @@ def query_terms(text: str, limit: int) -> list[str]:
 
 def negated(text: str) -> bool:
     """Does the text deny or negate (odd number of cues counts as negated; "not ... no" cancels)?"""
-    return _negated(normalize_words(text))
+    return _negated(match_words(text))
 
 
 def _negated(words: list[str]) -> bool:
@@ -255,14 +244,14 @@ class Passage:
 
 def passage_stems(passage: str) -> frozenset[str]:
     """The stems of prepare(passage), alone."""
-    return frozenset(map(stem, _content(normalize_words(passage))))
+    return frozenset(map(stem, _content(match_words(passage))))
 
 
 @lru_cache(maxsize=8192)
 def prepare(passage: str) -> Passage:
     """Pure, and cached: matching back prepares the same stored articles' sentences for each new
     claim on their subject."""
-    words = normalize_words(passage)
+    words = match_words(passage)
     return Passage(passage, frozenset(stem(w) for w in _content(words)), " ".join(words), _negated(words))
 
 
@@ -408,7 +397,7 @@ class _ClaimSide:
 @lru_cache(maxsize=65536)
 def _claim_side(claim_text: str) -> _ClaimSide:
     """A claim is scored against many passages: its half of the work is done once (pure, so cached)."""
-    all_words = normalize_words(claim_text)
+    all_words = match_words(claim_text)
     content = _content(all_words)
     claim_stems = list(map(stem, content))   # map: no Python frame a word (a miss here is per candidate)
     return _ClaimSide(tuple(zip(content, claim_stems)), frozenset(claim_stems), " ".join(all_words))
@@ -429,7 +418,7 @@ def quoted_phrases(text: str) -> frozenset[str]:
     spans, nested = find_spans(text, paragraphs(text), True)
     out = set()
     for span in spans + nested:
-        words = _joined_prefixes(normalize_words(text[span.start:span.end]))
+        words = match_words(text[span.start:span.end])
         if 2 <= len(words) <= QUOTED_PHRASE_MAX_WORDS and _content(words):
             out.add(" ".join(words))
     return frozenset(out)
@@ -448,9 +437,14 @@ def highlight_spans(passage: str, claim_text: str) -> list[tuple[int, int]]:
     wanted = stems(claim_text)
     return [(m.start(), m.end()) for m in _HIGHLIGHT_WORD.finditer(passage)
             if m.group(0).lower() not in MATCH_STOPWORDS
-            and stem(m.group(0).lower().replace("\u2019", "'").replace("-", "")) in wanted]
+            and stem(_unhyphened(m.group(0).lower().replace("\u2019", "'"))) in wanted]
 
 
-# A word as highlight_spans shows it: a hyphenated prefix stays on its word (see _joined_prefixes).
-_HIGHLIGHT_WORD = re.compile(r"(?:(?:" + "|".join(sorted(_PREFIXES)) + r")-(?=[^\W_]))?"
-                             r"[^\W_]+(?:['\u2019][^\W_]+)*", re.IGNORECASE)
+# A word as highlight_spans shows it: a hyphenated prefix stays on its word (see pipeline.words).
+_HIGHLIGHT_WORD = re.compile(r"(?:(?:" + "|".join(PREFIXES) + ")[" + "".join(HYPHENS) + "](?=" + WORD_CHAR + "))?"
+                             + WORD_CHAR + "+(?:['\u2019]" + WORD_CHAR + "+)*", re.IGNORECASE)
+_NO_HYPHENS = {ord(h): None for h in HYPHENS}
+
+
+def _unhyphened(word: str) -> str:
+    return word.translate(_NO_HYPHENS)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from app.pipeline.claims import normalize_words
+from app.pipeline.claims import match_words
 from app.pipeline.constants import (
     DENIAL_VERBS,
     MATCH_STOPWORDS,
@@ -67,7 +67,7 @@ _DENIALS = frozenset(DENIAL_VERBS)
 _LEXICON_PRIOR = 2
 # A hedge or refute word at most this many words from a word shared with the claim bears on it.
 _NEAR = 2
-# "no-show", "no-fly": one word, not a "no" (normalize_words splits at hyphens, so join first).
+# "no-show", "no-fly": one word, not a "no" (match_words splits at hyphens, so join first).
 _NO_COMPOUND = re.compile(r"\b([Nn]o)-(?=[^\W\d_])")
 # A quoted name that opens with "no" and qualifies the noun after it (a 'no limits' partnership,
 # its 'no first use' pledge) names a thing and negates nothing: one word, as its hyphenated
@@ -130,8 +130,8 @@ def _read(claim_text: str, passage_text: str) -> tuple[str, str]:
     """The claim's words and the passage's (where it carries the claim, see _window), each joined
     with a space either side, affirming "no" phrases cut."""
     claim, passage = _clean(claim_text), _clean(passage_text)
-    cj = _affirmed(" " + " ".join(normalize_words(claim)) + " ")
-    pj = _affirmed(" " + _window(" ".join(normalize_words(claim)), " ".join(normalize_words(passage))) + " ")
+    cj = _affirmed(" " + " ".join(match_words(claim)) + " ")
+    pj = _affirmed(" " + _window(" ".join(match_words(claim)), " ".join(match_words(passage))) + " ")
     return cj, pj
 
 

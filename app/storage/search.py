@@ -28,6 +28,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
 from app.pipeline.matching import idf
+from app.pipeline.words import INDEX_WORD, join_prefixes, prefix_join_sql
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows, index_rows
 from app.storage.models import Claim
@@ -48,17 +49,31 @@ PG_COLUMN = "text_tsv"
 PG_INDEX = "ix_claims_tsv"
 PG_OLD_INDEX = "ix_claims_text_tsv"   # the expression index of migration 0002, replaced by 0007
 
-_WORD = re.compile(r"[^\W_]+")
+# The words both indexes hold: runs of letters, digits and combining marks (pipeline.words).
+_WORD = INDEX_WORD
+# FTS5's tokenizer: unicode61 cuts at every character outside `categories`; its default leaves the
+# combining marks (M*) out and cut "हिन्दी" in five. Since 0030 they are word characters.
+_TOKENIZER = {False: "tokenize='unicode61 remove_diacritics 2'",
+              True: "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\""}
 
-def _fts5_install(table: str, fts: str, columns: tuple[str, ...] = ("text",)) -> tuple[str, ...]:
-    """An FTS5 index over `table`'s `columns` (external content: the text is stored once, in
-    `table`), kept in step by triggers, filled with the rows already there."""
+def _fts5_install(table: str, fts: str, columns: tuple[str, ...] = ("text",), joined: bool = True) -> tuple[str, ...]:
+    """An FTS5 index over `table`'s `columns`, kept in step by triggers, filled with the rows
+    already there. Before 0030 (`joined=False`) an external-content index (the text stored once,
+    in `table`; FTS5's 'rebuild' refills it). From 0030 the index reads the texts with hyphenated
+    prefixes joined (pipeline.words.prefix_join_sql), which FTS5 cannot do by itself, so it is
+    contentless (content=''): the triggers hand it the joined texts, a delete the same ones, and
+    fts5_fill_sql refills it ('rebuild' would read the raw texts, and a view as its content would
+    stop SQLite from renaming the table, as batch migrations do). It keeps combining marks in words."""
     cols = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
+    word = prefix_join_sql if joined else (lambda expr: expr)
+    new = ", ".join(word(f"new.{c}") for c in columns)
+    old = ", ".join(word(f"old.{c}") for c in columns)
+    content = "" if joined else table
+    fill = ((f"INSERT INTO {fts}({fts}) VALUES ('delete-all')", fts5_fill_sql(table, fts, columns)) if joined
+            else (f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",))
     return (
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
-        f"{cols}, content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"{cols}, content='{content}', content_rowid='id', {_TOKENIZER[joined]})",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
@@ -66,9 +81,17 @@ def _fts5_install(table: str, fts: str, columns: tuple[str, ...] = ("text",)) ->
         f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF id, {cols} ON {table} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-        # Index whatever rows already exist (external content: rebuild reads them from the table).
-        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
-    )
+    ) + fill   # index whatever rows already exist (again, when the index was there)
+
+
+def fts5_fill_sql(table: str, fts: str, columns: tuple[str, ...]) -> str:
+    """Index every row of `table` in the (empty, contentless) FTS5 index `fts`, as the triggers do."""
+    return (f"INSERT INTO {fts}(rowid, {', '.join(columns)}) SELECT id, "
+            + ", ".join(prefix_join_sql(c) for c in columns) + f" FROM {table}")
+
+
+#: The FTS5 indexes of the current schema: name -> (table, columns), for a bulk load refilling them.
+FTS5_SOURCES = {"claims_fts": ("claims", ("text", "review_title")), "articles_fts": ("articles", ("text",))}
 
 
 def _fts5_uninstall(fts: str) -> tuple[str, ...]:
@@ -100,16 +123,43 @@ _PUNCTUATION = (string.punctuation + "\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012
                 "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2022\u2026\u2032\u2033\u2039\u203a")
 
 
-def _pg_words(source: str) -> str:
-    """SQL: `source` as PostgreSQL must index it to hold FTS5's words (see above)."""
-    punct = _PUNCTUATION.replace("'", "''")
-    spaced = f"translate({source}, '{punct}', '{' ' * len(_PUNCTUATION)}')"
-    return f"regexp_replace(normalize({spaced}, NFD), '[\\u0300-\\u036f]', '', 'g')"
+def _diacritic_fold() -> dict[str, str]:
+    """Each precomposed letter whose canonical decomposition is a letter and combining diacritics
+    (U+0300-U+036F) only -> that letter: what decomposing and dropping those marks did to it
+    ('é' -> 'e', 'ǡ' -> 'a'), without reordering or cutting anything else. None lies beyond U+3000."""
+    out = {}
+    for i in range(0x3000):
+        ch = chr(i)
+        parts = unicodedata.normalize("NFD", ch)
+        if len(parts) > 1 and not unicodedata.category(parts[0]).startswith("M") \
+                and all("\u0300" <= m <= "\u036f" for m in parts[1:]):
+            out[ch] = parts[0]
+    return out
 
 
-def _pg_tsv(source: str, words_only: bool) -> str:
-    """The tsvector of `source`; without `words_only` as the migrations before 0026 built it."""
-    return f"to_tsvector('simple', {_pg_words(source) if words_only else source})"
+_DIACRITIC_FOLD = _diacritic_fold()
+_DIACRITIC_TABLE = str.maketrans(_DIACRITIC_FOLD)
+
+
+def _pg_words(source: str, joined: bool = True) -> str:
+    """SQL: `source` as PostgreSQL must index it to hold FTS5's words (see above). `joined` (0030
+    on): hyphenated prefixes joined (pipeline.words), and diacritics folded by a table of the
+    precomposed letters (_DIACRITIC_FOLD) instead of a canonical decomposition, which reordered
+    the marks of a Hebrew or Arabic letter (FTS5 keeps them as written) and cut Hangul syllables."""
+    if not joined:
+        punct = _PUNCTUATION.replace("'", "''")
+        spaced = f"translate({source}, '{punct}', '{' ' * len(_PUNCTUATION)}')"
+        return f"regexp_replace(normalize({spaced}, NFD), '[\\u0300-\\u036f]', '', 'g')"
+    src = (_PUNCTUATION + "".join(_DIACRITIC_FOLD)).replace("'", "''")
+    dst = " " * len(_PUNCTUATION) + "".join(_DIACRITIC_FOLD.values())
+    spaced = f"translate({prefix_join_sql(source)}, '{src}', '{dst}')"
+    return f"regexp_replace({spaced}, '[\\u0300-\\u036f]', '', 'g')"
+
+
+def _pg_tsv(source: str, words_only: bool, joined: bool = True) -> str:
+    """The tsvector of `source`; without `words_only` as the migrations before 0026 built it,
+    without `joined` as those before 0030."""
+    return f"to_tsvector('simple', {_pg_words(source, joined) if words_only else source})"
 
 
 _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_OLD_INDEX}",
@@ -124,13 +174,13 @@ _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_
 PG_GIN_OPTIONS = "WITH (fastupdate = off)"
 
 
-def _claim_install(dialect_name: str, with_title: bool, words_only: bool) -> tuple[str, ...]:
+def _claim_install(dialect_name: str, with_title: bool, words_only: bool, joined: bool) -> tuple[str, ...]:
     if dialect_name == "sqlite":
         columns = _CLAIM_COLUMNS if with_title else ("text",)
-        return _fts5_install("claims", FTS_TABLE, columns) + (SQLITE_VOCAB_DDL,)
+        return _fts5_install("claims", FTS_TABLE, columns, joined) + (SQLITE_VOCAB_DDL,)
     if dialect_name == "postgresql":
         return (f"ALTER TABLE claims ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
-                f"GENERATED ALWAYS AS ({_pg_tsv(_PG_TEXT[with_title], words_only)}) STORED",
+                f"GENERATED ALWAYS AS ({_pg_tsv(_PG_TEXT[with_title], words_only, joined)}) STORED",
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON claims USING gin ({PG_COLUMN}) {PG_GIN_OPTIONS}",
                 f"DROP INDEX IF EXISTS {PG_OLD_INDEX}")
     return ()
@@ -146,13 +196,12 @@ ARTICLE_PG_COLUMN = "text_tsv"
 ARTICLE_PG_INDEX = "ix_articles_tsv"
 ARTICLE_TSV_CHARS = 100_000
 
-_SQLITE_ARTICLE_INSTALL = _fts5_install("articles", ARTICLE_FTS)
 _SQLITE_ARTICLE_UNINSTALL = _fts5_uninstall(ARTICLE_FTS)
 
 
-def _pg_article_install(words_only: bool) -> tuple[str, ...]:
+def _pg_article_install(words_only: bool, joined: bool) -> tuple[str, ...]:
     return (f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
-            f"GENERATED ALWAYS AS ({_pg_tsv(f'left(text, {ARTICLE_TSV_CHARS})', words_only)}) STORED",
+            f"GENERATED ALWAYS AS ({_pg_tsv(f'left(text, {ARTICLE_TSV_CHARS})', words_only, joined)}) STORED",
             f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN}) "
             f"{PG_GIN_OPTIONS}")
 
@@ -161,23 +210,27 @@ _PG_ARTICLE_UNINSTALL = (f"DROP INDEX IF EXISTS {ARTICLE_PG_INDEX}",
                          f"ALTER TABLE articles DROP COLUMN IF EXISTS {ARTICLE_PG_COLUMN}")
 
 
-def article_index_ddl(dialect_name: str, words_only: bool = True) -> tuple[str, ...]:
+def article_index_ddl(dialect_name: str, words_only: bool = True, joined: bool = True) -> tuple[str, ...]:
     """Statements creating the article search index (idempotent; backfills existing rows);
-    `words_only=False` is PostgreSQL's index before migration 0026, for the migrations that made it."""
+    `words_only=False` is PostgreSQL's index before migration 0026, `joined=False` both engines'
+    before 0030 (pipeline.words), for the migrations that made them."""
     if dialect_name == "postgresql":
-        return _pg_article_install(words_only)
-    return {"sqlite": _SQLITE_ARTICLE_INSTALL}.get(dialect_name, ())
+        return _pg_article_install(words_only, joined)
+    if dialect_name == "sqlite":
+        return _fts5_install("articles", ARTICLE_FTS, joined=joined)
+    return ()
 
 
 def drop_article_index_ddl(dialect_name: str) -> tuple[str, ...]:
     return {"sqlite": _SQLITE_ARTICLE_UNINSTALL, "postgresql": _PG_ARTICLE_UNINSTALL}.get(dialect_name, ())
 
 
-def search_index_ddl(dialect_name: str, with_title: bool = True, words_only: bool = True) -> tuple[str, ...]:
+def search_index_ddl(dialect_name: str, with_title: bool = True, words_only: bool = True,
+                     joined: bool = True) -> tuple[str, ...]:
     """Statements creating the claim search index (idempotent; backfills existing rows);
     `with_title=False` is the index before migration 0014, `words_only=False` PostgreSQL's before
-    0026, for the migrations that made them."""
-    return _claim_install(dialect_name, with_title, words_only)
+    0026, `joined=False` both engines' before 0030, for the migrations that made them."""
+    return _claim_install(dialect_name, with_title, words_only, joined)
 
 
 def drop_gin_indexes_ddl() -> tuple[str, ...]:
@@ -215,15 +268,24 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def fold_diacritics(text: str) -> str:
-    """'café' -> 'cafe', as both indexes hold words (FTS5's remove_diacritics; _pg_words)."""
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    """'café' -> 'cafe', as both indexes hold words (FTS5's remove_diacritics; _pg_words): the
+    precomposed letters folded, the combining diacritics U+0300-U+036F dropped, every other mark
+    left where it stands."""
+    return _COMBINING.sub("", text.translate(_DIACRITIC_TABLE))
 
 
-def query_tokens(q: str | None) -> list[str]:
+def query_tokens(q: str | None, typed: bool = True) -> list[str]:
     """The words of a user's query, lower-cased and without diacritics, as the indexes hold them:
-    letters and digits only, never query syntax."""
-    text = fold_diacritics(unicodedata.normalize("NFKC", q or ""))
-    return [w[:MAX_TOKEN_CHARS].lower() for w in _WORD.findall(text)][:MAX_TOKENS]
+    letters, digits and combining marks only, never query syntax; a hyphenated prefix joined
+    ("multi-polar" and "multipolar" both ask for 'multipolar'). `typed`: compatibility forms
+    (full-width letters) read as their plain letters, unless the query holds combining marks
+    beyond the Latin diacritics: NFKC would put the marks of an Arabic or Hebrew letter in canonical
+    order, and both indexes hold them as written (as typed, most likely). Words taken from stored
+    text (index_word) are never normalized."""
+    text = join_prefixes(q or "")
+    if typed and not any(unicodedata.category(c)[0] == "M" and not "\u0300" <= c <= "\u036f" for c in text):
+        text = unicodedata.normalize("NFKC", text)
+    return [w[:MAX_TOKEN_CHARS].lower() for w in _WORD.findall(fold_diacritics(text))][:MAX_TOKENS]
 
 
 def fts5_query(tokens: list[str]) -> str:
@@ -392,7 +454,11 @@ def _folded_term(term: str) -> str:
 @lru_cache(maxsize=256)
 def _index_words(text: str) -> frozenset[str]:
     """Pure, so cached: the articles of a batch are looked at again for each article after them."""
-    return frozenset(_WORD.findall(_folded(text)))
+    words = _WORD.findall(_folded(text))
+    joined = join_prefixes(text)
+    if joined != text:   # the index holds "multipolar"; "multi" and "polar" are kept too (finer)
+        words += _WORD.findall(_folded(joined))
+    return frozenset(words)
 
 
 def term_weights(session, prefixes) -> dict[str, float]:
@@ -413,7 +479,7 @@ def index_word(prefix: str) -> str:
     indexes hold 'o' and 'rourke') its longest part, the first of equals. Rows holding the stem
     hold that part too, so its count stays an upper bound; the first part ('o', counted in almost
     every claim) weighed a rare name at the floor and sent a query that reached every row."""
-    tokens = query_tokens(prefix)
+    tokens = query_tokens(prefix, typed=False)
     return max(tokens, key=len) if tokens else ""
 
 

@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     # The DDL lives in app/storage/search.py, shared with the test fixtures.
-    for statement in search_index_ddl(op.get_context().dialect.name, with_title=False, words_only=False):
+    for statement in search_index_ddl(op.get_context().dialect.name, with_title=False, words_only=False, joined=False):
         op.execute(statement)
 
 

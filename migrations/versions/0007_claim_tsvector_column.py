@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     # Idempotent DDL shared with the test fixtures: adds the column and its index, drops the old one.
     if op.get_context().dialect.name == "postgresql":
-        for statement in search_index_ddl("postgresql", with_title=False, words_only=False):
+        for statement in search_index_ddl("postgresql", with_title=False, words_only=False, joined=False):
             op.execute(statement)
 
 

@@ -18,10 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     # Idempotent DDL shared with the test fixtures; indexes the articles already stored.
-    for statement in article_index_ddl(op.get_context().dialect.name, words_only=False):
+    for statement in article_index_ddl(op.get_context().dialect.name, words_only=False, joined=False):
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in drop_article_index_ddl(op.get_context().dialect.name, words_only=False):
+    for statement in drop_article_index_ddl(op.get_context().dialect.name, words_only=False, joined=False):
         op.execute(statement)

@@ -25,7 +25,7 @@ def _rebuild(autoincrement: bool) -> None:
     with op.batch_alter_table("articles", recreate="always",
                               table_kwargs={"sqlite_autoincrement": autoincrement}):
         pass
-    for statement in article_index_ddl("sqlite"):
+    for statement in article_index_ddl("sqlite", joined=False):
         op.execute(statement)
 
 

@@ -21,7 +21,7 @@ def _reindex(with_title: bool) -> None:
     """The claim search index rebuilt over text (and the headline): FTS5 on SQLite, the generated
     tsvector column on PostgreSQL (an expression cannot be altered in place)."""
     dialect = op.get_context().dialect.name
-    for statement in drop_search_index_ddl(dialect) + search_index_ddl(dialect, with_title=with_title, words_only=False):
+    for statement in drop_search_index_ddl(dialect) + search_index_ddl(dialect, with_title=with_title, words_only=False, joined=False):
         op.execute(statement)
 
 

@@ -28,5 +28,5 @@ def downgrade() -> None:
         batch.drop_column('linking_at')
         batch.drop_column('linking_by')
     if op.get_context().dialect.name == "sqlite":   # a batch rebuild of articles drops its triggers
-        for statement in article_index_ddl("sqlite"):
+        for statement in article_index_ddl("sqlite", joined=False):
             op.execute(statement)

@@ -44,5 +44,5 @@ def downgrade() -> None:
     with op.batch_alter_table('articles') as batch:
         batch.drop_column('window_stems')
     if op.get_context().dialect.name == "sqlite":   # a batch rebuild of articles drops its triggers
-        for statement in article_index_ddl("sqlite"):
+        for statement in article_index_ddl("sqlite", joined=False):
             op.execute(statement)

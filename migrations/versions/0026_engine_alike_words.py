@@ -31,9 +31,9 @@ depends_on = None
 def _reindex(words_only: bool) -> None:
     if op.get_context().dialect.name != "postgresql":
         return
-    for statement in (drop_search_index_ddl("postgresql") + search_index_ddl("postgresql", words_only=words_only)
+    for statement in (drop_search_index_ddl("postgresql") + search_index_ddl("postgresql", words_only=words_only, joined=False)
                       + drop_article_index_ddl("postgresql")
-                      + article_index_ddl("postgresql", words_only=words_only)):
+                      + article_index_ddl("postgresql", words_only=words_only, joined=False)):
         op.execute(statement)
 
 
