@@ -366,3 +366,62 @@ def test_reaching_back_decides_the_same_with_or_without_the_kept_stems(session, 
         (para, "suggested", "repeats"), (denial, "suggested", "contradicts"), (original, "extracted", "repeats")}
     found = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
     assert found == []     # both spans are mentions now: nothing is proposed twice
+
+
+# A sentence that lists several statements behind one head; a short stored claim restates one item.
+CREW_CLAIMS = ["The old customs house will become a museum", "Fares for pupils will stay frozen until the summer",
+               "The harbour board approved a new budget", "Two new ferries will enter service next year"]
+CREW_LIST = ("The two towns would work together to build trust between their crews, rebuild the old north "
+             "quay before the winter storms, as well as plant chestnut trees along the whole promenade, "
+             "mayor Ivo Brandt told a council meeting on Thursday.")
+
+
+def _crew_article(sentence: str) -> ArticleInput:
+    return ArticleInput(outlet="Coast Courier", published=date(2024, 5, 3), title="Towns agree",
+                        text=f"Towns agree\n\n{sentence}\n")
+
+
+def _short_claim_mentions(session, claim_text: str, sentence: str) -> list[Mention]:
+    import_known_claims(session, [KnownClaim(text=t) for t in [claim_text, *CREW_CLAIMS]], "ana", source="r.csv")
+    session.commit()
+    [article_id] = _ingest(session, _crew_article(sentence))
+    claim = session.scalar(select(Claim).where(Claim.text == claim_text))
+    return _mentions(session, claim.id, article_id)
+
+
+def test_a_short_claim_one_list_item_restates_is_suggested_at_that_item(session):
+    """Read whole, the sentence carries much more than the claim (the learned odds are low); its
+    item "build trust between their crews" carries little else: suggested there, never linked."""
+    [m] = _short_claim_mentions(session, "deepen trust between the crews", CREW_LIST)
+    assert m.excerpt == "build trust between their crews"
+    assert (m.origin, m.stance) == ("suggested", "repeats")
+
+
+def test_a_short_claim_no_single_list_item_carries_is_not_suggested(session):
+    # its words are spread over three items: "crews", "rebuild", "promenade"
+    assert _short_claim_mentions(session, "crews will rebuild the promenade", CREW_LIST) == []
+
+
+def test_the_same_words_outside_a_list_are_not_read_item_by_item(session):
+    sentence = ("The two towns would work together on a plan to build trust between their crews before the "
+                "winter storms reach the old north quay and the chestnut trees along the whole promenade, "
+                "mayor Ivo Brandt told a council meeting on Thursday.")
+    assert _short_claim_mentions(session, "deepen trust between the crews", sentence) == []
+
+
+def test_a_list_behind_a_negated_head_only_discusses_the_claim_its_item_restates(session):
+    negated = CREW_LIST.replace("would work together", "would not work together")
+    [m] = _short_claim_mentions(session, "deepen trust between the crews", negated)
+    assert (m.excerpt, m.origin, m.stance) == ("build trust between their crews", "suggested", "discusses")
+
+
+def test_a_short_claim_quoted_later_reaches_back_to_the_list_item_that_restated_it(session):
+    """Matching back reads the stored sentence's items the same way."""
+    import_known_claims(session, [KnownClaim(text=t) for t in CREW_CLAIMS], "ana", source="r.csv")
+    session.commit()
+    quote = ArticleInput(outlet="Port Herald", published=date(2024, 5, 4), title="Harbour plans", text=(
+        "Harbour plans\n\n“We must deepen trust between the crews,” harbour master Lena Okafor said.\n"))
+    listed, _ = _ingest(session, _crew_article(CREW_LIST), quote)
+    claim = session.scalar(select(Claim).where(Claim.text == "We must deepen trust between the crews"))
+    [m] = _mentions(session, claim.id, listed)
+    assert (m.excerpt, m.origin, m.stance) == ("build trust between their crews", "suggested", "repeats")

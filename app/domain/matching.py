@@ -8,6 +8,7 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from app.pipeline.constants import (
     MATCH_MAX_SENTENCES,
     MATCH_QUERY_TERMS,
 )
-from app.pipeline.context import passage_windows, sentence_spans
+from app.pipeline.context import list_items, passage_windows, sentence_spans
 from app.pipeline.embeddings import Embedder, blend, load_embedder
 from app.pipeline.query_adapter import adapt_query
 from app.pipeline.scorer import ListEntry, MatchScorer, default_scorer
@@ -387,6 +388,15 @@ def judge(match: MatchScore, config: MatchConfig, claim: str, passage: str | Non
     return verdict
 
 
+def _clause_speakers(session: Session, passage: str, scored: list[ScoredClaim],
+                     skip: set[int]) -> dict[int, str | None]:
+    """stance_speakers for the claims clause_decisions may read (no query unless one is named)."""
+    if not reads_speaker(passage):
+        return {}
+    wanted = [s.claim_id for s in scored if s.claim_id not in skip and _clause_candidate(s.match)]
+    return claim_speakers(session, wanted) if wanted else {}
+
+
 def stance_speakers(session: Session, passage: str, scored: list[ScoredClaim], config: MatchConfig,
                     skip: set[int] = frozenset()) -> dict[int, str | None]:
     """The speakers of the candidates whose stance passage_decisions will read on `passage`;
@@ -491,6 +501,95 @@ def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
         if verdict is not None:
             out.append(Decision(s.claim_id, verdict[0], verdict[1], s.match))
         if len(out) >= config.per_passage:
+            break
+    return out
+
+
+# A short stored claim is looked for in the items of a list in a passage (clause_decisions) when
+# it has CLAUSE_CLAIM_MIN_WORDS to CLAUSE_CLAIM_WORDS content words, shares two or more with the
+# passage, and no decision took it there; an item suggests it at CLAUSE_MIN_SCORE (the odds on the
+# item alone) or more.
+CLAUSE_CLAIM_MIN_WORDS, CLAUSE_CLAIM_WORDS = 3, 6
+CLAUSE_MIN_SCORE = 0.8
+
+
+def _clause_candidate(match: MatchScore) -> bool:
+    """A candidate clause_match may read: scored above 0 on the window, sharing two words, and of
+    3 to CLAUSE_CLAIM_WORDS content words (a claim of two is carried whole by any item naming its
+    two words: "the United States does not")."""
+    return (0 < match.score and len(match.shared) >= 2
+            and CLAUSE_CLAIM_MIN_WORDS <= match.claim_words <= CLAUSE_CLAIM_WORDS)
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of the enumeration in the sentence around the window text[start:end] (see
+    pipeline.context.list_items) that lie inside the window and are shorter than it: a long
+    sentence's windows are cut at its commas, so the list is read on the whole sentence."""
+    sentences = sentence_spans(text)
+    i = bisect_right(sentences, (start, len(text) + 1)) - 1
+    lo, hi = sentences[i] if i >= 0 and sentences[i][1] >= end else (start, end)
+    return [(a, b) for a, b in list_items(text, lo, hi) if start <= a and b <= end and (a, b) != (start, end)]
+
+
+def clause_match(session: Session, claim_text: str, text: str, start: int, end: int,
+                 config: MatchConfig, spans: list[tuple[int, int]] | None = None
+                 ) -> tuple[int, int, MatchScore] | None:
+    """The list item in text[start:end] (clause_spans) that carries a short
+    stored claim best, with its score, when it reaches CLAUSE_MIN_SCORE; else None.
+
+    Why: one sentence may string several statements together ("the two sides will hold talks,
+    share data, as well as cut tariffs"), and a short stored claim restated in one of them ("cut
+    tariffs") is a small part of the whole: the learned odds, trained on posts that each make one
+    claim, read the passage's other words as evidence against it (the passage carries much more
+    than the claim). Read alone, the conjunct carries little else. Held to the lexical floor and two
+    shared words, not to _enough_shared's share of the claim: the odds on the conjunct are the bar."""
+    spans = clause_spans(text, start, end) if spans is None else spans
+    if not spans:
+        return None
+    pieces = [(a, b, prepare(text[a:b])) for a, b in spans]
+    weights = match_weights(session, claim_stems(claim_text).union(*(p.stems for _, _, p in pieces)))
+    best: tuple[int, int, MatchScore] | None = None
+    for a, b, piece in pieces:
+        m = score_match(claim_text, piece, weights, CLAUSE_MIN_SCORE, config.scorer)
+        if m.score >= CLAUSE_MIN_SCORE and len(m.shared) >= 2 and (best is None or m.score > best[2].score):
+            best = a, b, m
+    return best
+
+
+def clause_verdict(claim_text: str, passage: str, piece: str, speaker: str | None) -> tuple[str, str]:
+    """(stance, "suggested") for a claim the list item `piece` of `passage` carries: the stance
+    model reads the whole passage (the item alone is too little context), but a repeat or a
+    contradiction also needs the item's own polarity to agree (the same as the claim's for a
+    repeat, the opposite for a contradiction; a "no" elsewhere in the sentence is another
+    item's): else the item only discusses the claim. Never a link: the sentence says more."""
+    label = stance(claim_text, passage, speaker=speaker).label
+    differs = negated(piece) != negated(claim_text)
+    if (label == "repeats" and differs) or (label == "contradicts" and not differs):
+        label = "discusses"
+    return label, "suggested"
+
+
+def clause_decisions(session: Session, text: str, start: int, end: int, scored: list[ScoredClaim],
+                     config: MatchConfig, skip: set[int], speakers: dict[int, str | None],
+                     most: int) -> list[tuple[int, int, Decision]]:
+    """(start, end, decision) for the short stored claims among a window's candidates (`scored`)
+    that no decision took and that one of its conjuncts carries (clause_match), at the conjunct's
+    span, at most `most`: suggestions, read against the candidates already found (no search)."""
+    wanted = [s for s in scored if s.claim_id not in skip and _clause_candidate(s.match)]
+    if not wanted or most <= 0:
+        return []
+    spans = clause_spans(text, start, end)
+    if not spans:
+        return []
+    out = []
+    for s in wanted:
+        found = clause_match(session, s.text, text, start, end, config, spans)
+        if found is None:
+            continue
+        a, b, match = found
+        verdict = clause_verdict(s.text, text[start:end], text[a:b], speakers.get(s.claim_id))
+        out.append((a, b, Decision(s.claim_id, verdict[0], verdict[1], match)))
+        if len(out) >= most:
             break
     return out
 
@@ -778,6 +877,14 @@ def window_decisions(session: Session, article: Article, config: MatchConfig,
         for d in passage_decisions(scored, config, skip, passage, speakers):
             out.append((start, end, d))
             linked.setdefault(d.claim_id, []).append((start, end))
+        taken = skip | {d.claim_id for _, _, d in out}
+        clauses = clause_decisions(session, article.text, start, end, scored, config, taken,
+                                   _clause_speakers(session, passage, scored, taken),
+                                   config.per_passage - len(out))
+        for a, b, d in clauses:
+            if (d.claim_id, a, b) not in dismissed:
+                out.append((a, b, d))
+                linked.setdefault(d.claim_id, []).append((a, b))
         yield out
 
 
@@ -830,9 +937,9 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                     continue
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
                                     claim_weight=claim_weights[claim_id])
-                decision = taking.take(other_id, text, start, end, claim_id, claim_text, match)
-                if decision is not None:
-                    out.append((other, start, end, decision))
+                got = taking.take(other_id, text, start, end, claim_id, claim_text, match)
+                if got is not None:
+                    out.append((other, *got))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
 
 
@@ -852,9 +959,10 @@ class _BackTaking:
         return not _overlaps(self.taken.get((claim_id, other_id), []), start, end)
 
     def take(self, other_id: int, text: str, start: int, end: int, claim_id: int, claim_text: str,
-             match: MatchScore) -> Decision | None:
+             match: MatchScore) -> tuple[int, int, Decision] | None:
         """The decision on a free span of stored article `other_id` (its text `text`) scored
-        `match` for the claim, which takes the span; None for a score of 0 or no decision."""
+        `match` for the claim, with the span it takes (the window, or the conjunct of it that
+        carries a short claim: clause_match); None for a score of 0 or no decision."""
         if match.score <= 0:
             return None
         passage = text[start:end]
@@ -862,10 +970,16 @@ class _BackTaking:
             self.speakers = claim_speakers(self.session, self.claim_ids)
         speaker = self.speakers.get(claim_id) if self.speakers else None
         verdict = judge(match, self.config, claim_text, passage, speaker)
+        if verdict is None and _clause_candidate(match):
+            # a short claim one of the window's conjuncts carries, at the conjunct (see clause_match)
+            found = clause_match(self.session, claim_text, text, start, end, self.config)
+            if found is not None and not _overlaps(self.taken.get((claim_id, other_id), []), *found[:2]):
+                verdict = clause_verdict(claim_text, passage, text[found[0]:found[1]], speaker)
+                start, end, match = found
         if verdict is None:
             return None
         self.taken.setdefault((claim_id, other_id), []).append((start, end))
-        return Decision(claim_id, verdict[0], verdict[1], match)
+        return start, end, Decision(claim_id, verdict[0], verdict[1], match)
 
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
@@ -900,9 +1014,9 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     taking = _BackTaking(session, claim_ids, taken, config)
     for other_id, start, end, _, claim, match in pairs:
         if other_id in texts and taking.free(other_id, start, end, claim.id):
-            decision = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
-            if decision is not None:
-                found.append((other_id, start, end, decision))
+            got = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
+            if got is not None:
+                found.append((other_id, *got))
     if not found:
         return []
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
