@@ -374,54 +374,53 @@ CREW_CLAIMS = ["The old customs house will become a museum", "Fares for pupils w
 CREW_LIST = ("The two towns would work together to build trust between their crews, rebuild the old north "
              "quay before the winter storms, as well as plant chestnut trees along the whole promenade, "
              "mayor Ivo Brandt told a council meeting on Thursday.")
+TREES = "We will plant chestnut trees along the whole promenade"
 
 
-def _crew_article(sentence: str) -> ArticleInput:
-    return ArticleInput(outlet="Coast Courier", published=date(2024, 5, 3), title="Towns agree",
-                        text=f"Towns agree\n\n{sentence}\n")
+def _briefing(*statements: str) -> ArticleInput:
+    quotes = "\n".join(f"“{s},” harbour master Lena Okafor said." for s in statements)
+    return ArticleInput(outlet="Port Herald", published=date(2024, 5, 1), title="Harbour plans",
+                        text=f"Harbour plans\n\n{quotes}\n")
 
 
-def _short_claim_mentions(session, claim_text: str, sentence: str) -> list[Mention]:
-    import_known_claims(session, [KnownClaim(text=t) for t in [claim_text, *CREW_CLAIMS]], "ana", source="r.csv")
+def _short_claim_mentions(session, claim_text: str, sentence: str, *others: str) -> list[Mention]:
+    """The mentions in a sentence of a short claim stated first in an article with `others`."""
+    import_known_claims(session, [KnownClaim(text=t) for t in CREW_CLAIMS], "ana", source="r.csv")
     session.commit()
-    [article_id] = _ingest(session, _crew_article(sentence))
+    _, article_id = _ingest(session, _briefing(claim_text, *others), ArticleInput(
+        outlet="Coast Courier", published=date(2024, 5, 3), title="Towns agree", text=f"Towns agree\n\n{sentence}\n"))
     claim = session.scalar(select(Claim).where(Claim.text == claim_text))
     return _mentions(session, claim.id, article_id)
 
 
 def test_a_short_claim_one_list_item_restates_is_suggested_at_that_item(session):
     """Read whole, the sentence carries much more than the claim (the learned odds are low); its
-    item "build trust between their crews" carries little else: suggested there, never linked."""
-    [m] = _short_claim_mentions(session, "deepen trust between the crews", CREW_LIST)
+    item "build trust between their crews" carries little else, and another item restates another
+    statement of the same briefing: suggested there, never linked."""
+    [m] = _short_claim_mentions(session, "We must deepen trust between the crews", CREW_LIST, TREES)
     assert m.excerpt == "build trust between their crews"
     assert (m.origin, m.stance) == ("suggested", "repeats")
 
 
+def test_a_list_item_alone_is_not_enough_without_another_statement_of_the_same_source(session):
+    """A short claim sharing two words with one item of some list, and nothing else of its source
+    in the sentence: what items alone mostly proposed on news nobody here wrote, and wrongly."""
+    assert _short_claim_mentions(session, "We must deepen trust between the crews", CREW_LIST) == []
+
+
 def test_a_short_claim_no_single_list_item_carries_is_not_suggested(session):
     # its words are spread over three items: "crews", "rebuild", "promenade"
-    assert _short_claim_mentions(session, "crews will rebuild the promenade", CREW_LIST) == []
+    assert _short_claim_mentions(session, "Our crews will rebuild the promenade", CREW_LIST, TREES) == []
 
 
 def test_the_same_words_outside_a_list_are_not_read_item_by_item(session):
     sentence = ("The two towns would work together on a plan to build trust between their crews before the "
-                "winter storms reach the old north quay and the chestnut trees along the whole promenade, "
+                "winter storms reach the old north quay and plant chestnut trees along the whole promenade, "
                 "mayor Ivo Brandt told a council meeting on Thursday.")
-    assert _short_claim_mentions(session, "deepen trust between the crews", sentence) == []
+    assert _short_claim_mentions(session, "We must deepen trust between the crews", sentence, TREES) == []
 
 
 def test_a_list_behind_a_negated_head_only_discusses_the_claim_its_item_restates(session):
     negated = CREW_LIST.replace("would work together", "would not work together")
-    [m] = _short_claim_mentions(session, "deepen trust between the crews", negated)
+    [m] = _short_claim_mentions(session, "We must deepen trust between the crews", negated, TREES)
     assert (m.excerpt, m.origin, m.stance) == ("build trust between their crews", "suggested", "discusses")
-
-
-def test_a_short_claim_quoted_later_reaches_back_to_the_list_item_that_restated_it(session):
-    """Matching back reads the stored sentence's items the same way."""
-    import_known_claims(session, [KnownClaim(text=t) for t in CREW_CLAIMS], "ana", source="r.csv")
-    session.commit()
-    quote = ArticleInput(outlet="Port Herald", published=date(2024, 5, 4), title="Harbour plans", text=(
-        "Harbour plans\n\n“We must deepen trust between the crews,” harbour master Lena Okafor said.\n"))
-    listed, _ = _ingest(session, _crew_article(CREW_LIST), quote)
-    claim = session.scalar(select(Claim).where(Claim.text == "We must deepen trust between the crews"))
-    [m] = _mentions(session, claim.id, listed)
-    assert (m.excerpt, m.origin, m.stance) == ("build trust between their crews", "suggested", "repeats")

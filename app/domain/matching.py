@@ -522,27 +522,28 @@ def _clause_candidate(match: MatchScore) -> bool:
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The items of the enumeration in the sentence around the window text[start:end] (see
+    """The items of the list in the sentence around the window text[start:end] (see
     pipeline.context.list_items) that lie inside the window and are shorter than it: a long
     sentence's windows are cut at its commas, so the list is read on the whole sentence."""
-    sentences = sentence_spans(text)
-    i = bisect_right(sentences, (start, len(text) + 1)) - 1
-    lo, hi = sentences[i] if i >= 0 and sentences[i][1] >= end else (start, end)
+    lo, hi = _sentence_around(text, start, end)
     return [(a, b) for a, b in list_items(text, lo, hi) if start <= a and b <= end and (a, b) != (start, end)]
 
 
 def clause_match(session: Session, claim_text: str, text: str, start: int, end: int,
                  config: MatchConfig, spans: list[tuple[int, int]] | None = None
                  ) -> tuple[int, int, MatchScore] | None:
-    """The list item in text[start:end] (clause_spans) that carries a short
-    stored claim best, with its score, when it reaches CLAUSE_MIN_SCORE; else None.
+    """The list item in text[start:end] (clause_spans) that carries a short stored claim best,
+    with its score, when it reaches CLAUSE_MIN_SCORE; else None.
 
     Why: one sentence may string several statements together ("the two sides will hold talks,
     share data, as well as cut tariffs"), and a short stored claim restated in one of them ("cut
     tariffs") is a small part of the whole: the learned odds, trained on posts that each make one
     claim, read the passage's other words as evidence against it (the passage carries much more
-    than the claim). Read alone, the conjunct carries little else. Held to the lexical floor and two
-    shared words, not to _enough_shared's share of the claim: the odds on the conjunct are the bar."""
+    than the claim). Read alone, the item carries little else. Held to the odds on the item and two
+    shared words, not to the lexical floor nor _enough_shared's share of the claim (a restated item
+    keeps few of a short claim's words: "build trust between their crews" of "deepen mutual trust
+    among the crews"); window_decisions also wants another statement of the claim's source in the
+    sentence (corroborated_items)."""
     spans = clause_spans(text, start, end) if spans is None else spans
     if not spans:
         return None
@@ -573,7 +574,7 @@ def clause_decisions(session: Session, text: str, start: int, end: int, scored: 
                      config: MatchConfig, skip: set[int], speakers: dict[int, str | None],
                      most: int) -> list[tuple[int, int, Decision]]:
     """(start, end, decision) for the short stored claims among a window's candidates (`scored`)
-    that no decision took and that one of its conjuncts carries (clause_match), at the conjunct's
+    that no decision took and that one of its list items carries (clause_match), at the item's
     span, at most `most`: suggestions, read against the candidates already found (no search)."""
     wanted = [s for s in scored if s.claim_id not in skip and _clause_candidate(s.match)]
     if not wanted or most <= 0:
@@ -857,14 +858,22 @@ def window_decisions(session: Session, article: Article, config: MatchConfig,
     """sentence_decisions window by window, so a caller may write what one stretch of the text
     decided before reading the next (what it writes, mentions of this article, is no input here:
     the spans already linked are read once, at the start). `ready`: the windows' candidates
-    scored by a worker process, taken where still right (see ReadyWindows)."""
+    scored by a worker process, taken where still right (see ReadyWindows). A sentence's list-item
+    suggestions (clause_decisions) come after its last window, those corroborated_items keeps."""
     linked = linked_spans(session, article.id)
     dismissed = dismissed_spans(session, article.id)
     windows = matchable_windows(article.text)
     if config.embedder is not None:   # one batched pass; each window's lookup then hits the cache
         config.embedder.encode([clean_post(article.text[start:end]) for start, end in windows])
     take = _ready_lists(session, ready, config)
+    held: list[tuple[int, int, Decision]] = []     # the sentence's list-item decisions (clause_decisions)
+    sentence = None
     for start, end in windows:
+        around = _sentence_around(article.text, start, end)
+        if around != sentence:
+            if held:
+                yield corroborated_items(session, article.id, held, linked, sentence)
+            held, sentence = [], around
         passage = article.text[start:end]
         scored = take(start, end)
         if scored is None:
@@ -881,11 +890,50 @@ def window_decisions(session: Session, article: Article, config: MatchConfig,
         clauses = clause_decisions(session, article.text, start, end, scored, config, taken,
                                    _clause_speakers(session, passage, scored, taken),
                                    config.per_passage - len(out))
-        for a, b, d in clauses:
-            if (d.claim_id, a, b) not in dismissed:
-                out.append((a, b, d))
-                linked.setdefault(d.claim_id, []).append((a, b))
+        held += [(a, b, d) for a, b, d in clauses if (d.claim_id, a, b) not in dismissed]
         yield out
+    if held:
+        yield corroborated_items(session, article.id, held, linked, sentence)
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The matchable sentence a window was cut from (the window itself if none holds it)."""
+    sentences = sentence_spans(text)
+    i = bisect_right(sentences, (start, len(text) + 1)) - 1
+    return sentences[i] if i >= 0 and sentences[i][1] >= end else (start, end)
+
+
+def corroborated_items(session: Session, article_id: int, held: list[tuple[int, int, Decision]],
+                       linked: dict[int, list[tuple[int, int]]], sentence: tuple[int, int]
+                       ) -> list[tuple[int, int, Decision]]:
+    """The list-item decisions of one sentence (clause_decisions) that another claim of the same
+    source backs: a claim first stated (linked, not suggested) in the same stored article as the
+    item's claim, which the sentence also carries (a mention there, any origin, or a decision of
+    this pass: `linked`). An outlet that restates a briefing's list restates several of its
+    statements in one sentence; a lone short claim that happens to share two words with one item
+    of some list, the most of what items alone proposed on news (PolNeAR), has no such company.
+    Their spans are added to `linked`."""
+    here = {cid for cid, spans in linked.items() if _overlaps(spans, *sentence)}
+    here |= {d.claim_id for _, _, d in held}
+    first = source_articles(session, here)
+    out = []
+    for a, b, d in held:
+        source = first.get(d.claim_id)
+        if source is None or source == article_id:
+            continue
+        if any(cid != d.claim_id and first.get(cid) == source for cid in here):
+            out.append((a, b, d))
+            linked.setdefault(d.claim_id, []).append((a, b))
+    return out
+
+
+def source_articles(session: Session, claim_ids: set[int]) -> dict[int, int]:
+    """claim id -> the first stored article that states it (its first mention not suggested)."""
+    if not claim_ids:
+        return {}
+    return dict(session.execute(select(Mention.claim_id, func.min(Mention.article_id))
+                                .where(Mention.claim_id.in_(claim_ids), Mention.origin != "suggested")
+                                .group_by(Mention.claim_id)).all())
 
 
 def neighbour_articles(session: Session, claim_text: str, exclude: int) -> list[int]:
@@ -937,9 +985,9 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                     continue
                 match = score_match(claim_text, passage, weights, floor, config.scorer, gate,
                                     claim_weight=claim_weights[claim_id])
-                got = taking.take(other_id, text, start, end, claim_id, claim_text, match)
-                if got is not None:
-                    out.append((other, *got))
+                decision = taking.take(other_id, text, start, end, claim_id, claim_text, match)
+                if decision is not None:
+                    out.append((other, start, end, decision))
     return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
 
 
@@ -959,10 +1007,9 @@ class _BackTaking:
         return not _overlaps(self.taken.get((claim_id, other_id), []), start, end)
 
     def take(self, other_id: int, text: str, start: int, end: int, claim_id: int, claim_text: str,
-             match: MatchScore) -> tuple[int, int, Decision] | None:
+             match: MatchScore) -> Decision | None:
         """The decision on a free span of stored article `other_id` (its text `text`) scored
-        `match` for the claim, with the span it takes (the window, or the conjunct of it that
-        carries a short claim: clause_match); None for a score of 0 or no decision."""
+        `match` for the claim, which takes the span; None for a score of 0 or no decision."""
         if match.score <= 0:
             return None
         passage = text[start:end]
@@ -970,16 +1017,10 @@ class _BackTaking:
             self.speakers = claim_speakers(self.session, self.claim_ids)
         speaker = self.speakers.get(claim_id) if self.speakers else None
         verdict = judge(match, self.config, claim_text, passage, speaker)
-        if verdict is None and _clause_candidate(match):
-            # a short claim one of the window's conjuncts carries, at the conjunct (see clause_match)
-            found = clause_match(self.session, claim_text, text, start, end, self.config)
-            if found is not None and not _overlaps(self.taken.get((claim_id, other_id), []), *found[:2]):
-                verdict = clause_verdict(claim_text, passage, text[found[0]:found[1]], speaker)
-                start, end, match = found
         if verdict is None:
             return None
         self.taken.setdefault((claim_id, other_id), []).append((start, end))
-        return start, end, Decision(claim_id, verdict[0], verdict[1], match)
+        return Decision(claim_id, verdict[0], verdict[1], match)
 
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
@@ -1014,9 +1055,9 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     taking = _BackTaking(session, claim_ids, taken, config)
     for other_id, start, end, _, claim, match in pairs:
         if other_id in texts and taking.free(other_id, start, end, claim.id):
-            got = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
-            if got is not None:
-                found.append((other_id, *got))
+            decision = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
+            if decision is not None:
+                found.append((other_id, start, end, decision))
     if not found:
         return []
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
