@@ -424,3 +424,10 @@ def test_a_list_behind_a_negated_head_only_discusses_the_claim_its_item_restates
     negated = CREW_LIST.replace("would work together", "would not work together")
     [m] = _short_claim_mentions(session, "We must deepen trust between the crews", negated, TREES)
     assert (m.excerpt, m.origin, m.stance) == ("build trust between their crews", "suggested", "discusses")
+
+
+def test_two_statements_of_one_source_that_share_an_items_words_are_no_company_for_each_other(session):
+    """Corroboration comes from elsewhere in the sentence, not from a sibling claim that matched
+    the same item."""
+    assert _short_claim_mentions(session, "We must deepen trust between the crews", CREW_LIST,
+                                 "Trust between the crews comes first") == []

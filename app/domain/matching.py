@@ -908,22 +908,25 @@ def corroborated_items(session: Session, article_id: int, held: list[tuple[int, 
                        ) -> list[tuple[int, int, Decision]]:
     """The list-item decisions of one sentence (clause_decisions) that another claim of the same
     source backs: a claim first stated (linked, not suggested) in the same stored article as the
-    item's claim, which the sentence also carries (a mention there, any origin, or a decision of
-    this pass: `linked`). An outlet that restates a briefing's list restates several of its
+    item's claim, which the sentence also carries away from the item (a mention there, any origin,
+    a decision of this pass: `linked`, or another item). An outlet that restates a briefing's list restates several of its
     statements in one sentence; a lone short claim that happens to share two words with one item
     of some list, the most of what items alone proposed on news (PolNeAR), has no such company.
     Their spans are added to `linked`."""
-    here = {cid for cid, spans in linked.items() if _overlaps(spans, *sentence)}
-    here |= {d.claim_id for _, _, d in held}
-    first = source_articles(session, here)
+    lo, hi = sentence
+    here = [(cid, s, e) for cid, spans in linked.items() for s, e in spans if min(e, hi) > max(s, lo)]
+    here += [(d.claim_id, a, b) for a, b, d in held]
+    first = source_articles(session, {cid for cid, _, _ in here})
     out = []
     for a, b, d in held:
         source = first.get(d.claim_id)
         if source is None or source == article_id:
             continue
-        if any(cid != d.claim_id and first.get(cid) == source for cid in here):
+        # elsewhere in the sentence: claims of one source that share the item's words are no company
+        if any(cid != d.claim_id and first.get(cid) == source and not (s < b and a < e) for cid, s, e in here):
             out.append((a, b, d))
-            linked.setdefault(d.claim_id, []).append((a, b))
+    for a, b, d in out:
+        linked.setdefault(d.claim_id, []).append((a, b))
     return out
 
 
