@@ -366,3 +366,68 @@ def test_reaching_back_decides_the_same_with_or_without_the_kept_stems(session, 
         (para, "suggested", "repeats"), (denial, "suggested", "contradicts"), (original, "extracted", "repeats")}
     found = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
     assert found == []     # both spans are mentions now: nothing is proposed twice
+
+
+# A sentence that lists several statements behind one head; a short stored claim restates one item.
+CREW_CLAIMS = ["The old customs house will become a museum", "Fares for pupils will stay frozen until the summer",
+               "The harbour board approved a new budget", "Two new ferries will enter service next year"]
+CREW_LIST = ("The two towns would work together to build trust between their crews, rebuild the old north "
+             "quay before the winter storms, as well as plant chestnut trees along the whole promenade, "
+             "mayor Ivo Brandt told a council meeting on Thursday.")
+TREES = "We will plant chestnut trees along the whole promenade"
+
+
+def _briefing(*statements: str) -> ArticleInput:
+    quotes = "\n".join(f"“{s},” harbour master Lena Okafor said." for s in statements)
+    return ArticleInput(outlet="Port Herald", published=date(2024, 5, 1), title="Harbour plans",
+                        text=f"Harbour plans\n\n{quotes}\n")
+
+
+def _short_claim_mentions(session, claim_text: str, sentence: str, *others: str) -> list[Mention]:
+    """The mentions in a sentence of a short claim stated first in an article with `others`."""
+    import_known_claims(session, [KnownClaim(text=t) for t in CREW_CLAIMS], "ana", source="r.csv")
+    session.commit()
+    _, article_id = _ingest(session, _briefing(claim_text, *others), ArticleInput(
+        outlet="Coast Courier", published=date(2024, 5, 3), title="Towns agree", text=f"Towns agree\n\n{sentence}\n"))
+    claim = session.scalar(select(Claim).where(Claim.text == claim_text))
+    return _mentions(session, claim.id, article_id)
+
+
+def test_a_short_claim_one_list_item_restates_is_suggested_at_that_item(session):
+    """Read whole, the sentence carries much more than the claim (the learned odds are low); its
+    item "build trust between their crews" carries little else, and another item restates another
+    statement of the same briefing: suggested there, never linked."""
+    [m] = _short_claim_mentions(session, "We must deepen trust between the crews", CREW_LIST, TREES)
+    assert m.excerpt == "build trust between their crews"
+    assert (m.origin, m.stance) == ("suggested", "repeats")
+
+
+def test_a_list_item_alone_is_not_enough_without_another_statement_of_the_same_source(session):
+    """A short claim sharing two words with one item of some list, and nothing else of its source
+    in the sentence: what items alone mostly proposed on news nobody here wrote, and wrongly."""
+    assert _short_claim_mentions(session, "We must deepen trust between the crews", CREW_LIST) == []
+
+
+def test_a_short_claim_no_single_list_item_carries_is_not_suggested(session):
+    # its words are spread over three items: "crews", "rebuild", "promenade"
+    assert _short_claim_mentions(session, "Our crews will rebuild the promenade", CREW_LIST, TREES) == []
+
+
+def test_the_same_words_outside_a_list_are_not_read_item_by_item(session):
+    sentence = ("The two towns would work together on a plan to build trust between their crews before the "
+                "winter storms reach the old north quay and plant chestnut trees along the whole promenade, "
+                "mayor Ivo Brandt told a council meeting on Thursday.")
+    assert _short_claim_mentions(session, "We must deepen trust between the crews", sentence, TREES) == []
+
+
+def test_a_list_behind_a_negated_head_only_discusses_the_claim_its_item_restates(session):
+    negated = CREW_LIST.replace("would work together", "would not work together")
+    [m] = _short_claim_mentions(session, "We must deepen trust between the crews", negated, TREES)
+    assert (m.excerpt, m.origin, m.stance) == ("build trust between their crews", "suggested", "discusses")
+
+
+def test_two_statements_of_one_source_that_share_an_items_words_are_no_company_for_each_other(session):
+    """Corroboration comes from elsewhere in the sentence, not from a sibling claim that matched
+    the same item."""
+    assert _short_claim_mentions(session, "We must deepen trust between the crews", CREW_LIST,
+                                 "Trust between the crews comes first") == []

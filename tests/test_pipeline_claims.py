@@ -184,6 +184,33 @@ def test_passage_windows_cut_only_long_sentences_at_clause_breaks():
     assert not any(t.lower().startswith("and ") for t in texts)
 
 
+def test_list_items_are_the_verb_phrases_a_head_shares():
+    """A sentence listing several statements behind one head ("would ... to A, B, as well as C")
+    is read item by item; the first item also after each head in it."""
+    from app.pipeline.context import list_items
+
+    def items(text):
+        return [text[a:b] for a, b in list_items(text, 0, len(text))]
+    text = ("The two ports would work together to share berths between their fleets, dredge the "
+            "eastern channel and its inlet, as well as publish a joint timetable, a spokesman said.")
+    # "and its inlet" joins a noun, read as the list's last item: too short (under 3 words) to keep
+    assert items(text) == ["work together to share berths between their fleets", "share berths between their fleets",
+                           "dredge the eastern channel"]
+    assert items("The board will repair the dock, reopen the fish market and fund two cranes") == [
+        "repair the dock", "reopen the fish market", "fund two cranes"]
+    assert items("The ferry will sail at noon, stop at the islands, and return by dusk") == [
+        "sail at noon", "stop at the islands", "return by dusk"]
+
+
+def test_list_items_are_nothing_without_a_list_of_verb_phrases():
+    from app.pipeline.context import list_items
+    for text in ["Oslo, Bergen, Tromso and Bodo have new ferry terminals.",      # no head: names
+                 "The harbour master said she would stay for the meeting, and left.",   # one comma: no list
+                 "In the old port, crews and pilots worked through the night.",
+                 "The harbour will open next spring, the mayor said."]:
+        assert list_items(text, 0, len(text)) == [], text
+
+
 def test_reported_speech_says_a_and_that_b_as_two_statements():
     text = "the port would open ten new berths next spring and that the fees would stay the same for local crews"
     assert [s.text for s in split_statements(text)] == [

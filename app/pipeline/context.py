@@ -132,3 +132,74 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in _STRIP + ",;:":
         b -= 1
     return a, b
+
+
+# An enumeration's item separators, and the coordinator that joins its last item ("A, B, and C",
+# "A, B as well as C"): see list_items.
+_ITEM_BREAK = re.compile(r"[,;]\s+")
+_JOINS = r"(?:as well as|and also|and|or)\s+"
+_OPENING_ITEM_JOIN = re.compile(r"\b" + _JOINS, re.IGNORECASE)
+_INNER_ITEM_JOIN = re.compile(r"\s+" + _JOINS, re.IGNORECASE)
+# What ends a list's shared head ("The two sides will", "agreed to"): its items are the verb
+# phrases after it.
+_VERB_HEAD = re.compile(r"\b(?:to|will|would|shall|should|must|can|could|may|might)\s+(?=[a-z])")
+
+
+def list_items(text: str, start: int, end: int, min_words: int = 3,
+               max_words: int = 12) -> list[tuple[int, int]]:
+    """The items of a list of verb phrases in the sentence text[start:end], as (start, end): after
+    a head that ends in "to" or a modal ("the two sides will"), items cut at commas up to the one
+    a coordinator joins ("will hold talks, share data and cut tariffs", "agreed to hold talks,
+    share data, as well as cut tariffs": "hold talks", "share data", "cut tariffs"); the first
+    item is read after each head in it ("would work together to build trust" holds "build
+    trust"). A sentence that lists several statements may restate a short stored one in one
+    item, and read whole it carries much more than that claim (domain.matching.clause_match).
+
+    Nothing for a sentence without such a list (most): the head must stand in the item before the
+    commas (a list of names or places has none), and a coordinator opening a segment ("..., and
+    C") must follow two commas after it ("he said he would stay, and left" lists nothing). Only
+    pieces of `min_words` to `max_words` words, each once, in the text's order."""
+    cuts = list(_ITEM_BREAK.finditer(text, start, end))
+    if not cuts:
+        return []
+    segments = []
+    lo = start
+    for cut in cuts + [None]:
+        segments.append((lo, end if cut is None else cut.start()))
+        lo = end if cut is None else cut.end()
+    head = None           # the index of the last segment so far with a verb head in it
+    for i, (a, b) in enumerate(segments):
+        if head is not None:
+            join = _last_join(text, a, b, opening=i - head >= 2)
+            if join is not None:
+                break
+        if _VERB_HEAD.search(text, a, b):
+            head = i
+    else:
+        return []     # no list of verb phrases
+    first = _trimmed(text, *segments[head])
+    spans = [(h.end(), first[1]) for h in _VERB_HEAD.finditer(text, *first)]
+    spans += [_trimmed(text, a, b) for a, b in segments[head + 1:i]]
+    a, b = segments[i]
+    if join.start() > a:
+        spans.append(_trimmed(text, a, join.start()))
+    spans.append(_trimmed(text, join.end(), b))
+    out = []
+    for a, b in dict.fromkeys(spans):
+        if min_words <= len(_WORDS.findall(text, a, b)) <= max_words:
+            out.append((a, b))
+    return sorted(out)
+
+
+def _last_join(text: str, a: int, b: int, opening: bool):
+    """The coordinator that joins a list's last item in the segment text[a:b]: at its start
+    ("..., and C", where `opening`: "A, B, and C"), or inside it ("A, B and C"); None without one."""
+    while a < b and text[a] in _STRIP:
+        a += 1
+    m = _OPENING_ITEM_JOIN.match(text, a, b)
+    if m is not None:
+        return m if opening else None
+    found = None
+    for found in _INNER_ITEM_JOIN.finditer(text, a, b):
+        pass
+    return found
