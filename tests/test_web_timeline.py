@@ -238,3 +238,15 @@ def test_a_claim_over_decades_keeps_within_the_mark_budget_and_says_how():
     assert len(drawn) <= MAX_MARKS and sum(m.count for _, m in drawn) == len(ms)
     assert t.bins == "decade" and len(t.rows) < 25 and t.more is not None
     assert f"the outlets past the first {len(t.rows)} share the last row" in t.desc
+
+
+def test_the_first_appearance_ring_goes_with_its_mark_when_the_mark_is_fanned_out():
+    """A grouped unit's marks sit around its middle, so the first may be moved off it: its ring
+    moves with it."""
+    from app.domain.timeline import Mark, Row
+    from app.web.claim_spread import timeline_marks
+
+    row = Row("Outlet", 0, (Mark(1, 50.0, 28, -20, "#000000", "tl-repeats", False, True, "#m1", "label", 3),))
+    svg = str(timeline_marks(row))
+    assert '<circle cx="50.0%" cy="28" r="11" transform="translate(-20 0)"' in svg
+    assert '<use href="#tl-repeats" x="50.0%" y="28" transform="translate(-20 0)"' in svg

@@ -372,8 +372,7 @@ def _grouped(mentions: list[SpreadMention], unit: str, lo: datetime, hi: datetim
     for (at, suggested, _), (m, n) in sorted(groups.items(), key=lambda g: g[0]):
         start = key_start(at, unit)
         x = min(max(_x(start + (bin_end(start, unit) - start) / 2, lo, hi), X_START), X_END)
-        k = min(spots[at], MAX_FAN + 1)
-        fan = (2 * min(placed, MAX_FAN) - (k - 1)) * GROUP_FAN_PX // 2
+        fan = (2 * placed - (spots[at] - 1)) * GROUP_FAN_PX // 2
         placed = placed + 1 if placed + 1 < spots[at] else 0
         out.append([m.id, x, fan, n, m.article_id, m.stance, suggested, bin_label(start, unit)])
     return out

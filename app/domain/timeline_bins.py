@@ -36,7 +36,9 @@ MIN_BIN = 2.0
 # to its right (COUNT_DX from the mark's centre, DIGIT_PX a digit at the count's 10 px font, its
 # halo included); MARK_PX is a mark's half width, and GAP_PX is kept between two units' marks.
 GROUP_FAN_PX = 40
-MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
+MAX_FAN = 4              # one-a-mention marks beyond this many at one spot are drawn on top of each other
+#: A unit of a row holds at most one mark per stance, confirmed or suggested: all side by side.
+GROUP_SPOT = 6
 COUNT_DX, DIGIT_PX, MARK_PX, GAP_PX = 12, 6.5, 7.5, 4
 #: Widths (px) a grouped picture is drawn at least, so that its units' marks have room (a phone
 #: scrolls it sideways): the smallest that gives them room, at most the last. A unit is only
@@ -46,9 +48,9 @@ GROUPED_WIDTH_PX = 1152
 
 
 def spot_extent(marks: int, digits: int) -> tuple[float, float]:
-    """px one unit's marks (at most MAX_FAN + 1 side by side around its middle, the widest count
-    `digits` long) reach to the left and to the right of the unit's middle."""
-    half = (min(marks, MAX_FAN + 1) - 1) * GROUP_FAN_PX / 2
+    """px one unit's marks (side by side around its middle, the widest count `digits` long) reach
+    to the left and to the right of the unit's middle."""
+    half = (min(marks, GROUP_SPOT) - 1) * GROUP_FAN_PX / 2
     return half + MARK_PX, half + COUNT_DX + digits * DIGIT_PX
 
 

@@ -89,9 +89,9 @@ def timeline_marks(row: Row) -> Markup:
     out = []
     for m in row.marks:
         label = escape(m.label)
-        ring = (f'<circle cx="{m.x}%" cy="{m.y}" r="11" fill="none" stroke="#1d232b" stroke-width="1.5"/>'
-                if m.first else "")
         shift = f' transform="translate({m.dx} 0)"' if m.dx else ""
+        ring = (f'<circle cx="{m.x}%" cy="{m.y}" r="11"{shift} fill="none" stroke="#1d232b" stroke-width="1.5"/>'
+                if m.first else "")
         paint = (f'fill="#ffffff" stroke="{m.colour}" stroke-width="2" stroke-dasharray="3 2"' if m.suggested
                  else f'fill="{m.colour}" stroke="{m.colour}" stroke-width="1"')
         count = (f'<text class="tl-count" x="{m.x}%" y="{m.y + 4}" dx="{m.dx + 12}">{m.count}</text>'
