@@ -18,6 +18,7 @@ import struct
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -284,6 +285,28 @@ def unpack_placed(packed: str) -> list[tuple[datetime, bool, int, str, int, int]
             in _PLACED.iter_unpack(base64.b64decode(packed))]
 
 
+class PlacedMention(NamedTuple):
+    """A confirmed dated mention as a stored plan places it (unpack_placed): what order_key and the
+    timeline's layout ask of a SpreadMention, made a tuple at a time (suggested_spread makes 2,000)."""
+
+    id: int
+    article_id: int
+    outlet: str
+    outlet_slug: str
+    moment: datetime
+    has_time: bool
+    stance: str
+    suggested = False
+
+    @property
+    def published(self) -> date:
+        return self.moment.date()
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.moment if self.has_time else None
+
+
 def suggested_spread(session: Session, summary: ClaimSpread) -> Spread | None:
     """A big claim's spread with its suggestions, for a reader who sees them: what stored_spread
     gives with `include_suggested`, without reading the confirmed mentions. Those the timeline
@@ -304,8 +327,7 @@ def suggested_spread(session: Session, summary: ClaimSpread) -> Spread | None:
     stance_outlets = {o for ids in summary.outlets.values() for o in ids}
     outlets = {r[0]: (r[1], r[2]) for r in session.execute(select(Outlet.id, Outlet.name, Outlet.slug).where(
         Outlet.id.in_(sorted({p[2] for p in placed} | stance_outlets))))}
-    light = [whole.get(i) or SpreadMention(i, article_id, "", None, *outlets[outlet_id], moment.date(),
-                                           moment if has_time else None, stance, "", "", "")
+    light = [whole.get(i) or PlacedMention(i, article_id, *outlets[outlet_id], moment, has_time, stance)
              for moment, has_time, outlet_id, stance, article_id, i in placed]
     mentions = sorted([*light, *(whole[i] for i in plan["undated"] if i in whole), *waiting], key=order_key)
     return Spread(mentions=tuple(mentions), first=whole.get(summary.first_mention_id),
