@@ -81,6 +81,8 @@ def lookups(db: Path, gen: Generated) -> dict:
     try:
         counts = con.execute("SELECT claim_id, count(*) FROM mentions GROUP BY claim_id").fetchall()
         big = max(counts, key=lambda r: r[1])
+        waiting = con.execute("SELECT count(*) FROM mentions WHERE claim_id = ? AND origin = 'suggested'",
+                              (big[0],)).fetchone()[0]
         medium = min(counts, key=lambda r: (abs(r[1] - 50), r[0]))
         outlet = con.execute("SELECT id, slug FROM outlets WHERE name = ?", (gen.filter_outlet,)).fetchone()
         # The two outlets with the most articles: the matrix cell with most claims behind it.
@@ -90,8 +92,8 @@ def lookups(db: Path, gen: Generated) -> dict:
                                   (f'"{w}"*',)).fetchone()[0] for label, w in gen.words.items()}
     finally:
         con.close()
-    return {"big": big, "medium": medium, "outlet_slug": outlet[1], "outlet_id": outlet[0], "fts": fts,
-            "pair": pair}
+    return {"big": big, "big_suggested": waiting, "medium": medium, "outlet_slug": outlet[1],
+            "outlet_id": outlet[0], "fts": fts, "pair": pair}
 
 
 def app_targets(gen: Generated, ids: dict) -> list[tuple[str, str, dict]]:
@@ -116,10 +118,12 @@ def app_targets(gen: Generated, ids: dict) -> list[tuple[str, str, dict]]:
 
 def analyst_targets(ids: dict, cookie: str) -> list[tuple[str, str, dict]]:
     """The claim pages as a logged-in analyst reads them (its session and form-token cookies, as a
-    browser sends them): the stance, unlink, status and tag forms on every page."""
+    browser sends them): the stance, unlink, status and tag forms on every page, and on the big
+    claim its suggestions waiting (bench/scale_gen.py makes some; an older store has none)."""
     analyst = {"Cookie": cookie}
+    waiting = f", {ids['big_suggested']} suggested" if ids.get("big_suggested") else ""
     return [(f"claim page, {ids['medium'][1]} mentions, analyst", f"/claims/{ids['medium'][0]}", analyst),
-            (f"claim page, {ids['big'][1]} mentions, analyst", f"/claims/{ids['big'][0]}", analyst)]
+            (f"claim page, {ids['big'][1]} mentions{waiting}, analyst", f"/claims/{ids['big'][0]}", analyst)]
 
 
 def selected(targets: list[tuple[str, str, dict]], only: list[str] | None) -> list[tuple[str, str, dict]]:

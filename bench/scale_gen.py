@@ -9,6 +9,12 @@ Shape, for N claims: N/10 articles (at least 50), about three mentions a claim (
 drawn from a Zipf law with exponent 2.2, capped; 80 % of claims have one or two), claim 0 repeated
 by 2,000 articles (or half of them when there are fewer), claim 1 by exactly 50, claims 2-11 by
 a few hundred; 200 outlets (fewer for small stores), N/5 speakers up to 20,000.
+
+Suggestions waiting for an analyst: each of the most repeated claims (claim 0 and claims 2-11) has
+about SUGGESTED_SHARE of its later mentions (never its first) loaded as
+`origin: suggested`, with a matching score, as ingest leaves a match it was not sure of; the
+analyst's claim page of a big claim then shows its queue as it does on a desk that keeps up with it.
+Drawn from a generator of their own, so the rest of the archive is the same as without them.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ STATUS_SHARE = (("unreviewed", 0.90), ("verified", 0.04), ("disputed", 0.03), ("
 BIG_MENTIONS, MEDIUM_MENTIONS = 2000, 50
 HUNDREDS = (900, 700, 500, 400, 300, 250, 200, 150, 120, 100)
 TEXT_CHARS = 4000
+SUGGESTED_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class Generated:
     medium_claim: str              # key of the claim with MEDIUM_MENTIONS
     filter_outlet: str
     filter_status: str
+    suggested: int = 0             # of `mentions`, the suggestions awaiting an analyst (0: an older store)
 
 
 def make_words(n: int, rng: np.random.Generator) -> list[str]:
@@ -149,6 +157,7 @@ def generate(path: Path, claims: int, seed: int = 13) -> Generated:
     defined = 0
     start = date(2023, 1, 1)
     mentions = 0
+    suggest = Suggester([0, *range(2, 2 + len(HUNDREDS))], np.random.default_rng(seed + 2))
     with open(path, "w", encoding="utf-8") as f:
         for a, carried in enumerate(per_article):
             while defined < shape.claims and (defined * shape.articles) // shape.claims <= a:
@@ -161,11 +170,32 @@ def generate(path: Path, claims: int, seed: int = 13) -> Generated:
                 defined += 1
             record = _article(w, a, carried, texts, article_outlet[a], claim_speaker,
                               start + timedelta(days=a * 730 // shape.articles), rng)
+            suggest(record["mentions"])
             mentions += len(record["mentions"])
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     words, word_counts = _search_words(w.words, df, shape.claims)
     return Generated(asdict(shape), mentions, words, word_counts, "c0", "c1",
-                     w.outlets[0], "unreviewed")
+                     w.outlets[0], "unreviewed", suggest.made)
+
+
+class Suggester:
+    """Marks some later mentions of the big claims (`big`: their indexes) as suggestions awaiting an
+    analyst (SUGGESTED_SHARE of them), with a score below the linking threshold."""
+
+    def __init__(self, big: list[int], rng: np.random.Generator) -> None:
+        self.big = {f"c{i}" for i in big}
+        self.seen: set[str] = set()
+        self.rng, self.made = rng, 0
+
+    def __call__(self, mentions: list[dict]) -> None:
+        for m in mentions:
+            key = m["claim"]
+            if key not in self.big:
+                continue
+            if key in self.seen and self.rng.random() < SUGGESTED_SHARE:
+                m.update(origin="suggested", score=round(float(self.rng.uniform(0.55, 0.8)), 3))
+                self.made += 1
+            self.seen.add(key)
 
 
 def _article(w: _Writer, a: int, carried: list[int], texts: dict[int, str], outlet: int,

@@ -26,6 +26,14 @@ def test_generated_archive_loads_with_its_promised_shape(session, tmp_path):
     assert MEDIUM_MENTIONS in ranked
     assert sum(n <= 2 for n in ranked) / len(ranked) > 0.6       # most claims: one or two articles
     assert 2 * len(ranked) < sum(ranked) < 4 * len(ranked)       # about three mentions a claim
+    # Suggestions wait on the most repeated claims only, a few of their mentions, never the first.
+    waiting = dict(session.execute(select(Mention.claim_id, func.count()).where(Mention.origin == "suggested")
+                                   .group_by(Mention.claim_id)).all())
+    assert sum(waiting.values()) == gen.suggested > 0
+    assert all(counts[c] >= 20 and n < counts[c] / 4 for c, n in waiting.items())
+    first = dict(session.execute(select(Mention.claim_id, Mention.origin).where(Mention.claim_id.in_(waiting))
+                                 .order_by(Mention.article_id.desc())).all())     # the earliest article wins
+    assert set(first.values()) == {"extracted"}
     sizes = session.scalars(select(func.length(Article.text))).all()
     assert min(sizes) >= 3900
     assert session.scalar(select(func.count()).select_from(Speaker)) > 50

@@ -167,6 +167,45 @@ def test_the_stored_spread_is_the_spread_summed_up_from_every_mention(session, r
             _same(stored_spread(session, claim_id, suggested), claim_spread(session, claim_id, suggested))
 
 
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_big_claims_spread_with_its_suggestions_reads_only_them_and_what_it_names(session, monkeypatch, grouped):
+    """A reader who sees suggestions of a claim with a stored plan: suggested_spread places the
+    confirmed mentions from the plan and reads the suggestions, the named and the undated ones
+    only, and gives the spread and the timeline every mention read gives."""
+    from sqlalchemy import event
+
+    from app.domain.spread import suggested_spread, with_details
+    from app.domain.timeline import timeline_layout
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    if grouped:
+        monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 1)
+    build(session)
+    for article in (HERALD, GAZETTE, DENIAL, COURIER):
+        ingest_and_commit(session, article, "tester")
+    seen = 0
+    for summary in session.scalars(select(ClaimSpread).where(ClaimSpread.page.is_not(None))).all():
+        statements = []
+        listen = lambda conn, cursor, statement, *rest: statements.append(statement)   # noqa: E731
+        event.listen(session.get_bind(), "before_cursor_execute", listen)
+        try:
+            got = suggested_spread(session, summary)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", listen)
+        reads = [s for s in statements if "FROM mentions" in s]
+        assert reads and all("mentions.origin =" in s or "mentions.id IN" in s for s in reads), reads
+        want = claim_spread(session, summary.claim_id, include_suggested=True)
+        _same(got, want)
+        assert ([(m.id, m.moment, m.outlet, m.stance, m.suggested) for m in got.mentions]
+                == [(m.id, m.moment, m.outlet, m.stance, m.suggested) for m in want.mentions])
+        first = want.first.id if want.first else None
+        drawn = timeline_layout(got.mentions, first, lambda m: f"#m{m.id}", details=lambda ms: with_details(session, ms))
+        assert drawn == timeline_layout(want.mentions, first, lambda m: f"#m{m.id}")
+        assert drawn is None or bool(drawn.bins) == grouped or drawn.title.startswith("Timeline: 1 ")
+        seen += got.suggested_count > 0
+    assert seen >= 1
+
+
 def test_same_day_ties_and_undated_mentions_are_stored_as_summed_up(session, read):
     data = build(session)
     c7 = data.claims["c7"]

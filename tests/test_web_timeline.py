@@ -174,3 +174,79 @@ def test_every_moment_falls_in_its_unit_and_units_start_on_their_boundaries():
             assert start.day == 1 or unit not in ("month", "quarter", "year")
             assert start.month % 3 == 1 or unit != "quarter"
             assert start.month == 1 or unit != "year"
+
+
+def _boxes(t, width: int) -> list[tuple[int, float, float, float]]:
+    """Each grouped mark as (row top, its unit's middle in px, left, right px it covers at `width`
+    px: the mark's half width to its left, its count's digits to its right)."""
+    from app.domain.timeline_bins import COUNT_DX, DIGIT_PX, MARK_PX
+
+    out = []
+    for row, m in _marks(t):
+        centre = m.x * width / 100 + m.dx
+        right = centre + (COUNT_DX + len(str(m.count)) * DIGIT_PX if m.count > 1 else MARK_PX)
+        out.append((row.top, m.x, centre - MARK_PX, right))
+    return out
+
+
+def _overlaps(t, width: int) -> list[tuple]:
+    """Pairs of marks of one row, of two neighbouring units, whose boxes meet at `width` px."""
+    boxes = _boxes(t, width)
+    return [(a, b) for a in boxes for b in boxes
+            if a[0] == b[0] and a[1] < b[1] and a[3] > b[2]]
+
+
+def test_a_unit_holding_every_stance_keeps_clear_of_its_neighbours_at_the_width_it_is_drawn():
+    """Two years of three outlets that each repeat, contradict and discuss the claim every week:
+    a unit's marks sit around its middle, and the picture is drawn at least as wide as its units
+    need (t.width, the width a phone scrolls sideways) so no unit's marks reach the next one's."""
+    from datetime import timedelta
+
+    stances = ("repeats", "contradicts", "discusses")
+    ms = [mention(i, f"Outlet {i % 3}", date(2023, 1, 2) + timedelta(days=7 * (i // 9)), stance=stances[i // 3 % 3])
+          for i in range(9 * 104)]
+    _, t = layout(ms)
+    assert t.bins and t.width >= 768
+    spots = {}
+    for row, m in _marks(t):
+        spots.setdefault((row.top, m.x), []).append(m.dx)
+    assert max(len(dxs) for dxs in spots.values()) == 3
+    assert all(sum(dxs) == 0 for dxs in spots.values() if len(dxs) == 3)     # centred on the unit
+    assert _overlaps(t, t.width) == []
+    assert _overlaps(t, 390) != []          # what a phone would draw without the scrolling width
+
+
+def test_a_claim_over_decades_keeps_within_the_mark_budget_and_says_how():
+    """Thirty years of 30 outlets taking all three sides every year passed 250 marks grouped by
+    year: it is grouped by spans of years; past what a decade allows, fewer outlets get a row of
+    their own and the desc says so. Every mention is still counted once."""
+    from app.domain.timeline import MAX_MARKS
+
+    stances = ("repeats", "contradicts", "discusses")
+    ms = [mention(i, f"Outlet {i % 30:02d}", date(1990 + i // 90, 1 + i % 12, 1), stance=stances[i // 30 % 3])
+          for i in range(90 * 30)]
+    _, t = layout(ms)
+    drawn = _marks(t)
+    assert len(drawn) <= MAX_MARKS and sum(m.count for _, m in drawn) == len(ms)
+    assert t.bins in ("two years", "five years", "decade")
+    assert len(t.rows) == 25 and "share the last row" not in t.desc
+    # A century of it: not even decades keep it within the budget with 25 rows.
+    ms = [mention(i, f"Outlet {i % 30:02d}", date(1900 + i // 27, 6, 1), stance=stances[i // 30 % 3])
+          for i in range(27 * 100)]
+    _, t = layout(ms)
+    drawn = _marks(t)
+    assert len(drawn) <= MAX_MARKS and sum(m.count for _, m in drawn) == len(ms)
+    assert t.bins == "decade" and len(t.rows) < 25 and t.more is not None
+    assert f"the outlets past the first {len(t.rows)} share the last row" in t.desc
+
+
+def test_the_first_appearance_ring_goes_with_its_mark_when_the_mark_is_fanned_out():
+    """A grouped unit's marks sit around its middle, so the first may be moved off it: its ring
+    moves with it."""
+    from app.domain.timeline import Mark, Row
+    from app.web.claim_spread import timeline_marks
+
+    row = Row("Outlet", 0, (Mark(1, 50.0, 28, -20, "#000000", "tl-repeats", False, True, "#m1", "label", 3),))
+    svg = str(timeline_marks(row))
+    assert '<circle cx="50.0%" cy="28" r="11" transform="translate(-20 0)"' in svg
+    assert '<use href="#tl-repeats" x="50.0%" y="28" transform="translate(-20 0)"' in svg

@@ -1,13 +1,14 @@
 """The spread timeline in real Chromium: articles pasted with a date and a time, the claim page
 draws the picture at desktop and phone width without overflowing, and a mark takes the reader to
-its excerpt in the article."""
+its excerpt in the article; a big claim's grouped picture keeps each unit's marks clear of the
+next unit's at both widths."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from tests.browser import chromium_page, require_browser, serve
+from tests.browser import chromium_page, require_browser, serve, serve_filled
 from tests.test_web_support import RIVER, RIVERSIDE_NEWS, VALLEY_POST
 
 pytestmark = pytest.mark.e2e
@@ -52,3 +53,50 @@ def test_timeline_renders_and_a_mark_opens_its_excerpt(tmp_path):
         page.wait_for_url(re.compile(rf"/articles/\d+#m{mention_id}$"))
         target = page.locator(f"[id='m{mention_id}']")
         assert target.count() == 1 and RIVER.startswith(target.inner_text().strip()[:20])
+
+
+CLAIM_WORDS = "The harbour tunnel will close for repairs every winter until the new pumps arrive"
+
+
+def _weekly_sides(session) -> int:
+    """A claim three outlets repeat, contradict and discuss every week for two years (936
+    mentions, drawn grouped), through the bulk loader; its id."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from app.domain.bulk import load_records
+    from app.storage.models import Claim
+
+    records = [{"type": "claim", "key": "c", "text": CLAIM_WORDS + ".", "speaker": "Ines Harbour"}]
+    for i in range(9 * 104):
+        lead = f"Report {i} from the coast. "
+        text = lead + "“" + CLAIM_WORDS + ",” Ines Harbour said.\n"
+        start = len(lead) + 1
+        records.append({"type": "article", "outlet": f"Outlet {i % 3}", "text": text, "title": f"Report {i}",
+                        "published": (date(2023, 1, 2) + timedelta(days=7 * (i // 9))).isoformat(),
+                        "quotes": [{"start": start, "end": start + len(CLAIM_WORDS), "speaker": "Ines Harbour",
+                                    "cue": "said", "kind": "direct"}],
+                        "mentions": [{"claim": "c", "start": start, "end": start + len(CLAIM_WORDS), "quote": 0,
+                                      "stance": ("repeats", "contradicts", "discusses")[i // 3 % 3]}]})
+    report = load_records(session, enumerate(records, start=1), "tester")
+    assert report.errors == []
+    return session.scalar(select(Claim.id))
+
+
+def test_a_grouped_timeline_keeps_each_units_marks_clear_of_the_next_at_phone_and_desktop(tmp_path):
+    with serve_filled(tmp_path, _weekly_sides) as (base, _, claim_id), chromium_page(base) as page:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{base}/claims/{claim_id}")
+            assert "grouped" in page.locator("svg.timeline").get_attribute("class")
+            # each mark's box (its shape and the count beside it), by row and unit
+            boxes = page.evaluate("""() => [...document.querySelectorAll('svg.timeline g.tl-row, svg.timeline g.tl-rest')]
+                .map(g => [...g.querySelectorAll('a.tl-mark')].map(a => {
+                    const u = a.querySelector('use').getBoundingClientRect();
+                    const t = a.querySelector('text.tl-count'), b = t ? t.getBoundingClientRect() : u;
+                    return [a.querySelector('use').getAttribute('x'), Math.min(u.left, b.left), Math.max(u.right, b.right)];
+                }))""")
+            assert sum(len(row) for row in boxes) > 20
+            clashes = [(a, b) for row in boxes for a in row for b in row if a[0] != b[0] and a[1] < b[1] < a[2]]
+            assert clashes == [], (width, clashes[:3])

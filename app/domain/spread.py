@@ -13,9 +13,12 @@ every dated one and are left off the time axis.
 """
 from __future__ import annotations
 
+import base64
+import struct
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -256,6 +259,83 @@ def planned_spread(session: Session, summary: ClaimSpread) -> tuple[Spread, dict
                     fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES}, suggested_count=0,
                     stored_outlet_count=len(stance_outlets), light=True)
     return spread, whole, names
+
+
+#: One confirmed dated mention in a stored page plan's "placed" (pack_placed): its moment in
+#: microseconds since 1970 (UTC), whether the article gave a time of day, its outlet's id, its
+#: stance (index in STANCES), its article's id and its own.
+_PLACED = struct.Struct(">qBIBII")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICRO = timedelta(microseconds=1)
+
+
+def pack_placed(rows) -> str:
+    """(moment, has_time, outlet id, stance, article id, mention id) rows as one base64 string: what
+    the timeline places of a big claim's confirmed dated mentions, kept with its page plan
+    (spread_summary.page_plan) for the page of a reader who sees suggestions (suggested_spread)."""
+    rank = {s: i for i, s in enumerate(STANCES)}
+    return base64.b64encode(b"".join(
+        _PLACED.pack((moment - _EPOCH) // _MICRO, has_time, outlet_id, rank[stance], article_id, mention_id)
+        for moment, has_time, outlet_id, stance, article_id, mention_id in rows)).decode("ascii")
+
+
+def unpack_placed(packed: str) -> list[tuple[datetime, bool, int, str, int, int]]:
+    return [(_EPOCH + micros * _MICRO, bool(has_time), outlet_id, STANCES[stance], article_id, mention_id)
+            for micros, has_time, outlet_id, stance, article_id, mention_id
+            in _PLACED.iter_unpack(base64.b64decode(packed))]
+
+
+class PlacedMention(NamedTuple):
+    """A confirmed dated mention as a stored plan places it (unpack_placed): what order_key and the
+    timeline's layout ask of a SpreadMention, made a tuple at a time (suggested_spread makes 2,000)."""
+
+    id: int
+    article_id: int
+    outlet: str
+    outlet_slug: str
+    moment: datetime
+    has_time: bool
+    stance: str
+    suggested = False
+
+    @property
+    def published(self) -> date:
+        return self.moment.date()
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.moment if self.has_time else None
+
+
+def suggested_spread(session: Session, summary: ClaimSpread) -> Spread | None:
+    """A big claim's spread with its suggestions, for a reader who sees them: what stored_spread
+    gives with `include_suggested`, without reading the confirmed mentions. Those the timeline
+    places come from the stored plan ("placed": moment, outlet, stance and ids of each confirmed
+    dated one), the summary's parts from the summary (as planned_spread), and only these are read:
+    the suggestions (the page draws each), the mentions it names (first, ties, last seen) and the
+    undated ones it lists. Light as stored_spread's are: `with_details` gives the marks drawn one a
+    mention their excerpts. None for a plan kept before "placed" (the caller reads them all)."""
+    plan = summary.page
+    if plan is None or "placed" not in plan:
+        return None
+    claim_id = summary.claim_id
+    waiting = _spread_rows(session, (Mention.claim_id == claim_id) & (Mention.origin == "suggested"),
+                           include_suggested=True).get(claim_id, [])
+    placed = unpack_placed(plan["placed"])
+    named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *plan["undated"]} - {None}
+    whole = with_details(session, [SpreadMention(i, 0, "", None, "", "", None, None, "", "", "", "") for i in named])
+    stance_outlets = {o for ids in summary.outlets.values() for o in ids}
+    outlets = {r[0]: (r[1], r[2]) for r in session.execute(select(Outlet.id, Outlet.name, Outlet.slug).where(
+        Outlet.id.in_(sorted({p[2] for p in placed} | stance_outlets))))}
+    light = [whole.get(i) or PlacedMention(i, article_id, *outlets[outlet_id], moment, has_time, stance)
+             for moment, has_time, outlet_id, stance, article_id, i in placed]
+    mentions = sorted([*light, *(whole[i] for i in plan["undated"] if i in whole), *waiting], key=order_key)
+    return Spread(mentions=tuple(mentions), first=whole.get(summary.first_mention_id),
+                  first_ties=tuple(whole[i] for i in summary.tie_ids if i in whole),
+                  last_seen=whole.get(summary.last_mention_id),
+                  outlets={s: tuple(outlets[o][0] for o in summary.outlets.get(s, ())) for s in STANCES},
+                  fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES},
+                  suggested_count=len(waiting), stored_outlet_count=len(stance_outlets), light=True)
 
 
 def with_details(session: Session, mentions) -> dict[int, SpreadMention]:

@@ -67,10 +67,12 @@ def page_plan(rows: list[tuple]) -> dict:
     """What the claim page draws of a big claim's confirmed mentions, given as (id, article_id,
     outlet_id, published, published_at (UTC), stance, fidelity, start): the mention list's order
     (mentions.page_order, packed by mentions.pack_ids), the first rows of "how each outlet renders it" (renderings_key), the
-    timeline's plan (timeline.timeline_plan, rows by outlet id) and the undated mentions, so the
-    page reads the few mentions it shows instead of all of them."""
+    timeline's plan (timeline.timeline_plan, rows by outlet id), the undated mentions and where the
+    dated ones sit ("placed", spread.pack_placed: for the timeline of a reader who also sees the
+    suggestions, spread.suggested_spread), so the page reads the few mentions it shows instead of
+    all of them."""
     from app.domain.mentions import RENDERINGS_SHOWN, LightMention, pack_ids, page_order, renderings_key
-    from app.domain.spread import SpreadMention, order_key
+    from app.domain.spread import SpreadMention, order_key, pack_placed
     from app.domain.timeline import timeline_plan
 
     light = [LightMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], "", r[7]) for r in rows]
@@ -81,7 +83,9 @@ def page_plan(rows: list[tuple]) -> dict:
     return {"order": pack_ids(page_order(light)),
             "renderings": [m.id for m in heapq.nsmallest(RENDERINGS_SHOWN, light, key=renderings_key)],
             "timeline": timeline_plan(placed, dated[0].id if dated else None, outlet=lambda m: outlet_of[m.id]),
-            "undated": [m.id for m in placed if m.moment is None]}
+            "undated": [m.id for m in placed if m.moment is None],
+            "placed": pack_placed((m.moment, m.has_time, outlet_of[m.id], m.stance, m.article_id, m.id)
+                                  for m in dated)}
 
 
 def _sides(outlets: dict | None) -> tuple[frozenset, frozenset]:

@@ -21,7 +21,20 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from app.domain.spread import SpreadMention
-from app.domain.timeline_bins import BIN_NOUNS, bin_end, bin_key, bin_label, bin_unit, key_start
+from app.domain.timeline_bins import (
+    BIN_NOUNS,
+    BIN_UNITS,
+    GAP_PX,
+    GROUP_FAN_PX,
+    GROUPED_WIDTHS,
+    MAX_FAN,
+    bin_end,
+    bin_key,
+    bin_label,
+    bin_unit,
+    key_start,
+    spot_extent,
+)
 
 MAX_ROWS = 25
 ROW_HEIGHT = 38          # px: outlet name above, marks on a line below it
@@ -29,13 +42,12 @@ LABEL_Y = 13             # px from the row's top to the name's baseline
 MARK_Y = 28              # px from the row's top to the marks' centre line
 AXIS_HEIGHT = 30         # px below the rows for the axis and its labels
 X_START, X_END = 2.5, 97.5   # % of the width the axis spans (room for a mark's radius at the ends)
-FAN_PX = 14              # px between marks at the same spot
-GROUP_FAN_PX = 40        # and between grouped marks, room for the number beside each (up to 4 digits)
-MAX_FAN = 4              # marks beyond this many at one spot are drawn on top of each other
+FAN_PX = 14              # px between marks at the same spot (grouped ones: timeline_bins.GROUP_FAN_PX)
 MAX_LABEL = 48           # characters of an outlet name
 # A claim with more dated mentions than MAX_MARKS is drawn grouped (app/domain/timeline_bins.py):
 # one mark per outlet, stance and calendar unit, with the number of mentions it stands for, in at
-# most MAX_MARKS marks when a unit allows it (the coarsest otherwise). Every mention is counted on
+# most MAX_MARKS marks; when even the coarsest unit cannot, fewer outlets get a row of their own and
+# the rest share the last one ("+N more outlets"), and the picture says so. Every mention is counted on
 # the picture, the first appearance is always drawn, and a grouped picture needs no mention read
 # for its labels, so a big claim's page draws it from the stored plan alone.
 MAX_MARKS = 250
@@ -108,6 +120,7 @@ class Timeline:
     title: str
     desc: str
     bins: str | None = None      # grouped by this unit's BIN_NOUNS name, else one mark per mention
+    width: int = 0               # px a grouped picture is drawn at least (GROUPED_WIDTHS), else 0
 
 
 class MentionRef(NamedTuple):
@@ -227,15 +240,30 @@ def timeline_plan(mentions: Sequence[SpreadMention], first_id: int | None, max_r
     for m in dated:
         by_outlet.setdefault(key(m), []).append(m)
     t0, t1 = dated[0].moment, max(m.moment for m in dated)
-    ticks, unit = _tick_times(t0, t1, days_only=not any(m.has_time for m in dated))
+    has_time = any(m.has_time for m in dated)
+    ticks, unit = _tick_times(t0, t1, days_only=not has_time)
     lo, hi = ticks[0], ticks[-1]
-    shown = list(by_outlet.items())[:max_rows]
-    hidden = list(by_outlet.items())[max_rows:]
-    rest = sorted((m for _, ms in hidden for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
-    bins = None
+    outlets = list(by_outlet.items())
+    bins, cut = None, None
+
+    def split(n: int) -> tuple[list, list[SpreadMention]]:
+        return outlets[:n], sorted((m for _, ms in outlets[n:] for m in ms), key=lambda m: (m.moment, m.article_id, m.id))
+
+    def unit_for(n: int, units=BIN_UNITS) -> str | None:
+        shown, rest = split(n)
+        return bin_unit([[(m.moment, m.stance, m.suggested) for m in ms] for ms in [*(ms for _, ms in shown), rest]],
+                        hi - lo, X_END - X_START, has_time, MAX_MARKS, units)
+
     if len(dated) > MAX_MARKS:
-        bins = bin_unit([[(m.moment, m.stance, m.suggested) for m in ms] for ms in [*(ms for _, ms in shown), rest]],
-                        hi - lo, X_END - X_START, any(m.has_time for m in dated), MAX_MARKS)
+        bins = unit_for(max_rows)
+        if bins is None:
+            # Not even the coarsest unit keeps the picture within MAX_MARKS (or gives its marks room):
+            # fewer outlets get a row of their own, the others share the last row, as few as it takes.
+            cut = next((n for n in range(min(max_rows, len(outlets)) - 1, 0, -1)
+                        if unit_for(n, BIN_UNITS[-1:])), 0)
+            bins = unit_for(cut) or BIN_UNITS[-1]
+    shown, rest = split(cut if cut is not None else max_rows)
+    hidden = outlets[len(shown):]
 
     def marks(ms: list[SpreadMention]) -> list[list]:
         return _grouped(ms, bins, lo, hi) if bins else _each(ms, lo, hi)
@@ -245,7 +273,7 @@ def timeline_plan(mentions: Sequence[SpreadMention], first_id: int | None, max_r
             "more": [len(hidden), len(rest), marks(rest)] if hidden else None,
             "ticks": [[_x(t, lo, hi), _tick_label(t, unit, i == 0),
                        "start" if i == 0 else "end" if i == n else "middle"] for i, t in enumerate(ticks)],
-            "dated": len(dated), "outlets": len(by_outlet), "bins": bins,
+            "dated": len(dated), "outlets": len(by_outlet), "bins": bins, "cut": cut,
             "span": [when_text(dated[0]), when_text(max(dated, key=lambda m: m.moment))]}
 
 
@@ -278,16 +306,37 @@ def timeline_from_plan(plan: dict, first_id: int | None, href: Callable[[SpreadM
     first_when, last_when = plan["span"]
     title = f"Timeline: {dated} mention{'s' * (dated != 1)} in {outlets} outlet{'s' * (outlets != 1)}"
     drawn = sum(len(r.marks) for r in rows + ((more,) if more else ()))
+    cut = plan.get("cut")
+    shared = (f"the outlets past the first {cut} share the last row, to keep the picture within {MAX_MARKS} "
+              f"marks; " if cut is not None and more else "")
     desc = (f"One row per outlet in order of first appearance, "
             + (f"one mark per mention from {first_when} to {last_when}; " if not bins else
                f"from {first_when} to {last_when}, one mark per outlet, stance and {BIN_NOUNS[bins]} "
                f"({drawn} marks for {dated} mentions; the number beside a mark counts its mentions and "
-               f"it links to the earliest, the list of sources has each one); ")
+               f"it links to the earliest, the list of sources has each one); " + shared)
             + "colour and shape give the stance, hollow marks are suggestions not yet confirmed. "
               "Times in UTC; a date without a time sits at midday.")
     return Timeline(rows=rows, ticks=tick_marks, height=axis_y + AXIS_HEIGHT, axis_y=axis_y,
                     more=more, more_outlets=hidden, more_marks=rest, title=title, desc=desc,
-                    bins=BIN_NOUNS[bins] if bins else None)
+                    bins=BIN_NOUNS[bins] if bins else None,
+                    width=grouped_width(rows + ((more,) if more else ())) if bins else 0)
+
+
+def grouped_width(rows: tuple[Row, ...]) -> int:
+    """The narrowest of GROUPED_WIDTHS (the widest, failing that) at which no two neighbouring
+    units' marks of a row overlap: each unit's marks sit around its middle (`x`, % of the width)
+    reach timeline_bins.spot_extent px to either side, and GAP_PX is kept between two units'."""
+    need = 0.0
+    for row in rows:
+        spots: dict[float, list[int]] = {}
+        for m in row.marks:
+            spots.setdefault(m.x, []).append(m.count)
+        xs = sorted(spots)
+        for a, b in zip(xs, xs[1:]):
+            room = (spot_extent(len(spots[a]), len(str(max(spots[a]))))[1] + spot_extent(len(spots[b]), 0)[0]
+                    + GAP_PX)
+            need = max(need, room * 100 / (b - a))
+    return next((w for w in GROUPED_WIDTHS if w >= need), GROUPED_WIDTHS[-1])
 
 
 def _fan(seen: dict[float, int], x: float, step: int = FAN_PX) -> int:
@@ -304,24 +353,32 @@ def _each(mentions: list[SpreadMention], lo: datetime, hi: datetime) -> list[lis
 
 
 def _grouped(mentions: list[SpreadMention], unit: str, lo: datetime, hi: datetime) -> list[list]:
-    """One row's marks, one per stance (and suggested or not) and `unit` of time, in time order:
-    [earliest id, x % (the unit's middle), fan px, mentions, earliest's article id, stance,
-    suggested, the unit's name]."""
+    """One row's marks, one per stance (and suggested or not) and `unit` of time, in time order (in
+    a unit: confirmed first, then by stance): [earliest id, x % (the unit's middle), fan px,
+    mentions, earliest's article id, stance, suggested, the unit's name]. A unit's marks are fanned
+    out GROUP_FAN_PX apart around its middle, so each unit's stay on its side of its neighbours'."""
     groups: dict[tuple, list] = {}
     for m in mentions:
-        key = (bin_key(m.moment, unit), m.stance, m.suggested)
+        key = (bin_key(m.moment, unit), m.suggested, _STANCE_RANK[m.stance])
         group = groups.get(key)
         if group is None:
             groups[key] = [m, 1]
         else:
             group[1] += 1
-    seen: dict[float, int] = {}
-    out = []
-    for (at, stance, suggested), (m, n) in groups.items():
+    spots: dict[int, int] = {}
+    for at, _, _ in groups:
+        spots[at] = spots.get(at, 0) + 1
+    out, placed = [], 0
+    for (at, suggested, _), (m, n) in sorted(groups.items(), key=lambda g: g[0]):
         start = key_start(at, unit)
         x = min(max(_x(start + (bin_end(start, unit) - start) / 2, lo, hi), X_START), X_END)
-        out.append([m.id, x, _fan(seen, x, GROUP_FAN_PX), n, m.article_id, stance, suggested, bin_label(start, unit)])
+        fan = (2 * placed - (spots[at] - 1)) * GROUP_FAN_PX // 2
+        placed = placed + 1 if placed + 1 < spots[at] else 0
+        out.append([m.id, x, fan, n, m.article_id, m.stance, suggested, bin_label(start, unit)])
     return out
+
+
+_STANCE_RANK = {stance: i for i, stance in enumerate(STANCE_MARKS)}
 
 
 def group_label(outlet: str, when: str, stance: str, n: int, suggested: bool, first: bool) -> str:

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from app.deps import SessionDep
 from app.domain.claimreview import claim_review, has_review, reviewed_at
 from app.domain.claims import resolve_claim
-from app.domain.spread import Spread, SpreadMention, claim_spread, planned_spread, stored_spread, with_details
+from app.domain.spread import (
+    Spread,
+    SpreadMention,
+    claim_spread,
+    planned_spread,
+    stored_spread,
+    suggested_spread,
+    with_details,
+)
 from app.storage.models import Claim, ClaimSpread
 from app.web.access import sees_suggestions
 from app.web.templating import external_href, templates, url_path
@@ -45,19 +53,23 @@ def spread_context(request: Request, session: Session, claim: Claim, light=None,
     """What templates/_spread.html and the JSON-LD in the page head need. `light`: the claim's
     mentions as mentions.claim_mentions_light read them, when the page has them already.
     `planned`: the reader sees no suggestion of this claim (none waits, or they may not see
-    them), so a big claim's stored plan draws the picture (spread.planned_spread)."""
+    them), so a big claim's stored plan draws the picture (spread.planned_spread). A reader who sees
+    the suggestions of a big claim gets the same picture as from every mention read, with the
+    confirmed ones placed from the stored plan and only the suggestions read (spread.suggested_spread)."""
     article_path = url_path(request, "article", article_id=_ID_MARK)
 
     def href(m: SpreadMention) -> str:
         return article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}"
 
-    summary = session.get(ClaimSpread, claim.id) if planned else None
-    if summary is not None and summary.page is not None:
+    summary = session.get(ClaimSpread, claim.id) if light is None else None
+    if planned and summary is not None and summary.page is not None:
         spread, whole, names = planned_spread(session, summary)
         plan = summary.page["timeline"]
         timeline = timeline_from_plan(plan, summary.first_mention_id, href, whole, names.get) if plan else None
     else:
-        spread = stored_spread(session, claim.id, include_suggested=sees_suggestions(request), light=light)
+        spread = (suggested_spread(session, summary) if summary is not None and sees_suggestions(request)
+                  else None) or stored_spread(session, claim.id, include_suggested=sees_suggestions(request),
+                                              light=light)
         timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None, href,
                                    details=(lambda drawn: with_details(session, drawn)) if spread.light else None)
     # The ClaimReview lists every confirmed appearance whole: read them only for a claim that has one.
@@ -77,9 +89,9 @@ def timeline_marks(row: Row) -> Markup:
     out = []
     for m in row.marks:
         label = escape(m.label)
-        ring = (f'<circle cx="{m.x}%" cy="{m.y}" r="11" fill="none" stroke="#1d232b" stroke-width="1.5"/>'
-                if m.first else "")
         shift = f' transform="translate({m.dx} 0)"' if m.dx else ""
+        ring = (f'<circle cx="{m.x}%" cy="{m.y}" r="11"{shift} fill="none" stroke="#1d232b" stroke-width="1.5"/>'
+                if m.first else "")
         paint = (f'fill="#ffffff" stroke="{m.colour}" stroke-width="2" stroke-dasharray="3 2"' if m.suggested
                  else f'fill="{m.colour}" stroke="{m.colour}" stroke-width="1"')
         count = (f'<text class="tl-count" x="{m.x}%" y="{m.y + 4}" dx="{m.dx + 12}">{m.count}</text>'
