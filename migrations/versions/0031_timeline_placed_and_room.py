@@ -6,16 +6,16 @@ beside each other, spans of years past a year, and fewer rows when even a decade
 budget (timeline.timeline_plan). The stored plans are worked out again here, through the code that
 keeps them after.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-06 22:50:00.000000
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0028'
-down_revision = '0027'
+revision = '0031'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
