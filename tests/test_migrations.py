@@ -157,3 +157,21 @@ def test_the_app_refuses_a_store_behind_its_schema(empty_database_url):
         create_app(Settings(database_url=empty_database_url))
     upgrade(empty_database_url)
     create_app(Settings(database_url=empty_database_url)).state.engine.dispose()
+
+
+def test_every_migration_goes_down_and_up_again(empty_database_url):
+    """Each downgrade runs (a team stepping back a release), and head is reached again after."""
+    from alembic import command
+
+    from app.storage.migrate import alembic_config
+
+    upgrade(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "base")
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+            assert compare_metadata(ctx, Base.metadata) == []
+    finally:
+        engine.dispose()

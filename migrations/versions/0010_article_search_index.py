@@ -23,5 +23,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for statement in drop_article_index_ddl(op.get_context().dialect.name, words_only=False, joined=False):
+    for statement in drop_article_index_ddl(op.get_context().dialect.name):
         op.execute(statement)
