@@ -336,6 +336,32 @@ def score_match(claim_text: str, passage: str | Passage,
     return match if scorer is None else replace(match, score=scorer.score(match))
 
 
+# How far below the exact bar shared_weight_bar sets its bar: far above the float error of a sum
+# of weights taken in another order (~1e-15 of it) and above score_match's rounding to 4 places.
+_BAR_MARGIN = 1e-3
+
+
+def shared_weight_bar(claim_weight: float, lexical_floor: float, floor: float = 0.0,
+                      scorer=None) -> float:
+    """The least weight of shared stems (weighed as score_match weighs them) a passage must hold
+    of a claim weighing `claim_weight` for score_match(..., floor, scorer, lexical_floor) to score
+    it above 0, whatever the passage's own weight: containment is at most 1 (the shared stems are
+    the passage's too), so the lexical ceiling is at most 0.55 coverage + 0.45, and below the
+    lexical floor (without a scorer, below `floor` too) it is no match. A caller testing one claim
+    against many passages rules out those under the bar before scoring them (matching back, where
+    three quarters of the pairs sharing two stems share only common words); the bar is set
+    _BAR_MARGIN lower, so what it rules out score_match would have ruled out: no decision changes.
+    0 when every passage sharing two stems may score (embeddings: no lexical floor)."""
+    bar = lexical_floor if scorer is not None else max(lexical_floor, floor)
+    need = (bar - _W_CONTAINMENT - _W_SIMILARITY - _BAR_MARGIN) / _W_COVERAGE
+    return max(0.0, need * claim_weight)
+
+
+def stems_weight(weights: Mapping[str, float] | None, stems) -> float:
+    """What score_match weighs a set of stems at (the shared ones, say)."""
+    return _weight(weights, stems)
+
+
 def passage_weight_of(weights: Mapping[str, float] | None, passage: str | Passage) -> float:
     """What score_match weighs a passage's stems at (its `passage_weight`)."""
     return _weight(weights, (passage if isinstance(passage, Passage) else prepare(passage)).stems)
