@@ -134,7 +134,7 @@ def _exit_with_summary(results, also_failed: int = 0) -> None:
 
 
 def _run_ingest(settings: Settings, items, workers: int = 1):
-    from app.domain.ingest import ingest_items
+    from app.domain.ingest import batch_collector, ingest_items
     from app.domain.matching import MatchConfig
 
     lines: list[str] = []
@@ -147,7 +147,8 @@ def _run_ingest(settings: Settings, items, workers: int = 1):
             return ingest_items(session, items, settings.actor, settings.max_article_bytes, progress,
                                 MatchConfig.from_settings(settings), workers)
 
-    results = run_in_session(settings, run)
+    with batch_collector():
+        results = run_in_session(settings, run)
     for line in lines:
         click.echo(line, err=": failed:" in line)
     return results

@@ -290,6 +290,7 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     import sqlite3
 
     from app.domain.articles import ArticleInput, ingest_and_commit
+    from app.domain.ingest import batch_collector
     from app.domain.matching import MatchConfig
     from app.settings import Settings
     from app.storage.engine import make_engine, make_sessionmaker
@@ -308,7 +309,7 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     engine = make_engine(settings.database_url, batch=True)   # as `claimtracker ingest`
     done, new_claims, mentions = 0, 0, 0
     start, cpu = time.monotonic(), time.process_time()
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(engine)() as session, batch_collector():   # as `claimtracker ingest`
         for i, text in enumerate(texts):
             result = ingest_and_commit(session, ArticleInput(text=text, outlet=f"Bench Wire {i % 5}"), "bench",
                                        matching=config)

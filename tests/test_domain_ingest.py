@@ -147,3 +147,18 @@ def test_a_short_cut_of_a_stored_claim_joins_it_too(session):
     assert result.new_claims == 0
     [claim] = session.scalars(select(Claim)).all()
     assert claim.outlet_count == 2
+
+
+def test_batch_collector_runs_the_collector_less_often_and_gives_its_thresholds_back():
+    import gc
+
+    from app.domain.ingest import BATCH_GC_THRESHOLDS, batch_collector
+
+    before = gc.get_threshold()
+    with batch_collector():
+        assert gc.get_threshold() == BATCH_GC_THRESHOLDS
+        assert BATCH_GC_THRESHOLDS[0] > before[0]
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), batch_collector():
+        raise RuntimeError("a failed batch")
+    assert gc.get_threshold() == before

@@ -243,6 +243,41 @@ def test_weights_worked_out_once_by_the_caller_score_as_weighed_per_pair():
             < score_match(CLAIM, passages[0], weights).score)
 
 
+def test_a_pair_under_the_shared_weight_bar_scores_nothing():
+    """shared_weight_bar: a passage whose stems shared with the claim weigh less than the bar
+    scores 0 for every passage weight, so matching back may leave it out unscored; a passage
+    sharing little of a long claim but made of little else still scores, above its bar."""
+    import random
+
+    from app.pipeline.matching import claim_stems, claim_weight_of, prepare, shared_weight_bar, stems_weight
+    from app.pipeline.scorer import default_scorer
+
+    rng = random.Random(7)
+    vocab = ["harbour", "ferry", "strike", "rota", "crews", "monday", "council", "budget", "library",
+             "bridge", "toll", "rail", "fares", "night", "shift", "port", "union", "wages", "march", "vote"]
+    weights = {}
+    for w in vocab:
+        weights.update({s: rng.choice([0.2, 0.5, 1.0, 3.0, 7.5]) for s in claim_stems(w)})
+    below = scored = 0
+    for _ in range(400):
+        claim = " ".join(rng.sample(vocab, rng.randint(3, 12)))
+        passage = prepare(" ".join(rng.sample(vocab, rng.randint(2, 16))))
+        for scorer, lexical_floor, floor in ((None, 0.5, 0.45), (default_scorer(), 0.5, 0.45), (None, 0.0, 0.0)):
+            bar = shared_weight_bar(claim_weight_of(weights, claim), lexical_floor, floor, scorer)
+            match = score_match(claim, passage, weights, floor, scorer, lexical_floor)
+            if stems_weight(weights, claim_stems(claim) & passage.stems) < bar:
+                assert match.score == 0
+                below += 1
+            scored += match.score > 0
+    assert below > 50 and scored > 50     # both sides were exercised
+    # Two of a long claim's eleven words, in a passage of little else: scored, and above its bar.
+    claim = "harbour ferry strike rota crews monday council budget library bridge toll"
+    match = score_match(claim, "The harbour ferry", None, 0.45, None, 0.5)
+    assert match.score > 0
+    assert stems_weight(None, claim_stems(claim) & prepare("The harbour ferry").stems) >= \
+        shared_weight_bar(claim_weight_of(None, claim), 0.5, 0.45)
+
+
 def test_union_evidence_says_what_the_shared_words_are():
     from app.pipeline.matching import claim_stems, passage_stems, union_evidence
     from app.pipeline.social import clean_post, post_signature

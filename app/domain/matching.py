@@ -41,7 +41,9 @@ from app.pipeline.matching import (
     prepare,
     query_terms,
     score_match,
+    shared_weight_bar,
     shares_quoted_phrase,
+    stems_weight,
     union_evidence,
     union_measures,
     with_headline,
@@ -669,15 +671,19 @@ def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passa
     return tuple((start, end, p.stems, p) for start, end in _windows(text) for p in [prepare(text[start:end])])
 
 
-def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozenset[str]]]) -> list:
+def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozenset[str]]],
+                  weights: Mapping[str, float] | None = None, bars: Sequence[float] | None = None) -> list:
     """The windows of a stored article (see article_windows) that share two content stems or more
     with any of the claims in `here` (id, text, stems), each with those claims: score_match's own
     first test, made here for every window. From kept stems, a window's line is tested against
-    all the claims' stems at once before any set is made of it (most windows share none)."""
+    all the claims' stems at once before any set is made of it (most windows share none).
+    With `bars` (one a claim of `here`: pipeline.matching.shared_weight_bar) a claim is also left
+    out of a window whose stems it shares weigh less than its bar by `weights`: score_match would
+    score the pair 0."""
     lines = kept.split("\n") if kept else []
     if not lines or lines[0] != WINDOW_STEMS_VERSION:
         return [(window, claims_here) for window in _windows_from_text(text)
-                for claims_here in [[c for c in here if len(c[2] & window[2]) >= 2]] if claims_here]
+                for claims_here in [_claims_near(here, window[2], weights, bars)] if claims_here]
     wanted = frozenset().union(*(c[2] for c in here))
     near = []
     for line in lines[1:]:
@@ -685,10 +691,34 @@ def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozen
         shared = wanted.intersection(stems)
         if len(shared) < 2:
             continue
-        claims_here = [c for c in here if len(c[2] & shared) >= 2]
+        claims_here = _claims_near(here, shared, weights, bars)
         if claims_here:
             near.append(((int(start), int(end), frozenset(stems), None), claims_here))
     return near
+
+
+def _claims_near(here: list[tuple[int, str, frozenset[str]]], shared: frozenset[str],
+                 weights: Mapping[str, float] | None, bars: Sequence[float] | None) -> list:
+    """The claims of `here` sharing two stems or more of `shared` (a window's), and with `bars`,
+    stems weighing their bar at least (see _near_windows)."""
+    if bars is None:
+        return [c for c in here if len(c[2] & shared) >= 2]
+    out = []
+    for c, bar in zip(here, bars):
+        common = c[2] & shared
+        if len(common) >= 2 and (not bar or stems_weight(weights, common) >= bar):
+            out.append(c)
+    return out
+
+
+def _claim_bars(session: Session, here: list[tuple[int, str, frozenset[str]]],
+                config: MatchConfig) -> tuple[Mapping[str, float], dict[int, float]]:
+    """The weights of the claims' stems and each claim's shared-weight bar by them (claim id ->
+    pipeline.matching.shared_weight_bar): the pairs matching back scores need to reach it."""
+    weights = match_weights(session, set().union(*(st for _, _, st in here)))
+    return weights, {claim_id: shared_weight_bar(claim_weight_of(weights, claim_text), config.lexical_gate,
+                                                 config.floor, config.scorer)
+                     for claim_id, claim_text, _ in here}
 
 
 def sentences_not_matched(text: str) -> int:
@@ -792,14 +822,19 @@ def _score_back(session: Session, text: str, config: MatchConfig, loaded: dict, 
     here = [(0, text, claim_stems(text))]
     floor, gate = config.floor, config.lexical_gate
     entries = []
+    table, bars = _claim_bars(session, here, config)
     for other_id in sorted(ids):
         if other_id not in loaded:
             continue
         other_text, kept = loaded[other_id]
-        near = _near_windows(other_text, kept, here)
+        near = _near_windows(other_text, kept, here, table, [bars[0]])
         if not near:
             continue
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), here[0][2]))
+        if weights is not table:    # as in earlier_decisions
+            near = _near_windows(other_text, kept, here)
+            weights = match_weights(session, set().union(*(w[2] for w, _ in near), here[0][2]))
+            table, bars = _claim_bars(session, here, config)
         claim_weight = claim_weight_of(weights, text)
         for (start, end, stems, passage), _ in near:
             if passage is None:
@@ -973,13 +1008,20 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
     # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
     stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
                                      lazyload(Article.outlet))
+    # Each claim's shared-weight bar: most pairs sharing two stems share only common words and
+    # score 0; they are left out before their window is made (see _near_windows).
+    table, bars = _claim_bars(session, [(c.id, c.text, claim_stems(c.text)) for c in claims], config)
     for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
         text, other_id = other.text, other.id
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        near = _near_windows(text, other.window_stems, here)
+        near = _near_windows(text, other.window_stems, here, table, [bars[c[0]] for c in here])
         if not near:
             continue
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
+        if weights is not table:    # the vocabulary was taken again meanwhile: no pair left out by it
+            near = _near_windows(text, other.window_stems, here)
+            weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
+            table, bars = _claim_bars(session, [(c.id, c.text, claim_stems(c.text)) for c in claims], config)
         claim_weights = {claim_id: claim_weight_of(weights, claim_text) for claim_id, claim_text, _ in here}
         for (start, end, stems, passage), claims_here in near:
             if passage is None:

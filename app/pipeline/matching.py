@@ -98,8 +98,8 @@ def stems(text: str) -> set[str]:
 
 
 def claim_stems(claim_text: str) -> frozenset[str]:
-    """The stems a claim is scored on (cached with the rest of its side of the work)."""
-    return _claim_side(claim_text).stems
+    """The stems a claim is scored on (cached: see _claim_stems_of)."""
+    return _claim_stems_of(claim_text)
 
 
 def query_terms(text: str, limit: int) -> list[str]:
@@ -293,15 +293,15 @@ def score_match(claim_text: str, passage: str | Passage,
     weights, claim_text), worked out once by a caller scoring one passage against many claims (or
     one claim against many passages): weighing them again for every pair was half of scoring."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
-    claim = _claim_side(claim_text)
-    if not claim.stems:
+    claim_stems_ = _claim_stems_of(claim_text)   # the rest of the claim's side only if it may score
+    if not claim_stems_:
         return NO_MATCH
-    common = claim.stems & p.stems
+    common = claim_stems_ & p.stems
     if len(common) < 2:
         return NO_MATCH
     shared_weight = _weight(weights, common)
     if claim_weight is None:
-        claim_weight = _weight(weights, claim.stems)
+        claim_weight = _weight(weights, claim_stems_)
     coverage = shared_weight / claim_weight
     if passage_weight is None:
         passage_weight = _weight(weights, p.stems)
@@ -310,6 +310,7 @@ def score_match(claim_text: str, passage: str | Passage,
     lexical_ceiling = round(_W_COVERAGE * coverage + _W_CONTAINMENT * containment + _W_SIMILARITY, 4)
     if lexical_ceiling < lexical_floor or (scorer is None and lexical_ceiling < floor):
         return NO_MATCH
+    claim = _claim_side(claim_text)
     shared = tuple(dict.fromkeys(w for w, s in claim.words if s in common))
     best = MatchScore(0.0, round(coverage, 4), 1.0, shared, False, claim_words=len(claim.stems),
                       query_share=round(query_share, 4))
@@ -325,6 +326,32 @@ def score_match(claim_text: str, passage: str | Passage,
     return match if scorer is None else replace(match, score=scorer.score(match))
 
 
+# How far below the exact bar shared_weight_bar sets its bar: far above the float error of a sum
+# of weights taken in another order (~1e-15 of it) and above score_match's rounding to 4 places.
+_BAR_MARGIN = 1e-3
+
+
+def shared_weight_bar(claim_weight: float, lexical_floor: float, floor: float = 0.0,
+                      scorer=None) -> float:
+    """The least weight of shared stems (weighed as score_match weighs them) a passage must hold
+    of a claim weighing `claim_weight` for score_match(..., floor, scorer, lexical_floor) to score
+    it above 0, whatever the passage's own weight: containment is at most 1 (the shared stems are
+    the passage's too), so the lexical ceiling is at most 0.55 coverage + 0.45, and below the
+    lexical floor (without a scorer, below `floor` too) it is no match. A caller testing one claim
+    against many passages rules out those under the bar before scoring them (matching back, where
+    three quarters of the pairs sharing two stems share only common words); the bar is set
+    _BAR_MARGIN lower, so what it rules out score_match would have ruled out: no decision changes.
+    0 when every passage sharing two stems may score (embeddings: no lexical floor)."""
+    bar = lexical_floor if scorer is not None else max(lexical_floor, floor)
+    need = (bar - _W_CONTAINMENT - _W_SIMILARITY - _BAR_MARGIN) / _W_COVERAGE
+    return max(0.0, need * claim_weight)
+
+
+def stems_weight(weights: Mapping[str, float] | None, stems) -> float:
+    """What score_match weighs a set of stems at (the shared ones, say)."""
+    return _weight(weights, stems)
+
+
 def passage_weight_of(weights: Mapping[str, float] | None, passage: str | Passage) -> float:
     """What score_match weighs a passage's stems at (its `passage_weight`)."""
     return _weight(weights, (passage if isinstance(passage, Passage) else prepare(passage)).stems)
@@ -332,7 +359,7 @@ def passage_weight_of(weights: Mapping[str, float] | None, passage: str | Passag
 
 def claim_weight_of(weights: Mapping[str, float] | None, claim_text: str) -> float:
     """What score_match weighs a claim's stems at (its `claim_weight`)."""
-    return _weight(weights, _claim_side(claim_text).stems)
+    return _weight(weights, _claim_stems_of(claim_text))
 
 
 def _polarity_differs(claim: str, passage: str, aligned) -> bool:
@@ -400,7 +427,16 @@ def _claim_side(claim_text: str) -> _ClaimSide:
     all_words = match_words(claim_text)
     content = _content(all_words)
     claim_stems = list(map(stem, content))   # map: no Python frame a word (a miss here is per candidate)
-    return _ClaimSide(tuple(zip(content, claim_stems)), frozenset(claim_stems), " ".join(all_words))
+    return _ClaimSide(tuple(zip(content, claim_stems)), _claim_stems_of(claim_text), " ".join(all_words))
+
+
+@lru_cache(maxsize=65536)
+def _claim_stems_of(claim_text: str) -> frozenset[str]:
+    """_claim_side(claim_text).stems alone, made as it makes them (the same set, the same order of
+    its members, so sums over it are the same floats): most candidates of a passage fail
+    score_match's weight tests, which read only these, and their words and wording are never
+    worked out (at 100,000 claims a window's candidates were ~280 claims an article not seen before)."""
+    return frozenset(list(map(stem, _content(normalize_words(claim_text)))))
 
 
 # A phrase both texts put in quotation marks names one coined thing (a 'no-limits' partnership,
