@@ -436,7 +436,7 @@ def _claim_stems_of(claim_text: str) -> frozenset[str]:
     its members, so sums over it are the same floats): most candidates of a passage fail
     score_match's weight tests, which read only these, and their words and wording are never
     worked out (at 100,000 claims a window's candidates were ~280 claims an article not seen before)."""
-    return frozenset(list(map(stem, _content(normalize_words(claim_text)))))
+    return frozenset(list(map(stem, _content(match_words(claim_text)))))
 
 
 # A phrase both texts put in quotation marks names one coined thing (a 'no-limits' partnership,
