@@ -206,3 +206,101 @@ def test_the_claim_page_itself_imports_back(client, app_session, claim_id, tmp_p
     page = client.get(f"/claims/{claim_id}/sources").text
     assert _import(tmp_path, "page.html", page) == [
         (RIVER, "misleading", f"http://testserver/claims/{claim_id}", REASON)]
+
+
+def _review_of_every_mention(session, claim: Claim, base: str) -> dict:
+    """The ClaimReview as it was built before review_articles: from every confirmed mention read
+    whole (claim_spread), one appearance per article in mention order, the spread's first."""
+    from app.domain.claimreview import _work, claim_review, reviewed_at
+    from app.domain.spread import claim_spread, moment_text
+    from app.web.templating import external_href
+
+    def url(m) -> str:
+        return external_href(m.url) or f"{base}/articles/{m.article_id}"
+
+    spread = claim_spread(session, claim.id)
+    review = claim_review(claim, [], organization="claimtracker", organization_url=None,
+                          review_url=f"{base}/claims/{claim.id}", article_url=url, at=reviewed_at(session, claim))
+    seen: set[int] = set()
+    works = [_work(m, url) for m in spread.confirmed if not (m.article_id in seen or seen.add(m.article_id))]
+    if works:
+        review["itemReviewed"]["appearance"] = works
+    if spread.first is not None:
+        review["itemReviewed"]["firstAppearance"] = _work(spread.first, url)
+        review["itemReviewed"]["datePublished"] = moment_text(spread.first)
+    return review
+
+
+@pytest.mark.parametrize("planned", [False, True])
+def test_the_review_read_by_article_is_the_review_of_every_mention(database_url, monkeypatch, planned):
+    """The ClaimReview lists the claim's articles from one light read of them (review_articles),
+    not from every mention read whole: the same JSON-LD, on the claim page, the sources page and
+    claimreview.json, for every claim, with ties, undated and timed articles, a suggestion and an
+    article carrying the claim twice. `planned` (READ_WHOLE 0, every claim "big"): the page drawn
+    from its stored plan reads no mention whole but the ones the plan names (mentions.id IN)."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import event
+
+    from app.domain.articles import ingest_and_commit
+    from app.domain.linking import refresh_outlet_counts
+    from app.domain.people import get_or_create_outlet
+    from app.storage.models import Article, Mention
+    from tests.factories import DENIAL, GAZETTE, HERALD
+    from tests.outlet_dataset import build
+
+    if planned:
+        monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    app = create_app(Settings(database_url=database_url, public_read=True, page_cache_mb=0))
+    try:
+        with app.state.sessionmaker() as s:
+            data = build(s)
+            for article in (HERALD, GAZETTE, DENIAL):
+                ingest_and_commit(s, article, "tester")
+            c1 = data.claims["c1"]
+            beta = s.get(Article, s.get(Mention, data.mentions[("c1", "Beta", "repeats")]).article_id)
+            beta.url = "https://beta.example/report"
+            s.add(Mention(claim_id=c1, article_id=beta.id, start=0, end=6, excerpt="Report", stance="discusses",
+                          origin="analyst"))                                 # a second mention, same article
+            delta = get_or_create_outlet(s, "Delta")
+            for n, (day, at) in enumerate([(None, None),                     # undated: last
+                                           (date(2024, 1, 10), datetime(2024, 1, 10, 8, tzinfo=timezone.utc))]):
+                extra = Article(outlet_id=delta.id, title=f"Delta extra {n}", published=day, published_at=at,
+                                text="Delta carries it.", content_hash=f"claimreview-extra-{n}")
+                s.add(extra)
+                s.flush()
+                s.add(Mention(claim_id=c1, article_id=extra.id, start=0, end=5, excerpt="Delta", stance="repeats",
+                              origin="extracted"))
+            refresh_outlet_counts(s, [c1])
+            s.commit()
+            ids = list(s.scalars(select(Claim.id).where(Claim.merged_into_id.is_(None)).order_by(Claim.id)))
+            for i in ids:
+                set_status(s, i, "false", REASON, "tester")
+            s.commit()
+        statements: list[str] = []
+        listen = lambda conn, cursor, statement, *rest: statements.append(statement)   # noqa: E731
+        with TestClient(app) as c:
+            for i in ids:
+                with app.state.sessionmaker() as s:
+                    want = _review_of_every_mention(s, s.get(Claim, i), "http://testserver")
+                assert c.get(f"/claims/{i}/claimreview.json").json() == want
+                assert ld_scripts(soup(c.get(f"/claims/{i}/sources"))) == [want]
+                event.listen(app.state.engine, "before_cursor_execute", listen)
+                try:
+                    page = c.get(f"/claims/{i}")
+                finally:
+                    event.remove(app.state.engine, "before_cursor_execute", listen)
+                assert ld_scripts(soup(page)) == [want]
+                if i == c1:
+                    works = want["itemReviewed"]["appearance"]
+                    assert len(works) == 5 and works[-1]["headline"] == "Delta extra 0"   # 6 confirmed mentions
+                    assert "https://beta.example/report" in [w["url"] for w in works]
+                    assert want["itemReviewed"]["firstAppearance"]["datePublished"] == "2024-01-10T08:00:00Z"
+        whole_reads = [s for s in statements if "mentions.excerpt" in s and "mentions.id IN" not in s]
+        assert bool(whole_reads) == (not planned), whole_reads
+        if planned:     # the review's read: the claim's article ids from the index, then those articles
+            reads = [" ".join(s.split()) for s in statements if "FROM mentions" in s]
+            assert reads and all("mentions.id IN" in s or "(SELECT mentions.article_id FROM mentions WHERE" in s
+                                 for s in reads), reads
+    finally:
+        app.state.engine.dispose()

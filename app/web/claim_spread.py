@@ -13,12 +13,11 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
-from app.domain.claimreview import claim_review, has_review, reviewed_at
+from app.domain.claimreview import Appearance, claim_review, has_review, review_articles, reviewed_at, spread_articles
 from app.domain.claims import resolve_claim
 from app.domain.spread import (
     Spread,
     SpreadMention,
-    claim_spread,
     planned_spread,
     stored_spread,
     suggested_spread,
@@ -34,16 +33,21 @@ router = APIRouter()
 LD_JSON = "application/ld+json"
 
 
-def review_for(request: Request, session: Session, claim: Claim, spread: Spread) -> dict | None:
-    """The claim's ClaimReview with absolute URLs (it is read by other sites), or None."""
+def review_for(request: Request, session: Session, claim: Claim, spread: Spread | None = None) -> dict | None:
+    """The claim's ClaimReview with absolute URLs (it is read by other sites), or None.
+    `spread`: the claim's mentions read whole already (not light), to list its articles from
+    instead of reading them (domain/claimreview.review_articles)."""
     if not has_review(claim):
         return None
     settings = request.app.state.settings
+    article_link = str(request.url_for("article", article_id=_ID_MARK))     # one route lookup a review
 
-    def article_url(m: SpreadMention) -> str:
-        return external_href(m.url) or str(request.url_for("article", article_id=m.article_id))
+    def article_url(a: Appearance) -> str:
+        return external_href(a.url) or article_link.replace(_ID_MARK, str(a.article_id))
 
-    return claim_review(claim, spread, organization=settings.organization,
+    whole = spread is not None and not spread.light
+    articles = spread_articles(spread) if whole else review_articles(session, claim.id)
+    return claim_review(claim, articles, organization=settings.organization,
                         organization_url=settings.organization_url,
                         review_url=str(request.url_for("claim", claim_id=claim.id)),
                         article_url=article_url, at=reviewed_at(session, claim))
@@ -72,9 +76,9 @@ def spread_context(request: Request, session: Session, claim: Claim, light=None,
                                               light=light)
         timeline = timeline_layout(spread.mentions, spread.first.id if spread.first else None, href,
                                    details=(lambda drawn: with_details(session, drawn)) if spread.light else None)
-    # The ClaimReview lists every confirmed appearance whole: read them only for a claim that has one.
-    review = (review_for(request, session, claim, claim_spread(session, claim.id, include_suggested=False))
-              if has_review(claim) else None)
+    # The ClaimReview lists every article carrying a confirmed mention: from the spread when it was
+    # read whole (a small claim), else one light read of the articles (a big claim's stored plan).
+    review = review_for(request, session, claim, spread) if has_review(claim) else None
     return {"spread": spread, "timeline": timeline, "claim_review": review,
             "stance_marks": STANCE_MARKS, "axis_x": (X_START, X_END)}
 
@@ -120,7 +124,6 @@ def claim_claimreview_json(request: Request, session: SessionDep, claim_id: int)
         return JSONResponse({"message": f"claim {claim.id} has no verdict yet (status "
                                         f"{claim.status}), so there is no ClaimReview to publish"},
                             status_code=404)
-    spread = claim_spread(session, claim.id, include_suggested=False)
-    review = review_for(request, session, claim, spread)
+    review = review_for(request, session, claim)
     headers = {"Content-Disposition": f'inline; filename="claim-{claim.id}-claimreview.json"'}
     return JSONResponse(review, media_type=LD_JSON, headers=headers)
