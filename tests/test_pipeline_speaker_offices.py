@@ -122,3 +122,77 @@ def test_an_attribution_closing_the_words_an_outlet_relays_is_not_the_outlet():
     text = ("Gov. Ana Ruiz toured the harbour on Monday. The county will pay its share of the cost, "
             "the governor said, according to the Dorrin Herald.")
     assert speakers(text)[-1] == "Ana Ruiz"
+
+
+# --- A county, parish, city or state before an office: an office of that place, never the place --
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The Marrow County governor said the ferry would run all winter.", "Marrow County governor"),
+    ("The Dane County executive said the ferry would run all winter.", "Dane County executive"),
+    ("The Harris County judge told reporters the ferry would run all winter.", "Harris County judge"),
+    ("The Orleans Parish sheriff said the jail would close in May.", "Orleans Parish sheriff"),
+    ("The Dorrin City manager said the pier would be rebuilt.", "Dorrin City manager"),
+    ("The Dane county executive said the ferry would run all winter.", "Dane county executive"),
+    ("The Harris County district attorney said the case would go on.", "Harris County district attorney"),
+    ("The New Dorrin City mayor said the pier would be rebuilt.", "New Dorrin City mayor"),
+])
+def test_a_county_office_with_nobody_in_view_speaks_as_written(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize("office", ["the Dane County executive", "the Dane county executive",
+                                    "the county executive"])
+def test_a_county_office_is_the_person_introduced_with_it(office):
+    text = ("Dane County Executive Joe Parisi toured the pier on Monday. Tom Hale said the ferry was late. "
+            f"“We will rebuild it by the spring,” {office} said.")
+    assert speakers(text) == ["Tom Hale", "Joe Parisi"]
+
+
+def test_a_county_office_is_the_person_introduced_with_it_in_an_aside():
+    text = ("Joe Parisi, the Marrow County executive, toured the pier. Tom Hale said the ferry was late. "
+            "The county executive said the pier would be rebuilt by the spring.")
+    assert speakers(text) == ["Tom Hale", "Joe Parisi"]
+
+
+def test_a_county_office_is_the_person_in_view_the_text_gave_no_other_office():
+    text = ("Tom Hale toured the harbour in Dorrin. “We will rebuild the pier this year,” Hale said. "
+            "The Dane County executive said the county would pay its share.")
+    assert speakers(text) == ["Tom Hale", "Tom Hale"]
+
+
+def test_a_county_office_is_not_a_person_in_view_with_another_office():
+    text = ("President Ana Ruiz toured the harbour in Dorrin. “We will rebuild the pier,” Ruiz said. "
+            "The Dane County executive said the county would pay its share.")
+    assert speakers(text) == ["Ana Ruiz", "Dane County executive"]
+
+
+def test_another_countys_office_is_not_the_one_introduced():
+    text = ("Marrow County Judge Lina Ortiz toured the pier. President Ana Ruiz said the ferry was late. "
+            "The Harris County judge said the pier would be rebuilt by the spring.")
+    assert speakers(text)[-1] == "Harris County judge"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The county's health director said the clinic would stay open.", "county's health director"),
+    ("Marrow County Health Director Ana Ruiz toured the clinic. Tom Hale said the queue was long. "
+     "The county's health director said the clinic would stay open.", "Ana Ruiz"),
+])
+def test_a_countys_office_in_the_possessive_is_an_office_of_a_place(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The Marrow County Sheriff's Office said the jail would close in May.", "Marrow County Sheriff's Office"),
+    ("Marrow County officials said the jail would close in May.", "Marrow County officials"),
+    ("The Dane County Board said the ferry would run all winter.", "Dane County Board"),
+    ("Dane County Executive Joe Parisi said the ferry would run all winter.", "Joe Parisi"),
+    ("Dane county executive Joe Parisi said the ferry would run all winter.", "Joe Parisi"),
+])
+def test_county_bodies_groups_and_named_officers_keep_their_reading(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_a_county_is_no_person_in_view_for_a_pronoun():
+    text = ("Marrow County said the jail would close in May. Tom Hale toured the pier on Monday. "
+            "“It is a sad day for the town,” he said.")
+    assert speakers(text)[-1] == "Tom Hale"

@@ -317,6 +317,13 @@ ORG_WORDS: frozenset[str] = frozenset({
     "guard", "coastguard",
 })
 
+#: Words that make a capitalised run a place, never a person: "Marrow County", "Orleans Parish",
+#: "Fairfax County" (an office after them is an office of that place: "the Dane County executive").
+PLACE_KINDS: frozenset[str] = frozenset({
+    "county", "parish", "district", "province", "city", "township", "borough", "prefecture",
+    "municipality", "canton", "oblast", "region", "state",
+})
+
 #: A country's possessive and its adjective name the same body: "China's defense ministry" is
 #: the "Chinese Defense Ministry". Used to give an organisation one canonical name.
 DEMONYMS: dict[str, str] = {

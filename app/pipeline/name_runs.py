@@ -330,12 +330,13 @@ WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
 
 
 def person_like(name: str, count: int, titled: bool = False) -> bool:
-    """Two or more plain capitalised words with no organisation word: a person's name; one word
-    is enough after a title ("Mr. Hale", "Sen. Ruiz", "President Obama")."""
+    """Two or more plain capitalised words with no organisation word, country or kind of place
+    ("Marrow County"): a person's name; one word is enough after a title ("Mr. Hale", "Sen. Ruiz",
+    "President Obama")."""
     words = name.replace("-", " ").split()
     if any(w.lower() in WEEKDAYS for w in words):
         return False  # "Asked Tuesday": a sentence opener and a day, nobody's name
-    return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES for w in words)
+    return ((count >= 2 or titled and count == 1) and "&" not in name and not any(w.lower() in C.ORG_WORDS or w.lower() in PLACES or w.lower() in C.PLACE_KINDS for w in words)
             and not any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words))
 
 

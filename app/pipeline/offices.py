@@ -137,7 +137,7 @@ def _role_then_name(doc: TextIndex, t: int) -> tuple[str, set[str]] | None:
 
 def place_words(doc: TextIndex, a: int, b: int) -> set[str]:
     """The words of a place among tokens a..b ("Texas", "New York's", "British" as "britain"):
-    the capitalised ones but titles and stopwords."""
+    the capitalised ones but titles and stopwords, and a kind of place in any case ("county")."""
     words = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1) if doc.cap(t)}
     letters = "".join(doc.lower[t] for t in range(max(a, 0), b + 1)
                       if initialism(doc, t) and len(doc.words[t]) == 1)
@@ -147,7 +147,9 @@ def place_words(doc: TextIndex, a: int, b: int) -> set[str]:
         if full <= words:
             words = (words - full) | {short}
     words = {_INITIALISMS.get(w, w) for w in words}
-    return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES}
+    kinds = {POSSESSIVE_RE.sub("", doc.lower[t]) for t in range(max(a, 0), b + 1)} & C.PLACE_KINDS
+    # a kind of place in any case is one of its words: "the county executive" is of a county
+    return {_COUNTRY_OF.get(w, w) for w in words - C.MATCH_STOPWORDS - C.NAME_STOPWORDS - C.TITLES} | kinds
 
 
 #: Countries written by their initials, as DEMONYMS names them: "the U.S. president" is American.

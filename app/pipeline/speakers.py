@@ -411,7 +411,10 @@ def resolve_cues(doc: TextIndex) -> None:
                 # else the person in view, as news writes ("Rubio said ... the Florida senator
                 # said"), unless the text gave them another office ("President Joe Biden said
                 # ... the Texas governor said" is not Biden); else the office as written (below)
-                in_view = antecedent(doc, min(pos, doc.starts[mention[3]]), last_person, last_person_pos)
+                # (before the office's words and their "the": "The New York mayor said" names
+                # nobody in view, though "New York" reads like a name)
+                first = mention[3] - 1 if mention[3] > 0 and doc.lower[mention[3] - 1] in DETERMINERS else mention[3]
+                in_view = antecedent(doc, min(pos, doc.starts[first]), last_person, last_person_pos)
                 speaker = next((name for name, _ in holders if name == in_view),
                                holders[0][0] if holders else None)
                 if speaker is None and in_view is not None and not other_office(doc, in_view, role, place, pos):

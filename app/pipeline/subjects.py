@@ -62,19 +62,22 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
         # "the spokesman", "the Fed chief", "the Chinese defense minister": at most two words
         # between the determiner and the role (three after "a"), none a cue or a stopword.
         caps = k  # capitalised words right before the role: "Ukrainian officials said"
-        for d in range(k - 1, max(floor, k - 4) - 1, -1):
+        lead = k  # an office's lowercase words before the role: "county executive", "district attorney"
+        for d in range(k - 1, max(floor, k - 6) - 1, -1):
+            if d < k - 4 and not (caps == d + 1 and (doc.cap(d) or doc.lower[d] in DETERMINERS)):
+                break   # further back only along a place's name: "the New York City mayor"
             if (doc.sep(d).strip() and not (doc.sep(d) == ". " and doc.lower[d] in C.ABBREVIATIONS)
                     and not initialism(doc, d) or doc.possessive(d)):
                 break  # "the mayor's spokesman" is not the mayor: _owned_role below
                 # (an abbreviation's full stop stays inside: "a No. 10 spokeswoman")
             if doc.lower[d] in DETERMINERS:
-                if d < k - 3:
+                if d < k - 3 and caps != d + 1:
                     break
                 if any(doc.lower[t] in C.ROLE_QUALIFIERS for t in range(d + 1, k)):
                     # "the shadow chancellor", "the former president": not the chancellor or
                     # president introduced earlier, but somebody named by these words
                     return ("name", d + 1, k)
-                if caps == d + 1 < k and _placed_office(doc, d + 1, k):
+                if caps == d + 1 < k and _place_in(doc, d + 1, k) and _placed_office(doc, d + 1, k):
                     return ("office", d + 1, k, d + 1, k)   # "the Texas governor": an office of a place
                 return ("role", doc.lower[k], d, k)
             if doc.lower[d] in ("a", "an"):
@@ -82,11 +85,15 @@ def _mention_at(doc: TextIndex, k: int, floor: int):
                 # (a bare "a spokeswoman" names nobody)
                 return ("name", d + 1, k) if d + 1 < k else None
             if ((doc.lower[d] in CUE_WORDS or doc.lower[d] in C.MATCH_STOPWORDS)
-                    and not initialism(doc, d) and not place_initials(doc, d)):
-                break   # (not "the US president": "US" in capitals is a place, not "us")
+                    and not initialism(doc, d) and not place_initials(doc, d)
+                    and not (doc.cap(d) and caps == d + 1 < k and doc.lower[d] not in C.NAME_STOPWORDS)):
+                break   # (not "the US president": "US" in capitals is a place, not "us"; nor
+                # "New" of "the New York mayor")
             if doc.cap(d) and caps == d + 1 and doc.lower[d] not in C.NAME_STOPWORDS:
                 caps = d
-        if (caps < k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip())
+            elif caps == lead == d + 1 and k - d <= 2 and _office_word(doc.lower[d]):
+                caps = lead = d   # "the Dane county executive", "the Harris County district attorney"
+        if (caps < lead == k and (caps == 0 or not doc.cap(caps - 1) or doc.sep(caps - 1).strip())
                 and not (all(initialism(doc, t) for t in range(caps, k)) and not doc.lower[k].endswith("s"))):
             return ("name", caps, k)  # a group or office named by its country or body
             # ("U.S. officials"; a lone "U.S. senator" is the person in view, as before)
@@ -111,6 +118,18 @@ def place_initials(doc: TextIndex, k: int) -> bool:
     title: not "US" in a headline written in capitals ("TRUMP TELLS US")."""
     return (doc.words[k] in PLACE_INITIALS and k + 1 < len(doc.words) and doc.sep(k) == " "
             and not doc.words[k + 1].isupper())
+
+
+def _office_word(word: str) -> bool:
+    """A lowercase word of an office of a place, before its role word: a kind of place ("county
+    executive", "city manager") or another role or title ("district attorney", "attorney general")."""
+    return word in C.PLACE_KINDS or word in C.ROLE_NOUNS or word in C.TITLES
+
+
+def _place_in(doc: TextIndex, a: int, k: int) -> bool:
+    """Tokens a..k-1 hold a place: a capitalised word ("the Texas governor") or a kind of place
+    ("the county executive"); "the attorney general" alone is a role."""
+    return any(doc.cap(t) or doc.lower[t] in C.PLACE_KINDS for t in range(a, k))
 
 
 def _placed_office(doc: TextIndex, a: int, k: int) -> bool:
@@ -270,6 +289,10 @@ def _owned_role(doc: TextIndex, k: int, floor: int):
             continue
         if doc.cap(d):  # "Germany's", "the European Union's"
             return ("name", run_back(doc, d, floor), k)
+        if (POSSESSIVE_RE.sub("", doc.lower[d]) in C.PLACE_KINDS and d - 1 >= floor
+                and doc.lower[d - 1] == "the" and doc.sep(d - 1) == " " and doc.lower[k] in C.ROLE_NOUNS
+                and _placed_office(doc, d, k)):
+            return ("office", d, k, d, k)   # "the county's health director": an office of a place
         # "the mayor's", "the French president's": a determiner at most two words before
         for a in range(d - 1, max(floor, d - 3) - 1, -1):
             if doc.sep(a) != " " or doc.possessive(a):
