@@ -336,3 +336,14 @@ def test_words_with_combining_marks_match_whole():
 def test_a_prefix_standing_alone_is_no_content():
     assert content_words("Re: the non aligned plan, see t.co/x7Kp") == ["aligned", "plan", "see", "x7kp"]
     assert content_words("the non-aligned plan") == ["nonaligned", "plan"]
+
+
+def test_a_digit_like_word_that_is_no_number_is_no_date():
+    """'²' and '³' are digits to str.isdigit() but not to int(): a shared '²' once made `similar`
+    answer 500 (union_evidence asked whether it was a day of the month)."""
+    from app.pipeline.matching import _is_date, union_evidence
+
+    assert not _is_date("\u00b2") and not _is_date("\u0663")
+    assert _is_date("12") and _is_date("2019") and not _is_date("2500")
+    shared = frozenset({"\u00b2", "harbour"})
+    assert union_evidence(shared, shared, frozenset(), None)[0] == 0.0

@@ -200,7 +200,7 @@ def _date_stems() -> frozenset[str]:
 def _is_date(s: str) -> bool:
     """A month, a year or a day of the month: words a post and a claim share by the calendar (a
     post's signature carries its date), not by what they say (other numbers, "$200 million", do)."""
-    if s.isdigit():
+    if s.isdecimal() and s.isascii():
         return int(s) <= 31 or (len(s) == 4 and s[:2] in ("19", "20"))
     return s in _date_stems()
 
