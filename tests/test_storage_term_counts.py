@@ -145,3 +145,31 @@ def test_a_stem_the_index_cuts_at_an_apostrophe_counts_as_its_longest_part(sessi
     _claims(session, "Governor O'Malley opens the ferry", "The ferry runs on time", "Ohio orders one ferry")
     counts, _ = term_doc_counts(session, ["o'mall", "ferry", "ohio"])
     assert counts == {"o'mall": 1, "ferry": 3, "ohio": 1}
+
+
+def test_articles_holding_the_same_words_tie_whatever_order_the_database_groups_them_in(session):
+    """An article's score is its words' weights summed term by term on both engines: in floats
+    0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ, and PostgreSQL grouping by sorting (as its planner
+    may choose) hands a group's rows over in any order, which broke ties between equal articles
+    at random (two ingests of one batch then matched back into different articles)."""
+    from sqlalchemy import text
+
+    from app.storage.lookups import index_rows
+    from app.storage.search import _ranked_sql
+
+    outlet = Outlet(name="Valley Post", slug="valley-post")
+    session.add(outlet)
+    session.flush()
+    session.add_all(Article(outlet_id=outlet.id, text="Flood gates and levees hold.", content_hash=str(i),
+                            title=f"t{i}", published=date(2024, 3, 1)) for i in range(60))
+    session.flush()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SET LOCAL enable_hashagg = off"))   # group by sorting the hits
+    q = (lambda w: f'"{w}"*') if dialect == "sqlite" else (lambda w: f"'{w}':*")
+    params = {"q0": q("flood"), "w0": 0.1, "q1": q("gates"), "w1": 0.2, "q2": q("levees"), "w2": 0.3,
+              "n": 100, "exclude": 0, "all": " | ".join(q(w) for w in ("flood", "gates", "levees"))}
+    rows = index_rows(session, _ranked_sql(dialect, 3, False), params)
+    assert len(rows) == 60
+    assert {s for _, s in rows} == {0.1 + 0.2 + 0.3}
+    assert [i for i, _ in rows] == sorted(i for i, _ in rows)

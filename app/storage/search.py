@@ -377,15 +377,23 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
     else:
         # One index scan a word, summed by id: FTS5, and PostgreSQL's articles, whose big tsvector
         # (stored out of line) would be read back a dozen times if tested a word at a time.
+        # A row's weights are summed term by term, as every other ranking here sums them: in
+        # floats a+b+c and a+c+b may differ in the last bit, and PostgreSQL's aggregate takes a
+        # group's rows in whatever order its plan yields them, so two rows holding the same words
+        # tied or not from one plan to the next (and `claimtracker ingest --workers 2` read a
+        # list other than one process's). SQLite (3.40 has no ordered aggregate) yields a group's
+        # rows in the UNION's order.
         if dialect == "sqlite":
             word = f"SELECT rowid AS id, :w{{i}} AS w FROM {fts} WHERE {fts} MATCH :q{{i}}"
+            total = "sum(w)"
         elif dialect == "postgresql":
-            word = (f"SELECT id, CAST(:w{{i}} AS float8) AS w FROM {table} "
+            word = (f"SELECT id, {{i}} AS k, CAST(:w{{i}} AS float8) AS w FROM {table} "
                     f"WHERE {column} @@ to_tsquery('simple', :q{{i}})")
+            total = "sum(w ORDER BY k)"
         else:
             raise NotImplementedError(f"no search index for {dialect}")
         union = " UNION ALL ".join(word.format(i=i) for i in range(terms))
-        ranked = f"SELECT id, sum(w) AS s FROM ({union}) AS hits GROUP BY id"
+        ranked = f"SELECT id, {total} AS s FROM ({union}) AS hits GROUP BY id"
     if not claims:
         return f"SELECT id, s FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
     # The liveness test stays outside the ranked subquery: inside it, the planners may walk the
