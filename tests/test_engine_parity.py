@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from app.domain.matching import MatchConfig, decide, match_weights, scored_candidates
+from app.domain.match_types import match_weights
+from app.domain.matching import MatchConfig, decide, scored_candidates
 from app.pipeline.matching import claim_stems, passage_stems, stem
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import Claim

@@ -144,7 +144,7 @@ def test_a_statement_links_what_the_matcher_links_beside_its_own_claim(session, 
     from dataclasses import replace as dc_replace
 
     from app.domain import article_linking
-    from app.domain.matching import Decision
+    from app.domain.match_types import Decision
     from app.pipeline.matching import NO_MATCH
     from app.storage.models import Claim, Mention
 

@@ -25,8 +25,8 @@ from app.domain.linking import (
     release_loaded_rows,
     text_hashes,
 )
+from app.domain.match_types import Decision
 from app.domain.matching import (
-    Decision,
     MatchConfig,
     ReadyWindows,
     claims_by_id,

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from app.domain.matching import MatchConfig, ScoredClaim, claims_by_id, scored_candidates
+from app.domain.match_types import ScoredClaim
+from app.domain.matching import MatchConfig, claims_by_id, scored_candidates
 
 
 def similar_claims(session: Session, text: str, top: int, config: MatchConfig | None = None) -> list[ScoredClaim]:

@@ -17,7 +17,7 @@ from app.domain.errors import MAX_ID, Conflict, DomainError, InvalidInput, NotFo
 from app.domain.events import record_event
 from app.domain.inputs import is_ascii_int
 from app.domain.linking import refresh_outlet_counts
-from app.domain.matching import match_weights
+from app.domain.match_types import match_weights
 from app.pipeline.context import sentence_bounds
 from app.pipeline.matching import MatchScore, claim_stems, highlight_spans, score_match, stems
 from app.pipeline.scorer import default_scorer

@@ -153,7 +153,7 @@ def list_items(text: str, start: int, end: int, min_words: int = 3,
     share data, as well as cut tariffs": "hold talks", "share data", "cut tariffs"); the first
     item is read after each head in it ("would work together to build trust" holds "build
     trust"). A sentence that lists several statements may restate a short stored one in one
-    item, and read whole it carries much more than that claim (domain.matching.clause_match).
+    item, and read whole it carries much more than that claim (domain.clause_matching.clause_match).
 
     Nothing for a sentence without such a list (most): the head must stand in the item before the
     commas (a list of names or places has none), and a coordinator opening a segment ("..., and
