@@ -69,3 +69,9 @@ def test_candidates_hand_their_kept_stems_to_matching(session):
     assert pm._claim_stems_of(claim.text) == {"harbou", "ferry", "spy"}
     pm._claim_stems_of.cache_clear()
     pm._KEPT.clear()
+
+
+def test_claim_stems_move_with_the_window_stems():
+    """Both are the same words' stems: a change to stem() that bumps one must bump the other."""
+    from app.domain.matching import WINDOW_STEMS_VERSION
+    assert pm.CLAIM_STEMS_VERSION == "s" + WINDOW_STEMS_VERSION

@@ -457,7 +457,7 @@ def _stem_list(claim_text: str) -> list[str]:
 # (a set's order follows the order its distinct members were added in).
 CLAIM_STEMS_VERSION = "s2"
 _KEPT: dict[str, str] = {}
-_KEPT_MOST = 65536
+_KEPT_MOST = 4096    # a search's candidates are scored right after it: a few hundred at most wait
 _KEPT_PREFIX = CLAIM_STEMS_VERSION + " "
 
 
@@ -469,7 +469,7 @@ def kept_claim_stems(claim_text: str) -> str:
 def remember_claim_stems(rows) -> None:
     """(text, kept stems) of claims a search found, about to be scored: each one's kept stems are
     read by _claim_stems_of if it misses its cache (those of another version, or none, are not
-    kept). Bounded: emptied when it holds _KEPT_MOST (what is never read was cached already)."""
+    kept). Bounded: emptied when it holds _KEPT_MOST (what is left unread was in the cache)."""
     if len(_KEPT) > _KEPT_MOST:
         _KEPT.clear()
     for text, kept in rows:
