@@ -22,6 +22,7 @@ from app.domain.linking import text_hashes
 from app.domain.passages import passage_rows
 from app.main import create_app
 from app.pipeline.claims import fidelity
+from app.pipeline.matching import kept_claim_stems
 from app.settings import Settings
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import (
@@ -204,6 +205,7 @@ def test_derived_rows_are_what_the_domain_functions_compute(session):
     assert claim.norm_hash == norm
     assert set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim.id))) == runs
     assert claim.outlet_count == 1 and claim.speaker.name == "Ana Pires"
+    assert claim.stems == kept_claim_stems(claim.text)     # matching reads them (migration 0032)
     mention = session.scalar(select(Mention))
     assert mention.excerpt == QUOTED and mention.fidelity == fidelity(claim.text, QUOTED)
     article = session.scalar(select(Article))

@@ -64,6 +64,7 @@ def test_rebuilding_articles_keeps_every_quote_and_mention(tmp_path):
         conn.execute(text("ALTER TABLE speakers ADD COLUMN last_word VARCHAR(200)"))
         conn.execute(text("ALTER TABLE articles ADD COLUMN window_stems TEXT"))
         conn.execute(text("ALTER TABLE speakers ADD COLUMN sex VARCHAR(1)"))   # 0029
+        conn.execute(text("ALTER TABLE claims ADD COLUMN stems TEXT"))   # 0032
         for table in (ClaimSpread, OutletPair, OutletClaim):   # 0022 and 0023's tables
             table.__table__.create(conn)
     texts = [f"“The harbour will open to container ships next spring, {n},” said mayor Ana Lopes."

@@ -117,7 +117,7 @@ def test_pruned_candidates_are_exactly_the_full_querys(session, monkeypatch):
         clean = search._telling_terms(session, search._clean_terms(terms), 800, 12)
         full = driver_rows(session, search._ranked_sql(dialect, len(clean), True),
                            search._ranked_params(session, dialect, clean) | {"n": 12})
-        assert got == [(cid, text, title) for cid, text, title, _ in full]
+        assert got == [(cid, text, title) for cid, text, title, _, _ in full]
     if dialect == "postgresql":
         assert sum(r is not None for r in outcomes) >= 10 and widened >= 1
 

@@ -41,6 +41,7 @@ from app.domain.errors import DomainError, InvalidInput
 from app.domain.inputs import check_storable
 from app.domain.linking import refresh_outlet_counts, text_hashes
 from app.domain.matching import window_stems_text
+from app.pipeline.matching import kept_claim_stems
 from app.domain.passages import passage_rows
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import fidelity
@@ -333,7 +334,7 @@ class BulkLoader:
             norm, hashes = text_hashes(d.text)
             runs.append(hashes)
             rows.append({"text": d.text, "norm_hash": norm, "speaker_id": self._speaker(d.speaker),
-                         "status": d.status, "status_reason": d.status_reason})
+                         "status": d.status, "status_reason": d.status_reason, "stems": kept_claim_stems(d.text)})
         shingles = []
         for k, hashes, claim_id in zip(new, runs, _insert(self.session, Claim, rows)):
             self.claim_ids[k] = claim_id

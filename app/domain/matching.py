@@ -517,6 +517,8 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
 # line is this format's version: stems kept by another version (a change to stem()) are ignored
 # and worked out from the text again. "2": the words of migration 0030 (pipeline.words: hyphenated
 # prefixes joined, combining marks kept, contractions of stopwords left out), which refills them.
+# A change to the words or to stem() changes claims.stems too: pipeline.matching.CLAIM_STEMS_VERSION
+# ("s" and this one) moves with it.
 WINDOW_STEMS_VERSION = "2"
 
 

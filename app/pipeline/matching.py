@@ -435,8 +435,46 @@ def _claim_stems_of(claim_text: str) -> frozenset[str]:
     """_claim_side(claim_text).stems alone, made as it makes them (the same set, the same order of
     its members, so sums over it are the same floats): most candidates of a passage fail
     score_match's weight tests, which read only these, and their words and wording are never
-    worked out (at 100,000 claims a window's candidates were ~280 claims an article not seen before)."""
-    return frozenset(list(map(stem, _content(match_words(claim_text)))))
+    worked out (at 100,000 claims a window's candidates were ~280 claims an article not seen before).
+    A claim's kept stems (claims.stems, see kept_claim_stems), handed over by the search that found
+    it (remember_claim_stems), are read instead of its words when this cache has lost it."""
+    kept = _KEPT.pop(claim_text, None)
+    if kept is not None:
+        return frozenset(kept.split(" ")[1:])
+    return frozenset(_stem_list(claim_text))
+
+
+def _stem_list(claim_text: str) -> list[str]:
+    return list(map(stem, _content(match_words(claim_text))))
+
+
+# claims.stems (migration 0032): a claim's content stems, kept when it is stored, so scoring a
+# candidate the cache above has lost does not cut and stem its text again (at 1,000,000 claims
+# nearly every candidate; at 100,000 about 280 an article). The first word is this format's
+# version: stems kept by another version (a change to stem() or to the words) are ignored and
+# worked out from the text. The stems follow in the order the text first has them, so the set
+# made of them is the one _claim_stems_of makes from the text, member for member in its order
+# (a set's order follows the order its distinct members were added in).
+CLAIM_STEMS_VERSION = "s2"
+_KEPT: dict[str, str] = {}
+_KEPT_MOST = 4096    # a search's candidates are scored right after it: a few hundred at most wait
+_KEPT_PREFIX = CLAIM_STEMS_VERSION + " "
+
+
+def kept_claim_stems(claim_text: str) -> str:
+    """claims.stems for a claim's text: the version, then its distinct stems in first order."""
+    return " ".join([CLAIM_STEMS_VERSION, *dict.fromkeys(_stem_list(claim_text))])
+
+
+def remember_claim_stems(rows) -> None:
+    """(text, kept stems) of claims a search found, about to be scored: each one's kept stems are
+    read by _claim_stems_of if it misses its cache (those of another version, or none, are not
+    kept). Bounded: emptied when it holds _KEPT_MOST (what is left unread was in the cache)."""
+    if len(_KEPT) > _KEPT_MOST:
+        _KEPT.clear()
+    for text, kept in rows:
+        if kept is not None and (kept == CLAIM_STEMS_VERSION or kept.startswith(_KEPT_PREFIX)):
+            _KEPT[text] = kept
 
 
 # A phrase both texts put in quotation marks names one coined thing (a 'no-limits' partnership,

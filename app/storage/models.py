@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -184,8 +185,18 @@ class Claim(Base):
     # another way, so the search index holds it beside the text and matching scores a passage
     # against both (app/domain/matching.py). None for extracted claims.
     review_title: Mapped[str | None] = mapped_column(Text)
+    # The text's content stems (pipeline.matching.kept_claim_stems), set with the text (see
+    # _claim_text_set): matching reads them for a candidate instead of stemming its text again.
+    stems: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     speaker: Mapped[Speaker | None] = relationship(lazy="joined")
+
+
+@event.listens_for(Claim.text, "set")
+def _claim_text_set(target: Claim, value, oldvalue, initiator) -> None:
+    """A claim's kept stems follow its text wherever the ORM sets it (made, edited)."""
+    from app.pipeline.matching import kept_claim_stems
+    target.stems = kept_claim_stems(value) if isinstance(value, str) else None
 
 
 class ClaimShingle(Base):

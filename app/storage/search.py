@@ -27,7 +27,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
-from app.pipeline.matching import idf
+from app.pipeline.matching import idf, remember_claim_stems
 from app.pipeline.words import INDEX_WORD, join_prefixes, prefix_join_sql
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows, index_rows
@@ -365,7 +365,7 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
     them anyway, and the summed idf found the source of 595 of 667 synthetic paraphrases in its
     top 12 against bm25's 603. Parameters: :q0.. the words as prefix queries, :w0.. their weights,
     :all (PostgreSQL) the words OR-ed. Claims: merged ones are left out after the ranking, and the
-    text comes with the id; articles: ids only, :exclude left out."""
+    text, headline and kept stems come with the id; articles: ids only, :exclude left out."""
     fts, table, column = (FTS_TABLE, "claims", PG_COLUMN) if claims else (ARTICLE_FTS, "articles", ARTICLE_PG_COLUMN)
     if dialect == "postgresql" and claims:
         # One bitmap scan of the GIN index for all the words, then each row's own tsvector tested
@@ -398,7 +398,7 @@ def _ranked_sql(dialect: str, terms: int, claims: bool) -> str:
         return f"SELECT id, s FROM ({ranked}) AS r WHERE id != :exclude ORDER BY s DESC, id LIMIT :n"
     # The liveness test stays outside the ranked subquery: inside it, the planners may walk the
     # merged_into_id index over every live claim (measured 1.3 s a query at 100k on PostgreSQL).
-    return (f"SELECT c.id, c.text, c.review_title, hit.s FROM ({ranked} ORDER BY s DESC, id LIMIT :n) AS hit "
+    return (f"SELECT c.id, c.text, c.review_title, c.stems, hit.s FROM ({ranked} ORDER BY s DESC, id LIMIT :n) AS hit "
             "JOIN claims AS c ON c.id = hit.id WHERE c.merged_into_id IS NULL ORDER BY hit.s DESC, c.id")
 
 
@@ -564,7 +564,8 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     bars = session.info.get(CANDIDATE_BARS)
     if bars is not None:
         bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
-    return [(cid, text, title) for cid, text, title, _ in rows]
+    remember_claim_stems((text, kept) for _, text, _, kept, _ in rows)
+    return [(cid, text, title) for cid, text, title, _, _ in rows]
 
 
 def _kept_ranking(session, terms: list[str], params: dict, limit: int) -> list[tuple]:
@@ -573,15 +574,15 @@ def _kept_ranking(session, terms: list[str], params: dict, limit: int) -> list[t
     ranked = ranked_rows(session, terms, [params[f"w{i}"] for i in range(len(terms))], limit, _folded_term)
     if not ranked:
         return []
-    live = {cid: (text, title) for cid, text, title in driver_rows(session, _live_sql(len(ranked)),
-                                                                    {f"i{i}": cid for i, (cid, _) in enumerate(ranked)})}
+    live = {cid: (text, title, kept) for cid, text, title, kept in driver_rows(
+        session, _live_sql(len(ranked)), {f"i{i}": cid for i, (cid, _) in enumerate(ranked)})}
     return [(cid, *live[cid], s) for cid, s in ranked if cid in live]
 
 
 @lru_cache(maxsize=64)
 def _live_sql(n: int) -> str:
     ids = ", ".join(f":i{i}" for i in range(n))
-    return f"SELECT id, text, review_title FROM claims WHERE id IN ({ids}) AND merged_into_id IS NULL"
+    return f"SELECT id, text, review_title, stems FROM claims WHERE id IN ({ids}) AND merged_into_id IS NULL"
 
 
 # session.info key: a list that claim_candidates appends (terms sent, bar) to for each query, the
