@@ -21,7 +21,7 @@ from app.domain.outlets import (
     scanned_matrix,
 )
 from app.domain.people import outlet_by_slug
-from app.storage.models import Speaker
+from app.storage.models import Article, Claim, Mention, Outlet, Speaker
 from tests.outlet_dataset import build, build_random
 
 
@@ -204,3 +204,48 @@ def test_kept_cells_and_filtered_matrices_are_the_counted_ones(session, seed):
                matrix_filter(tag="river", since="2024-03-01")]
     for f in filters:
         same_as_counted(session, f)
+
+
+def _record_from_every_mention(session, outlet):
+    """outlet_record's firsts summed up from every mention of each examined claim (spread.py)."""
+    from app.domain.spread import confirmed_spreads
+
+    ids = [c for c in session.scalars(
+        select(Mention.claim_id).join(Article, Article.id == Mention.article_id).join(Claim, Claim.id == Mention.claim_id)
+        .where(Article.outlet_id == outlet.id, Mention.origin != "suggested", Claim.merged_into_id.is_(None))
+        .distinct().order_by(Mention.claim_id.desc()))]
+    found, only_here = [], 0
+    for claim_id, spread in confirmed_spreads(session, ids).items():
+        ties = [spread.first, *spread.first_ties] if spread.first else []
+        mine = next((m for m in ties if m.outlet_slug == outlet.slug), None)
+        if mine is None:
+            continue
+        if spread.outlet_count <= 1:
+            only_here += 1
+            continue
+        found.append((claim_id, mine, tuple(m.outlet for m in ties if m is not mine), spread.outlet_count - 1))
+    found.sort(key=lambda f: (-f[3], -f[0]))
+    return found, only_here, len(ids)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_outlet_record_firsts_are_those_summed_up_from_every_mention(session, seed):
+    """The firsts read from the stored summaries: the claims, mentions, ties and counts that the
+    spread of every examined claim, summed up from its mentions, gives."""
+    from app.domain.linking import refresh_outlet_counts
+
+    ids = build_random(session, seed, claims=60, outlets=5)
+    # Three days only: many claims first seen by two outlets on the same day (ties).
+    for article in session.scalars(select(Article).where(Article.published.is_not(None))):
+        article.published = date(2024, 3, 1 + article.id % 3)
+    refresh_outlet_counts(session, ids.values())
+    session.commit()
+    listed = tied = 0
+    for outlet in session.scalars(select(Outlet)):
+        record = outlet_record(session, outlet)
+        found, only_here, scanned = _record_from_every_mention(session, outlet)
+        assert [(f.claim_id, f.mention, f.tied_with, f.others) for f in record.firsts] == found
+        assert (record.first_total, record.only_here, record.scanned) == (len(found), only_here, scanned)
+        listed += len(found)
+        tied += sum(bool(f.tied_with) for f in record.firsts)
+    assert listed and tied

@@ -357,3 +357,44 @@ def test_the_claim_page_drawn_from_its_plan_is_the_page_read_whole(database_url,
         assert ('class="timeline-bins"' in c1) == thin
     finally:
         app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("who", ["analyst", "anonymous"])
+def test_sources_json_from_the_plan_is_the_answer_read_whole(database_url, monkeypatch, who):
+    """sources.json of every claim a page at a time, its spread placed from the stored plan
+    (READ_WHOLE 0: every claim is "big") and without one (every mention read): the same answers;
+    and its pages, put end to end, are the claim's sources read in one go."""
+    from fastapi.testclient import TestClient
+
+    from app.domain.mentions import claim_sources
+    from app.main import create_app
+    from app.settings import Settings
+    from tests.auth import log_in
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    app = create_app(Settings(database_url=database_url, public_read=True, page_cache_mb=0))
+    try:
+        with app.state.sessionmaker() as s:
+            build(s)
+            for article in (HERALD, GAZETTE, DENIAL, COURIER):
+                ingest_and_commit(s, article, "tester")
+            ids = list(s.scalars(select(Claim.id).where(Claim.merged_into_id.is_(None)).order_by(Claim.id)))
+            assert sum(p is not None for p in s.scalars(select(ClaimSpread.page))) >= 5
+            whole_sources = {i: [m.id for m in claim_sources(s, i)] for i in ids}
+        urls = [f"/claims/{i}/sources.json?per_page={n}&page={p}" for i in ids for n in (1, 2, 100) for p in (1, 2, 3)]
+        with TestClient(app, follow_redirects=False) as c:
+            if who == "analyst":
+                c = log_in(c, app)
+            planned = {u: c.get(u).json() for u in urls}
+            with app.state.sessionmaker() as s:
+                _without_plans(s)
+            whole = {u: c.get(u).json() for u in urls}
+        assert planned == whole
+        for i in ids:
+            pages = [planned[f"/claims/{i}/sources.json?per_page=1&page={p}"]["sources"] for p in (1, 2, 3)]
+            assert [s["mention_id"] for page in pages for s in page] == whole_sources[i][:3]
+        assert any(body["spread"]["timeline"] for body in planned.values())
+        if who == "analyst":
+            assert any(body["spread"]["suggested"] for body in planned.values())
+    finally:
+        app.state.engine.dispose()

@@ -184,6 +184,13 @@ def _source_rows(session: Session, *where, ordered: bool = True, limit: int | No
     """Mentions with their article, outlet and the sentence around them: plain columns in one
     statement, no ORM objects (a mention loads its article whole, text included, a second time
     through its relationship)."""
+    if limit is not None:
+        # One page: its mentions picked in order first, without the article texts, then read whole.
+        # Sorted with the rest of their columns, every mention's article text went through the
+        # sorter to keep a page of them (a 2,000-mention claim: 8 MB sorted for 100 rows).
+        page = (select(Mention.id).join(Article, Article.id == Mention.article_id).where(*where)
+                .order_by(*_source_order()).limit(limit).offset(offset))
+        where = (Mention.id.in_(page.scalar_subquery()),)
     stmt = (select(Mention.id, Mention.claim_id, Mention.article_id, Mention.start, Mention.end,
                    Mention.excerpt, Mention.stance, Mention.fidelity, Mention.origin, Mention.score,
                    Article.title, Article.published, Article.url, Article.published_at,
@@ -193,8 +200,6 @@ def _source_rows(session: Session, *where, ordered: bool = True, limit: int | No
             .where(*where))
     if ordered:
         stmt = stmt.order_by(*_source_order())
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
     out = []
     for (m_id, claim_id, article_id, start, end, excerpt, stance, fidelity, origin, score, title,
          published, url, published_at, outlet, outlet_slug, text) in session.execute(stmt):

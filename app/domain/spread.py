@@ -307,20 +307,25 @@ class PlacedMention(NamedTuple):
         return self.moment if self.has_time else None
 
 
-def suggested_spread(session: Session, summary: ClaimSpread) -> Spread | None:
+def suggested_spread(session: Session, summary: ClaimSpread, include_suggested: bool = True) -> Spread | None:
     """A big claim's spread with its suggestions, for a reader who sees them: what stored_spread
     gives with `include_suggested`, without reading the confirmed mentions. Those the timeline
     places come from the stored plan ("placed": moment, outlet, stance and ids of each confirmed
     dated one), the summary's parts from the summary (as planned_spread), and only these are read:
     the suggestions (the page draws each), the mentions it names (first, ties, last seen) and the
     undated ones it lists. Light as stored_spread's are: `with_details` gives the marks drawn one a
-    mention their excerpts. None for a plan kept before "placed" (the caller reads them all)."""
+    mention their excerpts. None for a plan kept before "placed" (the caller reads them all), or
+    for a claim of up to READ_WHOLE confirmed mentions (no plan: stored_spread reads it whole).
+
+    `include_suggested=False`: the same without the suggestions, what stored_spread gives a reader
+    who does not see them (sources.json pages through it: reading a 2,000-mention claim's every
+    mention light to keep a page of 100 was most of that answer's time)."""
     plan = summary.page
     if plan is None or "placed" not in plan:
         return None
     claim_id = summary.claim_id
     waiting = _spread_rows(session, (Mention.claim_id == claim_id) & (Mention.origin == "suggested"),
-                           include_suggested=True).get(claim_id, [])
+                           include_suggested=True).get(claim_id, []) if include_suggested else []
     placed = unpack_placed(plan["placed"])
     named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *plan["undated"]} - {None}
     whole = with_details(session, [SpreadMention(i, 0, "", None, "", "", None, None, "", "", "", "") for i in named])

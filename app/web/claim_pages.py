@@ -25,7 +25,7 @@ from app.domain.mentions import (
     claim_sources,
     count_sources,
 )
-from app.domain.spread import spread_json, stored_spread, with_details
+from app.domain.spread import spread_json, stored_spread, suggested_spread, with_details
 from app.domain.views import claim_detail
 from app.storage.models import Claim, ClaimSpread
 from app.web.access import sees_suggestions
@@ -162,7 +162,10 @@ def claim_sources_json(request: Request, session: SessionDep, claim_id: int, pag
     offset = (page - 1) * per_page
     rows = claim_sources(session, claim.id, limit=per_page, offset=offset)
     total = count_sources(session, claim.id)
-    spread = stored_spread(session, claim.id, sees_suggestions(request))
+    # A big claim's spread from its stored plan (the page's window only is read whole below).
+    sees, summary = sees_suggestions(request), session.get(ClaimSpread, claim.id)
+    spread = ((suggested_spread(session, summary, sees) if summary is not None else None)
+              or stored_spread(session, claim.id, sees))
     shown = spread.mentions[offset:offset + per_page]       # read light: the page's whole
     whole = with_details(session, shown) if spread.light else {}
     window = replace(spread, mentions=tuple(whole.get(m.id, m) for m in shown))
