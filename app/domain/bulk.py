@@ -41,11 +41,11 @@ from app.domain.errors import DomainError, InvalidInput
 from app.domain.inputs import check_storable
 from app.domain.linking import refresh_outlet_counts, text_hashes
 from app.domain.matching import window_stems_text
-from app.pipeline.matching import kept_claim_stems
 from app.domain.passages import passage_rows
 from app.domain.people import get_or_create_outlet, get_or_create_speaker
 from app.pipeline.claims import fidelity
 from app.pipeline.documents import DocumentError, clean_field, first_line_title, parse_published
+from app.pipeline.matching import kept_claim_stems
 from app.storage.models import Article, Claim, ClaimShingle, Event, Mention, PassageShingle, Quote
 from app.storage.search import FTS5_SOURCES, fts5_fill_sql
 from app.vocab import ORIGINS, QUOTE_KINDS, STANCES, STATUSES

@@ -37,7 +37,7 @@ from app.domain.linking import LINKED
 from app.domain.list_spread import ARTICLE_DAYS
 from app.domain.people import outlet_by_slug
 from app.domain.review import clean_tag
-from app.domain.spread import SpreadMention, with_details
+from app.domain.spread import SpreadMention, carrying_outlets, with_details
 from app.storage.engine import unindexed
 from app.storage.models import (
     Article,
@@ -481,7 +481,7 @@ def _firsts(session: Session, outlet: Outlet) -> tuple[list[FirstHere], int, int
         mine = next((m for m in ties if outlet_of[m] == outlet.id), None)
         if mine is None:
             continue
-        outlet_count = len({o for ids in (outlets or {}).values() for o in ids})
+        outlet_count = len(carrying_outlets(outlets))
         if outlet_count <= 1:
             only_here += 1
             continue

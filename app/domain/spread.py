@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import struct
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
@@ -185,6 +186,11 @@ def claim_spread(session: Session, claim_id: int, include_suggested: bool = Fals
 READ_WHOLE = 200
 
 
+def carrying_outlets(outlets: Mapping[str, list[int]] | None) -> set[int]:
+    """The ids of every outlet a stored summary's `outlets` (stance -> outlet ids) names."""
+    return {o for ids in (outlets or {}).values() for o in ids}
+
+
 def stored_spread(session: Session, claim_id: int, include_suggested: bool = False, light=None) -> Spread:
     """The claim page's spread: the summary as stored (domain/spread_summary.py keeps it as
     mentions change) instead of summed up from every mention, and the mentions for the timeline
@@ -198,7 +204,7 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
     `light`: the claim's mentions as mentions.claim_mentions_light read them (suggestions too),
     when the caller has them, instead of a read of their own."""
     summary = session.get(ClaimSpread, claim_id)
-    outlet_count = len({o for ids in summary.outlets.values() for o in ids}) if summary else 0
+    outlet_count = len(carrying_outlets(summary.outlets)) if summary else 0
     if summary is None or summary.linked <= READ_WHOLE:
         return replace(claim_spread(session, claim_id, include_suggested), stored_outlet_count=outlet_count)
     if light is None:
@@ -211,11 +217,11 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
         placed = [SpreadMention(r[0], r[1], "", None, r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8], "")
                   for r in session.execute(stmt)]
         names = dict(session.execute(select(Outlet.id, Outlet.name).where(
-            Outlet.id.in_({o for ids in summary.outlets.values() for o in ids}))).all())
+            Outlet.id.in_(carrying_outlets(summary.outlets)))).all())
     else:
         shown = [m for m in light if include_suggested or m.origin != "suggested"]
         outlets = {r[0]: (r[1], r[2]) for r in session.execute(select(Outlet.id, Outlet.name, Outlet.slug).where(
-            Outlet.id.in_({m.outlet_id for m in shown} | {o for ids in summary.outlets.values() for o in ids})))}
+            Outlet.id.in_({m.outlet_id for m in shown} | carrying_outlets(summary.outlets))))}
         placed = [SpreadMention(m.id, m.article_id, "", None, *outlets[m.outlet_id], m.published, m.published_at,
                                 m.stance, m.fidelity, m.origin, "") for m in shown]
         names = {o: name for o, (name, _) in outlets.items()}
@@ -249,7 +255,7 @@ def planned_spread(session: Session, summary: ClaimSpread) -> tuple[Spread, dict
     rows = _spread_rows(session, Mention.id.in_(sorted(ids)), include_suggested=True)
     whole = {m.id: m for ms in rows.values() for m in ms}
     row_outlets = {o for o, _ in plan["timeline"]["rows"]} if plan["timeline"] else set()
-    stance_outlets = {o for ids in summary.outlets.values() for o in ids}
+    stance_outlets = carrying_outlets(summary.outlets)
     names = dict(session.execute(select(Outlet.id, Outlet.name).where(
         Outlet.id.in_(sorted(row_outlets | stance_outlets)))).all())
     spread = Spread(mentions=tuple(whole[i] for i in plan["undated"]), first=whole.get(summary.first_mention_id),
@@ -329,7 +335,7 @@ def suggested_spread(session: Session, summary: ClaimSpread, include_suggested: 
     placed = unpack_placed(plan["placed"])
     named = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *plan["undated"]} - {None}
     whole = with_details(session, [SpreadMention(i, 0, "", None, "", "", None, None, "", "", "", "") for i in named])
-    stance_outlets = {o for ids in summary.outlets.values() for o in ids}
+    stance_outlets = carrying_outlets(summary.outlets)
     outlets = {r[0]: (r[1], r[2]) for r in session.execute(select(Outlet.id, Outlet.name, Outlet.slug).where(
         Outlet.id.in_(sorted({p[2] for p in placed} | stance_outlets))))}
     light = [whole.get(i) or PlacedMention(i, article_id, *outlets[outlet_id], moment, has_time, stance)
