@@ -121,7 +121,14 @@ def build_store(claims_file: Path) -> str:
                 print(f"{claims_file.name}: {len(result.errors)} claims not imported", flush=True)
     finally:
         engine.dispose()
-    partial.rename(path)
+    # published without replacing: a rename over a store another benchmark already has open
+    # (built at the same time) left that reader on a file whose WAL now belonged to the new one,
+    # and both runs failed with 'database disk image is malformed'; the first one built wins
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass
+    partial.unlink()
     return url
 
 
