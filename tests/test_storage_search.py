@@ -191,6 +191,42 @@ def test_candidate_reads_put_the_planner_setting_back(session, claims):
         assert session.execute(text("SHOW enable_seqscan")).scalar() == "off"
 
 
+def test_greek_and_cyrillic_words_are_found_as_written(session):
+    """FTS5 folds the diacritics of Latin letters only: a query folding 'й' or 'ά' (as it did
+    before 0033) asked SQLite for words its index does not hold and found nothing."""
+    russian = Claim(text="Министр сказал, что новый порт, который строили пять лет, откроется весной", norm_hash=0)
+    greek = Claim(text="Η Ελλάδα θα ανοίξει το νέο λιμάνι τον Μάιο", norm_hash=0)
+    session.add_all([russian, greek])
+    session.commit()
+    for q in ("который", "новый порт", "откроется весной", "КОТОРЫЙ"):
+        assert found(session, q) == {russian.id}, q
+    for q in ("Ελλάδα", "λιμάνι", "ΛΙΜΆΝΙ", "νέο λιμ"):
+        assert found(session, q) == {greek.id}, q
+    assert query_tokens("Ελλάδα который café") == ["ελλάδα", "который", "cafe"]
+
+
+def test_the_folding_table_folds_what_fts5_folds():
+    """search._DIACRITIC_FOLD against SQLite's own tokenizer: each precomposed letter is folded by
+    the table exactly when FTS5 (unicode61, remove_diacritics 2) folds it too, so that query words
+    and PostgreSQL's index hold the words SQLite's index holds."""
+    import sqlite3
+    import unicodedata
+
+    from app.storage.search import _DIACRITIC_FOLD, _diacritic_fold
+
+    letters = {c: f for c, f in _diacritic_fold(latin_only=False).items() if unicodedata.category(c)[0] == "L"}
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")")
+    con.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", [(i, f"q{c}q") for i, c in enumerate(letters)])
+    differ = []
+    for i, (c, base) in enumerate(letters.items()):
+        fts5_folds = (i,) in con.execute("SELECT rowid FROM t WHERE t MATCH ?", (f'"q{base.lower()}q"',)).fetchall()
+        if fts5_folds != (c in _DIACRITIC_FOLD):
+            differ.append(c)
+    assert not differ, f"folded by one of FTS5 and the table only: {''.join(differ)}"
+    assert "é" in _DIACRITIC_FOLD and "й" not in _DIACRITIC_FOLD and "ά" not in _DIACRITIC_FOLD
+
+
 def test_a_hyphenated_prefix_is_found_written_either_way(session):
     joined = Claim(text="The ferry guild wants a multi-polar timetable", norm_hash=0)
     plain = Claim(text="A multipolar timetable for the ferries", norm_hash=0)

@@ -110,7 +110,7 @@ _PG_TEXT = {False: "text", True: "text || ' ' || coalesce(review_title, '')"}
 
 # Both engines must cut a text into the same words: the vocabulary they hold weighs every match
 # (term_counts), and the words they hold decide what a search or a candidate query finds. FTS5's
-# unicode61 cuts at every character that is not a letter or digit and folds diacritics; PostgreSQL's
+# unicode61 cuts at every character that is not a letter or digit and folds Latin diacritics; PostgreSQL's
 # parser also keeps compounds whole beside their parts ('open-berth', 'open', 'berth': the first
 # part counted twice, a hyphenated word weighing less than on SQLite), reads '3.5', '-19', 'u.s',
 # 'example.com', 'x@y.com', 'a/b' as single words (a search for "covid-19" or "3.5" found nothing),
@@ -123,17 +123,34 @@ _PUNCTUATION = (string.punctuation + "\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2012
                 "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2022\u2026\u2032\u2033\u2039\u203a")
 
 
-def _diacritic_fold() -> dict[str, str]:
+# FTS5's unicode61 folds the diacritics of Latin letters only: it keeps 'ά', 'ё' and 'й' as written
+# (and these ten Latin letters, whose base is no plain letter or which carry two marks), while a
+# combining mark U+0300-U+036F typed apart is dropped after any letter. Until 0033 the query words
+# and PostgreSQL's index folded every precomposed letter, so on SQLite a search or a candidate query
+# for a Greek or Cyrillic word with an accent, a 'ё' or a 'й' (Russian "который") found nothing,
+# and on PostgreSQL it did. tests/test_storage_search.py checks this table against FTS5 itself.
+# FTS5 folds the final sigma 'ς' into 'σ' as it lower-cases; the table does too (0033 on).
+_FTS5_KEEPS = "\u01e0\u01e1\u01e2\u01e3\u01ee\u01ef\u01fc\u01fd\u01fe\u01ff"
+
+
+def _diacritic_fold(latin_only: bool = True) -> dict[str, str]:
     """Each precomposed letter whose canonical decomposition is a letter and combining diacritics
     (U+0300-U+036F) only -> that letter: what decomposing and dropping those marks did to it
-    ('é' -> 'e', 'ǡ' -> 'a'), without reordering or cutting anything else. None lies beyond U+3000."""
+    ('é' -> 'e', 'ǖ' -> 'u'), without reordering or cutting anything else. None lies beyond U+3000.
+    `latin_only` (0033 on): only where FTS5 folds too, Latin letters (and the angstrom sign), not
+    the ten of _FTS5_KEEPS; without it, every such letter (0030-0032), Greek and Cyrillic too."""
     out = {}
     for i in range(0x3000):
         ch = chr(i)
         parts = unicodedata.normalize("NFD", ch)
         if len(parts) > 1 and not unicodedata.category(parts[0]).startswith("M") \
                 and all("\u0300" <= m <= "\u036f" for m in parts[1:]):
+            if latin_only and unicodedata.category(ch).startswith("L") and (
+                    ch in _FTS5_KEEPS or not unicodedata.name(parts[0], "").startswith("LATIN")):
+                continue
             out[ch] = parts[0]
+    if latin_only:   # FTS5 also folds the Greek final sigma into the other (PostgreSQL's lower() does not)
+        out["\u03c2"] = "\u03c3"
     return out
 
 
@@ -141,25 +158,27 @@ _DIACRITIC_FOLD = _diacritic_fold()
 _DIACRITIC_TABLE = str.maketrans(_DIACRITIC_FOLD)
 
 
-def _pg_words(source: str, joined: bool = True) -> str:
+def _pg_words(source: str, joined: bool = True, latin_only: bool = True) -> str:
     """SQL: `source` as PostgreSQL must index it to hold FTS5's words (see above). `joined` (0030
     on): hyphenated prefixes joined (pipeline.words), and diacritics folded by a table of the
     precomposed letters (_DIACRITIC_FOLD) instead of a canonical decomposition, which reordered
-    the marks of a Hebrew or Arabic letter (FTS5 keeps them as written) and cut Hangul syllables."""
+    the marks of a Hebrew or Arabic letter (FTS5 keeps them as written) and cut Hangul syllables;
+    `latin_only` (0033 on): of the Latin letters only, as FTS5 (see _FTS5_KEEPS)."""
     if not joined:
         punct = _PUNCTUATION.replace("'", "''")
         spaced = f"translate({source}, '{punct}', '{' ' * len(_PUNCTUATION)}')"
         return f"regexp_replace(normalize({spaced}, NFD), '[\\u0300-\\u036f]', '', 'g')"
-    src = (_PUNCTUATION + "".join(_DIACRITIC_FOLD)).replace("'", "''")
-    dst = " " * len(_PUNCTUATION) + "".join(_DIACRITIC_FOLD.values())
+    fold = _DIACRITIC_FOLD if latin_only else _diacritic_fold(latin_only=False)
+    src = (_PUNCTUATION + "".join(fold)).replace("'", "''")
+    dst = " " * len(_PUNCTUATION) + "".join(fold.values())
     spaced = f"translate({prefix_join_sql(source)}, '{src}', '{dst}')"
     return f"regexp_replace({spaced}, '[\\u0300-\\u036f]', '', 'g')"
 
 
-def _pg_tsv(source: str, words_only: bool, joined: bool = True) -> str:
+def _pg_tsv(source: str, words_only: bool, joined: bool = True, latin_only: bool = True) -> str:
     """The tsvector of `source`; without `words_only` as the migrations before 0026 built it,
-    without `joined` as those before 0030."""
-    return f"to_tsvector('simple', {_pg_words(source, joined) if words_only else source})"
+    without `joined` as those before 0030, without `latin_only` as those before 0033."""
+    return f"to_tsvector('simple', {_pg_words(source, joined, latin_only) if words_only else source})"
 
 
 _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_OLD_INDEX}",
@@ -174,13 +193,14 @@ _PG_UNINSTALL = (f"DROP INDEX IF EXISTS {PG_INDEX}", f"DROP INDEX IF EXISTS {PG_
 PG_GIN_OPTIONS = "WITH (fastupdate = off)"
 
 
-def _claim_install(dialect_name: str, with_title: bool, words_only: bool, joined: bool) -> tuple[str, ...]:
+def _claim_install(dialect_name: str, with_title: bool, words_only: bool, joined: bool,
+                   latin_only: bool = True) -> tuple[str, ...]:
     if dialect_name == "sqlite":
         columns = _CLAIM_COLUMNS if with_title else ("text",)
         return _fts5_install("claims", FTS_TABLE, columns, joined) + (SQLITE_VOCAB_DDL,)
     if dialect_name == "postgresql":
         return (f"ALTER TABLE claims ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
-                f"GENERATED ALWAYS AS ({_pg_tsv(_PG_TEXT[with_title], words_only, joined)}) STORED",
+                f"GENERATED ALWAYS AS ({_pg_tsv(_PG_TEXT[with_title], words_only, joined, latin_only)}) STORED",
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON claims USING gin ({PG_COLUMN}) {PG_GIN_OPTIONS}",
                 f"DROP INDEX IF EXISTS {PG_OLD_INDEX}")
     return ()
@@ -199,9 +219,9 @@ ARTICLE_TSV_CHARS = 100_000
 _SQLITE_ARTICLE_UNINSTALL = _fts5_uninstall(ARTICLE_FTS)
 
 
-def _pg_article_install(words_only: bool, joined: bool) -> tuple[str, ...]:
+def _pg_article_install(words_only: bool, joined: bool, latin_only: bool = True) -> tuple[str, ...]:
     return (f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {ARTICLE_PG_COLUMN} tsvector "
-            f"GENERATED ALWAYS AS ({_pg_tsv(f'left(text, {ARTICLE_TSV_CHARS})', words_only, joined)}) STORED",
+            f"GENERATED ALWAYS AS ({_pg_tsv(f'left(text, {ARTICLE_TSV_CHARS})', words_only, joined, latin_only)}) STORED",
             f"CREATE INDEX IF NOT EXISTS {ARTICLE_PG_INDEX} ON articles USING gin ({ARTICLE_PG_COLUMN}) "
             f"{PG_GIN_OPTIONS}")
 
@@ -210,12 +230,14 @@ _PG_ARTICLE_UNINSTALL = (f"DROP INDEX IF EXISTS {ARTICLE_PG_INDEX}",
                          f"ALTER TABLE articles DROP COLUMN IF EXISTS {ARTICLE_PG_COLUMN}")
 
 
-def article_index_ddl(dialect_name: str, words_only: bool = True, joined: bool = True) -> tuple[str, ...]:
+def article_index_ddl(dialect_name: str, words_only: bool = True, joined: bool = True,
+                      latin_only: bool = True) -> tuple[str, ...]:
     """Statements creating the article search index (idempotent; backfills existing rows);
     `words_only=False` is PostgreSQL's index before migration 0026, `joined=False` both engines'
-    before 0030 (pipeline.words), for the migrations that made them."""
+    before 0030 (pipeline.words), `latin_only=False` PostgreSQL's before 0033, for the migrations
+    that made them."""
     if dialect_name == "postgresql":
-        return _pg_article_install(words_only, joined)
+        return _pg_article_install(words_only, joined, latin_only)
     if dialect_name == "sqlite":
         return _fts5_install("articles", ARTICLE_FTS, joined=joined)
     return ()
@@ -226,11 +248,12 @@ def drop_article_index_ddl(dialect_name: str) -> tuple[str, ...]:
 
 
 def search_index_ddl(dialect_name: str, with_title: bool = True, words_only: bool = True,
-                     joined: bool = True) -> tuple[str, ...]:
+                     joined: bool = True, latin_only: bool = True) -> tuple[str, ...]:
     """Statements creating the claim search index (idempotent; backfills existing rows);
     `with_title=False` is the index before migration 0014, `words_only=False` PostgreSQL's before
-    0026, `joined=False` both engines' before 0030, for the migrations that made them."""
-    return _claim_install(dialect_name, with_title, words_only, joined)
+    0026, `joined=False` both engines' before 0030, `latin_only=False` PostgreSQL's before 0033,
+    for the migrations that made them."""
+    return _claim_install(dialect_name, with_title, words_only, joined, latin_only)
 
 
 def drop_gin_indexes_ddl() -> tuple[str, ...]:

@@ -38,8 +38,10 @@ depends_on = None
 
 def _reindex(joined: bool) -> None:
     dialect = op.get_context().dialect.name
-    for statement in (drop_search_index_ddl(dialect) + search_index_ddl(dialect, joined=joined)
-                      + drop_article_index_ddl(dialect) + article_index_ddl(dialect, joined=joined)):
+    # every precomposed letter folded on PostgreSQL, Greek and Cyrillic too, as until 0033
+    for statement in (drop_search_index_ddl(dialect) + search_index_ddl(dialect, joined=joined, latin_only=False)
+                      + drop_article_index_ddl(dialect)
+                      + article_index_ddl(dialect, joined=joined, latin_only=False)):
         op.execute(statement)
 
 
