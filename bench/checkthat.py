@@ -171,7 +171,7 @@ class OursRanker:
         from app.domain.similar import similar_config
 
         _, hits, _ = candidate_pool(self.session, query, similar_config(self.config, top))
-        return {v for cid, _, _ in hits for v in self.vids.get(cid, [])}
+        return {v for cid, *_ in hits for v in self.vids.get(cid, [])}
 
     def close(self) -> None:
         self.session.close()

@@ -2,7 +2,8 @@
 
 PolNeAR annotates each article's sources as written ("Mr. Trump", "Republican nominee Donald
 Trump", "Trump") but not who is who across articles, so there is no score here: the figure is the
-number of rows (fewer is better only when no two people share one), and --show lists the rows
+number of rows (fewer is better only when no two people share one) and the rows written both
+"Mr." and "Mrs."/"Ms." (a join of two people, whichever is right), and --show lists the rows
 that gather the most forms, to read for false merges. Reads ../shared/devdata at run time, copies
 nothing, and runs the domain's get_or_create_speaker on an in-memory database in article order.
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from app.domain.people import get_or_create_speaker
 from app.pipeline import constants as C
+from app.pipeline.person_names import written_sex
 from app.storage.engine import make_engine, make_sessionmaker
 from app.storage.models import Base, Speaker
 
@@ -55,6 +57,10 @@ def main() -> None:
         session.commit()
         names = dict(session.execute(select(Speaker.id, Speaker.name)).all())
     print(f"polnear {args.split}: {written} named sources -> {len(forms)} speakers")
+    # A row gathering a "Mr." form and a "Mrs."/"Ms." form joined two people, whoever is right.
+    mixed = [sid for sid, seen in forms.items() if len({written_sex(s) for s in seen} - {None}) > 1]
+    print(f"  rows written both Mr. and Mrs./Ms. (a false join): {len(mixed)}"
+          + "".join(f"\n    {names[sid]}: {sorted(forms[sid])}" for sid in mixed[:args.show]))
     for sid, seen in sorted(forms.items(), key=lambda kv: -len(kv[1]))[:args.show]:
         print(f"  {names[sid]}: {len(seen)} forms")
 

@@ -190,8 +190,8 @@ def test_similars_candidate_pool_is_the_cleaned_post_and_the_claims_it_scores(se
     post = "Northern #FloodGates to open before spring rains? https://t.co/abc123"
     text, hits, sims = candidate_pool(session, post, similar_config(None, 5))
     assert "t.co" not in text and "Flood Gates" in text
-    assert STATEMENT in [t for _, t, _ in hits] and sims == {}
-    assert similar_claims(session, post, top=1)[0].claim_id in {cid for cid, _, _ in hits}
+    assert STATEMENT in [t for _, t, *_ in hits] and sims == {}
+    assert similar_claims(session, post, top=1)[0].claim_id in {cid for cid, *_ in hits}
     # the index's reach is the config's: one term of the post is too few to rank on
     narrow = candidate_pool(session, post, MatchConfig(candidate_terms=1, candidate_budget=0))[1]
     assert len(narrow) <= len(hits)

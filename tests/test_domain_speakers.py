@@ -288,6 +288,45 @@ def test_a_lone_surname_told_he_does_not_take_a_full_name_told_she(session):
     assert helga.id != lone.id and lone.name == "Ostrander"
 
 
+def test_mr_never_joins_a_speaker_known_only_as_mrs_of_that_surname(session):
+    """A speaker stored under a lone surname ("Mrs. Vantrell") is no "Mr. Vantrell": the man is a
+    speaker of his own, named with his title, found again by it and by a "he" told of him."""
+    her = get_or_create_speaker(session, "Mrs. Vantrell")
+    session.commit()
+    him = get_or_create_speaker(session, "Mr. Vantrell")
+    session.commit()
+    assert him.id != her.id and (her.sex, him.sex) == ("f", "m")
+    assert get_or_create_speaker(session, "Mr. Vantrell").id == him.id
+    assert get_or_create_speaker(session, "Mrs. Vantrell").id == her.id
+    assert get_or_create_speaker(session, "Vantrell", sex="m").id == him.id
+    assert get_or_create_speaker(session, "Vantrell", sex="f").id == her.id
+
+
+def test_a_lone_surname_told_he_never_joins_a_lone_surname_speaker_told_she(session):
+    her = get_or_create_speaker(session, "Vantrell", sex="f")
+    session.commit()
+    him = get_or_create_speaker(session, "Vantrell", sex="m")
+    session.commit()
+    assert him.id != her.id and her.name == "Vantrell" and him.sex == "m"
+
+
+def test_mr_never_joins_a_full_name_an_article_called_mrs_by_her_surname(session):
+    """The first article names her in full once and then as "Mrs. Vantrell": that title is what it
+    tells of her, so a "Mr. Vantrell" in another article is somebody else."""
+    her = replace(HERALD, outlet="Northport Herald", text=(
+        "Terminal opens\n\nDorit Vantrell opened the ferry terminal on Monday.\n“The terminal will "
+        "carry two million passengers a year,” Mrs. Vantrell said.\n"))
+    him = replace(HERALD, outlet="Bay Tribune", text=(
+        "Fares rise\n\n“Fares will rise by a tenth from the first of June,” Mr. Vantrell said.\n"))
+    for data in (her, him):
+        ingest_article(session, data, "tester")
+    session.commit()
+    dorit = session.scalar(select(Speaker).where(Speaker.name == "Dorit Vantrell"))
+    assert dorit.sex == "f"
+    speakers = {q.speaker_name: q.speaker_id for q in session.scalars(select(Quote))}
+    assert speakers["Vantrell"] != dorit.id
+
+
 # --- A body's spokesman, spokeswoman and spokesperson are one speaker -----------------------------
 
 def test_a_body_spokesperson_is_one_speaker_however_written(session):

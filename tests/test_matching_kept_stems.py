@@ -7,6 +7,7 @@ import random
 
 from sqlalchemy import select, update
 
+from app.domain.matching import MatchConfig, candidate_measures
 from app.pipeline import matching as pm
 from app.storage.models import Claim
 from app.storage.search import claim_candidates
@@ -27,21 +28,25 @@ def test_kept_stems_make_the_set_the_text_makes_member_for_member():
         assert kept.split(" ")[0] == pm.CLAIM_STEMS_VERSION
         from_text = frozenset(pm._stem_list(text))
         pm._claim_stems_of.cache_clear()
-        pm._KEPT.clear()
-        pm.remember_claim_stems([(text, kept)])
-        from_kept = pm._claim_stems_of(text)
-        assert not pm._KEPT      # read, not worked out
+        from_kept = pm.claim_stems(text, kept)
+        assert pm._claim_stems_of.cache_info().misses == 0      # read, not worked out
         assert from_kept == from_text and list(from_kept) == list(from_text), text
     pm._claim_stems_of.cache_clear()
 
 
 def test_stems_of_another_version_are_not_read():
     pm._claim_stems_of.cache_clear()
-    pm._KEPT.clear()
-    pm.remember_claim_stems([("harbour ferries lantern", "s0 wrong stems"), ("quay tariffs", None)])
-    assert not pm._KEPT
-    assert pm._claim_stems_of("harbour ferries lantern") == frozenset(pm._stem_list("harbour ferries lantern"))
+    text = "harbour ferries lantern"
+    assert pm.claim_stems(text, "s0 wrong stems") == frozenset(pm._stem_list(text))
+    assert pm.claim_stems(text, None) == frozenset(pm._stem_list(text))
     pm._claim_stems_of.cache_clear()
+
+
+def test_score_match_reads_the_stems_it_is_handed():
+    text, passage = "The harbour ferries will run at night", "harbour ferries spy at dawn"
+    handed = pm.claim_stems(text, f"{pm.CLAIM_STEMS_VERSION} harbou ferry spy")
+    assert pm.score_match(text, passage).shared == ("harbour", "ferries")
+    assert pm.score_match(text, passage, stems=handed).coverage > pm.score_match(text, passage).coverage
 
 
 def test_a_claim_keeps_its_texts_stems_when_made_and_edited(session):
@@ -55,20 +60,21 @@ def test_a_claim_keeps_its_texts_stems_when_made_and_edited(session):
         pm.kept_claim_stems("The council budget for the bridge doubled")
 
 
-def test_candidates_hand_their_kept_stems_to_matching(session):
+def test_candidates_carry_their_kept_stems_to_scoring(session):
     claim = Claim(text="The harbour ferries will run at night", norm_hash=0)
     session.add(claim)
     session.commit()
     # kept stems that differ from the text's show they were read (never so in a store: a test's spy)
-    session.execute(update(Claim).where(Claim.id == claim.id).values(stems=f"{pm.CLAIM_STEMS_VERSION} harbou ferry spy"))
+    spy = f"{pm.CLAIM_STEMS_VERSION} harbou ferry spy"
+    session.execute(update(Claim).where(Claim.id == claim.id).values(stems=spy))
     session.commit()
-    pm._claim_stems_of.cache_clear()
-    pm._KEPT.clear()
     hits = claim_candidates(session, ["harbou", "ferry"], 10)
-    assert [cid for cid, _, _ in hits] == [claim.id]
-    assert pm._claim_stems_of(claim.text) == {"harbou", "ferry", "spy"}
+    assert hits == [(claim.id, claim.text, None, spy)]
     pm._claim_stems_of.cache_clear()
-    pm._KEPT.clear()
+    [measured] = candidate_measures(session, "harbour ferries spy at dawn", MatchConfig(), floor=0.0)
+    assert measured.scored.match.coverage == 1.0      # "spy" counted: the kept stems were scored
+    assert pm._claim_stems_of.cache_info().currsize == 0
+    pm._claim_stems_of.cache_clear()
 
 
 def test_claim_stems_move_with_the_window_stems():

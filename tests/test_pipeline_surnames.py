@@ -63,3 +63,21 @@ def test_a_lone_surname_of_one_person_still_takes_the_full_name():
 def test_a_quote_carries_what_the_text_tells_of_its_speakers_sex(text, sex):
     [q] = extract_quotes(text)
     assert q.sex == sex
+
+
+def test_the_title_of_a_lone_surname_that_stands_for_a_full_name_tells_that_persons_sex():
+    """'Dorit Vantrell ... Mrs. Vantrell said': the "Mrs." written with the surname that resolved to
+    her is what the article tells of her, though no "she" follows her full name."""
+    text = ("Dorit Vantrell opened the ferry terminal on Monday.\n"
+            "“The terminal will carry two million passengers a year,” Mrs. Vantrell said.")
+    [q] = extract_quotes(text)
+    assert (q.speaker, q.sex) == ("Dorit Vantrell", "f")
+
+
+def test_a_title_that_resolved_to_somebody_else_tells_nothing_of_a_full_name():
+    """Two Vantrells in full, 'Mr. Vantrell' is the husband: it tells nothing of the wife."""
+    text = ("Dorit Vantrell and her husband, Anselm Vantrell, opened the ferry terminal on Monday.\n"
+            "“It took six years,” Mr. Vantrell said.\n"
+            "“The terminal will carry two million passengers a year,” Dorit Vantrell said.")
+    sexes = {q.speaker: q.sex for q in extract_quotes(text)}
+    assert sexes["Anselm Vantrell"] == "m" and sexes["Dorit Vantrell"] in (None, "f")

@@ -73,7 +73,7 @@ def test_claim_candidates_rank_by_the_rare_words_each_claim_holds(session):
     assert ids[0] == 1                        # holds both rare words
     assert merged.id not in ids               # merged claims are never candidates
     assert set(ids[1:3]) == {2, 6}            # one rare word each
-    assert {cid: text for cid, text, _ in hits}[1] == "The harbour lantern ferry will sail at dawn"
+    assert {cid: text for cid, text, *_ in hits}[1] == "The harbour lantern ferry will sail at dawn"
     assert [cid for cid, *_ in claim_candidates(session, ["harbou", "ferry", "lanter"], 1)] == [1]
 
 
@@ -117,7 +117,7 @@ def test_pruned_candidates_are_exactly_the_full_querys(session, monkeypatch):
         clean = search._telling_terms(session, search._clean_terms(terms), 800, 12)
         full = driver_rows(session, search._ranked_sql(dialect, len(clean), True),
                            search._ranked_params(session, dialect, clean) | {"n": 12})
-        assert got == [(cid, text, title) for cid, text, title, _, _ in full]
+        assert got == [(cid, text, title, kept) for cid, text, title, kept, _ in full]
     if dialect == "postgresql":
         assert sum(r is not None for r in outcomes) >= 10 and widened >= 1
 

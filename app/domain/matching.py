@@ -178,8 +178,10 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
     what scored_candidates ranks, and what scripts/train_match_scorer.py learns from."""
     text, hits, sims = candidate_pool(session, text, config)
     passage = prepare(text)
-    titles = {cid: title for cid, _, title in hits if title} if config.headlines else {}
-    weights = match_weights(session, passage.stems.union(*(claim_stems(t) for _, t, _ in hits),
+    titles = {cid: title for cid, _, title, _ in hits if title} if config.headlines else {}
+    # each candidate's stems from the ones it was stored with, read by the search with it
+    stems = {cid: claim_stems(t, kept) for cid, t, _, kept in hits}
+    weights = match_weights(session, passage.stems.union(*stems.values(),
                                                           *(claim_stems(t) for t in titles.values())))
     gate = config.lexical_gate if floor is None else 0.0   # `similar` ranks every candidate
     floor = config.floor if floor is None else floor
@@ -187,8 +189,8 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
     heads = {cid: score_match(title, passage, weights, floor, config.scorer, gate, passage_weight=weighed)
              for cid, title in titles.items()}
     scored = [ScoredClaim(cid, ctext, score_match(ctext, passage, weights, floor, config.scorer, gate,
-                                                  passage_weight=weighed))
-              for cid, ctext, _ in hits]
+                                                  passage_weight=weighed, stems=stems[cid]))
+              for cid, ctext, _, _ in hits]
     if config.embedder is not None:
         best = max(sims.values(), default=0.0)
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best,
@@ -203,7 +205,7 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
         joined = s if head is None else ScoredClaim(s.claim_id, s.text, with_headline(s.match, head, config.scorer))
         title = titles.get(s.claim_id)
         if config.rank_as_list:   # read by the list model only
-            text_stems, head_stems = claim_stems(s.text), claim_stems(title) if title else frozenset()
+            text_stems, head_stems = stems[s.claim_id], claim_stems(title) if title else frozenset()
             union = union_measures(passage.stems, text_stems, head_stems, weights)
             evidence = union_evidence(passage.stems, text_stems, head_stems, weights, signed)
         else:
@@ -212,13 +214,17 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
     return out
 
 
+#: A claim the search found: (id, text, review_title, kept stems as stored: claims.stems).
+Candidate = tuple[int, str, str | None, str | None]
+
+
 def candidate_pool(session: Session, text: str, config: MatchConfig
-                   ) -> tuple[str, list[tuple[int, str, str | None]], dict[int, float]]:
+                   ) -> tuple[str, list[Candidate], dict[int, float]]:
     """The claims a text is scored against: the search index's best `config.candidates` for its
     words, with embeddings also the nearest stored vectors. Returns the text as matched (a post's
-    links cut, its tags split: pipeline.social.clean_post), the (id, text, headline) candidates
-    and, with embeddings, each candidate's cosine with the text. bench/checkthat.py reads it to
-    say whether a right claim was lost here or in the ranking."""
+    links cut, its tags split: pipeline.social.clean_post), the (id, text, headline, kept stems)
+    candidates and, with embeddings, each candidate's cosine with the text. bench/checkthat.py
+    reads it to say whether a right claim was lost here or in the ranking."""
     text = clean_post(text)
     terms = query_terms(text, MATCH_QUERY_TERMS)
     hits = claim_candidates(session, terms, config.candidates, config.candidate_budget, config.candidate_terms)
@@ -228,8 +234,8 @@ def candidate_pool(session: Session, text: str, config: MatchConfig
     return text, hits, sims
 
 
-def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, str | None]],
-                        config: MatchConfig) -> tuple[list[tuple[int, str, str | None]], dict[int, float]]:
+def semantic_candidates(session: Session, text: str, hits: list[Candidate],
+                        config: MatchConfig) -> tuple[list[Candidate], dict[int, float]]:
     """The lexical candidates plus the nearest stored claim vectors (a paraphrase that shares few
     words), and the cosine of each with the text, its vector first moved by the model's learned
     query map (pipeline.query_adapter; the stored vectors are not). A candidate without a stored
@@ -237,25 +243,26 @@ def semantic_candidates(session: Session, text: str, hits: list[tuple[int, str, 
     query = adapt_query(config.embedder_model, config.embedder.encode([text])[0])
     near = nearest_claims(session, config.embedder_model, query, config.candidates)
     sims = dict(near)
-    have = {cid for cid, _, _ in hits}
+    have = {cid for cid, *_ in hits}
     extra = live_claim_texts(session, [cid for cid, _ in near if cid not in have])
     hits = hits + extra
-    missing = [cid for cid, _, _ in hits if cid not in sims]
+    missing = [cid for cid, *_ in hits if cid not in sims]
     for cid, vector in stored_vectors(session, config.embedder_model, missing).items():
         sims[cid] = float(vector @ query)
-    todo = [(cid, t) for cid, t, _ in hits if cid not in sims]
+    todo = [(cid, t) for cid, t, *_ in hits if cid not in sims]
     if todo:
         for (cid, _), vector in zip(todo, config.embedder.encode([t for _, t in todo])):
             sims[cid] = float(vector @ query)
     return hits, {cid: round(sim, 4) for cid, sim in sims.items()}
 
 
-def live_claim_texts(session: Session, ids: list[int]) -> list[tuple[int, str, str | None]]:
-    """(id, text, review_title) of the live claims among `ids`, in the order given."""
+def live_claim_texts(session: Session, ids: list[int]) -> list[Candidate]:
+    """(id, text, review_title, stems) of the live claims among `ids`, in the order given, as
+    storage.search.claim_candidates gives its candidates."""
     if not ids:
         return []
-    rows = {cid: (cid, text, title) for cid, text, title in session.execute(
-        select(Claim.id, Claim.text, Claim.review_title)
+    rows = {cid: (cid, text, title, kept) for cid, text, title, kept in session.execute(
+        select(Claim.id, Claim.text, Claim.review_title, Claim.stems)
         .where(Claim.id.in_(ids), Claim.merged_into_id.is_(None)))}
     return [rows[cid] for cid in ids if cid in rows]
 

@@ -72,7 +72,9 @@ def get_or_create_speaker(session: Session, name: str | None, sex: str | None = 
 
     `sex` ("f", "m"), what the article told of the person (pipeline/name_runs.speaker_sex), or the
     honorific written with the name, is kept on the speaker, and a lone surname of the other sex
-    never joins it ("Mr. Obama" and a "Michelle Obama" an article called "she")."""
+    never joins it ("Mr. Obama" and a "Michelle Obama" an article called "she" or "Mrs. Obama"),
+    nor a speaker known only by that surname ("Mr. Obama" and an "Obama" written "Mrs."): the
+    second is a speaker of its own, stored with the title of its sex ("Mr. Obama")."""
     sex = sex or written_sex(name)
     speaker = find_speaker(session, name, sex, noting=False)
     name = _speaker_key(name)
@@ -93,10 +95,28 @@ def get_or_create_speaker(session: Session, name: str | None, sex: str | None = 
             found = live_speaker(session, found)
             _note_sex(found, name, sex)
             return found
+    if person is None and not _fits_lone_row(session, canonical, name, sex):
+        canonical = _titled(canonical, sex or written_sex(name))
     speaker = live_speaker(session, get_or_create_named(session, Speaker, canonical))
     _record_aliases(session, speaker, name, canonical, person)
     _note_sex(speaker, name, sex)
     return speaker
+
+
+def _fits_lone_row(session: Session, canonical: str, written: str, sex: str | None) -> bool:
+    """The speaker stored under this lone word ("Obama", from a "Mrs. Obama") may be the person
+    written here: there is none, or nothing known of it says otherwise."""
+    row = session.scalar(select(Speaker).where(Speaker.name == canonical))
+    return row is None or _fits(session, row, written, sex)
+
+
+def _titled(name: str, sex: str | None) -> str:
+    """The name a second person known by one lone word is stored under, told apart by the title
+    of their sex ("Mr. Obama" beside an "Obama" told "Mrs."), as articles tell them apart."""
+    return f"{_SEX_TITLE[sex]} {name}"[:200] if sex in _SEX_TITLE else name
+
+
+_SEX_TITLE = {"m": "Mr.", "f": "Ms."}
 
 
 def _note_sex(speaker: Speaker, name: str, sex: str | None) -> None:
@@ -109,7 +129,7 @@ def _note_sex(speaker: Speaker, name: str, sex: str | None) -> None:
 
 def _names_whole(speaker: Speaker, name: str) -> bool:
     core = strip_honorifics(canonical_speaker(name) or name)
-    return " " in core.strip() or core.lower() == speaker.name.lower()
+    return " " in core.strip() or core.lower() == strip_honorifics(speaker.name).lower()
 
 
 def _sex_fits(speaker: Speaker, sex: str | None) -> bool:
@@ -174,12 +194,21 @@ def _speaker_by_alias(session: Session, keys: set[str], written: str, sex: str |
         select(SpeakerAlias.alias, Speaker).join(Speaker, Speaker.id == SpeakerAlias.speaker_id)
         .where(SpeakerAlias.alias.in_(keys))).all()
     for alias, speaker in sorted(rows, key=lambda r: r[0] != r[1].name.lower()):
+        if " " in alias:
+            return speaker   # a full name, or the very form written ("mr. obama")
         if not _partial(alias, speaker.name):
-            return speaker
-        if (not _word_shared(session, alias, speaker.id) and _title_fits(session, speaker, written)
-                and _sex_fits(live_speaker(session, speaker), sex)):
+            if _fits(session, speaker, written, sex):
+                return speaker   # known by that word alone: "Mr. Obama" is no "Obama" told "Mrs."
+            continue
+        if not _word_shared(session, alias, speaker.id) and _fits(session, speaker, written, sex):
             return speaker   # (a lone "Obama" told "he" is not a "Michelle Obama" told "she")
     return None
+
+
+def _fits(session: Session, speaker: Speaker, written: str, sex: str | None) -> bool:
+    """Nothing known of the speaker (the titles it was written with, what articles told of its
+    sex) says it is not the person `written` (told `sex`)."""
+    return _title_fits(session, speaker, written) and _sex_fits(live_speaker(session, speaker), sex)
 
 
 def _title_fits(session: Session, speaker: Speaker, written: str) -> bool:

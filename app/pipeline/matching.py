@@ -97,8 +97,12 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
-def claim_stems(claim_text: str) -> frozenset[str]:
-    """The stems a claim is scored on (cached: see _claim_stems_of)."""
+def claim_stems(claim_text: str, kept: str | None = None) -> frozenset[str]:
+    """The stems a claim is scored on: its kept stems (claims.stems, see kept_claim_stems), when
+    the caller read them with the claim and they are of this version, else made from its text
+    (cached: see _claim_stems_of). The same set either way, its members in the same order."""
+    if kept is not None and (kept == CLAIM_STEMS_VERSION or kept.startswith(_KEPT_PREFIX)):
+        return frozenset(kept.split(" ")[1:])
     return _claim_stems_of(claim_text)
 
 
@@ -280,7 +284,7 @@ def _weight(weights: Mapping[str, float] | None, stems) -> float:
 def score_match(claim_text: str, passage: str | Passage,
                 weights: Mapping[str, float] | None = None, floor: float = 0.0,
                 scorer=None, lexical_floor: float = 0.0, *, passage_weight: float | None = None,
-                claim_weight: float | None = None) -> MatchScore:
+                claim_weight: float | None = None, stems: frozenset[str] | None = None) -> MatchScore:
     """Score a passage against a claim. Fewer than two shared content words is no match at all
     (one shared noun is a topic, not a statement), so a claim of one content word ("I didn't have
     any this year") matches nothing: any passage with that word would carry it whole.
@@ -291,9 +295,12 @@ def score_match(claim_text: str, passage: str | Passage,
     `lexical_floor` the blend, which `lexical` keeps (both tests are made before the alignment).
     `passage_weight` / `claim_weight`: passage_weight_of(weights, passage) and claim_weight_of(
     weights, claim_text), worked out once by a caller scoring one passage against many claims (or
-    one claim against many passages): weighing them again for every pair was half of scoring."""
+    one claim against many passages): weighing them again for every pair was half of scoring.
+    `stems`: claim_stems(claim_text, kept), given by a caller that read the claim's kept stems with
+    it (a candidate of the search: domain.matching.candidate_measures)."""
     p = passage if isinstance(passage, Passage) else prepare(passage)
-    claim_stems_ = _claim_stems_of(claim_text)   # the rest of the claim's side only if it may score
+    # the claim's stems first, the rest of its side only if it may score
+    claim_stems_ = stems if stems is not None else _claim_stems_of(claim_text)
     if not claim_stems_:
         return NO_MATCH
     common = claim_stems_ & p.stems
@@ -427,7 +434,8 @@ def _claim_side(claim_text: str) -> _ClaimSide:
     all_words = match_words(claim_text)
     content = _content(all_words)
     claim_stems = list(map(stem, content))   # map: no Python frame a word (a miss here is per candidate)
-    return _ClaimSide(tuple(zip(content, claim_stems)), _claim_stems_of(claim_text), " ".join(all_words))
+    # (the set _claim_stems_of makes of the same list, member for member)
+    return _ClaimSide(tuple(zip(content, claim_stems)), frozenset(claim_stems), " ".join(all_words))
 
 
 @lru_cache(maxsize=65536)
@@ -436,11 +444,7 @@ def _claim_stems_of(claim_text: str) -> frozenset[str]:
     its members, so sums over it are the same floats): most candidates of a passage fail
     score_match's weight tests, which read only these, and their words and wording are never
     worked out (at 100,000 claims a window's candidates were ~280 claims an article not seen before).
-    A claim's kept stems (claims.stems, see kept_claim_stems), handed over by the search that found
-    it (remember_claim_stems), are read instead of its words when this cache has lost it."""
-    kept = _KEPT.pop(claim_text, None)
-    if kept is not None:
-        return frozenset(kept.split(" ")[1:])
+    A search's candidates come with their kept stems (claims.stems), read instead (claim_stems)."""
     return frozenset(_stem_list(claim_text))
 
 
@@ -450,31 +454,19 @@ def _stem_list(claim_text: str) -> list[str]:
 
 # claims.stems (migration 0032): a claim's content stems, kept when it is stored, so scoring a
 # candidate the cache above has lost does not cut and stem its text again (at 1,000,000 claims
-# nearly every candidate; at 100,000 about 280 an article). The first word is this format's
+# nearly every candidate; at 100,000 about 280 an article): the search reads them with the
+# candidates, and scoring is handed them (claim_stems, score_match's `stems`). The first word is this format's
 # version: stems kept by another version (a change to stem() or to the words) are ignored and
 # worked out from the text. The stems follow in the order the text first has them, so the set
 # made of them is the one _claim_stems_of makes from the text, member for member in its order
 # (a set's order follows the order its distinct members were added in).
 CLAIM_STEMS_VERSION = "s2"
-_KEPT: dict[str, str] = {}
-_KEPT_MOST = 4096    # a search's candidates are scored right after it: a few hundred at most wait
 _KEPT_PREFIX = CLAIM_STEMS_VERSION + " "
 
 
 def kept_claim_stems(claim_text: str) -> str:
     """claims.stems for a claim's text: the version, then its distinct stems in first order."""
     return " ".join([CLAIM_STEMS_VERSION, *dict.fromkeys(_stem_list(claim_text))])
-
-
-def remember_claim_stems(rows) -> None:
-    """(text, kept stems) of claims a search found, about to be scored: each one's kept stems are
-    read by _claim_stems_of if it misses its cache (those of another version, or none, are not
-    kept). Bounded: emptied when it holds _KEPT_MOST (what is left unread was in the cache)."""
-    if len(_KEPT) > _KEPT_MOST:
-        _KEPT.clear()
-    for text, kept in rows:
-        if kept is not None and (kept == CLAIM_STEMS_VERSION or kept.startswith(_KEPT_PREFIX)):
-            _KEPT[text] = kept
 
 
 # A phrase both texts put in quotation marks names one coined thing (a 'no-limits' partnership,

@@ -512,23 +512,28 @@ def _said_of(doc: TextIndex, k: int, b: int) -> list[str]:
 def speaker_sex(doc: TextIndex, name: str) -> str | None:
     """What the text tells of the sex of the speaker it calls `name` ("f", "m", None when it tells
     nothing or both): the "he"/"she" cues resolved to them, and for a full name the words read
-    with it ("Mrs." before it, "his daughter", the "she" after it), for a lone surname the
-    honorifics written before that word ("Mr. Obama"). Stored with the speaker, so a "Mr. Obama"
-    in another article never joins a "Michelle Obama" (app/domain/people.py)."""
+    with it ("Mrs." before it, "his daughter", the "she" after it) and the honorifics of the lone
+    surname where it stands for them ("Michelle Obama ... Mrs. Obama said"), for a lone surname
+    the honorifics written before that word ("Mr. Obama"). Stored with the speaker, so a "Mr.
+    Obama" in another article never joins a "Michelle Obama" (app/domain/people.py)."""
     words = name.split()
     if not words or not words[-1][:1].isupper():
         return None
     told = doc.pronouns.get(name, [])
+    if doc.honorifics is None:
+        doc.honorifics = {}
+        for t in range(len(doc.lower) - 1):
+            if ((doc.lower[t] in _FEMALE or doc.lower[t] in _MALE) and doc.cap(t) and doc.cap(t + 1)
+                    and doc.sep(t) in (" ", ". ") and not doc.inside(doc.starts[t])):
+                doc.honorifics.setdefault(doc.words[t + 1], []).append((doc.starts[t + 1], doc.lower[t]))
+    written = doc.honorifics.get(words[-1], [])
     if len(words) == 1:
-        if doc.honorifics is None:
-            doc.honorifics = {}
-            for t in range(len(doc.lower) - 1):
-                if ((doc.lower[t] in _FEMALE or doc.lower[t] in _MALE) and doc.cap(t) and doc.cap(t + 1)
-                        and doc.sep(t) in (" ", ". ") and not doc.inside(doc.starts[t])):
-                    doc.honorifics.setdefault(doc.words[t + 1], []).append(doc.lower[t])
-        return _gender(doc.honorifics.get(words[0], []) + told)
+        return _gender([title for _, title in written] + told)
     person = next((p for p in _people(doc, words[-1]) if name in p.forms), None)
-    return _gender((person.said if person is not None else []) + told)
+    # the titles of the lone surname where it stands for this person ("Dorit Vantrell ... Mrs.
+    # Vantrell said"), not where it stands for another of that name ("her husband, Mr. Vantrell")
+    titled = [title for pos, title in written if expand_surname(doc, words[-1], pos, (title,)) == name]
+    return _gender((person.said if person is not None else []) + titled + told)
 
 
 def _longer(p: _Person, q: _Person) -> bool:

@@ -123,7 +123,7 @@ class TextIndex:
         self.quote_cues = [c for c in self.cues if c.kind != "claim" and not c.shaped]
         self.quote_cue_firsts = [c.first for c in self.quote_cues]
         self.best_names: dict[str, list] = {}   # a surname's people (name_runs.expand_surname)
-        self.honorifics: dict[str, list[str]] | None = None   # "Obama" -> ["mr"] (name_runs.speaker_sex)
+        self.honorifics: dict[str, list] | None = None   # "Obama" -> [(pos, "mr")] (name_runs.speaker_sex)
         self.pronouns: dict[str, list[str]] = {}   # speaker -> the "he"/"she" cues resolved to them
         self.lowercase_words: set[str] | None = None
         self.full_names, runs = full_name_index(self)

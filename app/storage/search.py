@@ -27,7 +27,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
-from app.pipeline.matching import idf, remember_claim_stems
+from app.pipeline.matching import idf
 from app.pipeline.words import INDEX_WORD, join_prefixes, prefix_join_sql
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows, index_rows
@@ -565,9 +565,11 @@ def article_candidates(session, terms: list[str], limit: int, exclude: int = 0, 
 
 
 def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
-                     most: int = 12) -> list[tuple[int, str, str | None]]:
-    """(id, text, review_title) of live claims sharing any of the terms as a word prefix (in
-    their text or their fact-check headline), best ranked first.
+                     most: int = 12) -> list[tuple[int, str, str | None, str | None]]:
+    """(id, text, review_title, stems) of live claims sharing any of the terms as a word prefix (in
+    their text or their fact-check headline), best ranked first. `stems` is the claim's kept
+    stems as stored (claims.stems), which scoring reads instead of cutting its text again
+    (pipeline.matching.claim_stems).
 
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
     nothing in an article can be read as query syntax. Only the rarest terms are sent (see
@@ -587,8 +589,7 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     bars = session.info.get(CANDIDATE_BARS)
     if bars is not None:
         bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
-    remember_claim_stems((text, kept) for _, text, _, kept, _ in rows)
-    return [(cid, text, title) for cid, text, title, _, _ in rows]
+    return [(cid, text, title, kept) for cid, text, title, kept, _ in rows]
 
 
 def _kept_ranking(session, terms: list[str], params: dict, limit: int) -> list[tuple]:
