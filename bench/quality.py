@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown data set(s): {', '.join(unknown)}")
     if args.embeddings and os.environ.get(EMBEDDINGS_ENV):
-        parser.error(f"{EMBEDDINGS_ENV} is set: the default path would be measured with it too")
+        # every row is then the embeddings path's already: no second pass, no default path
+        print(f"{EMBEDDINGS_ENV} is set: every row is measured with it; --embeddings ignored", file=sys.stderr)
+        args.embeddings = ""
     report, seconds = run(names, args.devdata, args.seeds, args.quick, args.split)
     if args.embeddings and set(names) & set(WITH_EMBEDDINGS):
         extra, more = run_with_embeddings(args.embeddings, names, args.devdata, args.seeds, args.quick)
