@@ -460,7 +460,8 @@ def earlier_paraphrase(session: Session, text: str, scored: list[ScoredClaim], c
     return Decision(s.claim_id, stance(s.text, text).label, "suggested", match)
 
 
-# earlier_paraphrase reads the statement's best few candidates (the search index's ranking).
+# earlier_paraphrase reads the statement's best few candidates, ranked by their odds (by the words'
+# odds where the meaning is under the semantic gate: _by_words).
 PARAPHRASE_CANDIDATES = 5
 
 
