@@ -151,3 +151,38 @@ def test_an_edit_of_a_claims_words_reaches_the_ranking_at_once(sqlite_session, d
             assert claim.id in [r[0] for r in _kept_ranking(other, ["tariff"], 5)]
     finally:
         engine.dispose()
+
+
+def test_wide_words_asked_once_are_ranked_by_the_index_and_give_the_same_rows(sqlite_session, monkeypatch):
+    """One or two words reaching more than BOOLEAN_REACH claims, not asked for before, are ranked
+    by the index's AND / NOT queries (nothing read or kept); asked again, read and kept. Either
+    way the rows and scores are the index's own ranking, as claims come and merge."""
+    session, rng = sqlite_session, random.Random(11)
+    monkeypatch.setattr(postings, "BOOLEAN_REACH", 0)      # every one- or two-word query is "wide"
+    calls = []
+    real = postings.boolean_top
+    monkeypatch.setattr(postings, "boolean_top", lambda *a: calls.append(a[1]) or real(*a))
+    _add_claims(session, rng, 150)
+    session.commit()
+    for round_ in range(3):
+        for terms in [rng.sample(WORDS, rng.randint(1, 2)) for _ in range(30)] + [["harb", "ferry"], ["harb"]]:
+            for limit in (1, 5, 12, 400):
+                assert _kept_ranking(session, terms, limit) == _sql_ranking(session, terms, limit), (round_, terms)
+        added = _add_claims(session, rng, 15)
+        session.execute(update(Claim).where(Claim.id == added[0]).values(merged_into_id=added[1]))
+        session.commit()
+    assert calls, "the index's boolean ranking was never used"
+    kept = postings._KEPT[next(iter(postings._KEPT))]
+    assert kept.asked and kept.rows     # first asked: ranked by the index; asked again: kept
+
+
+def test_boolean_top_ties_and_a_lone_word(sqlite_session):
+    """Equal weights: the claims holding one of the two words are merged by id, after those
+    holding both; a lone word's top is its first claims by id."""
+    session = sqlite_session
+    for text in ("ferry pier", "pier only", "ferry only", "ferry and pier again", "the quay"):
+        session.add(Claim(text=text, norm_hash=0))
+    session.flush()
+    assert postings.boolean_top(session, ["ferry", "pier"], [1.5, 1.5], 3) == [(1, 3.0), (4, 3.0), (2, 1.5)]
+    assert postings.boolean_top(session, ["ferry", "pier"], [2.0, 1.0], 4) == [(1, 3.0), (4, 3.0), (3, 2.0), (2, 1.0)]
+    assert postings.boolean_top(session, ["quay"], [2.5], 5) == [(5, 2.5)]

@@ -595,7 +595,9 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
 def _kept_ranking(session, terms: list[str], params: dict, limit: int) -> list[tuple]:
     """What _ranked_sql(claims) answers on SQLite, ranked from the postings this process keeps
     (storage.postings): the best `limit` claims, then the merged ones among them left out."""
-    ranked = ranked_rows(session, terms, [params[f"w{i}"] for i in range(len(terms))], limit, _folded_term)
+    counts = _snapshot(session).counts(terms, index_word)
+    ranked = ranked_rows(session, terms, [params[f"w{i}"] for i in range(len(terms))], limit, _folded_term,
+                         reach=sum(counts.get(t) or 0 for t in terms))
     if not ranked:
         return []
     live = {cid: (text, title, kept) for cid, text, title, kept in driver_rows(
