@@ -21,6 +21,8 @@ from app.domain.spread import (
     planned_spread,
     stored_spread,
     suggested_spread,
+    timeline_of,
+    usable_suggested_plan,
     with_details,
 )
 from app.storage.models import Claim, ClaimSpread
@@ -59,16 +61,22 @@ def spread_context(request: Request, session: Session, claim: Claim, light=None,
     `planned`: the reader sees no suggestion of this claim (none waits, or they may not see
     them), so a big claim's stored plan draws the picture (spread.planned_spread). A reader who sees
     the suggestions of a big claim gets the same picture as from every mention read, with the
-    confirmed ones placed from the stored plan and only the suggestions read (spread.suggested_spread)."""
+    confirmed ones placed from the stored plan and only the suggestions read (spread.suggested_spread),
+    or, when the plan was worked out with the suggestions waiting now, from the plan alone
+    (spread.usable_suggested_plan)."""
     article_path = url_path(request, "article", article_id=_ID_MARK)
 
     def href(m: SpreadMention) -> str:
         return article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}"
 
     summary = session.get(ClaimSpread, claim.id) if light is None else None
-    if planned and summary is not None and summary.page is not None:
-        spread, whole, names = planned_spread(session, summary)
-        plan = summary.page["timeline"]
+    # A reader who sees the suggestions of a big claim: the stored picture with them, when it was
+    # worked out with the suggestions waiting now (spread_summary.suggested_plan).
+    suggested = (usable_suggested_plan(session, summary)
+                 if not planned and summary is not None and sees_suggestions(request) else None)
+    if (planned or suggested) and summary is not None and summary.page is not None:
+        spread, whole, names = planned_spread(session, summary, suggested)
+        plan = timeline_of(summary, suggested)
         timeline = timeline_from_plan(plan, summary.first_mention_id, href, whole, names.get) if plan else None
     else:
         spread = (suggested_spread(session, summary) if summary is not None and sees_suggestions(request)
