@@ -398,3 +398,106 @@ def test_sources_json_from_the_plan_is_the_answer_read_whole(database_url, monke
             assert any(body["spread"]["suggested"] for body in planned.values())
     finally:
         app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("thin", [False, True])
+def test_an_analysts_picture_of_a_big_claim_with_suggestions_is_stored_and_dropped_once_one_is_decided(
+        database_url, monkeypatch, thin):
+    """A big claim's plan keeps the picture a reader who sees its suggestions gets (READ_WHOLE 0:
+    every claim is "big"): the analyst's claim page draws it from the plan, without laying out the
+    mentions, and it is the page read whole. Rejecting a suggestion does not recount the claim: its
+    stored picture is then not drawn (its suggestions are not the claim's any more), the page is
+    still the page read whole, and the check does not count the unused plan as a difference."""
+    from fastapi.testclient import TestClient
+
+    import app.web.claim_spread as claim_spread_web
+    from app.domain.suggestions import reject
+    from app.main import create_app
+    from app.settings import Settings
+    from tests.auth import log_in
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    if thin:
+        monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 1)
+    app = create_app(Settings(database_url=database_url, public_read=True, page_cache_mb=0))
+    used: list[bool] = []
+    real = claim_spread_web.usable_suggested_plan
+    monkeypatch.setattr(claim_spread_web, "usable_suggested_plan",
+                        lambda s, summary: used.append(bool(found := real(s, summary))) or found)
+    laid_out = claim_spread_web.suggested_spread
+
+    def page(c, claim_id: int, stored: bool = True) -> str:
+        if not stored:
+            monkeypatch.setattr(claim_spread_web, "usable_suggested_plan", lambda s, summary: None)
+        try:
+            return c.get(f"/claims/{claim_id}").text
+        finally:
+            monkeypatch.setattr(claim_spread_web, "usable_suggested_plan",
+                                lambda s, summary: used.append(bool(found := real(s, summary))) or found)
+
+    try:
+        with app.state.sessionmaker() as s:
+            data = build(s)
+            claim_id = data.claims["c3"]
+            # One more suggestion, in an undated article (listed under the picture, not on it).
+            from app.domain.linking import refresh_outlet_counts
+
+            text = s.get(Claim, claim_id).text
+            body = f"An undated report.\n\n{text}.\n"
+            article = Article(outlet_id=s.get(Article, s.get(Mention, data.mentions[("c3", "Alpha", "repeats")])
+                                              .article_id).outlet_id,
+                              title="Undated report", published=None, text=body, content_hash="undated-suggested")
+            s.add(article)
+            s.flush()
+            start = body.index(text)
+            s.add(Mention(claim_id=claim_id, article_id=article.id, start=start, end=start + len(text), excerpt=text,
+                          stance="repeats", origin="suggested"))
+            s.flush()
+            refresh_outlet_counts(s, [claim_id])
+            s.commit()
+            waiting = [m for m in s.scalars(select(Mention).where(Mention.claim_id == claim_id,
+                                                                  Mention.origin == "suggested").order_by(Mention.id))]
+            assert len(waiting) >= 2 and s.get(ClaimSpread, claim_id).page["suggested"]["undated"] == [waiting[-1].id]
+        with TestClient(app, follow_redirects=False) as c:
+            c = log_in(c, app)
+            calls: list[int] = []
+            monkeypatch.setattr(claim_spread_web, "suggested_spread", lambda *a: calls.append(1) or laid_out(*a))
+            stored = page(c, claim_id)
+            assert used == [True] and calls == []          # drawn from the plan, nothing laid out
+            assert stored == page(c, claim_id, stored=False) and calls == [1]
+            assert 'class="tl-mark suggested' in stored and "Undated report" in stored
+            with app.state.sessionmaker() as s:
+                reject(s, waiting[0].id, "tester")
+                s.commit()
+                assert s.get(ClaimSpread, claim_id).page["suggested"] is not None     # not recounted
+                consistent(s)
+            used.clear()
+            after = page(c, claim_id)
+            assert used == [False]
+            assert after == page(c, claim_id, stored=False)
+            assert f'data-mention-id="{waiting[0].id}"' not in after
+            with app.state.sessionmaker() as s:
+                _without_plans(s)
+            assert page(c, claim_id) == after
+    finally:
+        app.state.engine.dispose()
+
+
+def test_the_check_sees_a_wrong_stored_picture_of_suggestions(session):
+    """A stored picture worked out with the suggestions the claim has now must be the right one."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    import app.domain.spread as spread_module
+
+    original = spread_module.READ_WHOLE
+    spread_module.READ_WHOLE = 0
+    try:
+        data = build(session)
+        summary = session.get(ClaimSpread, data.claims["c3"])
+        assert summary.page["suggested"]
+        summary.page["suggested"]["timeline"]["dated"] += 1
+        flag_modified(summary, "page")
+        session.flush()
+        assert any(f"claim {data.claims['c3']}:" in p for p in check_spreads(session))
+    finally:
+        spread_module.READ_WHOLE = original

@@ -248,5 +248,5 @@ def test_the_first_appearance_ring_goes_with_its_mark_when_the_mark_is_fanned_ou
 
     row = Row("Outlet", 0, (Mark(1, 50.0, 28, -20, "#000000", "tl-repeats", False, True, "#m1", "label", 3),))
     svg = str(timeline_marks(row))
-    assert '<circle cx="50.0%" cy="28" r="11" transform="translate(-20 0)"' in svg
-    assert '<use href="#tl-repeats" x="50.0%" y="28" transform="translate(-20 0)"' in svg
+    assert '<circle class="tl-ring" cx="50.0%" cy="28" r="11" transform="translate(-20)"' in svg
+    assert '<use href="#tl-repeats" x="50.0%" y="28" transform="translate(-20)"' in svg

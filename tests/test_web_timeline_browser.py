@@ -47,7 +47,22 @@ def test_timeline_renders_and_a_mark_opens_its_excerpt(tmp_path):
                 assert box["x"] - 1 <= b["x"] and b["x"] + b["width"] <= box["x"] + box["width"] + 1
         assert page.locator(".first-appearance a.outlet").inner_text() == "Riverside News"
         first = svg.locator("a.tl-mark.first")
-        assert "first appearance" in first.get_attribute("aria-label")
+        # What a screen reader gets: each mark a link named by its <title> (written once, no aria-label)
+        named = svg.get_by_role("link", name=re.compile("first appearance"))
+        assert named.count() == 1 and named.get_attribute("data-mention-id") == first.get_attribute("data-mention-id")
+        assert first.get_attribute("aria-label") is None
+        # Colours from the stylesheet by shape and class: each stance's colour, suggestions hollow and dashed
+        paints = svg.evaluate("""s => [...s.querySelectorAll('a.tl-mark')].map(a => {
+            const st = getComputedStyle(a.querySelector('use'));
+            return [a.querySelector('use').getAttribute('href'), a.classList.contains('suggested'),
+                    st.fill, st.stroke, st.strokeDasharray];
+        })""")
+        colour = {"#tl-repeats": "rgb(154, 116, 0)", "#tl-contradicts": "rgb(192, 57, 43)",
+                  "#tl-discusses": "rgb(47, 111, 214)"}
+        assert paints and any(suggested for _, suggested, *_ in paints) and not all(s for _, s, *_ in paints)
+        for shape, suggested, fill, stroke, dashes in paints:
+            assert stroke == colour[shape]
+            assert (fill, dashes != "none") == (("rgb(255, 255, 255)", True) if suggested else (colour[shape], False))
         mention_id = first.get_attribute("data-mention-id")
         first.click()
         page.wait_for_url(re.compile(rf"/articles/\d+#m{mention_id}$"))

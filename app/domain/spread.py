@@ -239,32 +239,70 @@ def stored_spread(session: Session, claim_id: int, include_suggested: bool = Fal
                   stored_outlet_count=outlet_count, light=True)
 
 
-def planned_spread(session: Session, summary: ClaimSpread) -> tuple[Spread, dict[int, SpreadMention], dict]:
+def waiting_key(pairs) -> str:
+    """Which suggestions a stored plan was worked out with, from (id, stance) pairs: their ids and
+    stances in id order, as one string (spread_summary.suggested_plan)."""
+    rank = {s: str(i) for i, s in enumerate(STANCES)}
+    ordered = sorted(pairs)
+    return struct.pack(f">{len(ordered)}I", *(i for i, _ in ordered)).hex() + ":" + "".join(rank[s] for _, s in ordered)
+
+
+def usable_suggested_plan(session: Session, summary: ClaimSpread) -> tuple[dict, int] | None:
+    """A big claim's stored picture for a reader who sees its suggestions and their number, when
+    the plan was worked out with the suggestions the claim has now (their ids and stances, read
+    from the index); None otherwise (no plan, none waiting, or decided since: the caller lays the
+    picture out from the mentions)."""
+    stored = (summary.page or {}).get("suggested")
+    if not stored:
+        return None
+    now = session.execute(select(Mention.id, Mention.stance).where(
+        Mention.claim_id == summary.claim_id, Mention.origin == "suggested")).all()
+    if not now or waiting_key((i, stance) for i, stance in now) != stored["waiting"]:
+        return None
+    return stored, len(now)
+
+
+def planned_spread(session: Session, summary: ClaimSpread, suggested: tuple[dict, int] | None = None
+                   ) -> tuple[Spread, dict[int, SpreadMention], dict]:
     """The confirmed spread of a big claim from its stored summary and page plan
     (spread_summary.page_plan), reading only the mentions the page names or draws: the first,
     the ties, the last seen, the undated, and the timeline's marks when it draws one a mention (a
     grouped timeline, past timeline.MAX_MARKS dated mentions, is drawn from the plan alone).
     Returns the Spread (its `mentions` are the undated ones only: the timeline comes from the plan), id -> those mentions
     whole, and outlet id -> name for the plan's rows. The claim page's picture for a reader who sees
-    no suggestions, or of a claim that has none: the same as stored_spread's (tests/test_spread_summary.py)."""
+    no suggestions, or of a claim that has none: the same as stored_spread's (tests/test_spread_summary.py).
+    `suggested` (usable_suggested_plan's): the spread a reader who sees the suggestions gets, its
+    picture from the stored plan of them (`timeline_of` gives the plan drawn), the undated ones listed
+    with the rest; the same as suggested_spread's."""
     from app.domain.timeline import plan_mark_ids
 
     plan = summary.page
-    drawn = plan_mark_ids(plan["timeline"]) if plan["timeline"] else []     # none when grouped
-    ids = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *plan["undated"], *drawn} - {None}
+    timeline = timeline_of(summary, suggested)
+    undated = [*plan["undated"], *(suggested[0]["undated"] if suggested else ())]
+    drawn = plan_mark_ids(timeline) if timeline else []     # none when grouped
+    ids = {summary.first_mention_id, summary.last_mention_id, *summary.tie_ids, *undated, *drawn} - {None}
     rows = _spread_rows(session, Mention.id.in_(sorted(ids)), include_suggested=True)
     whole = {m.id: m for ms in rows.values() for m in ms}
-    row_outlets = {o for o, _ in plan["timeline"]["rows"]} if plan["timeline"] else set()
+    row_outlets = {o for o, _ in timeline["rows"]} if timeline else set()
     stance_outlets = carrying_outlets(summary.outlets)
     names = dict(session.execute(select(Outlet.id, Outlet.name).where(
         Outlet.id.in_(sorted(row_outlets | stance_outlets)))).all())
-    spread = Spread(mentions=tuple(whole[i] for i in plan["undated"]), first=whole.get(summary.first_mention_id),
+    listed = tuple(whole[i] for i in undated if i in whole)
+    spread = Spread(mentions=tuple(sorted(listed, key=order_key)) if suggested else listed,
+                    first=whole.get(summary.first_mention_id),
                     first_ties=tuple(whole[i] for i in summary.tie_ids if i in whole),
                     last_seen=whole.get(summary.last_mention_id),
                     outlets={s: tuple(names[o] for o in summary.outlets.get(s, ())) for s in STANCES},
-                    fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES}, suggested_count=0,
+                    fidelity={f: summary.fidelity.get(f, 0) for f in FIDELITIES},
+                    suggested_count=suggested[1] if suggested else 0,
                     stored_outlet_count=len(stance_outlets), light=True)
     return spread, whole, names
+
+
+def timeline_of(summary: ClaimSpread, suggested: tuple[dict, int] | None = None) -> dict | None:
+    """The stored timeline plan a planned_spread draws: the confirmed mentions', or with `suggested`
+    the one with the suggestions."""
+    return suggested[0]["timeline"] if suggested else summary.page["timeline"]
 
 
 #: One confirmed dated mention in a stored page plan's "placed" (pack_placed): its moment in

@@ -3,8 +3,8 @@
 Why percentages: the SVG is inline and as wide as the page, from a 390 px phone to a desktop.
 Horizontal positions are percentages of that width and everything else (text, marks, rows) is in
 pixels, so text keeps its size at every width instead of shrinking with a viewBox. No script: the
-marks are SVG links, so it works without JavaScript and under the app's CSP (colours are
-presentation attributes, not inline styles).
+marks are SVG links, so it works without JavaScript and under the app's CSP (a mark's colours
+come from static/app.css by its shape and class, not from inline styles).
 
 Readable at 3 and at 300 outlets: one row per outlet in order of first appearance, at most
 `max_rows` rows; the outlets past them share one last row, "+N more outlets", whose label links

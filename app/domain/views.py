@@ -49,10 +49,13 @@ def dashboard(session: Session) -> dict:
     }
 
 
-#: Rows of the suggestions shown on the claim page (RENDERINGS_SHOWN, in domain/mentions.py, of
-#: "How each outlet renders it"); the counts above them are over every mention, the full lists are
-#: on the sources page and its CSV.
-SUGGESTIONS_SHOWN = 50
+#: Suggestions the claim page lists at first, and each "More suggestions" brings (suggestion_batch;
+#: their renderings are the first as many of "How each outlet renders it", whose linked rows are
+#: RENDERINGS_SHOWN, in domain/mentions.py); the counts above them are over every mention and every
+#: suggestion, the full lists are on the sources page, its CSV and the suggestions queue.
+#: Why a batch and not all 50 at once: an analyst's page of a big claim with a hundred suggestions
+#: waiting was 287 KB, 74 KB of it the 50 suggestions with their forms and 36 KB their renderings.
+SUGGESTIONS_SHOWN = 10
 
 
 def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: int = 1,
@@ -69,17 +72,30 @@ def claim_detail(session: Session, claim: Claim, suggested: bool = True, page: i
     # Awaiting an analyst: shown apart from the stance groups and never counted as outlets.
     waiting = claim_sources(session, claim.id, suggested=True, limit=SUGGESTIONS_SHOWN) if suggested else []
     known = [*mentions.mentions, *waiting]
-    renderings = claim_renderings(session, claim, suggested, light=light, shown_rows=known)
+    renderings = claim_renderings(session, claim, suggested, light=light, shown_rows=known,
+                                  shown_suggested=SUGGESTIONS_SHOWN)
     return {
         "claim": claim,
         "tags": tags_for_claims(session, [claim.id])[claim.id],
         "history": claim_history(session, claim.id),
         "mentions": mentions,
         "suggestions": waiting,
+        "suggestions_page": 1,
+        "suggestions_per_page": SUGGESTIONS_SHOWN,
         "suggestions_total": renderings["suggested_count"],   # every suggestion, counted once
         "also_claims": own_claims(session, waiting),   # suggestion id -> the claim its passage started
         "renderings": renderings,
     }
+
+
+def suggestion_batch(session: Session, claim_id: int, page: int) -> dict:
+    """The claim page's `page`-th batch of suggestions (SUGGESTIONS_SHOWN each, in the order the page
+    lists them: claim_sources'), for its "More suggestions": what templates/_suggestion_batch.html needs."""
+    waiting = claim_sources(session, claim_id, suggested=True, limit=SUGGESTIONS_SHOWN,
+                            offset=(page - 1) * SUGGESTIONS_SHOWN)
+    return {"suggestions": waiting, "suggestions_page": page, "suggestions_per_page": SUGGESTIONS_SHOWN,
+            "suggestions_total": count_sources(session, claim_id, suggested=True),
+            "also_claims": own_claims(session, waiting)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +118,19 @@ class Rendering:
 
 def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
                      shown: int = RENDERINGS_SHOWN, light: list[LightMention] | None = None,
-                     shown_rows: Iterable[PageMention] = ()) -> dict:
+                     shown_rows: Iterable[PageMention] = (), shown_suggested: int | None = None) -> dict:
     """Each mention's wording set against the canonical text, for "how each outlet renders it":
     the first `shown` linked mentions (and as many suggestions), the counts over all of them.
 
     Why a read of its own: it covers suggestions awaiting an analyst as well as linked
     mentions, whatever the stance groups show, and it reads excerpts rather than whole article
     texts; the diff itself is pure text work. Suggestions come last, marked, so an analyst sees
-    how a proposed match words the claim before accepting it. The first `shown` are picked from
+    how a proposed match words the claim before accepting it (the first `shown_suggested` of them,
+    `shown` when not given). The first `shown` are picked from
     `light` (claim_mentions_light, read here when not given); rows the page has read already
     (`shown_rows`: its mentions and the suggestions it lists) are not read again."""
     summary = session.get(ClaimSpread, claim.id)
+    some = shown if shown_suggested is None else shown_suggested
     if light is None and summary is not None and summary.page is not None and shown <= RENDERINGS_SHOWN:
         # A big claim: the first linked ones as stored (spread_summary.page_plan), the suggestions
         # picked and counted by the index, not every mention read.
@@ -123,13 +141,13 @@ def claim_renderings(session: Session, claim: Claim, suggested: bool = True,
                 select(Mention.id).join(Article, Article.id == Mention.article_id)
                 .where(Mention.claim_id == claim.id, Mention.origin == "suggested")
                 .order_by(Article.published.is_(None), Article.published, Mention.article_id, Mention.start,
-                          Mention.id).limit(shown)))
+                          Mention.id).limit(some)))
     else:
         if light is None:
             light = claim_mentions_light(session, claim.id)
         ids = [m.id for m in heapq.nsmallest(shown, (m for m in light if m.linked), key=renderings_key)]
         if suggested:
-            ids += [m.id for m in heapq.nsmallest(shown, (m for m in light if not m.linked), key=renderings_key)]
+            ids += [m.id for m in heapq.nsmallest(some, (m for m in light if not m.linked), key=renderings_key)]
         waiting = sum(not m.linked for m in light) if suggested else 0
     have = {r.id: Rendering(r.id, r.article_id, r.excerpt, r.fidelity, r.origin, r.stance, r.title, r.published,
                             r.outlet, r.outlet_slug, r.origin == "suggested", ()) for r in shown_rows}

@@ -51,6 +51,7 @@ RULES: dict[str, str] = {
     # Reading.
     **dict.fromkeys(_READ_PAGES + _READ_API, READ),
     "suggestions": VIEWER, "claim_choices": VIEWER, "api_suggestions": VIEWER,
+    "claim_suggested": VIEWER,   # the claim page's next batch of suggestions: whoever sees the queue
     # Changing: ingest, link, tag, set status, decide suggestions.
     **dict.fromkeys(_ANALYST_PAGES + _ANALYST_API, ANALYST),
     # Merging. Two speakers are merged by an analyst (the task of telling people apart that the

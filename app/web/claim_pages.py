@@ -26,7 +26,7 @@ from app.domain.mentions import (
     count_sources,
 )
 from app.domain.spread import spread_json, stored_spread, suggested_spread, with_details
-from app.domain.views import claim_detail
+from app.domain.views import claim_detail, suggestion_batch
 from app.storage.models import Claim, ClaimSpread
 from app.web.access import sees_suggestions
 from app.web.claim_spread import spread_context
@@ -139,6 +139,18 @@ def claim_mentions(request: Request, session: SessionDep, claim_id: int, page: i
     ctx = {"claim": claim, "mentions": claim_mentions_page(session, claim.id, page),
            "editable": may(request, "set_stance")}
     return templates.TemplateResponse(request, "_mention_page.html", ctx, headers={"Vary": "HX-Request"})
+
+
+@router.get("/claims/{claim_id}/suggested", name="claim_suggested")
+def claim_suggested(request: Request, session: SessionDep, claim_id: int, page: int = Page):
+    """The next batch of the claim's suggestions, for the claim page's "More suggestions" (htmx puts
+    it in place of the link). Opened without htmx, it is the suggestions queue for the claim. Who
+    may see the queue may ask (access.RULES); an anonymous reader is sent to log in."""
+    claim = resolve_claim(session, claim_id)
+    if claim.id != claim_id or not is_htmx(request):
+        return RedirectResponse(url_with(request, "suggestions", {"claim": claim.id}), status_code=303)
+    ctx = {"claim": claim, **suggestion_batch(session, claim.id, page)}
+    return templates.TemplateResponse(request, "_suggestion_batch.html", ctx, headers={"Vary": "HX-Request"})
 
 
 def _sources_claim(request: Request, session: Session, claim_id: int, route: str):

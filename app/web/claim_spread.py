@@ -21,6 +21,8 @@ from app.domain.spread import (
     planned_spread,
     stored_spread,
     suggested_spread,
+    timeline_of,
+    usable_suggested_plan,
     with_details,
 )
 from app.storage.models import Claim, ClaimSpread
@@ -59,16 +61,22 @@ def spread_context(request: Request, session: Session, claim: Claim, light=None,
     `planned`: the reader sees no suggestion of this claim (none waits, or they may not see
     them), so a big claim's stored plan draws the picture (spread.planned_spread). A reader who sees
     the suggestions of a big claim gets the same picture as from every mention read, with the
-    confirmed ones placed from the stored plan and only the suggestions read (spread.suggested_spread)."""
+    confirmed ones placed from the stored plan and only the suggestions read (spread.suggested_spread),
+    or, when the plan was worked out with the suggestions waiting now, from the plan alone
+    (spread.usable_suggested_plan)."""
     article_path = url_path(request, "article", article_id=_ID_MARK)
 
     def href(m: SpreadMention) -> str:
         return article_path.replace(_ID_MARK, str(m.article_id)) + f"#m{m.id}"
 
     summary = session.get(ClaimSpread, claim.id) if light is None else None
-    if planned and summary is not None and summary.page is not None:
-        spread, whole, names = planned_spread(session, summary)
-        plan = summary.page["timeline"]
+    # A reader who sees the suggestions of a big claim: the stored picture with them, when it was
+    # worked out with the suggestions waiting now (spread_summary.suggested_plan).
+    suggested = (usable_suggested_plan(session, summary)
+                 if not planned and summary is not None and sees_suggestions(request) else None)
+    if (planned or suggested) and summary is not None and summary.page is not None:
+        spread, whole, names = planned_spread(session, summary, suggested)
+        plan = timeline_of(summary, suggested)
         timeline = timeline_from_plan(plan, summary.first_mention_id, href, whole, names.get) if plan else None
     else:
         spread = (suggested_spread(session, summary) if summary is not None and sees_suggestions(request)
@@ -87,22 +95,24 @@ def timeline_marks(row: Row) -> Markup:
     """A timeline row's marks as SVG (templates/_timeline.html draws the rest of the picture).
 
     Why here and not in the template: a picture draws up to MAX_MARKS of them, each a link with
-    its label twice (accessible name and tooltip), its place, shape and colours; as a Jinja loop
-    that was 10 us a mark (2.2 ms for a big claim's 223, the costliest part of its page), as one
-    format string here 2 us. Values are escaped as the template's autoescape would."""
+    its label, its place, shape and count; as a Jinja loop that was 10 us a mark (2.2 ms for a big
+    claim's 223, the costliest part of its page), as one format string here 2 us. Values are
+    escaped as the template's autoescape would.
+
+    Why so little in each: a big claim's picture is most of its page's bytes (217 marks at ~370 B
+    each were 84 KB of a 155 KB page, what a kept page costs to send). The label is written once, as
+    the link's <title>: that is the link's accessible name (SVG-AAM) and its tooltip, where it was
+    also repeated in an aria-label; the colours come from static/app.css by shape (`use[href]`) and
+    class (`suggested`), not from fill and stroke attributes on every mark."""
     out = []
     for m in row.marks:
-        label = escape(m.label)
-        shift = f' transform="translate({m.dx} 0)"' if m.dx else ""
-        ring = (f'<circle cx="{m.x}%" cy="{m.y}" r="11"{shift} fill="none" stroke="#1d232b" stroke-width="1.5"/>'
-                if m.first else "")
-        paint = (f'fill="#ffffff" stroke="{m.colour}" stroke-width="2" stroke-dasharray="3 2"' if m.suggested
-                 else f'fill="{m.colour}" stroke="{m.colour}" stroke-width="1"')
+        shift = f' transform="translate({m.dx})"' if m.dx else ""
+        ring = f'<circle class="tl-ring" cx="{m.x}%" cy="{m.y}" r="11"{shift}/>' if m.first else ""
         count = (f'<text class="tl-count" x="{m.x}%" y="{m.y + 4}" dx="{m.dx + 12}">{m.count}</text>'
                  if m.count > 1 else "")
-        out.append(f'<a href="{escape(m.href)}" aria-label="{label}" class="tl-mark'
+        out.append(f'<a href="{escape(m.href)}" class="tl-mark'
                    f'{" suggested" if m.suggested else ""}{" first" if m.first else ""}" data-mention-id="{m.mention_id}">'
-                   f'<title>{label}</title>{ring}<use href="#{m.shape}" x="{m.x}%" y="{m.y}"{shift} {paint}/>{count}</a>')
+                   f'<title>{escape(m.label)}</title>{ring}<use href="#{m.shape}" x="{m.x}%" y="{m.y}"{shift}/>{count}</a>')
     return Markup("\n    ".join(out))
 
 

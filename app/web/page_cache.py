@@ -62,9 +62,10 @@ from app.web.access import SESSION_COOKIE
 from app.web.csrf import _NEW, CSRF_COOKIE
 
 #: The pages kept: the claims list and search; a claim's page, its further pages of mentions (the
-#: "More mentions" htmx route; without htmx it answers a redirect, never kept), sources page and
+#: "More mentions" htmx route; without htmx it answers a redirect, never kept), its further batches of
+#: suggestions ("More suggestions", the same way; only for a reader who sees them), sources page and
 #: sources.json (what a permalink shared beyond the team opens). Not the CSV, feeds, work queues or account pages.
-CACHED_PATHS = re.compile(r"/claims(?:/\d+(?:/sources(?:\.json)?|/mentions)?)?")
+CACHED_PATHS = re.compile(r"/claims(?:/\d+(?:/sources(?:\.json)?|/mentions|/suggested)?)?")
 _MARKER = b"\x00csrf-token\x00"
 _NOT_KEPT = "page_cache_not_kept"
 _ANONYMOUS = None
