@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static_dir = Path(settings.static_dir) if settings.static_dir else ROOT / "static"
     static_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    app.state.static_dir = static_dir      # templating.static_url versions its files' URLs
     app.include_router(api_router)
     app.include_router(web_router)
     return app

@@ -283,3 +283,26 @@ def test_outlet_name_and_article_size_over_their_limits_name_them(client, settin
     big = {**LEDGER, "text": "y" * (settings.max_article_bytes + 1)}
     body = assert_error(client.post(f"{API}/articles", json=big), 413)
     assert f"{settings.max_article_bytes:,} bytes" in body["message"]
+
+
+def test_stylesheet_and_scripts_are_linked_with_their_content_version(client, app, tmp_path):
+    """StaticFiles sends no Cache-Control: each file's URL carries its content's version, so a
+    browser never draws a new page with an old stylesheet kept from before an upgrade."""
+    import hashlib
+    import re
+
+    from app.web.templating import _file_version
+
+    page = client.get("/").text
+    for name in ("app.css", "app.js", "vendor/htmx.min.js"):
+        content = (app.state.static_dir / name).read_bytes()
+        url = f"/static/{name}?v={hashlib.sha256(content).hexdigest()[:12]}"
+        assert re.search(rf'(href|src)="{re.escape(url)}"', page), name
+        served = client.get(url)
+        assert served.status_code == 200 and served.content == content
+    changed = tmp_path / "x.css"
+    changed.write_text("a { color: red }")
+    before = _file_version(changed)
+    changed.write_text("a { color: blue; }")
+    assert _file_version(changed) not in (None, before)
+    assert _file_version(tmp_path / "missing.css") is None

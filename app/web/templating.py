@@ -1,6 +1,8 @@
 """Jinja2 set-up: a route renders the whole page, or only one named block when htmx asks for it."""
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -124,7 +126,37 @@ def absolute_url(request: Request, name: str, **path_params) -> str:
     return str(request.base_url).rstrip("/") + url_path(request, name, **path_params)
 
 
-templates.env.globals.update(url_with=url_with, absolute_url=absolute_url, path_maker=path_maker)
+def static_url(request: Request, path: str) -> str:
+    """The URL of a file under /static with its version (`?v=`: the start of its content's SHA-256).
+
+    Why: StaticFiles sends no Cache-Control, so a browser may keep a stylesheet or script by its own
+    heuristics after an upgrade changed it (timeline marks drawn black by an old app.css, say); the
+    version changes the URL whenever the content does. Read again when the file's size or mtime
+    changes; a file that is not there gets no version (StaticFiles answers its 404)."""
+    url = url_path(request, "static", path=path)
+    directory = getattr(request.app.state, "static_dir", None)
+    version = _file_version(Path(directory) / path) if directory is not None else None
+    return f"{url}?v={version}" if version else url
+
+
+def _file_version(path: Path) -> str | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _content_version(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _content_version(path: str, _mtime_ns: int, _size: int) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+
+
+templates.env.globals.update(url_with=url_with, absolute_url=absolute_url, path_maker=path_maker,
+                             static_url=static_url)
 
 
 def paging(base: str, page: int, per_page: int, total: int, default_per_page: int,
