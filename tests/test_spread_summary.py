@@ -398,3 +398,112 @@ def test_sources_json_from_the_plan_is_the_answer_read_whole(database_url, monke
             assert any(body["spread"]["suggested"] for body in planned.values())
     finally:
         app.state.engine.dispose()
+
+
+def _recounted(session) -> dict[int, int]:
+    """claims.outlet_count as counted from the mentions (distinct outlets of confirmed mentions)."""
+    from sqlalchemy import func
+
+    counted = dict(session.execute(
+        select(Mention.claim_id, func.count(func.distinct(Article.outlet_id)))
+        .join(Article, Article.id == Mention.article_id).where(Mention.origin != "suggested")
+        .group_by(Mention.claim_id)).all())
+    return {c: counted.get(c, 0) for c in session.scalars(select(Claim.id))}
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_appended_mentions_keep_what_a_recount_gives(session, monkeypatch, grouped):
+    """An ingest's new mentions are added to a big claim's stored summary and page plan
+    (spread_summary.append_spreads) instead of recounting every mention; at random (outlets,
+    stances, fidelities, suggestions, undated articles, the same day as the first or the last,
+    times of day, earlier days, mentions in older articles, an analyst's change between two), the
+    result is what check_spreads recomputes, and most appends took the short way."""
+    import random
+    from datetime import date, datetime, timedelta, timezone
+
+    from app.domain import spread_summary
+    from app.domain.linking import add_mention, refresh_outlet_counts
+    from app.domain.people import get_or_create_outlet
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 3)
+    if grouped:
+        monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 5)
+    kept = []
+    real = spread_summary.append_spreads
+    monkeypatch.setattr(spread_summary, "append_spreads", lambda s, a: kept.append(real(s, a)) or kept[-1])
+    data = build(session)
+    rng = random.Random(13)
+    outlets = [get_or_create_outlet(session, name).id for name in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon")]
+    big = [data.claims["c1"], data.claims["c3"], data.claims["c4"]]
+    articles: list[Article] = []
+    day = date(2024, 3, 1)
+    for n in range(120):
+        kind = rng.choice(["next day", "next day", "same day", "undated", "undated", "timed", "earlier", "older"])
+        if kind == "older" and articles:
+            article = rng.choice(articles)          # matched back into an earlier article
+        else:
+            if kind == "next day":
+                day += timedelta(days=1)
+            published = {"undated": None, "earlier": date(2023, 12, 1 + n % 28)}.get(kind, day)
+            at = (datetime.combine(day, datetime.min.time(), timezone.utc) + timedelta(hours=rng.randrange(24))
+                  if kind == "timed" else None)
+            body = f"Appended report {n}.\n\nSome words said here and there, at length, by someone.\n"
+            article = Article(outlet_id=rng.choice(outlets), title=f"Appended {n}", published=published,
+                              published_at=at, text=body, content_hash=f"appended-{n}")
+            session.add(article)
+            session.flush()
+            articles.append(article)
+        added: dict[int, list[int]] = {}
+        for claim_id in rng.sample(big, rng.randint(1, 2)):
+            start = rng.randrange(0, 40)
+            mention = add_mention(session, session.get(Claim, claim_id), article, start, start + 8,
+                                  stance=rng.choice(["repeats", "repeats", "repeats", "contradicts", "discusses"]),
+                                  origin=rng.choice(["extracted", "extracted", "extracted", "suggested"]),
+                                  judged=rng.choice(["verbatim", "trimmed", "paraphrased"]))
+            if mention is not None:
+                added.setdefault(claim_id, []).append(mention.id)
+        refresh_outlet_counts(session, added, appended=added)
+        if n % 25 == 24:          # an analyst's change between two ingests: recounted in full
+            mention = session.scalars(select(Mention).where(Mention.claim_id == big[0]).order_by(Mention.id)).first()
+            set_stance(session, mention.id, "discusses" if mention.stance != "discusses" else "repeats", "tester")
+        session.commit()
+        assert check_spreads(session) == [], (n, kind)
+        assert {c: session.get(Claim, c).outlet_count for c in big} == {c: _recounted(session)[c] for c in big}
+    short = sum(len(k) for k in kept)
+    assert short >= 40, short               # the short way taken for most appends, not only the easy ones
+    assert any(s.page["timeline"] and bool(s.page["timeline"]["bins"]) == grouped
+               for s in session.scalars(select(ClaimSpread).where(ClaimSpread.claim_id.in_(big))))
+
+
+def test_ingests_repeating_a_big_claim_keep_the_summaries(session, monkeypatch):
+    """The ingest path (committing steps, and one transaction) over many articles repeating one
+    claim, dated and undated, on the first day (its ties) and later, ends with the summaries a
+    recount gives; the repeats past the first few took the short way (append_spreads)."""
+    from datetime import timedelta
+
+    from app.domain import spread_summary
+    from app.domain.articles import ArticleInput, ingest_article
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 2)
+    kept = []
+    real = spread_summary.append_spreads
+    monkeypatch.setattr(spread_summary, "append_spreads", lambda s, a: kept.append(real(s, a)) or kept[-1])
+    ingest_and_commit(session, HERALD, "tester")
+    outlets = ["Northport Herald", "Coastal Gazette", "Bay Tribune", "Harbour Daily"]
+    for n in range(16):
+        published = (None if n % 4 == 1 else HERALD.published if n % 7 == 2
+                     else HERALD.published + timedelta(days=1 + n))
+        article = ArticleInput(outlet=outlets[n % len(outlets)], title=f"Repeat {n}", published=published,
+                               text=f"Repeat {n}\n\nIn report number {n} the plan was restated.\n\n"
+                                    f"“{STATEMENT},” harbour master Mirela Dunst said again.\n")
+        if n % 2:
+            ingest_and_commit(session, article, "tester")
+        else:
+            ingest_article(session, article, "tester")
+            session.commit()
+        consistent(session)
+    claim = session.scalars(select(Claim).where(Claim.text.contains("northern pier")).order_by(Claim.id)).first()
+    summary = session.get(ClaimSpread, claim.id)
+    assert summary.linked == 17 and summary.page is not None
+    assert claim.outlet_count == len(outlets)
+    assert sum(claim.id in k for k in kept) >= 8
