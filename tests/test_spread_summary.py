@@ -436,52 +436,74 @@ def test_appended_mentions_keep_what_a_recount_gives(session, monkeypatch, group
     outlets = [get_or_create_outlet(session, name).id for name in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon")]
     big = [data.claims["c1"], data.claims["c3"], data.claims["c4"]]
     articles: list[Article] = []
-    stale: set[int] = set()
     day = date(2024, 3, 1)
+
+    def article(published, at=None, outlet=None) -> Article:
+        n = len(articles)
+        body = f"Appended report {n}.\n\nSome words said here and there, at length, by someone.\n"
+        made = Article(outlet_id=outlet or rng.choice(outlets), title=f"Appended {n}", published=published,
+                       published_at=at, text=body, content_hash=f"appended-{n}")
+        session.add(made)
+        session.flush()
+        articles.append(made)
+        return made
+
+    def append(into: Article, claims: list[int], refresh: bool = True, stance: str | None = None,
+               also: set[int] = frozenset()) -> dict[int, list[int]]:
+        added: dict[int, list[int]] = {}
+        for claim_id in claims:
+            start = rng.randrange(0, 40)
+            mention = add_mention(session, session.get(Claim, claim_id), into, start, start + 8,
+                                  stance=stance or rng.choice(["repeats", "repeats", "repeats", "contradicts",
+                                                               "discusses"]),
+                                  origin="extracted" if stance else rng.choice(
+                                      ["extracted", "extracted", "extracted", "suggested"]),
+                                  judged=rng.choice(["verbatim", "trimmed", "paraphrased"]))
+            if mention is not None:
+                added.setdefault(claim_id, []).append(mention.id)
+        if refresh:
+            refresh_outlet_counts(session, set(added) | also, appended=added)
+        session.commit()
+        if refresh:
+            assert check_spreads(session) == [], (len(articles), kind)
+            assert {c: session.get(Claim, c).outlet_count for c in big} == {c: _recounted(session)[c] for c in big}
+        return added
+
+    def noon(d: date, hours: int) -> datetime:
+        return datetime.combine(d, datetime.min.time(), timezone.utc) + timedelta(hours=hours)
+
     for n in range(120):
-        kind = rng.choice(["next day", "next day", "same day", "undated", "undated", "timed", "late", "earlier",
-                           "older"])
+        kind = rng.choice(["next day", "next day", "same day", "undated", "undated", "timed", "late", "tz",
+                           "earlier", "older"])
+        claims = rng.sample(big, rng.randint(1, 2))
         if kind == "older" and articles:
-            article = rng.choice(articles)          # matched back into an earlier article
+            append(rng.choice(articles), claims)          # matched back into an earlier article
+        elif kind == "late":
+            # A time of day after the midday a day-only date sits at, the same outlet and side:
+            # after that day's mention in time, before it in the mention list (its group's).
+            first = article(day)
+            append(first, big[:1], stance="repeats")
+            append(article(day, noon(day, rng.randrange(13, 24)), first.outlet_id), big[:1], stance="repeats")
+        elif kind == "tz":
+            # A source's own day with a UTC time on the next one, late: the next day's mention is
+            # later by its day and earlier by its moment.
+            append(article(day, noon(day, 44)), big[:1], stance="repeats")
+            day += timedelta(days=1)
+            append(article(day), big[:1], stance="repeats")
         else:
             if kind == "next day":
                 day += timedelta(days=1)
             published = {"undated": None, "earlier": date(2023, 12, 1 + n % 28)}.get(kind, day)
-            # "late": a time of day after the midday a day-only date sits at, the same outlet as the
-            # last article: after that day's mentions in time, before them in the mention list.
-            at = (datetime.combine(day, datetime.min.time(), timezone.utc)
-                  + timedelta(hours=rng.randrange(13, 24) if kind == "late" else rng.randrange(24))
-                  if kind in ("timed", "late") else None)
-            body = f"Appended report {n}.\n\nSome words said here and there, at length, by someone.\n"
-            outlet = articles[-1].outlet_id if kind == "late" and articles else rng.choice(outlets)
-            article = Article(outlet_id=outlet, title=f"Appended {n}", published=published,
-                              published_at=at, text=body, content_hash=f"appended-{n}")
-            session.add(article)
-            session.flush()
-            articles.append(article)
-        added: dict[int, list[int]] = {}
-        for claim_id in rng.sample(big, rng.randint(1, 2)):
-            start = rng.randrange(0, 40)
-            mention = add_mention(session, session.get(Claim, claim_id), article, start, start + 8,
-                                  stance=rng.choice(["repeats", "repeats", "repeats", "contradicts", "discusses"]),
-                                  origin=rng.choice(["extracted", "extracted", "extracted", "suggested"]),
-                                  judged=rng.choice(["verbatim", "trimmed", "paraphrased"]))
-            if mention is not None:
-                added.setdefault(claim_id, []).append(mention.id)
+            append(article(published, noon(day, rng.randrange(24)) if kind == "timed" else None), claims)
         if n % 10 == 9:
-            # Added and not refreshed (as a bulk load refreshes later): the next append to that
-            # claim must see that its summary does not hold every other mention.
-            session.commit()
-            stale |= set(added)
-            continue
-        refresh_outlet_counts(session, set(added) | stale, appended=added)
-        stale = set()
+            # Added and not refreshed (as a bulk load refreshes later), then one more: that claim's
+            # summary does not hold every other mention, so it is not added to.
+            stale = append(article(None), big[:1], refresh=False, stance="repeats")
+            append(article(None), big[:1], stance="repeats", also=set(stale))
         if n % 25 == 24:          # an analyst's change between two ingests: recounted in full
             mention = session.scalars(select(Mention).where(Mention.claim_id == big[0]).order_by(Mention.id)).first()
             set_stance(session, mention.id, "discusses" if mention.stance != "discusses" else "repeats", "tester")
-        session.commit()
-        assert check_spreads(session) == [], (n, kind)
-        assert {c: session.get(Claim, c).outlet_count for c in big} == {c: _recounted(session)[c] for c in big}
+            session.commit()
     short = sum(len(k) for k in kept)
     assert short >= 40, short               # the short way taken for most appends, not only the easy ones
     assert any(s.page["timeline"] and bool(s.page["timeline"]["bins"]) == grouped
