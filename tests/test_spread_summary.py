@@ -504,8 +504,21 @@ def test_appended_mentions_keep_what_a_recount_gives(session, monkeypatch, group
             mention = session.scalars(select(Mention).where(Mention.claim_id == big[0]).order_by(Mention.id)).first()
             set_stance(session, mention.id, "discusses" if mention.stance != "discusses" else "repeats", "tester")
             session.commit()
+    # A claim new today, repeated by many outlets the same day (its first: the ties), some with a
+    # time of day, then the next day.
+    hot = Claim(text="A claim everyone repeats today", norm_hash=13)
+    session.add(hot)
+    session.flush()
+    big.append(hot.id)
+    kind = "hot"
+    for n in range(40):
+        hours = rng.choice([None, None, rng.randrange(24)])
+        when = date(2024, 9, 1) + timedelta(days=n // 30)
+        outlet = get_or_create_outlet(session, f"Hot {rng.randrange(n + 1)}").id     # new ones keep coming
+        append(article(when, noon(when, hours) if hours is not None else None, outlet), [hot.id])
+    assert session.get(ClaimSpread, hot.id).tie_ids
     short = sum(len(k) for k in kept)
-    assert short >= 40, short               # the short way taken for most appends, not only the easy ones
+    assert short >= 60, short               # the short way taken for most appends, not only the easy ones
     assert any(s.page["timeline"] and bool(s.page["timeline"]["bins"]) == grouped
                for s in session.scalars(select(ClaimSpread).where(ClaimSpread.claim_id.in_(big))))
 

@@ -7,15 +7,32 @@ pair counts, were aggregates over every mention on each load (3 s for the matrix
 They change only when a claim's mentions do, and every path that changes mentions (ingest, link,
 unlink, stance, accepting a suggestion, merge, article delete, bulk load, a text edit that re-judges
 fidelity) already recounts `claims.outlet_count` through linking.refresh_outlet_counts; that
-function calls `refresh_spreads` here, so one call keeps all three right. `db copy` copies the
+function calls `refresh_spreads` (or, for an ingest's new mentions, `append_spreads`) here, so one
+call keeps all three right, and the outlet count is the outlets the summary names. `db copy` copies the
 tables like any other.
 
 The rules are spread.py's (confirmed mentions only, the moment order, the same-day ties) and
-outlets.py's (pair_kinds over a live claim's repeating and contradicting outlets): the summary is
-computed from the claim's mentions with them, never updated by increments, so it cannot drift. The
+outlets.py's (pair_kinds over a live claim's repeating and contradicting outlets). A change that
+removes, edits or moves mentions (unlink, stance, merge, article delete, a re-judged fidelity, the
+bulk loader) recomputes the summary from all the claim's mentions (refresh_spreads), so nothing
+carried over can be wrong. An ingest only adds mentions, and recomputing a big claim for each
+article that repeats it cost 31 ms of CPU at 2,000 mentions (8 at 500), growing with the claim,
+while the claims news repeats most are the biggest: there `append_spreads` adds the new mentions
+to the stored summary and page plan instead, reading none of the claim's others. It is exact
+where it is used, not approximately so: it takes that way only when the new mentions come after
+all the others in every order kept (spread.py's moment order, the mention list's and the
+renderings' of mentions.py), when the claim's confirmed mentions number the stored count plus the
+new ones (so the summary held every other one: a writer that adds mentions adds to the summary
+in the same transaction, or recomputes it), and the claim already has a page plan (past READ_WHOLE
+mentions: a smaller claim is recomputed, its cost bounded by that); anything else (a new first
+appearance, a mention dated before the last, or before one of its own day in the mention list's
+order, a summary that lags) is recomputed. What hangs on every dated mention at once (the timeline's axis, units and marks) is
+laid out again from the plan's own placed mentions, without reading them: the one part of an
+append that still grows with the claim (about 11 ms at 2,000 dated mentions, against 31 ms).
+`check_spreads` recomputes everything from scratch and names what differs: the reference both
+ways are held to (tests/test_spread_summary.py ingests and appends at random, then checks). The
 matrix counts and the outlet_claims rows are updated by the difference between a claim's old
-sides and its new ones.
-`check_spreads` recomputes everything from scratch and names what differs (for tests and doubts).
+sides and its new ones either way.
 """
 from __future__ import annotations
 
@@ -214,16 +231,20 @@ class _Moves:
 def append_spreads(session: Session, appended: Mapping[int, Collection[int]]) -> dict[int, int]:
     """Bring the stored summary and page plan of claims whose only change is new mentions
     (`appended`: claim id -> the ids of the mentions just added to it, an ingest's) up to date from
-    what is stored plus those mentions, reading neither the claims' other mentions nor their
-    articles: the cost of an ingest that repeats a claim of 2,000 mentions no longer grows with
-    them. Exactly what compute_spreads would store (tests/test_spread_summary.py checks that with
+    what is stored plus those mentions, reading of the claims' other mentions only those the
+    summary names (first, last, ties, the renderings' 50, the undated ones' outlets) and the
+    latest of the new mentions' day: the cost of an ingest that repeats a claim of 2,000 mentions
+    no longer comes from reading them. Exactly what compute_spreads would store (tests/test_spread_summary.py checks that with
     check_spreads after many ingests), and only where that is sure: every new confirmed mention
-    comes after all the claim's others in each order the summary and plan keep (spread.py's moment
+    comes after the claim's other dated ones (a dated one) or after all of them (an undated one)
+    in each order the summary and plan keep (spread.py's moment
     order, the mention list's and the renderings' (mentions.py)), the claim already has a page plan
     (past spread.READ_WHOLE confirmed mentions: a smaller claim is recomputed, at a cost bounded by
     that), and its confirmed mentions are the stored count plus the new ones (nothing else changed
-    them since the summary was stored). A new first appearance, a mention dated before the last,
-    on the first day (its ties), or among undated mentions of later articles is recomputed.
+    them since the summary was stored). A new first appearance, a mention dated before the last
+    (or, on the last day, before one of that day in the mention list's order: a time of day
+    before one without), or undated in an article older than the claim's undated ones, is
+    recomputed. New ties (the first day's other outlets) are added as they come.
 
     Returns claim id -> its confirmed outlets for the claims kept here; the caller recomputes the
     others (refresh_spreads)."""
@@ -312,24 +333,39 @@ def _appended(session: Session, claim_id: int, have, rows: list[tuple], live: bo
     dated = [r for r in rows if moment_of(r[3], r[4]) is not None]
     fresh = [r for r in rows if moment_of(r[3], r[4]) is None]
     named = {have.first_mention_id, have.last_mention_id, plan["undated"][-1] if plan["undated"] else None,
-             *plan["renderings"]} - {None}
+             *plan["renderings"], *have.tie_ids} - {None}
     known = {r[1]: _row(r) for r in session.execute(_ROWS.where(Mention.id.in_(sorted(named))))}
     if not named <= set(known):
         return None
+    ties = list(have.tie_ids)
     if dated:
-        # Not a new first appearance (nor one of its ties), after the last dated one.
+        # Not a new first appearance, after the last dated one.
         if have.first_mention_id is None or _summary_key(dated[0]) <= _summary_key(known[have.last_mention_id]):
             return None
         day = min(r[3] for r in dated) if all(r[3] is not None for r in dated) else None
-        # The mention list orders by the article's day first: none of the claim's other confirmed
-        # mentions may be of that day or later, nor dated by a time alone (no day). Found through
-        # the articles of that day onwards (few: the news of a day), not the claim's mentions.
-        if day is None or session.scalar(
-                select(Mention.id).join(Article, Article.id == Mention.article_id)
-                .where(Mention.claim_id == claim_id, LINKED_ONLY, Mention.id.not_in([r[0] for r in rows]),
-                       (Article.published >= day) | (Article.published.is_(None) & Article.published_at.is_not(None)))
-                .limit(1)) is not None:
+        if day is None:
             return None
+        # The mention list orders by the article's day first, then its time (a day without one
+        # after), article, offset: the latest of the claim's other confirmed mentions of that day
+        # or later must come before the new ones. Read through the articles of that day onwards
+        # (the news of a day or two), not the claim's mentions. (An article with a time and no
+        # day would sort with the undated there: no entry point stores one, parse_published gives
+        # the day with every time, and looking for one costs a scan of every undated article.)
+        latest = session.execute(
+            _ROWS.where(Mention.claim_id == claim_id, LINKED_ONLY, Mention.id.not_in([r[0] for r in rows]),
+                        Mention.article_id.in_(select(Article.id).where(Article.published >= day)))
+            .order_by(Article.published.desc(), Article.published_at.is_(None).desc(), Article.published_at.desc(),
+                      Mention.article_id.desc(), Mention.start.desc(), Mention.id.desc())
+            .limit(1)).first()
+        if latest is not None and (latest[4] != day or _list_key(_row(latest)) >= min(map(_list_key, dated))):
+            return None
+        # The first day's other outlets (spread.py's ties): the first mention of each, in order.
+        first = known[have.first_mention_id]
+        tied = {known[i][2] for i in have.tie_ids}
+        for r in dated:
+            if r[3] == first[3] and r[2] != first[2] and r[2] not in tied and not (r[4] is not None and first[4] is not None):
+                tied.add(r[2])
+                ties.append(r[0])
     if fresh and plan["undated"] and min(r[1] for r in fresh) <= known[plan["undated"][-1]][1]:
         return None
     # Which side of which outlet's the claim's dated mentions are on (stance, outlet), and which
@@ -374,7 +410,7 @@ def _appended(session: Session, claim_id: int, have, rows: list[tuple], live: bo
     repeat, contra = _sides(outlets)
     return {"first_mention_id": have.first_mention_id,
             "last_mention_id": dated[-1][0] if dated else have.last_mention_id,
-            "tie_ids": list(have.tie_ids), "outlets": outlets, "fidelity": fidelity,
+            "tie_ids": ties, "outlets": outlets, "fidelity": fidelity,
             "linked": have.linked + len(rows), "dated": have.dated + len(dated),
             "sided": live and bool(repeat | contra), "page": page}
 
