@@ -102,7 +102,10 @@ class WriteSteps:
                 refresh_outlet_counts(self.session, touched, appended)
                 self.pending -= touched
             else:
-                self.pending = (self.pending | touched) - refresh_appended(self.session, appended)
+                # A claim left for finish() has a summary without that step's mentions: never
+                # brought up to date from it (append_spreads would see that and refuse), so not tried.
+                tried = {c: ids for c, ids in appended.items() if c not in self.pending}
+                self.pending = (self.pending | touched) - refresh_appended(self.session, tried)
             if not then_write:
                 self.session.commit()
                 remember_totals(self.session)
