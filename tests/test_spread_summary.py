@@ -555,3 +555,40 @@ def test_ingests_repeating_a_big_claim_keep_the_summaries(session, monkeypatch):
     assert summary.linked == 17 and summary.page is not None
     assert claim.outlet_count == len(outlets)
     assert sum(claim.id in k for k in kept) >= 8
+
+
+def test_a_grouped_timeline_takes_a_mention_more_from_its_plan(session, monkeypatch):
+    """A big claim's grouped timeline (past MAX_MARKS dated mentions) with a mention more at its
+    latest moment, from an outlet with a row: its group counts one more, or a group is added at
+    its spot (timeline.plan_with_group_added), and the plan is what a recount lays out."""
+    import random
+    from datetime import date, timedelta
+
+    from app.domain import timeline
+    from app.domain.linking import add_mention, refresh_outlet_counts
+    from app.domain.people import get_or_create_outlet
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 3)
+    monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 40)
+    used = []
+    real = timeline.plan_with_group_added
+    monkeypatch.setattr(timeline, "plan_with_group_added", lambda *a: used.append(real(*a)) or used[-1])
+    rng = random.Random(7)
+    claim = Claim(text="A claim repeated day after day", norm_hash=7)
+    session.add(claim)
+    session.flush()
+    outlets = [get_or_create_outlet(session, f"Daily {i}").id for i in range(3)]
+    for n in range(140):
+        day = date(2024, 1, 1) + timedelta(days=n // 10)
+        article = Article(outlet_id=rng.choice(outlets), title=f"Day {n}", published=day, text="Some words here.",
+                          content_hash=f"daily-{n}")
+        session.add(article)
+        session.flush()
+        mention = add_mention(session, claim, article, 0, 4, judged="verbatim",
+                              stance=rng.choice(["repeats", "repeats", "contradicts", "discusses"]))
+        refresh_outlet_counts(session, [claim.id], appended={claim.id: [mention.id]})
+        session.commit()
+        assert check_spreads(session) == [], n
+    plan = session.get(ClaimSpread, claim.id).page["timeline"]
+    assert plan["bins"] and plan["cut"] is None
+    assert sum(u is not None for u in used) >= 30
