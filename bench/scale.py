@@ -285,8 +285,52 @@ def workers_table(runs: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
-    """Articles a second through the normal ingest path into the generated store."""
+#: What the ingested articles repeat (--ingest-mix). Each article quotes two new statements and
+#: repeats one stored claim by its speaker (bench.scale_gen.ingest_articles). Undated: a dated
+#: article more than linking.CLAIM_MOMENT_DAYS after a claim's first appearance would make another
+#: claim of its words, and the generated archive spreads a big claim's mentions over two years.
+INGEST_MIXES = {
+    "popular": "each repeats a stored claim drawn by its confirmed mentions (the biggest claims repeated "
+               "as often as the archive repeats them), undated",
+    "newest": "each repeats one of the 200 newest claims in turn, undated (the figure measured before "
+              "the popular mix; it never repeats a big claim)",
+    "biggest": "each repeats the claim with the most confirmed mentions, undated",
+}
+
+
+def _ingest_texts(con, claims: int, count: int, mix: str) -> tuple[list[str], list[int]]:
+    """The articles' texts and the confirmed mentions each repeated claim had in the store."""
+    from bench.scale_gen import popular_picks
+
+    if mix == "newest":
+        rows = con.execute("SELECT c.text, s.name, c.id FROM claims AS c JOIN speakers AS s ON s.id = c.speaker_id "
+                           "ORDER BY c.id DESC LIMIT 200").fetchall()
+        picks = None
+    else:
+        counted = con.execute("SELECT claim_id, count(*) FROM mentions WHERE origin != 'suggested' "
+                              "GROUP BY claim_id ORDER BY claim_id").fetchall()
+        drawn = ([max(range(len(counted)), key=lambda k: counted[k][1])] * count if mix == "biggest"
+                 else popular_picks([n for _, n in counted], count))
+        chosen = sorted({counted[k][0] for k in drawn})
+        found = {}
+        for at in range(0, len(chosen), 500):
+            part = chosen[at:at + 500]
+            found.update((r[2], r) for r in con.execute(
+                "SELECT c.text, s.name, c.id FROM claims AS c JOIN speakers AS s ON s.id = c.speaker_id "
+                f"WHERE c.id IN ({','.join('?' * len(part))})", part))
+        rows = [found[cid] for cid in chosen]
+        index = {cid: k for k, cid in enumerate(chosen)}
+        picks = [index[counted[k][0]] for k in drawn]
+    texts = ingest_articles(claims, [(r[0], r[1]) for r in rows], count, picks=picks)
+    ids = [rows[picks[i] if picks is not None else i % len(rows)][2] for i in range(count)]
+    sizes = dict(con.execute(f"SELECT claim_id, count(*) FROM mentions WHERE origin != 'suggested' AND claim_id IN "
+                             f"({','.join(map(str, sorted(set(ids))))}) GROUP BY claim_id").fetchall())
+    return texts, [sizes.get(c, 0) for c in ids]
+
+
+def measure_ingest(db: Path, claims: int, count: int, seconds: float, mix: str = "popular") -> dict:
+    """Articles a second through the normal ingest path into the generated store (`mix`: which
+    stored claims the articles repeat, INGEST_MIXES)."""
     import sqlite3
 
     from app.domain.articles import ArticleInput, ingest_and_commit
@@ -296,14 +340,12 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     from app.storage.engine import make_engine, make_sessionmaker
 
     con = sqlite3.connect(db)
-    stored = con.execute("SELECT c.text, s.name FROM claims AS c JOIN speakers AS s ON s.id = c.speaker_id "
-                         "ORDER BY c.id DESC LIMIT 200").fetchall()
+    texts, repeated = _ingest_texts(con, claims, count, mix)
     copy = db.with_name(db.stem + "-ingest.db")
     target = sqlite3.connect(copy)
     con.backup(target)         # ingest writes to a copy: a --reuse run measures the store as loaded
     target.close()
     con.close()
-    texts = ingest_articles(claims, stored, count)
     settings = Settings(database_url=f"sqlite:///{copy}")
     config = MatchConfig.from_settings(settings)
     engine = make_engine(settings.database_url, batch=True)   # as `claimtracker ingest`
@@ -323,9 +365,12 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float) -> dict:
     engine.dispose()
     for p in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
         p.unlink(missing_ok=True)
-    return {"articles": done, "seconds": elapsed, "articles_per_s": done / elapsed,
+    sizes = sorted(repeated[:done])
+    return {"mix": mix, "articles": done, "seconds": elapsed, "articles_per_s": done / elapsed,
             "cpu_seconds": cpu, "articles_per_cpu_s": done / cpu if cpu else 0.0, "loadavg": loadavg,
-            "peak_rss_mib": _peak_rss_mib(), "new_claims": new_claims, "mentions": mentions}
+            "peak_rss_mib": _peak_rss_mib(), "new_claims": new_claims, "mentions": mentions,
+            "repeated_mentions": {"median": sizes[len(sizes) // 2] if sizes else 0, "max": sizes[-1] if sizes else 0,
+                                  "over_200": sum(n > 200 for n in sizes)}}
 
 
 def _peak_rss_mib() -> float:
@@ -335,7 +380,11 @@ def _peak_rss_mib() -> float:
 
 
 def ingest_line(ing: dict) -> str:
-    return (f"ingest: {ing['articles']} articles in {ing['seconds']:.1f} s = {ing['articles_per_s']:.2f} "
+    rep = ing.get("repeated_mentions")
+    mix = (f" [{ing['mix']} mix: {INGEST_MIXES[ing['mix']]}; the repeated claims had median {rep['median']}, "
+           f"max {rep['max']} confirmed mentions, {rep['over_200']} articles repeated one of over 200]"
+           if rep else "")
+    return (f"ingest{mix}: {ing['articles']} articles in {ing['seconds']:.1f} s = {ing['articles_per_s']:.2f} "
             f"articles/s ({ing.get('articles_per_cpu_s', 0):.2f} a CPU second; load average "
             f"{', '.join(f'{x:.1f}' for x in ing.get('loadavg', []))}; peak RSS "
             f"{ing.get('peak_rss_mib', 0):.0f} MiB) ({ing['new_claims']} new claims, {ing['mentions']} mentions)")
@@ -354,7 +403,8 @@ def table(result: dict) -> str:
                     f"{d.get('loadavg', float('nan')):5.1f}")
     rows.append(f"peak memory: app {result['app_peak_mib']:.0f} MiB, Datasette "
                 + (f"{result['datasette_peak_mib']:.0f} MiB" if result["datasette_peak_mib"] else "not run"))
-    rows.append(ingest_line(result["ingest"]) if result["ingest"] else "ingest: not run")
+    rows += ([ingest_line(ing) for ing in result.get("ingest_mixes") or [result["ingest"]]] if result["ingest"]
+             else ["ingest: not run"])
     return "\n".join(rows)
 
 
@@ -369,7 +419,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--only", type=lambda v: v.split(","), metavar="PART,PART",
                    help="only our pages whose name has one of these parts (e.g. 'analyst,50 mentions'), "
                         "and only the Datasette figures they are set against")
-    p.add_argument("--ingest-seconds", type=float, default=60)
+    p.add_argument("--ingest-seconds", type=float, default=60, help="at most, for each --ingest-mix")
+    p.add_argument("--ingest-mix", type=lambda v: v.split(","), default=["popular", "newest"], metavar="MIX,MIX",
+                   help="what the ingested articles repeat, one line each: " + "; ".join(
+                       f"{k}: {v}" for k, v in INGEST_MIXES.items()) + " (default: popular,newest)")
     p.add_argument("--reuse", action="store_true", help="measure the store a previous run built")
     p.add_argument("--json", type=Path, help="default: OUT/scale-N-result.json")
     p.add_argument("--postgres", metavar="URL",
@@ -393,7 +446,8 @@ def main(argv: list[str] | None = None) -> None:
              f"{', '.join(f'{x:.1f}' for x in timings['bulk_load_loadavg'])} at its end" if cpu else "")
           + f"), {timings['db_mib']:.0f} MiB", file=sys.stderr)
     if args.only_ingest:
-        print(ingest_line(measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)))
+        for mix in args.ingest_mix:
+            print(ingest_line(measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds, mix)))
         return
     ids = lookups(db, gen)
     if args.postgres:
@@ -410,8 +464,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"written: {path}", file=sys.stderr)
         return
     result = measure(args, db, gen, ids)
-    result["ingest"] = (measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds)
-                        if args.ingest_articles else None)
+    result["ingest_mixes"] = ([measure_ingest(db, args.claims, args.ingest_articles, args.ingest_seconds, mix)
+                               for mix in args.ingest_mix] if args.ingest_articles else [])
+    result["ingest"] = result["ingest_mixes"][0] if result["ingest_mixes"] else None
     result["page_cache_mb"] = os.environ.get("CLAIMTRACKER_PAGE_CACHE_MB")
     result["loadavg_after"] = list(os.getloadavg())
     result.update(claims=args.claims, shape=gen.shape, mentions=gen.mentions, timings=timings,

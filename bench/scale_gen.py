@@ -247,10 +247,12 @@ def _search_words(words: list[str], df: np.ndarray, claims: int) -> tuple[dict[s
     return out, counts
 
 
-def ingest_articles(claims: int, stored: list[tuple[str, str]], count: int, seed: int = 13) -> list[str]:
+def ingest_articles(claims: int, stored: list[tuple[str, str]], count: int, seed: int = 13,
+                    picks: list[int] | None = None) -> list[str]:
     """Texts for the ingest measure, in the store's own vocabulary and speakers (the same seed
     makes the same ones): each quotes two new statements and repeats one stored claim (text,
-    speaker) by its speaker."""
+    speaker) by its speaker: `stored[picks[i]]` for article i when `picks` is given (popular_picks),
+    else the stored claims in turn."""
     w = _Writer(Shape.for_claims(claims), np.random.default_rng(seed))
     w.rng = rng = np.random.default_rng(seed + 1)
     out = []
@@ -261,10 +263,19 @@ def ingest_articles(claims: int, stored: list[tuple[str, str]], count: int, seed
             speaker = w.speakers[int(rng.integers(len(w.speakers)))]
             quoted = w.sentence(10, 17)[0]
             if n == 2:
-                quoted, speaker = stored[i % len(stored)]
+                quoted, speaker = stored[picks[i] if picks is not None else i % len(stored)]
                 quoted = quoted.rstrip(".")
             parts.append(f"“{quoted},” {speaker} said. ")
         while sum(map(len, parts)) < TEXT_CHARS:
             parts.append(w.filler() + " ")
         out.append("".join(parts).rstrip() + "\n")
     return out
+
+
+def popular_picks(weights: list[int], count: int, seed: int = 13) -> list[int]:
+    """Which stored claim each of `count` articles repeats, drawn in proportion to `weights` (the
+    claims' confirmed mentions): news repeats what it already repeats, so the store's biggest claims
+    (hundreds or thousands of mentions) are repeated by a share of the new articles as they are by
+    the archive's, and most articles repeat a claim of one or two mentions."""
+    p = np.asarray(weights, dtype=float)
+    return [int(i) for i in np.random.default_rng(seed + 3).choice(len(p), size=count, p=p / p.sum())]

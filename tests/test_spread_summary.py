@@ -501,3 +501,228 @@ def test_the_check_sees_a_wrong_stored_picture_of_suggestions(session):
         assert any(f"claim {data.claims['c3']}:" in p for p in check_spreads(session))
     finally:
         spread_module.READ_WHOLE = original
+
+
+def _recounted(session) -> dict[int, int]:
+    """claims.outlet_count as counted from the mentions (distinct outlets of confirmed mentions)."""
+    from sqlalchemy import func
+
+    counted = dict(session.execute(
+        select(Mention.claim_id, func.count(func.distinct(Article.outlet_id)))
+        .join(Article, Article.id == Mention.article_id).where(Mention.origin != "suggested")
+        .group_by(Mention.claim_id)).all())
+    return {c: counted.get(c, 0) for c in session.scalars(select(Claim.id))}
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_appended_mentions_keep_what_a_recount_gives(session, monkeypatch, grouped):
+    """An ingest's new mentions are added to a big claim's stored summary and page plan
+    (spread_summary.append_spreads) instead of recounting every mention; at random (outlets,
+    stances, fidelities, suggestions, undated articles, the same day as the first or the last,
+    times of day, earlier days, mentions in older articles, an analyst's change between two), the
+    result is what check_spreads recomputes, and most appends took the short way."""
+    import random
+    from datetime import date, datetime, timedelta, timezone
+
+    from app.domain import spread_summary
+    from app.domain.linking import add_mention, refresh_outlet_counts
+    from app.domain.people import get_or_create_outlet
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 3)
+    if grouped:
+        monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 5)
+    kept = []
+    real = spread_summary.append_spreads
+    monkeypatch.setattr(spread_summary, "append_spreads", lambda s, a: kept.append(real(s, a)) or kept[-1])
+    data = build(session)
+    rng = random.Random(13)
+    outlets = [get_or_create_outlet(session, name).id for name in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon")]
+    big = [data.claims["c1"], data.claims["c3"], data.claims["c4"]]
+    articles: list[Article] = []
+    day = date(2024, 3, 1)
+
+    def article(published, at=None, outlet=None) -> Article:
+        n = len(articles)
+        body = f"Appended report {n}.\n\nSome words said here and there, at length, by someone.\n"
+        made = Article(outlet_id=outlet or rng.choice(outlets), title=f"Appended {n}", published=published,
+                       published_at=at, text=body, content_hash=f"appended-{n}")
+        session.add(made)
+        session.flush()
+        articles.append(made)
+        return made
+
+    def append(into: Article, claims: list[int], refresh: bool = True, stance: str | None = None,
+               also: set[int] = frozenset()) -> dict[int, list[int]]:
+        added: dict[int, list[int]] = {}
+        for claim_id in claims:
+            start = rng.randrange(0, 40)
+            mention = add_mention(session, session.get(Claim, claim_id), into, start, start + 8,
+                                  stance=stance or rng.choice(["repeats", "repeats", "repeats", "contradicts",
+                                                               "discusses"]),
+                                  origin="extracted" if stance else rng.choice(
+                                      ["extracted", "extracted", "extracted", "suggested"]),
+                                  judged=rng.choice(["verbatim", "trimmed", "paraphrased"]))
+            if mention is not None:
+                added.setdefault(claim_id, []).append(mention.id)
+        if refresh:
+            refresh_outlet_counts(session, set(added) | also, appended=added)
+        session.commit()
+        if refresh:
+            assert check_spreads(session) == [], (len(articles), kind)
+            assert {c: session.get(Claim, c).outlet_count for c in big} == {c: _recounted(session)[c] for c in big}
+        return added
+
+    def noon(d: date, hours: int) -> datetime:
+        return datetime.combine(d, datetime.min.time(), timezone.utc) + timedelta(hours=hours)
+
+    for n in range(120):
+        kind = rng.choice(["next day", "next day", "same day", "undated", "undated", "timed", "late", "tz",
+                           "earlier", "older"])
+        claims = rng.sample(big, rng.randint(1, 2))
+        if kind == "older" and articles:
+            append(rng.choice(articles), claims)          # matched back into an earlier article
+        elif kind == "late":
+            # A time of day after the midday a day-only date sits at, the same outlet and side:
+            # after that day's mention in time, before it in the mention list (its group's).
+            first = article(day)
+            append(first, big[:1], stance="repeats")
+            append(article(day, noon(day, rng.randrange(13, 24)), first.outlet_id), big[:1], stance="repeats")
+        elif kind == "tz":
+            # A source's own day with a UTC time on the next one, late: the next day's mention is
+            # later by its day and earlier by its moment.
+            append(article(day, noon(day, 44)), big[:1], stance="repeats")
+            day += timedelta(days=1)
+            append(article(day), big[:1], stance="repeats")
+        else:
+            if kind == "next day":
+                day += timedelta(days=1)
+            published = {"undated": None, "earlier": date(2023, 12, 1 + n % 28)}.get(kind, day)
+            append(article(published, noon(day, rng.randrange(24)) if kind == "timed" else None), claims)
+        if n % 10 == 9:
+            # Added and not refreshed (as a bulk load refreshes later), then one more: that claim's
+            # summary does not hold every other mention, so it is not added to.
+            stale = append(article(None), big[:1], refresh=False, stance="repeats")
+            append(article(None), big[:1], stance="repeats", also=set(stale))
+        if n % 25 == 24:          # an analyst's change between two ingests: recounted in full
+            mention = session.scalars(select(Mention).where(Mention.claim_id == big[0]).order_by(Mention.id)).first()
+            set_stance(session, mention.id, "discusses" if mention.stance != "discusses" else "repeats", "tester")
+            session.commit()
+    # A claim new today, repeated by many outlets the same day (its first: the ties), some with a
+    # time of day, then the next day.
+    hot = Claim(text="A claim everyone repeats today", norm_hash=13)
+    session.add(hot)
+    session.flush()
+    big.append(hot.id)
+    kind = "hot"
+    for n in range(40):
+        hours = rng.choice([None, None, rng.randrange(24)])
+        when = date(2024, 9, 1) + timedelta(days=n // 30)
+        outlet = get_or_create_outlet(session, f"Hot {rng.randrange(n + 1)}").id     # new ones keep coming
+        append(article(when, noon(when, hours) if hours is not None else None, outlet), [hot.id])
+    assert session.get(ClaimSpread, hot.id).tie_ids
+    short = sum(len(k) for k in kept)
+    assert short >= 60, short               # the short way taken for most appends, not only the easy ones
+    assert any(s.page["timeline"] and bool(s.page["timeline"]["bins"]) == grouped
+               for s in session.scalars(select(ClaimSpread).where(ClaimSpread.claim_id.in_(big))))
+
+
+def test_ingests_repeating_a_big_claim_keep_the_summaries(session, monkeypatch):
+    """The ingest path (committing steps, and one transaction) over many articles repeating one
+    claim, dated and undated, on the first day (its ties) and later, ends with the summaries a
+    recount gives; the repeats past the first few took the short way (append_spreads)."""
+    from datetime import timedelta
+
+    from app.domain import spread_summary
+    from app.domain.articles import ArticleInput, ingest_article
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 2)
+    kept = []
+    real = spread_summary.append_spreads
+    monkeypatch.setattr(spread_summary, "append_spreads", lambda s, a: kept.append(real(s, a)) or kept[-1])
+    ingest_and_commit(session, HERALD, "tester")
+    outlets = ["Northport Herald", "Coastal Gazette", "Bay Tribune", "Harbour Daily"]
+    for n in range(16):
+        published = (None if n % 4 == 1 else HERALD.published if n % 7 == 2
+                     else HERALD.published + timedelta(days=1 + n))
+        article = ArticleInput(outlet=outlets[n % len(outlets)], title=f"Repeat {n}", published=published,
+                               text=f"Repeat {n}\n\nIn report number {n} the plan was restated.\n\n"
+                                    f"“{STATEMENT},” harbour master Mirela Dunst said again.\n")
+        if n % 2:
+            ingest_and_commit(session, article, "tester")
+        else:
+            ingest_article(session, article, "tester")
+            session.commit()
+        consistent(session)
+    claim = session.scalars(select(Claim).where(Claim.text.contains("northern pier")).order_by(Claim.id)).first()
+    summary = session.get(ClaimSpread, claim.id)
+    assert summary.linked == 17 and summary.page is not None
+    assert claim.outlet_count == len(outlets)
+    assert sum(claim.id in k for k in kept) >= 8
+
+
+def test_a_grouped_timeline_takes_a_mention_more_from_its_plan(session, monkeypatch):
+    """A big claim's grouped timeline (past MAX_MARKS dated mentions) with a mention more at its
+    latest moment, from an outlet with a row: its group counts one more, or a group is added at
+    its spot (timeline.plan_with_group_added), and the plan is what a recount lays out."""
+    import random
+    from datetime import date, timedelta
+
+    from app.domain import timeline
+    from app.domain.linking import add_mention, refresh_outlet_counts
+    from app.domain.people import get_or_create_outlet
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 3)
+    monkeypatch.setattr("app.domain.timeline.MAX_MARKS", 40)
+    used = []
+    real = timeline.plan_with_group_added
+    monkeypatch.setattr(timeline, "plan_with_group_added", lambda *a: used.append(real(*a)) or used[-1])
+    rng = random.Random(7)
+    claim = Claim(text="A claim repeated day after day", norm_hash=7)
+    session.add(claim)
+    session.flush()
+    outlets = [get_or_create_outlet(session, f"Daily {i}").id for i in range(3)]
+    for n in range(140):
+        day = date(2024, 1, 1) + timedelta(days=n // 10)
+        article = Article(outlet_id=rng.choice(outlets), title=f"Day {n}", published=day, text="Some words here.",
+                          content_hash=f"daily-{n}")
+        session.add(article)
+        session.flush()
+        mention = add_mention(session, claim, article, 0, 4, judged="verbatim",
+                              stance=rng.choice(["repeats", "repeats", "contradicts", "discusses"]))
+        refresh_outlet_counts(session, [claim.id], appended={claim.id: [mention.id]})
+        session.commit()
+        assert check_spreads(session) == [], n
+    plan = session.get(ClaimSpread, claim.id).page["timeline"]
+    assert plan["bins"] and plan["cut"] is None
+    assert sum(u is not None for u in used) >= 30
+
+
+def test_an_append_to_a_big_claim_drops_its_picture_with_suggestions(session, monkeypatch):
+    """append_spreads works out the confirmed picture, not the analyst's one with suggestions
+    (which places the confirmed mentions too): that one is dropped, so the page lays it out from
+    the mentions instead of drawing a picture without the new mention, and the check agrees."""
+    from datetime import date
+
+    from app.domain import spread_summary
+    from app.domain.linking import add_mention, refresh_outlet_counts
+    from app.domain.spread import usable_suggested_plan
+
+    monkeypatch.setattr("app.domain.spread.READ_WHOLE", 0)
+    appended = []
+    real = spread_summary.append_spreads
+    monkeypatch.setattr(spread_summary, "append_spreads", lambda s, a: appended.append(real(s, a)) or appended[-1])
+    data = build(session)
+    claim = session.get(Claim, data.claims["c3"])
+    assert usable_suggested_plan(session, session.get(ClaimSpread, claim.id)) is not None
+    outlet_id = session.get(Article, session.get(Mention, data.mentions[("c3", "Alpha", "repeats")]).article_id).outlet_id
+    article = Article(outlet_id=outlet_id, title="Much later", published=date(2031, 1, 1), text="Some words here.",
+                      content_hash="much-later")
+    session.add(article)
+    session.flush()
+    mention = add_mention(session, claim, article, 0, 4, judged="verbatim", stance="repeats")
+    refresh_outlet_counts(session, [claim.id], appended={claim.id: [mention.id]})
+    session.flush()
+    assert appended and claim.id in appended[-1]          # the short way was taken
+    assert session.get(ClaimSpread, claim.id).page["suggested"] is None
+    assert usable_suggested_plan(session, session.get(ClaimSpread, claim.id)) is None
+    assert check_spreads(session) == []

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from sqlalchemy import bindparam, delete, event, func, select, update
 from sqlalchemy.orm import Session
@@ -91,33 +91,80 @@ def add_mention(session: Session, claim: Claim, article: Article, start: int, en
                       fidelity=judged or fidelity(claim.text, excerpt, quoted=quoted),
                       confirmed_by=confirmed_by, score=score)
     session.add(mention)
+    noted = session.info.get(_APPENDED)
+    if noted is not None:
+        noted.setdefault(claim.id, []).append(mention)
     if flush:
         session.flush()
     return mention
 
 
-def refresh_outlet_counts(session: Session, claim_ids: Iterable[int]) -> None:
-    """Recount distinct outlets for these claims in one statement, not one query per claim, and
-    their stored spread summaries and the outlet matrix's counts (domain/spread_summary.py): every
-    path that adds, removes or changes a claim's mentions calls this once it has made the change.
+def refresh_outlet_counts(session: Session, claim_ids: Iterable[int],
+                          appended: Mapping[int, Collection[int]] | None = None) -> None:
+    """Recount distinct outlets for these claims, their stored spread summaries and the outlet
+    matrix's counts (domain/spread_summary.py): every path that adds, removes or changes a claim's
+    mentions calls this once it has made the change.
 
-    Suggestions waiting for an analyst do not count: an outlet carries a claim once it is linked."""
+    `appended`: claim id -> the ids of the mentions added to it, for claims whose only change since
+    their last refresh is those new mentions (an ingest: take_appended). Their summaries are brought
+    up to date from the stored ones where that is sure (spread_summary.append_spreads), so the cost
+    does not grow with a big claim's mentions; the others are recomputed from all their mentions.
+
+    Suggestions waiting for an analyst do not count: an outlet carries a claim once it is linked.
+    The count is the outlets the claim's summary names (every confirmed mention's, every stance)."""
     from app.domain.spread_summary import refresh_spreads
 
     ids = sorted(set(claim_ids))
     if not ids:
         return
-    refresh_spreads(session, ids)
-    count = (select(func.count(func.distinct(Article.outlet_id)))
-             .select_from(Mention).join(Article, Article.id == Mention.article_id)
-             .where(Mention.claim_id == Claim.id, LINKED).scalar_subquery())
-    session.execute(update(Claim).where(Claim.id.in_(ids)).values(outlet_count=count)
-                    .execution_options(synchronize_session=False))
+    kept = refresh_appended(session, {c: appended[c] for c in ids if c in appended}) if appended else set()
+    _store_counts(session, refresh_spreads(session, [c for c in ids if c not in kept]))
+
+
+def refresh_appended(session: Session, appended: Mapping[int, Collection[int]]) -> set[int]:
+    """refresh_outlet_counts for those claims of `appended` (claim id -> the ids of the mentions
+    just added to it, nothing else about its mentions changed since it was last refreshed) whose
+    summary can be brought up to date from the stored one (spread_summary.append_spreads); returns
+    them. The others are left as they are, for the caller to refresh."""
+    from app.domain.spread_summary import append_spreads
+
+    counts = append_spreads(session, appended) if appended else {}
+    _store_counts(session, counts)
+    return set(counts)
+
+
+def _store_counts(session: Session, counts: Mapping[int, int]) -> None:
+    if not counts:
+        return
+    claims = Claim.__table__
+    session.execute(update(claims).where(claims.c.id == bindparam("b_id")).values(outlet_count=bindparam("b_n")),
+                    [{"b_id": c, "b_n": n} for c, n in sorted(counts.items())])
     # Looked up by key, not by walking the identity map: an ingest holds every row it loaded.
-    for claim_id in ids:
+    for claim_id in counts:
         claim = session.identity_map.get(identity_key(Claim, claim_id))
         if claim is not None:
             session.expire(claim, ["outlet_count"])
+
+
+#: session.info key: claim id -> the mentions add_mention made of it since take_appended (kept
+#: only while an ingest asks for them: track_appended).
+_APPENDED = "appended_mentions"
+
+
+def track_appended(session: Session) -> None:
+    """From now on add_mention notes each mention it makes, for take_appended (an ingest's steps)."""
+    session.info[_APPENDED] = {}
+
+
+def take_appended(session: Session, claim_ids: Iterable[int], stop: bool = False) -> dict[int, list[int]]:
+    """claim id -> ids of the mentions add_mention made of it since it was last taken (flushed:
+    they have ids), for refresh_outlet_counts(appended=...); forgotten once taken. `stop`: note
+    no more (the ingest is done)."""
+    noted = session.info.get(_APPENDED) or {}
+    out = {c: [m.id for m in noted.pop(c)] for c in set(claim_ids) if c in noted}
+    if stop:
+        session.info.pop(_APPENDED, None)
+    return out
 
 
 def refresh_fidelity(session: Session, claim: Claim) -> None:

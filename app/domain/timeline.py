@@ -409,3 +409,45 @@ def _row(label: str, raw: list[list], top: int, first_id: int | None, href: Call
         colour, shape = STANCE_MARKS[stance]
         marks.append(Mark(i, x, top + MARK_Y, fan, colour, shape, suggested, first, href(ref), text, n))
     return Row(label, top, tuple(marks))
+
+
+def plan_with_group_added(plan: dict | None, t0: datetime, t1: datetime, has_time: bool, outlet: object,
+                          new_outlet: bool, m_id: int, article_id: int, moment: datetime, stance: str) -> dict | None:
+    """timeline_plan's grouped plan (past MAX_MARKS dated mentions) with one confirmed mention more,
+    worked out from the plan alone: what timeline_plan gives over the mentions and it, or None where
+    that is not sure here (the caller lays the picture out again). Only for a mention at the
+    latest moment already drawn (`t1`; `t0` the first's; `has_time`: some mention has a time of
+    day, this one's included), so the axis and its ticks stay; of an outlet with a row of its
+    own; and where the unit chosen still keeps the picture within its marks and
+    its marks their room (a finer unit could only have grown past them)."""
+    from app.domain.timeline_bins import _ABOUT, GROUPED_WIDTH_PX, unit_room
+
+    if plan is None or not plan["bins"] or plan.get("cut") is not None or moment != t1:
+        return None
+    unit = plan["bins"]
+    ticks, _ = _tick_times(t0, t1, days_only=not has_time)
+    lo, hi = ticks[0], ticks[-1]
+    rows = [[key, [list(mark) for mark in marks]] for key, marks in plan["rows"]]
+    marks = next((ms for key, ms in rows if key == outlet), None)
+    if marks is None or new_outlet:           # a new row, or the "+N more" row: laid out again
+        return None
+    start = key_start(bin_key(moment, unit), unit)
+    x = min(max(_x(start + (bin_end(start, unit) - start) / 2, lo, hi), X_START), X_END)
+    label = bin_label(start, unit)
+    found = next((mark for mark in marks if mark[7] == label and mark[5] == stance and not mark[6]), None)
+    if found is not None:
+        found[3] += 1
+    else:
+        rank = _STANCE_RANK[stance]
+        at = next((n for n, mark in enumerate(marks)
+                   if mark[1] > x or (mark[7] == label and (mark[6] or _STANCE_RANK[mark[5]] > rank))), len(marks))
+        marks.insert(at, [m_id, x, 0, 1, article_id, stance, False, label])
+    spot = [mark for mark in marks if mark[7] == label]
+    for n, mark in enumerate(spot):
+        mark[2] = (2 * n - (len(spot) - 1)) * GROUP_FAN_PX // 2
+    span = hi - lo
+    share = _ABOUT[unit] / span * (X_END - X_START) if span else X_END - X_START
+    drawn = sum(len(ms) for _, ms in rows) + (len(plan["more"][2]) if plan["more"] else 0)
+    if drawn > MAX_MARKS or unit_room(len(spot), len(str(max(mark[3] for mark in spot)))) > share / 100 * GROUPED_WIDTH_PX:
+        return None
+    return {**plan, "rows": rows, "dated": plan["dated"] + 1}
