@@ -341,7 +341,9 @@ def measure_ingest(db: Path, claims: int, count: int, seconds: float, mix: str =
 
     con = sqlite3.connect(db)
     texts, repeated = _ingest_texts(con, claims, count, mix)
-    copy = db.with_name(db.stem + "-ingest.db")
+    # A copy of its own for each mix: the process keeps what it read of a store (postings, the
+    # vocabulary) by its URL, so with one path the second mix would start warm from the first.
+    copy = db.with_name(f"{db.stem}-ingest-{mix}.db")
     target = sqlite3.connect(copy)
     con.backup(target)         # ingest writes to a copy: a --reuse run measures the store as loaded
     target.close()
