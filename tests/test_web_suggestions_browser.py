@@ -84,7 +84,7 @@ def test_keys_accept_and_reject_in_place(served):
 def test_keys_fall_back_to_plain_forms_without_htmx(served):
     base, url, (first, second, _third) = served
     with chromium_page(base) as page:
-        page.route("**/vendor/htmx.min.js", lambda route: route.abort())
+        page.route("**/vendor/htmx.min.js*", lambda route: route.abort())   # the URL carries ?v= (static_url)
         page.goto(base + "/suggestions")
         page.locator("h1").click()
         page.keyboard.press("j")
