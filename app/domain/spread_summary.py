@@ -115,8 +115,8 @@ def page_plan(rows: list[tuple], waiting: list[tuple] = ()) -> dict:
 def suggested_plan(rows: list[tuple], waiting: list[tuple]) -> dict | None:
     """The timeline a reader who sees suggestions gets of a big claim (what suggested_spread lays out
     from every mention on each load: 44 % of that page's time at 100k claims), from its confirmed
-    `rows` (page_plan's) and its suggestions as (id, article_id, outlet_id, published, published_at
-    (UTC), stance): the plan (timeline.timeline_plan, rows by outlet id), the undated suggestions
+    `rows` (page_plan's) and its suggestions, as rows of the same shape (id, article_id, outlet_id, published, published_at
+    (UTC), stance, ...): the plan (timeline.timeline_plan, rows by outlet id), the undated suggestions
     the spread lists, and which suggestions it was worked out with (`waiting`: waiting_key). None
     without suggestions.
 
@@ -164,27 +164,26 @@ def side_rows(claim_id: int, repeat: frozenset, contra: frozenset) -> set[tuple[
     return ({(o, "repeats", claim_id) for o in repeat} | {(o, "contradicts", claim_id) for o in contra})
 
 
-def _confirmed_rows(session: Session, ids: list[int]) -> dict[int, list[tuple]]:
-    stmt = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.outlet_id, Article.published,
-                   Article.published_at, Mention.stance, Mention.fidelity, Mention.start)
-            .join(Article, Article.id == Mention.article_id)
-            .where(Mention.claim_id.in_(ids), Mention.origin != "suggested"))
-    by_claim: dict[int, list[tuple]] = {}
-    for r in session.execute(stmt):
-        by_claim.setdefault(r[0], []).append((r[1], r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8]))
-    return by_claim
+LINKED_ONLY = Mention.origin != "suggested"
+_ROWS = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.outlet_id, Article.published,
+                Article.published_at, Mention.stance, Mention.fidelity, Mention.start)
+         .join(Article, Article.id == Mention.article_id))
 
 
-def _suggested_rows(session: Session, ids: list[int]) -> dict[int, list[tuple]]:
+def _row(r) -> tuple:
+    """A _ROWS row as compute_spreads' rows: (id, article_id, outlet_id, published, published_at
+    (UTC), stance, fidelity, start)."""
+    return (r[1], r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8])
+
+
+def _rows_by_claim(session: Session, ids: list[int], suggested: bool = False) -> dict[int, list[tuple]]:
+    """claim id -> its confirmed mentions (or, `suggested`, those waiting) as _row gives them."""
     if not ids:
         return {}
-    stmt = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.outlet_id, Article.published,
-                   Article.published_at, Mention.stance)
-            .join(Article, Article.id == Mention.article_id)
-            .where(Mention.claim_id.in_(ids), Mention.origin == "suggested"))
+    origin = Mention.origin == "suggested" if suggested else LINKED_ONLY
     by_claim: dict[int, list[tuple]] = {}
-    for r in session.execute(stmt):
-        by_claim.setdefault(r[0], []).append((r[1], r[2], r[3], r[4], as_utc(r[5]), r[6]))
+    for r in session.execute(_ROWS.where(Mention.claim_id.in_(ids), origin)):
+        by_claim.setdefault(r[0], []).append(_row(r))
     return by_claim
 
 
@@ -192,8 +191,9 @@ def compute_spreads(session: Session, ids: list[int]) -> dict[int, dict]:
     """claim id -> the summary row it should have (claims without a confirmed mention left out)."""
     live = set(session.scalars(select(Claim.id).where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))))
     out = {}
-    confirmed = _confirmed_rows(session, ids)
-    waiting = _suggested_rows(session, [c for c, rows in confirmed.items() if len(rows) > spread.READ_WHOLE])
+    confirmed = _rows_by_claim(session, ids)
+    waiting = _rows_by_claim(session, [c for c, rows in confirmed.items() if len(rows) > spread.READ_WHOLE],
+                             suggested=True)
     for claim_id, rows in confirmed.items():
         summary = summarize_rows(rows)
         repeat, contra = _sides(summary["outlets"])
@@ -336,19 +336,6 @@ def append_spreads(session: Session, appended: Mapping[int, Collection[int]]) ->
         kept[claim_id] = len(spread.carrying_outlets(row["outlets"]))
     moves.apply(session)
     return kept
-
-
-LINKED_ONLY = Mention.origin != "suggested"
-_ROWS = (select(Mention.claim_id, Mention.id, Mention.article_id, Article.outlet_id, Article.published,
-                Article.published_at, Mention.stance, Mention.fidelity, Mention.start)
-         .join(Article, Article.id == Mention.article_id))
-
-
-def _row(r) -> tuple:
-    """A _ROWS row as compute_spreads' rows: (id, article_id, outlet_id, published, published_at
-    (UTC), stance, fidelity, start)."""
-    return (r[1], r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8])
-
 
 def _summary_key(r: tuple) -> tuple:
     """summarize_rows' (and spread.order_key's) order of a row."""
