@@ -107,7 +107,7 @@ def test_logins_and_edits_succeed_while_a_long_article_is_ingested(app_10s, monk
     ensure_user(app, "dana", "analyst")
 
     pause = PausedIngest(writers=3)
-    monkeypatch.setattr(matching, "claim_candidates", pause.wrap(matching.claim_candidates))
+    monkeypatch.setattr(matching, "claim_candidates_many", pause.wrap(matching.claim_candidates_many))
     ingest_over = threading.Event()
     outcome: dict[str, object] = {}
     answers: dict[str, list[int]] = {"login": [], "status": [], "tag": []}

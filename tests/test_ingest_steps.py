@@ -46,7 +46,7 @@ def count(session, model, *where) -> int:
 
 
 def test_a_claim_made_by_another_ingest_meanwhile_is_joined_not_duplicated(factory, monkeypatch):
-    real = matching.claim_candidates
+    real = matching.claim_candidates_many
     paused, resume = threading.Event(), threading.Event()
 
     def lookup(*args, **kwargs):
@@ -56,7 +56,7 @@ def test_a_claim_made_by_another_ingest_meanwhile_is_joined_not_duplicated(facto
             assert resume.wait(60)
         return found
 
-    monkeypatch.setattr(matching, "claim_candidates", lookup)
+    monkeypatch.setattr(matching, "claim_candidates_many", lookup)
     results, errors = [], []
 
     def first_ingest() -> None:
@@ -85,7 +85,7 @@ def test_a_claim_made_by_another_ingest_meanwhile_is_joined_not_duplicated(facto
 
 
 def _fail_at_lookup(monkeypatch, n: int) -> None:
-    real, calls = matching.claim_candidates, []
+    real, calls = matching.claim_candidates_many, []
 
     def lookup(*args, **kwargs):
         calls.append(1)
@@ -93,7 +93,7 @@ def _fail_at_lookup(monkeypatch, n: int) -> None:
             raise RuntimeError("the matcher broke half-way")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(matching, "claim_candidates", lookup)
+    monkeypatch.setattr(matching, "claim_candidates_many", lookup)
 
 
 def _stored(session) -> tuple[int, int, int]:

@@ -23,8 +23,7 @@ def _sql_ranking(session, terms: list[str], limit: int) -> list[tuple]:
 
 
 def _kept_ranking(session, terms: list[str], limit: int) -> list[tuple]:
-    params = search._ranked_params(session, "sqlite", terms)
-    return [tuple(r) for r in search._kept_ranking(session, terms, params, limit)]
+    return [tuple(r) for r in search._kept_rankings(session, [terms], limit)[0]]
 
 
 def _add_claims(session, rng: random.Random, n: int) -> list[int]:
@@ -186,3 +185,25 @@ def test_boolean_top_ties_and_a_lone_word(sqlite_session):
     assert postings.boolean_top(session, ["ferry", "pier"], [1.5, 1.5], 3) == [(1, 3.0), (4, 3.0), (2, 1.5)]
     assert postings.boolean_top(session, ["ferry", "pier"], [2.0, 1.0], 4) == [(1, 3.0), (4, 3.0), (3, 2.0), (2, 1.0)]
     assert postings.boolean_top(session, ["quay"], [2.5], 5) == [(5, 2.5)]
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_many_lists_ranked_together_are_each_the_index_ranking(sqlite_session, monkeypatch, wide):
+    """An article's windows ranked at once (claim_candidates_many): each list is the index's own
+    ranking of its words, whatever the others ask (the same words, words read for another list,
+    no word at all), as claims come and merge; with every one- or two-word list "wide", some are
+    ranked by the index's boolean queries in the same pass."""
+    session, rng = sqlite_session, random.Random(17)
+    if wide:
+        monkeypatch.setattr(postings, "BOOLEAN_REACH", 0)
+    _add_claims(session, rng, 150)
+    session.commit()
+    for round_ in range(4):
+        lists = _queries(rng)[:25] + [[], ["harb", "ferry"], ["harb"], ["ferry"]]
+        rng.shuffle(lists)
+        for limit in (1, 5, 12):
+            together = [[tuple(r) for r in rows] for rows in search._kept_rankings(session, lists, limit)]
+            assert together == [_sql_ranking(session, terms, limit) if terms else [] for terms in lists], round_
+        added = _add_claims(session, rng, 15)
+        session.execute(update(Claim).where(Claim.id == added[0]).values(merged_into_id=added[1]))
+        session.commit()

@@ -53,7 +53,7 @@ from app.pipeline.stance import StanceResult, reads_speaker, stance
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import (
     article_candidates,
-    claim_candidates,
+    claim_candidates_many,
     CANDIDATE_BARS,
     NewRows,
     ARTICLE_BARS,
@@ -138,12 +138,13 @@ class MatchConfig:
 
 
 def scored_candidates(session: Session, text: str, config: MatchConfig,
-                      floor: float | None = None) -> list[ScoredClaim]:
+                      floor: float | None = None, pool: Pool | None = None) -> list[ScoredClaim]:
     """Stored claims that share words with `text`, scored and best first. Those that cannot reach
     `floor` (by default the lowest threshold of `config`: no decision could take them) are left out.
     With `config.rank_as_list` and a list model in the scorer, each score is then read against the
-    others on the list (see pipeline.scorer.LIST_FEATURES)."""
-    measured = [m for m in candidate_measures(session, text, config, floor) if m.joined.match.score > 0]
+    others on the list (see pipeline.scorer.LIST_FEATURES). `pool`: the text's candidate_pool, when
+    the caller found it with others' (candidate_pools)."""
+    measured = [m for m in candidate_measures(session, text, config, floor, pool) if m.joined.match.score > 0]
     scored = [m.joined for m in measured]
     if config.rank_as_list and config.scorer is not None:
         semantic = config.scorer.semantic is not None and any(s.match.semantic is not None for s in scored)
@@ -177,11 +178,11 @@ class Measured:
 
 
 def candidate_measures(session: Session, text: str, config: MatchConfig,
-                       floor: float | None = None) -> list[Measured]:
+                       floor: float | None = None, pool: Pool | None = None) -> list[Measured]:
     """Each candidate scored on its text (with embeddings, the semantic model also reads its
     headline's measures) and on its fact-check headline, in the order the candidates were found:
     what scored_candidates ranks, and what scripts/train_match_scorer.py learns from."""
-    text, hits, sims = candidate_pool(session, text, config)
+    text, hits, sims = pool if pool is not None else candidate_pool(session, text, config)
     passage = prepare(text)
     titles = {cid: title for cid, _, title, _ in hits if title} if config.headlines else {}
     # each candidate's stems from the ones it was stored with, read by the search with it
@@ -222,22 +223,32 @@ def candidate_measures(session: Session, text: str, config: MatchConfig,
 
 #: A claim the search found: (id, text, review_title, kept stems as stored: claims.stems).
 Candidate = tuple[int, str, str | None, str | None]
+#: What a text is scored against (candidate_pool): the text as matched, its candidates, their cosines.
+Pool = tuple[str, list[Candidate], dict[int, float]]
 
 
-def candidate_pool(session: Session, text: str, config: MatchConfig
-                   ) -> tuple[str, list[Candidate], dict[int, float]]:
+def candidate_pool(session: Session, text: str, config: MatchConfig) -> Pool:
     """The claims a text is scored against: the search index's best `config.candidates` for its
     words, with embeddings also the nearest stored vectors. Returns the text as matched (a post's
     links cut, its tags split: pipeline.social.clean_post), the (id, text, headline, kept stems)
     candidates and, with embeddings, each candidate's cosine with the text. bench/checkthat.py
     reads it to say whether a right claim was lost here or in the ranking."""
-    text = clean_post(text)
-    terms = query_terms(text, MATCH_QUERY_TERMS)
-    hits = claim_candidates(session, terms, config.candidates, config.candidate_budget, config.candidate_terms)
-    sims: dict[int, float] = {}
-    if config.embedder is not None:
-        hits, sims = semantic_candidates(session, text, hits, config)
-    return text, hits, sims
+    return candidate_pools(session, [text], config)[0]
+
+
+def candidate_pools(session: Session, texts: Sequence[str], config: MatchConfig) -> list[Pool]:
+    """candidate_pool of each text, the search index asked for all of them at once
+    (storage.search.claim_candidates_many): the same pools."""
+    cleaned = [clean_post(text) for text in texts]
+    found = claim_candidates_many(session, [query_terms(text, MATCH_QUERY_TERMS) for text in cleaned],
+                                  config.candidates, config.candidate_budget, config.candidate_terms)
+    pools = []
+    for text, hits in zip(cleaned, found):
+        sims: dict[int, float] = {}
+        if config.embedder is not None:
+            hits, sims = semantic_candidates(session, text, hits, config)
+        pools.append((text, hits, sims))
+    return pools
 
 
 def semantic_candidates(session: Session, text: str, hits: list[Candidate],
@@ -800,6 +811,9 @@ def _ready_lists(session: Session, ready: ReadyWindows | None, config: MatchConf
 # Windows of this process's ingests whose ready list was taken or scored again (for benchmarks).
 READY_WINDOWS: Counter = Counter()
 
+# Windows whose candidates window_decisions finds together (storage.search.claim_candidates_many).
+WINDOWS_AHEAD = 64
+
 
 def window_decisions(session: Session, article: Article, config: MatchConfig,
                      ready: ReadyWindows | None = None) -> Iterator[list[tuple[int, int, Decision]]]:
@@ -816,7 +830,8 @@ def window_decisions(session: Session, article: Article, config: MatchConfig,
     take = _ready_lists(session, ready, config)
     held: list[tuple[int, int, Decision]] = []     # the sentence's list-item decisions (clause_decisions)
     sentence = None
-    for start, end in windows:
+    pools: dict[tuple[int, int], Pool] = {}
+    for at, (start, end) in enumerate(windows):
         around = sentence_around(article.text, start, end)
         if around != sentence:
             if held:
@@ -825,7 +840,12 @@ def window_decisions(session: Session, article: Article, config: MatchConfig,
         passage = article.text[start:end]
         scored = take(start, end)
         if scored is None:
-            scored = scored_candidates(session, passage, config)
+            if (start, end) not in pools:
+                # The next windows' candidates found together (what this phase writes, mentions,
+                # changes no candidate list); a window a worker scored (`ready`) alone, when asked.
+                ahead = windows[at:at + WINDOWS_AHEAD] if ready is None else [(start, end)]
+                pools = dict(zip(ahead, candidate_pools(session, [article.text[a:b] for a, b in ahead], config)))
+            scored = scored_candidates(session, passage, config, pool=pools[(start, end)])
         skip = {s.claim_id for s in scored
                 if _overlaps(linked.get(s.claim_id, []), start, end)
                 or (s.claim_id, start, end) in dismissed}

@@ -112,55 +112,116 @@ def ranked_rows(session: Session, terms: list[str], weights: list[float], limit:
     prefix (merged ones too), best first, ties by id: the ranked part of search._ranked_sql for
     SQLite, the sums made in the same order (term by term), so they are the same floats.
     `folded(term)`: the term as NewRows compares it. `reach`: how many claims the terms reach
-    together by the vocabulary's counts (0: not said).
+    together by the vocabulary's counts (0: not said). See ranked_rows_many."""
+    return ranked_rows_many(session, [(terms, weights, reach)], limit, folded)[0]
 
-    Postings not kept yet are read from the index and kept, unless there are one or two terms
+
+def ranked_rows_many(session: Session, asks: list[tuple[list[str], list[float], int]], limit: int,
+                     folded) -> list[list[tuple[int, float]]]:
+    """ranked_rows for each (terms, weights, reach) of `asks` (the windows of an article), read
+    together: the highest claim id looked at once, the postings of every word not kept yet read
+    in one statement (a few), and the lists ranked in one pass. Each list is the one ranked_rows
+    gives alone: the same rows, the same sums.
+
+    Postings not kept yet are read from the index and kept, unless a list has one or two terms
     reaching over BOOLEAN_REACH claims and one of those not kept was never asked for before: the
-    index then answers the top itself (boolean_top) and nothing is read. Only a window of common
-    words sends so few terms so wide (search._telling_terms sends at least two, then stops at its
-    budget of reach), and at a million claims most such words came once: reading them was 8 % of
-    an ingest's time there. A word asked for again is read and kept as any other."""
+    index then answers that list's top itself (boolean_top) and nothing is read for it. Only a
+    window of common words sends so few terms so wide (search._telling_terms sends at least two,
+    then stops at its budget of reach), and at a million claims most such words came once: reading
+    them was 8 % of an ingest's time there. A word asked for again is read and kept as any other."""
     from app.storage.search import NewRows   # noqa: PLC0415  (search imports this module)
 
     session.flush()       # the index (and the highest id) must hold the claims this transaction added
     kept, total = kept_postings(session, lambda rows: NewRows(rows).words)
+    found: dict[str, np.ndarray] = {}
+    reading: dict[str, None] = {}    # words to read, in the order first asked
+    wide: list[int] = []
     with _LOCK:
-        found = {t: kept.rows.get(t) for t in terms}
-        missing = [t for t, ids in found.items() if ids is None]
-        first_time = [t for t in missing if t not in kept.asked]
-        wide = len(terms) <= 2 and reach > BOOLEAN_REACH and bool(first_time)
-        if wide:
-            kept.asked.update(first_time)
-    if wide:
-        return boolean_top(session, terms, weights, limit)
-    if missing:
-        # One statement for the window's new words, one string of ids a word: a row a claim cost
-        # the driver and the list twice the index's own time (a word reaches ~350 claims at 100k).
-        cursor = session.connection().connection.cursor()
-        try:
-            listed = dict(cursor.execute(_postings_sql(len(missing)), [f'"{t}"*' for t in missing]).fetchall())
-        finally:
-            cursor.close()
-        for i, term in enumerate(missing):
-            text = listed.get(i)
-            ids = np.fromstring(text, dtype=np.int64, sep=" ") if text else np.empty(0, dtype=np.int64)
-            ids.sort()
-            found[term] = ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
+        for i, (terms, _, reach) in enumerate(asks):
+            for t in terms:
+                if t not in found and (ids := kept.rows.get(t)) is not None:
+                    found[t] = ids
+            missing = [t for t in terms if t not in found and t not in reading]
+            first_time = [t for t in missing if t not in kept.asked]
+            if len(terms) <= 2 and reach > BOOLEAN_REACH and first_time:
+                kept.asked.update(first_time)
+                wide.append(i)
+            else:
+                reading.update(dict.fromkeys(missing))
+    if reading:
+        found |= _read_postings(session, list(reading))
         with _LOCK:
             if kept.since == total:       # read as the postings stand: kept for the next asker
-                for term in missing:
+                for term in reading:
                     kept.keep(term, found[term], folded(term))
-    arrays = [found[t] for t in terms]
-    if total < kept.since:      # kept from a later view than this session's: its newer claims out
-        arrays = [a[a <= total] for a in arrays]
-    ids = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
-    if not len(ids):
-        return []
-    each = np.repeat(np.asarray(weights, dtype=np.float64), [len(a) for a in arrays])
-    claims, at = np.unique(ids, return_inverse=True)
-    sums = np.bincount(at, weights=each, minlength=len(claims))   # in input order: term by term
-    best = np.lexsort((claims, -sums))[:limit]
-    return [(int(claims[i]), float(sums[i])) for i in best]
+    out: list[list[tuple[int, float]]] = [[] for _ in asks]
+    for i in wide:
+        out[i] = boolean_top(session, *asks[i][:2], limit)
+    narrow = sorted(set(range(len(asks))) - set(wide))
+    arrays, each, owner = [], [], []
+    for i in narrow:
+        terms, weights, _ = asks[i]
+        for t, w in zip(terms, weights):
+            a = found[t]
+            if total < kept.since:      # kept from a later view than this session's: its newer claims out
+                a = a[a <= total]
+            if len(a):
+                arrays.append(a)
+                each.append(w)
+                owner.append(i)
+    if not arrays:
+        return out
+    sizes = [len(a) for a in arrays]
+    # one key a (list, claim): the list's index in the high bits, the claim id in the low ones
+    bits = max(total, kept.since, 1).bit_length()
+    keys = (np.repeat(np.asarray(owner, dtype=np.int64), sizes) << bits) | np.concatenate(arrays).astype(np.int64)
+    # A stable sort (the keys are runs already sorted: a term's ids) keeps a key's entries in
+    # input order, list by list and term by term, so each sum is made as a list's alone.
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    uniq = ordered[first]
+    sums = np.bincount(np.cumsum(first) - 1, weights=np.repeat(np.asarray(each, dtype=np.float64), sizes)[order],
+                       minlength=len(uniq))
+    lists, claims = uniq >> bits, uniq & ((1 << bits) - 1)
+    owners = np.asarray(list(dict.fromkeys(owner)), dtype=np.int64)
+    for i, start, end in zip(owners.tolist(), np.searchsorted(lists, owners, "left").tolist(),
+                             np.searchsorted(lists, owners, "right").tolist()):
+        part, ids = sums[start:end], claims[start:end]
+        if end - start > limit:    # only those reaching the limit-th best sum (ties with it too) sorted
+            bar = np.partition(part, end - start - limit)[end - start - limit]
+            pick = np.flatnonzero(part >= bar)
+            best = pick[np.lexsort((ids[pick], -part[pick]))][:limit]
+        else:
+            best = np.lexsort((ids, -part))
+        out[i] = [(int(c), float(v)) for c, v in zip(ids[best], part[best])]
+    return out
+
+
+# Words a statement reading postings asks for at most (SQLite's compound SELECT holds 500 at most).
+_READ_CHUNK = 200
+
+
+def _read_postings(session: Session, words: list[str]) -> dict[str, np.ndarray]:
+    """Each word's sorted claim ids, from the index, a statement for up to _READ_CHUNK words, one
+    string of ids a word: a row a claim cost the driver and the list twice the index's own time (a
+    word reaches ~350 claims at 100k)."""
+    out = {}
+    cursor = session.connection().connection.cursor()
+    try:
+        for at in range(0, len(words), _READ_CHUNK):
+            chunk = words[at:at + _READ_CHUNK]
+            listed = dict(cursor.execute(_postings_sql(len(chunk)), [f'"{t}"*' for t in chunk]).fetchall())
+            for i, term in enumerate(chunk):
+                text = listed.get(i)
+                ids = np.fromstring(text, dtype=np.int64, sep=" ") if text else np.empty(0, dtype=np.int64)
+                ids.sort()
+                out[term] = ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids
+    finally:
+        cursor.close()
+    return out
 
 
 def boolean_top(session: Session, terms: list[str], weights: list[float], limit: int) -> list[tuple[int, float]]:

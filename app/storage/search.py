@@ -15,6 +15,7 @@ its end (search_index_ddl, article_index_ddl).
 """
 from __future__ import annotations
 
+import json
 import re
 import string
 import unicodedata
@@ -32,7 +33,7 @@ from app.pipeline.words import INDEX_WORD, join_prefixes, prefix_join_sql
 from app.storage.engine import run_ddl
 from app.storage.lookups import driver_rows, index_rows
 from app.storage.models import Claim
-from app.storage.postings import ranked_rows
+from app.storage.postings import ranked_rows_many
 from app.storage.term_counts import VocabSnapshot, pin_snapshot, snapshot
 
 MAX_TOKENS = 16
@@ -574,41 +575,58 @@ def claim_candidates(session, terms: list[str], limit: int, budget: int = 800,
     Terms are stems from app.pipeline.matching; they are reduced to letters and digits here so
     nothing in an article can be read as query syntax. Only the rarest terms are sent (see
     _telling_terms), so the ranking never walks the postings of a common word."""
-    clean = claim_search_terms(session, terms, budget, most)
-    if not clean:
-        return []
+    return claim_candidates_many(session, [terms], limit, budget, most)[0]
+
+
+def claim_candidates_many(session, term_lists: list[list[str]], limit: int, budget: int = 800,
+                          most: int = 12) -> list[list[tuple[int, str, str | None, str | None]]]:
+    """claim_candidates for each of `term_lists` (the windows of an article): on SQLite ranked
+    together from the kept postings (postings.ranked_rows_many) and their claims read in one
+    statement, which cost as much as the ranking itself a window at a time; on PostgreSQL a query
+    each. The same lists either way."""
+    cleans = [claim_search_terms(session, terms, budget, most) for terms in term_lists]
     dialect = session.get_bind().dialect.name
-    params = _ranked_params(session, dialect, clean) | {"n": limit}
     if dialect == "sqlite":
-        rows = _kept_ranking(session, clean, params, limit)
+        ranked = _kept_rankings(session, cleans, limit)
     else:
-        sql = _ranked_sql(dialect, len(clean), True)
-        rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
-        if rows is None:
-            rows = index_rows(session, sql, params)
+        ranked = [_index_ranking(session, dialect, clean, limit) if clean else [] for clean in cleans]
     bars = session.info.get(CANDIDATE_BARS)
-    if bars is not None:
-        bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
-    return [(cid, text, title, kept) for cid, text, title, kept, _ in rows]
+    out = []
+    for clean, rows in zip(cleans, ranked):
+        if clean and bars is not None:
+            bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
+        out.append([(cid, text, title, kept) for cid, text, title, kept, _ in rows])
+    return out
 
 
-def _kept_ranking(session, terms: list[str], params: dict, limit: int) -> list[tuple]:
-    """What _ranked_sql(claims) answers on SQLite, ranked from the postings this process keeps
-    (storage.postings): the best `limit` claims, then the merged ones among them left out."""
-    counts = _snapshot(session).counts(terms, index_word)
-    ranked = ranked_rows(session, terms, [params[f"w{i}"] for i in range(len(terms))], limit, _folded_term,
-                         reach=sum(counts.get(t) or 0 for t in terms))
-    if not ranked:
-        return []
+def _index_ranking(session, dialect: str, clean: list[str], limit: int) -> list[tuple]:
+    """_ranked_sql(claims)'s rows asked of the index itself (PostgreSQL)."""
+    params = _ranked_params(session, dialect, clean) | {"n": limit}
+    sql = _ranked_sql(dialect, len(clean), True)
+    rows = _pruned(session, sql, params, clean, limit) if dialect == "postgresql" else None
+    return index_rows(session, sql, params) if rows is None else rows
+
+
+def _kept_rankings(session, cleans: list[list[str]], limit: int) -> list[list[tuple]]:
+    """What _ranked_sql(claims) answers on SQLite for each list of words, ranked from the postings
+    this process keeps (storage.postings): the best `limit` claims, then the merged ones among
+    them left out."""
+    vocab = _snapshot(session)
+    words = set().union(*cleans)
+    weights, counts = term_weight_table(session, words), vocab.counts(words, index_word)
+    ranked = ranked_rows_many(session, [(clean, [weights[t] for t in clean], sum(counts.get(t) or 0 for t in clean))
+                                        for clean in cleans], limit, _folded_term)
+    ids = sorted({cid for rows in ranked for cid, _ in rows})
+    if not ids:
+        return [[] for _ in cleans]
     live = {cid: (text, title, kept) for cid, text, title, kept in driver_rows(
-        session, _live_sql(len(ranked)), {f"i{i}": cid for i, (cid, _) in enumerate(ranked)})}
-    return [(cid, *live[cid], s) for cid, s in ranked if cid in live]
+        session, _LIVE_SQL, {"ids": json.dumps(ids)})}
+    return [[(cid, *live[cid], s) for cid, s in rows if cid in live] for rows in ranked]
 
 
-@lru_cache(maxsize=64)
-def _live_sql(n: int) -> str:
-    ids = ", ".join(f":i{i}" for i in range(n))
-    return f"SELECT id, text, review_title, stems FROM claims WHERE id IN ({ids}) AND merged_into_id IS NULL"
+# The live claims among ids given as one JSON array: one statement whatever their number.
+_LIVE_SQL = ("SELECT id, text, review_title, stems FROM claims WHERE id IN (SELECT value FROM json_each(:ids)) "
+             "AND merged_into_id IS NULL")
 
 
 # session.info key: a list that claim_candidates appends (terms sent, bar) to for each query, the
