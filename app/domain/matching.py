@@ -706,8 +706,13 @@ def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple
             bars.clear()
             back[statement] = _score_back(session, statement, config, loaded, bars)
             own[statement] = scored_with_bar(statement)
-        for start, end in matchable_windows(text):
-            out[(start, end)] = scored_with_bar(text[start:end])
+        windows = matchable_windows(text)
+        for at in range(0, len(windows), WINDOWS_AHEAD):     # their candidates found together
+            ahead = windows[at:at + WINDOWS_AHEAD]
+            claim_bars.clear()
+            pools = candidate_pools(session, [text[a:b] for a, b in ahead], config)
+            for window, pool, bar in zip(ahead, pools, list(claim_bars)):
+                out[window] = (*bar, tuple(scored_candidates(session, text[slice(*window)], config, pool=pool)))
     finally:
         session.info.pop(ARTICLE_BARS, None)
         session.info.pop(CANDIDATE_BARS, None)

@@ -102,8 +102,14 @@ def claim_stems(claim_text: str, kept: str | None = None) -> frozenset[str]:
     the caller read them with the claim and they are of this version, else made from its text
     (cached: see _claim_stems_of). The same set either way, its members in the same order."""
     if kept is not None and (kept == CLAIM_STEMS_VERSION or kept.startswith(_KEPT_PREFIX)):
-        return frozenset(kept.split(" ")[1:])
+        return _kept_stems(kept)
     return _claim_stems_of(claim_text)
+
+
+@lru_cache(maxsize=16384)
+def _kept_stems(kept: str) -> frozenset[str]:
+    """Pure, so cached: a candidate comes back for window after window of an article."""
+    return frozenset(kept.split(" ")[1:])
 
 
 def query_terms(text: str, limit: int) -> list[str]:

@@ -593,7 +593,7 @@ def claim_candidates_many(session, term_lists: list[list[str]], limit: int, budg
     bars = session.info.get(CANDIDATE_BARS)
     out = []
     for clean, rows in zip(cleans, ranked):
-        if clean and bars is not None:
+        if bars is not None:     # one a list, in order ((), 0.0: no word to send, no claim may enter)
             bars.append((tuple(clean), rows[-1][-1] if len(rows) >= limit else 0.0))
         out.append([(cid, text, title, kept) for cid, text, title, kept, _ in rows])
     return out
