@@ -19,7 +19,9 @@ from app.domain.linking import (
     claim_speakers,
     find_matching_claim,
     forget_identities,
+    IdentitiesAhead,
     hold_loaded_rows,
+    identities_read_together,
     index_claim_text,
     mention_keys,
     release_loaded_rows,
@@ -315,6 +317,14 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
     speaker and moment it may paraphrase (matching.earlier_paraphrase; not on the claims this
     article made: a speaker's next sentence is another statement).
     `ready`: its candidates as a worker scored them, taken when still right (ready_statement)."""
+    # The candidates' identities (another_statement) read in one query, as they are first asked.
+    with identities_read_together(session) as ahead:
+        return _read_statement_links(session, article, quote, text, config, ready, created, ahead)
+
+
+def _read_statement_links(session: Session, article: Article, quote: Quote, text: str,
+                          config: MatchConfig, ready: ReadyWindows | None, created: list[Claim],
+                          ahead: IdentitiesAhead) -> StatementLinks:
     claim_id, score, scored = find_matching_claim(session, text), None, []
     others: set[int] = set()   # claims it must not join: another speaker or moment, or not a repeat
     if claim_id is not None and not _same_statement(session, claim_id, text, quote, article, config):
@@ -324,6 +334,7 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
         scored = ready_statement(session, ready, text, config)
         if scored is None:
             scored = scored_candidates(session, text, config)
+        ahead.askable.update(s.claim_id for s in scored)
         for _ in range(JOIN_TRIES):
             join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
             if join is None:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
-from sqlalchemy import bindparam, delete, event, func, select, update
+from sqlalchemy import bindparam, delete, event, func, null, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -193,16 +194,18 @@ def another_statement(session: Session, claim_id: int, speaker_id: int | None, p
     said: a spokesman speaks for the body), nor a wire agency or paper reporting in its own name
     ("..., Xinhua reported": the source that passes the words on, whoever said them first; where
     it passes on a named person's words, that person is the speaker: pipeline/reported.py)."""
-    claim_speaker, first = _claim_identity(session, claim_id)
-    if speaker_id is not None and claim_speaker is not None and speaker_id != claim_speaker:
-        if _is_person(session, speaker_id) and _is_person(session, claim_speaker):
-            return True
+    with identities_read_together(session) as ahead:
+        claim_speaker, first = _claim_identity(session, claim_id, speaker_id, ahead)
+        if speaker_id is not None and claim_speaker is not None and speaker_id != claim_speaker:
+            if _is_person(session, speaker_id, ahead) and _is_person(session, claim_speaker, ahead):
+                return True
     return published is not None and first is not None and abs((published - first).days) > CLAIM_MOMENT_DAYS
 
 
 def forget_identities(session: Session) -> None:
     """Drop the identities remembered for this session (an article's ingest starts afresh)."""
     session.info.pop(_IDENTITY, None)
+    session.info.pop(_AHEAD, None)
 
 
 _HELD = "held_rows"
@@ -227,22 +230,82 @@ def _hold_loaded(session: Session, instance) -> None:
 
 
 _IDENTITY = "claim_identity"
+_AHEAD = "claim_identity_ahead"
 
 
 def _memo(session: Session) -> dict:
     return session.info.setdefault(_IDENTITY, {})
 
 
-def _claim_identity(session: Session, claim_id: int):
+class IdentitiesAhead:
+    """What one reading (a statement's: article_linking._statement_links) may ask another_statement
+    about: `askable`, the claims it may ask of (its candidates); on the first claim asked that is not
+    remembered, all of them are read in one query (speaker, the speaker's name, first publication),
+    with the quote's speaker's name, instead of two to four queries a claim. A value read ahead
+    is remembered for the article (_memo) only when it is asked, in this reading, so each answer is
+    the one a query at that moment would give (no write comes between: the reading only reads);
+    the rest are dropped with the reading (a claim asked in a later statement is read then, after
+    this article's own mentions of it, as before)."""
+
+    def __init__(self) -> None:
+        self.askable: set[int] = set()
+        self.values: dict = {}
+
+
+@contextmanager
+def identities_read_together(session: Session) -> Iterator[IdentitiesAhead]:
+    """The reading under way (see IdentitiesAhead), or one for the duration."""
+    outer = session.info.get(_AHEAD)
+    if outer is not None:
+        yield outer
+        return
+    ahead = session.info[_AHEAD] = IdentitiesAhead()
+    try:
+        yield ahead
+    finally:
+        session.info.pop(_AHEAD, None)
+
+
+_FIRST_PUBLISHED = (select(func.min(Article.published)).join(Mention, Mention.article_id == Article.id)
+                    .where(Mention.claim_id == Claim.id).correlate(Claim).scalar_subquery())
+_IDENTITIES = (select(Claim.id, Claim.speaker_id, Speaker.name, _FIRST_PUBLISHED)
+               .outerjoin(Speaker, Speaker.id == Claim.speaker_id)
+               .where(Claim.id.in_(bindparam("ids", expanding=True))))
+# The same with the quote's speaker's name as a row of its own (claim id NULL).
+_IDENTITIES_AND_SPEAKER = union_all(
+    _IDENTITIES, select(null(), Speaker.id, Speaker.name, null()).where(Speaker.id == bindparam("speaker")))
+_SPEAKER_NAME = select(Speaker.name).where(Speaker.id == bindparam("speaker"))
+
+
+def _read_ahead(session: Session, ahead: IdentitiesAhead, claim_id: int, speaker_id: int | None) -> None:
+    memo, values = _memo(session), ahead.values
+    ids = sorted({claim_id} | {c for c in ahead.askable if ("claim", c) not in memo and ("claim", c) not in values})
+    person = speaker_id is not None and ("person", speaker_id) not in memo and ("person", speaker_id) not in values
+    rows = session.execute(_IDENTITIES_AND_SPEAKER if person else _IDENTITIES,
+                           {"ids": ids, "speaker": speaker_id} if person else {"ids": ids})
+    for cid, speaker, name, first in rows:
+        if cid is not None:
+            values[("claim", cid)] = (speaker, first)
+        if speaker is not None and ("person", speaker) not in memo:
+            values[("person", speaker)] = name
+    for cid in ids:        # no such claim: no speaker, no mention (as the queries one by one)
+        values.setdefault(("claim", cid), (None, None))
+
+
+def _claim_identity(session: Session, claim_id: int, speaker_id: int | None = None,
+                    ahead: IdentitiesAhead | None = None):
     """(speaker id, first publication date) of a claim, remembered for the article being linked:
-    one statement checks a dozen candidates, and the next statement mostly the same ones."""
+    one statement checks a dozen candidates, and the next statement mostly the same ones. Read
+    with the others of `ahead` not read yet (and `speaker_id`'s name: see IdentitiesAhead)."""
     memo = _memo(session)
     key = ("claim", claim_id)
     if key not in memo:
-        speaker = session.scalar(select(Claim.speaker_id).where(Claim.id == claim_id))
-        first = session.scalar(select(func.min(Article.published))
-                               .join(Mention, Mention.article_id == Article.id).where(Mention.claim_id == claim_id))
-        memo[key] = (speaker, first)
+        if ahead is None:
+            with identities_read_together(session) as ahead:
+                return _claim_identity(session, claim_id, speaker_id, ahead)
+        if key not in ahead.values:
+            _read_ahead(session, ahead, claim_id, speaker_id)
+        memo[key] = ahead.values.pop(key)
     return memo[key]
 
 
@@ -260,10 +323,13 @@ def claim_speakers(session: Session, claim_ids) -> dict[int, str | None]:
     return {cid: memo[("speaker name", cid)] for cid in claim_ids if ("speaker name", cid) in memo}
 
 
-def _is_person(session: Session, speaker_id: int) -> bool:
+def _is_person(session: Session, speaker_id: int, ahead: IdentitiesAhead | None = None) -> bool:
     memo = _memo(session)
     key = ("person", speaker_id)
     if key not in memo:
-        name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
+        if ahead is not None and key in ahead.values:
+            name = ahead.values.pop(key)
+        else:
+            name = session.scalar(_SPEAKER_NAME, {"speaker": speaker_id})
         memo[key] = name is not None and parse_person(name) is not None
     return memo[key]
