@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict
@@ -62,6 +62,9 @@ class WriteSteps:
     def __init__(self, session: Session, article_id: int, commit: bool) -> None:
         self.session, self.article_id, self.commit = session, article_id, commit
         self.touched: set[int] = set()
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        # The claims' mark read under the lock by the step under way (write(mark=...)), for stale().
+        self._locked_mark: tuple[int, int] | None = None
         # Committing: the claims touched that a step could not bring up to date from their stored
         # summary (refresh_appended), recounted in full by finish().
         self.pending: set[int] = set()
@@ -74,11 +77,15 @@ class WriteSteps:
         return _claims_mark(self.session) if self.commit else None
 
     def stale(self, mark: tuple[int, int] | None) -> bool:
-        """Under the step's lock: was a claim made or merged by another writer since `mark`?"""
-        return mark is not None and _claims_mark(self.session) != mark
+        """Under the step's lock: was a claim made or merged by another writer since `mark`? (Read
+        by the step's first write when the step was given the mark: write(mark=...).)"""
+        if mark is None:
+            return False
+        return (self._locked_mark or _claims_mark(self.session)) != mark
 
     @contextmanager
-    def write(self, recount: bool = False, then_write: bool = False) -> Iterator[set[int]]:
+    def write(self, recount: bool = False, then_write: bool = False,
+              mark: tuple[int, int] | None = None) -> Iterator[set[int]]:
         """One step: yields the set to fill with the claims it touched. Committing, the step
         brings their summaries up to date from the stored ones with the mentions it added, before
         it commits (linking.refresh_appended: that costs the same for a claim of 2,000 mentions as
@@ -89,10 +96,13 @@ class WriteSteps:
         `then_write`: another write follows at once, with no reading between (the end of an
         article: its passages' runs, the recount, the ingest event), so this step is left for
         that one to commit: the lock would be taken again at once anyway, and each commit of a
-        step (writing its pages to the log) was a twentieth of an ingest."""
+        step (writing its pages to the log) was a twentieth of an ingest.
+        `mark`: the step will ask stale(mark); the claims' mark is read by the stamp that takes
+        the lock, in the same statement (not a query more)."""
         touched: set[int] = set()
+        self._locked_mark = None
         if self.commit:
-            self._stamp()
+            self._locked_mark = self._stamp(with_mark=mark is not None)
         yield touched
         self.touched |= touched
         if self.commit:
@@ -151,25 +161,40 @@ class WriteSteps:
             return ids
         return set(self.session.scalars(select(Article.id).where(Article.id.in_(ids))))
 
-    def _stamp(self) -> None:
+    def _stamp(self, with_mark: bool = False) -> tuple[int, int] | None:
         """The step's first write: on SQLite it takes the lock, so what the step checks next is
         current until it commits. PostgreSQL has no such lock: the step takes a transaction-level
         advisory lock that every linking step takes, so the steps of two ingests never interleave
         there either (a statement of each making the same claim, or both linking one span).
-        An article deleted meanwhile ends the ingest."""
-        if self.session.get_bind().dialect.name == "postgresql":
+        An article deleted meanwhile ends the ingest. `with_mark`: returns the claims' mark
+        (_claims_mark), read under the lock by the same statement (RETURNING: SQLite evaluates it
+        once the UPDATE holds the write lock; PostgreSQL in the statement's snapshot, taken after
+        the advisory lock)."""
+        if self.postgresql:
             self.session.execute(_PG_STEP_LOCK)
-        done = self.session.execute(update(Article).where(Article.id == self.article_id)
-                                    .values(linking_at=utcnow()).execution_options(synchronize_session=False))
-        if done.rowcount == 0:
+        params = {"b_article": self.article_id, "b_at": utcnow()}
+        if with_mark:
+            row = self.session.execute(_STAMP_MARK, params).first()
+            if row is None:
+                raise Conflict(f"article {self.article_id} was deleted while it was being linked")
+            return tuple(row)
+        if self.session.execute(_STAMP, params).rowcount == 0:
             raise Conflict(f"article {self.article_id} was deleted while it was being linked")
+        return None
 
 
 # pg_advisory_xact_lock key of linking steps (any constant no other code uses; "ctlink" in hex).
 _PG_STEP_LOCK = text("SELECT pg_advisory_xact_lock(107515585982827)")
 
 _MERGED = select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)).scalar_subquery()
-_CLAIMS_MARK = select(func.coalesce(func.max(Claim.id), 0), _MERGED)
+_NEWEST = select(func.coalesce(func.max(Claim.id), 0)).scalar_subquery()
+_CLAIMS_MARK = select(_NEWEST, _MERGED)
+
+# A step's stamp, built once (a statement built for each step cost more than running it).
+_ARTICLES = Article.__table__
+_STAMP = (update(_ARTICLES).where(_ARTICLES.c.id == bindparam("b_article"))
+          .values(linking_at=bindparam("b_at", type_=_ARTICLES.c.linking_at.type)))
+_STAMP_MARK = _STAMP.returning(_NEWEST, _MERGED)
 
 
 def _claims_mark(session: Session) -> tuple[int, int]:
