@@ -378,7 +378,7 @@ def _write_statement(steps: WriteSteps, session: Session, article: Article, text
         claim = Claim(text=text, norm_hash=text_hashes(text)[0], speaker_id=quote.speaker_id)
         session.add(claim)
         session.flush()
-        index_claim_text(session, claim.id, claim.text)
+        index_claim_text(session, claim.id, claim.text, new=True)
         counts["new_claims"] += 1
         created.append(claim)
     else:

@@ -30,10 +30,13 @@ def text_hashes(text: str) -> tuple[int, set[int]]:
     return stable_hash(" ".join(words)), {stable_hash(s) for s in shingles(words, MIN_SHARED_RUN)}
 
 
-def index_claim_text(session: Session, claim_id: int, text: str) -> None:
-    """(Re)build the shingle rows that let later quotes find this claim."""
+def index_claim_text(session: Session, claim_id: int, text: str, new: bool = False) -> None:
+    """(Re)build the shingle rows that let later quotes find this claim. `new`: the claim was
+    inserted in this transaction, so it has none yet (a shingle's foreign key needs the claim's
+    row, which no other transaction sees before this one commits): nothing to read."""
     _, hashes = text_hashes(text)
-    existing = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
+    existing = set() if new else set(session.scalars(
+        select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
     session.add_all(ClaimShingle(claim_id=claim_id, hash=h) for h in hashes - existing)
 
 
