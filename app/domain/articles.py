@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,8 +71,10 @@ def stored_article_id(session: Session, digest: str) -> int | None:
 
 
 def _by_hash(session: Session, digest: str):
-    return session.execute(select(Article.id, Article.linking_by, Article.linking_at)
-                           .where(Article.content_hash == digest)).first()
+    return session.execute(_BY_HASH, {"digest": digest}).first()
+
+
+_BY_HASH = select(Article.id, Article.linking_by, Article.linking_at).where(Article.content_hash == bindparam("digest"))
 
 
 def _drop_abandoned(session: Session, digest: str, actor: str) -> None:

@@ -71,9 +71,11 @@ def _span_taken(session: Session, key: tuple[int, int, int, int], known: set | N
 
 def mention_keys(session: Session, article_id: int) -> set[tuple[int, int, int, int]]:
     """Every mention of an article as (claim, article, start, end), for add_mention(known=...)."""
-    rows = session.execute(select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end)
-                           .where(Mention.article_id == article_id))
-    return {tuple(r) for r in rows}
+    return {tuple(r) for r in session.execute(_ARTICLE_KEYS, {"article": article_id})}
+
+
+_ARTICLE_KEYS = select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end).where(
+    Mention.article_id == bindparam("article"))
 
 
 def add_mention(session: Session, claim: Claim, article: Article, start: int, end: int, *,
@@ -140,14 +142,16 @@ def refresh_appended(session: Session, appended: Mapping[int, Collection[int]]) 
 def _store_counts(session: Session, counts: Mapping[int, int]) -> None:
     if not counts:
         return
-    claims = Claim.__table__
-    session.execute(update(claims).where(claims.c.id == bindparam("b_id")).values(outlet_count=bindparam("b_n")),
-                    [{"b_id": c, "b_n": n} for c, n in sorted(counts.items())])
+    session.execute(_STORE_COUNT, [{"b_id": c, "b_n": n} for c, n in sorted(counts.items())])
     # Looked up by key, not by walking the identity map: an ingest holds every row it loaded.
     for claim_id in counts:
         claim = session.identity_map.get(identity_key(Claim, claim_id))
         if claim is not None:
             session.expire(claim, ["outlet_count"])
+
+
+_CLAIMS = Claim.__table__
+_STORE_COUNT = update(_CLAIMS).where(_CLAIMS.c.id == bindparam("b_id")).values(outlet_count=bindparam("b_n"))
 
 
 #: session.info key: claim id -> the mentions add_mention made of it since take_appended (kept
@@ -277,6 +281,8 @@ _IDENTITIES = (select(Claim.id, Claim.speaker_id, Speaker.name, _FIRST_PUBLISHED
 # The same with the quote's speaker's name as a row of its own (claim id NULL).
 _IDENTITIES_AND_SPEAKER = union_all(
     _IDENTITIES, select(null(), Speaker.id, Speaker.name, null()).where(Speaker.id == bindparam("speaker")))
+_SPEAKER_NAMES = (select(Claim.id, Speaker.name).outerjoin(Speaker, Speaker.id == Claim.speaker_id)
+                  .where(Claim.id.in_(bindparam("ids", expanding=True))))
 _SPEAKER_NAME = select(Speaker.name).where(Speaker.id == bindparam("speaker"))
 
 
@@ -319,9 +325,7 @@ def claim_speakers(session: Session, claim_ids) -> dict[int, str | None]:
     memo = _memo(session)
     ids = sorted({cid for cid in claim_ids if ("speaker name", cid) not in memo})
     if ids:
-        rows = session.execute(select(Claim.id, Speaker.name).outerjoin(Speaker, Speaker.id == Claim.speaker_id)
-                               .where(Claim.id.in_(ids)))
-        for cid, name in rows:
+        for cid, name in session.execute(_SPEAKER_NAMES, {"ids": ids}):
             memo[("speaker name", cid)] = name
     return {cid: memo[("speaker name", cid)] for cid in claim_ids if ("speaker name", cid) in memo}
 

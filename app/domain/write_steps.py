@@ -142,9 +142,8 @@ class WriteSteps:
         keys = set(keys) - known
         if not self.commit or not keys:
             return
-        rows = self.session.execute(
-            select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end)
-            .where(Mention.claim_id.in_({k[0] for k in keys}), Mention.article_id.in_({k[1] for k in keys})))
+        rows = self.session.execute(_MENTION_KEYS, {"claims": sorted({k[0] for k in keys}),
+                                                    "articles": sorted({k[1] for k in keys})})
         known.update(key for key in map(tuple, rows) if key in keys)
 
     def live_claims(self, ids: Iterable[int]) -> set[int]:
@@ -152,7 +151,7 @@ class WriteSteps:
         ids = set(ids)
         if not self.commit or not ids:
             return ids
-        return set(self.session.scalars(select(Claim.id).where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))))
+        return set(self.session.scalars(_LIVE_CLAIMS, {"ids": sorted(ids)}))
 
     def stored_articles(self, ids: Iterable[int]) -> set[int]:
         """Those of `ids` still stored (an admin may delete one while this article is linked)."""
@@ -189,6 +188,11 @@ _PG_STEP_LOCK = text("SELECT pg_advisory_xact_lock(107515585982827)")
 _MERGED = select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)).scalar_subquery()
 _NEWEST = select(func.coalesce(func.max(Claim.id), 0)).scalar_subquery()
 _CLAIMS_MARK = select(_NEWEST, _MERGED)
+
+# Statements of every step, built once (building one cost more than running it).
+_MENTION_KEYS = select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end).where(
+    Mention.claim_id.in_(bindparam("claims", expanding=True)), Mention.article_id.in_(bindparam("articles", expanding=True)))
+_LIVE_CLAIMS = select(Claim.id).where(Claim.id.in_(bindparam("ids", expanding=True)), Claim.merged_into_id.is_(None))
 
 # A step's stamp, built once (a statement built for each step cost more than running it).
 _ARTICLES = Article.__table__
