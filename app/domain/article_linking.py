@@ -301,7 +301,7 @@ def _link_statement(steps: WriteSteps, session: Session, article: Article, text:
     quote = spans[0][0]
     mark = steps.mark()
     links = _statement_links(session, article, quote, text, config, ready, created)
-    with steps.write(mark=mark) as touched:
+    with steps.write() as touched:
         if steps.stale(mark):
             links = _statement_links(session, article, quote, text, config, ready, created)
         _store_quotes(session, quotes)
