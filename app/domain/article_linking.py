@@ -133,27 +133,32 @@ def _quotes_in_linking_order(text: str) -> list[tuple[QuoteCandidate, bool]]:
 
 
 def link_article(session: Session, article: Article, config: MatchConfig,
-                 plan: ArticlePlan | None = None, commit: bool = False) -> dict[str, int]:
+                 plan: ArticlePlan | None = None, commit: bool = False, new_article: bool = False) -> dict[str, int]:
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too.
     `commit=True` commits each step (see WriteSteps) but the last (the recount, with the
     passages' runs), which the caller commits with its own write that follows at once
-    (ingest_article marks the article complete); else the caller's transaction holds them all."""
+    (ingest_article marks the article complete); else the caller's transaction holds them all.
+    `new_article`: the article was just stored by the caller, so it has no mentions to read first:
+    in the caller's transaction none can exist (a mention's foreign key needs the article's row,
+    which no other transaction sees); committing, a mention another writer makes meanwhile is found
+    by the step that would write its span (WriteSteps.sync_known), as one made a moment later."""
     hold_loaded_rows(session)
     session.info[SPEAKER_MEMO] = {}
     try:
         steps = WriteSteps(session, article.id, commit)
-        return _link_article(session, article, config, plan or plan_article(article.text, config), steps)
+        return _link_article(session, article, config, plan or plan_article(article.text, config), steps,
+                             new_article)
     finally:
         session.info.pop(SPEAKER_MEMO, None)
         release_loaded_rows(session)
 
 
 def _link_article(session: Session, article: Article, config: MatchConfig, plan: ArticlePlan,
-                  steps: WriteSteps) -> dict[str, int]:
+                  steps: WriteSteps, new_article: bool = False) -> dict[str, int]:
     counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0, **plan.left_out}
     created: list[Claim] = []
-    known = mention_keys(session, article.id)
+    known = set() if new_article else mention_keys(session, article.id)
     forget_identities(session)
     for unit in plan.units:
         quotes = [_new_quote(steps, session, article, cand) for cand in (unit.quote, unit.second) if cand]

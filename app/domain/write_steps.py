@@ -128,7 +128,9 @@ class WriteSteps:
             else:
                 # A claim left for finish() has a summary without that step's mentions: never
                 # brought up to date from it (append_spreads would see that and refuse), so not tried.
-                tried = {c: ids for c, ids in appended.items() if c not in self.pending}
+                # Nor a claim this step made: it has no summary yet (made in this transaction).
+                made = set(self.session.info.get(_MADE) or ())
+                tried = {c: ids for c, ids in appended.items() if c not in self.pending and c not in made}
                 self.pending = (self.pending | touched) - refresh_appended(self.session, tried)
             if not then_write:
                 self.session.commit()
