@@ -5,7 +5,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from sqlalchemy import bindparam, delete, event, func, null, select, union_all, update
+from sqlalchemy import bindparam, delete, event, func, insert, null, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -35,9 +35,15 @@ def index_claim_text(session: Session, claim_id: int, text: str, new: bool = Fal
     inserted in this transaction, so it has none yet (a shingle's foreign key needs the claim's
     row, which no other transaction sees before this one commits): nothing to read."""
     _, hashes = text_hashes(text)
-    existing = set() if new else set(session.scalars(
-        select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
+    if new:     # written at once, without the unit of work's bookkeeping for each row
+        if hashes:
+            session.execute(_ADD_SHINGLES, [{"claim_id": claim_id, "hash": h} for h in hashes])
+        return
+    existing = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
     session.add_all(ClaimShingle(claim_id=claim_id, hash=h) for h in hashes - existing)
+
+
+_ADD_SHINGLES = insert(ClaimShingle.__table__)
 
 
 def find_matching_claim(session: Session, text: str) -> int | None:
