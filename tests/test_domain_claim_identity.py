@@ -65,3 +65,35 @@ def test_a_body_saying_what_its_official_said_is_the_same_claim(session):
     _ingest(session, date(2024, 5, 2), _article("Coast News", date(2024, 5, 3), "the transport authority", "Ferries"))
     [claim] = _claims(session)
     assert _origins(session, claim.id) == ["extracted", "extracted"]
+
+
+def test_identities_read_ahead_are_read_again_by_a_later_reading(session):
+    """A statement's candidates' identities are read in one query as the first is asked
+    (linking.IdentitiesAhead), but one read ahead and not asked is dropped with that reading: a
+    later statement asking of the claim reads it then, after what was written meanwhile (here an
+    earlier article carrying it, which makes the claim's moment months before)."""
+    from datetime import timedelta
+
+    from app.domain.linking import add_mention, another_statement, forget_identities, identities_read_together
+    from app.storage.models import Article
+
+    day = date(2024, 5, 2)
+    ingest_article(session, _article("Bay Post", day, "transport chief Ana Ruiz", "Ferries"), "t")
+    ingest_article(session, ArticleInput(outlet="Bay Post", published=day, title="Tolls",
+                                         text="Tolls\n\n“The bridge toll will double for trucks from "
+                                              "the spring onwards,” Tom Hale said on Monday.\n"), "t")
+    session.commit()
+    first = _claims(session)[0]
+    other = session.scalar(select(Claim).where(Claim.text.like("The bridge toll%")))
+    forget_identities(session)
+    with identities_read_together(session) as ahead:
+        ahead.askable.update({first.id, other.id})
+        assert not another_statement(session, first.id, None, day)   # reads `other` ahead too
+    # (written directly: an ingest would start an article's identities afresh)
+    earlier = Article(outlet_id=session.get(Article, 1).outlet_id, title="Old", text="Old words",
+                      content_hash="old", published=day - timedelta(days=90))
+    session.add(earlier)
+    session.flush()
+    add_mention(session, other, earlier, 0, 3, origin="suggested")
+    session.commit()
+    assert another_statement(session, other.id, None, day)

@@ -28,7 +28,7 @@ TEXT = ("Harbour works\n\n“The north pier will close for repairs before the wi
 def lost_race(monkeypatch):
     """The moment two ingests race: each looked for the text before the other's commit, so the
     look finds nothing once, though the first ingest has stored it by the time ours inserts."""
-    real = articles_module.stored_article_id
+    real = articles_module._by_hash
     missed = []
 
     def first_look_misses(session, digest):
@@ -37,7 +37,7 @@ def lost_race(monkeypatch):
             return None
         return real(session, digest)
 
-    monkeypatch.setattr(articles_module, "stored_article_id", first_look_misses)
+    monkeypatch.setattr(articles_module, "_by_hash", first_look_misses)
     return missed
 
 

@@ -196,3 +196,67 @@ def test_a_step_followed_at_once_by_another_write_is_committed_by_that_one(facto
         with factory() as other:
             assert other.scalar(select(func.count()).select_from(Claim)
                                 .where(Claim.text.like("A claim written by the % step"))) == 2
+
+
+SECOND = "Cyclists will travel free on every crossing during the summer months"
+
+
+def test_a_claim_made_meanwhile_while_a_later_statement_is_read_is_joined(factory, monkeypatch):
+    """As above for the second statement, whose reading starts from the claims' mark the first
+    statement's step left (write_steps.WriteSteps.mark): a claim another ingest makes while it
+    is read is still seen under the lock."""
+    real = matching.claim_candidates
+    calls, paused, resume = [], threading.Event(), threading.Event()
+
+    def lookup(*args, **kwargs):
+        found = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:          # the second statement, having found no claim to join
+            paused.set()
+            assert resume.wait(60)
+        return found
+
+    monkeypatch.setattr(matching, "claim_candidates", lookup)
+    results, errors = [], []
+
+    def first_ingest() -> None:
+        try:
+            with factory() as session:
+                results.append(ingest_and_commit(session, ArticleInput(text=TEXT, outlet="Island Post"), "a"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=first_ingest)
+    thread.start()
+    try:
+        assert paused.wait(60)
+        with factory() as session:
+            other = ingest_and_commit(session, ArticleInput(
+                text=f"Ferry news\n\n“{SECOND},” {SPEAKER} told the council.\n", outlet="Harbour Daily"), "b")
+    finally:
+        resume.set()
+        thread.join(60)
+    assert errors == []
+    with factory() as session:
+        claims = session.scalars(select(Claim.id).where(Claim.text == SECOND)).all()
+        assert len(claims) == 1
+        linked = {m for m, in session.execute(select(Mention.article_id).where(Mention.claim_id == claims[0]))}
+        assert linked == {other.article_id, results[0].article_id}
+
+
+def test_a_step_leaves_the_mark_of_the_claims_it_made(factory, monkeypatch):
+    """The next statement starts from the claims' mark the last step left, with the claims that
+    step made (write_steps.WriteSteps.mark): with no other writer, no statement is read twice."""
+    from app.domain import article_linking
+
+    real, reads = article_linking._read_statement_links, []
+
+    def counted(*args, **kwargs):
+        reads.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(article_linking, "_read_statement_links", counted)
+    with factory() as session:
+        result = ingest_and_commit(session, ArticleInput(text=TEXT, outlet="Island Post"), "a")
+    assert result.new_claims == 3
+    assert len(reads) == 3 == len(set(reads))

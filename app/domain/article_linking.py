@@ -19,7 +19,9 @@ from app.domain.linking import (
     claim_speakers,
     find_matching_claim,
     forget_identities,
+    IdentitiesAhead,
     hold_loaded_rows,
+    identities_read_together,
     index_claim_text,
     mention_keys,
     release_loaded_rows,
@@ -131,27 +133,32 @@ def _quotes_in_linking_order(text: str) -> list[tuple[QuoteCandidate, bool]]:
 
 
 def link_article(session: Session, article: Article, config: MatchConfig,
-                 plan: ArticlePlan | None = None, commit: bool = False) -> dict[str, int]:
+                 plan: ArticlePlan | None = None, commit: bool = False, new_article: bool = False) -> dict[str, int]:
     """Quotes first (each statement joins a claim or starts one), then every sentence against the
     stored claims, so a paraphrase in an outlet's own words is linked or suggested too.
     `commit=True` commits each step (see WriteSteps) but the last (the recount, with the
     passages' runs), which the caller commits with its own write that follows at once
-    (ingest_article marks the article complete); else the caller's transaction holds them all."""
+    (ingest_article marks the article complete); else the caller's transaction holds them all.
+    `new_article`: the article was just stored by the caller, so it has no mentions to read first:
+    in the caller's transaction none can exist (a mention's foreign key needs the article's row,
+    which no other transaction sees); committing, a mention another writer makes meanwhile is found
+    by the step that would write its span (WriteSteps.sync_known), as one made a moment later."""
     hold_loaded_rows(session)
     session.info[SPEAKER_MEMO] = {}
     try:
         steps = WriteSteps(session, article.id, commit)
-        return _link_article(session, article, config, plan or plan_article(article.text, config), steps)
+        return _link_article(session, article, config, plan or plan_article(article.text, config), steps,
+                             new_article)
     finally:
         session.info.pop(SPEAKER_MEMO, None)
         release_loaded_rows(session)
 
 
 def _link_article(session: Session, article: Article, config: MatchConfig, plan: ArticlePlan,
-                  steps: WriteSteps) -> dict[str, int]:
+                  steps: WriteSteps, new_article: bool = False) -> dict[str, int]:
     counts = {"quotes": 0, "new_claims": 0, "mentions": 0, "suggestions": 0, **plan.left_out}
     created: list[Claim] = []
-    known = mention_keys(session, article.id)
+    known = set() if new_article else mention_keys(session, article.id)
     forget_identities(session)
     for unit in plan.units:
         quotes = [_new_quote(steps, session, article, cand) for cand in (unit.quote, unit.second) if cand]
@@ -315,6 +322,14 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
     speaker and moment it may paraphrase (matching.earlier_paraphrase; not on the claims this
     article made: a speaker's next sentence is another statement).
     `ready`: its candidates as a worker scored them, taken when still right (ready_statement)."""
+    # The candidates' identities (another_statement) read in one query, as they are first asked.
+    with identities_read_together(session) as ahead:
+        return _read_statement_links(session, article, quote, text, config, ready, created, ahead)
+
+
+def _read_statement_links(session: Session, article: Article, quote: Quote, text: str,
+                          config: MatchConfig, ready: ReadyWindows | None, created: list[Claim],
+                          ahead: IdentitiesAhead) -> StatementLinks:
     claim_id, score, scored = find_matching_claim(session, text), None, []
     others: set[int] = set()   # claims it must not join: another speaker or moment, or not a repeat
     if claim_id is not None and not _same_statement(session, claim_id, text, quote, article, config):
@@ -324,6 +339,7 @@ def _statement_links(session: Session, article: Article, quote: Quote, text: str
         scored = ready_statement(session, ready, text, config)
         if scored is None:
             scored = scored_candidates(session, text, config)
+        ahead.askable.update(s.claim_id for s in scored)
         for _ in range(JOIN_TRIES):
             join = joinable_claim(session, text, [s for s in scored if s.claim_id not in others], config)
             if join is None:
@@ -367,7 +383,7 @@ def _write_statement(steps: WriteSteps, session: Session, article: Article, text
         claim = Claim(text=text, norm_hash=text_hashes(text)[0], speaker_id=quote.speaker_id)
         session.add(claim)
         session.flush()
-        index_claim_text(session, claim.id, claim.text)
+        index_claim_text(session, claim.id, claim.text, new=True)
         counts["new_claims"] += 1
         created.append(claim)
     else:

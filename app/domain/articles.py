@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,15 +71,16 @@ def stored_article_id(session: Session, digest: str) -> int | None:
 
 
 def _by_hash(session: Session, digest: str):
-    return session.execute(select(Article.id, Article.linking_by, Article.linking_at)
-                           .where(Article.content_hash == digest)).first()
+    return session.execute(_BY_HASH, {"digest": digest}).first()
 
 
-def _drop_abandoned(session: Session, digest: str, actor: str) -> None:
-    """Remove the half article an ingest of this text left (if any), in the transaction that stores
-    the text again: as an admin's delete would (its claims stay, so the statements join them
-    again), with `article.abandon` in the audit log keeping what was removed."""
-    row = _by_hash(session, digest)
+_BY_HASH = select(Article.id, Article.linking_by, Article.linking_at).where(Article.content_hash == bindparam("digest"))
+
+
+def _drop_abandoned(session: Session, row, actor: str) -> None:
+    """Remove the half article an ingest of this text left (if any: `row`, _by_hash's), in the
+    transaction that stores the text again: as an admin's delete would (its claims stay, so the
+    statements join them again), with `article.abandon` in the audit log keeping what was removed."""
     if row is not None and abandoned(*row):
         delete_article(session, row.id, actor, action="article.abandon")
 
@@ -97,12 +98,14 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
     `claimtracker ingest --workers N`); else made here."""
     validate_article(data, max_bytes)
     digest = content_hash(data.text)
-    existing = stored_article_id(session, digest)
-    if existing is not None:
-        return IngestResult(article_id=existing, created=False)
+    # Read once: what stored_article_id tells, and the half article _drop_abandoned removes
+    # (nothing is written between, as if no other writer came between two reads).
+    row = _by_hash(session, digest)
+    if row is not None and not abandoned(*row):
+        return IngestResult(article_id=row.id, created=False)
     config = matching or MatchConfig()
     plan = plan or plan_article(data.text, config)
-    _drop_abandoned(session, digest, actor)
+    _drop_abandoned(session, row, actor)
     outlet = get_or_create_outlet(session, data.outlet)
     article = Article(
         outlet_id=outlet.id, text=data.text, content_hash=digest,
@@ -114,7 +117,7 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
     session.add(article)
     session.flush()
     if not commit:
-        counts = link_article(session, article, config, plan)
+        counts = link_article(session, article, config, plan, new_article=True)
         _record_ingest(session, actor, article, outlet.name, counts)
     else:
         # Marked as linked by this process before the first commit shows the article to other
@@ -123,7 +126,7 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
         with linking_here(article.id):
             session.commit()
             try:
-                counts = link_article(session, article, config, plan, commit=True)
+                counts = link_article(session, article, config, plan, commit=True, new_article=True)
                 article.linking_by = article.linking_at = None
                 _record_ingest(session, actor, article, outlet.name, counts)
                 session.commit()

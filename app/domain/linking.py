@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
-from sqlalchemy import bindparam, delete, event, func, select, update
+from sqlalchemy import bindparam, delete, event, func, insert, null, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -29,11 +30,20 @@ def text_hashes(text: str) -> tuple[int, set[int]]:
     return stable_hash(" ".join(words)), {stable_hash(s) for s in shingles(words, MIN_SHARED_RUN)}
 
 
-def index_claim_text(session: Session, claim_id: int, text: str) -> None:
-    """(Re)build the shingle rows that let later quotes find this claim."""
+def index_claim_text(session: Session, claim_id: int, text: str, new: bool = False) -> None:
+    """(Re)build the shingle rows that let later quotes find this claim. `new`: the claim was
+    inserted in this transaction, so it has none yet (a shingle's foreign key needs the claim's
+    row, which no other transaction sees before this one commits): nothing to read."""
     _, hashes = text_hashes(text)
+    if new:     # written at once, without the unit of work's bookkeeping for each row
+        if hashes:
+            session.execute(_ADD_SHINGLES, [{"claim_id": claim_id, "hash": h} for h in hashes])
+        return
     existing = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
     session.add_all(ClaimShingle(claim_id=claim_id, hash=h) for h in hashes - existing)
+
+
+_ADD_SHINGLES = insert(ClaimShingle.__table__)
 
 
 def find_matching_claim(session: Session, text: str) -> int | None:
@@ -67,9 +77,11 @@ def _span_taken(session: Session, key: tuple[int, int, int, int], known: set | N
 
 def mention_keys(session: Session, article_id: int) -> set[tuple[int, int, int, int]]:
     """Every mention of an article as (claim, article, start, end), for add_mention(known=...)."""
-    rows = session.execute(select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end)
-                           .where(Mention.article_id == article_id))
-    return {tuple(r) for r in rows}
+    return {tuple(r) for r in session.execute(_ARTICLE_KEYS, {"article": article_id})}
+
+
+_ARTICLE_KEYS = select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end).where(
+    Mention.article_id == bindparam("article"))
 
 
 def add_mention(session: Session, claim: Claim, article: Article, start: int, end: int, *,
@@ -136,14 +148,16 @@ def refresh_appended(session: Session, appended: Mapping[int, Collection[int]]) 
 def _store_counts(session: Session, counts: Mapping[int, int]) -> None:
     if not counts:
         return
-    claims = Claim.__table__
-    session.execute(update(claims).where(claims.c.id == bindparam("b_id")).values(outlet_count=bindparam("b_n")),
-                    [{"b_id": c, "b_n": n} for c, n in sorted(counts.items())])
+    session.execute(_STORE_COUNT, [{"b_id": c, "b_n": n} for c, n in sorted(counts.items())])
     # Looked up by key, not by walking the identity map: an ingest holds every row it loaded.
     for claim_id in counts:
         claim = session.identity_map.get(identity_key(Claim, claim_id))
         if claim is not None:
             session.expire(claim, ["outlet_count"])
+
+
+_CLAIMS = Claim.__table__
+_STORE_COUNT = update(_CLAIMS).where(_CLAIMS.c.id == bindparam("b_id")).values(outlet_count=bindparam("b_n"))
 
 
 #: session.info key: claim id -> the mentions add_mention made of it since take_appended (kept
@@ -193,16 +207,18 @@ def another_statement(session: Session, claim_id: int, speaker_id: int | None, p
     said: a spokesman speaks for the body), nor a wire agency or paper reporting in its own name
     ("..., Xinhua reported": the source that passes the words on, whoever said them first; where
     it passes on a named person's words, that person is the speaker: pipeline/reported.py)."""
-    claim_speaker, first = _claim_identity(session, claim_id)
-    if speaker_id is not None and claim_speaker is not None and speaker_id != claim_speaker:
-        if _is_person(session, speaker_id) and _is_person(session, claim_speaker):
-            return True
+    with identities_read_together(session) as ahead:
+        claim_speaker, first = _claim_identity(session, claim_id, speaker_id, ahead)
+        if speaker_id is not None and claim_speaker is not None and speaker_id != claim_speaker:
+            if _is_person(session, speaker_id, ahead) and _is_person(session, claim_speaker, ahead):
+                return True
     return published is not None and first is not None and abs((published - first).days) > CLAIM_MOMENT_DAYS
 
 
 def forget_identities(session: Session) -> None:
     """Drop the identities remembered for this session (an article's ingest starts afresh)."""
     session.info.pop(_IDENTITY, None)
+    session.info.pop(_AHEAD, None)
 
 
 _HELD = "held_rows"
@@ -227,22 +243,84 @@ def _hold_loaded(session: Session, instance) -> None:
 
 
 _IDENTITY = "claim_identity"
+_AHEAD = "claim_identity_ahead"
 
 
 def _memo(session: Session) -> dict:
     return session.info.setdefault(_IDENTITY, {})
 
 
-def _claim_identity(session: Session, claim_id: int):
+class IdentitiesAhead:
+    """What one reading (a statement's: article_linking._statement_links) may ask another_statement
+    about: `askable`, the claims it may ask of (its candidates); on the first claim asked that is not
+    remembered, all of them are read in one query (speaker, the speaker's name, first publication),
+    with the quote's speaker's name, instead of two to four queries a claim. A value read ahead
+    is remembered for the article (_memo) only when it is asked, in this reading, so each answer is
+    the one a query at that moment would give (no write comes between: the reading only reads);
+    the rest are dropped with the reading (a claim asked in a later statement is read then, after
+    this article's own mentions of it, as before)."""
+
+    def __init__(self) -> None:
+        self.askable: set[int] = set()
+        self.values: dict = {}
+
+
+@contextmanager
+def identities_read_together(session: Session) -> Iterator[IdentitiesAhead]:
+    """The reading under way (see IdentitiesAhead), or one for the duration."""
+    outer = session.info.get(_AHEAD)
+    if outer is not None:
+        yield outer
+        return
+    ahead = session.info[_AHEAD] = IdentitiesAhead()
+    try:
+        yield ahead
+    finally:
+        session.info.pop(_AHEAD, None)
+
+
+_FIRST_PUBLISHED = (select(func.min(Article.published)).join(Mention, Mention.article_id == Article.id)
+                    .where(Mention.claim_id == Claim.id).correlate(Claim).scalar_subquery())
+_IDENTITIES = (select(Claim.id, Claim.speaker_id, Speaker.name, _FIRST_PUBLISHED)
+               .outerjoin(Speaker, Speaker.id == Claim.speaker_id)
+               .where(Claim.id.in_(bindparam("ids", expanding=True))))
+# The same with the quote's speaker's name as a row of its own (claim id NULL).
+_IDENTITIES_AND_SPEAKER = union_all(
+    _IDENTITIES, select(null(), Speaker.id, Speaker.name, null()).where(Speaker.id == bindparam("speaker")))
+_SPEAKER_NAMES = (select(Claim.id, Speaker.name).outerjoin(Speaker, Speaker.id == Claim.speaker_id)
+                  .where(Claim.id.in_(bindparam("ids", expanding=True))))
+_SPEAKER_NAME = select(Speaker.name).where(Speaker.id == bindparam("speaker"))
+
+
+def _read_ahead(session: Session, ahead: IdentitiesAhead, claim_id: int, speaker_id: int | None) -> None:
+    memo, values = _memo(session), ahead.values
+    ids = sorted({claim_id} | {c for c in ahead.askable if ("claim", c) not in memo and ("claim", c) not in values})
+    person = speaker_id is not None and ("person", speaker_id) not in memo and ("person", speaker_id) not in values
+    rows = session.execute(_IDENTITIES_AND_SPEAKER if person else _IDENTITIES,
+                           {"ids": ids, "speaker": speaker_id} if person else {"ids": ids})
+    for cid, speaker, name, first in rows:
+        if cid is not None:
+            values[("claim", cid)] = (speaker, first)
+        if speaker is not None and ("person", speaker) not in memo:
+            values[("person", speaker)] = name
+    for cid in ids:        # no such claim: no speaker, no mention (as the queries one by one)
+        values.setdefault(("claim", cid), (None, None))
+
+
+def _claim_identity(session: Session, claim_id: int, speaker_id: int | None = None,
+                    ahead: IdentitiesAhead | None = None):
     """(speaker id, first publication date) of a claim, remembered for the article being linked:
-    one statement checks a dozen candidates, and the next statement mostly the same ones."""
+    one statement checks a dozen candidates, and the next statement mostly the same ones. Read
+    with the others of `ahead` not read yet (and `speaker_id`'s name: see IdentitiesAhead)."""
     memo = _memo(session)
     key = ("claim", claim_id)
     if key not in memo:
-        speaker = session.scalar(select(Claim.speaker_id).where(Claim.id == claim_id))
-        first = session.scalar(select(func.min(Article.published))
-                               .join(Mention, Mention.article_id == Article.id).where(Mention.claim_id == claim_id))
-        memo[key] = (speaker, first)
+        if ahead is None:
+            with identities_read_together(session) as ahead:
+                return _claim_identity(session, claim_id, speaker_id, ahead)
+        if key not in ahead.values:
+            _read_ahead(session, ahead, claim_id, speaker_id)
+        memo[key] = ahead.values.pop(key)
     return memo[key]
 
 
@@ -253,17 +331,18 @@ def claim_speakers(session: Session, claim_ids) -> dict[int, str | None]:
     memo = _memo(session)
     ids = sorted({cid for cid in claim_ids if ("speaker name", cid) not in memo})
     if ids:
-        rows = session.execute(select(Claim.id, Speaker.name).outerjoin(Speaker, Speaker.id == Claim.speaker_id)
-                               .where(Claim.id.in_(ids)))
-        for cid, name in rows:
+        for cid, name in session.execute(_SPEAKER_NAMES, {"ids": ids}):
             memo[("speaker name", cid)] = name
     return {cid: memo[("speaker name", cid)] for cid in claim_ids if ("speaker name", cid) in memo}
 
 
-def _is_person(session: Session, speaker_id: int) -> bool:
+def _is_person(session: Session, speaker_id: int, ahead: IdentitiesAhead | None = None) -> bool:
     memo = _memo(session)
     key = ("person", speaker_id)
     if key not in memo:
-        name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
+        if ahead is not None and key in ahead.values:
+            name = ahead.values.pop(key)
+        else:
+            name = session.scalar(_SPEAKER_NAME, {"speaker": speaker_id})
         memo[key] = name is not None and parse_person(name) is not None
     return memo[key]

@@ -1,7 +1,7 @@
 """Outlets and speakers: named things with a stable slug, found or made on ingest."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, NotFound
@@ -34,10 +34,16 @@ def _unique_slug(session: Session, model, name: str) -> str:
     return slug
 
 
+_BY_NAME: dict = {}     # model -> its row by name, built once
+
+
 def get_or_create_named(session: Session, model, name: str):
     """The row called `name`, made if missing; safe when another process makes it at the same time."""
+    stmt = _BY_NAME.get(model)
+    if stmt is None:
+        stmt = _BY_NAME[model] = select(model).where(model.name == bindparam("name"))
     for _ in range(3):
-        row = session.scalar(select(model).where(model.name == name))
+        row = session.scalar(stmt, {"name": name})
         if row is not None:
             return row
         values = {"name": name}
@@ -190,9 +196,7 @@ def live_speaker(session: Session, speaker: Speaker) -> Speaker:
 
 
 def _speaker_by_alias(session: Session, keys: set[str], written: str, sex: str | None = None) -> Speaker | None:
-    rows = session.execute(
-        select(SpeakerAlias.alias, Speaker).join(Speaker, Speaker.id == SpeakerAlias.speaker_id)
-        .where(SpeakerAlias.alias.in_(keys))).all()
+    rows = session.execute(_BY_ALIAS, {"keys": list(keys)}).all()   # in the order given, as before
     for alias, speaker in sorted(rows, key=lambda r: r[0] != r[1].name.lower()):
         if " " in alias:
             return speaker   # a full name, or the very form written ("mr. obama")
@@ -203,6 +207,10 @@ def _speaker_by_alias(session: Session, keys: set[str], written: str, sex: str |
         if not _word_shared(session, alias, speaker.id) and _fits(session, speaker, written, sex):
             return speaker   # (a lone "Obama" told "he" is not a "Michelle Obama" told "she")
     return None
+
+
+_BY_ALIAS = (select(SpeakerAlias.alias, Speaker).join(Speaker, Speaker.id == SpeakerAlias.speaker_id)
+             .where(SpeakerAlias.alias.in_(bindparam("keys", expanding=True))))
 
 
 def _fits(session: Session, speaker: Speaker, written: str, sex: str | None) -> bool:

@@ -46,7 +46,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, timezone
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from app.domain import spread
@@ -176,20 +176,28 @@ def _row(r) -> tuple:
     return (r[1], r[2], r[3], r[4], as_utc(r[5]), r[6], r[7], r[8])
 
 
+# Statements an ingest runs for each step, built once (building one cost more than running it).
+_IDS = bindparam("ids", expanding=True)
+_CONFIRMED_ROWS = _ROWS.where(Mention.claim_id.in_(_IDS), LINKED_ONLY)
+_WAITING_ROWS = _ROWS.where(Mention.claim_id.in_(_IDS), Mention.origin == "suggested")
+_LIVE = select(Claim.id).where(Claim.id.in_(_IDS), Claim.merged_into_id.is_(None))
+
+
 def _rows_by_claim(session: Session, ids: list[int], suggested: bool = False) -> dict[int, list[tuple]]:
     """claim id -> its confirmed mentions (or, `suggested`, those waiting) as _row gives them."""
     if not ids:
         return {}
-    origin = Mention.origin == "suggested" if suggested else LINKED_ONLY
     by_claim: dict[int, list[tuple]] = {}
-    for r in session.execute(_ROWS.where(Mention.claim_id.in_(ids), origin)):
+    for r in session.execute(_WAITING_ROWS if suggested else _CONFIRMED_ROWS, {"ids": ids}):
         by_claim.setdefault(r[0], []).append(_row(r))
     return by_claim
 
 
-def compute_spreads(session: Session, ids: list[int]) -> dict[int, dict]:
-    """claim id -> the summary row it should have (claims without a confirmed mention left out)."""
-    live = set(session.scalars(select(Claim.id).where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))))
+def compute_spreads(session: Session, ids: list[int], live: set[int] | None = None) -> dict[int, dict]:
+    """claim id -> the summary row it should have (claims without a confirmed mention left out).
+    `live`: those of `ids` not merged away, when the caller read that already (under _lock)."""
+    if live is None:
+        live = set(session.scalars(_LIVE, {"ids": ids}))
     out = {}
     confirmed = _rows_by_claim(session, ids)
     waiting = _rows_by_claim(session, [c for c, rows in confirmed.items() if len(rows) > spread.READ_WHOLE],
@@ -224,28 +232,33 @@ def refresh_spreads(session: Session, claim_ids: Iterable[int]) -> dict[int, int
     return counts
 
 
-def _lock(session: Session, ids: list[int]) -> None:
+def _lock(session: Session, ids: list[int]) -> set[int]:
     # The claims' rows locked first (PostgreSQL; SQLite has one writer): two writers refreshing
     # one claim would otherwise both take its old sides away from the matrix. FOR NO KEY UPDATE,
     # not FOR UPDATE: a writer that inserted a mention already holds KEY SHARE on its claim (the
     # foreign key), which FOR UPDATE waits for, so two ingests linking to each other's claims
     # deadlocked (6 parallel ingests on PostgreSQL); NO KEY UPDATE still excludes another refresher.
-    session.execute(select(Claim.id).where(Claim.id.in_(ids)).order_by(Claim.id)
-                    .with_for_update(key_share=True))
+    # Returns those of `ids` not merged away, read under the lock (a merge updates the claim's row,
+    # which the lock holds: it cannot change before this transaction ends).
+    return {c for c, merged in session.execute(_LOCK, {"ids": ids}) if merged is None}
+
+
+_LOCK = (select(Claim.id, Claim.merged_into_id).where(Claim.id.in_(_IDS)).order_by(Claim.id)
+         .with_for_update(key_share=True))
+_OLD_SIDES = select(ClaimSpread.claim_id, ClaimSpread.outlets, ClaimSpread.sided).where(ClaimSpread.claim_id.in_(_IDS))
+_DROP_SPREADS = delete(ClaimSpread).where(ClaimSpread.claim_id.in_(_IDS)).execution_options(synchronize_session=False)
 
 
 def _refresh(session: Session, ids: list[int]) -> dict[int, int]:
-    _lock(session, ids)
-    old = {r.claim_id: r for r in session.execute(
-        select(ClaimSpread.claim_id, ClaimSpread.outlets, ClaimSpread.sided).where(ClaimSpread.claim_id.in_(ids)))}
-    new = compute_spreads(session, ids)
+    live = _lock(session, ids)
+    old = {r.claim_id: r for r in session.execute(_OLD_SIDES, {"ids": ids})}
+    new = compute_spreads(session, ids, live)
     moves = _Moves()
     for claim_id in ids:
         before, after = old.get(claim_id), new.get(claim_id)
         moves.add(claim_id, before.outlets if before is not None and before.sided else None,
                   after["outlets"] if after is not None and after["sided"] else None)
-    session.execute(delete(ClaimSpread).where(ClaimSpread.claim_id.in_(ids))
-                    .execution_options(synchronize_session=False))
+    session.execute(_DROP_SPREADS, {"ids": ids})
     if new:
         session.execute(insert(ClaimSpread), list(new.values()))
     moves.apply(session)
@@ -276,6 +289,11 @@ class _Moves:
         _move_sides(session, sorted(self.gone), sorted(self.came))
 
 
+_SPREADS = ClaimSpread.__table__
+_WITH_PLAN = (select(_SPREADS.c.claim_id).where(_SPREADS.c.claim_id.in_(_IDS), _SPREADS.c.page.is_not(None))
+              .order_by(_SPREADS.c.claim_id))
+
+
 def append_spreads(session: Session, appended: Mapping[int, Collection[int]]) -> dict[int, int]:
     """Bring the stored summary and page plan of claims whose only change is new mentions
     (`appended`: claim id -> the ids of the mentions just added to it, an ingest's) up to date from
@@ -301,8 +319,7 @@ def append_spreads(session: Session, appended: Mapping[int, Collection[int]]) ->
         return {}
     table = ClaimSpread.__table__
     # A claim without a page plan is recomputed (bounded by READ_WHOLE): not read here further.
-    ids = list(session.scalars(select(table.c.claim_id).where(table.c.claim_id.in_(ids), table.c.page.is_not(None))
-                               .order_by(table.c.claim_id)))
+    ids = list(session.scalars(_WITH_PLAN, {"ids": ids}))
     if not ids:
         return {}
     live = {c for c, merged in session.execute(       # locked as _lock does, and read under the lock

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, event, func, select, text, update
+from sqlalchemy.orm import Session, object_session
 
 from app.domain.errors import Conflict
 from app.domain.linking import refresh_appended, refresh_outlet_counts, take_appended, track_appended
@@ -62,6 +62,11 @@ class WriteSteps:
     def __init__(self, session: Session, article_id: int, commit: bool) -> None:
         self.session, self.article_id, self.commit = session, article_id, commit
         self.touched: set[int] = set()
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        # The claims' mark read under the lock by the step under way (its stamp), for stale().
+        self._locked_mark: tuple[int, int] | None = None
+        # The claims' mark when this ingest's last step committed (see mark()); None: not known.
+        self._committed_mark: tuple[int, int] | None = None
         # Committing: the claims touched that a step could not bring up to date from their stored
         # summary (refresh_appended), recounted in full by finish().
         self.pending: set[int] = set()
@@ -70,12 +75,23 @@ class WriteSteps:
             remember_totals(session)
 
     def mark(self) -> tuple[int, int] | None:
-        """What the claims looked like when a step began reading (newest id, claims merged)."""
-        return _claims_mark(self.session) if self.commit else None
+        """What the claims looked like when a step began reading (newest id, claims merged), or
+        earlier: as this ingest's last step left them when it committed (the mark its stamp read
+        under the lock, with the claims the step made), when a step did. Both numbers only grow
+        (claims are never deleted nor unmerged), so a claim made or merged after the reading began
+        differs from this mark as it does from one read then, and stale() reads again under the
+        lock, as before; one made before the reading began (this reading sees it) differs too, and
+        stale() has the step read again, as it would had that claim come a moment later."""
+        if not self.commit:
+            return None
+        return self._committed_mark or _claims_mark(self.session)
 
     def stale(self, mark: tuple[int, int] | None) -> bool:
-        """Under the step's lock: was a claim made or merged by another writer since `mark`?"""
-        return mark is not None and _claims_mark(self.session) != mark
+        """Under the step's lock: was a claim made or merged by another writer since `mark`? (Read
+        by the step's stamp, in the statement that takes the lock.)"""
+        if mark is None:
+            return False
+        return (self._locked_mark or _claims_mark(self.session)) != mark
 
     @contextmanager
     def write(self, recount: bool = False, then_write: bool = False) -> Iterator[set[int]]:
@@ -91,9 +107,17 @@ class WriteSteps:
         that one to commit: the lock would be taken again at once anyway, and each commit of a
         step (writing its pages to the log) was a twentieth of an ingest."""
         touched: set[int] = set()
+        self._locked_mark = self._committed_mark = None
         if self.commit:
-            self._stamp()
-        yield touched
+            self._locked_mark = self._stamp()
+            self.session.info[_MADE] = []
+        try:
+            yield touched
+            self._end_step(touched, recount, then_write)
+        finally:
+            self.session.info.pop(_MADE, None)
+
+    def _end_step(self, touched: set[int], recount: bool, then_write: bool) -> None:
         self.touched |= touched
         if self.commit:
             self.session.flush()
@@ -104,10 +128,15 @@ class WriteSteps:
             else:
                 # A claim left for finish() has a summary without that step's mentions: never
                 # brought up to date from it (append_spreads would see that and refuse), so not tried.
-                tried = {c: ids for c, ids in appended.items() if c not in self.pending}
+                # Nor a claim this step made: it has no summary yet (made in this transaction).
+                made = set(self.session.info.get(_MADE) or ())
+                tried = {c: ids for c, ids in appended.items() if c not in self.pending and c not in made}
                 self.pending = (self.pending | touched) - refresh_appended(self.session, tried)
             if not then_write:
                 self.session.commit()
+                # As the step leaves the claims: the mark its stamp read, with the claims it made.
+                made = self.session.info.get(_MADE) or []
+                self._committed_mark = (max([self._locked_mark[0], *made]), self._locked_mark[1])
                 remember_totals(self.session)
 
     def finish(self, then_write: bool = False) -> None:
@@ -132,9 +161,8 @@ class WriteSteps:
         keys = set(keys) - known
         if not self.commit or not keys:
             return
-        rows = self.session.execute(
-            select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end)
-            .where(Mention.claim_id.in_({k[0] for k in keys}), Mention.article_id.in_({k[1] for k in keys})))
+        rows = self.session.execute(_MENTION_KEYS, {"claims": sorted({k[0] for k in keys}),
+                                                    "articles": sorted({k[1] for k in keys})})
         known.update(key for key in map(tuple, rows) if key in keys)
 
     def live_claims(self, ids: Iterable[int]) -> set[int]:
@@ -142,7 +170,7 @@ class WriteSteps:
         ids = set(ids)
         if not self.commit or not ids:
             return ids
-        return set(self.session.scalars(select(Claim.id).where(Claim.id.in_(ids), Claim.merged_into_id.is_(None))))
+        return set(self.session.scalars(_LIVE_CLAIMS, {"ids": sorted(ids)}))
 
     def stored_articles(self, ids: Iterable[int]) -> set[int]:
         """Those of `ids` still stored (an admin may delete one while this article is linked)."""
@@ -151,25 +179,50 @@ class WriteSteps:
             return ids
         return set(self.session.scalars(select(Article.id).where(Article.id.in_(ids))))
 
-    def _stamp(self) -> None:
+    def _stamp(self) -> tuple[int, int]:
         """The step's first write: on SQLite it takes the lock, so what the step checks next is
         current until it commits. PostgreSQL has no such lock: the step takes a transaction-level
         advisory lock that every linking step takes, so the steps of two ingests never interleave
         there either (a statement of each making the same claim, or both linking one span).
-        An article deleted meanwhile ends the ingest."""
-        if self.session.get_bind().dialect.name == "postgresql":
+        An article deleted meanwhile ends the ingest. Returns the claims' mark (_claims_mark),
+        read under the lock by the same statement (RETURNING: SQLite evaluates it once the UPDATE
+        holds the write lock; PostgreSQL in the statement's snapshot, taken after the advisory
+        lock), for stale() and mark()."""
+        if self.postgresql:
             self.session.execute(_PG_STEP_LOCK)
-        done = self.session.execute(update(Article).where(Article.id == self.article_id)
-                                    .values(linking_at=utcnow()).execution_options(synchronize_session=False))
-        if done.rowcount == 0:
+        row = self.session.execute(_STAMP_MARK, {"b_article": self.article_id, "b_at": utcnow()}).first()
+        if row is None:
             raise Conflict(f"article {self.article_id} was deleted while it was being linked")
+        return tuple(row)
 
 
 # pg_advisory_xact_lock key of linking steps (any constant no other code uses; "ctlink" in hex).
 _PG_STEP_LOCK = text("SELECT pg_advisory_xact_lock(107515585982827)")
 
 _MERGED = select(func.count()).select_from(Claim).where(Claim.merged_into_id.is_not(None)).scalar_subquery()
-_CLAIMS_MARK = select(func.coalesce(func.max(Claim.id), 0), _MERGED)
+_NEWEST = select(func.coalesce(func.max(Claim.id), 0)).scalar_subquery()
+_CLAIMS_MARK = select(_NEWEST, _MERGED)
+
+# Statements of every step, built once (building one cost more than running it).
+_MENTION_KEYS = select(Mention.claim_id, Mention.article_id, Mention.start, Mention.end).where(
+    Mention.claim_id.in_(bindparam("claims", expanding=True)), Mention.article_id.in_(bindparam("articles", expanding=True)))
+_LIVE_CLAIMS = select(Claim.id).where(Claim.id.in_(bindparam("ids", expanding=True)), Claim.merged_into_id.is_(None))
+
+# A step's stamp, built once (a statement built for each step cost more than running it).
+_ARTICLES = Article.__table__
+_STAMP = (update(_ARTICLES).where(_ARTICLES.c.id == bindparam("b_article"))
+          .values(linking_at=bindparam("b_at", type_=_ARTICLES.c.linking_at.type)))
+_STAMP_MARK = _STAMP.returning(_NEWEST, _MERGED)
+
+#: session.info key: the ids of the claims inserted since the step under way took its lock.
+_MADE = "claims_made_in_step"
+
+
+@event.listens_for(Claim, "after_insert")
+def _note_made(_mapper, _connection, claim: Claim) -> None:
+    made = getattr(object_session(claim), "info", {}).get(_MADE)
+    if made is not None:
+        made.append(claim.id)
 
 
 def _claims_mark(session: Session) -> tuple[int, int]:
