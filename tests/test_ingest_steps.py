@@ -205,7 +205,7 @@ def test_a_claim_made_meanwhile_while_a_later_statement_is_read_is_joined(factor
     """As above for the second statement, whose reading starts from the claims' mark the first
     statement's step left (write_steps.WriteSteps.mark): a claim another ingest makes while it
     is read is still seen under the lock."""
-    real = matching.claim_candidates
+    real = matching.claim_candidates_many
     calls, paused, resume = [], threading.Event(), threading.Event()
 
     def lookup(*args, **kwargs):
@@ -216,7 +216,7 @@ def test_a_claim_made_meanwhile_while_a_later_statement_is_read_is_joined(factor
             assert resume.wait(60)
         return found
 
-    monkeypatch.setattr(matching, "claim_candidates", lookup)
+    monkeypatch.setattr(matching, "claim_candidates_many", lookup)
     results, errors = [], []
 
     def first_ingest() -> None:

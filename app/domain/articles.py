@@ -98,14 +98,15 @@ def ingest_article(session: Session, data: ArticleInput, actor: str,
     `claimtracker ingest --workers N`); else made here."""
     validate_article(data, max_bytes)
     digest = content_hash(data.text)
-    # Read once: what stored_article_id tells, and the half article _drop_abandoned removes
-    # (nothing is written between, as if no other writer came between two reads).
     row = _by_hash(session, digest)
     if row is not None and not abandoned(*row):
         return IngestResult(article_id=row.id, created=False)
     config = matching or MatchConfig()
     plan = plan or plan_article(data.text, config)
-    _drop_abandoned(session, row, actor)
+    # A half article is read again after the plan (which may take a while): another ingest of the
+    # text may have removed it meanwhile, or stored the text whole. No row then: none to read
+    # again (one appearing meanwhile is another ingest's, still linking: not abandoned).
+    _drop_abandoned(session, _by_hash(session, digest) if row is not None else None, actor)
     outlet = get_or_create_outlet(session, data.outlet)
     article = Article(
         outlet_id=outlet.id, text=data.text, content_hash=digest,
