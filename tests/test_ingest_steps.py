@@ -45,13 +45,17 @@ def count(session, model, *where) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_a_claim_made_by_another_ingest_meanwhile_is_joined_not_duplicated(factory, monkeypatch):
-    real = matching.claim_candidates_many
+def _ingest_while_another_reads(factory, monkeypatch, at_lookup: int, other_text: str, claim_text: str):
+    """Ingest TEXT in a thread, held at its `at_lookup`-th candidate search (a statement having
+    found no claim to join); meanwhile another ingest stores `other_text`. Returns the two results
+    and the ids of the articles mentioning the claims worded `claim_text` (one set a claim)."""
+    real, calls = matching.claim_candidates_many, []
     paused, resume = threading.Event(), threading.Event()
 
     def lookup(*args, **kwargs):
         found = real(*args, **kwargs)
-        if not paused.is_set():      # the first statement, having found no claim to join
+        calls.append(1)
+        if len(calls) == at_lookup:
             paused.set()
             assert resume.wait(60)
         return found
@@ -70,18 +74,25 @@ def test_a_claim_made_by_another_ingest_meanwhile_is_joined_not_duplicated(facto
     thread.start()
     try:
         assert paused.wait(60)
-        with factory() as session:      # meanwhile, the same statement by the same speaker
-            other = ingest_and_commit(session, ArticleInput(text=OTHER, outlet="Harbour Daily"), "b")
+        with factory() as session:
+            other = ingest_and_commit(session, ArticleInput(text=other_text, outlet="Harbour Daily"), "b")
     finally:
         resume.set()
         thread.join(60)
     assert errors == []
     with factory() as session:
-        claims = session.scalars(select(Claim.id).where(Claim.text == FIRST)).all()
-        assert len(claims) == 1
-        linked = {m for m, in session.execute(select(Mention.article_id).where(Mention.claim_id == claims[0]))}
-        assert linked == {other.article_id, results[0].article_id}
-        assert session.get(Claim, claims[0]).outlet_count == 2
+        linked = [{m for m, in session.execute(select(Mention.article_id).where(Mention.claim_id == claim_id))}
+                  for claim_id in session.scalars(select(Claim.id).where(Claim.text == claim_text))]
+    return results[0], other, linked
+
+
+def test_a_claim_made_by_another_ingest_meanwhile_is_joined_not_duplicated(factory, monkeypatch):
+    # meanwhile, the same statement by the same speaker
+    first, other, linked = _ingest_while_another_reads(factory, monkeypatch, 1, OTHER, FIRST)
+    assert linked == [{other.article_id, first.article_id}]
+    with factory() as session:
+        claim_id = session.scalar(select(Claim.id).where(Claim.text == FIRST))
+        assert session.get(Claim, claim_id).outlet_count == 2
 
 
 def _fail_at_lookup(monkeypatch, n: int) -> None:
@@ -205,43 +216,9 @@ def test_a_claim_made_meanwhile_while_a_later_statement_is_read_is_joined(factor
     """As above for the second statement, whose reading starts from the claims' mark the first
     statement's step left (write_steps.WriteSteps.mark): a claim another ingest makes while it
     is read is still seen under the lock."""
-    real = matching.claim_candidates_many
-    calls, paused, resume = [], threading.Event(), threading.Event()
-
-    def lookup(*args, **kwargs):
-        found = real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 2:          # the second statement, having found no claim to join
-            paused.set()
-            assert resume.wait(60)
-        return found
-
-    monkeypatch.setattr(matching, "claim_candidates_many", lookup)
-    results, errors = [], []
-
-    def first_ingest() -> None:
-        try:
-            with factory() as session:
-                results.append(ingest_and_commit(session, ArticleInput(text=TEXT, outlet="Island Post"), "a"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    thread = threading.Thread(target=first_ingest)
-    thread.start()
-    try:
-        assert paused.wait(60)
-        with factory() as session:
-            other = ingest_and_commit(session, ArticleInput(
-                text=f"Ferry news\n\n“{SECOND},” {SPEAKER} told the council.\n", outlet="Harbour Daily"), "b")
-    finally:
-        resume.set()
-        thread.join(60)
-    assert errors == []
-    with factory() as session:
-        claims = session.scalars(select(Claim.id).where(Claim.text == SECOND)).all()
-        assert len(claims) == 1
-        linked = {m for m, in session.execute(select(Mention.article_id).where(Mention.claim_id == claims[0]))}
-        assert linked == {other.article_id, results[0].article_id}
+    first, other, linked = _ingest_while_another_reads(
+        factory, monkeypatch, 2, f"Ferry news\n\n“{SECOND},” {SPEAKER} told the council.\n", SECOND)
+    assert linked == [{other.article_id, first.article_id}]
 
 
 def test_a_step_leaves_the_mark_of_the_claims_it_made(factory, monkeypatch):
