@@ -43,7 +43,7 @@ MAX_POSTINGS = 20_000_000
 
 # A window whose one or two search words reach more claims than this together is ranked by the
 # index's boolean queries (boolean_top) the first time one of those words is asked for, instead of
-# reading and keeping their postings (see ranked_rows). Measured at 1,000,000 claims: reading a pair
+# reading and keeping their postings (see ranked_rows_many). Measured at 1,000,000 claims: reading a pair
 # of words reaching 57,000 and 55,000 claims cost 10.7 ms, its top 12 by AND / NOT queries 4-7 ms;
 # 3,600 and 3,600 claims, 1.6 against 1.5 ms (the read then kept for the next asker).
 BOOLEAN_REACH = 5_000
@@ -84,7 +84,7 @@ def kept_postings(session: Session, new_words) -> tuple[ClaimPostings, int]:
     """The database's kept postings, brought up to the highest claim id this session sees, and
     that id: `new_words(rows)` gives the folded index words of (text, review_title) rows
     (search.NewRows' cutting). A session may see less than the postings hold (a read begun
-    before another session's commit): ranked_rows leaves out what it cannot see."""
+    before another session's commit): ranked_rows_many leaves out what it cannot see."""
     key, now = bind_key(session.get_bind()), time.monotonic()
     cursor = session.connection().connection.cursor()   # the driver's: this runs once a window
     try:
@@ -106,22 +106,16 @@ def kept_postings(session: Session, new_words) -> tuple[ClaimPostings, int]:
     return kept, total
 
 
-def ranked_rows(session: Session, terms: list[str], weights: list[float], limit: int, folded,
-                reach: int = 0) -> list[tuple[int, float]]:
-    """(claim id, summed weight) of the `limit` best claims holding any of `terms` as a word
-    prefix (merged ones too), best first, ties by id: the ranked part of search._ranked_sql for
-    SQLite, the sums made in the same order (term by term), so they are the same floats.
-    `folded(term)`: the term as NewRows compares it. `reach`: how many claims the terms reach
-    together by the vocabulary's counts (0: not said). See ranked_rows_many."""
-    return ranked_rows_many(session, [(terms, weights, reach)], limit, folded)[0]
-
-
 def ranked_rows_many(session: Session, asks: list[tuple[list[str], list[float], int]], limit: int,
                      folded) -> list[list[tuple[int, float]]]:
-    """ranked_rows for each (terms, weights, reach) of `asks` (the windows of an article), read
-    together: the highest claim id looked at once, the postings of every word not kept yet read
-    in one statement (a few), and the lists ranked in one pass. Each list is the one ranked_rows
-    gives alone: the same rows, the same sums.
+    """For each (terms, weights, reach) of `asks` (the windows of an article): (claim id, summed
+    weight) of the `limit` best claims holding any of `terms` as a word prefix (merged ones too),
+    best first, ties by id: the ranked part of search._ranked_sql for SQLite, the sums made in the
+    same order (term by term), so they are the same floats. `folded(term)`: the term as NewRows
+    compares it. `reach`: how many claims the terms reach together by the vocabulary's counts.
+    Read together: the highest claim id looked at once, the postings of every word not kept yet
+    read in one statement (a few), and the lists ranked in one pass; each list is the one the
+    list would get alone.
 
     Postings not kept yet are read from the index and kept, unless a list has one or two terms
     reaching over BOOLEAN_REACH claims and one of those not kept was never asked for before: the
@@ -225,10 +219,10 @@ def _read_postings(session: Session, words: list[str]) -> dict[str, np.ndarray]:
 
 
 def boolean_top(session: Session, terms: list[str], weights: list[float], limit: int) -> list[tuple[int, float]]:
-    """ranked_rows for one or two terms, from the index's boolean queries in its own id order,
+    """ranked_rows_many's list for one or two terms, from the index's boolean queries in its own id order,
     each stopped at `limit` rows: the claims holding both words score both weights and come first
     (AND), then those holding one (NOT the other), by weight, ties by id. The sums are made as
-    ranked_rows makes them (0.0, then each weight in the terms' order), so the same floats."""
+    ranked_rows_many makes them (0.0, then each weight in the terms' order), so the same floats."""
     if len(terms) not in (1, 2):
         raise ValueError("boolean_top ranks one or two terms")
     query = [f'"{t}"*' for t in terms]
