@@ -710,7 +710,7 @@ def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple
     def scored_with_bar(passage: str) -> tuple:
         claim_bars.clear()
         scored = tuple(scored_candidates(session, passage, config))
-        return (*(claim_bars[0] if claim_bars else ((), 0.0)), scored)
+        return (*claim_bars[0], scored)     # claim_candidates_many notes one bar a list
     try:
         for statement in dict.fromkeys(statements):
             if find_matching_claim(session, statement) is not None:

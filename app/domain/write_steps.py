@@ -89,9 +89,7 @@ class WriteSteps:
     def stale(self, mark: tuple[int, int] | None) -> bool:
         """Under the step's lock: was a claim made or merged by another writer since `mark`? (Read
         by the step's stamp, in the statement that takes the lock.)"""
-        if mark is None:
-            return False
-        return (self._locked_mark or _claims_mark(self.session)) != mark
+        return mark is not None and self._locked_mark != mark
 
     @contextmanager
     def write(self, recount: bool = False, then_write: bool = False) -> Iterator[set[int]]:
