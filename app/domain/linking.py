@@ -5,14 +5,14 @@ import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from sqlalchemy import bindparam, delete, event, func, insert, null, select, union_all, update
+from sqlalchemy import bindparam, delete, event, func, null, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app.pipeline.claims import fidelity, normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
 from app.pipeline.person_names import parse_person
-from app.storage.lookups import live_claim_sharing_most, live_claim_with_words
+from app.storage.lookups import driver_insert_many, live_claim_sharing_most, live_claim_with_words
 from app.storage.models import Article, Claim, ClaimShingle, Mention, Speaker
 
 
@@ -37,13 +37,11 @@ def index_claim_text(session: Session, claim_id: int, text: str, new: bool = Fal
     _, hashes = text_hashes(text)
     if new:     # written at once, without the unit of work's bookkeeping for each row
         if hashes:
-            session.execute(_ADD_SHINGLES, [{"claim_id": claim_id, "hash": h} for h in hashes])
+            driver_insert_many(session, ClaimShingle.__table__, [{"claim_id": claim_id, "hash": h} for h in hashes])
         return
     existing = set(session.scalars(select(ClaimShingle.hash).where(ClaimShingle.claim_id == claim_id)))
     session.add_all(ClaimShingle(claim_id=claim_id, hash=h) for h in hashes - existing)
 
-
-_ADD_SHINGLES = insert(ClaimShingle.__table__)
 
 
 def find_matching_claim(session: Session, text: str) -> int | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.domain.linking import add_mention, index_claim_text, stable_hash, text_hashes
@@ -19,7 +18,7 @@ from app.domain.matching import linked_spans, matchable_sentences
 from app.domain.write_steps import STEP_ROWS, STEP_WINDOWS, WriteSteps
 from app.pipeline.claims import normalize_words, shingles
 from app.pipeline.constants import MIN_SHARED_RUN
-from app.storage.lookups import MEMBERS, driver_rows
+from app.storage.lookups import MEMBERS, driver_insert_many, driver_rows
 from app.storage.models import Article, Claim, PassageShingle
 
 # Every stored run of the article's sentences, in other articles: read once an article, and the
@@ -87,7 +86,7 @@ def link_repeated_passages(steps: WriteSteps, session: Session, article: Article
     for at in range(0, len(runs), STEP_ROWS * 10):
         # The last stretch is committed with the recount that follows it (steps.finish).
         with steps.write(then_write=at + STEP_ROWS * 10 >= len(runs)):
-            session.execute(insert(PassageShingle.__table__), runs[at:at + STEP_ROWS * 10])
+            driver_insert_many(session, PassageShingle.__table__, runs[at:at + STEP_ROWS * 10])
     return made[0], made[1]
 
 

@@ -39,6 +39,29 @@ def driver_rows(session, sql: str, params: dict) -> list[tuple]:
         cursor.close()
 
 
+def driver_insert_many(session, table, rows: list[dict]) -> None:
+    """Plain rows into `table` (a Table; each row a dict of all the same columns) in one executemany
+    of the session's own DBAPI connection (same transaction): for rows nothing reads back as
+    objects (shingles). SQLAlchemy's insertmanyvalues processed each row's parameters in Python
+    (a tenth of a millisecond a dozen rows), four times what SQLite took to store them."""
+    if not rows:
+        return
+    conn = session.connection()
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(_insert_sql(table.name, tuple(rows[0]), conn.dialect.name),
+                           [tuple(r.values()) for r in rows])
+    finally:
+        cursor.close()
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], dialect: str) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join([mark] * len(columns))})'
+
+
 def index_rows(session, sql: str, params: dict) -> list[tuple]:
     """driver_rows for a full-text candidate query that must walk its GIN index (PostgreSQL).
 
