@@ -51,6 +51,7 @@ from app.pipeline.matching import (
     with_headline,
 )
 from app.pipeline.stance import StanceResult, reads_speaker, stance
+from app.storage.lookups import driver_rows
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import (
     article_candidates,
@@ -521,18 +522,20 @@ def passage_decisions(scored: list[ScoredClaim], config: MatchConfig,
 
 def dismissed_spans(session: Session, article_id: int) -> set[tuple[int, int, int]]:
     """(claim_id, start, end) an analyst rejected in this article: never proposed again."""
-    rows = session.execute(select(DismissedMatch.claim_id, DismissedMatch.start, DismissedMatch.end)
-                           .where(DismissedMatch.article_id == article_id))
-    return {tuple(r) for r in rows}
+    return set(driver_rows(session, _SPANS.format(table=DismissedMatch.__tablename__), {"article": article_id}))
 
 
 def linked_spans(session: Session, article_id: int) -> dict[int, list[tuple[int, int]]]:
     """claim_id -> spans already mentioning it in this article (any origin)."""
     out: dict[int, list[tuple[int, int]]] = {}
-    for cid, start, end in session.execute(select(Mention.claim_id, Mention.start, Mention.end)
-                                           .where(Mention.article_id == article_id)):
+    for cid, start, end in driver_rows(session, _SPANS.format(table=Mention.__tablename__), {"article": article_id}):
         out.setdefault(cid, []).append((start, end))
     return out
+
+
+# Read once or twice an article by every ingest: the driver's (storage.lookups.driver_rows), after
+# the same flush an ORM query makes.
+_SPANS = 'SELECT claim_id, start, "end" FROM {table} WHERE article_id = :article'
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
