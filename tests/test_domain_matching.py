@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.domain.articles import ArticleInput, ingest_article, rematch_article
@@ -345,6 +347,26 @@ def test_an_article_keeps_its_windows_stems_as_matching_back_would_work_them_out
     # Kept by another version of the format (a change to stem()): worked out from the text again.
     again = article_windows(article.text, "0" + article.window_stems[1:])
     assert [p for _, _, _, p in again] == [prepare(article.text[s:e]) for s, e, _, _ in kept]
+
+
+# Stems a window may hold, chosen to trip a text search: prefixes of one another, numbers that are
+# also windows' positions, a stem ending one line and starting the next.
+_STEMS = ["gov", "govern", "government", "12", "120", "7", "bridg", "bridge", "e", "har", "harbour"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 7, 12, 120, 45]), st.sampled_from([7, 12, 120, 300]),
+                          st.sets(st.sampled_from(_STEMS), max_size=6)), max_size=8),
+       st.sets(st.sampled_from(_STEMS), max_size=6))
+def test_the_windows_sharing_a_claims_stems_are_those_the_whole_parse_finds(windows, wanted):
+    """Matching back parses only the kept windows holding two of a claim's stems: the same windows,
+    in the same order, with the same stems, as parsing every window and testing each."""
+    from app.domain.matching import WINDOW_STEMS_VERSION, _kept_windows, _windows_sharing
+
+    kept = "\n".join([WINDOW_STEMS_VERSION, *(" ".join([str(a), str(b), *sorted(stems)]) for a, b, stems in windows)])
+    whole = [w for w in _kept_windows(kept) if len(w[2] & wanted) >= 2]
+    assert _windows_sharing(kept, frozenset(wanted)) == whole
+    assert _windows_sharing("0" + kept[1:], frozenset(wanted)) is None     # kept by another version
 
 
 @pytest.mark.parametrize("kept", [True, False])

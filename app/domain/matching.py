@@ -603,6 +603,39 @@ def _kept_windows(kept: str) -> tuple[tuple[int, int, frozenset[str]], ...] | No
     return tuple(out)
 
 
+def _windows_sharing(kept: str, wanted: frozenset[str]) -> list[tuple[int, int, frozenset[str]]] | None:
+    """The windows of an article's kept stems (window_stems_text) holding two of the `wanted` stems
+    or more, as _kept_windows makes them, in the text's order; None when they are of another
+    version. Only those lines are parsed: each wanted stem is looked for in the kept text as a
+    whole word (" stem" ending at a space, a line's end or the text's), and counted once for the
+    line it is on; a match on a line's end position (a number, as a stem may be) is not a stem.
+    Matching back reads up to a dozen stored articles a new claim, most of them (at a million
+    claims) never read before by the process: parsing each one's ~50 windows whole (its kept text
+    is ~4 KB), to keep the few that share two words with the claim, was a twelfth of an ingest there."""
+    head = kept.find("\n")
+    if (kept[:head] if head >= 0 else kept) != WINDOW_STEMS_VERSION:
+        return None
+    if head < 0:
+        return []      # no window at all
+    found: dict[int, int] = {}      # line's offset -> wanted stems on it
+    for word in wanted:
+        needle = " " + word
+        at = kept.find(needle, head)
+        while at >= 0:
+            after = at + len(needle)
+            if after == len(kept) or kept[after] in " \n":
+                line = kept.rfind("\n", 0, at) + 1
+                if kept.find(" ", line) != at:          # not the line's end position
+                    found[line] = found.get(line, 0) + 1
+            at = kept.find(needle, after)
+    out = []
+    for line in sorted(at for at, n in found.items() if n >= 2):
+        stop = kept.find("\n", line)
+        start, end, *stems = kept[line:stop if stop >= 0 else len(kept)].split(" ")
+        out.append((int(start), int(end), frozenset(stems)))
+    return out
+
+
 @lru_cache(maxsize=256)
 def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passage], ...]:
     """An article stored before 0021 (or by another version): its windows prepared from the text.
@@ -619,11 +652,11 @@ def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozen
     With `bars` (one a claim of `here`: pipeline.matching.shared_weight_bar) a claim is also left
     out of a window whose stems it shares weigh less than its bar by `weights`: score_match would
     score the pair 0."""
-    windows = _kept_windows(kept) if kept else None
+    wanted = frozenset().union(*(c[2] for c in here))
+    windows = _windows_sharing(kept, wanted) if kept else None
     if windows is None:
         return [(window, claims_here) for window in _windows_from_text(text)
                 for claims_here in [_claims_near(here, window[2], weights, bars)] if claims_here]
-    wanted = frozenset().union(*(c[2] for c in here))
     near = []
     for start, end, stems in windows:
         shared = wanted & stems
