@@ -8,7 +8,6 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -587,19 +586,16 @@ def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, fro
     return [(start, end, stems, None) for start, end, stems in windows]
 
 
-@lru_cache(maxsize=512)
 def _kept_windows(kept: str) -> tuple[tuple[int, int, frozenset[str]], ...] | None:
     """(start, end, stems) of each window of an article's kept stems, None when they are of
-    another version. Pure, so cached (about 32 KB an article of 4 KB): the articles of a story come
-    back as neighbours of claim after claim (84 % of the lookups matching back over 300 articles
-    into a store of 10,000 claims), and splitting their lines again was a third of matching back."""
+    another version: all of them (matching back reads only those it needs: _windows_sharing)."""
     lines = kept.split("\n")
     if lines[0] != WINDOW_STEMS_VERSION:
         return None
     out = []
     for line in lines[1:]:
         start, end, *stems = line.split(" ")
-        out.append((int(start), int(end), frozenset(map(sys.intern, stems))))
+        out.append((int(start), int(end), frozenset(stems)))
     return tuple(out)
 
 
@@ -647,8 +643,8 @@ def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozen
                   weights: Mapping[str, float] | None = None, bars: Sequence[float] | None = None) -> list:
     """The windows of a stored article (see article_windows) that share two content stems or more
     with any of the claims in `here` (id, text, stems), each with those claims: score_match's own
-    first test, made here for every window. From kept stems (parsed once: _kept_windows), each
-    window is tested against all the claims' stems at once (most windows share none).
+    first test, made here for every window. From kept stems, only the windows holding two of the
+    claims' stems are parsed (_windows_sharing), each then tested against each claim's stems.
     With `bars` (one a claim of `here`: pipeline.matching.shared_weight_bar) a claim is also left
     out of a window whose stems it shares weigh less than its bar by `weights`: score_match would
     score the pair 0."""
