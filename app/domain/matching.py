@@ -1033,11 +1033,28 @@ class _BackTaking:
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
     """(claim id, article id) -> the spans of those articles already mentioning the claim or
-    rejected for it: matching back never proposes them again."""
-    taken = _spans_of(session, Mention, ids, claim_ids)
-    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
-        taken.setdefault(key, []).extend(spans)
+    rejected for it: matching back never proposes them again. One statement for both tables,
+    sent to the driver (two ORM queries with their IN lists built were 7 % of matching back)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        params = {"a": json.dumps(ids), "c": json.dumps(claim_ids)}
+    else:
+        params = {"a": list(ids), "c": list(claim_ids)}
+    taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for claim_id, article_id, start, end in driver_rows(session, _TAKEN_SQL[dialect], params):
+        taken.setdefault((claim_id, article_id), []).append((start, end))
     return taken
+
+
+def _taken_sql(dialect: str) -> str:
+    members = {"sqlite": "IN (SELECT value FROM json_each(:{}))", "postgresql": "= ANY(:{})"}[dialect]
+    return " UNION ALL ".join(
+        f'SELECT claim_id, article_id, start, "end" FROM {table} '
+        f"WHERE article_id {members.format('a')} AND claim_id {members.format('c')}"
+        for table in (Mention.__tablename__, DismissedMatch.__tablename__))
+
+
+_TAKEN_SQL = {dialect: _taken_sql(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def _replayed_decisions(session: Session, claims: list[Claim], back: dict, config: MatchConfig) -> list:
@@ -1092,16 +1109,6 @@ def _best_per_claim(found: list, most: int) -> list:
         if n < most:
             out.append(item)
             kept[item[3].claim_id] = n + 1
-    return out
-
-
-def _spans_of(session: Session, model, article_ids: list[int], claim_ids: list[int]) -> dict:
-    """(claim_id, article_id) -> spans, for mentions or rejected suggestions, in one query."""
-    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    rows = session.execute(select(model.claim_id, model.article_id, model.start, model.end)
-                           .where(model.article_id.in_(article_ids), model.claim_id.in_(claim_ids)))
-    for claim_id, article_id, start, end in rows:
-        out.setdefault((claim_id, article_id), []).append((start, end))
     return out
 
 
