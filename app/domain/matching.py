@@ -612,7 +612,7 @@ def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passa
 class StoredArticle:
     """What matching back reads of a stored article: its text and its windows (_stored_windows:
     article_windows, the stems of each a tuple or a frozenset), with the key that tells whether
-    it still stands for the row (see _stored_articles). About 15 KB for an article of 5 KB."""
+    it still stands for the row (see _stored_articles). ~14 KB besides the text for one of 5 KB."""
 
     key: tuple[str, bool]
     text: str
@@ -662,7 +662,8 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
     if missing:
         value = json.dumps(missing) if dialect == "sqlite" else missing
         for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect], {"ids": value}):
-            out[article_id] = STORED_ARTICLES[article_id] = StoredArticle((digest, kept is None), text, _stored_windows(text, kept))
+            entry = StoredArticle((digest, kept is None), text, _stored_windows(text, kept))
+            out[article_id] = STORED_ARTICLES[article_id] = entry
             STORED_ARTICLES.move_to_end(article_id)
         while len(STORED_ARTICLES) > STORED_ARTICLES_MAX:
             STORED_ARTICLES.popitem(last=False)
@@ -671,10 +672,10 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
 
 def _near_windows(stored: StoredArticle, here: list[tuple[int, str, frozenset[str]]],
                   weights: Mapping[str, float] | None = None, bars: Sequence[float] | None = None) -> list:
-    """The windows of a stored article (see article_windows: stems a frozenset) that share two content stems or more
-    with any of the claims in `here` (id, text, stems), each with those claims: score_match's own
-    first test, made here for every window, in the text's order. Each window is tested against
-    all the claims' stems at once (most windows share none).
+    """The windows of a stored article (see article_windows: stems a frozenset) that share two
+    content stems or more with any of the claims in `here` (id, text, stems), each with those
+    claims: score_match's own first test, made here for every window, in the text's order. Each
+    window is tested against all the claims' stems at once (most windows share none).
     With `bars` (one a claim of `here`: pipeline.matching.shared_weight_bar) a claim is also left
     out of a window whose stems it shares weigh less than its bar by `weights`: score_match would
     score the pair 0."""
@@ -1087,7 +1088,8 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
     return _with_articles(session, _best_per_claim(found, MATCH_EARLIER_ARTICLES))
 
 
-def _with_articles(session: Session, found: list[tuple[int, int, int, Decision]]) -> list[tuple[Article, int, int, Decision]]:
+def _with_articles(session: Session,
+                   found: list[tuple[int, int, int, Decision]]) -> list[tuple[Article, int, int, Decision]]:
     """(article, start, end, decision) for each (article id, ...) found, in order; their id and
     text only (what linking them reads): their other columns and their outlet (joined by default)
     are never read. An article deleted since it was read is left out (its mention could not be
