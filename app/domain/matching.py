@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import json
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -580,26 +580,20 @@ def article_windows(text: str, kept: str | None) -> Sequence[tuple[int, int, fro
     """(start, end, stems, passage) of each matchable window of a stored article: from its kept
     stems when they are of this version (passage None: made only for a window that is scored, its
     words worked out only if it is aligned: see Passage), else prepared from its text."""
-    return [(start, end, frozenset(stems), passage) for start, end, stems, passage in _stored_windows(text, kept)]
-
-
-def _stored_windows(text: str, kept: str | None) -> tuple[tuple[int, int, Collection[str], Passage | None], ...]:
-    """article_windows as matching back keeps them (see StoredArticle): the stems of a window read
-    from kept stems are a tuple (the sorted stems, interned), a third of a frozenset's memory."""
     windows = _kept_windows(kept) if kept else None
     return _windows_from_text(text) if windows is None else windows
 
 
-def _kept_windows(kept: str) -> tuple[tuple[int, int, tuple[str, ...], None], ...] | None:
+def _kept_windows(kept: str) -> tuple[tuple[int, int, frozenset[str], None], ...] | None:
     """(start, end, stems, None) of each window of an article's kept stems, None when they are of
-    another version."""
+    another version. Matching back parses them once an article (see STORED_ARTICLES)."""
     lines = kept.split("\n")
     if lines[0] != WINDOW_STEMS_VERSION:
         return None
     out = []
     for line in lines[1:]:
         start, end, *stems = line.split(" ")
-        out.append((int(start), int(end), tuple(map(sys.intern, stems)), None))
+        out.append((int(start), int(end), frozenset(map(sys.intern, stems)), None))
     return tuple(out)
 
 
@@ -610,20 +604,21 @@ def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passa
 
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
-    """What matching back reads of a stored article: its text and its windows (_stored_windows:
-    article_windows, the stems of each a tuple or a frozenset), with the key that tells whether
-    it still stands for the row (see _stored_articles). ~14 KB besides the text for one of 5 KB."""
+    """What matching back reads of a stored article: its text and its windows (article_windows),
+    with the key that tells whether it still stands for the row (see _stored_articles). About
+    42 KB besides the text for an article of 5 KB (the windows' stems as frozensets: kept as
+    tuples, a third of that, each window's test made a frozenset of them again, 1 ms an article)."""
 
     key: tuple[str, bool]
     text: str
-    windows: tuple[tuple[int, int, Collection[str], Passage | None], ...]
+    windows: Sequence[tuple[int, int, frozenset[str], Passage | None]]
 
 
 # Matching back's stored articles, parsed (article id -> StoredArticle), least recently used first.
 # The articles of a story come back as neighbours of claim after claim (7,111 lookups named 1,153
 # articles over 300 articles into 10,000 claims): loading their rows again (~10 KB of text and kept
 # stems each) and splitting the kept stems of those a cache of 512 by the string had lost (2,703)
-# was near a third of matching back. 1,024 entries missed 1,202 times there, ~20 MB.
+# was near a third of matching back. 1,024 entries missed 1,202 times there (~48 MB).
 STORED_ARTICLES: OrderedDict[int, StoredArticle] = OrderedDict()
 STORED_ARTICLES_MAX = 1024
 
@@ -662,7 +657,7 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
     if missing:
         value = json.dumps(missing) if dialect == "sqlite" else missing
         for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect], {"ids": value}):
-            entry = StoredArticle((digest, kept is None), text, _stored_windows(text, kept))
+            entry = StoredArticle((digest, kept is None), text, article_windows(text, kept))
             out[article_id] = STORED_ARTICLES[article_id] = entry
             STORED_ARTICLES.move_to_end(article_id)
         while len(STORED_ARTICLES) > STORED_ARTICLES_MAX:
@@ -672,7 +667,7 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
 
 def _near_windows(stored: StoredArticle, here: list[tuple[int, str, frozenset[str]]],
                   weights: Mapping[str, float] | None = None, bars: Sequence[float] | None = None) -> list:
-    """The windows of a stored article (see article_windows: stems a frozenset) that share two
+    """The windows of a stored article (see article_windows) that share two
     content stems or more with any of the claims in `here` (id, text, stems), each with those
     claims: score_match's own first test, made here for every window, in the text's order. Each
     window is tested against all the claims' stems at once (most windows share none).
@@ -681,13 +676,13 @@ def _near_windows(stored: StoredArticle, here: list[tuple[int, str, frozenset[st
     score the pair 0."""
     wanted = frozenset().union(*(c[2] for c in here))
     near = []
-    for start, end, stems, passage in stored.windows:
-        shared = wanted.intersection(stems)
+    for window in stored.windows:
+        shared = wanted & window[2]
         if len(shared) < 2:
             continue
         claims_here = _claims_near(here, shared, weights, bars)
         if claims_here:
-            near.append(((start, end, frozenset(stems), passage), claims_here))
+            near.append((window, claims_here))
     return near
 
 
