@@ -8,8 +8,9 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-import sys
 import json
+import sys
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -621,6 +622,7 @@ class StoredArticle:
 # was near a third of matching back. 1,024 entries missed 1,202 times there (~48 MB).
 STORED_ARTICLES: OrderedDict[int, StoredArticle] = OrderedDict()
 STORED_ARTICLES_MAX = 1024
+_STORED_LOCK = threading.Lock()
 
 _ARTICLE_KEYS = {"sqlite": "SELECT id, content_hash, window_stems IS NULL FROM articles "
                            "WHERE id IN (SELECT value FROM json_each(:ids))",
@@ -647,21 +649,25 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
     value = json.dumps(list(ids)) if dialect == "sqlite" else list(ids)
     out: dict[int, StoredArticle] = {}
     missing = []
-    for article_id, digest, no_kept in driver_rows(session, _ARTICLE_KEYS[dialect], {"ids": value}):
-        entry = STORED_ARTICLES.get(article_id)
-        if entry is not None and entry.key == (digest, bool(no_kept)):
-            STORED_ARTICLES.move_to_end(article_id)
-            out[article_id] = entry
-        else:
-            missing.append(article_id)
+    keys = driver_rows(session, _ARTICLE_KEYS[dialect], {"ids": value})
+    with _STORED_LOCK:    # the web app ingests in threads: an entry may not leave between two steps
+        for article_id, digest, no_kept in keys:
+            entry = STORED_ARTICLES.get(article_id)
+            if entry is not None and entry.key == (digest, bool(no_kept)):
+                STORED_ARTICLES.move_to_end(article_id)
+                out[article_id] = entry
+            else:
+                missing.append(article_id)
     if missing:
         value = json.dumps(missing) if dialect == "sqlite" else missing
-        for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect], {"ids": value}):
-            entry = StoredArticle((digest, kept is None), text, article_windows(text, kept))
-            out[article_id] = STORED_ARTICLES[article_id] = entry
-            STORED_ARTICLES.move_to_end(article_id)
-        while len(STORED_ARTICLES) > STORED_ARTICLES_MAX:
-            STORED_ARTICLES.popitem(last=False)
+        read = [(article_id, StoredArticle((digest, kept is None), text, article_windows(text, kept)))
+                for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect], {"ids": value})]
+        with _STORED_LOCK:
+            for article_id, entry in read:
+                out[article_id] = STORED_ARTICLES[article_id] = entry
+                STORED_ARTICLES.move_to_end(article_id)
+            while len(STORED_ARTICLES) > STORED_ARTICLES_MAX:
+                STORED_ARTICLES.popitem(last=False)
     return out
 
 
