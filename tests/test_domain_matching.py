@@ -390,6 +390,58 @@ def test_reaching_back_decides_the_same_with_or_without_the_kept_stems(session, 
     assert found == []     # both spans are mentions now: nothing is proposed twice
 
 
+def _as_if_reused(session, article_id: int, data: ArticleInput, kept: bool = True) -> None:
+    """The row of `article_id` holds `data`'s text from now on: what this process sees when an id
+    is given again (an insert rolled back on SQLite gives its id to the next one) or another
+    process deleted and re-made the row."""
+    from sqlalchemy import update
+
+    from app.domain.articles import content_hash
+    from app.domain.matching import window_stems_text
+    session.execute(update(Article).where(Article.id == article_id).values(
+        text=data.text, content_hash=content_hash(data.text),
+        window_stems=window_stems_text(data.text) if kept else None))
+    session.commit()
+    session.expire_all()
+
+
+def test_matching_back_reads_an_article_again_when_its_id_names_another_text(session):
+    """Matching back keeps each stored article it parsed by id (matching.STORED_ARTICLES), taken
+    only while the row's content_hash is the one it was read with: an id that names another text
+    now is read again, and matching back into it decides what it would decide on a first read."""
+    from app.domain import matching
+    from app.domain.matching import earlier_decisions
+    para, original = _ingest(session, PARAPHRASE, ORIGINAL)
+    claim = _claim(session)
+    session.execute(Mention.__table__.delete().where(Mention.article_id == para))
+    session.commit()
+    first = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
+    assert [(a.id, d.stance) for a, _, _, d in first] == [(para, "repeats")]
+    assert matching.STORED_ARTICLES[para].text == PARAPHRASE.text
+    _as_if_reused(session, para, DENIAL)
+    again = earlier_decisions(session, session.get(Article, original), [claim], MatchConfig())
+    assert [(a.id, a.text, d.stance) for a, _, _, d in again] == [(para, DENIAL.text, "contradicts")]
+    assert "denied" in DENIAL.text[again[0][1]:again[0][2]]
+    matching.STORED_ARTICLES.clear()
+    assert earlier_decisions(session, session.get(Article, original), [claim], MatchConfig()) == again
+
+
+def test_matching_back_reads_an_article_again_when_its_kept_stems_come_or_go(session):
+    """The entry also holds how the windows were got (kept stems or the text: see article_windows),
+    so one whose window_stems were filled in or emptied since is read again."""
+    from app.domain import matching
+    from app.domain.matching import window_stems_text
+    [para] = _ingest(session, PARAPHRASE)
+    [stored] = matching._stored_articles(session, [para]).values()
+    assert stored.kept == window_stems_text(PARAPHRASE.text)
+    _as_if_reused(session, para, PARAPHRASE, kept=False)
+    [stored] = matching._stored_articles(session, [para]).values()
+    assert stored.kept is None and stored.text == PARAPHRASE.text
+    _as_if_reused(session, para, PARAPHRASE, kept=True)
+    [stored] = matching._stored_articles(session, [para]).values()
+    assert stored.kept == window_stems_text(PARAPHRASE.text)
+
+
 # A sentence that lists several statements behind one head; a short stored claim restates one item.
 CREW_CLAIMS = ["The old customs house will become a museum", "Fares for pupils will stay frozen until the summer",
                "The harbour board approved a new budget", "Two new ferries will enter service next year"]

@@ -8,7 +8,9 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-from collections import Counter
+import json
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -633,13 +635,83 @@ def _windows_sharing(kept: str, wanted: frozenset[str]) -> list[tuple[int, int, 
 
 
 @lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def _windows_from_text(text: str) -> tuple[tuple[int, int, frozenset[str], Passage], ...]:
     """An article stored before 0021 (or by another version): its windows prepared from the text.
     Pure, so cached (~40 KB an article of 4 KB)."""
     return tuple((start, end, p.stems, p) for start, end in _windows(text) for p in [prepare(text[start:end])])
 
 
-def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozenset[str]]],
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What matching back reads of a stored article: its text and its kept window stems (None
+    without: see article_windows), with the key that tells whether they still stand for the row
+    (see _stored_articles). About 10 KB an article of 5 KB; the windows a claim needs are found in
+    the kept stems when asked (_windows_sharing), which costs less than parsing all of them once
+    and testing each (42 KB kept an article as frozensets)."""
+
+    key: tuple[str, bool]
+    text: str
+    kept: str | None
+
+
+# Matching back's stored articles, parsed (article id -> StoredArticle), least recently used first.
+# The articles of a story come back as neighbours of claim after claim (7,111 lookups named 1,153
+# articles over 300 articles into 10,000 claims): loading their rows again (~10 KB of text and kept
+# stems each) and splitting the kept stems of those a cache of 512 by the string had lost (2,703)
+# was near a third of matching back. 1,024 entries missed 1,202 times there (~10 MB).
+STORED_ARTICLES: OrderedDict[int, StoredArticle] = OrderedDict()
+STORED_ARTICLES_MAX = 1024
+_STORED_LOCK = threading.Lock()
+
+_ARTICLE_KEYS = {"sqlite": "SELECT id, content_hash, window_stems IS NULL FROM articles "
+                           "WHERE id IN (SELECT value FROM json_each(:ids))",
+                 "postgresql": "SELECT id, content_hash, window_stems IS NULL FROM articles WHERE id = ANY(:ids)"}
+_ARTICLE_ROWS = {"sqlite": "SELECT id, content_hash, text, window_stems FROM articles "
+                           "WHERE id IN (SELECT value FROM json_each(:ids))",
+                 "postgresql": "SELECT id, content_hash, text, window_stems FROM articles WHERE id = ANY(:ids)"}
+
+
+def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredArticle]:
+    """The stored articles of `ids` that exist (a deleted one is left out), parsed once a process.
+
+    An entry is taken only while its key, the row's content_hash and whether its window_stems is
+    NULL, is the one the row has now (read first, a few dozen bytes a row); else the row is read
+    and parsed again. What an entry holds is a function of the text (content_hash is its SHA-256)
+    and of how the windows were got (kept stems of this version, or the text: see article_windows;
+    kept stems are only ever window_stems_text(text), at insert or by a migration). So an id given
+    to another text (ids are never reused, SQLite AUTOINCREMENT and PostgreSQL sequences, but an
+    insert rolled back on SQLite gives its id again), a row another process deleted and re-made,
+    or one whose kept stems a migration filled in are all read again."""
+    if not ids:
+        return {}
+    dialect = session.get_bind().dialect.name
+    value = json.dumps(list(ids)) if dialect == "sqlite" else list(ids)
+    out: dict[int, StoredArticle] = {}
+    missing = []
+    keys = driver_rows(session, _ARTICLE_KEYS[dialect], {"ids": value})
+    with _STORED_LOCK:    # the web app ingests in threads: an entry may not leave between two steps
+        for article_id, digest, no_kept in keys:
+            entry = STORED_ARTICLES.get(article_id)
+            if entry is not None and entry.key == (digest, bool(no_kept)):
+                STORED_ARTICLES.move_to_end(article_id)
+                out[article_id] = entry
+            else:
+                missing.append(article_id)
+    if missing:
+        value = json.dumps(missing) if dialect == "sqlite" else missing
+        read = [(article_id, StoredArticle((digest, kept is None), text, kept))
+                for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect], {"ids": value})]
+        with _STORED_LOCK:
+            for article_id, entry in read:
+                out[article_id] = STORED_ARTICLES[article_id] = entry
+                STORED_ARTICLES.move_to_end(article_id)
+            while len(STORED_ARTICLES) > STORED_ARTICLES_MAX:
+                STORED_ARTICLES.popitem(last=False)
+    return out
+
+
+def _near_windows(stored: StoredArticle, here: list[tuple[int, str, frozenset[str]]],
                   weights: Mapping[str, float] | None = None, bars: Sequence[float] | None = None) -> list:
     """The windows of a stored article (see article_windows) that share two content stems or more
     with any of the claims in `here` (id, text, stems), each with those claims: score_match's own
@@ -649,16 +721,13 @@ def _near_windows(text: str, kept: str | None, here: list[tuple[int, str, frozen
     out of a window whose stems it shares weigh less than its bar by `weights`: score_match would
     score the pair 0."""
     wanted = frozenset().union(*(c[2] for c in here))
-    windows = _windows_sharing(kept, wanted) if kept else None
+    windows = _windows_sharing(stored.kept, wanted) if stored.kept else None
     if windows is None:
-        return [(window, claims_here) for window in _windows_from_text(text)
+        return [(window, claims_here) for window in _windows_from_text(stored.text)
                 for claims_here in [_claims_near(here, window[2], weights, bars)] if claims_here]
     near = []
     for start, end, stems in windows:
-        shared = wanted & stems
-        if len(shared) < 2:
-            continue
-        claims_here = _claims_near(here, shared, weights, bars)
+        claims_here = _claims_near(here, wanted & stems, weights, bars)   # two shared at least
         if claims_here:
             near.append(((start, end, stems, None), claims_here))
     return near
@@ -735,7 +804,7 @@ def score_windows(session: Session, text: str, config: MatchConfig, vocab: tuple
     back: dict = {}
     own: dict = {}
     out = {}
-    loaded: dict[int, tuple[str, str | None]] = {}
+    loaded: dict[int, StoredArticle] = {}
     bars = session.info[ARTICLE_BARS] = []
     claim_bars = session.info[CANDIDATE_BARS] = []
 
@@ -788,9 +857,7 @@ def _score_back(session: Session, text: str, config: MatchConfig, loaded: dict, 
     terms, bar = bars[0] if bars else ((), 0.0)
     missing = [i for i in ids if i not in loaded]
     if missing:
-        for other_id, other_text, kept in session.execute(
-                select(Article.id, Article.text, Article.window_stems).where(Article.id.in_(missing))):
-            loaded[other_id] = (other_text, kept)
+        loaded.update(_stored_articles(session, missing))
     here = [(0, text, claim_stems(text))]
     floor, gate = config.floor, config.lexical_gate
     entries = []
@@ -798,13 +865,14 @@ def _score_back(session: Session, text: str, config: MatchConfig, loaded: dict, 
     for other_id in sorted(ids):
         if other_id not in loaded:
             continue
-        other_text, kept = loaded[other_id]
-        near = _near_windows(other_text, kept, here, table, [bars[0]])
+        stored = loaded[other_id]
+        other_text = stored.text
+        near = _near_windows(stored, here, table, [bars[0]])
         if not near:
             continue
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), here[0][2]))
         if weights is not table:    # as in earlier_decisions
-            near = _near_windows(other_text, kept, here)
+            near = _near_windows(stored, here)
             weights = match_weights(session, set().union(*(w[2] for w, _ in near), here[0][2]))
             table, bars = _claim_bars(session, here, config)
         claim_weight = claim_weight_of(weights, text)
@@ -939,25 +1007,25 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
         return []
     ids, claim_ids = sorted(wanted), [c.id for c in claims]
     taken = _taken_spans(session, ids, claim_ids)
-    out: list[tuple[Article, int, int, Decision]] = []
     floor, gate = config.floor, config.lexical_gate
     taking = _BackTaking(session, claim_ids, taken, config)
-    # Their id, text and kept stems only: their other columns and their outlet (joined by default)
-    # are never read here, and loading two dozen whole rows an article was a tenth of matching back.
-    stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
-                                     lazyload(Article.outlet))
     # Each claim's shared-weight bar: most pairs sharing two stems share only common words and
     # score 0; they are left out before their window is made (see _near_windows).
     table, bars = _claim_bars(session, [(c.id, c.text, claim_stems(c.text)) for c in claims], config)
-    for other in session.scalars(stored.where(Article.id.in_(ids)).order_by(Article.id)):
-        text, other_id = other.text, other.id
+    found: list[tuple[int, int, int, Decision]] = []
+    stored_articles = _stored_articles(session, ids)
+    for other_id in ids:
+        stored = stored_articles.get(other_id)
+        if stored is None:    # deleted since the search
+            continue
+        text = stored.text
         here = [(c.id, c.text, claim_stems(c.text)) for c in wanted[other_id]]
-        near = _near_windows(text, other.window_stems, here, table, [bars[c[0]] for c in here])
+        near = _near_windows(stored, here, table, [bars[c[0]] for c in here])
         if not near:
             continue
         weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
         if weights is not table:    # the vocabulary was taken again meanwhile: no pair left out by it
-            near = _near_windows(text, other.window_stems, here)
+            near = _near_windows(stored, here)
             weights = match_weights(session, set().union(*(w[2] for w, _ in near), *(st for _, _, st in here)))
             table, bars = _claim_bars(session, [(c.id, c.text, claim_stems(c.text)) for c in claims], config)
         claim_weights = {claim_id: claim_weight_of(weights, claim_text) for claim_id, claim_text, _ in here}
@@ -971,8 +1039,8 @@ def earlier_decisions(session: Session, article: Article, claims: list[Claim],
                                     claim_weight=claim_weights[claim_id])
                 decision = taking.take(other_id, text, start, end, claim_id, claim_text, match)
                 if decision is not None:
-                    out.append((other, start, end, decision))
-    return _best_per_claim(out, MATCH_EARLIER_ARTICLES)
+                    found.append((other_id, start, end, decision))
+    return _with_articles(session, _best_per_claim(found, MATCH_EARLIER_ARTICLES))
 
 
 class _BackTaking:
@@ -1009,11 +1077,28 @@ class _BackTaking:
 
 def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict:
     """(claim id, article id) -> the spans of those articles already mentioning the claim or
-    rejected for it: matching back never proposes them again."""
-    taken = _spans_of(session, Mention, ids, claim_ids)
-    for key, spans in _spans_of(session, DismissedMatch, ids, claim_ids).items():
-        taken.setdefault(key, []).extend(spans)
+    rejected for it: matching back never proposes them again. One statement for both tables,
+    sent to the driver (two ORM queries with their IN lists built were 7 % of matching back)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        params = {"a": json.dumps(ids), "c": json.dumps(claim_ids)}
+    else:
+        params = {"a": list(ids), "c": list(claim_ids)}
+    taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for claim_id, article_id, start, end in driver_rows(session, _TAKEN_SQL[dialect], params):
+        taken.setdefault((claim_id, article_id), []).append((start, end))
     return taken
+
+
+def _taken_sql(dialect: str) -> str:
+    members = {"sqlite": "IN (SELECT value FROM json_each(:{}))", "postgresql": "= ANY(:{})"}[dialect]
+    return " UNION ALL ".join(
+        f'SELECT claim_id, article_id, start, "end" FROM {table} '
+        f"WHERE article_id {members.format('a')} AND claim_id {members.format('c')}"
+        for table in (Mention.__tablename__, DismissedMatch.__tablename__))
+
+
+_TAKEN_SQL = {dialect: _taken_sql(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def _replayed_decisions(session: Session, claims: list[Claim], back: dict, config: MatchConfig) -> list:
@@ -1042,18 +1127,26 @@ def _replayed_decisions(session: Session, claims: list[Claim], back: dict, confi
             decision = taking.take(other_id, texts[other_id], start, end, claim.id, claim.text, match)
             if decision is not None:
                 found.append((other_id, start, end, decision))
+    return _with_articles(session, _best_per_claim(found, MATCH_EARLIER_ARTICLES))
+
+
+def _with_articles(session: Session,
+                   found: list[tuple[int, int, int, Decision]]) -> list[tuple[Article, int, int, Decision]]:
+    """(article, start, end, decision) for each (article id, ...) found, in order; their id and
+    text only (what linking them reads): their other columns and their outlet (joined by default)
+    are never read. An article deleted since it was read is left out (its mention could not be
+    written: see article_linking._link_earlier_articles)."""
     if not found:
         return []
-    stored = select(Article).options(load_only(Article.id, Article.text, Article.window_stems),
-                                     lazyload(Article.outlet))
+    stored = select(Article).options(load_only(Article.id, Article.text), lazyload(Article.outlet))
     rows = {a.id: a for a in session.scalars(stored.where(Article.id.in_({f[0] for f in found})))}
-    return _best_per_claim([(rows[i], start, end, d) for i, start, end, d in found], MATCH_EARLIER_ARTICLES)
+    return [(rows[i], start, end, d) for i, start, end, d in found if i in rows]
 
 
 def _best_per_claim(found: list, most: int) -> list:
-    """At most `most` of the (article, start, end, decision) found for each claim, best score first:
-    a claim on a story every article tells must not flood the queue with the whole archive."""
-    found = sorted(found, key=lambda f: (-f[3].match.score, f[0].id, f[1]))
+    """At most `most` of the (article id, start, end, decision) found for each claim, best score
+    first: a claim on a story every article tells must not flood the queue with the whole archive."""
+    found = sorted(found, key=lambda f: (-f[3].match.score, f[0], f[1]))
     kept: dict[int, int] = {}
     out = []
     for item in found:
@@ -1061,16 +1154,6 @@ def _best_per_claim(found: list, most: int) -> list:
         if n < most:
             out.append(item)
             kept[item[3].claim_id] = n + 1
-    return out
-
-
-def _spans_of(session: Session, model, article_ids: list[int], claim_ids: list[int]) -> dict:
-    """(claim_id, article_id) -> spans, for mentions or rejected suggestions, in one query."""
-    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    rows = session.execute(select(model.claim_id, model.article_id, model.start, model.end)
-                           .where(model.article_id.in_(article_ids), model.claim_id.in_(claim_ids)))
-    for claim_id, article_id, start, end in rows:
-        out.setdefault((claim_id, article_id), []).append((start, end))
     return out
 
 
