@@ -426,6 +426,22 @@ def test_matching_back_reads_an_article_again_when_its_id_names_another_text(ses
     assert earlier_decisions(session, session.get(Article, original), [claim], MatchConfig()) == again
 
 
+def test_an_article_read_again_gives_matching_back_the_windows_its_first_reading_gave(session):
+    """Read once, a stored article's windows come from a search of its kept stems; read again, from
+    all its windows parsed (matching.StoredArticle): the same windows, with the same claims."""
+    from app.domain import matching
+    from app.pipeline.matching import claim_stems
+
+    [para] = _ingest(session, PARAPHRASE)
+    matching.STORED_ARTICLES.clear()
+    here = [(1, ORIGINAL.text, claim_stems(ORIGINAL.text)), (2, DENIAL.text, claim_stems(DENIAL.text))]
+    [stored] = matching._stored_articles(session, [para]).values()
+    first = matching._near_windows(stored, here)
+    assert first and stored.windows is None          # the search's reading: nothing parsed whole
+    again = matching._near_windows(stored, here)
+    assert stored.windows is not None and again == first
+
+
 def test_matching_back_reads_an_article_again_when_its_kept_stems_come_or_go(session):
     """The entry also holds how the windows were got (kept stems or the text: see article_windows),
     so one whose window_stems were filled in or emptied since is read again."""
