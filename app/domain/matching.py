@@ -650,8 +650,9 @@ class StoredArticle:
     Read once, only the windows a claim needs are found in the kept stems (_windows_sharing): at a
     million claims most neighbour articles are read once, and parsing all of an article's windows
     cost more than the search. Read again (the articles of a story, at 10,000 claims), testing each
-    parsed window costs less than searching the kept text again (10.2-10.6 against 13.6-14.4 ms of
-    matching back an article). About 10 KB an article of 5 KB, 42 KB more once parsed."""
+    parsed window costs less than searching the kept text again (matching back 9.3-10.1 ms an
+    article against 12.4-12.9 with the search alone). About 10 KB an article of 5 KB, 42 KB more
+    once parsed. Two threads reading one entry at once may both parse it: the same windows."""
 
     key: tuple[str, bool]
     text: str
@@ -660,11 +661,12 @@ class StoredArticle:
     read: int = 0     # how many times _near_windows read it
 
 
-# Matching back's stored articles, parsed (article id -> StoredArticle), least recently used first.
+# Matching back's stored articles, kept (article id -> StoredArticle), least recently used first.
 # The articles of a story come back as neighbours of claim after claim (7,111 lookups named 1,153
 # articles over 300 articles into 10,000 claims): loading their rows again (~10 KB of text and kept
 # stems each) and splitting the kept stems of those a cache of 512 by the string had lost (2,703)
-# was near a third of matching back. 1,024 entries missed 1,202 times there (~10 MB).
+# was near a third of matching back. 1,024 entries missed 1,202 times there (~10 MB of text and
+# kept stems, ~50 MB once their windows are parsed: see StoredArticle).
 STORED_ARTICLES: OrderedDict[int, StoredArticle] = OrderedDict()
 STORED_ARTICLES_MAX = 1024
 _STORED_LOCK = threading.Lock()
@@ -678,11 +680,11 @@ _ARTICLE_ROWS = {"sqlite": "SELECT id, content_hash, text, window_stems FROM art
 
 
 def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredArticle]:
-    """The stored articles of `ids` that exist (a deleted one is left out), parsed once a process.
+    """The stored articles of `ids` that exist (a deleted one is left out), read once a process.
 
     An entry is taken only while its key, the row's content_hash and whether its window_stems is
     NULL, is the one the row has now (read first, a few dozen bytes a row); else the row is read
-    and parsed again. What an entry holds is a function of the text (content_hash is its SHA-256)
+    again. What an entry holds is a function of the text (content_hash is its SHA-256)
     and of how the windows were got (kept stems of this version, or the text: see article_windows;
     kept stems are only ever window_stems_text(text), at insert or by a migration). So an id given
     to another text (ids are never reused, SQLite AUTOINCREMENT and PostgreSQL sequences, but an
