@@ -8,7 +8,6 @@ and possible contradictions wait in the suggestions queue, and a rejected one ne
 """
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -52,7 +51,7 @@ from app.pipeline.matching import (
     with_headline,
 )
 from app.pipeline.stance import StanceResult, reads_speaker, stance
-from app.storage.lookups import driver_rows
+from app.storage.lookups import driver_rows, list_value, members
 from app.storage.models import Article, Claim, DismissedMatch, Mention
 from app.storage.search import (
     article_candidates,
@@ -671,12 +670,10 @@ STORED_ARTICLES: OrderedDict[int, StoredArticle] = OrderedDict()
 STORED_ARTICLES_MAX = 1024
 _STORED_LOCK = threading.Lock()
 
-_ARTICLE_KEYS = {"sqlite": "SELECT id, content_hash, window_stems IS NULL FROM articles "
-                           "WHERE id IN (SELECT value FROM json_each(:ids))",
-                 "postgresql": "SELECT id, content_hash, window_stems IS NULL FROM articles WHERE id = ANY(:ids)"}
-_ARTICLE_ROWS = {"sqlite": "SELECT id, content_hash, text, window_stems FROM articles "
-                           "WHERE id IN (SELECT value FROM json_each(:ids))",
-                 "postgresql": "SELECT id, content_hash, text, window_stems FROM articles WHERE id = ANY(:ids)"}
+_ARTICLE_KEYS = {d: f"SELECT id, content_hash, window_stems IS NULL FROM articles WHERE id {members(d, 'ids')}"
+                 for d in ("sqlite", "postgresql")}
+_ARTICLE_ROWS = {d: f"SELECT id, content_hash, text, window_stems FROM articles WHERE id {members(d, 'ids')}"
+                 for d in ("sqlite", "postgresql")}
 
 
 def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredArticle]:
@@ -693,10 +690,9 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
     if not ids:
         return {}
     dialect = session.get_bind().dialect.name
-    value = json.dumps(list(ids)) if dialect == "sqlite" else list(ids)
     out: dict[int, StoredArticle] = {}
     missing = []
-    keys = driver_rows(session, _ARTICLE_KEYS[dialect], {"ids": value})
+    keys = driver_rows(session, _ARTICLE_KEYS[dialect], {"ids": list_value(dialect, ids)})
     with _STORED_LOCK:    # the web app ingests in threads: an entry may not leave between two steps
         for article_id, digest, no_kept in keys:
             entry = STORED_ARTICLES.get(article_id)
@@ -706,9 +702,9 @@ def _stored_articles(session: Session, ids: Sequence[int]) -> dict[int, StoredAr
             else:
                 missing.append(article_id)
     if missing:
-        value = json.dumps(missing) if dialect == "sqlite" else missing
         read = [(article_id, StoredArticle((digest, kept is None), text, kept))
-                for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect], {"ids": value})]
+                for article_id, digest, text, kept in driver_rows(session, _ARTICLE_ROWS[dialect],
+                                                                  {"ids": list_value(dialect, missing)})]
         with _STORED_LOCK:
             for article_id, entry in read:
                 out[article_id] = STORED_ARTICLES[article_id] = entry
@@ -1099,10 +1095,7 @@ def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict
     rejected for it: matching back never proposes them again. One statement for both tables,
     sent to the driver (two ORM queries with their IN lists built were 7 % of matching back)."""
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        params = {"a": json.dumps(ids), "c": json.dumps(claim_ids)}
-    else:
-        params = {"a": list(ids), "c": list(claim_ids)}
+    params = {"a": list_value(dialect, ids), "c": list_value(dialect, claim_ids)}
     taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for claim_id, article_id, start, end in driver_rows(session, _TAKEN_SQL[dialect], params):
         taken.setdefault((claim_id, article_id), []).append((start, end))
@@ -1110,10 +1103,9 @@ def _taken_spans(session: Session, ids: list[int], claim_ids: list[int]) -> dict
 
 
 def _taken_sql(dialect: str) -> str:
-    members = {"sqlite": "IN (SELECT value FROM json_each(:{}))", "postgresql": "= ANY(:{})"}[dialect]
     return " UNION ALL ".join(
         f'SELECT claim_id, article_id, start, "end" FROM {table} '
-        f"WHERE article_id {members.format('a')} AND claim_id {members.format('c')}"
+        f"WHERE article_id {members(dialect, 'a')} AND claim_id {members(dialect, 'c')}"
         for table in (Mention.__tablename__, DismissedMatch.__tablename__))
 
 

@@ -19,8 +19,20 @@ _MOST_SHARED = ("SELECT c.id, c.merged_into_id FROM claims AS c JOIN ("
                 "SELECT claim_id, count(*) AS n FROM claim_shingles WHERE hash {members} "
                 "GROUP BY claim_id ORDER BY count(*) DESC, claim_id LIMIT 20) AS ranked "
                 "ON ranked.claim_id = c.id ORDER BY ranked.n DESC, c.id")
-# A list of values as one parameter: a JSON array on SQLite, an array on PostgreSQL.
-MEMBERS = {"sqlite": "IN (SELECT value FROM json_each(:hashes))", "postgresql": "= ANY(:hashes)"}
+
+
+def members(dialect: str, name: str) -> str:
+    """"IN" a list of values given as one parameter `name` (list_value): a JSON array on SQLite, an
+    array on PostgreSQL, so the statement's text never changes with the list's length."""
+    return f"IN (SELECT value FROM json_each(:{name}))" if dialect == "sqlite" else f"= ANY(:{name})"
+
+
+def list_value(dialect: str, values) -> str | list:
+    """The parameter `members` reads: `values` as a JSON array on SQLite, a list on PostgreSQL."""
+    return json.dumps(list(values)) if dialect == "sqlite" else list(values)
+
+
+MEMBERS = {dialect: members(dialect, "hashes") for dialect in ("sqlite", "postgresql")}
 
 
 def driver_rows(session, sql: str, params: dict) -> list[tuple]:
